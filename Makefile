@@ -1,0 +1,42 @@
+# cfimages: `make run` and `make test` install what is missing, build, and go.
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= debug
+BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)/cfimages
+
+# Debian packages and the file each one provides; a missing file means a missing package.
+SYSTEM_PACKAGES = \
+	/usr/include/curl/curl.h:libcurl4-openssl-dev \
+	/usr/include/sqlite3.h:libsqlite3-dev \
+	/usr/include/openssl/hmac.h:libssl-dev \
+	/usr/bin/pkg-config:pkg-config
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@missing=""; \
+	for pair in $(SYSTEM_PACKAGES); do \
+		file=$${pair%%:*}; pkg=$${pair##*:}; \
+		[ -e "$$file" ] || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+		$$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+run: build
+	$(BIN) serve
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+bench:
+	@echo "make bench: the benchmark harness is not written yet (see the benchmarks issue)."
+
+clean:
+	rm -rf .build .build-* .build_*

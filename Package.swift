@@ -1,0 +1,117 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode plus explicit `any` for existentials.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "cfimages",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cfimages", targets: ["cfimages"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, wrapped once each.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        // Swift owners of the C handles.
+        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(
+            name: "HTTPClient",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Our HTTP/1.1 server: sockets, parsing, routing. Knows nothing of images.
+        .target(
+            name: "HTTPServer",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Cloudflare Images: API client, delivery URLs, signing, transformations.
+        .target(
+            name: "CloudflareImages",
+            dependencies: ["HTTPClient", "Crypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // A local stand-in for the Cloudflare Images API.
+        .target(
+            name: "CloudflareEmulator",
+            dependencies: [
+                "HTTPServer", "CloudflareImages", "SQLite", "Crypto", "HTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Image tracking storage: repository protocol, SQLite implementation, migrations.
+        .target(
+            name: "ImageStore",
+            dependencies: ["SQLite", "Crypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Settings from the environment and Config/*.env.
+        .target(name: "Configuration", swiftSettings: swiftSettings),
+
+        // The REST API of django-cloudflareimages-toolkit, wired from the modules above.
+        .target(
+            name: "ImagesAPI",
+            dependencies: [
+                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "cfimages",
+            dependencies: [
+                "HTTPServer", "CloudflareImages", "CloudflareEmulator", "ImageStore", "ImagesAPI", "Configuration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CloudflareImagesTests",
+            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CloudflareEmulatorTests",
+            dependencies: ["CloudflareEmulator", "CloudflareImages", "HTTPClient", "HTTPServer"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ImagesAPITests",
+            dependencies: [
+                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "ImageStore", "HTTPServer", "HTTPClient",
+                "Configuration", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RepositoryTests", swiftSettings: swiftSettings),
+    ]
+)

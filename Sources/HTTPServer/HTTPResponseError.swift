@@ -1,0 +1,29 @@
+import Foundation
+
+/// An error that knows how it should be answered. The router catches these and returns `response`;
+/// any other error becomes a 500 with no detail (and is logged).
+public protocol HTTPResponseError: Error {
+    var response: Response { get }
+}
+
+/// A plain error answered as `{"detail": message}` with the given status.
+public struct HTTPError: HTTPResponseError, CustomStringConvertible {
+    public let status: HTTPStatus
+    public let message: String
+    public var extraHeaders: HTTPHeaders
+
+    public init(_ status: HTTPStatus, _ message: String, headers: HTTPHeaders = HTTPHeaders()) {
+        self.status = status
+        self.message = message
+        self.extraHeaders = headers
+    }
+
+    public var response: Response {
+        let body = (try? JSONSerialization.data(withJSONObject: ["detail": message])) ?? Data("{}".utf8)
+        var response = Response.json(status, bytes: Array(body))
+        for field in extraHeaders { response.headers[field.name] = field.value }
+        return response
+    }
+
+    public var description: String { "\(status.code) \(message)" }
+}

@@ -1,0 +1,39 @@
+/// Percent-decoding of URL components. Invalid escapes are kept literally; invalid UTF-8 is repaired, never a crash.
+public enum PercentDecoding {
+    public static func decode(_ text: Substring, plusAsSpace: Bool = false) -> String {
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(text)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let byte = utf8[i]
+            if byte == UInt8(ascii: "%"),
+               let h1 = utf8.index(i, offsetBy: 1, limitedBy: utf8.endIndex), h1 != utf8.endIndex,
+               let h2 = utf8.index(h1, offsetBy: 1, limitedBy: utf8.endIndex), h2 != utf8.endIndex,
+               let hi = hexValue(utf8[h1]), let lo = hexValue(utf8[h2]) {
+                bytes.append(hi << 4 | lo)
+                i = utf8.index(after: h2)
+                continue
+            }
+            bytes.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            i = utf8.index(after: i)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func decode(_ text: String, plusAsSpace: Bool = false) -> String {
+        decode(text[...], plusAsSpace: plusAsSpace)
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

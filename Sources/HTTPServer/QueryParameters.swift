@@ -1,0 +1,36 @@
+/// The decoded `name=value` pairs of a query string, in order. `+` is a space; percent escapes are decoded once.
+public struct QueryParameters: Sendable, Sequence {
+    public let pairs: [(name: String, value: String)]
+
+    public init(_ pairs: [(name: String, value: String)] = []) { self.pairs = pairs }
+
+    /// Parses a raw query string (the part after `?`, without it).
+    public init(parsing query: Substring) {
+        var result: [(name: String, value: String)] = []
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let (rawName, rawValue): (Substring, Substring)
+            if let eq = part.firstIndex(of: "=") {
+                rawName = part[..<eq]
+                rawValue = part[part.index(after: eq)...]
+            } else {
+                rawName = part
+                rawValue = ""
+            }
+            result.append((
+                name: PercentDecoding.decode(rawName, plusAsSpace: true),
+                value: PercentDecoding.decode(rawValue, plusAsSpace: true)
+            ))
+        }
+        pairs = result
+    }
+
+    /// The first value for `name`.
+    public subscript(name: String) -> String? { pairs.first { $0.name == name }?.value }
+
+    /// Every value for `name`, in order.
+    public func all(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
+
+    public var isEmpty: Bool { pairs.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { pairs.makeIterator() }
+}

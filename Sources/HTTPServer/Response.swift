@@ -1,0 +1,40 @@
+import Foundation
+
+/// A response a handler returns. The server adds `Date`, `Content-Length`, `Connection` and `X-Request-ID`,
+/// and drops the body for HEAD requests and for 1xx/204/304 statuses.
+public struct Response: Sendable {
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A JSON response from bytes that already hold JSON.
+    public static func json(_ status: HTTPStatus = .ok, bytes: [UInt8]) -> Response {
+        Response(status: status, headers: ["Content-Type": "application/json"], body: bytes)
+    }
+
+    /// A JSON response from an `Encodable` value (Foundation's encoder; sorted keys are not imposed).
+    public static func json<T: Encodable>(_ status: HTTPStatus = .ok, _ value: T) throws -> Response {
+        let data = try JSONEncoder().encode(value)
+        return json(status, bytes: Array(data))
+    }
+
+    /// A JSON response from a Foundation JSON object (`[String: Any]`, arrays, strings, numbers, `NSNull`).
+    public static func json(_ status: HTTPStatus = .ok, object: Any) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed])
+        return json(status, bytes: Array(data))
+    }
+
+    public static func text(_ status: HTTPStatus = .ok, _ text: String) -> Response {
+        Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
+    }
+
+    public static func empty(_ status: HTTPStatus = .noContent) -> Response {
+        Response(status: status)
+    }
+}

@@ -1,0 +1,136 @@
+/// The one seam between the server and an application: every request goes through a handler.
+public typealias Handler = @Sendable (Request) async throws -> Response
+
+/// Matches a request's decoded path against registered patterns, under an optional prefix.
+///
+/// Patterns are `/`-separated: a literal segment, `:name` (one segment), or a final `*name` (the rest of the path,
+/// slashes included). A trailing slash is optional on both sides. A known path with the wrong method answers 405 with
+/// `Allow`; an unknown path answers a JSON 404. `HEAD` falls back to the `GET` route.
+public final class Router: Sendable {
+    struct Route: Sendable {
+        let method: HTTPMethod
+        let segments: [Segment]
+        let handler: Handler
+    }
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+        case rest(String)
+    }
+
+    private let prefix: [String]
+    private let routes: [Route]
+
+    /// Patterns registered through `builder` are matched below `prefix` (e.g. `/cloudflare-images`).
+    public init(prefix: String = "", _ build: (inout RouteBuilder) -> Void) {
+        var builder = RouteBuilder()
+        build(&builder)
+        self.prefix = Router.split(prefix)
+        self.routes = builder.routes
+    }
+
+    /// Every registered `(method, pattern)` pair, prefix included, for documentation checks.
+    public var routeTable: [(method: HTTPMethod, pattern: String)] {
+        routes.map { route in
+            let parts = prefix + route.segments.map { segment -> String in
+                switch segment {
+                case .literal(let s): return s
+                case .parameter(let n): return "{\(n)}"
+                case .rest(let n): return "{\(n)}"
+                }
+            }
+            return (route.method, "/" + parts.joined(separator: "/") + "/")
+        }
+    }
+
+    /// Answers the request: the matching handler's response, 405, or 404. Errors conforming to
+    /// `HTTPResponseError` become their response; others propagate to the server (which answers 500).
+    public func respond(to request: Request) async throws -> Response {
+        let segments = Router.split(request.path)
+        guard segments.count >= prefix.count, Array(segments[0..<prefix.count]) == prefix else {
+            return Router.notFound
+        }
+        let rest = Array(segments[prefix.count...])
+        var allowed: [HTTPMethod] = []
+        var headFallback: (Route, [String: String])?
+        for route in routes {
+            guard let parameters = Router.match(route.segments, rest) else { continue }
+            if route.method == request.method {
+                var request = request
+                request.pathParameters = parameters
+                do {
+                    return try await route.handler(request)
+                } catch let error as any HTTPResponseError {
+                    return error.response
+                }
+            }
+            if request.method == .head, route.method == .get { headFallback = (route, parameters) }
+            allowed.append(route.method)
+        }
+        if let (route, parameters) = headFallback {
+            var request = request
+            request.pathParameters = parameters
+            do {
+                return try await route.handler(request)
+            } catch let error as any HTTPResponseError {
+                return error.response
+            }
+        }
+        if allowed.isEmpty { return Router.notFound }
+        var names = allowed.map(\.rawValue)
+        if names.contains("GET"), !names.contains("HEAD") { names.append("HEAD") }
+        return HTTPError(
+            .methodNotAllowed,
+            "Method \"\(request.method.rawValue)\" not allowed.",
+            headers: ["Allow": names.joined(separator: ", ")]
+        ).response
+    }
+
+    static var notFound: Response { HTTPError(.notFound, "Not found.").response }
+
+    static func split(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    static func match(_ pattern: [Segment], _ path: [String]) -> [String: String]? {
+        var parameters: [String: String] = [:]
+        var index = 0
+        for segment in pattern {
+            switch segment {
+            case .literal(let literal):
+                guard index < path.count, path[index] == literal else { return nil }
+                index += 1
+            case .parameter(let name):
+                guard index < path.count else { return nil }
+                parameters[name] = path[index]
+                index += 1
+            case .rest(let name):
+                guard index < path.count else { return nil }
+                parameters[name] = path[index...].joined(separator: "/")
+                return parameters
+            }
+        }
+        return index == path.count ? parameters : nil
+    }
+}
+
+/// Collects routes for a `Router`.
+public struct RouteBuilder {
+    var routes: [Router.Route] = []
+
+    public mutating func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+        let segments = Router.split(pattern).map { part -> Router.Segment in
+            if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
+            if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
+            return .literal(part)
+        }
+        routes.append(Router.Route(method: method, segments: segments, handler: handler))
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping Handler) { on(.get, pattern, handler) }
+    public mutating func post(_ pattern: String, _ handler: @escaping Handler) { on(.post, pattern, handler) }
+    public mutating func put(_ pattern: String, _ handler: @escaping Handler) { on(.put, pattern, handler) }
+    public mutating func patch(_ pattern: String, _ handler: @escaping Handler) { on(.patch, pattern, handler) }
+    public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { on(.delete, pattern, handler) }
+}
