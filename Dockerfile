@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# Build stage: the Swift toolchain and the -dev packages of the three C libraries.
+FROM swift:6.3-bookworm AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Package.swift ./
+COPY Sources ./Sources
+RUN swift build -c release --product cfimages --static-swift-stdlib \
+    && install -D "$(swift build -c release --show-bin-path)/cfimages" /out/cfimages
+
+# Runtime stage: slim Debian with only the shared libraries the binary links.
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 libssl3 ca-certificates curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /var/lib/cfimages --create-home cfimages
+COPY --from=build /out/cfimages /usr/local/bin/cfimages
+COPY Migrations /usr/share/cfimages/Migrations
+COPY Config/cfimages.env.example /etc/cfimages/cfimages.env.example
+ENV CFIMAGES_HOST=0.0.0.0 \
+    CFIMAGES_PORT=8080 \
+    CFIMAGES_DATA_DIR=/var/lib/cfimages \
+    CFIMAGES_MIGRATIONS_DIR=/usr/share/cfimages/Migrations
+USER cfimages
+WORKDIR /var/lib/cfimages
+VOLUME ["/var/lib/cfimages"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD curl -fsS "http://127.0.0.1:${CFIMAGES_PORT}/healthz" || exit 1
+ENTRYPOINT ["/usr/local/bin/cfimages"]
+CMD ["serve"]

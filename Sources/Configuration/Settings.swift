@@ -1,0 +1,134 @@
+import Foundation
+
+/// Every setting of the service, read from the environment, with an optional `Config/cfimages.env` file underneath
+/// (environment wins). `Settings.load` checks each value and stops with a `SettingsError` naming the bad one.
+public struct Settings: Sendable {
+    // Service
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = "data"
+    public var databasePath = "data/cfimages.sqlite"
+    public var pathPrefix = "/cloudflare-images"
+    public var logLevel = LogLevel.info
+    public var accessLog = true
+    public var migrationsDirectory: String?
+    public var eventLoops: Int?
+    /// Seconds between in-process sweeps of expired uploads; 0 turns the sweep off.
+    public var cleanupIntervalSeconds = 300
+    /// A separate `host:port` for `/metrics`; when unset `/metrics` is served on the main port to admin tokens.
+    public var metricsAddress: String?
+
+    // Cloudflare
+    public var accountID: String?
+    public var apiToken: String?
+    public var accountHash: String?
+    public var baseURL = "https://api.cloudflare.com/client/v4"
+    public var webhookSecret: String?
+    public var signingKey: String?
+    public var defaultExpiryMinutes = 30
+    public var maxFileSizeMB = 10
+    public var requireSignedURLs = true
+    public var deliveryURL: String?
+    public var deliveryPathPrefix = "cdn-cgi/imagedelivery"
+    public var deliveryIncludeAccountHash = true
+    public var thumbnailVariant = "thumbnail"
+    /// JSON object text merged under every upload's metadata.
+    public var defaultMetadataJSON = "{}"
+    public var defaultCreator: String?
+    public var connectTimeoutSeconds = 5.0
+    public var requestTimeoutSeconds = 30.0
+    public var maxAttempts = 4
+    public var rateLimitRequests = 1200
+    public var rateLimitWindowSeconds = 300
+
+    public init() {}
+
+    /// True when no Cloudflare account is configured: `serve` then embeds the emulator.
+    public var usesEmbeddedEmulator: Bool { accountID == nil && apiToken == nil }
+
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    /// The default location of the optional settings file, overridable with `CFIMAGES_CONFIG_FILE`.
+    public static let defaultConfigFile = "Config/cfimages.env"
+
+    /// Settings from `environment` over the config file (named by `CFIMAGES_CONFIG_FILE` or the default).
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        let filePath = environment["CFIMAGES_CONFIG_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultConfigFile
+        if environment["CFIMAGES_CONFIG_FILE"] != nil, !FileManager.default.fileExists(atPath: filePath) {
+            throw SettingsError(setting: "CFIMAGES_CONFIG_FILE", reason: "no file at '\(filePath)'")
+        }
+        let fileValues = try EnvironmentFile.load(path: filePath)
+        return try Settings(values: fileValues.merging(environment) { _, env in env })
+    }
+
+    /// Settings from a flat `name → value` map. Empty values count as unset.
+    public init(values: [String: String]) throws {
+        var reader = SettingsReader(values: values)
+        host = try reader.string("CFIMAGES_HOST") ?? host
+        port = try reader.integer("CFIMAGES_PORT", in: 0...65535) ?? port
+        dataDirectory = try reader.string("CFIMAGES_DATA_DIR") ?? dataDirectory
+        databasePath = try reader.string("CFIMAGES_DATABASE") ?? (dataDirectory as NSString).appendingPathComponent("cfimages.sqlite")
+        pathPrefix = try reader.pathPrefix("CFIMAGES_PATH_PREFIX") ?? pathPrefix
+        logLevel = try reader.choice("CFIMAGES_LOG_LEVEL", LogLevel.self) ?? logLevel
+        accessLog = try reader.bool("CFIMAGES_ACCESS_LOG") ?? accessLog
+        migrationsDirectory = try reader.string("CFIMAGES_MIGRATIONS_DIR")
+        eventLoops = try reader.integer("CFIMAGES_EVENT_LOOPS", in: 1...256)
+        cleanupIntervalSeconds = try reader.integer("CFIMAGES_CLEANUP_INTERVAL_SECONDS", in: 0...86_400) ?? cleanupIntervalSeconds
+        metricsAddress = try reader.hostPort("CFIMAGES_METRICS_ADDRESS")
+
+        accountID = try reader.string("CLOUDFLARE_IMAGES_ACCOUNT_ID")
+        apiToken = try reader.string("CLOUDFLARE_IMAGES_API_TOKEN", secret: true)
+        accountHash = try reader.string("CLOUDFLARE_IMAGES_ACCOUNT_HASH")
+        baseURL = try reader.url("CLOUDFLARE_IMAGES_BASE_URL") ?? baseURL
+        webhookSecret = try reader.string("CLOUDFLARE_IMAGES_WEBHOOK_SECRET", secret: true)
+        signingKey = try reader.string("CLOUDFLARE_IMAGES_SIGNING_KEY", secret: true)
+        defaultExpiryMinutes = try reader.integer("CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", in: 2...360) ?? defaultExpiryMinutes
+        maxFileSizeMB = try reader.integer("CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB", in: 1...10) ?? maxFileSizeMB
+        requireSignedURLs = try reader.bool("CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS") ?? requireSignedURLs
+        deliveryURL = try reader.url("CLOUDFLARE_IMAGES_DELIVERY_URL", allowBareHost: true)
+        if let prefix = try reader.string("CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", allowEmpty: true) {
+            deliveryPathPrefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        }
+        deliveryIncludeAccountHash = try reader.bool("CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH") ?? deliveryIncludeAccountHash
+        thumbnailVariant = try reader.string("CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT") ?? thumbnailVariant
+        defaultMetadataJSON = try reader.jsonObject("CLOUDFLARE_IMAGES_DEFAULT_METADATA") ?? defaultMetadataJSON
+        defaultCreator = try reader.string("CLOUDFLARE_IMAGES_DEFAULT_CREATOR")
+        connectTimeoutSeconds = try reader.seconds("CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", in: 0.1...120) ?? connectTimeoutSeconds
+        requestTimeoutSeconds = try reader.seconds("CLOUDFLARE_IMAGES_TIMEOUT_SECONDS", in: 0.1...600) ?? requestTimeoutSeconds
+        maxAttempts = try reader.integer("CLOUDFLARE_IMAGES_MAX_ATTEMPTS", in: 1...10) ?? maxAttempts
+        rateLimitRequests = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS", in: 1...1_000_000) ?? rateLimitRequests
+        rateLimitWindowSeconds = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", in: 1...86_400) ?? rateLimitWindowSeconds
+
+        if (accountID == nil) != (apiToken == nil) {
+            let missing = accountID == nil ? "CLOUDFLARE_IMAGES_ACCOUNT_ID" : "CLOUDFLARE_IMAGES_API_TOKEN"
+            throw SettingsError(
+                setting: missing,
+                reason: "must be set together with \(missing == "CLOUDFLARE_IMAGES_ACCOUNT_ID" ? "CLOUDFLARE_IMAGES_API_TOKEN" : "CLOUDFLARE_IMAGES_ACCOUNT_ID") (leave both unset to use the built-in emulator)"
+            )
+        }
+        if accountID != nil, accountHash == nil {
+            throw SettingsError(
+                setting: "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
+                reason: "is required with a Cloudflare account (find it under Developer Resources in the Images dashboard)"
+            )
+        }
+    }
+
+    /// Every setting name `Settings` reads, for documentation checks.
+    public static let names: [String] = [
+        "CFIMAGES_CONFIG_FILE", "CFIMAGES_HOST", "CFIMAGES_PORT", "CFIMAGES_DATA_DIR", "CFIMAGES_DATABASE",
+        "CFIMAGES_PATH_PREFIX", "CFIMAGES_LOG_LEVEL", "CFIMAGES_ACCESS_LOG", "CFIMAGES_MIGRATIONS_DIR",
+        "CFIMAGES_EVENT_LOOPS", "CFIMAGES_CLEANUP_INTERVAL_SECONDS", "CFIMAGES_METRICS_ADDRESS",
+        "CLOUDFLARE_IMAGES_ACCOUNT_ID", "CLOUDFLARE_IMAGES_API_TOKEN", "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
+        "CLOUDFLARE_IMAGES_BASE_URL", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET", "CLOUDFLARE_IMAGES_SIGNING_KEY",
+        "CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", "CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB",
+        "CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS", "CLOUDFLARE_IMAGES_DELIVERY_URL",
+        "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", "CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH",
+        "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT", "CLOUDFLARE_IMAGES_DEFAULT_METADATA", "CLOUDFLARE_IMAGES_DEFAULT_CREATOR",
+        "CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", "CLOUDFLARE_IMAGES_TIMEOUT_SECONDS",
+        "CLOUDFLARE_IMAGES_MAX_ATTEMPTS", "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS",
+        "CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS",
+    ]
+}
