@@ -42,7 +42,7 @@ public struct DeliveryDomain: Sendable, Hashable, CustomStringConvertible {
         pathPrefix: String = cloudflarePathPrefix,
         includesAccountHash: Bool = true
     ) throws(DeliveryURLError) -> DeliveryDomain {
-        let raw = domain.trimmingCharacters(in: " \t\n")
+        let raw = domain.trimming(characters: " \t\n")
         var scheme = "https"
         var rest = Substring(raw)
         if let parts = raw.splitOnce("://") {
@@ -73,7 +73,7 @@ public struct DeliveryDomain: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension String {
-    func trimmingCharacters(in set: String) -> String {
+    func trimming(characters set: String) -> String {
         let chars = Set(set)
         return String(drop(while: { chars.contains($0) }).reversed().drop(while: { chars.contains($0) }).reversed())
     }

@@ -23,7 +23,7 @@ public struct DeliveryURL: Sendable, Hashable, CustomStringConvertible {
         guard !accountHash.isEmpty, accountHash.utf8.allSatisfy(Self.isHashCharacter) else {
             throw .invalidAccountHash(accountHash)
         }
-        let id = imageID.trimmingCharacters(in: "/")
+        let id = imageID.trimming(characters: "/")
         let segments = id.split(separator: "/", omittingEmptySubsequences: false)
         guard !id.isEmpty, !PathSegment.hasControlCharacters(id),
               segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })

@@ -76,7 +76,7 @@ public struct ResponsiveImage: Sendable {
     }
 
     private static func cssLength(_ width: String) -> String {
-        let trimmed = width.trimmingCharacters(in: " ")
+        let trimmed = width.trimming(characters: " ")
         return !trimmed.isEmpty && trimmed.allSatisfy(\.isNumber) ? trimmed + "px" : trimmed
     }
 
