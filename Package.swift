@@ -22,6 +22,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
+        // JSON values and a byte-level writer, shared by every module that speaks JSON.
+        .target(name: "JSON", swiftSettings: swiftSettings),
+
         // Swift owners of the C handles.
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
@@ -41,7 +44,7 @@ let package = Package(
         // Cloudflare Images: API client, delivery URLs, signing, transformations.
         .target(
             name: "CloudflareImages",
-            dependencies: ["HTTPClient", "Crypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPClient", "Crypto", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -49,7 +52,7 @@ let package = Package(
         .target(
             name: "CloudflareEmulator",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "SQLite", "Crypto", "HTTPClient",
+                "HTTPServer", "CloudflareImages", "SQLite", "Crypto", "HTTPClient", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -58,7 +61,7 @@ let package = Package(
         // Image tracking storage: repository protocol, SQLite implementation, migrations.
         .target(
             name: "ImageStore",
-            dependencies: ["SQLite", "Crypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SQLite", "Crypto", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -69,7 +72,7 @@ let package = Package(
         .target(
             name: "ImagesAPI",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto",
+                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -85,6 +88,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(
