@@ -30,6 +30,11 @@ public struct APIToken: Sendable, Hashable, Codable {
 public struct IssuedToken: Sendable, Hashable {
     public var token: APIToken
     public var key: String
+
+    public init(token: APIToken, key: String) {
+        self.token = token
+        self.key = key
+    }
 }
 
 /// Who a valid key belongs to.
@@ -37,4 +42,10 @@ public struct AuthenticatedUser: Sendable, Hashable {
     public var tokenID: UUID
     public var userName: String
     public var isAdmin: Bool
+
+    public init(tokenID: UUID, userName: String, isAdmin: Bool) {
+        self.tokenID = tokenID
+        self.userName = userName
+        self.isAdmin = isAdmin
+    }
 }
