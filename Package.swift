@@ -106,7 +106,7 @@ let package = Package(
             dependencies: ["CloudflareEmulator", "CloudflareImages", "HTTPClient", "HTTPServer"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagesAPITests",
