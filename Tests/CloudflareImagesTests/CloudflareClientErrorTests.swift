@@ -146,8 +146,6 @@ import Testing
         let server = try ScriptedServer { _ in .hang }
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL) { $0.requestTimeout = .milliseconds(200); $0.maxAttempts = 2 }
-        let events = EventLog()
-        _ = events
         let error = await cloudflareError { _ = try await client.image(id: "slow") }
         #expect(error == .timeout)
         #expect(server.requests.count == 2)
@@ -197,12 +195,15 @@ import Testing
         let server = try ScriptedServer { _ in .json(200, envelope(imageJSON)) }
         defer { server.stop() }
         let events = EventLog()
-        let client = try makeClient(baseURL: server.baseURL, events: events) {
-            $0.budgetLimit = 2; $0.budgetWindow = .milliseconds(200); $0.maxBudgetWait = .seconds(5)
-        }
-        for id in ["a", "b", "c"] { _ = try await client.image(id: id) }
-        #expect(server.requests.count == 3)
+        let budget = RequestBudget(limit: 2, window: .seconds(1))
+        let client = try makeClient(baseURL: server.baseURL, events: events, budget: budget) { $0.maxBudgetWait = .seconds(5) }
+        // Another caller has just used the whole window.
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        _ = try await client.image(id: "a")
+        #expect(server.requests.count == 1)
         #expect(events.budgetWaits == 1)
+        #expect(events.completions == [.completed(endpoint: .getImage, outcome: .success, attempts: 1)])
     }
 
     @Test func sharedBudgetSpansClients() async throws {
