@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CloudflareImagesTests",
-            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto"],
+            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto", "JSON"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

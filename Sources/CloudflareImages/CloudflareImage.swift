@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// An image as Cloudflare Images describes it (`GET images/v1/{id}` and list entries).

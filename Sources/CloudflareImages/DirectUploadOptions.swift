@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// Form fields of `POST images/v2/direct_upload`; nil fields are not sent.

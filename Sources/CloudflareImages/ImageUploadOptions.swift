@@ -1,3 +1,5 @@
+import JSON
+
 /// Optional form fields of `POST images/v1` (upload by URL or file); nil fields are not sent.
 public struct ImageUploadOptions: Sendable, Equatable {
     public var id: String?

@@ -1,3 +1,4 @@
+import JSON
 import CloudflareImages
 import Foundation
 import Testing
@@ -109,7 +110,7 @@ import Testing
         let server = try ScriptedServer { _ in .json(200, envelope(imageJSON)) }
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
-        let image = try await client.updateImage(id: "img-1", metadata: ["k": "v", "list": [1, nil, 2.5]], requireSignedURLs: false)
+        let image = try await client.updateImage(id: "img-1", metadata: ["k": "v", "list": [1, .null, 2.5]], requireSignedURLs: false)
         #expect(image.id == "img-1")
         let request = try #require(server.requests.first)
         #expect(request.method == "PATCH")
@@ -200,7 +201,7 @@ import Testing
     }
 
     @Test func jsonValueRoundTrips() throws {
-        let value: JSONValue = ["s": "x", "i": 42, "d": 1.5, "b": false, "n": nil, "a": [1, "two"], "o": ["k": "v"]]
+        let value: JSONValue = ["s": "x", "i": 42, "d": 1.5, "b": false, "n": .null, "a": [1, "two"], "o": ["k": "v"]]
         let data = try JSONEncoder().encode(value)
         #expect(try JSONDecoder().decode(JSONValue.self, from: data) == value)
     }
