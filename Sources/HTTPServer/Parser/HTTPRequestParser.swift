@@ -199,6 +199,7 @@ struct HTTPRequestParser {
                 if scan.fieldLines > limits.headerCount { return .error(.headersTooLarge) }
                 if lf + 1 - (requestLineEnd + 1) > limits.headerBytes { return .error(.headersTooLarge) }
             } else {
+                if lf == 1 { return .skip(2) }  // an empty line before the request line (RFC 9112 §2.2)
                 if lf - 1 > limits.requestLineLength { return .error(.requestLineTooLong) }
                 scan.requestLineEnd = lf
             }
