@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // epoll and eventfd for HTTPServer's reactor (libc; the Glibc module does not export them).
+        .systemLibrary(name: "CLinux"),
 
         // JSON values and a byte-level writer, shared by every module that speaks JSON.
         .target(name: "JSON", swiftSettings: swiftSettings),
@@ -37,7 +39,7 @@ let package = Package(
         // Our HTTP/1.1 server: sockets, parsing, routing. Knows nothing of images.
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -82,6 +84,7 @@ let package = Package(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareEmulator", "ImageStore", "ImagesAPI", "Configuration",
+                "SQLite", "HTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CloudflareImagesTests",
-            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto"],
+            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto", "JSON"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -106,7 +109,7 @@ let package = Package(
             dependencies: ["CloudflareEmulator", "CloudflareImages", "HTTPClient", "HTTPServer"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagesAPITests",

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// A partial update of an image: every non-nil field replaces the stored value.

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// One tracked image: the `images` row, with the fields of the reference `CloudflareImage` model.

@@ -1,3 +1,5 @@
+import JSON
+
 /// A log row to write together with a change: what happened, in the reference's terms
 /// (`event_type` such as `upload_url_created`, `status_checked`, `webhook_received`).
 public struct LogEvent: Sendable, Hashable {

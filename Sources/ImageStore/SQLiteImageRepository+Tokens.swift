@@ -8,7 +8,7 @@ extension SQLiteImageRepository {
     private static let tokenColumns = "id, user_name, is_admin, label, created_at, last_used_at, revoked_at"
 
     public func createToken(userName: String, isAdmin: Bool, label: String) async throws -> IssuedToken {
-        let key = randomKey()
+        let key = try randomKey()
         let hash = hashToken(key)
         let token = APIToken(
             id: UUID(), userName: userName, isAdmin: isAdmin, label: label, createdAt: clock().storagePrecision)

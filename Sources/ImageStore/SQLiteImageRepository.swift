@@ -1,3 +1,5 @@
+import JSON
+import Crypto
 import Foundation
 import SQLite
 
@@ -8,18 +10,18 @@ import SQLite
 public final class SQLiteImageRepository: ImageRepository {
     let database: Database
     let hashToken: @Sendable (String) -> String
-    let randomKey: @Sendable () -> String
+    let randomKey: @Sendable () throws -> String
     let clock: @Sendable () -> Date
 
     /// - Parameters:
     ///   - database: An open database with the current schema.
-    ///   - hashToken: Hashes API keys for storage and lookup (the application passes SHA-256 hex). Must be deterministic.
-    ///   - randomKey: Makes new API keys; by default 40 hex characters from `SystemRandomNumberGenerator`.
+    ///   - hashToken: Hashes API keys for storage and lookup; SHA-256 hex by default. Must be deterministic.
+    ///   - randomKey: Makes new API keys; by default 40 hex characters from OpenSSL's `RAND_bytes`.
     ///   - clock: The current time (injectable for tests).
     public init(
         database: Database,
-        hashToken: @escaping @Sendable (String) -> String,
-        randomKey: @escaping @Sendable () -> String = SQLiteImageRepository.randomHexKey,
+        hashToken: @escaping @Sendable (String) -> String = SQLiteImageRepository.sha256Hex,
+        randomKey: @escaping @Sendable () throws -> String = SQLiteImageRepository.randomHexKey,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.database = database
@@ -29,12 +31,13 @@ public final class SQLiteImageRepository: ImageRepository {
     }
 
     /// 20 random bytes as 40 lower-case hex characters.
-    @Sendable public static func randomHexKey() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<20).map { _ in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            return String(byte, radix: 16).leftPadded(to: 2)
-        }.joined()
+    @Sendable public static func randomHexKey() throws -> String {
+        try SecureRandom.hexString(byteCount: 20)
+    }
+
+    /// How API keys are stored: lower-case hex SHA-256 of the key's UTF-8 bytes.
+    @Sendable public static func sha256Hex(_ key: String) -> String {
+        Hex.encode(SHA256.hash(key))
     }
 
     // MARK: Images

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// A change of upload status, with the fields that come with it.

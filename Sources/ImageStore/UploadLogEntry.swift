@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// A stored `image_upload_logs` row.

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import ImageStore
 import SQLite
@@ -16,10 +17,7 @@ final class TestStore: Sendable {
             .deletingLastPathComponent().appendingPathComponent("Migrations").path
     }()
 
-    /// A deterministic stand-in for SHA-256; the real hash is wired by the application.
-    static let hash: @Sendable (String) -> String = { "hash:" + String($0.reversed()) }
-
-    init(migrate: Bool = true, randomKey: (@Sendable () -> String)? = nil) async throws {
+    init(migrate: Bool = true, randomKey: (@Sendable () throws -> String)? = nil) async throws {
         directory = NSTemporaryDirectory() + "imagestore-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         database = try Database(path: directory + "/cfimages.sqlite", readerCount: 3)
@@ -27,7 +25,6 @@ final class TestStore: Sendable {
         self.clock = clock
         repository = SQLiteImageRepository(
             database: database,
-            hashToken: Self.hash,
             randomKey: randomKey ?? SQLiteImageRepository.randomHexKey,
             clock: { clock.now }
         )
