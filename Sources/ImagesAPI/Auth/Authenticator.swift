@@ -12,8 +12,8 @@ final class Authenticator: Sendable {
         self.cache = TokenCache(ttl: cacheTTL)
     }
 
-    static func unauthorized(_ message: String) -> APIError {
-        APIError.detail(.unauthorized, message, headers: ["WWW-Authenticate": "Token"])
+    static func unauthorized(_ message: String) -> ErrorResponse {
+        ErrorResponse.detail(.unauthorized, message, headers: ["WWW-Authenticate": "Token"])
     }
 
     static let notProvided = unauthorized("Authentication credentials were not provided.")

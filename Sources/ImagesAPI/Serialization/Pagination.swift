@@ -22,7 +22,7 @@ struct Pagination: Sendable {
     let mode: Mode
 
     /// Reads the parameters; a bad page number answers 404 `Invalid page.` (DRF), a bad size falls back to 20.
-    init(_ query: QueryParameters) throws(APIError) {
+    init(_ query: QueryParameters) throws(ErrorResponse) {
         let page = Self.last(query, "page")
         if page == nil, Self.last(query, "limit") != nil || Self.last(query, "offset") != nil {
             let limit = Self.positive(Self.last(query, "limit")).map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize
@@ -40,7 +40,7 @@ struct Pagination: Sendable {
         }
     }
 
-    static let invalidPage = APIError.detail(.notFound, "Invalid page.")
+    static let invalidPage = ErrorResponse.detail(.notFound, "Invalid page.")
 
     var limit: Int {
         switch mode {
@@ -59,7 +59,7 @@ struct Pagination: Sendable {
     }
 
     /// The page number to serve given the total count; throws 404 when it is out of range.
-    func resolvedPage(count: Int) throws(APIError) -> Int {
+    func resolvedPage(count: Int) throws(ErrorResponse) -> Int {
         guard case .page(let number, let size) = mode else { return 1 }
         let pages = max(1, (count + size - 1) / size)
         switch number {

@@ -37,11 +37,11 @@ struct FieldErrors: Sendable {
     mutating func addNonField(_ message: String) { add("non_field_errors", message) }
 
     /// Throws the 400 when any error was collected.
-    func check() throws(APIError) {
+    func check() throws(ErrorResponse) {
         if !isEmpty { throw error }
     }
 
-    var error: APIError { APIError(.badRequest, body: bytes) }
+    var error: ErrorResponse { ErrorResponse(.badRequest, body: bytes) }
 
     var bytes: [UInt8] {
         var writer = JSONWriter(capacity: 128)

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// DRF field semantics on JSON input: each parser takes the raw value (nil when the key is absent), records DRF's
 /// exact messages in `errors` under `name`, and returns the cleaned value (nil when absent or invalid).

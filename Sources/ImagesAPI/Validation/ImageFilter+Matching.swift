@@ -1,4 +1,5 @@
 import ImageStore
+import JSON
 
 extension ImageFilter {
     /// Whether `image` passes the filters, as the repository's list query would decide. Detail routes use it
@@ -56,7 +57,7 @@ extension ImageFilter {
         case .int(let i): String(i)
         case .double(let d): String(d)
         case .string(let s): s
-        case .array, .object: String(decoding: value.bytes, as: UTF8.self)
+        case .array, .object: String(decoding: value.jsonBytes, as: UTF8.self)
         }
     }
 }

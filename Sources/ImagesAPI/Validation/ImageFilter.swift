@@ -39,7 +39,7 @@ struct ImageFilter: Sendable {
 
     init() {}
 
-    init(_ query: QueryParameters) throws(APIError) {
+    init(_ query: QueryParameters) throws(ErrorResponse) {
         var last: [String: String] = [:]
         var order: [String] = []
         for (name, value) in query {
@@ -90,10 +90,10 @@ struct ImageFilter: Sendable {
             let key = String(name.dropFirst("metadata__".count))
             let path = key.components(separatedBy: "__")
             if let lastSegment = path.last, Self.reservedLookups.contains(lastSegment) {
-                throw APIError.bare(name, "Unsupported metadata lookup operator.")
+                throw ErrorResponse.bare(name, "Unsupported metadata lookup operator.")
             }
             guard path.allSatisfy({ !$0.isEmpty && !$0.contains("\"") }) else {
-                throw APIError.bare(name, "Unsupported metadata lookup.")
+                throw ErrorResponse.bare(name, "Unsupported metadata lookup.")
             }
             metadata.append(MetadataFilter(path: path, value: last[name] ?? ""))
         }
@@ -103,7 +103,7 @@ struct ImageFilter: Sendable {
                 writer.beginArray()
                 writer.string("Null characters are not allowed.")
                 writer.endArray()
-                throw APIError(.badRequest, body: writer.bytes)
+                throw ErrorResponse(.badRequest, body: writer.bytes)
             }
             searchTerms = search.split { $0.isWhitespace || $0 == "," }.map(String.init)
         }

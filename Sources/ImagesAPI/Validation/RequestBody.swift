@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import JSON
 
 /// Reads a request body as DRF's parsers do: JSON or `application/x-www-form-urlencoded`, an empty body as `{}`,
 /// and a top-level value that must be an object. Bodies over `limit` bytes answer 413.
@@ -7,9 +8,9 @@ enum RequestBody {
     /// Largest body the API reads.
     static let defaultLimit = 1 << 20
 
-    static func object(_ request: Request, limit: Int = defaultLimit) throws(APIError) -> [String: JSONValue] {
+    static func object(_ request: Request, limit: Int = defaultLimit) throws(ErrorResponse) -> [String: JSONValue] {
         if request.body.count > limit {
-            throw APIError.detail(.payloadTooLarge, "Request body exceeds \(limit) bytes.")
+            throw ErrorResponse.detail(.payloadTooLarge, "Request body exceeds \(limit) bytes.")
         }
         if request.body.isEmpty { return [:] }
         let contentType = request.headers["Content-Type"] ?? ""
@@ -19,14 +20,16 @@ enum RequestBody {
         switch mediaType {
         case "application/json":
             do {
-                value = try JSONValue.parseBody(request.body)
+                value = try JSONValue.parse(request.body)
+            } catch let error as JSONParseError {
+                throw ErrorResponse.detail(.badRequest, "JSON parse error - \(error.reason)")
             } catch {
-                throw APIError.detail(.badRequest, "JSON parse error - \(error.reason)")
+                throw ErrorResponse.detail(.badRequest, "JSON parse error - not valid JSON")
             }
         case "application/x-www-form-urlencoded":
             value = .object(form(request.bodyText))
         default:
-            throw APIError.detail(.unsupportedMediaType, "Unsupported media type \"\(contentType)\" in request.")
+            throw ErrorResponse.detail(.unsupportedMediaType, "Unsupported media type \"\(contentType)\" in request.")
         }
         switch value {
         case .object(let members):
@@ -54,7 +57,7 @@ enum RequestBody {
 
 extension FieldErrors {
     /// A 400 with one `non_field_errors` message.
-    static func nonField(_ message: String) -> APIError {
+    static func nonField(_ message: String) -> ErrorResponse {
         var errors = FieldErrors()
         errors.addNonField(message)
         return errors.error

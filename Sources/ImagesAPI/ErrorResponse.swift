@@ -3,7 +3,7 @@ import JSON
 
 /// An error answered with a ready JSON body: DRF's `{"detail": ...}`, the toolkit's `{"error": ...}`, field errors,
 /// or any other shape. Handlers throw it; the router turns it into its `response`.
-struct APIError: HTTPResponseError, CustomStringConvertible {
+struct ErrorResponse: HTTPResponseError, CustomStringConvertible {
     let status: HTTPStatus
     let body: [UInt8]
     var headers: HTTPHeaders
@@ -23,18 +23,18 @@ struct APIError: HTTPResponseError, CustomStringConvertible {
     var description: String { "\(status.code) \(String(decoding: body, as: UTF8.self))" }
 
     /// `{"detail": message}`, DRF's shape for authentication, permission, 404 and parse errors.
-    static func detail(_ status: HTTPStatus, _ message: String, headers: HTTPHeaders = HTTPHeaders()) -> APIError {
-        APIError(status, body: singleKey("detail", message), headers: headers)
+    static func detail(_ status: HTTPStatus, _ message: String, headers: HTTPHeaders = HTTPHeaders()) -> ErrorResponse {
+        ErrorResponse(status, body: singleKey("detail", message), headers: headers)
     }
 
     /// `{"error": message}`, the toolkit's shape for service (Cloudflare) failures.
-    static func error(_ status: HTTPStatus, _ message: String, headers: HTTPHeaders = HTTPHeaders()) -> APIError {
-        APIError(status, body: singleKey("error", message), headers: headers)
+    static func error(_ status: HTTPStatus, _ message: String, headers: HTTPHeaders = HTTPHeaders()) -> ErrorResponse {
+        ErrorResponse(status, body: singleKey("error", message), headers: headers)
     }
 
     /// `{"<key>": "<message>"}` with a bare string value (the reference's metadata lookup errors).
-    static func bare(_ key: String, _ message: String) -> APIError {
-        APIError(.badRequest, body: singleKey(key, message))
+    static func bare(_ key: String, _ message: String) -> ErrorResponse {
+        ErrorResponse(.badRequest, body: singleKey(key, message))
     }
 
     static let imageNotFound = detail(.notFound, "No CloudflareImage matches the given query.")
