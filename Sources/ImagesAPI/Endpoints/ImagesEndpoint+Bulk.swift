@@ -35,7 +35,14 @@ extension APIContext {
         writer.beginArray()
         let keys: [(ImageKey, String, String)] = ids.map { (.id($0), "id", ImageSerializer.uuid($0)) }
             + cloudflareIDs.map { (.cloudflareID($0), "cloudflare_id", $0) }
+        var processedCloudflareIDs = Set<String>()
         for (key, field, raw) in keys {
+            // An image already handled in this request (named twice, or by id and by Cloudflare id) is skipped.
+            switch key {
+            case .id(let id) where processed.contains(id): continue
+            case .cloudflareID(let id) where processedCloudflareIDs.contains(id): continue
+            default: break
+            }
             guard let image = try await repository.image(key, owner: caller.scope), filter.matches(image) else {
                 writer.beginObject()
                 writer.key(field)
@@ -46,6 +53,7 @@ extension APIContext {
                 continue
             }
             guard processed.insert(image.id).inserted else { continue }
+            processedCloudflareIDs.insert(image.cloudflareID)
             let failure = await deleteEverywhere(image, caller: caller)
             writer.beginObject()
             writer.key("id")

@@ -158,6 +158,7 @@ enum Fields {
 
     /// Python's `UUID(hex=)`: `urn:`/`uuid:` prefixes, braces and hyphens removed, then 32 hex digits.
     static func parseUUID(_ text: String) -> UUID? {
+        if text.utf8.count == 36, let id = UUID(uuidString: text) { return id }
         var hex = text.replacingOccurrences(of: "urn:", with: "").replacingOccurrences(of: "uuid:", with: "")
         hex = hex.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).replacingOccurrences(of: "-", with: "")
         guard hex.utf8.count == 32, hex.utf8.allSatisfy({ Self.isHexDigit($0) }) else { return nil }
