@@ -1,0 +1,69 @@
+/// An ordered list of HTTP header fields; lookups compare names case-insensitively (ASCII).
+///
+/// `description` redacts credentials (`Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`), so headers
+/// can be logged safely.
+public struct HTTPClientHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+    public private(set) var fields: [(name: String, value: String)]
+
+    public init() { fields = [] }
+
+    public init(_ fields: [(name: String, value: String)]) { self.fields = fields }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// The first value for `name`, or nil. Setting replaces every field of that name (nil removes them).
+    public subscript(name: String) -> String? {
+        get { fields.first { asciiCaseInsensitiveEquals($0.name, name) }?.value }
+        set {
+            remove(name)
+            if let newValue { fields.append((name: name, value: newValue)) }
+        }
+    }
+
+    /// Every value for `name`, in order.
+    public func values(for name: String) -> [String] {
+        fields.filter { asciiCaseInsensitiveEquals($0.name, name) }.map(\.value)
+    }
+
+    public func contains(_ name: String) -> Bool {
+        fields.contains { asciiCaseInsensitiveEquals($0.name, name) }
+    }
+
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    public mutating func remove(_ name: String) {
+        fields.removeAll { asciiCaseInsensitiveEquals($0.name, name) }
+    }
+
+    public var count: Int { fields.count }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    public var description: String {
+        let rendered = fields.map { field in
+            let secret = Self.sensitiveNames.contains { asciiCaseInsensitiveEquals($0, field.name) }
+            return "\(field.name): \(secret ? "<redacted>" : field.value)"
+        }
+        return "[" + rendered.joined(separator: ", ") + "]"
+    }
+
+    static let sensitiveNames = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"]
+}
+
+/// ASCII case-insensitive comparison, as header names need.
+func asciiCaseInsensitiveEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let a = lhs.utf8, b = rhs.utf8
+    guard a.count == b.count else { return false }
+    for (x, y) in zip(a, b) where x != y {
+        let lx = (x >= 65 && x <= 90) ? x + 32 : x
+        let ly = (y >= 65 && y <= 90) ? y + 32 : y
+        if lx != ly { return false }
+    }
+    return true
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// A queue of jobs served by dedicated threads, each of which owns one `Connection` for its whole life.
+///
+/// Blocking SQLite calls therefore never run on Swift's cooperative pool or on HTTP event-loop threads, and a
+/// connection is only ever touched by its own thread.
+///
+/// `@unchecked Sendable`: the mutable state (`jobs`, `head`, `isShutDown`) is only read or written with
+/// `condition` locked; connections never leave their threads.
+final class ConnectionWorkers: @unchecked Sendable {
+    typealias Job = @Sendable (Connection) -> Void
+
+    private let condition = NSCondition()
+    private var jobs: [Job?] = []
+    private var head = 0
+    private var isShutDown = false
+    private let exited = DispatchGroup()
+
+    /// Starts one thread per connection. Ownership of each connection moves to its thread.
+    init(connections: [Connection], name: String) {
+        for (index, connection) in connections.enumerated() {
+            let transfer = ConnectionTransfer(connection)
+            exited.enter()
+            let thread = Thread { [self] in
+                self.serve(transfer.take())
+                self.exited.leave()
+            }
+            thread.name = "\(name)-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Queues `job`; returns false (and drops it) after `shutdown()`.
+    func submit(_ job: @escaping Job) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !isShutDown else { return false }
+        jobs.append(job)
+        condition.signal()
+        return true
+    }
+
+    /// Stops accepting jobs. Threads finish what is queued, close their connections and exit.
+    func shutdown() {
+        condition.lock()
+        isShutDown = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until every thread has exited (after `shutdown()`), at most `timeout`. Returns false on timeout.
+    func waitForExit(timeout: Duration) -> Bool {
+        let nanos = UInt64(timeout.components.seconds) * 1_000_000_000
+            + UInt64(timeout.components.attoseconds / 1_000_000_000)
+        return exited.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .success
+    }
+
+    private func serve(_ connection: Connection) {
+        while let job = nextJob() {
+            job(connection)
+        }
+    }
+
+    private func nextJob() -> Job? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count && !isShutDown {
+            condition.wait()
+        }
+        guard head < jobs.count else { return nil }
+        let job = jobs[head]
+        jobs[head] = nil
+        head += 1
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 1024 && head * 2 > jobs.count {
+            jobs.removeFirst(head)
+            head = 0
+        }
+        return job
+    }
+}
+
+/// Moves a connection to the thread that will own it.
+///
+/// `@unchecked Sendable`: the creator hands the connection over before the thread starts and keeps no reference,
+/// so it is never used from two threads.
+private final class ConnectionTransfer: @unchecked Sendable {
+    private var connection: Connection?
+    init(_ connection: Connection) { self.connection = connection }
+    func take() -> Connection {
+        defer { connection = nil }
+        return connection!
+    }
+}

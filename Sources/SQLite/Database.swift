@@ -1,0 +1,84 @@
+import CSQLite
+
+/// A database file served by one writer connection and N reader connections, each on its own thread.
+///
+/// The API is `async` only: `read` and `write` queue the closure to a connection thread and suspend until it
+/// finishes, so blocking SQLite calls never run on the caller's thread. Reads run on any free reader (they never
+/// queue behind the writer, thanks to WAL); writes are serialised on the single writer, each in
+/// `BEGIN IMMEDIATE ... COMMIT`.
+///
+/// Closures run on a connection thread: keep them short and synchronous, and do not touch the `Connection`
+/// after they return.
+public final class Database: Sendable {
+    /// The database file.
+    public let path: String
+    private let writer: ConnectionWorkers
+    private let readers: ConnectionWorkers
+
+    /// Opens (creating if needed) the file at `path` with WAL and foreign keys on.
+    /// - Parameters:
+    ///   - path: The database file.
+    ///   - readerCount: How many reader connections (and threads); at least 1.
+    ///   - busyTimeoutMilliseconds: How long a connection waits for a lock before failing with BUSY.
+    public init(path: String, readerCount: Int = 4, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
+        let writerConnection = try Connection(path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        var readerConnections: [Connection] = []
+        for _ in 0..<max(1, readerCount) {
+            let reader = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            try reader.execute("PRAGMA query_only = ON")
+            readerConnections.append(reader)
+        }
+        self.path = path
+        self.writer = ConnectionWorkers(connections: [writerConnection], name: "sqlite-writer")
+        self.readers = ConnectionWorkers(connections: readerConnections, name: "sqlite-reader")
+    }
+
+    deinit {
+        writer.shutdown()
+        readers.shutdown()
+    }
+
+    /// Runs `body` on a reader connection inside a deferred transaction, so every query in it sees one snapshot.
+    /// The reader connections are `query_only`: writes throw.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(on: readers) { connection in
+            try connection.transaction(.deferred) { try body(connection) }
+        }
+    }
+
+    /// Runs `body` on the writer connection inside `BEGIN IMMEDIATE ... COMMIT`; a throw rolls everything back.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(on: writer) { connection in
+            try connection.transaction(.immediate) { try body(connection) }
+        }
+    }
+
+    /// Runs `body` on the writer connection with no transaction around it (for work that manages its own
+    /// transactions, such as migrations, or that cannot run in one, such as `VACUUM`).
+    public func withWriter<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(on: writer, body)
+    }
+
+    /// Stops the connection threads after the queued work and closes the connections; waits up to `timeout`.
+    /// Later calls to `read`/`write` throw. Also happens (without waiting) when the database is deinitialised.
+    public func close(timeout: Duration = .seconds(10)) {
+        writer.shutdown()
+        readers.shutdown()
+        _ = writer.waitForExit(timeout: timeout)
+        _ = readers.waitForExit(timeout: timeout)
+    }
+
+    private func run<T: Sendable>(
+        on workers: ConnectionWorkers,
+        _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let queued = workers.submit { connection in
+                continuation.resume(with: Result { try body(connection) })
+            }
+            if !queued {
+                continuation.resume(throwing: SQLiteError.misuse("database \(path) is closed"))
+            }
+        }
+    }
+}

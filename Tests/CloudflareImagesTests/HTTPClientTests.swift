@@ -1,0 +1,224 @@
+import Foundation
+import HTTPClient
+import Testing
+
+@Suite struct HTTPClientTests {
+    @Test func getReturnsStatusHeadersAndBody() async throws {
+        let server = try ScriptedServer { _ in
+            .respond(status: 201, headers: [("X-Thing", "one"), ("x-thing", "two"), ("Content-Type", "text/plain")],
+                     body: Array("hello".utf8))
+        }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        let response = try await client.send(HTTPClientRequest(url: server.baseURL + "/path?a=1&b=x%20y"))
+        #expect(response.status == 201)
+        #expect(response.bodyText == "hello")
+        #expect(response.headers["content-type"] == "text/plain")
+        #expect(response.headers.values(for: "X-THING") == ["one", "two"])
+        let request = try #require(server.requests.first)
+        #expect(request.method == "GET")
+        #expect(request.path == "/path")
+        #expect(request.query == ["a": "1", "b": "x y"])
+        #expect(request.body.isEmpty)
+    }
+
+    @Test(arguments: ["POST", "PATCH", "DELETE", "PUT"])
+    func bodiesArriveIntact(method: String) async throws {
+        let server = try ScriptedServer { request in .respond(status: 200, body: request.body) }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        var payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        payload[10] = 0
+        let response = try await client.send(HTTPClientRequest(
+            method: method, url: server.baseURL + "/echo",
+            headers: ["Content-Type": "application/octet-stream"], body: .bytes(payload)))
+        #expect(response.status == 200)
+        #expect(response.body == payload)
+        let request = try #require(server.requests.first)
+        #expect(request.method == method)
+        #expect(request.body == payload)
+        #expect(request.headers["Expect"] == nil)
+    }
+
+    @Test func deleteWithoutBodyAndEmptyPost() async throws {
+        let server = try ScriptedServer { _ in .text(200, "ok") }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        _ = try await client.send(HTTPClientRequest(method: "DELETE", url: server.baseURL + "/x"))
+        _ = try await client.send(HTTPClientRequest(method: "POST", url: server.baseURL + "/y"))
+        let requests = server.requests
+        #expect(requests.map(\.method) == ["DELETE", "POST"])
+        #expect(requests.allSatisfy { $0.body.isEmpty })
+    }
+
+    @Test func requestHeadersArrive() async throws {
+        let server = try ScriptedServer { _ in .text(200, "ok") }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        _ = try await client.send(HTTPClientRequest(
+            url: server.baseURL, headers: ["Authorization": "Bearer sekrit", "X-Custom": "v 1", "X-Empty": ""]))
+        let request = try #require(server.requests.first)
+        #expect(request.headers["authorization"] == "Bearer sekrit")
+        #expect(request.headers["X-Custom"] == "v 1")
+        #expect(request.headers["X-Empty"] == "")
+    }
+
+    @Test func headerDescriptionRedactsCredentials() {
+        let headers: HTTPClientHeaders = ["Authorization": "Bearer sekrit", "Accept": "*/*"]
+        #expect(!headers.description.contains("sekrit"))
+        #expect(headers.description.contains("Accept: */*"))
+        let request = HTTPClientRequest(url: "https://example.com/", headers: headers)
+        #expect(!request.description.contains("sekrit"))
+    }
+
+    @Test func headerInjectionIsRefused() async throws {
+        let client = try HTTPClient()
+        await #expect(throws: HTTPClientError.self) {
+            _ = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:1/", headers: ["X-A": "a\r\nX-B: b"]))
+        }
+        await #expect(throws: HTTPClientError.self) {
+            _ = try await client.send(HTTPClientRequest(url: "file:///etc/passwd"))
+        }
+    }
+
+    @Test func multipartFieldsReachTheServer() async throws {
+        let server = try ScriptedServer { _ in .text(200, "ok") }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        var form = MultipartForm()
+        form.append("id", "image-1")
+        form.append("metadata", #"{"a":"b\"c"}"#)
+        form.append("we\"ird\r\nname", "value\r\n--not-a-boundary")
+        let file = (0..<5000).map { UInt8(truncatingIfNeeded: $0) }
+        form.append("file", filename: "pic \"1\".png", contentType: "image/png", data: file)
+        _ = try await client.send(HTTPClientRequest(method: "POST", url: server.baseURL + "/upload", body: .multipart(form)))
+        let request = try #require(server.requests.first)
+        let parts = try #require(request.formParts)
+        #expect(parts.map(\.name) == ["id", "metadata", "we\"ird\r\nname", "file"])
+        #expect(request.formFields["id"] == "image-1")
+        #expect(request.formFields["metadata"] == #"{"a":"b\"c"}"#)
+        #expect(request.formFields["we\"ird\r\nname"] == "value\r\n--not-a-boundary")
+        #expect(parts[3].filename == "pic \"1\".png")
+        #expect(parts[3].contentType == "image/png")
+        #expect(parts[3].data == file)
+    }
+
+    @Test func redirectsAreNotFollowed() async throws {
+        let server = try ScriptedServer { _ in .respond(status: 302, headers: [("Location", "/elsewhere")]) }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        let response = try await client.send(HTTPClientRequest(url: server.baseURL + "/start"))
+        #expect(response.status == 302)
+        #expect(response.headers["location"] == "/elsewhere")
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func sequentialRequestsReuseOneConnection() async throws {
+        let server = try ScriptedServer { _ in .text(200, "ok") }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        for i in 0..<10 {
+            let response = try await client.send(HTTPClientRequest(url: server.baseURL + "/\(i)"))
+            #expect(response.status == 200)
+        }
+        #expect(server.requests.count == 10)
+        #expect(server.acceptedConnections == 1)
+    }
+
+    @Test func threeHundredConcurrentRequestsShareOneThread() async throws {
+        let release = LockedBox(false)
+        let server = try ScriptedServer { request in
+            // Hold every answer until all requests have arrived, so they are truly in flight together.
+            let deadline = Date().addingTimeInterval(10)
+            while !release.current, Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+            return .respond(status: 200, body: Array(request.path.utf8))
+        }
+        defer { server.stop() }
+        let client = try HTTPClient(configuration: .init(maxConnectionsPerHost: 0, maxCachedConnections: 300))
+        let baseline = nonFixtureThreadCount()
+        let count = 300
+        let peak = LockedBox(0)
+        try await withThrowingTaskGroup(of: (Int, HTTPClientResponse).self) { group in
+            for i in 0..<count {
+                group.addTask { (i, try await client.send(HTTPClientRequest(url: server.baseURL + "/r\(i)"))) }
+            }
+            let allArrived = await eventually(timeout: .seconds(10)) { server.requests.count == count }
+            peak.update { $0 = nonFixtureThreadCount() }
+            release.update { $0 = true }
+            #expect(allArrived)
+            var seen = Set<Int>()
+            for try await (i, response) in group {
+                #expect(response.status == 200)
+                #expect(response.bodyText == "/r\(i)")
+                seen.insert(i)
+            }
+            #expect(seen.count == count)
+        }
+        // Other suites run in parallel and own a few threads each; a thread per request would add ~300.
+        #expect(peak.current - baseline < 40)
+    }
+
+    @Test func refusedConnectionIsConnectFailed() async throws {
+        let client = try HTTPClient()
+        let port = closedPort()
+        await #expect {
+            _ = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+        } throws: { error in
+            guard case .connectFailed(let message) = error as? HTTPClientError else { return false }
+            return !message.isEmpty
+        }
+    }
+
+    @Test func hangingServerTimesOut() async throws {
+        let server = try ScriptedServer { _ in .hang }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        let started = ContinuousClock.now
+        await #expect {
+            _ = try await client.send(HTTPClientRequest(url: server.baseURL, timeout: .milliseconds(300)))
+        } throws: { error in
+            if case .timeout = error as? HTTPClientError { return true }
+            return false
+        }
+        // A generous bound: the point is that the call ends, not how fast.
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func midResponseCloseIsATransportError() async throws {
+        let server = try ScriptedServer { _ in .closeMidResponse }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        await #expect {
+            _ = try await client.send(HTTPClientRequest(url: server.baseURL))
+        } throws: { error in
+            if case .transport(let code, let message) = error as? HTTPClientError { return code != 0 && !message.isEmpty }
+            return false
+        }
+    }
+
+    @Test func cancellationRemovesTheTransfer() async throws {
+        let server = try ScriptedServer { _ in .hang }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        let task = Task { try await client.send(HTTPClientRequest(url: server.baseURL, timeout: .seconds(30))) }
+        #expect(await eventually { server.requests.count == 1 })
+        task.cancel()
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        // The connection is closed rather than left waiting for the answer.
+        #expect(await eventually { server.liveConnections == 0 })
+    }
+
+    @Test func cancelledBeforeSendingNeverConnects() async throws {
+        let server = try ScriptedServer { _ in .text(200, "ok") }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await client.send(HTTPClientRequest(url: server.baseURL))
+        }
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(server.acceptedConnections == 0)
+    }
+}
