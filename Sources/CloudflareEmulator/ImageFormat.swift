@@ -1,6 +1,6 @@
 /// The image formats Cloudflare Images accepts for upload, as the emulator recognises them from their bytes.
 public enum ImageFormat: String, Sendable, CaseIterable, Codable {
-    case jpeg, png, gif, webp, svg
+    case jpeg, png, gif, webp, svg, heic
 
     /// The `Content-Type` the delivery endpoint serves.
     public var mimeType: String {
@@ -10,6 +10,7 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         case .gif: return "image/gif"
         case .webp: return "image/webp"
         case .svg: return "image/svg+xml"
+        case .heic: return "image/heic"
         }
     }
 }

@@ -12,6 +12,7 @@ public enum ImageSniffer {
         if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) {
             return webp(bytes)
         }
+        if bytes.count >= 12, Array(bytes[4..<8]) == Array("ftyp".utf8) { return heic(bytes) }
         return svg(bytes)
     }
 
@@ -77,6 +78,23 @@ public enum ImageSniffer {
         default:
             return nil
         }
+    }
+
+    /// HEIF/HEIC (ISO BMFF `ftyp` with a HEIF brand); the size is the first `ispe` property found.
+    static func heic(_ b: [UInt8]) -> ImageInfo? {
+        let brand = String(decoding: b[8..<12], as: UTF8.self)
+        guard ["heic", "heix", "heim", "heis", "hevc", "mif1", "msf1"].contains(brand) else { return nil }
+        let ispe = Array("ispe".utf8)
+        let limit = min(b.count, 256 * 1024)
+        var i = 0
+        while i + 16 <= limit {
+            if b[i] == ispe[0], Array(b[i..<i + 4]) == ispe {
+                let width = be32(b, i + 8), height = be32(b, i + 12)
+                if width > 0, height > 0 { return ImageInfo(format: .heic, width: width, height: height) }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// An SVG document: optional XML prolog/comments, then an `<svg` root. Sizes come from `width`/`height`
