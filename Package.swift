@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // epoll and eventfd for HTTPServer's reactor (libc; the Glibc module does not export them).
+        .systemLibrary(name: "CLinux"),
 
         // Swift owners of the C handles.
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
@@ -34,7 +36,7 @@ let package = Package(
         // Our HTTP/1.1 server: sockets, parsing, routing. Knows nothing of images.
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 

@@ -1,0 +1,116 @@
+import Logging
+
+extension Connection {
+    /// Serializes `response` into the output buffer: status line, the handler's headers (minus the ones the server
+    /// owns), `Date`, `Content-Length`, `Connection`, `X-Request-ID`, then the body unless HEAD or 1xx/204/304.
+    /// Returns the body bytes sent.
+    func appendResponse(_ response: Response, _ exchange: Exchange, close: Bool) -> Int {
+        let code = response.status.code
+        let bodyAllowed = code >= 200 && code != 204 && code != 304
+        let sendsBody = bodyAllowed && exchange.method != .head
+        output.reserveCapacity(output.count + 256 + (sendsBody ? response.body.count : 0))
+
+        output.append(contentsOf: Connection.statusPrefix)
+        appendDecimal(code)
+        output.append(HTTPBytes.space)
+        appendSanitized(response.status.reason)
+        output.append(contentsOf: Connection.crlf)
+
+        var declaredLength: String?
+        for field in response.headers {
+            let name = field.name
+            if name.equalsIgnoringASCIICase("Content-Length") {
+                declaredLength = field.value
+                continue
+            }
+            if name.equalsIgnoringASCIICase("Date") || name.equalsIgnoringASCIICase("Connection")
+                || name.equalsIgnoringASCIICase("Transfer-Encoding") || name.equalsIgnoringASCIICase("X-Request-ID") {
+                continue
+            }
+            appendSanitized(name)
+            output.append(contentsOf: Connection.colonSpace)
+            appendSanitized(field.value)
+            output.append(contentsOf: Connection.crlf)
+        }
+
+        output.append(contentsOf: Connection.dateName)
+        output.append(contentsOf: loop.dateCache.current())
+        output.append(contentsOf: Connection.crlf)
+        if bodyAllowed {
+            output.append(contentsOf: Connection.contentLengthName)
+            // HEAD answers carry the GET's length; a handler that skipped the body may declare it itself.
+            if exchange.method == .head, response.body.isEmpty, let declaredLength,
+               !declaredLength.isEmpty, declaredLength.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                output.append(contentsOf: declaredLength.utf8)
+            } else {
+                appendDecimal(response.body.count)
+            }
+            output.append(contentsOf: Connection.crlf)
+        }
+        if close {
+            output.append(contentsOf: Connection.connectionClose)
+        } else if exchange.minorVersion == 0 {
+            output.append(contentsOf: Connection.connectionKeepAlive)
+        }
+        output.append(contentsOf: Connection.requestIDName)
+        output.append(contentsOf: exchange.requestID.utf8)
+        output.append(contentsOf: Connection.crlf)
+        output.append(contentsOf: Connection.crlf)
+        if sendsBody {
+            output.append(contentsOf: response.body)
+            return response.body.count
+        }
+        return 0
+    }
+
+    func logAccess(_ status: Int, _ bytes: Int, _ exchange: Exchange) {
+        let micros = (monotonicNanoseconds() &- exchange.startedAt) / 1000
+        let duration = "\(micros / 1000).\(String(repeating: "0", count: 3 - String(micros % 1000).count))\(micros % 1000)"
+        loop.context.logger.info("request", metadata: [
+            "http.method": .string(exchange.method.rawValue),
+            "http.path": .string(exchange.rawPath),
+            "http.status": .stringConvertible(status),
+            "http.bytes": .stringConvertible(bytes),
+            "http.duration_ms": .string(duration),
+            "request_id": .string(exchange.requestID),
+        ])
+    }
+
+    private func appendDecimal(_ value: Int) {
+        guard value > 0 else {
+            output.append(UInt8(ascii: "0"))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var remaining = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while remaining > 0 {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+                count += 1
+            }
+            output.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    /// Appends header text with control characters (CR, LF, NUL...) replaced by spaces: no response splitting.
+    private func appendSanitized(_ text: String) {
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 < 0x20 && $0 != HTTPBytes.tab || $0 == 0x7F }) {
+            output.append(contentsOf: utf8)
+            return
+        }
+        for byte in utf8 { output.append(byte < 0x20 && byte != HTTPBytes.tab || byte == 0x7F ? HTTPBytes.space : byte) }
+    }
+
+    static let statusPrefix = Array("HTTP/1.1 ".utf8)
+    static let crlf = Array("\r\n".utf8)
+    static let colonSpace = Array(": ".utf8)
+    static let dateName = Array("Date: ".utf8)
+    static let contentLengthName = Array("Content-Length: ".utf8)
+    static let connectionClose = Array("Connection: close\r\n".utf8)
+    static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
+    static let requestIDName = Array("X-Request-ID: ".utf8)
+}

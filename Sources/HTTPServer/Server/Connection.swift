@@ -1,0 +1,308 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+
+/// One client connection: reads into the parser, runs one request at a time (pipelined requests wait their turn,
+/// so answers go out in order), writes responses, and enforces the timeouts.
+///
+/// Confined to its event loop's thread; `@unchecked Sendable` only so handler tasks (which run on that loop as
+/// their executor) can carry it back to `complete`.
+final class Connection: @unchecked Sendable {
+    enum State {
+        /// Reading and parsing; no request with the handler.
+        case reading
+        /// A handler is running for the current request.
+        case handling
+        /// The last response is being written; then the write side is shut.
+        case closing
+        /// Write side shut; discarding input until the peer closes, so unread input cannot reset the connection
+        /// before the client has read our last response.
+        case lingering
+        case closed
+    }
+
+    /// Which timeout applies while reading.
+    enum Phase {
+        case none, idle, head, body
+    }
+
+    /// What the response to the current request needs to know about it.
+    struct Exchange: Sendable {
+        var method: HTTPMethod
+        var rawPath: String
+        var minorVersion: Int
+        var keepAlive: Bool
+        var requestID: String
+        var startedAt: UInt64
+    }
+
+    /// Stop reading ahead once this much input waits behind a running request.
+    static let readHighWater = 256 * 1024
+    /// Stop starting new requests while this much output waits for the client.
+    static let outputHighWater = 256 * 1024
+    /// How long a closing connection waits for the peer's FIN after our last response.
+    static let lingerNanoseconds: UInt64 = 2_000_000_000
+
+    let fd: Int32
+    let remoteAddress: String
+    unowned let loop: EventLoop
+    var parser: HTTPRequestParser
+    var output: [UInt8] = []
+    var outputStart = 0
+    private(set) var state: State = .reading
+    private var phase: Phase = .none
+    private var deadline: UInt64 = 0
+    private var peerClosed = false
+    private var readPaused = false
+    private var outputBlocked = false
+    private var closeRequested = false
+    private var requestsServed = 0
+    private var handlerTask: Task<Void, Never>?
+
+    init(fd: Int32, remoteAddress: String, loop: EventLoop) {
+        self.fd = fd
+        self.remoteAddress = remoteAddress
+        self.loop = loop
+        self.parser = HTTPRequestParser(limits: loop.context.configuration.parserLimits)
+        updatePhase()
+    }
+
+    var pendingOutput: Int { output.count - outputStart }
+
+    // MARK: Events
+
+    func handle(events: UInt32) {
+        if events & EPOLLOUT.rawValue != 0, outputBlocked { onWritable() }
+        let readable = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue
+        if events & readable != 0 { readAvailable(untilDrained: events & EPOLLRDHUP.rawValue != 0) }
+    }
+
+    /// Reads until the socket is drained (edge-triggered), feeding the parser as bytes arrive.
+    private func readAvailable(untilDrained: Bool = true) {
+        let buffer = loop.readBuffer
+        while state != .closed {
+            if state != .lingering, state != .reading || pendingOutput >= Connection.outputHighWater,
+               parser.bufferedCount >= Connection.readHighWater {
+                readPaused = true
+                return
+            }
+            let count = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if count > 0 {
+                if state == .lingering { continue }
+                parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                if state == .reading { processInput() }
+                if count < buffer.count, !untilDrained { break }
+            } else if count == 0 {
+                peerClosed = true
+                break
+            } else {
+                let code = errno
+                if code == EINTR { continue }
+                if code == EAGAIN || code == EWOULDBLOCK { break }
+                close()
+                return
+            }
+        }
+        switch state {
+        case .lingering where peerClosed: close()
+        case .reading: processInput()
+        default: break
+        }
+    }
+
+    private func onWritable() {
+        flush()
+        if state == .reading, !outputBlocked { resumeInput() }
+    }
+
+    private func resumeInput() {
+        if readPaused {
+            readPaused = false
+            readAvailable()
+        } else {
+            processInput()
+        }
+    }
+
+    // MARK: Requests
+
+    /// Parses and starts buffered requests while the connection is free to take one.
+    private func processInput() {
+        while state == .reading, pendingOutput < Connection.outputHighWater {
+            switch parser.next() {
+            case .needMore:
+                updatePhase()
+                if peerClosed { finish() }
+                return
+            case .head(let head):
+                updatePhase()
+                if head.expectContinue {
+                    output.append(contentsOf: Connection.continueLine)
+                    flush()
+                }
+            case .request(let head, let body):
+                dispatch(head, body: body)
+                return
+            case .error(let error):
+                respondAndClose(HTTPError(error.status, error.detail).response)
+                return
+            }
+        }
+    }
+
+    static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    private func dispatch(_ head: RequestHead, body: [UInt8]) {
+        state = .handling
+        phase = .none
+        deadline = 0
+        let context = loop.context
+        let requestID = RequestIDGenerator.sanitized(head.headers["X-Request-ID"]) ?? loop.requestIDs.next()
+        let request = Request(
+            method: head.method, target: head.target, headers: head.headers, body: body, version: head.version,
+            remoteAddress: remoteAddress, requestID: requestID
+        )
+        let exchange = Exchange(
+            method: head.method, rawPath: request.rawPath, minorVersion: head.version.minor,
+            keepAlive: head.keepAlive, requestID: requestID,
+            startedAt: context.configuration.accessLog ? monotonicNanoseconds() : 0
+        )
+        loop.inFlight += 1
+        context.counters.inFlightRequests.add(1, ordering: .relaxed)
+        let loop = self.loop
+        handlerTask = Task(executorPreference: loop) {
+            let response = await context.respond(to: request)
+            loop.execute { self.complete(response, exchange) }
+        }
+    }
+
+    /// Writes the handler's response, then goes back to reading (keep-alive) or closes.
+    private func complete(_ response: Response, _ exchange: Exchange) {
+        loop.inFlight -= 1
+        loop.context.counters.inFlightRequests.subtract(1, ordering: .relaxed)
+        handlerTask = nil
+        guard state == .handling else { return }
+        let close = !exchange.keepAlive || closeRequested || loop.shuttingDown
+        send(response, exchange, close: close)
+        if close {
+            state = .closing
+            deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds
+            flush()
+        } else {
+            state = .reading
+            phase = .none
+            flush()
+            if state == .reading, !outputBlocked { resumeInput() }
+        }
+    }
+
+    /// Answers without a handler (parse errors, 408) and closes.
+    private func respondAndClose(_ response: Response) {
+        let exchange = Exchange(
+            method: HTTPMethod(rawValue: "-"), rawPath: "-", minorVersion: 1, keepAlive: false,
+            requestID: loop.requestIDs.next(), startedAt: loop.context.configuration.accessLog ? monotonicNanoseconds() : 0
+        )
+        send(response, exchange, close: true)
+        state = .closing
+        deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds
+        flush()
+    }
+
+    private func send(_ response: Response, _ exchange: Exchange, close: Bool) {
+        let bodyBytes = appendResponse(response, exchange, close: close)
+        requestsServed += 1
+        loop.context.counters.requestsServed.add(1, ordering: .relaxed)
+        if loop.context.configuration.accessLog { logAccess(response.status.code, bodyBytes, exchange) }
+    }
+
+    // MARK: Output
+
+    /// Writes as much pending output as the socket takes; after the last response, shuts the write side.
+    private func flush() {
+        while outputStart < output.count {
+            let written = output.withUnsafeBytes { bytes in
+                Glibc.send(fd, bytes.baseAddress! + outputStart, bytes.count - outputStart, Int32(MSG_NOSIGNAL))
+            }
+            if written >= 0 {
+                outputStart += written
+                continue
+            }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK {
+                outputBlocked = true
+                return
+            }
+            close()
+            return
+        }
+        outputBlocked = false
+        output.removeAll(keepingCapacity: output.capacity <= 1 << 20)
+        outputStart = 0
+        if state == .closing { linger() }
+    }
+
+    private func linger() {
+        shutdown(fd, Int32(SHUT_WR))
+        if peerClosed {
+            close()
+            return
+        }
+        state = .lingering
+        deadline = loop.now + Connection.lingerNanoseconds
+        readAvailable()
+    }
+
+    /// Ends a connection whose peer has closed its side or that must stop: pending output first.
+    private func finish() {
+        state = .closing
+        if deadline == 0 { deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds }
+        flush()
+    }
+
+    func close() {
+        guard state != .closed else { return }
+        state = .closed
+        handlerTask?.cancel()
+        handlerTask = nil
+        loop.unregister(self)
+    }
+
+    // MARK: Timeouts and shutdown
+
+    /// Re-arms the read timeout when the connection moves between idle, head and body.
+    private func updatePhase() {
+        let next: Phase = parser.isReadingBody ? .body : (parser.isAtRequestBoundary ? .idle : .head)
+        guard next != phase else { return }
+        phase = next
+        let configuration = loop.context.configuration
+        let timeout: Duration
+        switch next {
+        case .idle: timeout = requestsServed == 0 ? configuration.headerTimeout : configuration.idleTimeout
+        case .head: timeout = configuration.headerTimeout
+        case .body: timeout = configuration.bodyTimeout
+        case .none: return
+        }
+        deadline = loop.now + timeout.nanoseconds
+    }
+
+    func checkDeadline(_ now: UInt64) {
+        guard deadline != 0, now >= deadline else { return }
+        deadline = 0
+        switch state {
+        case .reading where phase == .head || phase == .body:
+            respondAndClose(HTTPError(.requestTimeout, "Request timeout.").response)
+        case .reading, .closing, .lingering:
+            close()
+        case .handling, .closed:
+            break
+        }
+    }
+
+    /// Server shutdown: an idle connection closes now; a busy one closes after its current response.
+    func shutdownRequested() {
+        closeRequested = true
+        if state == .reading, parser.isAtRequestBoundary, pendingOutput == 0 { close() }
+    }
+}

@@ -1,0 +1,45 @@
+import Logging
+
+/// What every event loop shares: the configuration, the application's handler, the logger and the counters.
+final class ServerContext: Sendable {
+    let configuration: HTTPServer.Configuration
+    let handler: Handler
+    let logger: Logger
+    let counters = ServerCounters()
+
+    init(configuration: HTTPServer.Configuration, handler: @escaping Handler, logger: Logger) {
+        self.configuration = configuration
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// Runs the handler. An `HTTPResponseError` becomes its response; anything else is logged with the request id
+    /// and answered with a 500 that reveals nothing.
+    func respond(to request: Request) async -> Response {
+        do {
+            return try await handler(request)
+        } catch let error as any HTTPResponseError {
+            return error.response
+        } catch {
+            logger.error("Unhandled error in request handler", metadata: [
+                "request_id": .string(request.requestID),
+                "http.method": .string(request.method.rawValue),
+                "http.path": .string(request.rawPath),
+                "error": .string(String(describing: error)),
+            ])
+            return HTTPError(.internalServerError, "Internal server error.").response
+        }
+    }
+}
+
+/// Monotonic clock in nanoseconds.
+@inline(__always)
+func monotonicNanoseconds() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
