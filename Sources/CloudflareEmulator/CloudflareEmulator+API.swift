@@ -14,7 +14,7 @@ extension CloudflareEmulator {
     /// `POST v2/direct_upload`: a draft record and its one-time upload URL.
     func createDirectUpload(_ request: Request) async throws -> Response {
         let fields = try ImageRequestFields(request: request)
-        let now = RFC3339.nowMilliseconds()
+        let now = self.now()
         var expires = now + CloudflareEmulator.defaultExpiry
         if let text = fields.expiry, !text.isEmpty {
             guard let parsed = RFC3339.parse(text) else { throw EmulatorError.badRequest("expiry must be an RFC 3339 date-time") }
@@ -30,7 +30,7 @@ extension CloudflareEmulator {
             metadataJSON: fields.metadataJSON ?? "{}", requireSignedURLs: fields.requireSignedURLs ?? false,
             uploaded: now, draft: true, uploadToken: token, uploadExpires: expires)
         guard try await store.insert(image) else { throw EmulatorError.alreadyExists }
-        return try envelope(["id": image.id, "uploadURL": "\(configuration.publicBaseURL)/upload/\(token)"])
+        return try envelope(["id": image.id, "uploadURL": "\(publicBaseURL)/upload/\(token)"])
     }
 
     /// `GET v1/{id}`: the image, drafts included.
@@ -121,7 +121,7 @@ extension CloudflareEmulator {
 
     /// `GET v1/batch_token`: a token for Cloudflare's batch API host (not served by the emulator).
     func batchToken(_ request: Request) async throws -> Response {
-        let expires = RFC3339.nowMilliseconds() + 3600 * 1000
+        let expires = now() + 3600 * 1000
         return try envelope(["token": try SecureRandom.hexString(byteCount: 32), "expiresAt": RFC3339.format(milliseconds: expires)])
     }
 

@@ -25,7 +25,7 @@ extension CloudflareEmulator {
                 return deliveryError(.forbidden, "Flexible variants cannot be used with images that require signed URLs")
             }
             let status = URLSigner(key: configuration.signingKey).verify(
-                signedPath(request, mountPath: mountPath), now: RFC3339.nowMilliseconds() / 1000)
+                signedPath(request, mountPath: mountPath), now: now() / 1000)
             switch status {
             case .valid: break
             case .expired: return deliveryError(.forbidden, "Signed URL has expired")

@@ -10,7 +10,7 @@ extension CloudflareEmulator {
         guard let draft = try await store.image(uploadToken: token) else { throw EmulatorError.uploadURLNotFound }
         guard draft.draft else { throw EmulatorError.alreadyUploaded }
         do {
-            let now = RFC3339.nowMilliseconds()
+            let now = self.now()
             if let expires = draft.uploadExpires, now > expires { throw EmulatorError.uploadURLExpired }
             let fields = try ImageRequestFields(request: request)
             let (bytes, info, filename) = try checkedFile(fields)
@@ -59,7 +59,7 @@ extension CloudflareEmulator {
         let image = EmulatorImage(
             id: fields.customID ?? UUID().uuidString.lowercased(), filename: filename, creator: fields.creator,
             metadataJSON: fields.metadataJSON ?? "{}", requireSignedURLs: fields.requireSignedURLs ?? false,
-            uploaded: RFC3339.nowMilliseconds(), draft: false, format: info.format, width: info.width,
+            uploaded: now(), draft: false, format: info.format, width: info.width,
             height: info.height, size: bytes.count)
         let staged = try store.stageBytes(bytes)
         guard try await store.insert(image) else {

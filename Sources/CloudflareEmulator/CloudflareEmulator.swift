@@ -22,6 +22,9 @@ public final class CloudflareEmulator: Sendable {
     let client: HTTPClient
     let webhooks: WebhookNotifier?
     let faultSettings: LockedValue<FaultSettings>
+    let baseURL: LockedValue<String>
+    /// Added to the wall clock; tests move time forward to expire upload URLs and signatures.
+    let clockOffset = LockedValue<Int64>(0)
 
     /// Opens (creating when needed) the state under `configuration.dataDirectory`.
     public init(configuration: Configuration, logger: Logger) throws {
@@ -31,6 +34,7 @@ public final class CloudflareEmulator: Sendable {
         store = try EmulatorStore(directory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
         client = try HTTPClient(logger: logger)
         faultSettings = LockedValue(configuration.faults)
+        baseURL = LockedValue(configuration.publicBaseURL)
         if let url = configuration.webhookURL {
             webhooks = WebhookNotifier(
                 url: url, secret: configuration.webhookSecret, signsBody: configuration.webhookSignsBody,
@@ -56,14 +60,28 @@ public final class CloudflareEmulator: Sendable {
         ])
     }
 
+    /// The emulator's time in Unix milliseconds.
+    func now() -> Int64 { RFC3339.nowMilliseconds() + clockOffset.get() }
+
+    /// The URL the router is reachable at (see `Configuration.publicBaseURL`).
+    public var publicBaseURL: String { baseURL.get() }
+
+    /// Changes the public base URL for URLs handed out from now on, e.g. once a server started on port 0 knows
+    /// its port. URLs already handed out keep their old base.
+    public func setPublicBaseURL(_ url: String) {
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        baseURL.set(base)
+    }
+
     /// The `Authorization` header a client of this emulator sends.
     public var authorizationHeader: String { "Bearer \(configuration.apiToken)" }
 
     /// The API base URL a Cloudflare client should use: `{publicBaseURL}/client/v4`.
-    public var apiBaseURL: String { configuration.publicBaseURL + "/client/v4" }
+    public var apiBaseURL: String { publicBaseURL + "/client/v4" }
 
     /// The base of delivery URLs, standing in for `https://imagedelivery.net`: `{publicBaseURL}/imagedelivery`.
-    public var deliveryBaseURL: String { configuration.publicBaseURL + "/imagedelivery" }
+    public var deliveryBaseURL: String { publicBaseURL + "/imagedelivery" }
 
     /// Every route, under `mountPath` ("" standalone, e.g. "/_emulator" embedded):
     /// - `{mount}/client/v4/accounts/:account/images/...`: the API (Bearer token, fault knobs apply);
