@@ -65,7 +65,8 @@ final class EmulatorStore: Sendable {
     /// Inserts a new record; false when the id is taken.
     func insert(_ image: EmulatorImage) async throws -> Bool {
         try await database.write { connection in
-            if try connection.scalar("SELECT 1 FROM images WHERE id = ?", [.text(image.id)]) != nil { return false }
+            let taken = try connection.scalar("SELECT COUNT(*) FROM images WHERE id = ?", [.text(image.id)])?.int64Value ?? 0
+            if taken > 0 { return false }
             try connection.execute(
                 "INSERT INTO images (\(EmulatorStore.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 EmulatorStore.bindings(image))
