@@ -58,7 +58,7 @@ extension CloudflareEmulator {
         }
         var requireSigned: Bool?
         if let flag = body["requireSignedURLs"] {
-            guard let value = flag as? Bool else { throw EmulatorError.badRequest("requireSignedURLs must be a boolean") }
+            guard let value = JSONBool.bool(flag) else { throw EmulatorError.badRequest("requireSignedURLs must be a boolean") }
             requireSigned = value
         }
         guard let image = try await store.update(id: id, metadataJSON: metadataJSON, requireSignedURLs: requireSigned) else {

@@ -55,7 +55,7 @@ public struct FaultSettings: Sendable, Equatable, Codable {
         var settings = base
         func int(_ key: String) throws(EmulatorError) -> Int? {
             guard let value = object[key] else { return nil }
-            guard let number = value as? NSNumber, !(value is Bool), number.doubleValue == number.doubleValue.rounded()
+            guard let number = value as? NSNumber, !JSONBool.isBool(value), number.doubleValue == number.doubleValue.rounded()
             else { throw .badRequest("\(key) must be an integer") }
             return number.intValue
         }
@@ -63,7 +63,7 @@ public struct FaultSettings: Sendable, Equatable, Codable {
         if let v = try int("failure_status") { settings.failureStatus = v }
         if let v = try int("retry_after") { settings.retryAfterSeconds = v }
         if let value = object["failure_rate"] {
-            guard let number = value as? NSNumber, !(value is Bool) else { throw .badRequest("failure_rate must be a number") }
+            guard let number = value as? NSNumber, !JSONBool.isBool(value) else { throw .badRequest("failure_rate must be a number") }
             settings.failureRate = number.doubleValue
         }
         let known: Set<String> = ["latency_ms", "failure_rate", "failure_status", "retry_after"]
