@@ -24,6 +24,9 @@ let package = Package(
         // epoll and eventfd for HTTPServer's reactor (libc; the Glibc module does not export them).
         .systemLibrary(name: "CLinux"),
 
+        // JSON values and a byte-level writer, shared by every module that speaks JSON.
+        .target(name: "JSON", swiftSettings: swiftSettings),
+
         // Swift owners of the C handles.
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
@@ -43,7 +46,7 @@ let package = Package(
         // Cloudflare Images: API client, delivery URLs, signing, transformations.
         .target(
             name: "CloudflareImages",
-            dependencies: ["HTTPClient", "Crypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPClient", "Crypto", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -51,7 +54,7 @@ let package = Package(
         .target(
             name: "CloudflareEmulator",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "SQLite", "Crypto", "HTTPClient",
+                "HTTPServer", "CloudflareImages", "SQLite", "Crypto", "HTTPClient", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -60,7 +63,7 @@ let package = Package(
         // Image tracking storage: repository protocol, SQLite implementation, migrations.
         .target(
             name: "ImageStore",
-            dependencies: ["SQLite", "Crypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SQLite", "Crypto", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -71,7 +74,7 @@ let package = Package(
         .target(
             name: "ImagesAPI",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto",
+                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -81,12 +84,14 @@ let package = Package(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareEmulator", "ImageStore", "ImagesAPI", "Configuration",
+                "SQLite", "HTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(
@@ -96,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CloudflareImagesTests",
-            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto"],
+            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto", "JSON"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -104,7 +109,7 @@ let package = Package(
             dependencies: ["CloudflareEmulator", "CloudflareImages", "HTTPClient", "HTTPServer"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagesAPITests",

@@ -4,6 +4,8 @@ import ArgumentParser
 struct CFImages: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cfimages",
-        abstract: "A self-hosted broker for Cloudflare Images."
+        abstract: "A self-hosted broker for Cloudflare Images.",
+        discussion: "Settings come from CFIMAGES_* and CLOUDFLARE_IMAGES_* environment variables over Config/cfimages.env.",
+        subcommands: [Migrate.self, TokenCommand.self]
     )
 }

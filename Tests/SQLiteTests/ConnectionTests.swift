@@ -123,6 +123,14 @@ struct ConnectionTests {
         #expect(db.cachedStatementCount == countBefore)
     }
 
+    @Test func scalarWithoutRowsIsNil() throws {
+        let dir = try TemporaryDirectory()
+        let db = try open(dir)
+        #expect(try db.scalar("SELECT i FROM t WHERE id = ?", [.integer(42)]) == nil)
+        try db.execute("INSERT INTO t (i) VALUES (NULL)")
+        #expect(try db.scalar("SELECT i FROM t") == .null)
+    }
+
     @Test func invalidUTF8TextDoesNotCrash() throws {
         let dir = try TemporaryDirectory()
         let db = try open(dir)

@@ -1,0 +1,124 @@
+import JSON
+import Foundation
+import HTTPClient
+
+extension CloudflareClient {
+    /// `POST images/v2/direct_upload`: a one-time upload URL for a browser or app to send the image to.
+    /// Retried like an idempotent call (a repeated request only creates another unused draft).
+    public func createDirectUpload(_ options: DirectUploadOptions = DirectUploadOptions()) async throws -> DirectUpload {
+        var form = MultipartForm()
+        if let id = options.id { form.append("id", id) }
+        if let metadata = options.metadata { form.append("metadata", try Self.jsonText(metadata)) }
+        if let requireSignedURLs = options.requireSignedURLs { form.append("requireSignedURLs", requireSignedURLs ? "true" : "false") }
+        if let expiry = options.expiry { form.append("expiry", RFC3339.format(expiry)) }
+        if let creator = options.creator { form.append("creator", creator) }
+        let call = Call(endpoint: .createDirectUpload, method: "POST", path: "v2/direct_upload", body: .multipart(form), retry: .idempotent)
+        return try Self.required(try await perform(call, decoding: DirectUpload.self).result)
+    }
+
+    /// `GET images/v1/{id}`.
+    public func image(id: String) async throws -> CloudflareImage {
+        let call = Call(endpoint: .getImage, method: "GET", path: "v1/\(Self.percentEncode(id))", retry: .idempotent)
+        return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
+    }
+
+    /// `GET images/v1?page=&per_page=`: page-numbered listing.
+    public func listImages(page: Int = 1, perPage: Int = 100) async throws -> ImageListPage {
+        let call = Call(
+            endpoint: .listImages, method: "GET", path: "v1",
+            query: [("page", String(page)), ("per_page", String(perPage))], retry: .idempotent)
+        let envelope = try await perform(call, decoding: ImageList.self)
+        let list = try Self.required(envelope.result)
+        return ImageListPage(images: list.images, page: page, perPage: perPage, resultInfo: envelope.resultInfo)
+    }
+
+    /// `GET images/v2`: continuation-token listing; nil parameters are not sent.
+    public func listImagesV2(
+        continuationToken: String? = nil, perPage: Int? = nil, sortOrder: SortOrder? = nil, creator: String? = nil
+    ) async throws -> ImageListV2Page {
+        var query: [(String, String)] = []
+        if let continuationToken { query.append(("continuation_token", continuationToken)) }
+        if let perPage { query.append(("per_page", String(perPage))) }
+        if let sortOrder { query.append(("sort_order", sortOrder.rawValue)) }
+        if let creator { query.append(("creator", creator)) }
+        let call = Call(endpoint: .listImagesV2, method: "GET", path: "v2", query: query, retry: .idempotent)
+        return try Self.required(try await perform(call, decoding: ImageListV2Page.self).result)
+    }
+
+    /// `PATCH images/v1/{id}` with a JSON body of the non-nil fields; returns the updated image.
+    public func updateImage(id: String, metadata: [String: JSONValue]? = nil, requireSignedURLs: Bool? = nil) async throws -> CloudflareImage {
+        var body: [String: JSONValue] = [:]
+        if let metadata { body["metadata"] = .object(metadata) }
+        if let requireSignedURLs { body["requireSignedURLs"] = .bool(requireSignedURLs) }
+        let call = Call(
+            endpoint: .updateImage, method: "PATCH", path: "v1/\(Self.percentEncode(id))",
+            body: .bytes(Array(try Self.jsonText(body).utf8)), contentType: "application/json", retry: .idempotent)
+        return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
+    }
+
+    /// `DELETE images/v1/{id}`. A missing image throws ``CloudflareError/notFound(_:)``.
+    public func deleteImage(id: String) async throws {
+        let call = Call(endpoint: .deleteImage, method: "DELETE", path: "v1/\(Self.percentEncode(id))", retry: .idempotent)
+        _ = try await perform(call, decoding: IgnoredResult.self)
+    }
+
+    /// `GET images/v1/stats`: stored images versus the allowance.
+    public func accountStats() async throws -> AccountStats {
+        let call = Call(endpoint: .accountStats, method: "GET", path: "v1/stats", retry: .idempotent)
+        return try Self.required(try await perform(call, decoding: AccountStats.self).result)
+    }
+
+    /// `POST images/v1` with a `url` field: Cloudflare fetches the image. Not retried once it may have been processed.
+    public func uploadImage(fromURL url: String, options: ImageUploadOptions = ImageUploadOptions()) async throws -> CloudflareImage {
+        var form = MultipartForm()
+        form.append("url", url)
+        try Self.appendUploadFields(options, to: &form)
+        let call = Call(endpoint: .uploadFromURL, method: "POST", path: "v1", body: .multipart(form), retry: .unprocessedOnly)
+        return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
+    }
+
+    /// `POST images/v1` with a `file` part. Not retried once it may have been processed.
+    public func uploadImage(
+        file: [UInt8], filename: String, contentType: String = "application/octet-stream",
+        options: ImageUploadOptions = ImageUploadOptions()
+    ) async throws -> CloudflareImage {
+        var form = MultipartForm()
+        form.append("file", filename: filename, contentType: contentType, data: file)
+        try Self.appendUploadFields(options, to: &form)
+        let call = Call(endpoint: .uploadFile, method: "POST", path: "v1", body: .multipart(form), retry: .unprocessedOnly)
+        return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
+    }
+
+    /// `GET images/v1/keys`: the account's URL signing keys.
+    public func signingKeys() async throws -> [SigningKey] {
+        let call = Call(endpoint: .signingKeys, method: "GET", path: "v1/keys", retry: .idempotent)
+        return try Self.required(try await perform(call, decoding: SigningKeyList.self).result).keys
+    }
+
+    /// `GET images/v1/batch_token`: a token for the batch API host.
+    public func batchToken() async throws -> BatchToken {
+        let call = Call(endpoint: .batchToken, method: "GET", path: "v1/batch_token", retry: .idempotent)
+        return try Self.required(try await perform(call, decoding: BatchToken.self).result)
+    }
+
+    // MARK: Helpers
+
+    private static func appendUploadFields(_ options: ImageUploadOptions, to form: inout MultipartForm) throws {
+        if let id = options.id { form.append("id", id) }
+        if let metadata = options.metadata { form.append("metadata", try jsonText(metadata)) }
+        if let requireSignedURLs = options.requireSignedURLs { form.append("requireSignedURLs", requireSignedURLs ? "true" : "false") }
+        if let creator = options.creator { form.append("creator", creator) }
+    }
+
+    /// JSON text with sorted keys, so equal metadata always gives identical bytes.
+    static func jsonText(_ object: [String: JSONValue]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(object), as: UTF8.self)
+    }
+
+    static func required<Value>(_ value: Value?) throws(CloudflareError) -> Value {
+        guard let value else { throw .invalidResponse("successful envelope without a result") }
+        return value
+    }
+}

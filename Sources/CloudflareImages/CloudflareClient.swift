@@ -1,0 +1,142 @@
+import Foundation
+import HTTPClient
+import Logging
+
+/// The Cloudflare Images API over libcurl: typed calls, the v4 envelope decoded, typed errors, retries with
+/// exponential backoff and full jitter, and a client-side request budget.
+///
+/// Every call goes to `{baseURL}/accounts/{accountID}/images/...` with `Authorization: Bearer <token>`. Retries
+/// happen on 429, 5xx and transport failures for idempotent calls and direct-upload creation; uploads of image
+/// bytes or URLs retry only when the request certainly was not processed (429, connect failure). Other 4xx are
+/// never retried. The token never reaches logs or errors.
+public final class CloudflareClient: Sendable {
+    public let configuration: Configuration
+    /// The budget this client draws from; pass the same one to every client of one account.
+    public let budget: RequestBudget
+    let http: HTTPClient
+    let logger: Logger
+    let observer: (@Sendable (CallEvent) -> Void)?
+
+    /// - Parameters:
+    ///   - httpClient: shared transport; a new one (with its own thread) when nil.
+    ///   - budget: shared budget; a new one from the configuration's limit and window when nil.
+    ///   - observer: called synchronously for every ``CallEvent``; keep it cheap.
+    public init(
+        configuration: Configuration,
+        httpClient: HTTPClient? = nil,
+        budget: RequestBudget? = nil,
+        logger: Logger = Logger(label: "cfimages.cloudflare"),
+        observer: (@Sendable (CallEvent) -> Void)? = nil
+    ) throws {
+        self.configuration = configuration
+        self.http = try httpClient ?? HTTPClient()
+        self.budget = budget ?? RequestBudget(limit: configuration.budgetLimit, window: configuration.budgetWindow)
+        self.logger = logger
+        self.observer = observer
+    }
+
+    /// How a call may be retried.
+    enum RetryPolicy {
+        /// Safe to repeat: retry 429, 5xx, timeouts and transport errors.
+        case idempotent
+        /// Repeating could act twice: retry only when the request was certainly not processed.
+        case unprocessedOnly
+
+        func allows(_ error: CloudflareError) -> Bool {
+            switch (self, error) {
+            case (_, .rateLimited), (_, .connectFailed): true
+            case (.idempotent, .upstream), (.idempotent, .timeout), (.idempotent, .transport): true
+            default: false
+            }
+        }
+    }
+
+    /// One API operation, before it is sent.
+    struct Call {
+        var endpoint: CallEvent.Endpoint
+        var method: String
+        /// Path below `…/images/`, already percent-encoded.
+        var path: String
+        var query: [(String, String)] = []
+        var body: HTTPClientRequest.Body = .none
+        var contentType: String?
+        var retry: RetryPolicy
+    }
+
+    /// Runs `call` with budget, retries and deadline, and returns the decoded envelope.
+    func perform<Result: Decodable>(_ call: Call, decoding: Result.Type) async throws -> Envelope<Result> {
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.callDeadline
+        var attempts = 0
+        while true {
+            let failure: CloudflareError
+            var sent = false
+            do {
+                try await admit(call.endpoint, deadline: deadline)
+                attempts += 1
+                sent = true
+                let envelope = try await attempt(call, decoding: Result.self)
+                finish(call.endpoint, .success, attempts: attempts)
+                return envelope
+            } catch let error as CloudflareError {
+                failure = error
+            } catch {
+                finish(call.endpoint, .cancelled, attempts: attempts)
+                throw error
+            }
+            // A budget refusal happens before any request: nothing to retry.
+            guard sent else {
+                finish(call.endpoint, failure.outcome, attempts: attempts)
+                throw failure
+            }
+            if case .rateLimited(let retryAfter?, let errors) = failure, !errors.isEmpty {
+                budget.pause(for: retryAfter)
+            }
+            let delay = retryDelay(after: attempts, failure: failure)
+            guard attempts < configuration.maxAttempts, call.retry.allows(failure), clock.now + delay < deadline else {
+                finish(call.endpoint, failure.outcome, attempts: attempts)
+                throw failure
+            }
+            observer?(.retrying(endpoint: call.endpoint, attempt: attempts, outcome: failure.outcome, delay: delay))
+            logger.debug("Cloudflare call will retry", metadata: [
+                "endpoint": "\(call.endpoint.rawValue)", "attempt": "\(attempts)", "outcome": "\(failure.outcome.rawValue)",
+            ])
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                finish(call.endpoint, .cancelled, attempts: attempts)
+                throw error
+            }
+        }
+    }
+
+    /// Waits for a budget slot, or throws ``CloudflareError/rateLimited(retryAfter:errors:)`` with no errors.
+    private func admit(_ endpoint: CallEvent.Endpoint, deadline: ContinuousClock.Instant) async throws {
+        let remaining = max(.zero, deadline - ContinuousClock.now)
+        switch budget.reserve(maxWait: min(configuration.maxBudgetWait, remaining)) {
+        case .proceed:
+            return
+        case .wait(let delay):
+            observer?(.budgetWait(endpoint: endpoint, delay: delay))
+            try await Task.sleep(for: delay)
+        case .refuse(let retryAfter):
+            throw CloudflareError.rateLimited(retryAfter: retryAfter, errors: [])
+        }
+    }
+
+    /// Full jitter on an exponential cap; a 429's `Retry-After` is honoured as a floor.
+    private func retryDelay(after attempt: Int, failure: CloudflareError) -> Duration {
+        let exponent = min(attempt - 1, 30)
+        let cap = min(configuration.retryMaxDelay, configuration.retryBaseDelay * (1 << exponent))
+        let jitter = cap * Double.random(in: 0...1)
+        if case .rateLimited(let retryAfter?, _) = failure { return max(jitter, retryAfter) }
+        return jitter
+    }
+
+    private func finish(_ endpoint: CallEvent.Endpoint, _ outcome: CallEvent.Outcome, attempts: Int) {
+        observer?(.completed(endpoint: endpoint, outcome: outcome, attempts: attempts))
+        logger.debug("Cloudflare call", metadata: [
+            "endpoint": "\(endpoint.rawValue)", "outcome": "\(outcome.rawValue)", "attempts": "\(attempts)",
+        ])
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// A client-side sliding-window request budget: at most `limit` requests start in any `window`
+/// (Cloudflare's default is 1,200 per 5 minutes per account).
+///
+/// ``reserve(maxWait:)`` books the earliest free slot and tells the caller how long to wait for it, or refuses when
+/// that is further away than `maxWait`; a refused call books nothing. ``pause(for:)`` holds every slot back, for
+/// when Cloudflare answers 429 with `Retry-After`. The clock is injected so tests can move time by hand.
+/// Share one budget between all clients of one account.
+public final class RequestBudget: Sendable {
+    /// What a caller should do.
+    public enum Decision: Sendable, Equatable {
+        /// Send now.
+        case proceed
+        /// A slot is booked `delay` from now: sleep, then send.
+        case wait(Duration)
+        /// No slot within the allowed wait; one frees up after `retryAfter`.
+        case refuse(retryAfter: Duration)
+    }
+
+    public let limit: Int
+    public let window: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let state: State
+
+    /// - Parameters:
+    ///   - limit: requests allowed per window (at least 1).
+    ///   - window: the sliding window.
+    ///   - now: the clock; tests pass a manual one.
+    public init(
+        limit: Int = 1200, window: Duration = .seconds(300),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) {
+        self.limit = max(1, limit)
+        self.window = window
+        self.now = now
+        state = State()
+    }
+
+    /// Books the earliest slot, unless it is more than `maxWait` away.
+    public func reserve(maxWait: Duration) -> Decision {
+        let now = now()
+        return state.withLock { state in
+            // Slots are booked in non-decreasing order, so the front holds the oldest.
+            let horizon = now - window
+            while let first = state.slots.first, first <= horizon { state.slots.removeFirst() }
+            var slot = max(now, state.pausedUntil ?? now)
+            if state.slots.count >= limit {
+                slot = max(slot, state.slots[state.slots.count - limit] + window)
+            }
+            let delay = slot - now
+            guard delay <= maxWait else { return .refuse(retryAfter: delay) }
+            state.slots.append(slot)
+            return delay > .zero ? .wait(delay) : .proceed
+        }
+    }
+
+    /// Holds back every slot for `duration` from now (never shortens an existing pause).
+    public func pause(for duration: Duration) {
+        let until = now() + duration
+        state.withLock { state in
+            state.pausedUntil = max(state.pausedUntil ?? until, until)
+        }
+    }
+
+    /// Requests booked in the current window (including booked future slots).
+    public var bookedCount: Int {
+        let horizon = now() - window
+        return state.withLock { $0.slots.filter { $0 > horizon }.count }
+    }
+
+    private final class State: @unchecked Sendable {
+        private let lock = NSLock()
+        var slots: [ContinuousClock.Instant] = []
+        var pausedUntil: ContinuousClock.Instant?
+
+        func withLock<Result>(_ body: (State) -> Result) -> Result {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(self)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import SQLite
+
+/// Builds the SQL for an `ImageQuery` from fixed fragments; every value from the query is a bound parameter.
+struct ImageListSQL {
+    private(set) var conditions: [String] = []
+    private(set) var bindings: [SQLiteValue] = []
+    /// True when only `owner` and `status` filter, so the count can come from the counter table.
+    private(set) var countableFromCounters = true
+    let query: ImageQuery
+
+    init(_ query: ImageQuery) throws {
+        self.query = query
+        guard query.offset >= 0 else { throw ImageStoreError.invalidQuery("offset must not be negative") }
+        if let limit = query.limit, limit < 0 { throw ImageStoreError.invalidQuery("limit must not be negative") }
+        if let owner = query.owner { add("owner = ?", .text(owner), countable: true) }
+        if let status = query.status { add("status = ?", .text(status.rawValue), countable: true) }
+        if let after = query.uploadedAfter { add("uploaded_at >= ?", .integer(after.microseconds)) }
+        if let before = query.uploadedBefore { add("uploaded_at <= ?", .integer(before.microseconds)) }
+        if let hasVariants = query.hasVariants { add(hasVariants ? "variants <> '[]'" : "variants = '[]'") }
+        if let signed = query.requireSignedURLs { add("require_signed_urls = ?", .bool(signed)) }
+        if let filename = query.filename {
+            let pattern = Self.containsPattern(filename)
+            add("(filename LIKE ? ESCAPE '\\' OR original_filename LIKE ? ESCAPE '\\')", .text(pattern), .text(pattern))
+        }
+        if let creator = query.creator { add("creator = ?", .text(creator)) }
+        for filter in query.metadata {
+            let path = try Self.jsonPath(filter.path)
+            add(
+                "(CASE json_type(metadata, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
+                    + "ELSE CAST(json_extract(metadata, ?) AS TEXT) END) = ?",
+                .text(path), .text(path), .text(filter.value)
+            )
+        }
+        for term in (query.search ?? "").split(whereSeparator: \.isWhitespace) {
+            let pattern = Self.containsPattern(String(term))
+            add(
+                "(cloudflare_id LIKE ? ESCAPE '\\' OR filename LIKE ? ESCAPE '\\' "
+                    + "OR original_filename LIKE ? ESCAPE '\\' OR creator LIKE ? ESCAPE '\\')",
+                .text(pattern), .text(pattern), .text(pattern), .text(pattern)
+            )
+        }
+    }
+
+    private mutating func add(_ condition: String, _ values: SQLiteValue..., countable: Bool = false) {
+        conditions.append(condition)
+        bindings.append(contentsOf: values)
+        if !countable { countableFromCounters = false }
+    }
+
+    private var whereClause: String {
+        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// The count, from `image_counts` when possible.
+    var countSQL: String {
+        if countableFromCounters {
+            return "SELECT coalesce(sum(image_count), 0) FROM image_counts" + whereClause
+        }
+        return "SELECT count(*) FROM images" + whereClause
+    }
+
+    /// One page of rows, ordered by the whitelisted column, ties broken by rowid in the same direction.
+    var pageSQL: String {
+        let direction = query.ordering.descending ? "DESC" : "ASC"
+        let column = query.ordering.field.rawValue  // from a fixed enum, never user text
+        return "SELECT \(ImageSQL.columns) FROM images\(whereClause) ORDER BY \(column) \(direction), rowid \(direction) LIMIT ? OFFSET ?"
+    }
+
+    var pageBindings: [SQLiteValue] {
+        bindings + [.integer(Int64(query.limit ?? -1)), .integer(Int64(query.offset))]
+    }
+
+    /// `%term%` with LIKE's wildcards escaped.
+    static func containsPattern(_ term: String) -> String {
+        var escaped = ""
+        for character in term {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%" + escaped + "%"
+    }
+
+    /// `$."a"."b"` for keys `a`, `b`. SQLite's JSON paths cannot escape `"`, so such keys are refused.
+    static func jsonPath(_ keys: [String]) throws -> String {
+        guard !keys.isEmpty, keys.allSatisfy({ !$0.isEmpty }) else {
+            throw ImageStoreError.invalidQuery("metadata filter needs a non-empty key")
+        }
+        guard keys.allSatisfy({ !$0.contains("\"") }) else {
+            throw ImageStoreError.invalidQuery("metadata keys may not contain '\"'")
+        }
+        return "$" + keys.map { ".\"\($0)\"" }.joined()
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Storage for tracked images, their logs, API tokens and webhook deliveries.
+///
+/// Every method that changes an image writes its `image_upload_logs` row in the same transaction. `owner` parameters
+/// scope a lookup to one user; nil means any owner (administrators). Implementations: `SQLiteImageRepository`.
+public protocol ImageRepository: Sendable {
+    // MARK: Images
+
+    /// Stores a new image and its first log row. Returns the record as stored (timestamps at microsecond precision).
+    /// - Throws: `ImageStoreError.duplicateCloudflareID` when the Cloudflare ID is taken.
+    func insert(_ image: ImageRecord, log: LogEvent) async throws -> ImageRecord
+
+    /// The image with this key, if it exists and belongs to `owner` (any owner when nil).
+    func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord?
+
+    /// The images with these UUIDs (in scope), in no particular order; unknown IDs are skipped.
+    func images(ids: [UUID], owner: String?) async throws -> [ImageRecord]
+
+    /// The images with these Cloudflare IDs (in scope), in no particular order; unknown IDs are skipped.
+    func images(cloudflareIDs: [String], owner: String?) async throws -> [ImageRecord]
+
+    /// One page of the images matching `query`, and the number of matches.
+    func list(_ query: ImageQuery) async throws -> ImagePage
+
+    /// Reads the image, lets `body` change it and return the log row to write, and stores both in one transaction
+    /// (`updatedAt` is set to now; `id` and `createdAt` cannot change). A throw from `body` changes nothing.
+    /// Returns nil, writing nothing, when the image is not found in scope.
+    func update(
+        _ key: ImageKey,
+        owner: String?,
+        _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
+    ) async throws -> ImageRecord?
+
+    /// Deletes the image (its logs go with it). Returns whether it existed in scope.
+    func delete(_ key: ImageKey, owner: String?) async throws -> Bool
+
+    // MARK: Logs
+
+    /// Appends a log row to an existing image. Returns false when the image does not exist.
+    func appendLog(imageID: UUID, _ event: LogEvent) async throws -> Bool
+
+    /// The image's log rows, newest first.
+    func logs(imageID: UUID, limit: Int?) async throws -> [UploadLogEntry]
+
+    // MARK: Statistics
+
+    /// Counts per status, total file size and signed-URL count for one owner, or for everyone when nil.
+    func counts(owner: String?) async throws -> ImageCounts
+
+    // MARK: Maintenance
+
+    /// Pending or draft images whose upload URL expired before `now`: how many there are and the first `limit`.
+    func expirable(now: Date, limit: Int) async throws -> ImagePage
+
+    /// Marks pending/draft images with `expires_at < now` as expired, each with an `upload_expired` log row, in one
+    /// transaction. Returns the updated records.
+    func expireStale(now: Date) async throws -> [ImageRecord]
+
+    /// Deletes expired images last updated before `cutoff`. Returns how many were deleted.
+    func deleteExpired(updatedBefore cutoff: Date) async throws -> Int
+
+    // MARK: Webhooks
+
+    /// Records a webhook delivery key. Returns false when it was already recorded.
+    func recordWebhookEvent(key: String) async throws -> Bool
+
+    /// In one transaction: if `eventKey` is new and an image has `cloudflareID`, applies `body` (as `update` does),
+    /// writes its log row and records the key.
+    func applyWebhook(
+        eventKey: String,
+        cloudflareID: String,
+        _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
+    ) async throws -> WebhookOutcome
+
+    /// Forgets webhook keys received before `cutoff`. Returns how many.
+    func pruneWebhookEvents(receivedBefore cutoff: Date) async throws -> Int
+
+    // MARK: API tokens
+
+    /// Creates a token for `userName`. The returned key is shown once; only its hash is stored.
+    func createToken(userName: String, isAdmin: Bool, label: String) async throws -> IssuedToken
+
+    /// The user a key belongs to, if the key is known and not revoked. Updates `lastUsedAt` at most once a minute.
+    func authenticate(key: String) async throws -> AuthenticatedUser?
+
+    /// Tokens of one user (every user when nil), newest first, revoked ones included.
+    func tokens(userName: String?) async throws -> [APIToken]
+
+    /// Revokes a token (of `userName` when given). Returns false when not found or already revoked.
+    func revokeToken(id: UUID, userName: String?) async throws -> Bool
+}
+
+extension ImageRepository {
+    /// Applies `changes` and writes `log`, in one transaction. Nil when the image is not found in scope.
+    public func update(_ key: ImageKey, owner: String?, changes: ImageChanges, log: LogEvent) async throws -> ImageRecord? {
+        try await update(key, owner: owner) { record in
+            changes.apply(to: &record)
+            return log
+        }
+    }
+
+    /// Applies a status transition and writes `log`, in one transaction. Nil when the image is not found in scope.
+    public func transition(
+        _ key: ImageKey,
+        owner: String?,
+        to transition: StatusTransition,
+        log: LogEvent
+    ) async throws -> ImageRecord? {
+        try await update(key, owner: owner, changes: transition.changes, log: log)
+    }
+}

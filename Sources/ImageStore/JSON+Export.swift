@@ -1,0 +1,2 @@
+/// Records carry `JSONValue` fields; users of this module get the type without importing `JSON` themselves.
+@_exported import JSON

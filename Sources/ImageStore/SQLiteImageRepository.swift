@@ -1,0 +1,201 @@
+import JSON
+import Crypto
+import Foundation
+import SQLite
+
+/// `ImageRepository` on a SQLite `Database` whose schema the `Migrator` has brought up to date.
+///
+/// Reads run on the database's reader connections, each in one snapshot; writes run on its writer, each call in one
+/// `BEGIN IMMEDIATE` transaction. All SQL is fixed text with bound parameters (list ordering comes from a whitelist).
+public final class SQLiteImageRepository: ImageRepository {
+    let database: Database
+    let hashToken: @Sendable (String) -> String
+    let randomKey: @Sendable () throws -> String
+    let clock: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - database: An open database with the current schema.
+    ///   - hashToken: Hashes API keys for storage and lookup; SHA-256 hex by default. Must be deterministic.
+    ///   - randomKey: Makes new API keys; by default 40 hex characters from OpenSSL's `RAND_bytes`.
+    ///   - clock: The current time (injectable for tests).
+    public init(
+        database: Database,
+        hashToken: @escaping @Sendable (String) -> String = SQLiteImageRepository.sha256Hex,
+        randomKey: @escaping @Sendable () throws -> String = SQLiteImageRepository.randomHexKey,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.database = database
+        self.hashToken = hashToken
+        self.randomKey = randomKey
+        self.clock = clock
+    }
+
+    /// 20 random bytes as 40 lower-case hex characters.
+    @Sendable public static func randomHexKey() throws -> String {
+        try SecureRandom.hexString(byteCount: 20)
+    }
+
+    /// How API keys are stored: lower-case hex SHA-256 of the key's UTF-8 bytes.
+    @Sendable public static func sha256Hex(_ key: String) -> String {
+        Hex.encode(SHA256.hash(key))
+    }
+
+    // MARK: Images
+
+    public func insert(_ image: ImageRecord, log: LogEvent) async throws -> ImageRecord {
+        let record = image.atStoragePrecision
+        let now = clock()
+        return try await database.write { connection in
+            do {
+                try connection.execute(ImageSQL.insert, try ImageSQL.values(record))
+            } catch let error as SQLiteError {
+                throw ImageSQL.mapConstraint(error, image: record)
+            }
+            try Self.insertLog(connection, imageID: record.id, event: log, at: now)
+            return record
+        }
+    }
+
+    public func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord? {
+        try await database.read { try Self.fetch($0, key, owner: owner) }
+    }
+
+    public func images(ids: [UUID], owner: String?) async throws -> [ImageRecord] {
+        guard !ids.isEmpty else { return [] }
+        let list = try JSONText.encode(ids.map { $0.uuidString.lowercased() })
+        return try await database.read { connection in
+            try connection.query(ImageSQL.selectByIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
+        }
+    }
+
+    public func images(cloudflareIDs: [String], owner: String?) async throws -> [ImageRecord] {
+        guard !cloudflareIDs.isEmpty else { return [] }
+        let list = try JSONText.encode(cloudflareIDs)
+        return try await database.read { connection in
+            try connection.query(ImageSQL.selectByCloudflareIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
+        }
+    }
+
+    public func update(
+        _ key: ImageKey,
+        owner: String?,
+        _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
+    ) async throws -> ImageRecord? {
+        let now = clock()
+        return try await database.write { connection in
+            guard let record = try Self.fetch(connection, key, owner: owner) else { return nil }
+            return try Self.applyUpdate(connection, to: record, at: now, body)
+        }
+    }
+
+    public func delete(_ key: ImageKey, owner: String?) async throws -> Bool {
+        try await database.write { connection in
+            switch key {
+            case .id(let id): try connection.execute(ImageSQL.deleteByID, [ImageSQL.text(id), .text(owner)])
+            case .cloudflareID(let id): try connection.execute(ImageSQL.deleteByCloudflareID, [.text(id), .text(owner)])
+            }
+            return connection.changes > 0
+        }
+    }
+
+    // MARK: Logs
+
+    public func appendLog(imageID: UUID, _ event: LogEvent) async throws -> Bool {
+        let now = clock()
+        return try await database.write { connection in
+            do {
+                try Self.insertLog(connection, imageID: imageID, event: event, at: now)
+                return true
+            } catch let error as SQLiteError where error.isConstraintForeignKey {
+                return false
+            }
+        }
+    }
+
+    public func logs(imageID: UUID, limit: Int?) async throws -> [UploadLogEntry] {
+        let sql = """
+            SELECT id, image_id, event_type, message, data, timestamp FROM image_upload_logs
+            WHERE image_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?
+            """
+        return try await database.read { connection in
+            try connection.query(sql, [ImageSQL.text(imageID), .integer(Int64(limit ?? -1))]) { row in
+                UploadLogEntry(
+                    id: row.int64(at: 0),
+                    imageID: imageID,
+                    eventType: row.text(at: 2),
+                    message: row.text(at: 3),
+                    data: try JSONText.decode([String: JSONValue].self, from: row.text(at: 4), column: "image_upload_logs.data"),
+                    timestamp: Date(microseconds: row.int64(at: 5))
+                )
+            }
+        }
+    }
+
+    // MARK: Statistics
+
+    public func counts(owner: String?) async throws -> ImageCounts {
+        let columns = "status, sum(image_count), sum(total_file_size), sum(signed_url_count) FROM image_counts"
+        let sql = owner == nil
+            ? "SELECT \(columns) GROUP BY status"
+            : "SELECT \(columns) WHERE owner = ? GROUP BY status"
+        let bindings: [SQLiteValue] = owner.map { [.text($0)] } ?? []
+        return try await database.read { connection in
+            var counts = ImageCounts()
+            try connection.forEachRow(sql, bindings) { row in
+                guard let status = ImageStatus(rawValue: row.text(at: 0)) else { return }
+                counts.byStatus[status] = Int(row.int64(at: 1))
+                counts.totalFileSize += Int(row.int64(at: 2))
+                counts.signedURLCount += Int(row.int64(at: 3))
+            }
+            return counts
+        }
+    }
+
+    // MARK: Shared steps (run on a connection thread)
+
+    static func fetch(_ connection: Connection, _ key: ImageKey, owner: String?) throws -> ImageRecord? {
+        let rows: [ImageRecord]
+        switch key {
+        case .id(let id):
+            rows = try connection.query(ImageSQL.selectByID, [ImageSQL.text(id), .text(owner)], map: ImageSQL.decode)
+        case .cloudflareID(let id):
+            rows = try connection.query(ImageSQL.selectByCloudflareID, [.text(id), .text(owner)], map: ImageSQL.decode)
+        }
+        return rows.first
+    }
+
+    /// Lets `body` change `record`, then stores it and the log row it returns. Runs inside the caller's transaction.
+    static func applyUpdate(
+        _ connection: Connection,
+        to original: ImageRecord,
+        at now: Date,
+        _ body: (inout ImageRecord) throws -> LogEvent
+    ) throws -> ImageRecord {
+        var record = original
+        let event = try body(&record)
+        record.id = original.id
+        record.createdAt = original.createdAt
+        record.updatedAt = now
+        record = record.atStoragePrecision
+        do {
+            try connection.execute(ImageSQL.update, try ImageSQL.values(record))
+        } catch let error as SQLiteError {
+            throw ImageSQL.mapConstraint(error, image: record)
+        }
+        try insertLog(connection, imageID: record.id, event: event, at: now)
+        return record
+    }
+
+    static func insertLog(_ connection: Connection, imageID: UUID, event: LogEvent, at date: Date) throws {
+        try connection.execute(ImageSQL.insertLog, [
+            ImageSQL.text(imageID), .text(event.eventType), .text(event.message),
+            .text(try JSONText.encode(event.data)), .integer(date.microseconds),
+        ])
+    }
+}
+
+extension String {
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

@@ -1,0 +1,69 @@
+import CloudflareImages
+import Testing
+
+/// A clock the test moves by hand.
+final class ManualClock: Sendable {
+    private let instant = LockedBox(ContinuousClock.now)
+    var now: ContinuousClock.Instant { instant.current }
+    func advance(_ duration: Duration) { instant.update { $0 += duration } }
+}
+
+@Suite struct RequestBudgetTests {
+    @Test func admitsUpToTheLimitThenBooksTheNextFreeSlot() {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 3, window: .seconds(10), now: { clock.now })
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        clock.advance(.seconds(1))
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        // The first slot (t=0) leaves the window at t=10; now is t=1.
+        #expect(budget.reserve(maxWait: .seconds(60)) == .wait(.seconds(9)))
+        // The next free slot is t=11 (second slot + window): 10 s away.
+        #expect(budget.reserve(maxWait: .seconds(60)) == .wait(.seconds(10)))
+        #expect(budget.bookedCount == 5)
+    }
+
+    @Test func refusesWithoutBookingWhenTheWaitIsTooLong() {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 1, window: .seconds(10), now: { clock.now })
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.reserve(maxWait: .seconds(5)) == .refuse(retryAfter: .seconds(10)))
+        #expect(budget.reserve(maxWait: .seconds(5)) == .refuse(retryAfter: .seconds(10)))
+        #expect(budget.bookedCount == 1)
+        clock.advance(.seconds(6))
+        #expect(budget.reserve(maxWait: .seconds(5)) == .wait(.seconds(4)))
+    }
+
+    @Test func windowSlides() {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 2, window: .seconds(5), now: { clock.now })
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.reserve(maxWait: .zero) == .refuse(retryAfter: .seconds(5)))
+        clock.advance(.seconds(5))
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.bookedCount == 2)
+    }
+
+    @Test func pauseHoldsEverySlotAndNeverShrinks() {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 100, window: .seconds(60), now: { clock.now })
+        budget.pause(for: .seconds(30))
+        budget.pause(for: .seconds(10))
+        #expect(budget.reserve(maxWait: .seconds(5)) == .refuse(retryAfter: .seconds(30)))
+        #expect(budget.reserve(maxWait: .seconds(60)) == .wait(.seconds(30)))
+        clock.advance(.seconds(31))
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+    }
+
+    @Test func concurrentReservationsNeverExceedTheLimit() async {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 50, window: .seconds(60), now: { clock.now })
+        let admitted = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<200 { group.addTask { budget.reserve(maxWait: .zero) == .proceed } }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(admitted == 50)
+    }
+}

@@ -1,0 +1,75 @@
+import JSON
+import Foundation
+import ImageStore
+import SQLite
+import Synchronization
+
+/// A migrated database in a temp directory, with a repository over it and a settable clock.
+final class TestStore: Sendable {
+    let directory: String
+    let database: Database
+    let repository: SQLiteImageRepository
+    let clock: TestClock
+
+    /// The repository's `Migrations` folder, found from this file's path.
+    static let migrationsDirectory: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Migrations").path
+    }()
+
+    init(migrate: Bool = true, randomKey: (@Sendable () throws -> String)? = nil) async throws {
+        directory = NSTemporaryDirectory() + "imagestore-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        database = try Database(path: directory + "/cfimages.sqlite", readerCount: 3)
+        let clock = TestClock(Date(timeIntervalSince1970: 1_750_000_000))
+        self.clock = clock
+        repository = SQLiteImageRepository(
+            database: database,
+            randomKey: randomKey ?? SQLiteImageRepository.randomHexKey,
+            clock: { clock.now }
+        )
+        if migrate {
+            try await Migrator(directory: Self.migrationsDirectory, database: database).apply()
+        }
+    }
+
+    /// A separate connection for checking what is really stored.
+    func inspect() throws -> Connection {
+        try Connection(path: directory + "/cfimages.sqlite", mode: .readOnly)
+    }
+
+    deinit {
+        database.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+final class TestClock: Sendable {
+    private let date: Mutex<Date>
+    init(_ date: Date) { self.date = Mutex(date) }
+    var now: Date { date.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { date.withLock { $0 += seconds } }
+}
+
+extension ImageRecord {
+    static func sample(
+        _ cloudflareID: String,
+        owner: String = "alice",
+        status: ImageStatus = .pending,
+        createdAt: Date = Date(timeIntervalSince1970: 1_750_000_000),
+        expiresAt: Date? = nil,
+        fileSize: Int? = nil,
+        filename: String = "",
+        metadata: [String: JSONValue] = [:]
+    ) -> ImageRecord {
+        ImageRecord(
+            cloudflareID: cloudflareID, owner: owner, filename: filename, fileSize: fileSize,
+            uploadURL: "https://upload.example/\(cloudflareID)", status: status, metadata: metadata,
+            createdAt: createdAt, expiresAt: expiresAt ?? createdAt.addingTimeInterval(1800)
+        )
+    }
+}
+
+extension LogEvent {
+    static let created = LogEvent("upload_url_created", message: "Direct upload URL created successfully")
+}
