@@ -36,6 +36,10 @@ extension CloudflareEmulator {
         var headers: HTTPHeaders = ["Content-Type": image.format?.mimeType ?? "application/octet-stream"]
         headers["Cache-Control"] = image.requireSignedURLs ? "private, max-age=0" : "public, max-age=3600"
         headers["X-Content-Type-Options"] = "nosniff"
+        if image.format == .svg {
+            // Scripts inside an uploaded SVG must not run on the emulator's origin.
+            headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+        }
         return Response(status: .ok, headers: headers, body: bytes)
     }
 

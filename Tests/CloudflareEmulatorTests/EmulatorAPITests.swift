@@ -49,6 +49,12 @@ import Testing
         #expect(patched.result?["requireSignedURLs"] as? Bool == true)
         #expect((patched.result?["meta"] as? [String: Any])?.keys.sorted() == ["k"])
 
+        for badPatch in [#"{"requireSignedURLs":1}"#, #"{"metadata":"x"}"#, "[]", "nope"] {
+            let reply = try await h.call("PATCH", h.images + "/v1/users/7/avatar", body: .bytes(Array(badPatch.utf8)))
+            #expect(reply.status == 400, "\(badPatch)")
+        }
+        #expect(try await h.call("PATCH", h.images + "/v1/missing", body: .bytes(Array("{}".utf8))).status == 404)
+
         let stats = try await h.call("GET", h.images + "/v1/stats")
         let count = try #require(stats.result?["count"] as? [String: Any])
         #expect((count["current"] as? NSNumber)?.intValue == 1)

@@ -27,6 +27,7 @@ import Testing
         #expect(delivered.status == 200)
         #expect(delivered.response.body == bytes)
         #expect(delivered.response.headers["Content-Type"] == ImageFormat(rawValue: format)?.mimeType)
+        #expect((delivered.response.headers["Content-Security-Policy"] != nil) == (format == "svg"))
     }
 
     @Test func uploadURLErrors() async throws {
