@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CCurl", "CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 

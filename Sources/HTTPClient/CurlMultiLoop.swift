@@ -1,4 +1,5 @@
 import CCurl
+import CLinux
 import Foundation
 
 /// Owns a libcurl multi handle and the one thread that drives it.
@@ -27,7 +28,11 @@ final class CurlMultiLoop: @unchecked Sendable {
         self.multi = multi
         _ = cfi_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         _ = cfi_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections)
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            // Foundation's `Thread.name` does not reach the kernel on Linux; tools and tests read this one.
+            _ = clinux_set_thread_name(threadName)
+            run()
+        }
         thread.name = threadName
         thread.start()
     }

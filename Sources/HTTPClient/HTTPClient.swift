@@ -18,19 +18,23 @@ public final class HTTPClient: Sendable {
         /// Idle connections kept for reuse.
         public var maxCachedConnections: Int
         public var userAgent: String?
+        /// Name of the driver thread (as `ps -L` and `/proc/self/task/*/comm` show it; at most 15 bytes are kept).
+        public var threadName: String
 
         public init(
             connectTimeout: Duration = .seconds(10),
             timeout: Duration = .seconds(60),
             maxConnectionsPerHost: Int = 32,
             maxCachedConnections: Int = 64,
-            userAgent: String? = "cfimages"
+            userAgent: String? = "cfimages",
+            threadName: String = "cfi-http-client"
         ) {
             self.connectTimeout = connectTimeout
             self.timeout = timeout
             self.maxConnectionsPerHost = maxConnectionsPerHost
             self.maxCachedConnections = maxCachedConnections
             self.userAgent = userAgent
+            self.threadName = threadName
         }
     }
 
@@ -45,7 +49,7 @@ public final class HTTPClient: Sendable {
         loop = try CurlMultiLoop(
             maxConnectionsPerHost: configuration.maxConnectionsPerHost,
             maxCachedConnections: configuration.maxCachedConnections,
-            threadName: "cfi-http-client"
+            threadName: configuration.threadName
         )
     }
 

@@ -10,12 +10,13 @@ func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async 
     return condition()
 }
 
-/// Threads of this process whose names are not the scripted server's.
-func nonFixtureThreadCount() -> Int {
+/// How many of this process's threads carry `name` (as the kernel keeps it: the first 15 bytes).
+func threadCount(named name: String) -> Int {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    let wanted = String(name.utf8.prefix(15))!
     return entries.filter { tid in
-        let name = (try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8)) ?? ""
-        return !name.hasPrefix("fixture-")
+        let comm = (try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8)) ?? ""
+        return comm.trimmingCharacters(in: .newlines) == wanted
     }.count
 }
 

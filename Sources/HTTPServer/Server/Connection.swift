@@ -192,6 +192,8 @@ final class Connection: @unchecked Sendable {
         } else {
             state = .reading
             phase = .none
+            // Bounds a write stalled by a client that stops reading; re-armed once input is processed again.
+            deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds
             flush()
             if state == .reading, !outputBlocked { resumeInput() }
         }

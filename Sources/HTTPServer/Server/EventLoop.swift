@@ -90,8 +90,14 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in run() }
-        thread.name = "HTTPServer.EventLoop\(index)"
         thread.start()
+    }
+
+    /// The calling thread's name (for tests and diagnostics).
+    static func currentThreadName() -> String {
+        var name = [CChar](repeating: 0, count: 32)
+        _ = clinux_get_thread_name(&name)
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     var inLoopThread: Bool { threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: pthread_self())) }
@@ -149,6 +155,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     private func run() {
         threadID.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .relaxed)
+        _ = clinux_set_thread_name("http-loop-\(index)")
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         now = monotonicNanoseconds()
         nextSweep = now + sweepInterval
