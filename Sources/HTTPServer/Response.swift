@@ -26,7 +26,7 @@ public struct Response: Sendable {
 
     /// A JSON response from a Foundation JSON object (`[String: Any]`, arrays, strings, numbers, `NSNull`).
     public static func json(_ status: HTTPStatus = .ok, object: Any) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed])
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed, .withoutEscapingSlashes])
         return json(status, bytes: Array(data))
     }
 

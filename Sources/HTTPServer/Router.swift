@@ -65,7 +65,7 @@ public final class Router: Sendable {
                     return error.response
                 }
             }
-            if request.method == .head, route.method == .get { headFallback = (route, parameters) }
+            if request.method == .head, route.method == .get, headFallback == nil { headFallback = (route, parameters) }
             allowed.append(route.method)
         }
         if let (route, parameters) = headFallback {

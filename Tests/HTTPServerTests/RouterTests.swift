@@ -48,4 +48,13 @@ import Testing
         #expect(request.path == "/p/q")
         #expect(request.query["x"] == "1")
     }
+
+    @Test func headUsesTheFirstMatchingGetRoute() async throws {
+        let router = Router { r in
+            r.get("/files/:name") { _ in .text(.ok, "specific") }
+            r.get("/*anything") { _ in .text(.ok, "catch-all") }
+        }
+        let response = try await router.respond(to: Request(method: .head, target: "/files/a"))
+        #expect(String(decoding: response.body, as: UTF8.self) == "specific")
+    }
 }

@@ -1,0 +1,138 @@
+import Crypto
+import Foundation
+import HTTPServer
+
+/// The JSON API under `/client/v4/accounts/{account_id}/images`.
+extension CloudflareEmulator {
+    /// Upload URLs must expire between now + 2 minutes and now + 6 hours; the grace absorbs the time a request
+    /// spends in transit when a client asks for exactly the bound.
+    static let minimumExpiry: Int64 = 2 * 60 * 1000
+    static let maximumExpiry: Int64 = 6 * 3600 * 1000
+    static let defaultExpiry: Int64 = 30 * 60 * 1000
+    static let expiryGrace: Int64 = 30 * 1000
+
+    /// `POST v2/direct_upload`: a draft record and its one-time upload URL.
+    func createDirectUpload(_ request: Request) async throws -> Response {
+        let fields = try ImageRequestFields(request: request)
+        let now = self.now()
+        var expires = now + CloudflareEmulator.defaultExpiry
+        if let text = fields.expiry, !text.isEmpty {
+            guard let parsed = RFC3339.parse(text) else { throw EmulatorError.badRequest("expiry must be an RFC 3339 date-time") }
+            guard parsed >= now + CloudflareEmulator.minimumExpiry - CloudflareEmulator.expiryGrace,
+                  parsed <= now + CloudflareEmulator.maximumExpiry + CloudflareEmulator.expiryGrace else {
+                throw EmulatorError.badRequest("expiry must be at least 2 minutes and at most 6 hours in the future")
+            }
+            expires = parsed
+        }
+        let token = try SecureRandom.hexString(byteCount: 24)
+        let image = EmulatorImage(
+            id: fields.customID ?? UUID().uuidString.lowercased(), filename: nil, creator: fields.creator,
+            metadataJSON: fields.metadataJSON ?? "{}", requireSignedURLs: fields.requireSignedURLs ?? false,
+            uploaded: now, draft: true, uploadToken: token, uploadExpires: expires)
+        guard try await store.insert(image) else { throw EmulatorError.alreadyExists }
+        return try envelope(["id": image.id, "uploadURL": "\(publicBaseURL)/upload/\(token)"])
+    }
+
+    /// `GET v1/{id}`: the image, drafts included.
+    func getImage(_ request: Request) async throws -> Response {
+        guard let image = try await store.image(id: imageID(request)) else { throw EmulatorError.imageNotFound }
+        return try envelope(object(image))
+    }
+
+    /// `PATCH v1/{id}` with JSON `{"metadata": {...}, "requireSignedURLs": bool}`; metadata is replaced.
+    func updateImage(_ request: Request) async throws -> Response {
+        let id = imageID(request)
+        let body: [String: Any]
+        if request.body.isEmpty {
+            body = [:]
+        } else {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] else {
+                throw EmulatorError.badRequest("Body must be a JSON object")
+            }
+            body = object
+        }
+        var metadataJSON: String?
+        if let metadata = body["metadata"] {
+            guard let dictionary = metadata as? [String: Any] else { throw EmulatorError.badRequest("metadata must be a JSON object") }
+            metadataJSON = try ImageRequestFields.encodeMetadata(dictionary)
+        }
+        var requireSigned: Bool?
+        if let flag = body["requireSignedURLs"] {
+            guard let value = JSONBool.bool(flag) else { throw EmulatorError.badRequest("requireSignedURLs must be a boolean") }
+            requireSigned = value
+        }
+        guard let image = try await store.update(id: id, metadataJSON: metadataJSON, requireSignedURLs: requireSigned) else {
+            throw EmulatorError.imageNotFound
+        }
+        return try envelope(object(image))
+    }
+
+    /// `DELETE v1/{id}`: `result` is `{}`.
+    func deleteImage(_ request: Request) async throws -> Response {
+        guard try await store.delete(id: imageID(request)) else { throw EmulatorError.imageNotFound }
+        return try envelope([String: Any]())
+    }
+
+    /// `GET v1?page=&per_page=&creator=`: uploaded images, oldest first, with `result_info`.
+    func listImagesV1(_ request: Request) async throws -> Response {
+        let page = try integer(request, "page", default: 1, range: 1...Int(Int32.max))
+        let perPage = try integer(request, "per_page", default: 1000, range: 10...10_000)
+        let (images, total) = try await store.list(
+            creator: request.query["creator"], afterSequence: nil, descending: false,
+            offset: (page - 1) * perPage, limit: perPage)
+        let info: [String: Any] = ["page": page, "per_page": perPage, "count": images.count, "total_count": total]
+        return try envelope(["images": images.map { object($0.image) }], resultInfo: info)
+    }
+
+    /// `GET v2?continuation_token=&per_page=&sort_order=asc|desc&creator=`.
+    func listImagesV2(_ request: Request) async throws -> Response {
+        let perPage = try integer(request, "per_page", default: 1000, range: 10...10_000)
+        let order = request.query["sort_order"] ?? "desc"
+        guard order == "asc" || order == "desc" else { throw EmulatorError.badRequest("sort_order must be asc or desc") }
+        var after: Int64?
+        if let token = request.query["continuation_token"], !token.isEmpty {
+            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
+                  text.hasPrefix("seq:"), let sequence = Int64(text.dropFirst(4)) else {
+                throw EmulatorError.badRequest("continuation_token is invalid")
+            }
+            after = sequence
+        }
+        let (rows, _) = try await store.list(
+            creator: request.query["creator"], afterSequence: after, descending: order == "desc", offset: 0,
+            limit: perPage + 1)
+        let page = rows.prefix(perPage)
+        var next: Any = NSNull()
+        if rows.count > perPage, let last = page.last {
+            next = Data("seq:\(last.sequence)".utf8).base64EncodedString()
+        }
+        return try envelope(["images": page.map { object($0.image) }, "continuation_token": next])
+    }
+
+    /// `GET v1/stats`: `{"count": {"allowed": n, "current": n}}`.
+    func stats(_ request: Request) async throws -> Response {
+        let current = try await store.uploadedCount()
+        return try envelope(["count": ["allowed": configuration.imageAllowance, "current": current]])
+    }
+
+    /// `GET v1/keys`: the signing key used for signed URLs.
+    func signingKeys(_ request: Request) async throws -> Response {
+        try envelope(["keys": [["name": "default", "value": configuration.signingKey]]])
+    }
+
+    /// `GET v1/batch_token`: a token for Cloudflare's batch API host (not served by the emulator).
+    func batchToken(_ request: Request) async throws -> Response {
+        let expires = now() + 3600 * 1000
+        return try envelope(["token": try SecureRandom.hexString(byteCount: 32), "expiresAt": RFC3339.format(milliseconds: expires)])
+    }
+
+    func imageID(_ request: Request) -> String { request.pathParameters["id"] ?? "" }
+
+    func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.query[name], !text.isEmpty else { return value }
+        guard let number = Int(text) else { throw EmulatorError.badRequest("\(name) must be an integer") }
+        guard range.contains(number) else {
+            throw EmulatorError.badRequest("\(name) must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return number
+    }
+}

@@ -1,0 +1,70 @@
+extension CloudflareEmulator {
+    /// Everything the emulator needs: the account it pretends to be, where it keeps state, how its URLs look,
+    /// where webhooks go, and the fault knobs' starting values.
+    public struct Configuration: Sendable {
+        /// The `{account_id}` in `/client/v4/accounts/{account_id}/images/...`; other ids are refused.
+        public var accountID: String
+        /// The Bearer token every API call must carry (compared in constant time, never logged).
+        public var apiToken: String
+        /// The `<hash>` in delivery URLs.
+        public var accountHash: String
+        /// The key signed delivery URLs are verified with; also what `v1/keys` returns.
+        public var signingKey: String
+        /// Directory for `emulator.sqlite3` and the uploaded bytes; created when missing.
+        public var dataDirectory: String
+        /// Absolute URL at which the emulator's router is reachable, without a trailing slash, e.g.
+        /// `http://127.0.0.1:8080/_emulator` (embedded) or `http://127.0.0.1:8787` (standalone). Upload URLs are
+        /// `{publicBaseURL}/upload/<token>` and variants `{publicBaseURL}/imagedelivery/<hash>/<id>/<variant>`.
+        public var publicBaseURL: String
+        /// Where upload-completed and upload-failed notifications are POSTed; nil sends none.
+        public var webhookURL: String?
+        /// Sent as `cf-webhook-auth: <secret>` (as Cloudflare Notifications do) and used for `X-Signature`.
+        public var webhookSecret: String?
+        /// Also send `X-Signature: sha256=<hex HMAC-SHA256(secret, body)>` when a secret is set.
+        public var webhookSignsBody: Bool
+        /// Waits between webhook delivery attempts; one attempt more than there are delays.
+        public var webhookRetryDelays: [Duration]
+        /// Starting latency and failure knobs; change them later with `setFaults(_:)` or `POST {mount}/_control/faults`.
+        public var faults: FaultSettings
+        /// The largest accepted image file, 10 MB as on Cloudflare.
+        public var maxFileBytes: Int
+        /// The named variants every image has.
+        public var variants: [String]
+        /// What `v1/stats` reports as `count.allowed`.
+        public var imageAllowance: Int
+
+        public init(
+            accountID: String,
+            apiToken: String,
+            accountHash: String,
+            signingKey: String,
+            dataDirectory: String,
+            publicBaseURL: String,
+            webhookURL: String? = nil,
+            webhookSecret: String? = nil,
+            webhookSignsBody: Bool = true,
+            webhookRetryDelays: [Duration] = [.milliseconds(250), .seconds(1), .seconds(4)],
+            faults: FaultSettings = .none,
+            maxFileBytes: Int = 10 * 1024 * 1024,
+            variants: [String] = ["public", "thumbnail"],
+            imageAllowance: Int = 100_000
+        ) {
+            self.accountID = accountID
+            self.apiToken = apiToken
+            self.accountHash = accountHash
+            self.signingKey = signingKey
+            self.dataDirectory = dataDirectory
+            var base = publicBaseURL
+            while base.hasSuffix("/") { base.removeLast() }
+            self.publicBaseURL = base
+            self.webhookURL = webhookURL
+            self.webhookSecret = webhookSecret
+            self.webhookSignsBody = webhookSignsBody
+            self.webhookRetryDelays = webhookRetryDelays
+            self.faults = faults
+            self.maxFileBytes = maxFileBytes
+            self.variants = variants
+            self.imageAllowance = imageAllowance
+        }
+    }
+}

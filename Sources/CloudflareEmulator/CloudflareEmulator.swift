@@ -1,0 +1,173 @@
+import Crypto
+import Foundation
+import HTTPClient
+import HTTPServer
+import Logging
+
+/// A local stand-in for the Cloudflare Images API, served by our own `HTTPServer`.
+///
+/// It answers at Cloudflare's paths (`/client/v4/accounts/{account_id}/images/v1`, `v2`, `v2/direct_upload`, ...)
+/// with Cloudflare's envelope, limits and error codes, accepts direct creator uploads at one-time upload URLs,
+/// serves the stored bytes at imagedelivery-style URLs (verifying signed URLs for private images), posts webhooks
+/// when direct uploads complete or fail, and keeps its state in SQLite plus files so it survives restarts.
+///
+/// ```swift
+/// let emulator = try CloudflareEmulator(configuration: config, logger: logger)
+/// let server = HTTPServer(configuration: ..., logger: logger, handler: emulator.makeRouter(mountPath: "").respond)
+/// ```
+public final class CloudflareEmulator: Sendable {
+    public let configuration: Configuration
+    let logger: Logger
+    let store: EmulatorStore
+    let client: HTTPClient
+    let webhooks: WebhookNotifier?
+    let faultSettings: LockedValue<FaultSettings>
+    let baseURL: LockedValue<String>
+    /// Added to the wall clock; tests move time forward to expire upload URLs and signatures.
+    let clockOffset = LockedValue<Int64>(0)
+
+    /// Opens (creating when needed) the state under `configuration.dataDirectory`.
+    public init(configuration: Configuration, logger: Logger) throws {
+        try configuration.faults.validate()
+        self.configuration = configuration
+        self.logger = logger
+        store = try EmulatorStore(directory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
+        client = try HTTPClient(logger: logger)
+        faultSettings = LockedValue(configuration.faults)
+        baseURL = LockedValue(configuration.publicBaseURL)
+        if let url = configuration.webhookURL {
+            webhooks = WebhookNotifier(
+                url: url, secret: configuration.webhookSecret, signsBody: configuration.webhookSignsBody,
+                retryDelays: configuration.webhookRetryDelays, client: client, logger: logger)
+        } else {
+            webhooks = nil
+        }
+    }
+
+    /// Closes the SQLite state. Requests after this fail with 500.
+    public func close() { store.close() }
+
+    /// The current latency and failure knobs.
+    public var faults: FaultSettings { faultSettings.get() }
+
+    /// Changes the latency and failure knobs for every later API call.
+    public func setFaults(_ faults: FaultSettings) throws {
+        try faults.validate()
+        faultSettings.set(faults)
+        logger.info("emulator faults set", metadata: [
+            "latency_ms": "\(faults.latencyMilliseconds)", "failure_rate": "\(faults.failureRate)",
+            "failure_status": "\(faults.failureStatus)",
+        ])
+    }
+
+    /// The emulator's time in Unix milliseconds.
+    func now() -> Int64 { RFC3339.nowMilliseconds() + clockOffset.get() }
+
+    /// The URL the router is reachable at (see `Configuration.publicBaseURL`).
+    public var publicBaseURL: String { baseURL.get() }
+
+    /// Changes the public base URL for URLs handed out from now on, e.g. once a server started on port 0 knows
+    /// its port. URLs already handed out keep their old base.
+    public func setPublicBaseURL(_ url: String) {
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        baseURL.set(base)
+    }
+
+    /// The `Authorization` header a client of this emulator sends.
+    public var authorizationHeader: String { "Bearer \(configuration.apiToken)" }
+
+    /// The API base URL a Cloudflare client should use: `{publicBaseURL}/client/v4`.
+    public var apiBaseURL: String { publicBaseURL + "/client/v4" }
+
+    /// The base of delivery URLs, standing in for `https://imagedelivery.net`: `{publicBaseURL}/imagedelivery`.
+    public var deliveryBaseURL: String { publicBaseURL + "/imagedelivery" }
+
+    /// Every route, under `mountPath` ("" standalone, e.g. "/_emulator" embedded):
+    /// - `{mount}/client/v4/accounts/:account/images/...`: the API (Bearer token, fault knobs apply);
+    /// - `POST {mount}/upload/:token`: one-time direct upload URLs (no token, as on Cloudflare);
+    /// - `GET {mount}/imagedelivery/:hash/<id>/<variant>`: delivery, signed URLs for private images;
+    /// - `GET|POST {mount}/_control/faults`: read or change the fault knobs (Bearer token).
+    public func makeRouter(mountPath: String) -> Router {
+        Router(prefix: mountPath) { r in
+            let images = "/client/v4/accounts/:account/images"
+            r.post(images + "/v2/direct_upload", api(createDirectUpload))
+            r.get(images + "/v2", api(listImagesV2))
+            r.get(images + "/v1/stats", api(stats))
+            r.get(images + "/v1/keys", api(signingKeys))
+            r.get(images + "/v1/batch_token", api(batchToken))
+            r.get(images + "/v1", api(listImagesV1))
+            r.post(images + "/v1", api(uploadImage))
+            r.get(images + "/v1/*id", api(getImage))
+            r.patch(images + "/v1/*id", api(updateImage))
+            r.delete(images + "/v1/*id", api(deleteImage))
+            for method in [HTTPMethod.get, .post, .put, .patch, .delete] {
+                r.on(method, "/client/v4/*path") { _ in EmulatorError.noRoute.response }
+            }
+            r.post("/upload/:token", { [self] request in try await receiveUpload(request) })
+            r.get("/imagedelivery/:hash/*path", { [self] request in try await deliver(request, mountPath: mountPath) })
+            r.get("/_control/faults", { [self] request in try control(request, update: false) })
+            r.post("/_control/faults", { [self] request in try control(request, update: true) })
+        }
+    }
+
+    // MARK: - Shared request handling
+
+    /// Wraps an API handler: latency, authentication, account check, injected failures, error mapping.
+    func api(_ handler: @escaping Handler) -> Handler {
+        { [self] request in
+            let faults = faultSettings.get()
+            if faults.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(faults.latencyMilliseconds)) }
+            try authenticate(request)
+            guard request.pathParameters["account"] == configuration.accountID else { throw EmulatorError.authentication }
+            if faults.failureRate > 0, Double.random(in: 0..<1) < faults.failureRate { throw EmulatorError.injected(faults) }
+            do {
+                return try await handler(request)
+            } catch let error as EmulatorError {
+                throw error
+            } catch {
+                logger.error("emulator request failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
+                throw EmulatorError(status: .internalServerError, code: 5500, message: "Internal error")
+            }
+        }
+    }
+
+    func authenticate(_ request: Request) throws(EmulatorError) {
+        guard let header = request.headers["Authorization"] else { throw .malformedAuthorization }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { throw .malformedAuthorization }
+        guard ConstantTime.equals(String(parts[1]).trimmingCharacters(in: .whitespaces), configuration.apiToken) else {
+            throw .authentication
+        }
+    }
+
+    /// `{"result": result, "success": true, "errors": [], "messages": [], "result_info": info}`.
+    func envelope(_ result: Any, resultInfo: Any? = nil, status: HTTPStatus = .ok) throws -> Response {
+        let object: [String: Any] = [
+            "result": result, "success": true, "errors": [] as [Any], "messages": [] as [Any],
+            "result_info": resultInfo ?? NSNull(),
+        ]
+        return try Response.json(status, object: object)
+    }
+
+    /// Variant URLs for an image id (each path segment percent-encoded, slashes kept).
+    func variantURLs(for id: String) -> [String] {
+        let encodedID = id.split(separator: "/", omittingEmptySubsequences: false)
+            .map { CloudflareEmulator.encodeSegment($0) }.joined(separator: "/")
+        return configuration.variants.map { "\(deliveryBaseURL)/\(configuration.accountHash)/\(encodedID)/\($0)" }
+    }
+
+    /// RFC 3986 `pchar` encoding: unreserved, sub-delimiters, `:` and `@` stay; everything else becomes `%XX`.
+    static func encodeSegment(_ segment: Substring) -> String {
+        let allowed = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@".utf8))
+        var out = ""
+        for byte in segment.utf8 {
+            if allowed.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) } else {
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    func object(_ image: EmulatorImage) -> [String: Any] { image.cloudflareObject(variants: variantURLs(for: image.id)) }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// One image as the emulator keeps it: Cloudflare's fields plus the upload URL state and what sniffing found.
+struct EmulatorImage: Sendable, Equatable {
+    var id: String
+    var filename: String?
+    var creator: String?
+    /// The metadata as compact JSON object text.
+    var metadataJSON: String
+    var requireSignedURLs: Bool
+    /// Creation time of the record (draft) or upload time, in Unix milliseconds.
+    var uploaded: Int64
+    var draft: Bool
+    /// The one-time upload token of a direct upload, kept after use so a second upload can be told apart.
+    var uploadToken: String?
+    var uploadExpires: Int64?
+    var format: ImageFormat?
+    var width: Int?
+    var height: Int?
+    var size: Int?
+
+    var metadata: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(metadataJSON.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// Cloudflare's image object: `id, filename, creator, meta, requireSignedURLs, uploaded, variants` and `draft: true`
+    /// while no bytes have arrived (Cloudflare omits `draft` once uploaded).
+    func cloudflareObject(variants: [String]) -> [String: Any] {
+        var object: [String: Any] = [
+            "id": id,
+            "meta": metadata,
+            "requireSignedURLs": requireSignedURLs,
+            "uploaded": RFC3339.format(milliseconds: uploaded),
+            "variants": draft ? [] : variants,
+        ]
+        object["filename"] = filename ?? NSNull()
+        object["creator"] = creator ?? NSNull()
+        if draft { object["draft"] = true }
+        return object
+    }
+
+    /// The flat object a webhook carries: the image object plus `metadata` (the name the toolkit's webhook view
+    /// reads), `draft` always present, and `format`, `width`, `height`, `size` once known.
+    func webhookObject(variants: [String], status: String) -> [String: Any] {
+        var object = cloudflareObject(variants: variants)
+        object["metadata"] = metadata
+        object["draft"] = draft
+        object["status"] = status
+        if let format { object["format"] = format.rawValue }
+        if let width { object["width"] = width }
+        if let height { object["height"] = height }
+        if let size { object["size"] = size }
+        return object
+    }
+}

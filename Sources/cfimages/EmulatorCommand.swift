@@ -1,0 +1,74 @@
+import ArgumentParser
+import CloudflareEmulator
+import Foundation
+import HTTPServer
+import Logging
+
+/// `cfimages emulator`: the Cloudflare Images emulator on its own port, serving `/client/v4/...` at its root, so
+/// `http://127.0.0.1:N/client/v4` is a drop-in base URL for any Cloudflare client.
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emulator",
+        abstract: "Run the built-in Cloudflare Images emulator standalone."
+    )
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 8787
+    @Option(help: "Account id expected in API paths.") var accountId = "emulator-account"
+    @Option(help: "Bearer token the API expects.") var apiToken = "emulator-token"
+    @Option(help: "Account hash in delivery URLs.") var accountHash = "emulator-hash"
+    @Option(help: "Key that signs private delivery URLs (also served by v1/keys).") var signingKey = "emulator-signing-key"
+    @Option(help: "Folder for the emulator's state and stored uploads.") var dataDir = "data/emulator"
+    @Option(help: "URL to POST upload webhooks to.") var webhookUrl: String?
+    @Option(help: "Secret sent as cf-webhook-auth and used for X-Signature.") var webhookSecret: String?
+    @Option(help: "Latency added to every API call, in milliseconds.") var latencyMs = 0
+    @Option(help: "Share of API calls that fail on purpose (0 to 1).") var failureRate = 0.0
+    @Option(help: "Status of failed calls: 429, 500, 502, 503 or 504.") var failureStatus = 503
+    @Option(help: "Retry-After seconds on injected 429s.") var retryAfter = 1
+    @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be from 0 to 1.") }
+        guard [429, 500, 502, 503, 504].contains(failureStatus) else {
+            throw ValidationError("--failure-status must be 429, 500, 502, 503 or 504.")
+        }
+        guard latencyMs >= 0, retryAfter >= 0 else { throw ValidationError("--latency-ms and --retry-after must not be negative.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is unknown.") }
+        for (name, value) in [("--account-id", accountId), ("--api-token", apiToken), ("--account-hash", accountHash)] {
+            guard !value.isEmpty, !value.contains("/") else { throw ValidationError("\(name) must be non-empty, without '/'.") }
+        }
+    }
+
+    func run() async throws {
+        TerminationSignal.prepare()
+        LoggingBootstrap.run(level: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "cfimages.emulator")
+        let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        let emulator = try CloudflareEmulator(
+            configuration: .init(
+                accountID: accountId, apiToken: apiToken, accountHash: accountHash, signingKey: signingKey,
+                dataDirectory: dataDir, publicBaseURL: "http://\(advertisedHost):\(port)",
+                webhookURL: webhookUrl, webhookSecret: webhookSecret,
+                faults: FaultSettings(
+                    latencyMilliseconds: latencyMs, failureRate: failureRate,
+                    failureStatus: failureStatus, retryAfterSeconds: retryAfter)
+            ),
+            logger: logger
+        )
+        defer { emulator.close() }
+        let router = emulator.makeRouter(mountPath: "")
+        let server = HTTPServer(
+            configuration: .init(host: host, port: port), logger: logger, handler: { try await router.respond(to: $0) })
+        do {
+            try server.start()
+        } catch {
+            throw CommandFailure("Cannot listen on \(host):\(port): \(error)")
+        }
+        emulator.setPublicBaseURL("http://\(advertisedHost):\(server.localPort)")
+        FileHandle.standardOutput.write(
+            Data("Cloudflare Images emulator on \(emulator.apiBaseURL) (account \(accountId), hash \(accountHash))\n".utf8))
+        _ = await TerminationSignal.wait()
+        await server.shutdown()
+    }
+}

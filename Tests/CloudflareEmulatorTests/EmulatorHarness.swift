@@ -1,0 +1,109 @@
+import CloudflareEmulator
+import Foundation
+import HTTPClient
+import HTTPServer
+import Logging
+
+/// A real emulator behind a real HTTPServer on 127.0.0.1:0, with its state in a fresh temp directory,
+/// and a libcurl client to talk to it.
+final class EmulatorHarness: Sendable {
+    static let accountID = "023e105f4ecef8ad9ca31a8372d0c353"
+    static let token = "test-token-1234567890"
+    static let hash = "Vi7wi5KSItxGFsWRG2Us6Q"
+    static let signingKey = "Oix0bbNaT8Rge9PuyxUBrjI6zrgnsyJ5"
+
+    let directory: String
+    let emulator: CloudflareEmulator
+    let server: HTTPServer
+    let client: HTTPClient
+    let base: String
+    let mount: String
+
+    static func logger() -> Logger {
+        var logger = Logger(label: "emulator-tests")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    static func makeDirectory() -> String {
+        let path = NSTemporaryDirectory() + "cfemu-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func configuration(directory: String) -> CloudflareEmulator.Configuration {
+        CloudflareEmulator.Configuration(
+            accountID: accountID, apiToken: token, accountHash: hash, signingKey: signingKey,
+            dataDirectory: directory, publicBaseURL: "http://127.0.0.1:1",
+            webhookRetryDelays: [.milliseconds(50), .milliseconds(100)])
+    }
+
+    init(mount: String = "", directory: String? = nil,
+         configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }) throws {
+        self.directory = directory ?? EmulatorHarness.makeDirectory()
+        self.mount = mount
+        var configuration = EmulatorHarness.configuration(directory: self.directory)
+        configure(&configuration)
+        emulator = try CloudflareEmulator(configuration: configuration, logger: EmulatorHarness.logger())
+        let router = emulator.makeRouter(mountPath: mount)
+        server = HTTPServer(
+            configuration: .init(port: 0, eventLoopCount: 1, shutdownGracePeriod: .seconds(2), accessLog: false),
+            logger: EmulatorHarness.logger(), handler: router.respond)
+        try server.start()
+        base = "http://127.0.0.1:\(server.localPort)\(mount)"
+        emulator.setPublicBaseURL(base)
+        client = try HTTPClient(logger: EmulatorHarness.logger())
+    }
+
+    func stop(removeDirectory: Bool = true) async {
+        await server.shutdown()
+        emulator.close()
+        if removeDirectory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    var images: String { "\(base)/client/v4/accounts/\(EmulatorHarness.accountID)/images" }
+
+    /// Sends a request with the Bearer token (unless `token` is nil) and returns status, JSON body and headers.
+    func call(_ method: String, _ url: String, token: String? = EmulatorHarness.token,
+              body: HTTPClientRequest.Body = .none, headers: HTTPClientHeaders = [:]) async throws -> Reply {
+        var headers = headers
+        if let token { headers["Authorization"] = "Bearer \(token)" }
+        let response = try await client.send(HTTPClientRequest(
+            method: method, url: url, headers: headers, body: body, timeout: .seconds(10)))
+        return Reply(response: response)
+    }
+
+    func form(_ fields: [(String, String)], file: (name: String, filename: String, bytes: [UInt8])? = nil) -> HTTPClientRequest.Body {
+        var form = MultipartForm()
+        for (name, value) in fields { form.append(name, value) }
+        if let file { form.append(file.name, filename: file.filename, contentType: "application/octet-stream", data: file.bytes) }
+        return .multipart(form)
+    }
+
+    /// Creates a direct upload and returns `(id, uploadURL)`.
+    func directUpload(_ fields: [(String, String)] = []) async throws -> (id: String, uploadURL: String) {
+        let reply = try await call("POST", images + "/v2/direct_upload", body: form(fields))
+        guard reply.status == 200, let id = reply.result?["id"] as? String, let url = reply.result?["uploadURL"] as? String else {
+            throw HarnessError.unexpected("direct upload: \(reply.status) \(reply.text)")
+        }
+        return (id, url)
+    }
+
+    func upload(to url: String, bytes: [UInt8], field: String = "file", filename: String = "photo.png") async throws -> Reply {
+        try await call("POST", url, token: nil, body: form([], file: (field, filename, bytes)))
+    }
+}
+
+enum HarnessError: Error { case unexpected(String) }
+
+/// A response with its JSON decoded (`[String: Any]`, so tests can check exact Cloudflare shapes).
+struct Reply {
+    let response: HTTPClientResponse
+    var status: Int { response.status }
+    var text: String { response.bodyText }
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:] }
+    var result: [String: Any]? { json["result"] as? [String: Any] }
+    var success: Bool? { json["success"] as? Bool }
+    var errorCode: Int? { ((json["errors"] as? [[String: Any]])?.first?["code"] as? NSNumber)?.intValue }
+    var errorMessage: String? { (json["errors"] as? [[String: Any]])?.first?["message"] as? String }
+}
