@@ -26,12 +26,12 @@ struct CleanupExpired: AsyncParsableCommand {
     func run() async throws {
         let context = try await ServiceContext.open()
         defer { context.database.close() }
-        guard !context.settings.usesEmbeddedEmulator else {
-            throw CommandFailure(
-                "No Cloudflare account is configured; with the built-in emulator, the running `cfimages serve` sweeps expired uploads itself.")
-        }
-        let cloudflare = try CloudflareClient(
-            configuration: CloudflareClientFactory.configuration(context.settings), logger: Logger(label: "cfimages.cloudflare"))
+        // With the built-in emulator, drafts live in the running `cfimages serve`; without it they are counted as
+        // failures to delete while the rows are still marked expired.
+        let configuration = context.settings.usesEmbeddedEmulator
+            ? try EmbeddedEmulator.clientConfigurationOfRunningServer(context.settings)
+            : CloudflareClientFactory.configuration(context.settings)
+        let cloudflare = try CloudflareClient(configuration: configuration, logger: Logger(label: "cfimages.cloudflare"))
         let service = CleanupService(repository: context.repository, cloudflare: cloudflare, logger: context.logger)
         let report = try await service.run(dryRun: dryRun, deleteOlderThanDays: delete ? days : nil)
         if report.dryRun {

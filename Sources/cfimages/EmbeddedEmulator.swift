@@ -16,11 +16,15 @@ struct EmbeddedEmulator {
     let router: Router
     let apiToken: String
 
+    static func directory(_ settings: Settings) -> String {
+        (settings.dataDirectory as NSString).appendingPathComponent("emulator")
+    }
+
     /// Builds the emulator under `<data dir>/emulator`. Fills in `settings` so the API signs delivery URLs with the
-    /// emulator's key and the emulator's webhooks pass the API's signature check: a signing key and webhook secret
-    /// are generated once and kept in the data directory unless settings provide them.
+    /// emulator's key and the emulator's webhooks pass the API's signature check: a signing key, webhook secret and
+    /// API token are generated once and kept in the data directory unless settings provide them.
     static func make(settings: inout Settings, origin: String, logger: Logger) throws -> EmbeddedEmulator {
-        let directory = (settings.dataDirectory as NSString).appendingPathComponent("emulator")
+        let directory = directory(settings)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if settings.signingKey == nil {
             settings.signingKey = try persistentSecret(named: "signing-key", in: directory)
@@ -29,7 +33,7 @@ struct EmbeddedEmulator {
             settings.webhookSecret = try persistentSecret(named: "webhook-secret", in: directory)
         }
         if settings.accountHash == nil { settings.accountHash = defaultAccountHash }
-        let apiToken = try SecureRandom.hexString(byteCount: 24)
+        let apiToken = try persistentSecret(named: "api-token", in: directory)
         let emulator = try CloudflareEmulator(
             configuration: .init(
                 accountID: accountID, apiToken: apiToken, accountHash: settings.accountHash!,
@@ -45,6 +49,17 @@ struct EmbeddedEmulator {
         configuration.accountID = Self.accountID
         configuration.apiToken = apiToken
         configuration.baseURL = emulator.apiBaseURL
+        return configuration
+    }
+
+    /// For commands other than `serve`: the client of the emulator a `serve` with the same settings is running.
+    static func clientConfigurationOfRunningServer(_ settings: Settings) throws -> CloudflareClient.Configuration {
+        let directory = directory(settings)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = CloudflareClientFactory.configuration(settings)
+        configuration.accountID = accountID
+        configuration.apiToken = try persistentSecret(named: "api-token", in: directory)
+        configuration.baseURL = "http://\(Serve.advertisedHost(settings.host)):\(settings.port)\(mountPath)/client/v4"
         return configuration
     }
 
