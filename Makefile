@@ -32,6 +32,10 @@ run: build
 	$(BIN) serve
 
 test: deps
+	@# openapi.yaml is checked by openapi-spec-validator (PyPI) from this venv; the Swift test fails without it when CI is set.
+	@[ -x .venv-openapi/bin/openapi-spec-validator ] \
+		|| { python3 -m venv .venv-openapi && .venv-openapi/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator; } \
+		|| echo "warning: could not install openapi-spec-validator into .venv-openapi (needs python3-venv and PyPI)"
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
