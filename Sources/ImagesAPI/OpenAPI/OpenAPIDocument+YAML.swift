@@ -1,4 +1,4 @@
-// Generated from openapi.yaml; do not edit.
+// Generated from openapi.yaml by `make openapi`; do not edit.
 
 extension OpenAPIDocument {
     static let yaml = #"""

@@ -4,13 +4,8 @@ import HTTPServer
 /// repository root.
 ///
 /// The document is compiled in (``yaml``, in `OpenAPIDocument+YAML.swift`) so the binary serves it wherever it is
-/// installed, with nothing to copy next to it. That file is generated; after editing `openapi.yaml`, regenerate it
-/// from the repository root with
-/// ```sh
-/// { printf '// Generated from openapi.yaml; do not edit.\n\nextension OpenAPIDocument {\n    static let yaml = #"""\n'; \
-///   cat openapi.yaml; printf '\n"""#\n}\n'; } > Sources/ImagesAPI/OpenAPI/OpenAPIDocument+YAML.swift
-/// ```
-/// `OpenAPITests` fails while the two differ.
+/// installed, with nothing to copy next to it. That file is generated: after editing `openapi.yaml`, run
+/// `make openapi`. `OpenAPITests` fails while the two differ.
 public enum OpenAPIDocument {
     /// The document's bytes.
     public static let bytes: [UInt8] = Array(yaml.utf8)
