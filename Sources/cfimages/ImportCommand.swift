@@ -16,13 +16,13 @@ struct ImportCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("from-file"), help: "The file of URLs to import.")
+    @Option(name: .customLong("from-file"), help: ArgumentHelp("The file of URLs to import.", valueName: "FILE"))
     var file: String
 
-    @Option(help: "The user the imported images belong to.")
+    @Option(help: ArgumentHelp("The user the imported images belong to.", valueName: "NAME"))
     var owner: String
 
-    @Option(help: "Uploads in flight at once (1...64).")
+    @Option(help: ArgumentHelp("Uploads in flight at once (1...64).", valueName: "N"))
     var concurrency = 4
 
     @Option(help: "Cloudflare creator of every upload (default: CLOUDFLARE_IMAGES_DEFAULT_CREATOR).")

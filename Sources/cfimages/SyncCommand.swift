@@ -19,7 +19,8 @@ struct SyncCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The user that images new to the database are inserted for (required when there are any).")
+    @Option(help: ArgumentHelp(
+        "The user that images new to the database are inserted for (required when there are any).", valueName: "NAME"))
     var owner: String?
 
     @Flag(help: "Only report what would change.")
@@ -31,7 +32,7 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "Mark uploaded rows whose image Cloudflare no longer has as failed (otherwise only reported).")
     var prune = false
 
-    @Option(help: "Images per listing page (10...10000).")
+    @Option(help: ArgumentHelp("Images per listing page (10...10000).", valueName: "N"))
     var perPage = 1000
 
     @Flag(help: "Write no progress to standard error.")
@@ -59,7 +60,9 @@ struct SyncCommand: AsyncParsableCommand {
         do {
             report = try await service.run(options, progress: progress)
         } catch let failure as SyncFailure {
-            for line in failure.report.summaryLines { print(line) }
+            if failure.report.pages > 0 {
+                for line in failure.report.summaryLines { print(line) }
+            }
             throw CommandFailure(failure.description)
         }
         for line in report.summaryLines { print(line) }

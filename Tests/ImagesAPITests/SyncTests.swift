@@ -160,7 +160,7 @@ import Testing
             #expect(try await h.repository.image(.cloudflareID(seeded[0].id), owner: nil) == nil)
 
             let done = try await h.syncService().run(SyncService.Options(owner: "carol", perPage: 10))
-            #expect(done.resumedAfterPages == 0 && done.inserted == 1 && done.reconciled == 1)
+            #expect(done.resumedAfterPages == nil && done.inserted == 1 && done.reconciled == 1)
             #expect(try await h.repository.image(.cloudflareID(seeded[0].id), owner: nil)?.owner == "carol")
         } catch {
             await h.shutdown()

@@ -63,7 +63,7 @@ public final class SyncService: Sendable {
         var report: SyncReport
         if !options.dryRun, !options.restart, let saved = try await repository.syncCheckpoint(scope: scope) {
             checkpoint = saved
-            report = SyncReport(dryRun: false, resumedAfterPages: saved.pages)
+            report = SyncReport(dryRun: false, resumedAfterPages: saved.pages > 0 ? saved.pages : nil)
             logger.info("Resuming sync", metadata: ["pages_done": "\(saved.pages)"])
         } else {
             checkpoint = try await repository.beginSync(scope: scope, at: now())
@@ -107,7 +107,7 @@ public final class SyncService: Sendable {
             guard image.id.count <= 255, !image.id.isEmpty else {
                 report.errors += 1
                 logger.warning("Cloudflare image ID cannot be stored (empty or over 255 characters)", metadata: [
-                    "cloudflare_id": "\(image.id.prefix(64))…",
+                    "cloudflare_id_prefix": "\(image.id.prefix(64))", "length": "\(image.id.count)",
                 ])
                 return false
             }
