@@ -1,16 +1,9 @@
-import Foundation
-
 extension JSONValue {
-    /// Parses JSON text. Errors carry a short human-readable reason (Foundation's, without its internals).
-    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let DecodingError.dataCorrupted(context) {
-            let reason = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONParseError(reason: reason ?? context.debugDescription)
-        } catch {
-            throw JSONParseError(reason: "not valid JSON")
-        }
+    /// Parses JSON text (see `JSONParser` for the rules). Errors say what was expected and where, as Python's
+    /// `json` module does: `Expecting value: line 1 column 1 (char 0)`.
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes)
+        return try parser.parseDocument()
     }
 
     /// The value as compact JSON bytes, object keys sorted.

@@ -21,10 +21,8 @@ enum RequestBody {
         case "application/json":
             do {
                 value = try JSONValue.parse(request.body)
-            } catch let error as JSONParseError {
-                throw ErrorResponse.detail(.badRequest, "JSON parse error - \(error.reason)")
             } catch {
-                throw ErrorResponse.detail(.badRequest, "JSON parse error - not valid JSON")
+                throw ErrorResponse.detail(.badRequest, "JSON parse error - \(error.reason)")
             }
         case "application/x-www-form-urlencoded":
             value = .object(form(request.bodyText))
