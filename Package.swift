@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "ImagesAPI",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON", "Metrics",
+                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON", "Metrics", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
