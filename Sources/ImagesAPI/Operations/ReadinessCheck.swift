@@ -37,6 +37,20 @@ public final class ReadinessCheck: Sendable {
         self.timeout = timeout
     }
 
+    /// `base` made fit for probing: one attempt, connect and request bounded by `timeout`, no budget wait. Build the
+    /// probe client from it with the main client's `HTTPClient` and `budget`.
+    public static func probeConfiguration(
+        _ base: CloudflareClient.Configuration, timeout: Duration = .seconds(2)
+    ) -> CloudflareClient.Configuration {
+        var configuration = base
+        configuration.maxAttempts = 1
+        configuration.connectTimeout = min(base.connectTimeout, timeout)
+        configuration.requestTimeout = timeout
+        configuration.callDeadline = timeout
+        configuration.maxBudgetWait = .zero
+        return configuration
+    }
+
     /// One check's verdict.
     public enum CheckResult: Sendable, Equatable, CustomStringConvertible {
         case ok
@@ -134,7 +148,7 @@ public final class ReadinessCheck: Sendable {
     }
 
     /// Readiness of a Cloudflare failure; reasons are short and carry no secret.
-    static func verdict(_ error: CloudflareError) -> CheckResult {
+    public static func verdict(_ error: CloudflareError) -> CheckResult {
         switch error {
         case .rateLimited: .ok
         case .authentication(let status, _): .failed("authentication failed (HTTP \(status))")
