@@ -11,8 +11,8 @@ import Synchronization
 ///
 /// Wire it once per process: ``requestObserver`` into `HTTPServer(observer:)`, ``cloudflareObserver`` into
 /// `CloudflareClient(observer:)`, ``track(server:)`` for the connection gauges, and pass it to `ImagesAPI`.
-/// The per-request cost is two dictionary lookups keyed by the interned route pattern, the method and the status
-/// code, under short locks; nothing is formatted until a scrape.
+/// The per-request cost is one dictionary lookup keyed by route pattern and method, a scan of that series' few
+/// status codes, an atomic add and a histogram update (about 0.1 µs in release); nothing is formatted until a scrape.
 public final class ServiceMetrics: Sendable {
     public let registry = MetricsRegistry()
 
@@ -28,6 +28,18 @@ public final class ServiceMetrics: Sendable {
     let images: MetricFamily<StatusLabels, Gauge>
     let databaseErrors: Counter
     private let servers = Mutex<[HTTPServer]>([])
+    /// Per route and method: the latency histogram and the counters by status, found with one hash per request.
+    private let requestSeries = Mutex<[RouteLabels: RequestSeries]>([:])
+
+    final class RequestSeries: Sendable {
+        let duration: Histogram
+        let byStatus: Mutex<[(status: Int, counter: Counter)]>
+
+        init(duration: Histogram) {
+            self.duration = duration
+            self.byStatus = Mutex([])
+        }
+    }
 
     /// Request latency buckets, seconds: 1 ms to 10 s.
     static let requestBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -74,12 +86,26 @@ public final class ServiceMetrics: Sendable {
 
     /// For `HTTPServer(observer:)`.
     public var requestObserver: RequestObserver {
-        { [requests, requestDuration] event in
-            let route = event.routePattern ?? "unmatched"
-            let method = Self.methodLabel(event.method)
-            requests.increment(RequestLabels(route: route, method: method, status: event.status))
-            requestDuration.observe(RouteLabels(route: route, method: method), Double(event.durationNanoseconds) / 1e9)
+        { [self] event in record(event) }
+    }
+
+    func record(_ event: CompletedRequest) {
+        let key = RouteLabels(route: event.routePattern ?? "unmatched", method: Self.methodLabel(event.method))
+        let series = requestSeries.withLock { cache in
+            if let found = cache[key] { return found }
+            let created = RequestSeries(duration: requestDuration.labels(key))
+            cache[key] = created
+            return created
         }
+        let status = event.status
+        let counter = series.byStatus.withLock { counters in
+            if let found = counters.first(where: { $0.status == status }) { return found.counter }
+            let created = requests.labels(RequestLabels(route: key.route, method: key.method, status: status))
+            counters.append((status, created))
+            return created
+        }
+        counter.increment()
+        series.duration.observe(Double(event.durationNanoseconds) / 1e9)
     }
 
     /// For `CloudflareClient(observer:)`.
