@@ -88,6 +88,10 @@ struct ImageListSQL {
         guard keys.allSatisfy({ !$0.contains("\"") }) else {
             throw ImageStoreError.invalidQuery("metadata keys may not contain '\"'")
         }
+        // SQLite reads a JSON path as a C string: a NUL would cut it short into a malformed path.
+        guard keys.allSatisfy({ !$0.utf8.contains(0) }) else {
+            throw ImageStoreError.invalidQuery("metadata keys may not contain NUL characters")
+        }
         return "$" + keys.map { ".\"\($0)\"" }.joined()
     }
 }

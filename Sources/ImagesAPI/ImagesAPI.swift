@@ -114,6 +114,10 @@ public final class ImagesAPI: Sendable {
             routes.post("api/webhook", c.webhook)
             routes.get("api/stats", c.authenticated(c.stats))
             routes.post("api/cleanup-expired", c.admin(c.cleanupExpired))
+            let delivery = DeliveryEndpoints(c)
+            routes.get("api/images/:id/url", c.authenticated(delivery.url))
+            routes.get("api/images/:id/srcset", c.authenticated(delivery.srcset))
+            routes.get("api/openapi.yaml", { _ in OpenAPIDocument.response })
         }
     }
 }

@@ -128,8 +128,8 @@ final class FakeCloudflare: Sendable {
         let image = Image(
             id: id, meta: meta, requireSignedURLs: fields["requireSignedURLs"] == "true", creator: fields["creator"])
         state.withLock { $0.images[id] = image }
-        let result = #"{"id":"\#(id)","uploadURL":"\#(baseURL)/upload/\#(id)"}"#
-        return Self.envelope(result)
+        let result: JSONValue = .object(["id": .string(id), "uploadURL": .string("\(baseURL)/upload/\(id)")])
+        return Self.envelope(result.jsonText)
     }
 
     private func receiveUpload(_ request: Request) -> Response {

@@ -72,6 +72,10 @@ extension APIContext {
                 errors.add("custom_id", "Ensure this field has no more than \(Self.maxCustomIDLength) characters.")
             } else if id.hasPrefix("/") || id.hasSuffix("/") {
                 errors.add("custom_id", "Custom ID must not start or end with \"/\".")
+            } else if id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "?" || $0 == "#" }) {
+                errors.add("custom_id", "Custom ID must not contain control characters, \"?\" or \"#\".")
+            } else if id.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                errors.add("custom_id", "Custom ID must not contain empty, \".\" or \"..\" path segments.")
             } else if Fields.parseUUID(id) != nil {
                 errors.add("custom_id", "Custom ID must not be a UUID.")
             } else if try await repository.image(.cloudflareID(id), owner: nil) != nil {
