@@ -77,14 +77,17 @@ import Testing
         let folder = NSTemporaryDirectory() + "imagesapi-migrations-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        var latest = 0
         for file in try FileManager.default.contentsOfDirectory(atPath: APIHarness.migrations) {
             try FileManager.default.copyItem(atPath: APIHarness.migrations + "/" + file, toPath: folder + "/" + file)
+            latest = max(latest, Int(file.prefix(while: \.isNumber)) ?? 0)
         }
-        try "CREATE TABLE later (id INTEGER);\n".write(toFile: folder + "/0002_add_later.sql", atomically: true, encoding: .utf8)
+        let next = String(format: "%04d_add_later", latest + 1)
+        try "CREATE TABLE later (id INTEGER);\n".write(toFile: folder + "/\(next).sql", atomically: true, encoding: .utf8)
         try await withOpsHarness(migrations: folder) { h in
             let response = try await h.send("GET", "/readyz")
             #expect(response.status == 503)
-            #expect(Self.checks(response) == ["database": "ok", "migrations": "pending: 0002_add_later", "cloudflare": "ok"])
+            #expect(Self.checks(response) == ["database": "ok", "migrations": "pending: \(next)", "cloudflare": "ok"])
         }
     }
 
