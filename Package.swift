@@ -67,6 +67,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Prometheus metrics: counters, gauges, histograms, labelled families, the text exposition format.
+        .target(name: "Metrics", swiftSettings: swiftSettings),
+
         // Settings from the environment and Config/*.env.
         .target(name: "Configuration", swiftSettings: swiftSettings),
 
@@ -74,7 +77,7 @@ let package = Package(
         .target(
             name: "ImagesAPI",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON",
+                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON", "Metrics", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -110,6 +113,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagesAPITests",

@@ -1,8 +1,9 @@
 /// What a ``CloudflareClient`` reports to its observer, for metrics: one `completed` per call, plus one event per
 /// retry and per wait for (or refusal by) the request budget.
 public enum CallEvent: Sendable, Equatable {
-    /// A call ended, after `attempts` HTTP requests (0 if the budget refused it).
-    case completed(endpoint: Endpoint, outcome: Outcome, attempts: Int)
+    /// A call ended, after `attempts` HTTP requests (0 if the budget refused it). `duration` is the whole call:
+    /// budget waits, attempts and backoff sleeps.
+    case completed(endpoint: Endpoint, outcome: Outcome, attempts: Int, duration: Duration = .zero)
     /// Attempt number `attempt` failed with `outcome`; the next starts after `delay`.
     case retrying(endpoint: Endpoint, attempt: Int, outcome: Outcome, delay: Duration)
     /// The call waited `delay` for the request budget.

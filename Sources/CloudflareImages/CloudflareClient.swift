@@ -66,7 +66,8 @@ public final class CloudflareClient: Sendable {
     /// Runs `call` with budget, retries and deadline, and returns the decoded envelope.
     func perform<Result: Decodable>(_ call: Call, decoding: Result.Type) async throws -> Envelope<Result> {
         let clock = ContinuousClock()
-        let deadline = clock.now + configuration.callDeadline
+        let started = clock.now
+        let deadline = started + configuration.callDeadline
         var attempts = 0
         while true {
             let failure: CloudflareError
@@ -76,17 +77,17 @@ public final class CloudflareClient: Sendable {
                 attempts += 1
                 sent = true
                 let envelope = try await attempt(call, decoding: Result.self)
-                finish(call.endpoint, .success, attempts: attempts)
+                finish(call.endpoint, .success, attempts: attempts, since: started)
                 return envelope
             } catch let error as CloudflareError {
                 failure = error
             } catch {
-                finish(call.endpoint, .cancelled, attempts: attempts)
+                finish(call.endpoint, .cancelled, attempts: attempts, since: started)
                 throw error
             }
             // A budget refusal happens before any request: nothing to retry.
             guard sent else {
-                finish(call.endpoint, failure.outcome, attempts: attempts)
+                finish(call.endpoint, failure.outcome, attempts: attempts, since: started)
                 throw failure
             }
             if case .rateLimited(let retryAfter?, let errors) = failure, !errors.isEmpty {
@@ -94,7 +95,7 @@ public final class CloudflareClient: Sendable {
             }
             let delay = retryDelay(after: attempts, failure: failure)
             guard attempts < configuration.maxAttempts, call.retry.allows(failure), clock.now + delay < deadline else {
-                finish(call.endpoint, failure.outcome, attempts: attempts)
+                finish(call.endpoint, failure.outcome, attempts: attempts, since: started)
                 throw failure
             }
             observer?(.retrying(endpoint: call.endpoint, attempt: attempts, outcome: failure.outcome, delay: delay))
@@ -104,7 +105,7 @@ public final class CloudflareClient: Sendable {
             do {
                 try await Task.sleep(for: delay)
             } catch {
-                finish(call.endpoint, .cancelled, attempts: attempts)
+                finish(call.endpoint, .cancelled, attempts: attempts, since: started)
                 throw error
             }
         }
@@ -133,8 +134,10 @@ public final class CloudflareClient: Sendable {
         return jitter
     }
 
-    private func finish(_ endpoint: CallEvent.Endpoint, _ outcome: CallEvent.Outcome, attempts: Int) {
-        observer?(.completed(endpoint: endpoint, outcome: outcome, attempts: attempts))
+    private func finish(
+        _ endpoint: CallEvent.Endpoint, _ outcome: CallEvent.Outcome, attempts: Int, since started: ContinuousClock.Instant
+    ) {
+        observer?(.completed(endpoint: endpoint, outcome: outcome, attempts: attempts, duration: ContinuousClock.now - started))
         logger.debug("Cloudflare call", metadata: [
             "endpoint": "\(endpoint.rawValue)", "outcome": "\(outcome.rawValue)", "attempts": "\(attempts)",
         ])

@@ -18,9 +18,10 @@ public final class HTTPServer: Sendable {
     let context: ServerContext
     private let lifecycle = Lifecycle()
 
-    public init(configuration: Configuration, logger: Logger, handler: @escaping Handler) {
+    /// - Parameter observer: told about every answered request (method, status, route pattern, duration).
+    public init(configuration: Configuration, logger: Logger, observer: RequestObserver? = nil, handler: @escaping Handler) {
         self.configuration = configuration
-        self.context = ServerContext(configuration: configuration, handler: handler, logger: logger)
+        self.context = ServerContext(configuration: configuration, handler: handler, logger: logger, observer: observer)
     }
 
     /// Binds, listens and starts the event loops. Throws a `SocketError` (e.g. "Address already in use").

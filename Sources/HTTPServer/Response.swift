@@ -6,6 +6,9 @@ public struct Response: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The pattern of the route that answered (`/prefix/items/{id}/`), set by ``Router``; never sent. Observers
+    /// label metrics with it instead of the raw path, so the label set stays small.
+    public var routePattern: String?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status

@@ -11,6 +11,8 @@ public final class Router: Sendable {
         let method: HTTPMethod
         let segments: [Segment]
         let handler: Handler
+        /// Prefix included, parameters as `{name}`: built once, put on every response of this route.
+        var pattern = ""
     }
 
     enum Segment: Sendable, Equatable {
@@ -26,26 +28,34 @@ public final class Router: Sendable {
     public init(prefix: String = "", _ build: (inout RouteBuilder) -> Void) {
         var builder = RouteBuilder()
         build(&builder)
-        self.prefix = Router.split(prefix)
-        self.routes = builder.routes
+        let prefix = Router.split(prefix)
+        self.prefix = prefix
+        self.routes = builder.routes.map { route in
+            var route = route
+            route.pattern = Router.pattern(prefix: prefix, route.segments)
+            return route
+        }
     }
 
     /// Every registered `(method, pattern)` pair, prefix included, for documentation checks.
     public var routeTable: [(method: HTTPMethod, pattern: String)] {
-        routes.map { route in
-            let parts = prefix + route.segments.map { segment -> String in
-                switch segment {
-                case .literal(let s): return s
-                case .parameter(let n): return "{\(n)}"
-                case .rest(let n): return "{\(n)}"
-                }
+        routes.map { ($0.method, $0.pattern) }
+    }
+
+    static func pattern(prefix: [String], _ segments: [Segment]) -> String {
+        let parts = prefix + segments.map { segment -> String in
+            switch segment {
+            case .literal(let s): return s
+            case .parameter(let n): return "{\(n)}"
+            case .rest(let n): return "{\(n)}"
             }
-            return (route.method, "/" + parts.joined(separator: "/") + "/")
         }
+        return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
     }
 
     /// Answers the request: the matching handler's response, 405, or 404. Errors conforming to
-    /// `HTTPResponseError` become their response; others propagate to the server (which answers 500).
+    /// `HTTPResponseError` become their response; others propagate to the server (which answers 500). The response
+    /// carries the matched route's pattern in `routePattern` (for a 405, the first route whose path matched).
     public func respond(to request: Request) async throws -> Response {
         let segments = Router.split(request.path)
         guard segments.count >= prefix.count, Array(segments[0..<prefix.count]) == prefix else {
@@ -53,38 +63,40 @@ public final class Router: Sendable {
         }
         let rest = Array(segments[prefix.count...])
         var allowed: [HTTPMethod] = []
+        var firstMatch: Route?
         var headFallback: (Route, [String: String])?
         for route in routes {
             guard let parameters = Router.match(route.segments, rest) else { continue }
-            if route.method == request.method {
-                var request = request
-                request.pathParameters = parameters
-                do {
-                    return try await route.handler(request)
-                } catch let error as any HTTPResponseError {
-                    return error.response
-                }
-            }
+            if route.method == request.method { return try await Router.run(route, request, parameters) }
             if request.method == .head, route.method == .get, headFallback == nil { headFallback = (route, parameters) }
+            if firstMatch == nil { firstMatch = route }
             allowed.append(route.method)
         }
-        if let (route, parameters) = headFallback {
-            var request = request
-            request.pathParameters = parameters
-            do {
-                return try await route.handler(request)
-            } catch let error as any HTTPResponseError {
-                return error.response
-            }
-        }
-        if allowed.isEmpty { return Router.notFound }
+        if let (route, parameters) = headFallback { return try await Router.run(route, request, parameters) }
+        guard let firstMatch else { return Router.notFound }
         var names = allowed.map(\.rawValue)
         if names.contains("GET"), !names.contains("HEAD") { names.append("HEAD") }
-        return HTTPError(
+        var response = HTTPError(
             .methodNotAllowed,
             "Method \"\(request.method.rawValue)\" not allowed.",
             headers: ["Allow": names.joined(separator: ", ")]
         ).response
+        response.routePattern = firstMatch.pattern
+        return response
+    }
+
+    /// Runs `route`'s handler; an `HTTPResponseError` becomes its response. Either way the route's pattern is set.
+    private static func run(_ route: Route, _ request: Request, _ parameters: [String: String]) async throws -> Response {
+        var request = request
+        request.pathParameters = parameters
+        var response: Response
+        do {
+            response = try await route.handler(request)
+        } catch let error as any HTTPResponseError {
+            response = error.response
+        }
+        response.routePattern = route.pattern
+        return response
     }
 
     static var notFound: Response { HTTPError(.notFound, "Not found.").response }

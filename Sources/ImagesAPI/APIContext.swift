@@ -18,10 +18,13 @@ final class APIContext: Sendable {
     let defaultMetadata: [String: JSONValue]
     let cleanup: CleanupService
     let bodyLimit: Int
+    let metrics: ServiceMetrics
+    let readiness: ReadinessCheck
 
     init(
         settings: Settings, repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
-        now: @escaping @Sendable () -> Date, tokenCacheTTL: Duration, bodyLimit: Int
+        now: @escaping @Sendable () -> Date, tokenCacheTTL: Duration, bodyLimit: Int,
+        metrics: ServiceMetrics = ServiceMetrics(), readiness: ReadinessCheck? = nil
     ) {
         self.settings = settings
         self.repository = repository
@@ -33,6 +36,8 @@ final class APIContext: Sendable {
         self.defaultMetadata = (try? JSONValue.parse(Array(settings.defaultMetadataJSON.utf8)))?.objectValue ?? [:]
         self.cleanup = CleanupService(repository: repository, cloudflare: cloudflare, logger: logger, now: now)
         self.bodyLimit = bodyLimit
+        self.metrics = metrics
+        self.readiness = readiness ?? ReadinessCheck(repository: repository, migrator: nil, cloudflare: cloudflare)
     }
 
     // MARK: Shared steps

@@ -28,6 +28,8 @@ public final class ImagesAPI: Sendable {
     ///   - tokenCacheTTL: how long a successful token lookup is reused without the database. A revoked token keeps
     ///     working for at most this long. Zero disables the cache.
     ///   - maxBodyBytes: the largest JSON/form body read; larger answers 413.
+    ///   - metrics: where requests, Cloudflare calls, webhooks and database errors are counted (`GET /metrics`).
+    ///   - readiness: the checks of `GET /readyz`; by default the database and a Cloudflare probe (no migrations).
     public init(
         settings: Settings,
         repository: any ImageRepository,
@@ -35,11 +37,14 @@ public final class ImagesAPI: Sendable {
         logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init,
         tokenCacheTTL: Duration = .seconds(5),
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20,
+        metrics: ServiceMetrics = ServiceMetrics(),
+        readiness: ReadinessCheck? = nil
     ) {
         let context = APIContext(
             settings: settings, repository: repository, cloudflare: cloudflare, logger: logger, now: now,
-            tokenCacheTTL: tokenCacheTTL, bodyLimit: maxBodyBytes
+            tokenCacheTTL: tokenCacheTTL, bodyLimit: maxBodyBytes,
+            metrics: metrics, readiness: readiness
         )
         self.context = context
         self.router = Self.makeRouter(context)
@@ -54,20 +59,24 @@ public final class ImagesAPI: Sendable {
             service: context.cleanup, interval: .seconds(context.settings.cleanupIntervalSeconds), logger: context.logger)
     }
 
+    /// The metrics this API counts into and `GET /metrics` renders.
+    public var metrics: ServiceMetrics { context.metrics }
+
+    /// For a separate metrics listener (`CFIMAGES_METRICS_ADDRESS`): `GET /metrics` without auth, 404 otherwise.
+    public var metricsHandler: Handler { context.metricsOnlyHandler }
+
     /// Drops cached token lookups (call after revoking a token in this process to make it effective at once).
     public func invalidateTokenCache() { context.authenticator.cache.removeAll() }
 
     /// The API's routes under the configured prefix (no `/healthz`, no 405 auth ordering; see ``handler``).
     public func makeRouter() -> Router { Self.makeRouter(context) }
 
-    /// The server's handler: `/healthz`, then the API routes. As DRF checks credentials before the method, a 405
+    /// The server's handler: `/healthz`, `/readyz`, `/metrics` (admin only), then the API routes. As DRF checks credentials before the method, a 405
     /// for an unauthenticated caller becomes the 401. Unexpected errors answer a JSON 500 and are logged.
     public var handler: Handler {
         { [router, context] request in
-            if request.path == "/healthz" || request.path == "/healthz/" {
-                return Response.json(.ok, bytes: Array(#"{"status":"ok"}"#.utf8))
-            }
             do {
+                if let response = try await context.operations(request) { return response }
                 let response = try await router.respond(to: request)
                 if response.status == .methodNotAllowed {
                     if request.path.contains("/api/webhook") {
@@ -80,6 +89,7 @@ public final class ImagesAPI: Sendable {
             } catch let error as any HTTPResponseError {
                 return error.response
             } catch {
+                context.metrics.recordIfDatabaseError(error)
                 context.logger.error("Unhandled error", metadata: ["path": "\(request.path)", "error": "\(error)"])
                 return ErrorResponse.detail(.internalServerError, "Internal server error.").response
             }

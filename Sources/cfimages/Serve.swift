@@ -4,6 +4,7 @@ import CloudflareImages
 import Configuration
 import Crypto
 import Foundation
+import HTTPClient
 import HTTPServer
 import ImagesAPI
 import Logging
@@ -23,14 +24,17 @@ struct Serve: AsyncParsableCommand {
 
         // The handler is bound after `start()`: with port 0 the emulator's URLs need the port the kernel picked.
         let slot = HandlerSlot()
+        let metrics = ServiceMetrics()
         let server = HTTPServer(
             configuration: .init(
                 host: settings.host, port: settings.port,
                 eventLoopCount: settings.eventLoops ?? ProcessInfo.processInfo.activeProcessorCount,
                 accessLog: settings.accessLog),
             logger: logger,
+            observer: metrics.requestObserver,
             handler: { try await slot.handle($0) }
         )
+        metrics.track(server: server)
         do {
             try server.start()
         } catch {
@@ -52,8 +56,23 @@ struct Serve: AsyncParsableCommand {
         }
         defer { emulator?.close() }
 
-        let cloudflare = try CloudflareClient(configuration: cloudflareConfiguration, logger: Logger(label: "cfimages.cloudflare"))
-        let api = ImagesAPI(settings: settings, repository: context.repository, cloudflare: cloudflare, logger: logger)
+        let http = try HTTPClient()
+        let cloudflare = try CloudflareClient(
+            configuration: cloudflareConfiguration, httpClient: http, logger: Logger(label: "cfimages.cloudflare"),
+            observer: metrics.cloudflareObserver)
+        let probe = try CloudflareClient(
+            configuration: ReadinessCheck.probeConfiguration(cloudflareConfiguration, timeout: .seconds(2)),
+            httpClient: http, budget: cloudflare.budget, logger: Logger(label: "cfimages.cloudflare"),
+            observer: metrics.cloudflareObserver)
+        let readiness = ReadinessCheck(
+            repository: context.repository, migrator: try ServiceContext.migrator(settings, database: context.database),
+            cloudflare: probe)
+        let api = ImagesAPI(
+            settings: settings, repository: context.repository, cloudflare: cloudflare, logger: logger,
+            metrics: metrics, readiness: readiness)
+        let metricsServer = try settings.metricsAddress.map {
+            try MetricsListener.start(address: $0, handler: api.metricsHandler, logger: logger)
+        }
         let apiHandler = api.handler
         if let emulatorRouter {
             let mount = EmbeddedEmulator.mountPath + "/"
@@ -70,6 +89,7 @@ struct Serve: AsyncParsableCommand {
         let signal = await TerminationSignal.wait()
         logger.notice("Shutting down", metadata: ["signal": "\(signal)"])
         await sweeper.stop()
+        await metricsServer?.shutdown()
         await server.shutdown()
     }
 

@@ -81,6 +81,8 @@ import Testing
         #expect(server.requests.count == 3)
         #expect(events.retries == 2)
         #expect(events.completions == [.completed(endpoint: .getImage, outcome: .success, attempts: 3)])
+        // The completion carries the whole call's latency, retries included.
+        #expect(events.durations.count == 1 && events.durations.allSatisfy { $0 > .zero })
     }
 
     @Test func upstreamErrorsStopAtMaxAttempts() async throws {

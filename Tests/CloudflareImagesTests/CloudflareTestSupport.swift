@@ -18,11 +18,20 @@ func failure(_ code: Int, _ message: String) -> String {
     #"{"result":null,"success":false,"errors":[{"code":\#(code),"message":"\#(message)"}],"messages":[]}"#
 }
 
-/// Records every observer event.
+/// Records every observer event; completion durations are kept apart (`durations`) so events compare exactly.
 final class EventLog: Sendable {
     private let box = LockedBox<[CallEvent]>([])
+    private let durationBox = LockedBox<[Duration]>([])
     var events: [CallEvent] { box.current }
-    func record(_ event: CallEvent) { box.update { $0.append(event) } }
+    var durations: [Duration] { durationBox.current }
+    func record(_ event: CallEvent) {
+        if case .completed(let endpoint, let outcome, let attempts, let duration) = event {
+            durationBox.update { $0.append(duration) }
+            box.update { $0.append(.completed(endpoint: endpoint, outcome: outcome, attempts: attempts)) }
+        } else {
+            box.update { $0.append(event) }
+        }
+    }
 
     var retries: Int { events.filter { if case .retrying = $0 { true } else { false } }.count }
     var budgetWaits: Int { events.filter { if case .budgetWait = $0 { true } else { false } }.count }

@@ -166,7 +166,7 @@ final class Connection: @unchecked Sendable {
         let exchange = Exchange(
             method: head.method, rawPath: request.rawPath, minorVersion: head.version.minor,
             keepAlive: head.keepAlive, requestID: requestID,
-            startedAt: context.configuration.accessLog ? monotonicNanoseconds() : 0
+            startedAt: context.timesRequests ? monotonicNanoseconds() : 0
         )
         loop.inFlight += 1
         context.counters.inFlightRequests.add(1, ordering: .relaxed)
@@ -203,7 +203,7 @@ final class Connection: @unchecked Sendable {
     private func respondAndClose(_ response: Response) {
         let exchange = Exchange(
             method: HTTPMethod(rawValue: "-"), rawPath: "-", minorVersion: 1, keepAlive: false,
-            requestID: loop.requestIDs.next(), startedAt: loop.context.configuration.accessLog ? monotonicNanoseconds() : 0
+            requestID: loop.requestIDs.next(), startedAt: loop.context.timesRequests ? monotonicNanoseconds() : 0
         )
         send(response, exchange, close: true)
         state = .closing
@@ -216,6 +216,11 @@ final class Connection: @unchecked Sendable {
         requestsServed += 1
         loop.context.counters.requestsServed.add(1, ordering: .relaxed)
         if loop.context.configuration.accessLog { logAccess(response.status.code, bodyBytes, exchange) }
+        if let observer = loop.context.observer {
+            observer(CompletedRequest(
+                method: exchange.method, status: response.status.code, routePattern: response.routePattern,
+                durationNanoseconds: monotonicNanoseconds() &- exchange.startedAt))
+        }
     }
 
     // MARK: Output

@@ -6,11 +6,16 @@ final class ServerContext: Sendable {
     let handler: Handler
     let logger: Logger
     let counters = ServerCounters()
+    let observer: RequestObserver?
+    /// Whether requests are timed (for the access log or the observer).
+    let timesRequests: Bool
 
-    init(configuration: HTTPServer.Configuration, handler: @escaping Handler, logger: Logger) {
+    init(configuration: HTTPServer.Configuration, handler: @escaping Handler, logger: Logger, observer: RequestObserver? = nil) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
+        self.observer = observer
+        self.timesRequests = configuration.accessLog || observer != nil
     }
 
     /// Runs the handler. An `HTTPResponseError` becomes its response; anything else is logged with the request id

@@ -23,10 +23,15 @@ extension APIContext {
             try WebhookVerifier(secret: settings.webhookSecret).verify(request, now: clock())
         } catch {
             logger.warning("Invalid webhook signature received", metadata: ["reason": "\(error.message)"])
+            metrics.webhook(.badSignature)
             return Self.text(.unauthorized, error.message)
         }
-        guard let parsed = try? JSONValue.parse(request.body) else { return Self.text(.badRequest, "Invalid JSON") }
+        guard let parsed = try? JSONValue.parse(request.body) else {
+            metrics.webhook(.badPayload)
+            return Self.text(.badRequest, "Invalid JSON")
+        }
         guard case .object(let object) = parsed, let payload = WebhookPayload.parse(object) else {
+            metrics.webhook(.badPayload)
             return Self.text(.badRequest, "Invalid payload")
         }
         let eventKey = Self.eventIDHeaders.lazy.compactMap { request.headers[$0] }.first { !$0.isEmpty }
@@ -55,6 +60,7 @@ extension APIContext {
                     result = nil
                 } catch {
                     logger.error("Webhook refresh from Cloudflare failed", metadata: ["image": "\(id)", "error": "\(error)"])
+                    metrics.webhook(.cloudflareError)
                     return Self.text(.badGateway, "Cloudflare API error")
                 }
                 outcome = try await repository.applyWebhook(eventKey: eventKey, cloudflareID: id) { record in
@@ -69,22 +75,28 @@ extension APIContext {
             switch outcome {
             case .applied(let image):
                 logger.info("Processed webhook", metadata: ["image": "\(image.id)", "status": "\(image.status.rawValue)"])
+                metrics.webhook(.applied)
                 return Self.text(.ok, "OK")
             case .duplicate:
                 logger.info("Ignored webhook redelivery", metadata: ["cloudflare_id": "\(cloudflareID)"])
+                metrics.webhook(.duplicate)
                 return Self.text(.ok, "OK")
             case .unknownImage:
                 return unknownImage(cloudflareID)
             }
         } catch is CloudflareUpdate.PayloadError {
+            metrics.webhook(.badPayload)
             return Self.text(.badRequest, "Invalid payload")
         } catch {
+            metrics.webhook(.error)
+            metrics.recordIfDatabaseError(error)
             logger.error("Webhook processing error", metadata: ["error": "\(error)"])
             return Self.text(.internalServerError, "Internal server error")
         }
     }
 
     private func unknownImage(_ id: String) -> Response {
+        metrics.webhook(.unknownImage)
         logger.warning("Received webhook for unknown image", metadata: ["cloudflare_id": "\(id)"])
         return Self.text(.notFound, "Image not found")
     }

@@ -1,0 +1,104 @@
+import HTTPServer
+import JSON
+import Metrics
+
+/// `GET /healthz`, `GET /readyz` and `GET /metrics`: outside the API prefix, trailing slash optional.
+///
+/// - `/healthz`: 200 `{"status":"ok"}` while the process serves (any method, no auth).
+/// - `/readyz`: 200 `{"status":"ok","checks":{...}}` when ``ReadinessCheck`` passes, else 503 with
+///   `"status":"unavailable"` and each check's reason. No auth: it reveals nothing secret.
+/// - `/metrics`: Prometheus text format. On the API port it needs an admin token (401 without one, 403 for a
+///   non-admin); the separate metrics listener (``ImagesAPI/metricsHandler``) serves it without auth.
+extension APIContext {
+    static let healthzRoute = "/healthz"
+    static let readyzRoute = "/readyz"
+    static let metricsRoute = "/metrics"
+
+    /// The answer for an operations path, nil for any other path (checked without allocating).
+    func operations(_ request: Request) async throws -> Response? {
+        guard let route = Self.operationsRoute(request.path) else { return nil }
+        var response: Response
+        do {
+            switch route {
+            case Self.healthzRoute: response = Response.json(.ok, bytes: Array(#"{"status":"ok"}"#.utf8))
+            case Self.readyzRoute: response = try await readyz(request)
+            default: response = try await metricsResponse(request, requireAdmin: true)
+            }
+        } catch let error as any HTTPResponseError {
+            response = error.response
+        }
+        response.routePattern = route
+        return response
+    }
+
+    static func operationsRoute(_ path: String) -> String? {
+        guard path.utf8.count <= 9 else { return nil }
+        switch path {
+        case "/healthz", "/healthz/": return healthzRoute
+        case "/readyz", "/readyz/": return readyzRoute
+        case "/metrics", "/metrics/": return metricsRoute
+        default: return nil
+        }
+    }
+
+    func readyz(_ request: Request) async throws -> Response {
+        try Self.requireGet(request)
+        let report = await readiness.run()
+        var writer = JSONWriter(capacity: 160)
+        writer.beginObject()
+        writer.key("status")
+        writer.string(report.isReady ? "ok" : "unavailable")
+        writer.key("checks")
+        writer.beginObject()
+        for check in report.checks {
+            writer.key(check.name)
+            writer.string(check.result.description)
+        }
+        writer.endObject()
+        writer.endObject()
+        if !report.isReady {
+            let failed = report.checks.filter { $0.result != .ok }.map { "\($0.name): \($0.result)" }
+            logger.warning("Not ready", metadata: ["checks": "\(failed.joined(separator: "; "))"])
+        }
+        return Response(
+            status: report.isReady ? .ok : .serviceUnavailable,
+            headers: ["Content-Type": "application/json", "Cache-Control": "no-store"], body: writer.bytes)
+    }
+
+    /// The scrape: gauges refreshed, then every family rendered.
+    func metricsResponse(_ request: Request, requireAdmin: Bool) async throws -> Response {
+        if requireAdmin {
+            let caller = try await authenticator.authenticate(request)
+            guard caller.isAdmin else { throw ErrorResponse.permissionDenied }
+        }
+        try Self.requireGet(request)
+        let text = await metrics.scrape(repository: repository)
+        return Response(
+            status: .ok, headers: ["Content-Type": MetricsRegistry.contentType, "Cache-Control": "no-store"],
+            body: Array(text.utf8))
+    }
+
+    static func requireGet(_ request: Request) throws(ErrorResponse) {
+        guard request.method == .get || request.method == .head else {
+            throw ErrorResponse.detail(
+                .methodNotAllowed, "Method \"\(request.method.rawValue)\" not allowed.", headers: ["Allow": "GET, HEAD"])
+        }
+    }
+
+    /// The separate metrics listener: `/metrics` without auth, 404 for anything else.
+    var metricsOnlyHandler: Handler {
+        { [self] request in
+            guard Self.operationsRoute(request.path) == Self.metricsRoute else {
+                return HTTPError(.notFound, "Not found.").response
+            }
+            var response: Response
+            do {
+                response = try await metricsResponse(request, requireAdmin: false)
+            } catch let error as any HTTPResponseError {
+                response = error.response
+            }
+            response.routePattern = Self.metricsRoute
+            return response
+        }
+    }
+}
