@@ -697,7 +697,10 @@ paths:
       tags: [operations]
       operationId: readyz
       summary: Readiness
-      description: Whether the service can do its work (its database answers); for load balancers and orchestrators.
+      description: |
+        Whether the service can do its work: the database answers, every migration is applied, and Cloudflare
+        answered its last probe (`GET .../images/v1/stats`, one attempt, 2 s timeout, at most every 30 s; a 429
+        counts as an answer). For load balancers and orchestrators.
       security: []
       responses:
         '200':
@@ -705,25 +708,19 @@ paths:
           content:
             application/json:
               schema:
-                type: object
-                required: [status]
-                properties:
-                  status:
-                    const: ready
-                additionalProperties: true
+                $ref: '#/components/schemas/Readiness'
+              examples:
+                ready:
+                  value: {status: ok, checks: {database: ok, migrations: ok, cloudflare: ok}}
         '503':
-          description: Not ready.
+          description: Not ready; each check says why.
           content:
             application/json:
               schema:
-                type: object
-                required: [status, reason]
-                properties:
-                  status:
-                    const: unavailable
-                  reason:
-                    type: string
-                additionalProperties: true
+                $ref: '#/components/schemas/Readiness'
+              examples:
+                unavailable:
+                  value: {status: unavailable, checks: {database: ok, migrations: 'pending: 0003_x', cloudflare: unreachable}}
 
   /metrics:
     servers:
@@ -733,8 +730,8 @@ paths:
       operationId: metrics
       summary: Prometheus metrics
       description: |
-        Prometheus text exposition. On the main port it needs an admin token; when `CFIMAGES_METRICS_ADDRESS` is
-        set it is served without a token on that separate `host:port` instead.
+        Prometheus text exposition (format 0.0.4). On the main port it needs an admin token; when
+        `CFIMAGES_METRICS_ADDRESS` is set it is also served without a token on that separate `host:port`.
       security:
         - tokenAuth: []
         - bearerAuth: []
@@ -751,8 +748,6 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '403':
           $ref: '#/components/responses/Forbidden'
-        '404':
-          description: '`CFIMAGES_METRICS_ADDRESS` is set, so `/metrics` is only on that listener.'
 
 components:
   securitySchemes:
@@ -932,6 +927,20 @@ components:
             type: string
 
   schemas:
+    Readiness:
+      type: object
+      required: [status, checks]
+      properties:
+        status:
+          enum: [ok, unavailable]
+        checks:
+          type: object
+          description: '`ok`, or the reason a check failed.'
+          properties:
+            database: {type: string}
+            migrations: {type: string}
+            cloudflare: {type: string}
+          additionalProperties: {type: string}
     Detail:
       type: object
       required: [detail]
