@@ -35,8 +35,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-bench:
-	@echo "make bench: the benchmark harness is not written yet (see the benchmarks issue)."
+# Not part of `make test`: release builds of cfimages and its peers, then every scenario; table in bench-results/.
+bench: deps
+	Benchmarks/run.sh
 
 clean:
 	rm -rf .build .build-* .build_*
