@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "ImagesAPITests",
             dependencies: [
-                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "ImageStore", "HTTPServer", "HTTPClient",
+                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "ImageStore", "SQLite", "HTTPServer", "HTTPClient",
                 "Configuration", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -89,6 +89,38 @@ public protocol ImageRepository: Sendable {
 
     /// Revokes a token (of `userName` when given). Returns false when not found or already revoked.
     func revokeToken(id: UUID, userName: String?) async throws -> Bool
+
+    // MARK: Sync (`cfimages sync`)
+
+    /// The saved checkpoint of `scope`, if a run of it has not completed.
+    func syncCheckpoint(scope: String) async throws -> SyncCheckpoint?
+
+    /// Starts a run of `scope` from the first page: replaces its checkpoint and forgets the IDs it had seen.
+    func beginSync(scope: String, at date: Date) async throws -> SyncCheckpoint
+
+    /// In one transaction: remembers `seen` Cloudflare IDs, counts one more page and saves `continuationToken`
+    /// (nil marks the listing complete). Throws `ImageStoreError.noSyncInProgress` when `scope` has no checkpoint.
+    func recordSyncPage(scope: String, seen: [String], continuationToken: String?) async throws -> SyncCheckpoint
+
+    /// Images in one of `statuses`, last updated before `updatedBefore`, with `expires_at < expiringBefore` when
+    /// given, whose Cloudflare ID the run of `scope` has not seen: how many, and the first `limit` (oldest first).
+    func imagesUnseenBySync(
+        scope: String, statuses: [ImageStatus], updatedBefore: Date, expiringBefore: Date?, limit: Int
+    ) async throws -> ImagePage
+
+    /// Ends the run of `scope`: deletes its checkpoint and seen IDs.
+    func finishSync(scope: String) async throws
+
+    // MARK: Import ledger (`cfimages import`)
+
+    /// The ledger entries of those line hashes that were already imported (unknown hashes are absent).
+    func importedLines(hashes: [String]) async throws -> [String: ImportLedgerEntry]
+
+    /// Inserts the image, its first log row and the ledger entry of the line it came from, in one transaction.
+    /// Throws like `insert`, and `ImageStoreError.duplicateImportLine` when `lineHash` is already recorded.
+    func insertImported(
+        _ image: ImageRecord, log: LogEvent, lineHash: String, source: String, lineNumber: Int
+    ) async throws -> ImageRecord
 }
 
 extension ImageRepository {

@@ -6,6 +6,9 @@ struct CFImages: AsyncParsableCommand {
         commandName: "cfimages",
         abstract: "A self-hosted broker for Cloudflare Images.",
         discussion: "Settings come from CFIMAGES_* and CLOUDFLARE_IMAGES_* environment variables over Config/cfimages.env.",
-        subcommands: [Migrate.self, TokenCommand.self, EmulatorCommand.self]
+        subcommands: [
+            Serve.self, Migrate.self, TokenCommand.self, CleanupExpired.self, SyncCommand.self, ImportCommand.self,
+            EmulatorCommand.self,
+        ]
     )
 }

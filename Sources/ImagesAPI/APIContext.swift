@@ -1,0 +1,63 @@
+import CloudflareImages
+import Configuration
+import Foundation
+import HTTPServer
+import ImageStore
+import JSON
+import Logging
+
+/// Everything the endpoints share. Endpoints are extensions of this type, one file per group.
+final class APIContext: Sendable {
+    let settings: Settings
+    let repository: any ImageRepository
+    let cloudflare: CloudflareClient
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    let authenticator: Authenticator
+    let serializer: ImageSerializer
+    let defaultMetadata: [String: JSONValue]
+    let cleanup: CleanupService
+    let bodyLimit: Int
+
+    init(
+        settings: Settings, repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
+        now: @escaping @Sendable () -> Date, tokenCacheTTL: Duration, bodyLimit: Int
+    ) {
+        self.settings = settings
+        self.repository = repository
+        self.cloudflare = cloudflare
+        self.logger = logger
+        self.clock = now
+        self.authenticator = Authenticator(repository: repository, cacheTTL: tokenCacheTTL)
+        self.serializer = ImageSerializer(links: DeliveryLinks(settings: settings))
+        self.defaultMetadata = (try? JSONValue.parse(Array(settings.defaultMetadataJSON.utf8)))?.objectValue ?? [:]
+        self.cleanup = CleanupService(repository: repository, cloudflare: cloudflare, logger: logger, now: now)
+        self.bodyLimit = bodyLimit
+    }
+
+    // MARK: Shared steps
+
+    /// Runs `body` for an authenticated caller.
+    func authenticated(_ body: @escaping @Sendable (Request, Caller) async throws -> Response) -> Handler {
+        { [authenticator] request in
+            let caller = try await authenticator.authenticate(request)
+            return try await body(request, caller)
+        }
+    }
+
+    /// Runs `body` for an authenticated administrator; others get 403.
+    func admin(_ body: @escaping @Sendable (Request, Caller) async throws -> Response) -> Handler {
+        authenticated { request, caller in
+            guard caller.isAdmin else { throw ErrorResponse.permissionDenied }
+            return try await body(request, caller)
+        }
+    }
+
+    func json(_ bytes: [UInt8], status: HTTPStatus = .ok) -> Response {
+        Response.json(status, bytes: bytes)
+    }
+
+    func body(_ request: Request) throws(ErrorResponse) -> [String: JSONValue] {
+        try RequestBody.object(request, limit: bodyLimit)
+    }
+}

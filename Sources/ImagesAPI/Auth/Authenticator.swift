@@ -1,0 +1,64 @@
+import HTTPServer
+import ImageStore
+
+/// DRF `TokenAuthentication` over the repository's API tokens: `Authorization: Token <key>` (keyword matched
+/// case-insensitively; `Bearer <key>` too). Failures answer 401 with `WWW-Authenticate: Token` and DRF's messages.
+final class Authenticator: Sendable {
+    let repository: any ImageRepository
+    let cache: TokenCache
+
+    init(repository: any ImageRepository, cacheTTL: Duration) {
+        self.repository = repository
+        self.cache = TokenCache(ttl: cacheTTL)
+    }
+
+    static func unauthorized(_ message: String) -> ErrorResponse {
+        ErrorResponse.detail(.unauthorized, message, headers: ["WWW-Authenticate": "Token"])
+    }
+
+    static let notProvided = unauthorized("Authentication credentials were not provided.")
+
+    /// The caller, or a 401.
+    func authenticate(_ request: Request) async throws -> Caller {
+        guard let caller = try await authenticateIfPresent(request) else { throw Self.notProvided }
+        return caller
+    }
+
+    /// Nil when the request carries no token credentials at all; a 401 when it carries bad ones.
+    func authenticateIfPresent(_ request: Request) async throws -> Caller? {
+        guard let header = request.headers["Authorization"] else { return nil }
+        let key: String
+        switch Self.parse(header) {
+        case .none: return nil
+        case .failure(let message): throw Self.unauthorized(message)
+        case .key(let k): key = k
+        }
+        if let cached = cache.caller(for: key) { return cached }
+        guard let user = try await repository.authenticate(key: key) else { throw Self.unauthorized("Invalid token.") }
+        let caller = Caller(userName: user.userName, isAdmin: user.isAdmin)
+        cache.store(caller, for: key)
+        return caller
+    }
+
+    enum Credentials: Equatable {
+        /// Another scheme, or an empty header: not token authentication.
+        case none
+        case failure(String)
+        case key(String)
+    }
+
+    /// Splits the header as DRF does (on whitespace).
+    static func parse(_ header: String) -> Credentials {
+        let parts = header.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard let keyword = parts.first,
+              String(keyword).equalsIgnoringASCIICase("Token") || String(keyword).equalsIgnoringASCIICase("Bearer")
+        else { return .none }
+        if parts.count == 1 { return .failure("Invalid token header. No credentials provided.") }
+        if parts.count > 2 { return .failure("Invalid token header. Token string should not contain spaces.") }
+        let key = String(parts[1])
+        guard key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            return .failure("Invalid token header. Token string should not contain invalid characters.")
+        }
+        return .key(key)
+    }
+}

@@ -1,0 +1,46 @@
+import Logging
+
+/// Runs ``CleanupService/run(dryRun:deleteOlderThanDays:)`` every `interval` in-process until stopped.
+/// An interval of zero (the `CFIMAGES_CLEANUP_INTERVAL_SECONDS=0` setting) means `start()` does nothing.
+public actor CleanupSweeper {
+    let service: CleanupService
+    let interval: Duration
+    let logger: Logger
+    private var task: Task<Void, Never>?
+
+    public init(service: CleanupService, interval: Duration, logger: Logger) {
+        self.service = service
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public var isRunning: Bool { task != nil }
+
+    /// Starts the loop (first sweep after one interval). Calling it again while running does nothing.
+    public func start() {
+        guard task == nil, interval > .zero else { return }
+        let service = service, interval = interval, logger = logger
+        task = Task {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                do {
+                    _ = try await service.run()
+                } catch {
+                    logger.error("Cleanup sweep failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Stops the loop and waits for a sweep in progress to end.
+    public func stop() async {
+        guard let task else { return }
+        self.task = nil
+        task.cancel()
+        await task.value
+    }
+}

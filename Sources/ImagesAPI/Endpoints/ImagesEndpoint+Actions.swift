@@ -1,0 +1,48 @@
+import CloudflareImages
+import Foundation
+import HTTPServer
+import ImageStore
+import JSON
+
+/// `POST api/images/{id}/check_status/` and `GET api/images/{id}/logs/`.
+extension APIContext {
+    func checkStatus(_ request: Request, _ caller: Caller) async throws -> Response {
+        let image = try await image(request, caller)
+        let updated = try await refreshStatus(image)
+        var writer = JSONWriter(capacity: 512)
+        serializer.writeStatus(updated, now: clock(), into: &writer)
+        return json(writer.bytes)
+    }
+
+    /// Fetches the image from Cloudflare and applies it with a `status_checked` log, in one transaction.
+    /// Throws the error response for a Cloudflare failure.
+    func refreshStatus(_ image: ImageRecord) async throws -> ImageRecord {
+        let result: CloudflareImage
+        do {
+            result = try await cloudflare.image(id: image.cloudflareID)
+        } catch {
+            logger.error("Failed to check image status", metadata: ["image": "\(image.id)", "error": "\(error)"])
+            throw CloudflareFailure.response(error, prefix: "Failed to check image status")
+        }
+        let now = clock()
+        let response = JSONValue.from(result)
+        let updated = try await repository.update(.id(image.id), owner: nil) { record in
+            CloudflareUpdate.apply(result, to: &record, now: now)
+            return LogEvent(
+                "status_checked", message: "Image status checked: \(record.status.rawValue)", data: ["response": response])
+        }
+        guard let updated else { throw ErrorResponse.imageNotFound }
+        logger.info("Checked image status", metadata: ["image": "\(image.id)", "status": "\(updated.status.rawValue)"])
+        return updated
+    }
+
+    func imageLogs(_ request: Request, _ caller: Caller) async throws -> Response {
+        let image = try await image(request, caller)
+        let logs = try await repository.logs(imageID: image.id, limit: nil)
+        var writer = JSONWriter(capacity: 256 * max(1, logs.count))
+        writer.beginArray()
+        for log in logs { serializer.write(log, into: &writer) }
+        writer.endArray()
+        return json(writer.bytes)
+    }
+}

@@ -1,0 +1,129 @@
+import CloudflareImages
+import Foundation
+import HTTPServer
+import ImageStore
+import JSON
+
+/// `GET/PUT/PATCH/DELETE api/images/{id}/` and the lookups every per-image route shares.
+extension APIContext {
+    /// Names under `api/images/` that are actions, not ids: other methods there answer 405, not a lookup.
+    static let listActions: [String: String] = [
+        "bulk_delete": "POST, OPTIONS", "bulk_status_check": "POST, OPTIONS",
+    ]
+
+    /// The image named by the `:id` path parameter, in the caller's scope and matching the query filters
+    /// (the reference narrows detail routes by them); otherwise a 404.
+    func image(_ request: Request, _ caller: Caller) async throws -> ImageRecord {
+        let raw = request.pathParameters["id"] ?? ""
+        guard let id = Fields.parseUUID(raw) else {
+            if let allow = Self.listActions[raw] {
+                throw ErrorResponse.detail(
+                    .methodNotAllowed, "Method \"\(request.method.rawValue)\" not allowed.", headers: ["Allow": allow])
+            }
+            throw ErrorResponse.notFound
+        }
+        let filter = request.query.isEmpty ? ImageFilter() : try ImageFilter(request.query)
+        guard let image = try await repository.image(.id(id), owner: caller.scope), filter.matches(image) else {
+            throw ErrorResponse.imageNotFound
+        }
+        return image
+    }
+
+    func retrieveImage(_ request: Request, _ caller: Caller) async throws -> Response {
+        let image = try await image(request, caller)
+        return json(serializer.bytes(image, now: clock()))
+    }
+
+    /// `GET api/images/by-cloudflare-id/{cloudflare_id}/`: the id may contain slashes.
+    func imageByCloudflareID(_ request: Request, _ caller: Caller) async throws -> Response {
+        let cloudflareID = request.pathParameters["cloudflare_id"] ?? ""
+        let filter = try ImageFilter(request.query)
+        guard let image = try await repository.image(.cloudflareID(cloudflareID), owner: caller.scope),
+              filter.matches(image) else { throw ErrorResponse.imageNotFound }
+        return json(serializer.bytes(image, now: clock()))
+    }
+
+    /// PUT and PATCH (every field optional in both, as in the reference). Changes to `metadata` or
+    /// `require_signed_urls` of an image Cloudflare holds (uploaded or draft) are pushed to Cloudflare first;
+    /// if that fails nothing changes locally.
+    func updateImage(_ request: Request, _ caller: Caller) async throws -> Response {
+        let image = try await image(request, caller)
+        let body = try body(request)
+        var errors = FieldErrors()
+        var changes = ImageChanges()
+        changes.filename = Fields.string(body["filename"], "filename", maxLength: 255, allowBlank: true, errors: &errors)
+        changes.originalFilename = Fields.string(
+            body["original_filename"], "original_filename", maxLength: 255, allowBlank: true, errors: &errors)
+        changes.contentType = Fields.string(
+            body["content_type"], "content_type", maxLength: 100, allowBlank: true, errors: &errors)
+        changes.fileSize = Fields.integer(
+            body["file_size"], "file_size", min: 0, max: 2_147_483_647, allowNull: true, errors: &errors)
+        changes.requireSignedURLs = Fields.bool(body["require_signed_urls"], "require_signed_urls", errors: &errors)
+        switch body["metadata"] {
+        case nil: break
+        case .null?: errors.add("metadata", Fields.notNull)
+        case .object(let members)?: changes.metadata = members
+        default: errors.add("metadata", "metadata must be a JSON object.")
+        }
+        try errors.check()
+
+        let metadataChanged = changes.metadata.map { $0 != image.metadata } ?? false
+        let signedChanged = changes.requireSignedURLs.map { $0 != image.requireSignedURLs } ?? false
+        if (metadataChanged || signedChanged), image.status == .uploaded || image.status == .draft {
+            do {
+                _ = try await cloudflare.updateImage(
+                    id: image.cloudflareID, metadata: metadataChanged ? changes.metadata : nil,
+                    requireSignedURLs: signedChanged ? changes.requireSignedURLs : nil
+                )
+            } catch {
+                logger.error("Failed to update image", metadata: ["image": "\(image.id)", "error": "\(error)"])
+                throw CloudflareFailure.response(error, prefix: "Failed to update image")
+            }
+        }
+        let fields = Self.changedFields(changes)
+        let log = LogEvent("image_updated", message: "Image updated", data: ["fields": .array(fields.map { .string($0) })])
+        guard let updated = try await repository.update(.id(image.id), owner: caller.scope, changes: changes, log: log) else {
+            throw ErrorResponse.imageNotFound
+        }
+        return json(serializer.bytes(updated, now: clock()))
+    }
+
+    static func changedFields(_ changes: ImageChanges) -> [String] {
+        var fields: [String] = []
+        if changes.filename != nil { fields.append("filename") }
+        if changes.originalFilename != nil { fields.append("original_filename") }
+        if changes.contentType != nil { fields.append("content_type") }
+        if changes.fileSize != nil { fields.append("file_size") }
+        if changes.requireSignedURLs != nil { fields.append("require_signed_urls") }
+        if changes.metadata != nil { fields.append("metadata") }
+        return fields
+    }
+
+    /// `DELETE api/images/{id}/` (and `.../delete_from_cloudflare/`): Cloudflare first (already gone counts as
+    /// deleted), then the row and its logs. 204.
+    func deleteImage(_ request: Request, _ caller: Caller) async throws -> Response {
+        let image = try await image(request, caller)
+        if let failure = await deleteEverywhere(image, caller: caller) { throw failure }
+        return Response.empty(.noContent)
+    }
+
+    /// Deletes at Cloudflare then locally; the error response when Cloudflare refused.
+    func deleteEverywhere(_ image: ImageRecord, caller: Caller) async -> ErrorResponse? {
+        do {
+            try await cloudflare.deleteImage(id: image.cloudflareID)
+            logger.info("Deleted image at Cloudflare", metadata: ["image": "\(image.id)"])
+        } catch where CloudflareFailure.isNotFound(error) {
+            logger.info("Image already absent in Cloudflare; treating delete as successful", metadata: ["image": "\(image.id)"])
+        } catch {
+            logger.error("Failed to delete image", metadata: ["image": "\(image.id)", "error": "\(error)"])
+            return CloudflareFailure.response(error, prefix: "Failed to delete image")
+        }
+        do {
+            _ = try await repository.delete(.id(image.id), owner: caller.scope)
+        } catch {
+            logger.error("Failed to delete image row", metadata: ["image": "\(image.id)", "error": "\(error)"])
+            return ErrorResponse.detail(.internalServerError, "Internal server error.")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import HTTPServer
+import ImageStore
+import JSON
+
+/// `GET api/images/`: the caller's images (every image for administrators), filtered and paginated.
+extension APIContext {
+    func listImages(_ request: Request, _ caller: Caller) async throws -> Response {
+        let filter = try ImageFilter(request.query)
+        let pagination = try Pagination(request.query)
+        let limit = pagination.limit
+        let offset: Int
+        if let known = pagination.offset {
+            offset = known
+        } else {
+            let counted = try await list(filter.query(owner: caller.scope, limit: 0, offset: 0))
+            offset = (try pagination.resolvedPage(count: counted.count) - 1) * limit
+        }
+        let result = try await list(filter.query(owner: caller.scope, limit: limit, offset: offset))
+        let page = try pagination.resolvedPage(count: result.count)
+        let links = pagination.links(request, count: result.count, page: page)
+        let now = clock()
+        var writer = JSONWriter(capacity: 1024 * max(1, result.items.count))
+        writer.beginObject()
+        writer.key("count")
+        writer.int(result.count)
+        writer.key("next")
+        writer.string(links.next)
+        writer.key("previous")
+        writer.string(links.previous)
+        writer.key("results")
+        writer.beginArray()
+        for image in result.items { serializer.write(image, now: now, into: &writer) }
+        writer.endArray()
+        writer.endObject()
+        return json(writer.bytes)
+    }
+
+    /// Runs a list query; a query the store refuses is a 400.
+    func list(_ query: ImageQuery) async throws -> ImagePage {
+        do {
+            return try await repository.list(query)
+        } catch ImageStoreError.invalidQuery(let reason) {
+            throw ErrorResponse.detail(.badRequest, "Invalid query: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import CloudflareImages
+import HTTPServer
+import ImageStore
+import JSON
+
+/// `GET api/stats/`: the reference's counters for the caller, from the repository's counter table (no scan of the
+/// images table). Administrators also get `global` (every user) and `cloudflare` (account usage from
+/// `images/v1/stats`; null with `cloudflare_error` when Cloudflare cannot answer — the endpoint still succeeds).
+///
+/// There is no usage tracking here, so `total_usages` is 0 and `orphaned_images` equals `total_images`.
+extension APIContext {
+    func stats(_ request: Request, _ caller: Caller) async throws -> Response {
+        let own = try await repository.counts(owner: caller.userName)
+        var writer = JSONWriter(capacity: 512)
+        writer.beginObject()
+        Self.writeCounts(own, into: &writer)
+        writer.key("total_usages")
+        writer.int(0)
+        writer.key("orphaned_images")
+        writer.int(own.total)
+        if caller.isAdmin {
+            let global = try await repository.counts(owner: nil)
+            writer.key("global")
+            writer.beginObject()
+            Self.writeCounts(global, into: &writer)
+            writer.endObject()
+            writer.key("cloudflare")
+            do {
+                let account = try await cloudflare.accountStats()
+                writer.beginObject()
+                writer.key("allowed")
+                writer.int(account.allowed)
+                writer.key("current")
+                writer.int(account.current)
+                writer.endObject()
+            } catch {
+                logger.warning("Cloudflare account stats unavailable", metadata: ["error": "\(error)"])
+                writer.null()
+                writer.key("cloudflare_error")
+                writer.string("Failed to get account stats: \(error)")
+            }
+        }
+        writer.endObject()
+        return json(writer.bytes)
+    }
+
+    static func writeCounts(_ counts: ImageCounts, into writer: inout JSONWriter) {
+        writer.key("total_images")
+        writer.int(counts.total)
+        writer.key("uploaded_images")
+        writer.int(counts.count(.uploaded))
+        writer.key("pending_images")
+        writer.int(counts.count(.pending))
+        writer.key("draft_images")
+        writer.int(counts.count(.draft))
+        writer.key("failed_images")
+        writer.int(counts.count(.failed))
+        writer.key("expired_images")
+        writer.int(counts.count(.expired))
+        writer.key("total_file_size")
+        writer.int(counts.totalFileSize)
+        writer.key("images_with_signed_urls")
+        writer.int(counts.signedURLCount)
+    }
+}

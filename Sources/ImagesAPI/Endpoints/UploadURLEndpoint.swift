@@ -1,0 +1,108 @@
+import CloudflareImages
+import Foundation
+import HTTPServer
+import ImageStore
+import JSON
+
+/// `POST api/upload-url/`: validates the request, asks Cloudflare for a one-time upload URL, and only then stores
+/// the pending image and its `upload_url_created` log (one transaction). A Cloudflare failure leaves no row.
+extension APIContext {
+    /// Cloudflare's limits on direct uploads.
+    static let maxCustomIDLength = 1024
+    static let maxMetadataBytes = 1024
+    static let expiryMinutes = 2...360
+
+    struct UploadRequest {
+        var customID: String?
+        var metadata: [String: JSONValue]
+        var requireSignedURLs: Bool
+        var expiryMinutes: Int
+        var filename: String?
+        var creator: String?
+    }
+
+    func createUploadURL(_ request: Request, _ caller: Caller) async throws -> Response {
+        let upload = try await validateUpload(try body(request))
+        if let creator = upload.creator, creator.count > 255 {
+            throw ErrorResponse.error(.badRequest, "creator exceeds 255 characters")
+        }
+        let now = clock()
+        let expiresAt = now.addingTimeInterval(TimeInterval(upload.expiryMinutes * 60))
+        let options = DirectUploadOptions(
+            id: upload.customID, metadata: upload.metadata, requireSignedURLs: upload.requireSignedURLs,
+            expiry: expiresAt, creator: upload.creator.flatMap { $0.isEmpty ? nil : $0 }
+        )
+        let direct: DirectUpload
+        do {
+            direct = try await cloudflare.createDirectUpload(options)
+        } catch {
+            logger.error("Failed to create upload URL", metadata: ["error": "\(error)"])
+            throw CloudflareFailure.response(error, prefix: "Failed to create upload URL")
+        }
+        let record = ImageRecord(
+            cloudflareID: direct.id, owner: caller.userName, originalFilename: upload.filename ?? "",
+            uploadURL: direct.uploadURL, status: .pending, requireSignedURLs: upload.requireSignedURLs,
+            metadata: upload.metadata, creator: upload.creator ?? "", createdAt: now, expiresAt: expiresAt
+        )
+        let log = LogEvent(
+            "upload_url_created", message: "Direct upload URL created successfully",
+            data: ["response": ["id": .string(direct.id), "uploadURL": .string(direct.uploadURL)]]
+        )
+        let stored: ImageRecord
+        do {
+            stored = try await repository.insert(record, log: log)
+        } catch ImageStoreError.duplicateCloudflareID {
+            var errors = FieldErrors()
+            errors.add("custom_id", "An image with this custom ID already exists.")
+            if upload.customID == nil {
+                throw ErrorResponse.error(.badGateway, "Cloudflare returned an image id that is already tracked: \(direct.id)")
+            }
+            throw errors.error
+        }
+        logger.info("Created direct upload URL", metadata: ["image": "\(stored.id)"])
+        return json(serializer.uploadResponse(stored), status: .created)
+    }
+
+    /// ImageUploadRequestSerializer plus Cloudflare's own limits, checked before any call.
+    func validateUpload(_ body: [String: JSONValue]) async throws -> UploadRequest {
+        var errors = FieldErrors()
+        var customID = Fields.string(body["custom_id"], "custom_id", maxLength: 255, errors: &errors)
+        if let id = customID {
+            if id.count > Self.maxCustomIDLength {
+                errors.add("custom_id", "Ensure this field has no more than \(Self.maxCustomIDLength) characters.")
+            } else if id.hasPrefix("/") || id.hasSuffix("/") {
+                errors.add("custom_id", "Custom ID must not start or end with \"/\".")
+            } else if Fields.parseUUID(id) != nil {
+                errors.add("custom_id", "Custom ID must not be a UUID.")
+            } else if try await repository.image(.cloudflareID(id), owner: nil) != nil {
+                errors.add("custom_id", "An image with this custom ID already exists.")
+            }
+            if errors.has("custom_id") { customID = nil }
+        }
+        var metadata = defaultMetadata
+        switch body["metadata"] {
+        case nil: break
+        case .null?: errors.add("metadata", Fields.notNull)
+        case .object(let members)?:
+            metadata.merge(members) { _, new in new }
+        default: errors.add("metadata", "metadata must be a JSON object.")
+        }
+        if !errors.has("metadata"), JSONValue.object(metadata).jsonBytes.count > Self.maxMetadataBytes {
+            errors.add("metadata", "Ensure metadata is no more than \(Self.maxMetadataBytes) bytes when serialized.")
+        }
+        let requireSigned = Fields.bool(body["require_signed_urls"], "require_signed_urls", errors: &errors)
+        let expiry = Fields.integer(
+            body["expiry_minutes"], "expiry_minutes", min: Self.expiryMinutes.lowerBound,
+            max: Self.expiryMinutes.upperBound, errors: &errors
+        )
+        let filename = Fields.string(body["filename"], "filename", maxLength: 255, errors: &errors)
+        let creator = Fields.string(body["creator"], "creator", maxLength: 255, allowBlank: true, errors: &errors)
+        try errors.check()
+        let defaultExpiry = min(max(settings.defaultExpiryMinutes, Self.expiryMinutes.lowerBound), Self.expiryMinutes.upperBound)
+        return UploadRequest(
+            customID: customID, metadata: metadata, requireSignedURLs: requireSigned ?? settings.requireSignedURLs,
+            expiryMinutes: (expiry ?? nil) ?? defaultExpiry, filename: filename,
+            creator: body["creator"] == nil ? settings.defaultCreator : creator
+        )
+    }
+}

@@ -1,0 +1,126 @@
+import CloudflareImages
+import Configuration
+import Foundation
+import HTTPServer
+import ImageStore
+import JSON
+import Logging
+
+/// The REST API of django-cloudflareimages-toolkit 1.1.6 over our repository and Cloudflare client.
+///
+/// ```swift
+/// let api = ImagesAPI(settings: settings, repository: repository, cloudflare: client, logger: logger)
+/// let server = HTTPServer(configuration: .init(port: settings.port), logger: logger, handler: api.handler)
+/// let sweeper = api.makeSweeper()
+/// try server.start(); await sweeper.start()
+/// ```
+///
+/// Routes live under `settings.pathPrefix` (default `/cloudflare-images`), trailing slash optional; `/healthz` is
+/// outside it. Differences from the reference are deliberate and listed in the endpoint files: invalid filter
+/// values answer 400, Cloudflare failures 400/502/503/504, auth failures 401 with `WWW-Authenticate: Token`, and
+/// `POST api/images/` (a guaranteed 500 in the reference) answers 405 with `Allow: GET, HEAD`.
+public final class ImagesAPI: Sendable {
+    let context: APIContext
+    private let router: Router
+
+    /// - Parameters:
+    ///   - now: the clock for timestamps, expiry and webhook freshness (injectable for tests).
+    ///   - tokenCacheTTL: how long a successful token lookup is reused without the database. A revoked token keeps
+    ///     working for at most this long. Zero disables the cache.
+    ///   - maxBodyBytes: the largest JSON/form body read; larger answers 413.
+    public init(
+        settings: Settings,
+        repository: any ImageRepository,
+        cloudflare: CloudflareClient,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init,
+        tokenCacheTTL: Duration = .seconds(5),
+        maxBodyBytes: Int = 1 << 20
+    ) {
+        let context = APIContext(
+            settings: settings, repository: repository, cloudflare: cloudflare, logger: logger, now: now,
+            tokenCacheTTL: tokenCacheTTL, bodyLimit: maxBodyBytes
+        )
+        self.context = context
+        self.router = Self.makeRouter(context)
+    }
+
+    /// The expiry sweep the API and the CLI share.
+    public var cleanup: CleanupService { context.cleanup }
+
+    /// A sweeper running ``cleanup`` every `CFIMAGES_CLEANUP_INTERVAL_SECONDS` (0: never). Call `start()`/`stop()`.
+    public func makeSweeper() -> CleanupSweeper {
+        CleanupSweeper(
+            service: context.cleanup, interval: .seconds(context.settings.cleanupIntervalSeconds), logger: context.logger)
+    }
+
+    /// Drops cached token lookups (call after revoking a token in this process to make it effective at once).
+    public func invalidateTokenCache() { context.authenticator.cache.removeAll() }
+
+    /// The API's routes under the configured prefix (no `/healthz`, no 405 auth ordering; see ``handler``).
+    public func makeRouter() -> Router { Self.makeRouter(context) }
+
+    /// The server's handler: `/healthz`, then the API routes. As DRF checks credentials before the method, a 405
+    /// for an unauthenticated caller becomes the 401. Unexpected errors answer a JSON 500 and are logged.
+    public var handler: Handler {
+        { [router, context] request in
+            if request.path == "/healthz" || request.path == "/healthz/" {
+                return Response.json(.ok, bytes: Array(#"{"status":"ok"}"#.utf8))
+            }
+            do {
+                let response = try await router.respond(to: request)
+                if response.status == .methodNotAllowed {
+                    if request.path.contains("/api/webhook") {
+                        _ = try await context.authenticator.authenticateIfPresent(request)
+                    } else {
+                        _ = try await context.authenticator.authenticate(request)
+                    }
+                }
+                return response
+            } catch let error as any HTTPResponseError {
+                return error.response
+            } catch {
+                context.logger.error("Unhandled error", metadata: ["path": "\(request.path)", "error": "\(error)"])
+                return ErrorResponse.detail(.internalServerError, "Internal server error.").response
+            }
+        }
+    }
+
+    static func makeRouter(_ c: APIContext) -> Router {
+        Router(prefix: c.settings.pathPrefix) { routes in
+            routes.get("api", c.authenticated { request, _ in c.apiRoot(request) })
+            routes.get("api/images", c.authenticated(c.listImages))
+            routes.post("api/images/bulk_delete", c.authenticated(c.bulkDelete))
+            routes.post("api/images/bulk_status_check", c.authenticated(c.bulkStatusCheck))
+            routes.get("api/images/by-cloudflare-id/*cloudflare_id", c.authenticated(c.imageByCloudflareID))
+            routes.get("api/images/:id", c.authenticated(c.retrieveImage))
+            routes.put("api/images/:id", c.authenticated(c.updateImage))
+            routes.patch("api/images/:id", c.authenticated(c.updateImage))
+            routes.delete("api/images/:id", c.authenticated(c.deleteImage))
+            routes.get("api/images/:id/logs", c.authenticated(c.imageLogs))
+            routes.post("api/images/:id/check_status", c.authenticated(c.checkStatus))
+            routes.delete("api/images/:id/delete_from_cloudflare", c.authenticated(c.deleteImage))
+            routes.post("api/upload-url", c.authenticated(c.createUploadURL))
+            routes.post("api/webhook", c.webhook)
+            routes.get("api/stats", c.authenticated(c.stats))
+            routes.post("api/cleanup-expired", c.admin(c.cleanupExpired))
+            let delivery = DeliveryEndpoints(c)
+            routes.get("api/images/:id/url", c.authenticated(delivery.url))
+            routes.get("api/images/:id/srcset", c.authenticated(delivery.srcset))
+            routes.get("api/openapi.yaml", { _ in OpenAPIDocument.response })
+        }
+    }
+}
+
+extension APIContext {
+    /// `GET api/`: the router root, `{"images": "<absolute url>"}`.
+    func apiRoot(_ request: Request) -> Response {
+        let host = request.headers["Host"] ?? "localhost"
+        var writer = JSONWriter(capacity: 128)
+        writer.beginObject()
+        writer.key("images")
+        writer.string("http://\(host)\(settings.pathPrefix)/api/images/")
+        writer.endObject()
+        return json(writer.bytes)
+    }
+}

@@ -1,0 +1,1335 @@
+// Generated from openapi.yaml by `make openapi`; do not edit.
+
+extension OpenAPIDocument {
+    static let yaml = #"""
+openapi: 3.1.0
+info:
+  title: cfimages
+  version: 1.0.0
+  summary: A self-hosted broker for Cloudflare Images (the REST API of django-cloudflareimages-toolkit 1.1.6, plus delivery URLs).
+  description: |
+    Every `/api/...` route is under `CFIMAGES_PATH_PREFIX` (default `/cloudflare-images`); the trailing slash is
+    optional. `/healthz`, `/readyz` and `/metrics` are outside the prefix.
+
+    Requests carry `Authorization: Token <key>` (or `Bearer <key>`). Without a valid one the answer is 401
+    `{"detail": "..."}` with `WWW-Authenticate: Token`. Users see only their own images (another user's image is a
+    404); admin tokens see every image and may call admin endpoints.
+
+    Error bodies come in three shapes: `{"detail": "..."}` (authentication, permission, not found, parse errors),
+    field errors `{"<field>": ["message", ...]}` (validation, 400), and `{"error": "..."}` (Cloudflare failures:
+    400 for Cloudflare's own 4xx answers, 502 for upstream faults, 503 when rate limited, with `Retry-After` when
+    known, 504 on timeout). Timestamps are ISO 8601 UTC with microseconds, e.g. `2026-01-01T12:00:00.123456Z`.
+  license:
+    name: MIT
+    identifier: MIT
+servers:
+  - url: /cloudflare-images
+    description: The API under the default CFIMAGES_PATH_PREFIX.
+security:
+  - tokenAuth: []
+  - bearerAuth: []
+tags:
+  - name: images
+  - name: uploads
+  - name: delivery
+  - name: webhooks
+  - name: admin
+  - name: operations
+
+paths:
+  /api/:
+    get:
+      tags: [images]
+      operationId: apiRoot
+      summary: API root
+      description: The router root, as DRF's DefaultRouter answers it.
+      responses:
+        '200':
+          description: Links to the collections.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [images]
+                properties:
+                  images:
+                    type: string
+                    format: uri
+                    examples: ['http://localhost:8080/cloudflare-images/api/images/']
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+
+  /api/upload-url/:
+    post:
+      tags: [uploads]
+      operationId: createUploadURL
+      summary: Create a one-time direct upload URL
+      description: |
+        Asks Cloudflare for a direct upload URL, then stores the pending image and its `upload_url_created` log.
+        A Cloudflare failure stores nothing. The browser then POSTs the file (multipart field `file`) to
+        `upload_url`; Cloudflare's webhook (or `check_status`) marks the image uploaded.
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/UploadURLRequest'
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/UploadURLRequest'
+      responses:
+        '201':
+          description: The upload URL and the tracked image.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/UploadURLResponse'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+        '502':
+          $ref: '#/components/responses/CloudflareFailure'
+        '503':
+          $ref: '#/components/responses/CloudflareFailure'
+        '504':
+          $ref: '#/components/responses/CloudflareFailure'
+
+  /api/images/:
+    get:
+      tags: [images]
+      operationId: listImages
+      summary: List images
+      description: |
+        The caller's images (every image for administrators), newest first unless `ordering` says otherwise.
+        Paginated by `page`/`page_size` (default 20, at most 100) or, when `limit` or `offset` is given without
+        `page`, by `limit`/`offset`. Besides the parameters below, `metadata__<key>=<value>` (nested keys joined
+        by `__`) filters on a metadata value; lookup operators (`__contains`, `__gt`, ...) are refused with
+        400 `{"metadata__<key>": "Unsupported metadata lookup operator."}`. An invalid filter value is a 400
+        naming the parameter.
+      parameters:
+        - $ref: '#/components/parameters/Page'
+        - $ref: '#/components/parameters/PageSize'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Offset'
+        - $ref: '#/components/parameters/StatusFilter'
+        - $ref: '#/components/parameters/UploadedAfter'
+        - $ref: '#/components/parameters/UploadedBefore'
+        - $ref: '#/components/parameters/HasVariants'
+        - $ref: '#/components/parameters/RequireSignedURLsFilter'
+        - $ref: '#/components/parameters/FilenameFilter'
+        - $ref: '#/components/parameters/CreatorFilter'
+        - $ref: '#/components/parameters/Search'
+        - $ref: '#/components/parameters/Ordering'
+      responses:
+        '200':
+          description: One page of images.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ImagePage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          description: '`page` is out of range or not a number: `{"detail": "Invalid page."}`.'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Detail'
+
+  /api/images/bulk_delete/:
+    post:
+      tags: [images]
+      operationId: bulkDelete
+      summary: Delete several images
+      description: |
+        Deletes each named image at Cloudflare (already gone counts as done), then locally. Per-item results,
+        never all-or-nothing; an image named twice (or by id and by Cloudflare id) is handled once.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/BulkDeleteRequest'
+      responses:
+        '200':
+          description: One result per image named.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/BulkDeleteResponse'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+
+  /api/images/bulk_status_check/:
+    post:
+      tags: [images]
+      operationId: bulkStatusCheck
+      summary: Refresh several images from Cloudflare
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/BulkStatusCheckRequest'
+      responses:
+        '200':
+          description: One result per image found (unknown ids are left out), newest first.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/BulkStatusCheckResponse'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+
+  /api/images/by-cloudflare-id/{cloudflare_id}/:
+    get:
+      tags: [images]
+      operationId: imageByCloudflareID
+      summary: Look an image up by its Cloudflare id
+      parameters:
+        - name: cloudflare_id
+          in: path
+          required: true
+          description: The Cloudflare id. Custom ids may contain `/`; give them as they are (`products/42/hero`).
+          schema:
+            type: string
+      responses:
+        '200':
+          description: The image.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Image'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+
+  /api/images/{id}/:
+    parameters:
+      - $ref: '#/components/parameters/ImageID'
+    get:
+      tags: [images]
+      operationId: retrieveImage
+      summary: One image
+      description: The list filters may be given too; an image that does not match them is a 404.
+      responses:
+        '200':
+          description: The image.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Image'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+    put:
+      tags: [images]
+      operationId: replaceImage
+      summary: Update an image (every field optional, as PATCH)
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/ImageUpdate'
+      responses:
+        '200':
+          $ref: '#/components/responses/ImageUpdated'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+        '502':
+          $ref: '#/components/responses/CloudflareFailure'
+        '503':
+          $ref: '#/components/responses/CloudflareFailure'
+        '504':
+          $ref: '#/components/responses/CloudflareFailure'
+    patch:
+      tags: [images]
+      operationId: updateImage
+      summary: Update an image
+      description: |
+        Changes to `metadata` or `require_signed_urls` of an image Cloudflare holds (uploaded or draft) are pushed
+        to Cloudflare first; if that fails nothing changes locally.
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/ImageUpdate'
+      responses:
+        '200':
+          $ref: '#/components/responses/ImageUpdated'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+        '502':
+          $ref: '#/components/responses/CloudflareFailure'
+        '503':
+          $ref: '#/components/responses/CloudflareFailure'
+        '504':
+          $ref: '#/components/responses/CloudflareFailure'
+    delete:
+      tags: [images]
+      operationId: deleteImage
+      summary: Delete an image at Cloudflare, then here
+      responses:
+        '204':
+          description: Deleted (an image Cloudflare no longer has counts as deleted there).
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '502':
+          $ref: '#/components/responses/CloudflareFailure'
+        '503':
+          $ref: '#/components/responses/CloudflareFailure'
+        '504':
+          $ref: '#/components/responses/CloudflareFailure'
+
+  /api/images/{id}/logs/:
+    parameters:
+      - $ref: '#/components/parameters/ImageID'
+    get:
+      tags: [images]
+      operationId: imageLogs
+      summary: The image's event log, newest first
+      responses:
+        '200':
+          description: Every log entry of the image (not paginated).
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/Log'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+
+  /api/images/{id}/check_status/:
+    parameters:
+      - $ref: '#/components/parameters/ImageID'
+    post:
+      tags: [images]
+      operationId: checkStatus
+      summary: Refresh status, variants and dimensions from Cloudflare
+      responses:
+        '200':
+          description: The refreshed status.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ImageStatus'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '502':
+          $ref: '#/components/responses/CloudflareFailure'
+        '503':
+          $ref: '#/components/responses/CloudflareFailure'
+        '504':
+          $ref: '#/components/responses/CloudflareFailure'
+
+  /api/images/{id}/delete_from_cloudflare/:
+    parameters:
+      - $ref: '#/components/parameters/ImageID'
+    delete:
+      tags: [images]
+      operationId: deleteFromCloudflare
+      summary: Delete an image at Cloudflare, then here (the reference's alias of DELETE /api/images/{id}/)
+      responses:
+        '204':
+          description: Deleted.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '502':
+          $ref: '#/components/responses/CloudflareFailure'
+        '503':
+          $ref: '#/components/responses/CloudflareFailure'
+        '504':
+          $ref: '#/components/responses/CloudflareFailure'
+
+  /api/images/{id}/url/:
+    parameters:
+      - $ref: '#/components/parameters/ImageID'
+    get:
+      tags: [delivery]
+      operationId: deliveryURL
+      summary: A delivery URL for a variant or a transformation, signed when the image is private
+      description: |
+        Without parameters: the `public` variant. With `variant`: that named variant (one the image's variant URLs
+        list) or an options string such as `w=300,fit=cover`. With transformation options (below; Cloudflare's short
+        aliases `w`, `h`, `q`, `f`, `g` work too): a flexible variant, options in canonical (alphabetical) order.
+        `variant` and transformation options cannot be combined.
+
+        The URL is on the configured delivery domain (`CLOUDFLARE_IMAGES_DELIVERY_URL`, its path prefix and
+        account-hash settings), else on `imagedelivery.net`; when the image's stored variant URLs use another base
+        (the built-in emulator), that base. A private image (`require_signed_urls`) gets a signed URL
+        (`?exp=<unix seconds>&sig=<hex HMAC-SHA256>`), signed with `CLOUDFLARE_IMAGES_SIGNING_KEY` or, when unset,
+        the account's key from Cloudflare's `v1/keys` (fetched once); `expires_at` is when it stops working. A public
+        image's URL is unsigned and `expires_at` is null. Flexible variants of a private image are refused, as
+        Cloudflare refuses them.
+      parameters:
+        - name: variant
+          in: query
+          description: A named variant (letters, digits, `-`, `_`), or flexible options such as `w=300,fit=cover`.
+          schema:
+            type: string
+            default: public
+        - name: expiry
+          in: query
+          description: Lifetime of a signed URL in seconds (ignored, but still validated, for a public image).
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 604800
+            default: 3600
+        - {name: width, in: query, description: 'Width in pixels (alias `w`).', schema: {type: integer, minimum: 1, maximum: 12000}}
+        - {name: height, in: query, description: 'Height in pixels (alias `h`).', schema: {type: integer, minimum: 1, maximum: 12000}}
+        - {name: fit, in: query, schema: {type: string, enum: [scale-down, contain, cover, crop, pad]}}
+        - {name: format, in: query, description: 'Output format (alias `f`).', schema: {type: string, enum: [auto, webp, avif, jpeg, json]}}
+        - {name: quality, in: query, description: 'Alias `q`.', schema: {type: integer, minimum: 1, maximum: 100}}
+        - {name: gravity, in: query, description: 'auto, left, right, top, bottom, center, or `XxY` in 0...1 (alias `g`).', schema: {type: string}}
+        - {name: dpr, in: query, schema: {type: number, minimum: 1, maximum: 3}}
+        - {name: sharpen, in: query, schema: {type: number, minimum: 0, maximum: 10}}
+        - {name: blur, in: query, schema: {type: integer, minimum: 1, maximum: 250}}
+        - {name: brightness, in: query, schema: {type: number, minimum: -1, maximum: 1}}
+        - {name: contrast, in: query, schema: {type: number, minimum: -1, maximum: 1}}
+        - {name: gamma, in: query, schema: {type: number, minimum: 0.1, maximum: 9.9}}
+        - {name: rotate, in: query, schema: {type: integer, enum: [0, 90, 180, 270]}}
+        - {name: background, in: query, description: 'Six hex digits, `#` optional.', schema: {type: string}}
+        - {name: trim, in: query, description: '`auto`, a hex colour, a tolerance in 0...1, or `colour;tolerance`.', schema: {type: string}}
+        - {name: border, in: query, description: '`width;colour`, e.g. `5;ff0000` (or `border_width` with `border_color`).', schema: {type: string}}
+        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string}}
+        - {name: crop, in: query, description: '`x;y;width;height`.', schema: {type: string}}
+      responses:
+        '200':
+          description: The URL.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/DeliveryURL'
+        '400':
+          description: |
+            A bad parameter, as field errors naming the option and its range
+            (`{"width": ["width must be in 1...12000, got 0"]}`, `{"variant": ["Unknown variant ..."]}`,
+            `{"expiry": [...]}`); or `{"detail": "Flexible variants cannot be used with images that require signed
+            URLs."}`; or a Cloudflare refusal while fetching the signing key (`{"error"}`).
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - $ref: '#/components/schemas/FieldErrors'
+                  - $ref: '#/components/schemas/Detail'
+                  - $ref: '#/components/schemas/ServiceError'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '409':
+          $ref: '#/components/responses/NotUploaded'
+        '500':
+          $ref: '#/components/responses/DeliveryMisconfigured'
+        '502':
+          $ref: '#/components/responses/CloudflareFailure'
+        '503':
+          description: 'The image is private and no signing key is available (`{"error": "... set CLOUDFLARE_IMAGES_SIGNING_KEY ..."}`), or Cloudflare is rate limiting the key fetch.'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ServiceError'
+        '504':
+          $ref: '#/components/responses/CloudflareFailure'
+
+  /api/images/{id}/srcset/:
+    parameters:
+      - $ref: '#/components/parameters/ImageID'
+    get:
+      tags: [delivery]
+      operationId: srcset
+      summary: Responsive-image srcset, sizes and ready HTML
+      description: |
+        The service's answer to the toolkit's `cf_responsive_img` / `cf_picture` template tags. Each candidate is
+        a flexible variant `fit=scale-down,format=<format>,quality=<quality>,width=<w>`. `html` is an `<img>` tag
+        (`src` is the smallest width), or with `formats` a `<picture>` with one `<source type srcset sizes>` per
+        format before the `<img>`. Every attribute value is HTML-escaped. Private images are refused (flexible
+        variants cannot be used with images that require signed URLs). Unknown parameters are a 400.
+      parameters:
+        - name: widths
+          in: query
+          description: Comma-separated widths, each 1...12000, at most 20 (sorted, duplicates dropped).
+          schema:
+            type: string
+            default: 320,640,1024
+        - name: sizes
+          in: query
+          description: The `sizes` attribute, at most 1000 characters.
+          schema:
+            type: string
+            default: 100vw
+        - name: formats
+          in: query
+          description: Comma-separated `avif`, `webp`, `jpeg`; when given, `html` is a `<picture>`.
+          schema:
+            type: string
+            examples: ['avif,webp']
+        - name: format
+          in: query
+          description: The format of `src` and `srcset`.
+          schema:
+            type: string
+            enum: [auto, webp, avif, jpeg]
+            default: auto
+        - name: quality
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 85
+        - name: alt
+          in: query
+          description: The `alt` text (escaped), at most 1000 characters.
+          schema:
+            type: string
+            default: ''
+        - name: class
+          in: query
+          description: The `class` attribute (escaped; left out when empty), at most 1000 characters.
+          schema:
+            type: string
+        - name: lazy
+          in: query
+          description: Whether the `<img>` gets `loading="lazy"`.
+          schema:
+            type: boolean
+            default: true
+      responses:
+        '200':
+          description: The markup.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Srcset'
+        '400':
+          description: Field errors naming the parameter, or `{"detail"}` for a private image.
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - $ref: '#/components/schemas/FieldErrors'
+                  - $ref: '#/components/schemas/Detail'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '409':
+          $ref: '#/components/responses/NotUploaded'
+        '500':
+          $ref: '#/components/responses/DeliveryMisconfigured'
+
+  /api/stats/:
+    get:
+      tags: [images]
+      operationId: stats
+      summary: Counters for the caller (admins also get global totals and Cloudflare's account usage)
+      responses:
+        '200':
+          description: The counters.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Stats'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+
+  /api/webhook/:
+    post:
+      tags: [webhooks]
+      operationId: webhook
+      summary: Cloudflare's upload notifications
+      description: |
+        No token needed (a present but bad `Authorization: Token` header is still a 401 JSON). When
+        `CLOUDFLARE_IMAGES_WEBHOOK_SECRET` is set, the body must be signed: an HMAC-SHA256 of the raw body, hex, in
+        `X-Signature` or `X-Cloudflare-Signature` (optionally prefixed `sha256=`), or the secret itself in
+        `cf-webhook-auth`. With `X-Webhook-Timestamp` (unix seconds or RFC 3339) deliveries older than 5 minutes
+        are refused. Deliveries are deduplicated by `X-Event-ID` / `X-Webhook-ID` when sent, else by the body's
+        SHA-256. Answers are plain text, as the reference's.
+      security: []
+      parameters:
+        - {name: X-Signature, in: header, schema: {type: string}}
+        - {name: X-Cloudflare-Signature, in: header, schema: {type: string}}
+        - {name: cf-webhook-auth, in: header, schema: {type: string}}
+        - {name: X-Webhook-Timestamp, in: header, schema: {type: string}}
+        - {name: X-Event-ID, in: header, schema: {type: string}}
+        - {name: X-Webhook-ID, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/WebhookPayload'
+      responses:
+        '200':
+          $ref: '#/components/responses/WebhookText'
+        '400':
+          $ref: '#/components/responses/WebhookText'
+        '401':
+          description: '`Missing signature`, `Invalid signature`, `Invalid timestamp`, `Stale timestamp` (text), or a bad token (JSON).'
+          content:
+            text/html:
+              schema:
+                type: string
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Detail'
+        '404':
+          $ref: '#/components/responses/WebhookText'
+        '500':
+          $ref: '#/components/responses/WebhookText'
+        '502':
+          $ref: '#/components/responses/WebhookText'
+
+  /api/cleanup-expired/:
+    post:
+      tags: [admin]
+      operationId: cleanupExpired
+      summary: 'Admin: expire unused upload URLs now'
+      description: Marks pending and draft images past their upload expiry as expired (every user) and deletes the drafts at Cloudflare. The body is ignored.
+      responses:
+        '200':
+          description: What was done.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [message, expired_count]
+                properties:
+                  message:
+                    type: string
+                    examples: ['Marked 3 expired images']
+                  expired_count:
+                    type: integer
+                    minimum: 0
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+
+  /api/openapi.yaml:
+    get:
+      tags: [operations]
+      operationId: openapi
+      summary: This document
+      security: []
+      responses:
+        '200':
+          description: The OpenAPI description.
+          content:
+            application/yaml:
+              schema:
+                type: string
+
+  /healthz:
+    servers:
+      - url: /
+    get:
+      tags: [operations]
+      operationId: healthz
+      summary: Liveness
+      security: []
+      responses:
+        '200':
+          description: The process is serving requests.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [status]
+                properties:
+                  status:
+                    const: ok
+
+  /readyz:
+    servers:
+      - url: /
+    get:
+      tags: [operations]
+      operationId: readyz
+      summary: Readiness
+      description: Whether the service can do its work (its database answers); for load balancers and orchestrators.
+      security: []
+      responses:
+        '200':
+          description: Ready.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [status]
+                properties:
+                  status:
+                    const: ready
+                additionalProperties: true
+        '503':
+          description: Not ready.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [status, reason]
+                properties:
+                  status:
+                    const: unavailable
+                  reason:
+                    type: string
+                additionalProperties: true
+
+  /metrics:
+    servers:
+      - url: /
+    get:
+      tags: [operations]
+      operationId: metrics
+      summary: Prometheus metrics
+      description: |
+        Prometheus text exposition. On the main port it needs an admin token; when `CFIMAGES_METRICS_ADDRESS` is
+        set it is served without a token on that separate `host:port` instead.
+      security:
+        - tokenAuth: []
+        - bearerAuth: []
+        - {}
+      responses:
+        '200':
+          description: The metrics.
+          content:
+            text/plain:
+              schema:
+                type: string
+                examples: ['# TYPE cfimages_http_requests_total counter']
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          description: '`CFIMAGES_METRICS_ADDRESS` is set, so `/metrics` is only on that listener.'
+
+components:
+  securitySchemes:
+    tokenAuth:
+      type: apiKey
+      in: header
+      name: Authorization
+      description: '`Authorization: Token <key>`, a key made by `cfimages token create NAME [--admin]`.'
+    bearerAuth:
+      type: http
+      scheme: bearer
+      description: "The same key as `Authorization: Bearer <key>`."
+
+  parameters:
+    ImageID:
+      name: id
+      in: path
+      required: true
+      description: The image's id (a UUID; our id, not Cloudflare's).
+      schema:
+        type: string
+        format: uuid
+    Page:
+      name: page
+      in: query
+      description: Page number from 1, or `last`.
+      schema:
+        oneOf:
+          - type: integer
+            minimum: 1
+          - const: last
+    PageSize:
+      name: page_size
+      in: query
+      description: Items per page (default 20; larger values are capped at 100).
+      schema:
+        type: integer
+        minimum: 1
+    Limit:
+      name: limit
+      in: query
+      description: Items per page in limit/offset mode (default 20, capped at 100).
+      schema:
+        type: integer
+        minimum: 1
+    Offset:
+      name: offset
+      in: query
+      schema:
+        type: integer
+        minimum: 0
+    StatusFilter:
+      name: status
+      in: query
+      schema:
+        $ref: '#/components/schemas/ImageStatusValue'
+    UploadedAfter:
+      name: uploaded_after
+      in: query
+      description: Uploaded at or after this time (`YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]`).
+      schema:
+        type: string
+    UploadedBefore:
+      name: uploaded_before
+      in: query
+      description: Uploaded at or before this time.
+      schema:
+        type: string
+    HasVariants:
+      name: has_variants
+      in: query
+      schema:
+        type: boolean
+    RequireSignedURLsFilter:
+      name: require_signed_urls
+      in: query
+      schema:
+        type: boolean
+    FilenameFilter:
+      name: filename
+      in: query
+      description: Case-insensitive substring of the filename or the original filename.
+      schema:
+        type: string
+    CreatorFilter:
+      name: creator
+      in: query
+      description: Exact creator.
+      schema:
+        type: string
+    Search:
+      name: search
+      in: query
+      description: Terms (space or comma separated), each a case-insensitive substring of the Cloudflare id, filename, original filename or creator.
+      schema:
+        type: string
+    Ordering:
+      name: ordering
+      in: query
+      description: Comma-separated `created_at`, `uploaded_at`, `expires_at`, `file_size`; prefix `-` for descending.
+      schema:
+        type: string
+        default: -created_at
+
+  responses:
+    Unauthorized:
+      description: Missing or invalid token.
+      headers:
+        WWW-Authenticate:
+          schema:
+            const: Token
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    Forbidden:
+      description: 'Not an administrator: `{"detail": "You do not have permission to perform this action."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    NotFound:
+      description: 'No such image in the caller''s scope: `{"detail": "No CloudflareImage matches the given query."}` (or `"Not found."` for an id that is not a UUID).'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    BadRequest:
+      description: Field errors, a parse error `{"detail"}`, or Cloudflare's own refusal `{"error"}`.
+      content:
+        application/json:
+          schema:
+            oneOf:
+              - $ref: '#/components/schemas/FieldErrors'
+              - $ref: '#/components/schemas/Detail'
+              - $ref: '#/components/schemas/ServiceError'
+    TooLarge:
+      description: The request body is larger than the limit (1 MiB).
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    CloudflareFailure:
+      description: 'Cloudflare failed: 502 upstream fault, 503 rate limited (with `Retry-After` when known), 504 timeout.'
+      headers:
+        Retry-After:
+          description: Seconds to wait (503 only, when known).
+          schema:
+            type: integer
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ServiceError'
+    ImageUpdated:
+      description: The updated image.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Image'
+    NotUploaded:
+      description: 'The image has no variant URLs yet (not uploaded): `{"detail": "Image has no delivery URLs yet (status \"pending\"): upload it first."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    DeliveryMisconfigured:
+      description: 'The settings cannot yield a delivery URL (no account hash, invalid delivery domain): `{"error": "Cannot build a delivery URL: ..."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ServiceError'
+    WebhookText:
+      description: '`OK`, `Invalid JSON`, `Invalid payload`, `Image not found`, `Cloudflare API error` or `Internal server error`, as plain text.'
+      content:
+        text/html:
+          schema:
+            type: string
+
+  schemas:
+    Detail:
+      type: object
+      required: [detail]
+      properties:
+        detail:
+          type: string
+      examples:
+        - detail: Authentication credentials were not provided.
+    ServiceError:
+      type: object
+      required: [error]
+      properties:
+        error:
+          type: string
+      examples:
+        - error: 'Failed to create upload URL: Cloudflare answered 502'
+    FieldErrors:
+      description: |
+        DRF's validation errors: each field maps to its messages; a list field may map to `{"<index>": [messages]}`;
+        errors not tied to one field are under `non_field_errors`.
+      type: object
+      additionalProperties:
+        oneOf:
+          - type: array
+            items:
+              type: string
+          - type: object
+            additionalProperties:
+              type: array
+              items:
+                type: string
+          - type: string
+      examples:
+        - width: ['width must be in 1...12000, got 0']
+
+    ImageStatusValue:
+      type: string
+      enum: [pending, draft, uploaded, failed, expired]
+
+    Image:
+      type: object
+      required: [id, cloudflare_id, filename, original_filename, content_type, file_size, upload_url, status,
+        require_signed_urls, metadata, created_at, updated_at, uploaded_at, expires_at, variants, cloudflare_metadata,
+        public_url, thumbnail_url, is_expired, is_uploaded]
+      properties:
+        id:
+          type: string
+          format: uuid
+        cloudflare_id:
+          type: string
+        filename:
+          type: string
+        original_filename:
+          type: string
+        content_type:
+          type: string
+        file_size:
+          type: [integer, 'null']
+        upload_url:
+          type: string
+          format: uri
+        status:
+          $ref: '#/components/schemas/ImageStatusValue'
+        require_signed_urls:
+          type: boolean
+        metadata:
+          type: object
+        created_at:
+          type: string
+          format: date-time
+        updated_at:
+          type: string
+          format: date-time
+        uploaded_at:
+          type: [string, 'null']
+          format: date-time
+        expires_at:
+          type: string
+          format: date-time
+          description: When the upload URL expires.
+        variants:
+          type: array
+          items:
+            type: string
+            format: uri
+        cloudflare_metadata:
+          type: object
+        public_url:
+          type: [string, 'null']
+          format: uri
+          description: The `public` variant URL, on the custom delivery domain when one is configured.
+        thumbnail_url:
+          type: [string, 'null']
+          format: uri
+          description: The thumbnail variant URL (falls back to `public_url`), on the custom delivery domain when configured.
+        is_expired:
+          type: boolean
+        is_uploaded:
+          type: boolean
+
+    ImageStatus:
+      type: object
+      required: [id, cloudflare_id, status, uploaded_at, variants, public_url, thumbnail_url, is_uploaded, is_expired]
+      properties:
+        id:
+          type: string
+          format: uuid
+        cloudflare_id:
+          type: string
+        status:
+          $ref: '#/components/schemas/ImageStatusValue'
+        uploaded_at:
+          type: [string, 'null']
+          format: date-time
+        variants:
+          type: array
+          items:
+            type: string
+        public_url:
+          type: [string, 'null']
+        thumbnail_url:
+          type: [string, 'null']
+        is_uploaded:
+          type: boolean
+        is_expired:
+          type: boolean
+
+    ImageUpdate:
+      type: object
+      properties:
+        filename:
+          type: string
+          maxLength: 255
+        original_filename:
+          type: string
+          maxLength: 255
+        content_type:
+          type: string
+          maxLength: 100
+        file_size:
+          type: [integer, 'null']
+          minimum: 0
+          maximum: 2147483647
+        require_signed_urls:
+          type: boolean
+        metadata:
+          type: object
+
+    ImagePage:
+      description: DRF's paginated list.
+      type: object
+      required: [count, next, previous, results]
+      properties:
+        count:
+          type: integer
+          minimum: 0
+        next:
+          type: [string, 'null']
+          format: uri
+        previous:
+          type: [string, 'null']
+          format: uri
+        results:
+          type: array
+          items:
+            $ref: '#/components/schemas/Image'
+
+    Log:
+      type: object
+      required: [id, event_type, message, data, timestamp]
+      properties:
+        id:
+          type: integer
+        event_type:
+          type: string
+          examples: [upload_url_created, webhook_received, status_checked]
+        message:
+          type: string
+        data:
+          type: object
+        timestamp:
+          type: string
+          format: date-time
+
+    UploadURLRequest:
+      type: object
+      properties:
+        custom_id:
+          type: string
+          maxLength: 1024
+          description: Your own Cloudflare id (may contain `/`, not at either end; not a UUID).
+        metadata:
+          type: object
+          description: At most 1024 bytes serialized; merged over the configured default metadata.
+        require_signed_urls:
+          type: boolean
+          description: Defaults to `CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS` (true).
+        expiry_minutes:
+          type: integer
+          minimum: 2
+          maximum: 360
+          default: 30
+        filename:
+          type: string
+          maxLength: 255
+        creator:
+          type: string
+          maxLength: 255
+
+    UploadURLResponse:
+      type: object
+      required: [id, cloudflare_id, upload_url, expires_at, status]
+      properties:
+        id:
+          type: string
+          format: uuid
+        cloudflare_id:
+          type: string
+        upload_url:
+          type: string
+          format: uri
+        expires_at:
+          type: string
+          format: date-time
+        status:
+          $ref: '#/components/schemas/ImageStatusValue'
+
+    BulkDeleteRequest:
+      type: object
+      description: At least one of `ids` and `cloudflare_ids`.
+      properties:
+        ids:
+          type: array
+          items:
+            type: string
+            format: uuid
+        cloudflare_ids:
+          type: array
+          items:
+            type: string
+        force:
+          type: boolean
+
+    BulkDeleteResponse:
+      type: object
+      required: [results]
+      properties:
+        results:
+          type: array
+          items:
+            type: object
+            required: [status]
+            properties:
+              id:
+                type: string
+              cloudflare_id:
+                type: string
+              status:
+                type: string
+                enum: [deleted, not_found, error]
+              error:
+                type: string
+
+    BulkStatusCheckRequest:
+      type: object
+      required: [image_ids]
+      properties:
+        image_ids:
+          type: array
+          maxItems: 50
+          items:
+            type: string
+            format: uuid
+
+    BulkStatusCheckResponse:
+      type: object
+      required: [results]
+      properties:
+        results:
+          type: array
+          items:
+            oneOf:
+              - $ref: '#/components/schemas/ImageStatus'
+              - type: object
+                required: [id, cloudflare_id, error]
+                properties:
+                  id:
+                    type: string
+                    format: uuid
+                  cloudflare_id:
+                    type: string
+                  error:
+                    type: string
+
+    Counts:
+      type: object
+      required: [total_images, uploaded_images, pending_images, draft_images, failed_images, expired_images,
+        total_file_size, images_with_signed_urls]
+      properties:
+        total_images:
+          type: integer
+        uploaded_images:
+          type: integer
+        pending_images:
+          type: integer
+        draft_images:
+          type: integer
+        failed_images:
+          type: integer
+        expired_images:
+          type: integer
+        total_file_size:
+          type: integer
+        images_with_signed_urls:
+          type: integer
+
+    Stats:
+      description: The caller's counters; `global`, `cloudflare` and (when Cloudflare cannot answer) `cloudflare_error` for administrators only.
+      allOf:
+        - $ref: '#/components/schemas/Counts'
+        - type: object
+          required: [total_usages, orphaned_images]
+          properties:
+            total_usages:
+              type: integer
+              description: Always 0 (usages are not tracked).
+            orphaned_images:
+              type: integer
+            global:
+              $ref: '#/components/schemas/Counts'
+            cloudflare:
+              oneOf:
+                - type: object
+                  required: [allowed, current]
+                  properties:
+                    allowed:
+                      type: integer
+                    current:
+                      type: integer
+                - type: 'null'
+            cloudflare_error:
+              type: string
+
+    WebhookPayload:
+      description: Cloudflare's image object (at least `id`); `uploaded`, `draft`, `variants`, `metadata`, ... are applied.
+      type: object
+      required: [id]
+      properties:
+        id:
+          type: string
+        uploaded:
+          type: string
+        draft:
+          type: boolean
+        variants:
+          type: array
+          items:
+            type: string
+        metadata:
+          type: object
+        filename:
+          type: string
+        creator:
+          type: string
+        requireSignedURLs:
+          type: boolean
+      additionalProperties: true
+
+    DeliveryURL:
+      type: object
+      required: [url, expires_at, signed]
+      properties:
+        url:
+          type: string
+          format: uri
+          examples: ['https://images.example.com/cdn-cgi/imagedelivery/HASH/0e1f.../public?exp=1767272400&sig=5c0f...']
+        expires_at:
+          type: [string, 'null']
+          format: date-time
+          description: When a signed URL stops working; null for an unsigned URL.
+        signed:
+          type: boolean
+
+    Srcset:
+      type: object
+      required: [src, srcset, sizes, html]
+      properties:
+        src:
+          type: string
+          format: uri
+        srcset:
+          type: string
+          examples: ['https://imagedelivery.net/HASH/ID/fit=scale-down,format=auto,quality=85,width=320 320w, ...']
+        sizes:
+          type: string
+        html:
+          type: string
+          examples: ['<img src="..." srcset="..." sizes="100vw" alt="A &quot;cat&quot;" class="hero" loading="lazy">']
+
+"""#
+}

@@ -1,0 +1,121 @@
+import Configuration
+import Foundation
+
+/// The reference's `public_url` / `thumbnail_url`: pick a variant URL from an image's `variants`, then rewrite
+/// `imagedelivery.net` URLs onto the configured custom delivery domain (`DELIVERY_URL`, contract §3.1).
+struct DeliveryLinks: Sendable {
+    static let sharedHost = "imagedelivery.net"
+
+    /// `scheme://host` of the custom domain, or nil when none is configured.
+    let customOrigin: (scheme: String, host: String)?
+    let pathPrefix: String
+    let includeAccountHash: Bool
+    let thumbnailVariant: String
+
+    init(settings: Settings) {
+        if let raw = settings.deliveryURL?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            var scheme = "https"
+            var rest = Substring(raw)
+            if let range = raw.range(of: "://") {
+                scheme = raw[..<range.lowerBound].lowercased()
+                rest = raw[range.upperBound...]
+            }
+            let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            customOrigin = host.isEmpty ? nil : (scheme, host)
+        } else {
+            customOrigin = nil
+        }
+        pathPrefix = settings.deliveryPathPrefix.split(separator: "/").joined(separator: "/")
+        includeAccountHash = settings.deliveryIncludeAccountHash
+        thumbnailVariant = settings.thumbnailVariant.isEmpty ? "thumbnail" : settings.thumbnailVariant
+    }
+
+    func publicURL(_ variants: [String]) -> String? { variantURL(variants, named: "public") }
+
+    func thumbnailURL(_ variants: [String]) -> String? {
+        if thumbnailVariant.contains("=") {
+            return publicURL(variants).map { withOptions($0, thumbnailVariant) }
+        }
+        return variantURL(variants, named: thumbnailVariant) ?? publicURL(variants)
+    }
+
+    /// The first URL ending in `/name`, else the first containing `name`, rewritten.
+    func variantURL(_ variants: [String], named name: String) -> String? {
+        guard !variants.isEmpty else { return nil }
+        let suffix = "/" + name
+        let found = variants.first { trimmingTrailingSlashes($0).hasSuffix(suffix) } ?? variants.first { $0.contains(name) }
+        return found.map(rewrite)
+    }
+
+    /// `https://imagedelivery.net/hash/id.../variant` → `scheme://host[/prefix][/hash]/id.../variant`, query and
+    /// fragment kept. Anything else is returned unchanged.
+    func rewrite(_ url: String) -> String {
+        guard let origin = customOrigin else { return url }
+        let parts = URLPieces(url)
+        guard parts.netloc == Self.sharedHost else { return url }
+        let trimmed = parts.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let segments = trimmed.isEmpty ? [] : trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count >= 2 else { return url }
+        var out = "\(origin.scheme)://\(origin.host)"
+        if !pathPrefix.isEmpty { out += "/" + pathPrefix }
+        if includeAccountHash { out += "/" + segments[0] }
+        out += "/" + segments.dropFirst().joined(separator: "/")
+        return out + parts.suffix
+    }
+
+    /// Replaces the variant segment with `options`, or appends it when the URL has no variant segment.
+    func withOptions(_ url: String, _ options: String) -> String {
+        let parts = URLPieces(url)
+        let path = trimmingTrailingSlashes(parts.path)
+        var segments = path.split(separator: "/").map(String.init)
+        if parts.netloc == Self.sharedHost {
+            segments = Array(segments.dropFirst())
+        } else if let origin = customOrigin, parts.netloc == origin.host {
+            let prefix = pathPrefix.split(separator: "/").map(String.init)
+            if !prefix.isEmpty, segments.starts(with: prefix) { segments.removeFirst(prefix.count) }
+            if includeAccountHash, !segments.isEmpty { segments.removeFirst() }
+        } else {
+            segments = []
+        }
+        let hasVariant = segments.count >= 2
+        let newPath: String
+        if hasVariant, let slash = path.lastIndex(of: "/") {
+            newPath = String(path[..<slash]) + "/" + options
+        } else {
+            newPath = path + "/" + options
+        }
+        return parts.schemeAndNetloc + newPath + parts.suffix
+    }
+
+    private func trimmingTrailingSlashes(_ text: String) -> String {
+        var text = Substring(text)
+        while text.hasSuffix("/") { text = text.dropLast() }
+        return String(text)
+    }
+}
+
+/// `scheme://netloc/path?query#fragment` split as Python's `urlsplit` does for http(s) URLs.
+private struct URLPieces {
+    var schemeAndNetloc = ""
+    var netloc = ""
+    var path = ""
+    /// `?query#fragment`, as in the input.
+    var suffix = ""
+
+    init(_ url: String) {
+        var rest = Substring(url)
+        if let cut = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            suffix = String(rest[cut...])
+            rest = rest[..<cut]
+        }
+        if let range = rest.range(of: "://") {
+            let afterScheme = rest[range.upperBound...]
+            let slash = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
+            netloc = String(afterScheme[..<slash])
+            schemeAndNetloc = String(rest[..<slash])
+            path = String(afterScheme[slash...])
+        } else {
+            path = String(rest)
+        }
+    }
+}

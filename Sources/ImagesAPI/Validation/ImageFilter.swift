@@ -1,0 +1,121 @@
+import Foundation
+import HTTPServer
+import ImageStore
+import JSON
+
+/// The image query parameters of every `api/images/...` route (contract §2.1), validated.
+///
+/// Unlike the reference (which silently drops every filter when one value is invalid), an invalid value answers
+/// 400 naming it: `{"status": ["\"bogus\" is not a valid choice."]}`. An empty value means the filter is absent;
+/// when a parameter repeats, the last value wins.
+struct ImageFilter: Sendable {
+    var status: ImageStatus?
+    var uploadedAfter: Date?
+    var uploadedBefore: Date?
+    var hasVariants: Bool?
+    var requireSignedURLs: Bool?
+    var filename: String?
+    var creator: String?
+    var metadata: [MetadataFilter] = []
+    /// Search terms (split on whitespace and commas), each matched case-insensitively.
+    var searchTerms: [String] = []
+    var ordering: ImageOrdering = .default
+
+    /// JSON-field lookup operators the reference refuses as the last `metadata__` segment.
+    static let reservedLookups: Set<String> = [
+        "exact", "iexact", "contains", "icontains", "in", "gt", "gte", "lt", "lte", "startswith", "istartswith",
+        "endswith", "iendswith", "range", "isnull", "regex", "iregex", "has_key", "has_keys", "has_any_keys",
+        "contained_by",
+    ]
+
+    static let dateTimeMessage =
+        "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+
+    /// Whether any parameter narrows the set (detail routes then check the record against it).
+    var narrows: Bool {
+        status != nil || uploadedAfter != nil || uploadedBefore != nil || hasVariants != nil
+            || requireSignedURLs != nil || filename != nil || creator != nil || !metadata.isEmpty || !searchTerms.isEmpty
+    }
+
+    init() {}
+
+    init(_ query: QueryParameters) throws(ErrorResponse) {
+        var last: [String: String] = [:]
+        var order: [String] = []
+        for (name, value) in query {
+            if last[name] == nil { order.append(name) }
+            last[name] = value
+        }
+        func value(_ name: String) -> String? {
+            guard let v = last[name], !v.isEmpty else { return nil }
+            return v
+        }
+        var errors = FieldErrors()
+        if let raw = value("status") {
+            if let status = ImageStatus(rawValue: raw) { self.status = status } else {
+                errors.add("status", "\"\(raw)\" is not a valid choice.")
+            }
+        }
+        for (name, keyPath) in [("uploaded_after", \ImageFilter.uploadedAfter), ("uploaded_before", \.uploadedBefore)] {
+            if let raw = value(name) {
+                if let date = Timestamp.parse(raw) { self[keyPath: keyPath] = date } else {
+                    errors.add(name, Self.dateTimeMessage)
+                }
+            }
+        }
+        for (name, keyPath) in [("has_variants", \ImageFilter.hasVariants), ("require_signed_urls", \.requireSignedURLs)] {
+            if let raw = value(name) {
+                if let flag = Fields.booleanText(raw) { self[keyPath: keyPath] = flag } else {
+                    errors.add(name, "Must be a valid boolean.")
+                }
+            }
+        }
+        for (name, keyPath) in [("filename", \ImageFilter.filename), ("creator", \.creator)] {
+            if let raw = value(name) {
+                self[keyPath: keyPath] = Fields.string(.string(raw), name, maxLength: .max, errors: &errors)
+            }
+        }
+        if let raw = value("ordering") {
+            let fields = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let parsed = fields.map { ImageOrdering(parameter: $0) }
+            if let bad = zip(fields, parsed).first(where: { $0.1 == nil }) {
+                errors.add("ordering", "\"\(bad.0)\" is not a valid choice.")
+            } else if let first = parsed.first, let ordering = first {
+                self.ordering = ordering
+            }
+        }
+        try errors.check()
+
+        for name in order where name.hasPrefix("metadata__") {
+            let key = String(name.dropFirst("metadata__".count))
+            let path = key.components(separatedBy: "__")
+            if let lastSegment = path.last, Self.reservedLookups.contains(lastSegment) {
+                throw ErrorResponse.bare(name, "Unsupported metadata lookup operator.")
+            }
+            guard path.allSatisfy({ !$0.isEmpty && !$0.contains("\"") }) else {
+                throw ErrorResponse.bare(name, "Unsupported metadata lookup.")
+            }
+            metadata.append(MetadataFilter(path: path, value: last[name] ?? ""))
+        }
+        if let search = last["search"] {
+            if search.utf8.contains(0) {
+                var writer = JSONWriter()
+                writer.beginArray()
+                writer.string("Null characters are not allowed.")
+                writer.endArray()
+                throw ErrorResponse(.badRequest, body: writer.bytes)
+            }
+            searchTerms = search.split { $0.isWhitespace || $0 == "," }.map(String.init)
+        }
+    }
+
+    /// The repository query for one owner scope and page.
+    func query(owner: String?, limit: Int?, offset: Int) -> ImageQuery {
+        ImageQuery(
+            owner: owner, status: status, uploadedAfter: uploadedAfter, uploadedBefore: uploadedBefore,
+            hasVariants: hasVariants, requireSignedURLs: requireSignedURLs, filename: filename, creator: creator,
+            metadata: metadata, search: searchTerms.isEmpty ? nil : searchTerms.joined(separator: " "),
+            ordering: ordering, limit: limit, offset: offset
+        )
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import CloudflareImages
+import ImagesAPI
+import Logging
+
+/// `cfimages cleanup-expired`: the same sweep the server runs periodically, on demand.
+struct CleanupExpired: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cleanup-expired",
+        abstract: "Mark unused upload URLs past their expiry as expired and delete their drafts at Cloudflare."
+    )
+
+    @Flag(help: "Only report what would change.")
+    var dryRun = false
+
+    @Flag(help: "Also delete expired rows last changed more than --days ago.")
+    var delete = false
+
+    @Option(help: "Age in days for --delete.")
+    var days = 7
+
+    func validate() throws {
+        guard days >= 0 else { throw ValidationError("--days must not be negative.") }
+    }
+
+    func run() async throws {
+        let context = try await ServiceContext.open()
+        defer { context.database.close() }
+        // With the built-in emulator, drafts live in the running `cfimages serve`; without it they are counted as
+        // failures to delete while the rows are still marked expired.
+        let configuration = context.settings.usesEmbeddedEmulator
+            ? try EmbeddedEmulator.clientConfigurationOfRunningServer(context.settings)
+            : CloudflareClientFactory.configuration(context.settings)
+        let cloudflare = try CloudflareClient(configuration: configuration, logger: Logger(label: "cfimages.cloudflare"))
+        let service = CleanupService(repository: context.repository, cloudflare: cloudflare, logger: context.logger)
+        let report = try await service.run(dryRun: dryRun, deleteOlderThanDays: delete ? days : nil)
+        if report.dryRun {
+            print("DRY RUN: Would mark \(report.expiredCount) expired images")
+            for id in report.expiredCloudflareIDs { print("  - \(id)") }
+            if report.expiredCount > report.expiredCloudflareIDs.count {
+                print("  ... and \(report.expiredCount - report.expiredCloudflareIDs.count) more")
+            }
+            return
+        }
+        print(report.expiredCount == 0 ? "No expired images found." : "Marked \(report.expiredCount) images as expired")
+        if report.cloudflareDeleted + report.cloudflareFailures > 0 {
+            print("Deleted \(report.cloudflareDeleted) drafts at Cloudflare; \(report.cloudflareFailures) failed")
+        }
+        if let deleted = report.deletedCount {
+            print(deleted == 0
+                ? "No old expired images found (older than \(days) days)"
+                : "Deleted \(deleted) old expired images (older than \(days) days)")
+        }
+    }
+}

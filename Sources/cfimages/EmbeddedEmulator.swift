@@ -1,0 +1,95 @@
+import CloudflareEmulator
+import CloudflareImages
+import Configuration
+import Crypto
+import Foundation
+import HTTPServer
+import Logging
+
+/// The emulator `serve` mounts when no Cloudflare account is configured, and the settings it implies.
+struct EmbeddedEmulator {
+    static let mountPath = "/_emulator"
+    static let accountID = "emulator-account"
+    static let defaultAccountHash = "emulator-hash"
+
+    let emulator: CloudflareEmulator
+    let router: Router
+    let apiToken: String
+
+    static func directory(_ settings: Settings) -> String {
+        (settings.dataDirectory as NSString).appendingPathComponent("emulator")
+    }
+
+    /// Builds the emulator under `<data dir>/emulator`. Fills in `settings` so the API signs delivery URLs with the
+    /// emulator's key and the emulator's webhooks pass the API's signature check: a signing key, webhook secret and
+    /// API token are generated once and kept in the data directory unless settings provide them.
+    static func make(settings: inout Settings, origin: String, logger: Logger) throws -> EmbeddedEmulator {
+        let directory = directory(settings)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if settings.signingKey == nil {
+            settings.signingKey = try persistentSecret(named: "signing-key", in: directory)
+        }
+        if settings.webhookSecret == nil {
+            settings.webhookSecret = try persistentSecret(named: "webhook-secret", in: directory)
+        }
+        if settings.accountHash == nil { settings.accountHash = defaultAccountHash }
+        let apiToken = try persistentSecret(named: "api-token", in: directory)
+        let emulator = try CloudflareEmulator(
+            configuration: .init(
+                accountID: accountID, apiToken: apiToken, accountHash: settings.accountHash!,
+                signingKey: settings.signingKey!, dataDirectory: directory, publicBaseURL: origin + mountPath,
+                webhookURL: origin + settings.pathPrefix + "/api/webhook/", webhookSecret: settings.webhookSecret),
+            logger: Logger(label: "cfimages.emulator")
+        )
+        return EmbeddedEmulator(emulator: emulator, router: emulator.makeRouter(mountPath: mountPath), apiToken: apiToken)
+    }
+
+    func clientConfiguration(_ settings: Settings) -> CloudflareClient.Configuration {
+        var configuration = CloudflareClientFactory.configuration(settings)
+        configuration.accountID = Self.accountID
+        configuration.apiToken = apiToken
+        configuration.baseURL = emulator.apiBaseURL
+        return configuration
+    }
+
+    /// For commands other than `serve`: the client of the emulator a `serve` with the same settings is running.
+    static func clientConfigurationOfRunningServer(_ settings: Settings) throws -> CloudflareClient.Configuration {
+        let directory = directory(settings)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = CloudflareClientFactory.configuration(settings)
+        configuration.accountID = accountID
+        configuration.apiToken = try persistentSecret(named: "api-token", in: directory)
+        configuration.baseURL = "http://\(Serve.advertisedHost(settings.host)):\(settings.port)\(mountPath)/client/v4"
+        return configuration
+    }
+
+    /// A random secret stored (mode 0600) in `directory/name`, made on first use and read back afterwards.
+    static func persistentSecret(named name: String, in directory: String) throws -> String {
+        let path = (directory as NSString).appendingPathComponent(name)
+        if let data = FileManager.default.contents(atPath: path) {
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { return text }
+        }
+        let secret = try SecureRandom.hexString(byteCount: 32)
+        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CommandFailure("Cannot write \(path)")
+        }
+        return secret
+    }
+}
+
+/// The Cloudflare client's settings, from ours.
+enum CloudflareClientFactory {
+    static func configuration(_ settings: Settings) -> CloudflareClient.Configuration {
+        CloudflareClient.Configuration(
+            accountID: settings.accountID ?? "",
+            apiToken: settings.apiToken ?? "",
+            baseURL: settings.baseURL,
+            connectTimeout: .milliseconds(Int(settings.connectTimeoutSeconds * 1000)),
+            requestTimeout: .milliseconds(Int(settings.requestTimeoutSeconds * 1000)),
+            maxAttempts: settings.maxAttempts,
+            budgetLimit: settings.rateLimitRequests,
+            budgetWindow: .seconds(settings.rateLimitWindowSeconds)
+        )
+    }
+}

@@ -1,0 +1,133 @@
+import CloudflareEmulator
+import CloudflareImages
+import Configuration
+import Foundation
+import HTTPClient
+import HTTPServer
+import ImageStore
+import ImagesAPI
+import JSON
+import Logging
+import SQLite
+import Synchronization
+import Testing
+
+/// The API and the Cloudflare emulator embedded in one real server (as `cfimages serve` does without an account):
+/// the emulator's upload webhook comes back to the API over loopback.
+@Suite struct EmulatorFlowTests {
+    /// A handler installed after the server has bound its port.
+    final class HandlerBox: Sendable {
+        let handler = Mutex<Handler?>(nil)
+        func respond(_ request: Request) async throws -> Response {
+            guard let handler = handler.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
+            return try await handler(request)
+        }
+    }
+
+    static func gif(width: Int, height: Int) -> [UInt8] {
+        func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+        return Array("GIF89a".utf8) + le16(width) + le16(height)
+            + [0x80, 0, 0, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0x2C, 0, 0, 0, 0] + le16(1) + le16(1) + [0, 2, 2, 0x44, 1, 0, 0x3B]
+    }
+
+    @Test func uploadThroughTheEmulatorIsMarkedUploadedByItsWebhook() async throws {
+        var logger = Logger(label: "emulator-flow")
+        logger.logLevel = .critical
+        let directory = NSTemporaryDirectory() + "imagesapi-emu-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        let box = HandlerBox()
+        let server = HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
+            handler: { try await box.respond($0) })
+        try server.start()
+        let origin = "http://127.0.0.1:\(server.localPort)"
+        let secret = "emu-webhook-secret"
+        let emulator = try CloudflareEmulator(
+            configuration: .init(
+                accountID: "emu-account", apiToken: "emu-token", accountHash: "EmuHash", signingKey: "emu-signing-key",
+                dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator",
+                webhookURL: origin + "/cloudflare-images/api/webhook/", webhookSecret: secret,
+                webhookRetryDelays: [.milliseconds(50)]),
+            logger: logger)
+        let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
+        try await Migrator(directory: APIHarness.migrations, database: database).apply()
+        let repository = SQLiteImageRepository(database: database)
+        let cloudflare = try CloudflareClient(
+            configuration: .init(accountID: "emu-account", apiToken: "emu-token", baseURL: emulator.apiBaseURL, maxAttempts: 1),
+            httpClient: sharedHTTPClient)
+        var settings = Settings()
+        settings.webhookSecret = secret
+        let api = ImagesAPI(settings: settings, repository: repository, cloudflare: cloudflare, logger: logger)
+        let emulatorRouter = emulator.makeRouter(mountPath: "/_emulator")
+        box.handler.withLock {
+            $0 = { request in
+                request.path.hasPrefix("/_emulator/") ? try await emulatorRouter.respond(to: request) : try await api.handler(request)
+            }
+        }
+
+        func send(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> TestResponse {
+            var request = HTTPClientRequest(method: method, url: origin + "/cloudflare-images/" + path, timeout: .seconds(10))
+            request.headers["Authorization"] = "Token \(token)"
+            if let json {
+                request.headers["Content-Type"] = "application/json"
+                request.body = .bytes(Array(json.utf8))
+            }
+            let response = try await sharedHTTPClient.send(request)
+            return TestResponse(status: response.status, headers: response.headers, body: response.body)
+        }
+
+        do {
+            let token = try await repository.createToken(userName: "alice", isAdmin: false, label: "t").key
+            let created = try await send(
+                "POST", "api/upload-url/", token: token,
+                json: #"{"metadata":{"album":"trip"},"require_signed_urls":false,"filename":"pic.gif","creator":"app"}"#)
+            #expect(created.status == 201)
+            let id = try #require(created.object?.string("id"))
+            let uploadURL = try #require(created.object?.string("upload_url"))
+            #expect(uploadURL.hasPrefix(origin + "/_emulator/upload/"))
+
+            var form = MultipartForm()
+            form.append("file", filename: "pic.gif", contentType: "image/gif", data: Self.gif(width: 32, height: 16))
+            let uploaded = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
+            #expect(uploaded.status == 200)
+
+            var detail: [String: JSONValue]?
+            for _ in 0..<200 {
+                let response = try await send("GET", "api/images/\(id)/", token: token)
+                detail = response.object
+                if detail?.string("status") == "uploaded" { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(detail?.string("status") == "uploaded")
+            let stored = try #require(try await repository.image(.id(UUID(uuidString: id)!), owner: nil))
+            #expect(stored.width == 32 && stored.height == 16 && stored.format == "gif")
+            let logs = try await repository.logs(imageID: stored.id, limit: nil).map(\.eventType)
+            #expect(logs.first == "webhook_received")
+
+            let publicURL = try #require(detail?.string("public_url"))
+            #expect(publicURL.hasPrefix(origin + "/_emulator/imagedelivery/EmuHash/"))
+            let delivered = try await sharedHTTPClient.send(HTTPClientRequest(url: publicURL))
+            #expect(delivered.status == 200)
+
+            let listed = try await send("GET", "api/images/?status=uploaded&metadata__album=trip&creator=app", token: token)
+            #expect(listed.object?["count"] == .int(1))
+            let stats = try await send("GET", "api/stats/", token: token)
+            #expect(stats.object?["uploaded_images"] == .int(1))
+            let checked = try await send("POST", "api/images/\(id)/check_status/", token: token)
+            #expect(checked.object?.string("status") == "uploaded")
+
+            #expect(try await send("DELETE", "api/images/\(id)/", token: token).status == 204)
+            await #expect(throws: CloudflareError.self) { _ = try await cloudflare.image(id: stored.cloudflareID) }
+        } catch {
+            await server.shutdown()
+            emulator.close()
+            database.close()
+            throw error
+        }
+        await server.shutdown()
+        emulator.close()
+        database.close()
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import HTTPServer
+import ImagesAPI
+import Testing
+
+/// `openapi.yaml`: valid OpenAPI (checked by `openapi-spec-validator` from the `.venv-openapi` that `make test`
+/// creates), describing every route the router knows, compiled in unchanged, and served without a token.
+@Suite struct OpenAPITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let specPath = root.appendingPathComponent("openapi.yaml").path
+    static let validatorPath = root.appendingPathComponent(".venv-openapi/bin/openapi-spec-validator").path
+    static var validatorInstalled: Bool { FileManager.default.isExecutableFile(atPath: validatorPath) }
+    static var onCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
+
+    static func specText() throws -> String {
+        try String(contentsOfFile: specPath, encoding: .utf8)
+    }
+
+    /// Without the validator this test is skipped locally, and fails on CI (`CI` set), where `make test` must
+    /// have installed it.
+    @Test(.enabled(
+        if: OpenAPITests.validatorInstalled || OpenAPITests.onCI,
+        "openapi-spec-validator is not installed: run `make test` (it creates .venv-openapi)"))
+    func specIsValidOpenAPI() throws {
+        guard Self.validatorInstalled else {
+            Issue.record("CI is set but \(Self.validatorPath) is missing: `make test` should have installed it")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.validatorPath)
+        process.arguments = [Self.specPath]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        // Bounded wait: the validator takes about a second.
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            Issue.record("openapi-spec-validator did not finish within 60 s")
+            return
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "openapi-spec-validator: \(text)")
+    }
+
+    /// `METHOD /path` for every operation in the spec's `paths` (read line by line: two-space path keys, four-space
+    /// method keys), path parameters written `{}`, without a trailing slash.
+    static func specOperations(_ text: String) -> Set<String> {
+        let methods: Set<String> = ["get", "put", "post", "patch", "delete", "head", "options"]
+        var operations = Set<String>()
+        var inPaths = false
+        var path: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !line.hasPrefix(" "), !line.isEmpty {
+                inPaths = line == "paths:"
+                continue
+            }
+            guard inPaths else { continue }
+            if line.hasPrefix("  /"), !line.hasPrefix("   "), line.hasSuffix(":") {
+                path = normalise(String(line.dropFirst(2).dropLast()))
+            } else if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":"), let path {
+                let key = String(line.dropFirst(4).dropLast())
+                if methods.contains(key) { operations.insert("\(key.uppercased()) \(path)") }
+            }
+        }
+        return operations
+    }
+
+    /// `{anything}` → `{}`, trailing `/` dropped.
+    static func normalise(_ path: String) -> String {
+        var out = path.replacingOccurrences(of: #"\{[^}/]*\}"#, with: "{}", options: .regularExpression)
+        while out.count > 1, out.hasSuffix("/") { out.removeLast() }
+        return out
+    }
+
+    @Test func everyRouteIsDescribed() async throws {
+        let described = Self.specOperations(try Self.specText())
+        #expect(described.count >= 20)
+        try await withHarness { h in
+            let prefix = h.settings.pathPrefix
+            let routes = Set(h.api.makeRouter().routeTable.map { route in
+                let pattern = route.pattern.hasPrefix(prefix + "/") ? String(route.pattern.dropFirst(prefix.count)) : route.pattern
+                return "\(route.method.rawValue) \(Self.normalise(pattern))"
+            })
+            let outside = ["GET /healthz", "GET /readyz", "GET /metrics"]
+            for route in routes.sorted() + outside {
+                #expect(described.contains(route), "\(route) is not described in openapi.yaml")
+            }
+            for operation in described.sorted() where !outside.contains(operation) {
+                #expect(routes.contains(operation), "openapi.yaml describes \(operation), which no route serves")
+            }
+        }
+    }
+
+    @Test func theCompiledInCopyMatchesTheFile() throws {
+        let file = Array(try Self.specText().utf8)
+        #expect(
+            OpenAPIDocument.bytes == file,
+            "Sources/ImagesAPI/OpenAPI/OpenAPIDocument+YAML.swift is stale: regenerate it (see OpenAPIDocument.swift)")
+    }
+
+    @Test func servedWithoutAToken() async throws {
+        try await withHarness { h in
+            for path in ["/cloudflare-images/api/openapi.yaml", "/cloudflare-images/api/openapi.yaml/"] {
+                let response = try await h.send("GET", path)
+                #expect(response.status == 200)
+                #expect(response.header("Content-Type")?.hasPrefix("application/yaml") == true)
+                #expect(response.body == OpenAPIDocument.bytes)
+            }
+            #expect(try await h.send("GET", "/api/openapi.yaml").status == 404)
+        }
+    }
+}

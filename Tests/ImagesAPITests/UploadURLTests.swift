@@ -1,0 +1,136 @@
+import Foundation
+import JSON
+import Testing
+
+@Suite struct UploadURLTests {
+    @Test func validationErrorsUseDRFMessagesInFieldOrder() async throws {
+        try await withHarness { h in
+            let alice = try await h.token("alice")
+            let response = try await h.send(
+                "POST", "api/upload-url/", token: alice,
+                json: #"{"custom_id":"  ","metadata":[1],"require_signed_urls":"maybe","expiry_minutes":1,"filename":"\#(String(repeating: "x", count: 256))","creator":null}"#)
+            #expect(response.status == 400)
+            #expect(response.text == #"{"custom_id":["This field may not be blank."],"metadata":["metadata must be a JSON object."],"require_signed_urls":["Must be a valid boolean."],"expiry_minutes":["Ensure this value is greater than or equal to 2."],"filename":["Ensure this field has no more than 255 characters."],"creator":["This field may not be null."]}"#)
+            #expect(h.fake.calls(.directUpload) == 0)
+        }
+    }
+
+    @Test func cloudflareLimitsAreCheckedBeforeCallingIt() async throws {
+        try await withHarness { h in
+            let alice = try await h.token("alice")
+            let cases: [(String, String)] = [
+                (#"{"custom_id":"/lead"}"#, #"{"custom_id":["Custom ID must not start or end with \"/\"."]}"#),
+                (#"{"custom_id":"trail/"}"#, #"{"custom_id":["Custom ID must not start or end with \"/\"."]}"#),
+                (#"{"custom_id":"4f9c3a2e-1b7d-4e2a-9c1f-0d2e3f4a5b6c"}"#, #"{"custom_id":["Custom ID must not be a UUID."]}"#),
+                (#"{"custom_id":"\#(String(repeating: "a", count: 256))"}"#, #"{"custom_id":["Ensure this field has no more than 255 characters."]}"#),
+                (#"{"metadata":{"big":"\#(String(repeating: "m", count: 1100))"}}"#, #"{"metadata":["Ensure metadata is no more than 1024 bytes when serialized."]}"#),
+                (#"{"expiry_minutes":361}"#, #"{"expiry_minutes":["Ensure this value is less than or equal to 360."]}"#),
+                (#"{"expiry_minutes":2.5}"#, #"{"expiry_minutes":["A valid integer is required."]}"#),
+                (#"{"metadata":null}"#, #"{"metadata":["This field may not be null."]}"#),
+                (#"{"filename":"a\u0000b"}"#, #"{"filename":["Null characters are not allowed."]}"#),
+                (#"{"creator":true}"#, #"{"creator":["Not a valid string."]}"#),
+            ]
+            for (body, expected) in cases {
+                let response = try await h.send("POST", "api/upload-url/", token: alice, json: body)
+                #expect(response.status == 400, "\(body)")
+                #expect(response.text == expected, "\(body)")
+            }
+            #expect(h.fake.calls(.directUpload) == 0)
+        }
+    }
+
+    @Test func bodiesMustBeJSONObjectsWithinTheLimit() async throws {
+        try await withHarness { h in
+            let alice = try await h.token("alice")
+            let cases: [(String, Int, String)] = [
+                ("null", 400, #"{"non_field_errors":["No data provided"]}"#),
+                ("[1]", 400, #"{"non_field_errors":["Invalid data. Expected a dictionary, but got list."]}"#),
+                ("\"x\"", 400, #"{"non_field_errors":["Invalid data. Expected a dictionary, but got str."]}"#),
+            ]
+            for (body, status, expected) in cases {
+                let response = try await h.send("POST", "api/upload-url/", token: alice, json: body)
+                #expect(response.status == status)
+                #expect(response.text == expected)
+            }
+            let malformed = try await h.send("POST", "api/upload-url/", token: alice, json: "{nope")
+            #expect(malformed.status == 400)
+            #expect(malformed.object?.string("detail")?.hasPrefix("JSON parse error - ") == true)
+            let text = try await h.send(
+                "POST", "api/upload-url/", token: alice, body: Array("x".utf8), headers: [("Content-Type", "text/plain")])
+            #expect(text.status == 415)
+            #expect(text.text == #"{"detail":"Unsupported media type \"text/plain\" in request."}"#)
+            let huge = try await h.send(
+                "POST", "api/upload-url/", token: alice, json: #"{"filename":"\#(String(repeating: "y", count: 1 << 20))"}"#)
+            #expect(huge.status == 413)
+            #expect(huge.object?["detail"] != nil)
+            #expect(h.fake.calls(.directUpload) == 0)
+        }
+    }
+
+    @Test func defaultsComeFromSettingsAndFormBodiesWork() async throws {
+        try await withHarness(configure: {
+            $0.defaultMetadataJSON = #"{"team":"web","env":"test"}"#
+            $0.defaultCreator = "svc"
+            $0.requireSignedURLs = false
+            $0.defaultExpiryMinutes = 45
+        }) { h in
+            let alice = try await h.token("alice")
+            let before = h.clock.now
+            let upload = try await h.createUpload(alice, #"{"metadata":{"env":"prod"}}"#)
+            let cloudflareID = try #require(upload.string("cloudflare_id"))
+            let stored = try #require(try await h.repository.image(.cloudflareID(cloudflareID), owner: nil))
+            #expect(stored.metadata == ["team": "web", "env": "prod"])
+            #expect(stored.creator == "svc")
+            #expect(stored.requireSignedURLs == false)
+            #expect(abs(stored.expiresAt.timeIntervalSince(before) - 45 * 60) < 1)
+            #expect(h.fake.image(cloudflareID)?.creator == "svc")
+            #expect(h.fake.image(cloudflareID)?.meta == ["team": "web", "env": "prod"])
+
+            let form = try await h.send(
+                "POST", "api/upload-url/", token: alice, body: Array("filename=a+b.png&require_signed_urls=true&creator=".utf8),
+                headers: [("Content-Type", "application/x-www-form-urlencoded")])
+            #expect(form.status == 201)
+            let formID = try #require(form.object?.string("cloudflare_id"))
+            let formImage = try #require(try await h.repository.image(.cloudflareID(formID), owner: nil))
+            #expect(formImage.originalFilename == "a b.png")
+            #expect(formImage.requireSignedURLs)
+            #expect(formImage.creator == "")
+            #expect(h.fake.image(formID)?.creator == nil)
+        }
+    }
+
+    @Test func duplicateCustomIDIs400() async throws {
+        try await withHarness { h in
+            let alice = try await h.token("alice")
+            let bob = try await h.token("bob")
+            _ = try await h.createUpload(alice, #"{"custom_id":"logo"}"#)
+            let again = try await h.send("POST", "api/upload-url/", token: bob, json: #"{"custom_id":"logo"}"#)
+            #expect(again.status == 400)
+            #expect(again.text == #"{"custom_id":["An image with this custom ID already exists."]}"#)
+            #expect(h.fake.calls(.directUpload) == 1)
+        }
+    }
+
+    @Test func cloudflareFailuresMapToJSONErrorsAndLeaveNoRow() async throws {
+        try await withHarness(requestTimeout: .milliseconds(500)) { h in
+            let alice = try await h.token("alice")
+            let cases: [(FakeCloudflare.Fault, Int)] = [
+                (.status(500), 502), (.status(503), 502), (.hang(.seconds(2)), 504), (.status(400), 400),
+                (.status(403), 400), (.apiError("Bad thing"), 400),
+                // Last: a 429 pauses the client's request budget for Retry-After.
+                (.status(429, retryAfter: 7), 503),
+            ]
+            for (fault, status) in cases {
+                h.fake.inject(fault, for: .directUpload)
+                let response = try await h.send("POST", "api/upload-url/", token: alice, json: "{}")
+                #expect(response.status == status, "\(fault)")
+                let message = try #require(response.object?.string("error"))
+                #expect(message.hasPrefix("Failed to create upload URL: "))
+                #expect(!message.contains("cf-api-token"))
+                if status == 503 { #expect(response.header("Retry-After") == "7") }
+            }
+            #expect(try await h.send("GET", "api/images/", token: alice).object?["count"] == .int(0))
+            #expect(try await h.repository.counts(owner: nil).total == 0)
+        }
+    }
+}
