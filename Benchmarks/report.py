@@ -54,34 +54,39 @@ def _fmt(value, unit):
     return "{:,}".format(int(value))
 
 
+def _scenario(res, label):
+    key = "s2_list" if label.startswith("S2 list") else "s2_stats" if label.startswith("S2 stats") else label[:2].lower()
+    v = res.get(key)
+    return v if isinstance(v, dict) else {}
+
+
 def _errors_note(res, label):
     """Errors behind a throughput cell: non-2xx answers, socket errors, or the one-request fallback."""
     if "requests/s" not in label and "URLs/s" not in label:
         return ""
-    key = "s2_list" if label.startswith("S2 list") else "s2_stats" if label.startswith("S2 stats") else label[:2].lower()
-    v = res.get(key)
-    if not isinstance(v, dict):
-        return ""
+    v = _scenario(res, label)
     notes = []
     if v.get("non2xx"):
         notes.append("{:,} non-2xx".format(v["non2xx"]))
     if v.get("errors"):
         notes.append("{:,} socket errors/timeouts".format(v["errors"]))
     if v.get("single"):
-        notes.append("wrk finished none in %ds; one request timed" % 10)
+        notes.append("wrk finished none; one request timed on a fresh start" if not v.get("no_answer_s")
+                     else "wrk finished none; a lone request got no answer within %d s" % v["no_answer_s"])
     return " (" + ", ".join(notes) + ")" if notes else ""
 
 
 def _cell(res, phase, getter, unit, label, phases):
     if "problem" in res:
-        return "not run: " + res["problem"]
+        return "not run"
     if phase not in phases:
         return "–"
     err = res.get("errors", {}).get(phase)
     value = getter(res)
     if value is None:
-        return "failed: " + err if err else "–"
-    return _fmt(value, unit) + _errors_note(res, label)
+        return "failed: " + err[:60] if err else "–"
+    above = "> " if unit == "ms" and "latency" in label and _scenario(res, label).get("no_answer_s") else ""
+    return above + _fmt(value, unit) + _errors_note(res, label)
 
 
 def _ratio(ours, peer, better):
@@ -176,6 +181,9 @@ def render(results, names, args, elapsed):
         ok = targets.get(label, ("", None))[1]
         row.append("" if label not in targets else ("✅" if ok else "❌" if ok is False else "–"))
         lines.append("| " + " | ".join(row) + " |")
+    not_run = ["%s: %s" % (n, results[n]["problem"]) for n in names if "problem" in results.get(n, {})]
+    if not_run:
+        lines += ["", "Not run: " + "; ".join(not_run)]
     errors = [(n, ph, e) for n in names for ph, e in results.get(n, {}).get("errors", {}).items()]
     if errors:
         lines += ["", "Failures: " + "; ".join("%s %s: %s" % e for e in errors)]
