@@ -489,6 +489,9 @@ def main():
     work = out_dir / "work"
     work.mkdir(parents=True, exist_ok=True)
     started = time.time()
+    import report
+
+    args.load_start = report._load_now()
 
     peers_bin = Path(args.peers_bin) if args.peers_bin else None
     contestants = [
@@ -522,8 +525,6 @@ def main():
                     run_phase(c, phase, args, emulators, results)
     finally:
         cleanup()
-
-    import report
 
     table = report.render(results, [c.name for c in contestants], args, time.time() - started)
     print(table)

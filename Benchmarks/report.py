@@ -137,6 +137,13 @@ def _targets(results):
     return out
 
 
+def _load_now():
+    try:
+        return open("/proc/loadavg").read().split()[0]
+    except OSError:
+        return "?"
+
+
 def _machine():
     cpu = ""
     try:
@@ -162,8 +169,10 @@ def render(results, names, args, elapsed):
     lines = [
         "## cfimages benchmark, %s" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "",
-        "%s. wrk -t2, %d s per run; %s images for S1/S3/S4, %s for S2. Total %.0f s." % (
-            _machine(), args.duration, "{:,}".format(args.small), "{:,}".format(args.big), elapsed),
+        "%s. wrk -t2, %d s per run; %s images for S1/S3/S4, %s for S2. Total %.0f s; load average %s at the "
+        "start, %s at the end." % (
+            _machine(), args.duration, "{:,}".format(args.small), "{:,}".format(args.big), elapsed,
+            getattr(args, "load_start", "?"), _load_now()),
         "",
         "| " + " | ".join(head) + " |",
         "|" + "|".join(["---"] * len(head)) + "|",
