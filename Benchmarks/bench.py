@@ -485,7 +485,7 @@ def main():
     if max(soft, want) < args.connections + 1000:
         log("warning: open-file limit %d is low for %d connections" % (max(soft, want), args.connections))
 
-    out_dir = Path(args.out)
+    out_dir = Path(args.out).resolve()
     work = out_dir / "work"
     work.mkdir(parents=True, exist_ok=True)
     started = time.time()
@@ -493,7 +493,10 @@ def main():
 
     args.load_start = report._load_now()
 
-    peers_bin = Path(args.peers_bin) if args.peers_bin else None
+    # Servers run with the work folder as their current directory: every path given must be absolute.
+    peers_bin = Path(args.peers_bin).resolve() if args.peers_bin else None
+    args.cfimages = str(Path(args.cfimages).resolve()) if args.cfimages else None
+    args.django_venv = str(Path(args.django_venv).absolute())
     contestants = [
         Ours(args, work),
         Django(args, work),
