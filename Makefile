@@ -39,8 +39,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-bench:
-	@echo "make bench: the benchmark harness is not written yet (see the benchmarks issue)."
+# Not part of `make test`: release builds of cfimages and its peers, then every scenario; table in bench-results/.
+bench: deps
+	Benchmarks/run.sh
 
 # Regenerates the compiled-in copy of openapi.yaml (OpenAPITests fails while the two differ).
 openapi:

@@ -1,0 +1,5 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("cloudflare-images/", include("django_cloudflareimages_toolkit.urls")),
+]

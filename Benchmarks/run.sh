@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make bench`: install wrk if missing, build the release binaries and the Django virtualenv, then run bench.py.
+# A build that fails does not stop the run: bench.py reports that contestant as not run. Extra arguments go to
+# bench.py (e.g. `Benchmarks/run.sh --only cfimages,Hummingbird --scenarios s1`).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK="$ROOT/bench-results/work"
+mkdir -p "$WORK"
+SWIFT=${SWIFT:-swift}
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+
+if ! command -v wrk >/dev/null; then
+    echo "Installing wrk"
+    $sudo apt-get update && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends wrk
+fi
+
+echo "Building cfimages (release)"
+if $SWIFT build -c release --product cfimages >"$WORK/build-cfimages.log" 2>&1; then
+    export BENCH_CFIMAGES="$($SWIFT build -c release --show-bin-path)/cfimages"
+else
+    export BENCH_CFIMAGES_PROBLEM="release build failed, see bench-results/work/build-cfimages.log"
+    tail -5 "$WORK/build-cfimages.log"
+fi
+
+echo "Building the Hummingbird and FlyingFox peers (release)"
+PEERS=(--package-path Benchmarks/Peers --scratch-path Benchmarks/Peers/.build -c release)
+if $SWIFT build "${PEERS[@]}" >"$WORK/build-peers.log" 2>&1; then
+    export BENCH_PEERS_BIN="$($SWIFT build "${PEERS[@]}" --show-bin-path)"
+else
+    tail -5 "$WORK/build-peers.log"
+fi
+
+VENV="$ROOT/Benchmarks/django/.venv"
+if [ ! -x "$VENV/bin/gunicorn" ]; then
+    echo "Installing the Django peer into $VENV"
+    { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q django djangorestframework \
+        django-cloudflareimages-toolkit==1.1.6 gunicorn; } >"$WORK/venv.log" 2>&1 \
+        || export BENCH_DJANGO_PROBLEM="pip install failed, see bench-results/work/venv.log"
+fi
+export BENCH_DJANGO_VENV="$VENV"
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+exec python3 Benchmarks/bench.py "$@"

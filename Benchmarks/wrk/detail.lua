@@ -1,0 +1,7 @@
+-- Scenario 1: GET one image by id, a random one of the seeded rows.
+package.path = (debug.getinfo(1, "S").source:match("@(.*/)") or "./") .. "?.lua;" .. package.path
+require "common"
+
+request = function()
+  return wrk.format("GET", "/cloudflare-images/api/images/" .. image_id(math.random(1, IMAGES)) .. "/")
+end

@@ -1,0 +1,7 @@
+-- Scenario 2: a list page of uploaded images (20 per page), a random page of the first 1,000.
+package.path = (debug.getinfo(1, "S").source:match("@(.*/)") or "./") .. "?.lua;" .. package.path
+require "common"
+
+request = function()
+  return wrk.format("GET", "/cloudflare-images/api/images/?status=uploaded&page=" .. math.random(1, 1000))
+end
