@@ -37,7 +37,9 @@ test: deps
 		|| { python3 -m venv .venv-openapi && .venv-openapi/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator; } \
 		|| echo "warning: could not install openapi-spec-validator into .venv-openapi (needs python3-venv and PyPI)"
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@# Swift Testing's summary is echoed as a plain "N passed, N failed" line (XCTest's "Executed 0 tests" comes first).
+	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test-output.log
+	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/\1 passed, 0 failed/p' .build/test-output.log | tail -n 1
 
 # Not part of `make test`: release builds of cfimages and its peers, then every scenario; table in bench-results/.
 bench: deps
