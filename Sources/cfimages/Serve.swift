@@ -79,15 +79,24 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// A handler installed after the server started; until then requests get 503.
+///
+/// The handler sits in a class box: a bare function value in `Mutex<Handler?>` is reabstracted on every `inout`
+/// access, and each `withLock` wrapped it in two more thunks, so every request ran through a longer chain (memory
+/// and latency grew without bound under load).
 final class HandlerSlot: Sendable {
-    private let handler = Mutex<Handler?>(nil)
+    private final class Installed: Sendable {
+        let handler: Handler
+        init(_ handler: @escaping Handler) { self.handler = handler }
+    }
 
-    func set(_ newValue: @escaping Handler) { handler.withLock { $0 = newValue } }
+    private let installed = Mutex<Installed?>(nil)
+
+    func set(_ newValue: @escaping Handler) { installed.withLock { $0 = Installed(newValue) } }
 
     func handle(_ request: Request) async throws -> Response {
-        guard let current = handler.withLock({ $0 }) else {
+        guard let current = installed.withLock({ $0 }) else {
             return HTTPError(.serviceUnavailable, "Starting up.").response
         }
-        return try await current(request)
+        return try await current.handler(request)
     }
 }
