@@ -48,7 +48,7 @@ final class FaultService: Sendable {
         let directory = NSTemporaryDirectory() + "imagesapi-faults-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
-        let box = EmulatorFlowTests.HandlerBox()
+        let box = InstalledHandler()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
             handler: { try await box.respond($0) })
@@ -75,13 +75,11 @@ final class FaultService: Sendable {
             })
         let api = ImagesAPI(settings: Settings(), repository: repository, cloudflare: cloudflare, logger: logger)
         let emulatorRouter = emulator?.makeRouter(mountPath: "/_emulator")
-        box.handler.withLock {
-            $0 = { request in
-                if let emulatorRouter, request.path.hasPrefix("/_emulator/") {
-                    return try await emulatorRouter.respond(to: request)
-                }
-                return try await api.handler(request)
+        box.install { request in
+            if let emulatorRouter, request.path.hasPrefix("/_emulator/") {
+                return try await emulatorRouter.respond(to: request)
             }
+            return try await api.handler(request)
         }
         return service
     }
@@ -114,6 +112,24 @@ final class FaultService: Sendable {
             guard case .integer(let count)? = try connection.scalar("SELECT COUNT(*) FROM images") else { return -1 }
             return Int(count)
         }
+    }
+}
+
+/// A handler installed after the server has bound its port. The function sits in a class: a bare `Handler` in a
+/// `Mutex` gains reabstraction thunks on every `withLock` (see `HandlerSlot` in `cfimages serve`).
+final class InstalledHandler: Sendable {
+    private final class Box: Sendable {
+        let handler: Handler
+        init(_ handler: @escaping Handler) { self.handler = handler }
+    }
+
+    private let box = Mutex<Box?>(nil)
+
+    func install(_ handler: @escaping Handler) { box.withLock { $0 = Box(handler) } }
+
+    func respond(_ request: Request) async throws -> Response {
+        guard let box = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
+        return try await box.handler(request)
     }
 }
 
