@@ -45,6 +45,11 @@ test: deps
 bench: deps
 	Benchmarks/run.sh
 
+# Not part of `make test`: a release `cfimages serve` under wrk for a warm-up plus 60 s (scripts/soak.sh tells the rules).
+.PHONY: soak
+soak: deps
+	SWIFT=$(SWIFT) scripts/soak.sh
+
 # Regenerates the compiled-in copy of openapi.yaml (OpenAPITests fails while the two differ).
 openapi:
 	{ printf '// Generated from openapi.yaml by `make openapi`; do not edit.\n\nextension OpenAPIDocument {\n    static let yaml = #"""\n'; \

@@ -2,13 +2,18 @@ import Foundation
 import HTTPClient
 
 extension CloudflareClient {
-    /// One HTTP request for `call`, its response mapped to an envelope or a ``CloudflareError``.
-    func attempt<Result: Decodable>(_ call: Call, decoding: Result.Type) async throws -> Envelope<Result> {
+    /// One HTTP request for `call`, its response mapped to an envelope or a ``CloudflareError``. The request's
+    /// timeouts are cut to what is left before the call's `deadline`.
+    func attempt<Result: Decodable>(
+        _ call: Call, decoding: Result.Type, deadline: ContinuousClock.Instant
+    ) async throws -> Envelope<Result> {
+        let remaining = deadline - ContinuousClock.now
+        guard remaining > .zero else { throw CloudflareError.timeout }
         var headers: HTTPClientHeaders = ["Authorization": "Bearer \(configuration.apiToken)", "Accept": "application/json"]
         if let contentType = call.contentType { headers["Content-Type"] = contentType }
         let request = HTTPClientRequest(
             method: call.method, url: url(for: call), headers: headers, body: call.body,
-            connectTimeout: configuration.connectTimeout, timeout: configuration.requestTimeout)
+            connectTimeout: min(configuration.connectTimeout, remaining), timeout: min(configuration.requestTimeout, remaining))
         let response: HTTPClientResponse
         do {
             response = try await http.send(request)

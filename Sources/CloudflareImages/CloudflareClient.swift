@@ -76,7 +76,7 @@ public final class CloudflareClient: Sendable {
                 try await admit(call.endpoint, deadline: deadline)
                 attempts += 1
                 sent = true
-                let envelope = try await attempt(call, decoding: Result.self)
+                let envelope = try await attempt(call, decoding: Result.self, deadline: deadline)
                 finish(call.endpoint, .success, attempts: attempts, since: started)
                 return envelope
             } catch let error as CloudflareError {

@@ -36,8 +36,11 @@ public struct Settings: Sendable {
     public var defaultMetadataJSON = "{}"
     public var defaultCreator: String?
     public var connectTimeoutSeconds = 5.0
+    /// Timeout of one attempt of a call to Cloudflare.
     public var requestTimeoutSeconds = 30.0
-    public var maxAttempts = 4
+    /// Bound on a whole call to Cloudflare, retries and waits included.
+    public var callDeadlineSeconds = 60.0
+    public var maxAttempts = 5
     public var rateLimitRequests = 1200
     public var rateLimitWindowSeconds = 300
 
@@ -65,7 +68,7 @@ public struct Settings: Sendable {
 
     /// Settings from a flat `name → value` map. Empty values count as unset.
     public init(values: [String: String]) throws {
-        var reader = SettingsReader(values: values)
+        let reader = SettingsReader(values: values)
         host = try reader.string("CFIMAGES_HOST") ?? host
         port = try reader.integer("CFIMAGES_PORT", in: 0...65535) ?? port
         dataDirectory = try reader.string("CFIMAGES_DATA_DIR") ?? dataDirectory
@@ -97,6 +100,7 @@ public struct Settings: Sendable {
         defaultCreator = try reader.string("CLOUDFLARE_IMAGES_DEFAULT_CREATOR")
         connectTimeoutSeconds = try reader.seconds("CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", in: 0.1...120) ?? connectTimeoutSeconds
         requestTimeoutSeconds = try reader.seconds("CLOUDFLARE_IMAGES_TIMEOUT_SECONDS", in: 0.1...600) ?? requestTimeoutSeconds
+        callDeadlineSeconds = try reader.seconds("CLOUDFLARE_IMAGES_CALL_DEADLINE_SECONDS", in: 0.1...3600) ?? callDeadlineSeconds
         maxAttempts = try reader.integer("CLOUDFLARE_IMAGES_MAX_ATTEMPTS", in: 1...10) ?? maxAttempts
         rateLimitRequests = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS", in: 1...1_000_000) ?? rateLimitRequests
         rateLimitWindowSeconds = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", in: 1...86_400) ?? rateLimitWindowSeconds
@@ -128,6 +132,7 @@ public struct Settings: Sendable {
         "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", "CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH",
         "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT", "CLOUDFLARE_IMAGES_DEFAULT_METADATA", "CLOUDFLARE_IMAGES_DEFAULT_CREATOR",
         "CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", "CLOUDFLARE_IMAGES_TIMEOUT_SECONDS",
+        "CLOUDFLARE_IMAGES_CALL_DEADLINE_SECONDS",
         "CLOUDFLARE_IMAGES_MAX_ATTEMPTS", "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS",
         "CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS",
     ]

@@ -77,6 +77,7 @@ public final class HTTPServer: Sendable {
         if !loops.isEmpty {
             context.logger.info("HTTP server shutting down", metadata: ["http.port": .stringConvertible(localPort)])
             let deadline = monotonicNanoseconds() &+ configuration.shutdownGracePeriod.nanoseconds
+            context.stopping.store(true, ordering: .releasing)
             for loop in loops { loop.execute { loop.beginShutdown(deadline: deadline) } }
         }
         await waitUntilStopped()

@@ -88,6 +88,7 @@ enum CloudflareClientFactory {
             connectTimeout: .milliseconds(Int(settings.connectTimeoutSeconds * 1000)),
             requestTimeout: .milliseconds(Int(settings.requestTimeoutSeconds * 1000)),
             maxAttempts: settings.maxAttempts,
+            callDeadline: .milliseconds(Int(settings.callDeadlineSeconds * 1000)),
             budgetLimit: settings.rateLimitRequests,
             budgetWindow: .seconds(settings.rateLimitWindowSeconds)
         )

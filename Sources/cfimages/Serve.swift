@@ -97,17 +97,3 @@ struct Serve: AsyncParsableCommand {
         host == "0.0.0.0" || host == "::" || host.isEmpty ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
     }
 }
-
-/// A handler installed after the server started; until then requests get 503.
-final class HandlerSlot: Sendable {
-    private let handler = Mutex<Handler?>(nil)
-
-    func set(_ newValue: @escaping Handler) { handler.withLock { $0 = newValue } }
-
-    func handle(_ request: Request) async throws -> Response {
-        guard let current = handler.withLock({ $0 }) else {
-            return HTTPError(.serviceUnavailable, "Starting up.").response
-        }
-        return try await current(request)
-    }
-}

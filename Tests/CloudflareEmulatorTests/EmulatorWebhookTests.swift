@@ -28,7 +28,7 @@ final class WebhookRecorder: Sendable {
     }
 
     /// Waits (bounded) until `count` requests arrived.
-    func wait(for count: Int, timeout: Duration = .seconds(5)) async -> [Request] {
+    func wait(for count: Int, timeout: Duration = .seconds(20)) async -> [Request] {
         let deadline = ContinuousClock.now + timeout
         while requests.get().count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return requests.get()

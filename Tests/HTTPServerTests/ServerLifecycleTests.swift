@@ -14,8 +14,14 @@ struct SecretFailure: Error, CustomStringConvertible {
 extension ServerTests {
     @Suite("Lifecycle, errors, request ids and logging") struct LifecycleBehaviour {
         @Test func shutdownLetsInFlightRequestsFinishAndClosesIdleConnections() async throws {
+            // Handlers hold until the test opens the gate after shutdown has begun (a fixed sleep raced the
+            // arrival of the other requests on a loaded machine).
+            let gate = Mutex(false)
             let handler: Handler = { request in
-                try await Task.sleep(for: .milliseconds(400))
+                let deadline = ContinuousClock.now + .seconds(20)
+                while !gate.withLock({ $0 }), ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 return .text(.ok, "done \(request.path)")
             }
             let server = HTTPServer(configuration: testConfiguration(), logger: Logger(label: "t"), handler: handler)
@@ -33,8 +39,14 @@ extension ServerTests {
                     }
                 }
             }
-            #expect(await eventually { server.stats.inFlightRequests == 3 })
-            await server.shutdown()
+            #expect(await eventually(20) { server.stats.inFlightRequests == 3 })
+            let shutdown = Task { await server.shutdown() }
+            // Shutdown has begun once it has closed the idle connection (read on a thread of its own: a blocking
+            // read on the cooperative pool could starve the shutdown task).
+            nonisolated(unsafe) let idleClient = idle
+            #expect(try await blocking { idleClient.isClosed() })
+            gate.withLock { $0 = true }
+            await shutdown.value
             var results: [String] = []
             for client in clients { results.append(try await client.value) }
             #expect(results == (0..<3).map { "200 done /r\($0) close true" })

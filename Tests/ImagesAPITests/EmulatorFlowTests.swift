@@ -16,14 +16,6 @@ import Testing
 /// the emulator's upload webhook comes back to the API over loopback.
 @Suite struct EmulatorFlowTests {
     /// A handler installed after the server has bound its port.
-    final class HandlerBox: Sendable {
-        let handler = Mutex<Handler?>(nil)
-        func respond(_ request: Request) async throws -> Response {
-            guard let handler = handler.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
-            return try await handler(request)
-        }
-    }
-
     static func gif(width: Int, height: Int) -> [UInt8] {
         func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
         return Array("GIF89a".utf8) + le16(width) + le16(height)
@@ -37,10 +29,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let box = HandlerBox()
+        let box = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: { try await box.respond($0) })
+            handler: { try await box.handle($0) })
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
         let secret = "emu-webhook-secret"
@@ -61,10 +53,8 @@ import Testing
         settings.webhookSecret = secret
         let api = ImagesAPI(settings: settings, repository: repository, cloudflare: cloudflare, logger: logger)
         let emulatorRouter = emulator.makeRouter(mountPath: "/_emulator")
-        box.handler.withLock {
-            $0 = { request in
-                request.path.hasPrefix("/_emulator/") ? try await emulatorRouter.respond(to: request) : try await api.handler(request)
-            }
+        box.set { request in
+            request.path.hasPrefix("/_emulator/") ? try await emulatorRouter.respond(to: request) : try await api.handler(request)
         }
 
         func send(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> TestResponse {

@@ -51,10 +51,10 @@ final class EmulatorService: Sendable {
         let directory = NSTemporaryDirectory() + "imagesapi-delivery-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
-        let box = EmulatorFlowTests.HandlerBox()
+        let box = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: { try await box.respond($0) })
+            handler: { try await box.handle($0) })
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
         let secret = "emu-webhook-secret"
@@ -79,11 +79,9 @@ final class EmulatorService: Sendable {
         let api = ImagesAPI(
             settings: settings, repository: repository, cloudflare: cloudflare, logger: logger, now: { clock.now })
         let emulatorRouter = emulator.makeRouter(mountPath: "/_emulator")
-        box.handler.withLock {
-            $0 = { request in
-                request.path.hasPrefix("/_emulator/")
-                    ? try await emulatorRouter.respond(to: request) : try await api.handler(request)
-            }
+        box.set { request in
+            request.path.hasPrefix("/_emulator/")
+                ? try await emulatorRouter.respond(to: request) : try await api.handler(request)
         }
         let token = try await repository.createToken(userName: "alice", isAdmin: false, label: "t").key
         return EmulatorService(

@@ -51,15 +51,15 @@ final class OperationsHarness: Sendable {
         let directory = NSTemporaryDirectory() + "imagesapi-ops-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 
-        let box = EmulatorFlowTests.HandlerBox()
+        let box = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: { try await box.respond($0) })
+            handler: { try await box.handle($0) })
         try server.start()
-        let sourceBox = EmulatorFlowTests.HandlerBox()
+        let sourceBox = HandlerSlot()
         let sources = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: { try await sourceBox.respond($0) })
+            handler: { try await sourceBox.handle($0) })
         try sources.start()
 
         let origin = "http://127.0.0.1:\(server.localPort)"
@@ -81,22 +81,18 @@ final class OperationsHarness: Sendable {
             repository: repository, cloudflare: cloudflare, logger: logger)
 
         let router = emulator.makeRouter(mountPath: "/_emulator")
-        box.handler.withLock {
-            $0 = { [weak harness] request in
-                if request.method == .get, request.path.hasSuffix("/images/v2"), let harness {
-                    let call = harness.listCalls.withLock { $0 += 1; return $0 }
-                    if harness.failingListCalls.withLock({ $0.contains(call) }) {
-                        return Response.text(HTTPStatus(code: 500), "injected failure")
-                    }
+        box.set { [weak harness] request in
+            if request.method == .get, request.path.hasSuffix("/images/v2"), let harness {
+                let call = harness.listCalls.withLock { $0 += 1; return $0 }
+                if harness.failingListCalls.withLock({ $0.contains(call) }) {
+                    return Response.text(HTTPStatus(code: 500), "injected failure")
                 }
-                return try await router.respond(to: request)
             }
+            return try await router.respond(to: request)
         }
-        sourceBox.handler.withLock {
-            $0 = { [weak harness] request in
-                guard let harness else { return Response(status: .serviceUnavailable) }
-                return try await harness.serveSource(request)
-            }
+        sourceBox.set { [weak harness] request in
+            guard let harness else { return Response(status: .serviceUnavailable) }
+            return try await harness.serveSource(request)
         }
         return harness
     }

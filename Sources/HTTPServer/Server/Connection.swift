@@ -184,6 +184,7 @@ final class Connection: @unchecked Sendable {
         handlerTask = nil
         guard state == .handling else { return }
         let close = !exchange.keepAlive || closeRequested || loop.shuttingDown
+            || loop.context.stopping.load(ordering: .acquiring)
         send(response, exchange, close: close)
         if close {
             state = .closing

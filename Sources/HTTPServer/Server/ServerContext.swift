@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// What every event loop shares: the configuration, the application's handler, the logger and the counters.
 final class ServerContext: Sendable {
@@ -6,6 +7,9 @@ final class ServerContext: Sendable {
     let handler: Handler
     let logger: Logger
     let counters = ServerCounters()
+    /// Set by `shutdown()` before any loop hears of it, so a response finishing on a loop that has not yet run its
+    /// shutdown step still says `Connection: close`.
+    let stopping = Atomic<Bool>(false)
     let observer: RequestObserver?
     /// Whether requests are timed (for the access log or the observer).
     let timesRequests: Bool
