@@ -11,7 +11,7 @@ SYSTEM_PACKAGES = \
 	/usr/include/openssl/hmac.h:libssl-dev \
 	/usr/bin/pkg-config:pkg-config
 
-.PHONY: deps build run test bench clean openapi
+.PHONY: deps build run test bench clean openapi fuzz crash-test
 
 deps:
 	@missing=""; \
@@ -54,6 +54,14 @@ soak: deps
 openapi:
 	{ printf '// Generated from openapi.yaml by `make openapi`; do not edit.\n\nextension OpenAPIDocument {\n    static let yaml = #"""\n'; \
 	  cat openapi.yaml; printf '\n"""#\n}\n'; } > Sources/ImagesAPI/OpenAPI/OpenAPIDocument+YAML.swift
+
+# libFuzzer targets under Fuzz/ (own package, built into .build-fuzz): FUZZ_SECONDS per target (default 60).
+fuzz: deps
+	Fuzz/run-fuzz.sh
+
+# SIGKILLs `cfimages serve` under upload-url/webhook/delete load and checks the database after every restart.
+crash-test: build
+	python3 scripts/crash-test.py --binary $(BIN)
 
 clean:
 	rm -rf .build .build-* .build_*

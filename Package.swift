@@ -11,6 +11,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cfimages", targets: ["cfimages"]),
+        // Libraries for the fuzz package under Fuzz/, which depends on this one by path (`make fuzz`).
+        .library(name: "CFImagesModules", targets: [
+            "JSON", "HTTPServer", "HTTPClient", "CloudflareImages", "ImageStore", "Configuration", "ImagesAPI", "SQLite",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
