@@ -1,3 +1,4 @@
+import JSON
 import Crypto
 import Foundation
 import HTTPServer
@@ -30,47 +31,47 @@ extension CloudflareEmulator {
             metadataJSON: fields.metadataJSON ?? "{}", requireSignedURLs: fields.requireSignedURLs ?? false,
             uploaded: now, draft: true, uploadToken: token, uploadExpires: expires)
         guard try await store.insert(image) else { throw EmulatorError.alreadyExists }
-        return try envelope(["id": image.id, "uploadURL": "\(publicBaseURL)/upload/\(token)"])
+        return envelope(["id": .string(image.id), "uploadURL": .string("\(publicBaseURL)/upload/\(token)")])
     }
 
     /// `GET v1/{id}`: the image, drafts included.
     func getImage(_ request: Request) async throws -> Response {
         guard let image = try await store.image(id: imageID(request)) else { throw EmulatorError.imageNotFound }
-        return try envelope(object(image))
+        return envelope(object(image))
     }
 
     /// `PATCH v1/{id}` with JSON `{"metadata": {...}, "requireSignedURLs": bool}`; metadata is replaced.
     func updateImage(_ request: Request) async throws -> Response {
         let id = imageID(request)
-        let body: [String: Any]
+        let body: [String: JSONValue]
         if request.body.isEmpty {
             body = [:]
         } else {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] else {
+            guard let object = (try? JSONValue.parse(request.body))?.objectValue else {
                 throw EmulatorError.badRequest("Body must be a JSON object")
             }
             body = object
         }
         var metadataJSON: String?
         if let metadata = body["metadata"] {
-            guard let dictionary = metadata as? [String: Any] else { throw EmulatorError.badRequest("metadata must be a JSON object") }
+            guard let dictionary = metadata.objectValue else { throw EmulatorError.badRequest("metadata must be a JSON object") }
             metadataJSON = try ImageRequestFields.encodeMetadata(dictionary)
         }
         var requireSigned: Bool?
         if let flag = body["requireSignedURLs"] {
-            guard let value = JSONBool.bool(flag) else { throw EmulatorError.badRequest("requireSignedURLs must be a boolean") }
+            guard case .bool(let value) = flag else { throw EmulatorError.badRequest("requireSignedURLs must be a boolean") }
             requireSigned = value
         }
         guard let image = try await store.update(id: id, metadataJSON: metadataJSON, requireSignedURLs: requireSigned) else {
             throw EmulatorError.imageNotFound
         }
-        return try envelope(object(image))
+        return envelope(object(image))
     }
 
     /// `DELETE v1/{id}`: `result` is `{}`.
     func deleteImage(_ request: Request) async throws -> Response {
         guard try await store.delete(id: imageID(request)) else { throw EmulatorError.imageNotFound }
-        return try envelope([String: Any]())
+        return envelope([:])
     }
 
     /// `GET v1?page=&per_page=&creator=`: uploaded images, oldest first, with `result_info`.
@@ -80,8 +81,11 @@ extension CloudflareEmulator {
         let (images, total) = try await store.list(
             creator: request.query["creator"], afterSequence: nil, descending: false,
             offset: (page - 1) * perPage, limit: perPage)
-        let info: [String: Any] = ["page": page, "per_page": perPage, "count": images.count, "total_count": total]
-        return try envelope(["images": images.map { object($0.image) }], resultInfo: info)
+        let info: JSONValue = [
+            "page": .int(Int64(page)), "per_page": .int(Int64(perPage)), "count": .int(Int64(images.count)),
+            "total_count": .int(Int64(total)),
+        ]
+        return envelope(["images": .array(images.map { object($0.image) })], resultInfo: info)
     }
 
     /// `GET v2?continuation_token=&per_page=&sort_order=asc|desc&creator=`.
@@ -101,28 +105,31 @@ extension CloudflareEmulator {
             creator: request.query["creator"], afterSequence: after, descending: order == "desc", offset: 0,
             limit: perPage + 1)
         let page = rows.prefix(perPage)
-        var next: Any = NSNull()
+        var next = JSONValue.null
         if rows.count > perPage, let last = page.last {
-            next = Data("seq:\(last.sequence)".utf8).base64EncodedString()
+            next = .string(Data("seq:\(last.sequence)".utf8).base64EncodedString())
         }
-        return try envelope(["images": page.map { object($0.image) }, "continuation_token": next])
+        return envelope(["images": .array(page.map { object($0.image) }), "continuation_token": next])
     }
 
     /// `GET v1/stats`: `{"count": {"allowed": n, "current": n}}`.
     func stats(_ request: Request) async throws -> Response {
         let current = try await store.uploadedCount()
-        return try envelope(["count": ["allowed": configuration.imageAllowance, "current": current]])
+        return envelope(["count": ["allowed": .int(Int64(configuration.imageAllowance)), "current": .int(Int64(current))]])
     }
 
     /// `GET v1/keys`: the signing key used for signed URLs.
     func signingKeys(_ request: Request) async throws -> Response {
-        try envelope(["keys": [["name": "default", "value": configuration.signingKey]]])
+        envelope(["keys": [["name": "default", "value": .string(configuration.signingKey)]]])
     }
 
     /// `GET v1/batch_token`: a token for Cloudflare's batch API host (not served by the emulator).
     func batchToken(_ request: Request) async throws -> Response {
         let expires = now() + 3600 * 1000
-        return try envelope(["token": try SecureRandom.hexString(byteCount: 32), "expiresAt": RFC3339.format(milliseconds: expires)])
+        return envelope([
+            "token": .string(try SecureRandom.hexString(byteCount: 32)),
+            "expiresAt": .string(RFC3339.format(milliseconds: expires)),
+        ])
     }
 
     func imageID(_ request: Request) -> String { request.pathParameters["id"] ?? "" }

@@ -12,9 +12,9 @@ extension CloudflareEmulator {
             try setFaults(settings)
         }
         let current = faultSettings.get()
-        return try envelope([
-            "latency_ms": current.latencyMilliseconds, "failure_rate": current.failureRate,
-            "failure_status": current.failureStatus, "retry_after": current.retryAfterSeconds,
+        return envelope([
+            "latency_ms": .int(Int64(current.latencyMilliseconds)), "failure_rate": .double(current.failureRate),
+            "failure_status": .int(Int64(current.failureStatus)), "retry_after": .int(Int64(current.retryAfterSeconds)),
         ])
     }
 }

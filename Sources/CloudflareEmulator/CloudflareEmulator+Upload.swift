@@ -23,7 +23,7 @@ extension CloudflareEmulator {
             let image = try await store.image(id: draft.id) ?? draft
             logger.info("emulator upload completed", metadata: ["image": "\(image.id)", "format": "\(info.format.rawValue)"])
             webhooks?.send(image.webhookObject(variants: variantURLs(for: image.id), status: "uploaded"), imageID: image.id)
-            return try envelope(object(image))
+            return envelope(object(image))
         } catch let error as EmulatorError {
             if error != .alreadyUploaded { notifyFailure(draft, error) }
             throw error
@@ -35,7 +35,7 @@ extension CloudflareEmulator {
         var payload = draft.webhookObject(variants: [], status: "failed")
         // Without `uploaded`, a receiver does not take the failure for a completed upload.
         payload["uploaded"] = nil
-        payload["error"] = ["code": error.code, "message": error.message]
+        payload["error"] = ["code": .int(Int64(error.code)), "message": .string(error.message)]
         webhooks.send(payload, imageID: draft.id)
     }
 
@@ -67,7 +67,7 @@ extension CloudflareEmulator {
             throw EmulatorError.alreadyExists
         }
         try store.commitBytes(staged: staged, id: image.id)
-        return try envelope(object(image))
+        return envelope(object(image))
     }
 
     /// The `file` part, within the size limit and of an accepted format.

@@ -1,3 +1,4 @@
+import JSON
 import Crypto
 import Foundation
 import HTTPClient
@@ -142,12 +143,9 @@ public final class CloudflareEmulator: Sendable {
     }
 
     /// `{"result": result, "success": true, "errors": [], "messages": [], "result_info": info}`.
-    func envelope(_ result: Any, resultInfo: Any? = nil, status: HTTPStatus = .ok) throws -> Response {
-        let object: [String: Any] = [
-            "result": result, "success": true, "errors": [] as [Any], "messages": [] as [Any],
-            "result_info": resultInfo ?? NSNull(),
-        ]
-        return try Response.json(status, object: object)
+    func envelope(_ result: JSONValue, resultInfo: JSONValue = .null, status: HTTPStatus = .ok) -> Response {
+        let object: JSONValue = ["result": result, "success": true, "errors": [], "messages": [], "result_info": resultInfo]
+        return Response.json(status, bytes: object.jsonBytes)
     }
 
     /// Variant URLs for an image id (each path segment percent-encoded, slashes kept).
@@ -169,5 +167,5 @@ public final class CloudflareEmulator: Sendable {
         return out
     }
 
-    func object(_ image: EmulatorImage) -> [String: Any] { image.cloudflareObject(variants: variantURLs(for: image.id)) }
+    func object(_ image: EmulatorImage) -> JSONValue { .object(image.cloudflareObject(variants: variantURLs(for: image.id))) }
 }

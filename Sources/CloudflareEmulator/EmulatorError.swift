@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import HTTPServer
 
@@ -33,10 +34,12 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
     public var description: String { "\(status.code) [\(code)] \(message)" }
 
     public var response: Response {
-        var error: [String: Any] = ["code": code, "message": message]
-        if !chain.isEmpty { error["error_chain"] = chain.map { ["code": $0.code, "message": $0.message] } }
-        let object: [String: Any] = ["result": NSNull(), "success": false, "errors": [error], "messages": [] as [Any]]
-        var response = (try? Response.json(status, object: object)) ?? Response(status: status)
+        var error: [String: JSONValue] = ["code": .int(Int64(code)), "message": .string(message)]
+        if !chain.isEmpty {
+            error["error_chain"] = .array(chain.map { ["code": .int(Int64($0.code)), "message": .string($0.message)] })
+        }
+        let object: JSONValue = ["result": .null, "success": false, "errors": [.object(error)], "messages": []]
+        var response = Response.json(status, bytes: object.jsonBytes)
         for (name, value) in extraHeaders { response.headers[name] = value }
         return response
     }

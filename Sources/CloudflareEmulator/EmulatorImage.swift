@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// One image as the emulator keeps it: Cloudflare's fields plus the upload URL state and what sniffing found.
@@ -19,37 +20,37 @@ struct EmulatorImage: Sendable, Equatable {
     var height: Int?
     var size: Int?
 
-    var metadata: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(metadataJSON.utf8)) as? [String: Any]) ?? [:]
+    var metadata: [String: JSONValue] {
+        (try? JSONValue.parse(Array(metadataJSON.utf8)))?.objectValue ?? [:]
     }
 
     /// Cloudflare's image object: `id, filename, creator, meta, requireSignedURLs, uploaded, variants` and `draft: true`
     /// while no bytes have arrived (Cloudflare omits `draft` once uploaded).
-    func cloudflareObject(variants: [String]) -> [String: Any] {
-        var object: [String: Any] = [
-            "id": id,
-            "meta": metadata,
-            "requireSignedURLs": requireSignedURLs,
-            "uploaded": RFC3339.format(milliseconds: uploaded),
-            "variants": draft ? [] : variants,
+    func cloudflareObject(variants: [String]) -> [String: JSONValue] {
+        var object: [String: JSONValue] = [
+            "id": .string(id),
+            "meta": .object(metadata),
+            "requireSignedURLs": .bool(requireSignedURLs),
+            "uploaded": .string(RFC3339.format(milliseconds: uploaded)),
+            "variants": .array(draft ? [] : variants.map(JSONValue.string)),
+            "filename": filename.map(JSONValue.string) ?? .null,
+            "creator": creator.map(JSONValue.string) ?? .null,
         ]
-        object["filename"] = filename ?? NSNull()
-        object["creator"] = creator ?? NSNull()
         if draft { object["draft"] = true }
         return object
     }
 
     /// The flat object a webhook carries: the image object plus `metadata` (the name the toolkit's webhook view
     /// reads), `draft` always present, and `format`, `width`, `height`, `size` once known.
-    func webhookObject(variants: [String], status: String) -> [String: Any] {
+    func webhookObject(variants: [String], status: String) -> [String: JSONValue] {
         var object = cloudflareObject(variants: variants)
-        object["metadata"] = metadata
-        object["draft"] = draft
-        object["status"] = status
-        if let format { object["format"] = format.rawValue }
-        if let width { object["width"] = width }
-        if let height { object["height"] = height }
-        if let size { object["size"] = size }
+        object["metadata"] = .object(metadata)
+        object["draft"] = .bool(draft)
+        object["status"] = .string(status)
+        if let format { object["format"] = .string(format.rawValue) }
+        if let width { object["width"] = .int(Int64(width)) }
+        if let height { object["height"] = .int(Int64(height)) }
+        if let size { object["size"] = .int(Int64(size)) }
         return object
     }
 }

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// Trouble the emulator adds to its API calls, for tests and benchmarks: a delay, and random failures.
@@ -49,22 +50,26 @@ public struct FaultSettings: Sendable, Equatable, Codable {
 
     /// Decodes a partial update: absent keys keep the values of `base`.
     static func decode(_ body: [UInt8], over base: FaultSettings) throws(EmulatorError) -> FaultSettings {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let object = (try? JSONValue.parse(body))?.objectValue else {
             throw .badRequest("Body must be a JSON object")
         }
         var settings = base
         func int(_ key: String) throws(EmulatorError) -> Int? {
-            guard let value = object[key] else { return nil }
-            guard let number = value as? NSNumber, !JSONBool.isBool(value), number.doubleValue == number.doubleValue.rounded()
-            else { throw .badRequest("\(key) must be an integer") }
-            return number.intValue
+            switch object[key] {
+            case nil: return nil
+            case .int(let value)? where Int(exactly: value) != nil: return Int(value)
+            case .double(let value)? where value == value.rounded() && abs(value) < 1e15: return Int(value)
+            default: throw .badRequest("\(key) must be an integer")
+            }
         }
         if let v = try int("latency_ms") { settings.latencyMilliseconds = v }
         if let v = try int("failure_status") { settings.failureStatus = v }
         if let v = try int("retry_after") { settings.retryAfterSeconds = v }
-        if let value = object["failure_rate"] {
-            guard let number = value as? NSNumber, !JSONBool.isBool(value) else { throw .badRequest("failure_rate must be a number") }
-            settings.failureRate = number.doubleValue
+        switch object["failure_rate"] {
+        case nil: break
+        case .int(let value)?: settings.failureRate = Double(value)
+        case .double(let value)?: settings.failureRate = value
+        default: throw .badRequest("failure_rate must be a number")
         }
         let known: Set<String> = ["latency_ms", "failure_rate", "failure_status", "retry_after"]
         if let unknown = object.keys.first(where: { !known.contains($0) }) {

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import HTTPServer
 
@@ -43,12 +44,12 @@ struct ImageRequestFields {
         } else {
             throw .badRequest("Content-Type must be multipart/form-data")
         }
-        var metadata: [String: Any]?
+        var metadata: [String: JSONValue]?
         for (name, value) in pairs {
             switch name {
             case "id": customID = value.isEmpty ? nil : value
             case "metadata":
-                guard let object = (try? JSONSerialization.jsonObject(with: Data(value.utf8), options: [.fragmentsAllowed])) as? [String: Any]
+                guard let object = (try? JSONValue.parse(Array(value.utf8)))?.objectValue
                 else { throw .badRequest("metadata must be a JSON object") }
                 metadata = (metadata ?? [:]).merging(object) { _, new in new }
             case "requireSignedURLs":
@@ -61,7 +62,7 @@ struct ImageRequestFields {
                 if name.hasPrefix("metadata["), name.hasSuffix("]"), name.count > 10 {
                     let key = String(name.dropFirst(9).dropLast())
                     var merged = metadata ?? [:]
-                    merged[key] = value
+                    merged[key] = .string(value)
                     metadata = merged
                 }
             }
@@ -79,15 +80,12 @@ struct ImageRequestFields {
     }
 
     /// Compact JSON text of a metadata object, refused past Cloudflare's 1024-byte limit.
-    static func encodeMetadata(_ metadata: [String: Any]) throws(EmulatorError) -> String {
-        guard JSONSerialization.isValidJSONObject(metadata),
-              let data = try? JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys]) else {
-            throw .badRequest("metadata must be a JSON object")
+    static func encodeMetadata(_ metadata: [String: JSONValue]) throws(EmulatorError) -> String {
+        let bytes = JSONValue.object(metadata).jsonBytes
+        guard bytes.count <= maxMetadataBytes else {
+            throw .badRequest("Metadata must be at most \(maxMetadataBytes) bytes (got \(bytes.count))")
         }
-        guard data.count <= maxMetadataBytes else {
-            throw .badRequest("Metadata must be at most \(maxMetadataBytes) bytes (got \(data.count))")
-        }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Cloudflare's custom ID rules: up to 1024 characters, no leading or trailing `/`, not a UUID.

@@ -1,3 +1,4 @@
+import JSON
 import Crypto
 import Foundation
 import HTTPClient
@@ -37,8 +38,8 @@ final class WebhookNotifier: Sendable {
 
     /// Starts delivering `payload` in the background and returns the task (tests may await it).
     @discardableResult
-    func send(_ payload: [String: Any], imageID: String) -> Task<Bool, Never> {
-        let body = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])).map { Array($0) } ?? []
+    func send(_ payload: [String: JSONValue], imageID: String) -> Task<Bool, Never> {
+        let body = JSONValue.object(payload).jsonBytes
         let request = HTTPClientRequest(
             method: "POST", url: url, headers: headers(for: body), body: .bytes(body),
             connectTimeout: .seconds(5), timeout: .seconds(15))

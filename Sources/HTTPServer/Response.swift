@@ -21,18 +21,6 @@ public struct Response: Sendable {
         Response(status: status, headers: ["Content-Type": "application/json"], body: bytes)
     }
 
-    /// A JSON response from an `Encodable` value (Foundation's encoder; sorted keys are not imposed).
-    public static func json<T: Encodable>(_ status: HTTPStatus = .ok, _ value: T) throws -> Response {
-        let data = try JSONEncoder().encode(value)
-        return json(status, bytes: Array(data))
-    }
-
-    /// A JSON response from a Foundation JSON object (`[String: Any]`, arrays, strings, numbers, `NSNull`).
-    public static func json(_ status: HTTPStatus = .ok, object: Any) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed, .withoutEscapingSlashes])
-        return json(status, bytes: Array(data))
-    }
-
     public static func text(_ status: HTTPStatus = .ok, _ text: String) -> Response {
         Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
     }
