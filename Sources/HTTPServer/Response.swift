@@ -1,5 +1,3 @@
-import Foundation
-
 /// A response a handler returns. The server adds `Date`, `Content-Length`, `Connection` and `X-Request-ID`,
 /// and drops the body for HEAD requests and for 1xx/204/304 statuses.
 public struct Response: Sendable {
