@@ -99,15 +99,27 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// A handler installed after the server started; until then requests get 503.
+///
+/// The handler sits in a class box: a bare closure in `Mutex<Handler?>` is passed `inout` across a generic
+/// boundary, so each `withLock` wrapped it in a fresh pair of reabstraction thunks and wrote that back. The chain grew
+/// by two thunks per request, and every request walked all of them (throughput fell steadily the longer we ran).
 final class HandlerSlot: Sendable {
-    private let handler = Mutex<Handler?>(nil)
+    private final class Box: Sendable {
+        let handler: Handler
+        init(_ handler: @escaping Handler) { self.handler = handler }
+    }
 
-    func set(_ newValue: @escaping Handler) { handler.withLock { $0 = newValue } }
+    private let box = Mutex<Box?>(nil)
+
+    func set(_ newValue: @escaping Handler) {
+        let next = Box(newValue)
+        box.withLock { $0 = next }
+    }
 
     func handle(_ request: Request) async throws -> Response {
-        guard let current = handler.withLock({ $0 }) else {
+        guard let current = box.withLock({ $0 }) else {
             return HTTPError(.serviceUnavailable, "Starting up.").response
         }
-        return try await current(request)
+        return try await current.handler(request)
     }
 }
