@@ -124,7 +124,7 @@ public final class SQLiteImageRepository: ImageRepository {
                     imageID: imageID,
                     eventType: row.text(at: 2),
                     message: row.text(at: 3),
-                    data: try JSONText.decode([String: JSONValue].self, from: row.text(at: 4), column: "image_upload_logs.data"),
+                    data: try JSONText.object(row.blob(at: 4), column: "image_upload_logs.data"),
                     timestamp: Date(microseconds: row.int64(at: 5))
                 )
             }
