@@ -5,8 +5,8 @@ import CSQLite
 /// `read` and `write` queue the closure to a connection thread and suspend until it finishes, so blocking SQLite
 /// calls never run on the caller's thread; `readNow` is the exception, for point reads worth a few microseconds of
 /// the caller's thread rather than two thread hops. Reads run on any free reader (they never
-/// queue behind the writer, thanks to WAL); writes are serialised on the single writer, each in
-/// `BEGIN IMMEDIATE ... COMMIT`.
+/// queue behind the writer, thanks to WAL); writes are serialised on the single writer, and the writes queued
+/// together share one `BEGIN IMMEDIATE ... COMMIT`, each in its own savepoint.
 ///
 /// Closures run on a connection thread: keep them short and synchronous, and do not touch the `Connection`
 /// after they return.
@@ -62,10 +62,22 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` on the writer connection inside `BEGIN IMMEDIATE ... COMMIT`; a throw rolls everything back.
+    /// Runs `body` on the writer connection inside a write transaction; a throw rolls back everything `body` did.
+    ///
+    /// Writes queued together share one `BEGIN IMMEDIATE ... COMMIT` (group commit: one WAL append for the lot),
+    /// each in its own savepoint, and return only once that commit is done. If the shared transaction fails as a
+    /// whole, each write is run again alone, so `body` may run twice: it must only touch the connection.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await run(on: writer) { connection in
-            try connection.transaction(.immediate) { try body(connection) }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let result = WriteResult<T>()
+            let job = WriteJob(
+                run: { connection in result.value = try body(connection) },
+                succeed: { continuation.resume(returning: result.value!) },
+                fail: { continuation.resume(throwing: $0) }
+            )
+            if !writer.submit(job) {
+                continuation.resume(throwing: SQLiteError.misuse("database \(path) is closed"))
+            }
         }
     }
 
