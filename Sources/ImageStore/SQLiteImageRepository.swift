@@ -56,9 +56,9 @@ public final class SQLiteImageRepository: ImageRepository {
         }
     }
 
-    /// A point read on an index: runs at once on the caller's thread (`Database.readNow`).
+    /// A point read on an index: runs at once on the caller's thread (`Database.readSoon`).
     public func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord? {
-        try database.readNow { try Self.fetch($0, key, owner: owner) }
+        try await database.readSoon { try Self.fetch($0, key, owner: owner) }
     }
 
     public func images(ids: [UUID], owner: String?) async throws -> [ImageRecord] {
@@ -141,7 +141,7 @@ public final class SQLiteImageRepository: ImageRepository {
             : "SELECT \(columns) WHERE owner = ? GROUP BY status"
         let bindings: [SQLiteValue] = owner.map { [.text($0)] } ?? []
         // The counter table holds a few rows per owner: cheap enough to read on the caller's thread.
-        return try database.readNow { connection in
+        return try await database.readSoon { connection in
             var counts = ImageCounts()
             try connection.forEachRow(sql, bindings) { row in
                 guard let status = ImageStatus(rawValue: row.text(at: 0)) else { return }

@@ -33,13 +33,15 @@ public final class Database: Sendable {
         self.path = path
         self.writer = ConnectionWorkers(connections: [writerConnection], name: "sqlite-writer")
         self.readers = ConnectionWorkers(connections: readerConnections, name: "sqlite-reader")
-        self.nowReaders = ReaderPool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        self.nowReaders = ReaderPool(path: path)
     }
 
+    // The pooled connections close first, while the worker threads still hold theirs: the last connection to
+    // close checkpoints the WAL (writes and fsyncs), which belongs on a connection thread, not the caller's.
     deinit {
+        nowReaders.close()
         writer.shutdown()
         readers.shutdown()
-        nowReaders.close()
     }
 
     /// Runs `body` on a reader connection inside a deferred transaction, so every query in it sees one snapshot.
@@ -54,11 +56,22 @@ public final class Database: Sendable {
     /// use, one per concurrent caller), inside a deferred transaction like `read`.
     ///
     /// For short reads on threads that may block for microseconds, such as an HTTP event loop serving a point
-    /// lookup: it saves `read`'s two thread hops. WAL readers do not wait for the writer, but SQLite may still
-    /// wait up to the busy timeout in rare cases (a checkpoint restarting the log), so keep long scans on `read`.
+    /// lookup: it saves `read`'s two thread hops. The pooled connections never wait for a lock: where SQLite
+    /// would (a lock held by another process, WAL recovery) this throws `SQLITE_BUSY` at once; ``readSoon(_:)``
+    /// then falls back to `read`. Keep long scans on `read`.
     public func readNow<T>(_ body: (Connection) throws -> T) throws -> T {
         try nowReaders.withConnection { connection in
             try connection.transaction(.deferred) { try body(connection) }
+        }
+    }
+
+    /// `readNow`, or `read` when that would have had to wait for a lock: the caller's thread never sleeps in
+    /// SQLite's busy handler (on an event loop that would stall every connection of the loop).
+    public func readSoon<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try readNow(body)
+        } catch let error as SQLiteError where error.code == SQLITE_BUSY || error.code == SQLITE_LOCKED {
+            return try await read(body)
         }
     }
 
@@ -90,9 +103,9 @@ public final class Database: Sendable {
     /// Stops the connection threads after the queued work and closes the connections; waits up to `timeout`.
     /// Later calls to `read`/`readNow`/`write` throw. Also happens (without waiting) when the database is deinitialised.
     public func close(timeout: Duration = .seconds(10)) {
+        nowReaders.close()
         writer.shutdown()
         readers.shutdown()
-        nowReaders.close()
         _ = writer.waitForExit(timeout: timeout)
         _ = readers.waitForExit(timeout: timeout)
     }

@@ -17,13 +17,11 @@ final class ReaderPool: Sendable {
     }
 
     private let path: String
-    private let busyTimeoutMilliseconds: Int32
     private let capacity: Int
     private let state = Mutex(State())
 
-    init(path: String, busyTimeoutMilliseconds: Int32, capacity: Int = 8) {
+    init(path: String, capacity: Int = 8) {
         self.path = path
-        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         self.capacity = capacity
     }
 
@@ -34,7 +32,7 @@ final class ReaderPool: Sendable {
             return .some(state.idle.popLast())
         }
         guard let taken else { throw SQLiteError.misuse("database \(path) is closed") }
-        let lent = try taken ?? Lent(try Self.open(path, busyTimeoutMilliseconds))
+        let lent = try taken ?? Lent(try Self.open(path))
         // Back to the pool unless closed or full; otherwise the last reference goes and the connection closes.
         defer {
             state.withLock { state in
@@ -55,9 +53,16 @@ final class ReaderPool: Sendable {
         withExtendedLifetime(idle) {}  // released here, outside the lock
     }
 
-    private static func open(_ path: String, _ busyTimeoutMilliseconds: Int32) throws(SQLiteError) -> Connection {
-        let connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+    /// How much of the file each pooled connection maps.
+    static let mmapBytes = 1 << 30
+
+    /// No busy timeout: a read that would wait for a lock fails at once (see `Database.readSoon`).
+    private static func open(_ path: String) throws(SQLiteError) -> Connection {
+        let connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: 0)
         try connection.execute("PRAGMA query_only = ON")
+        // Point reads land on random pages: map the file rather than pread each page missing from the 2 MB cache.
+        // Mapped pages are the kernel's page cache, shared and reclaimable, not this process's heap.
+        try connection.execute("PRAGMA mmap_size = \(mmapBytes)")
         return connection
     }
 }
