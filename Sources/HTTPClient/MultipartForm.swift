@@ -72,11 +72,22 @@ public struct MultipartForm: Sendable {
         String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }.map(Character.init))
     }
 
+    /// `cfimages-` and 32 random hex digits (two 64-bit draws, not one draw and one String per digit).
     static func randomBoundary() -> String {
         var generator = SystemRandomNumberGenerator()
-        let hex = (0..<32).map { _ in String(Int.random(in: 0..<16, using: &generator), radix: 16) }.joined()
-        return "cfimages-\(hex)"
+        var bytes = Array("cfimages-".utf8)
+        bytes.reserveCapacity(41)
+        for _ in 0..<2 {
+            var bits = generator.next() as UInt64
+            for _ in 0..<16 {
+                bytes.append(Self.hexDigits[Int(bits & 0xF)])
+                bits >>= 4
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }

@@ -17,13 +17,13 @@ extension HTTPServer {
         public var maxHeaderCount: Int
         /// Largest request body accepted (declared or de-chunked); larger answers 413.
         public var maxBodyBytes: Int
-        /// Time allowed to receive a whole request head once its first byte arrived (and for a new connection's
-        /// first byte). Expiry answers 408 and closes.
+        /// Time allowed to receive a whole request head once its first byte arrived. Expiry answers 408 and closes.
         public var headerTimeout: Duration
         /// Time allowed to receive a whole request body once its head is in. Expiry answers 408 and closes.
         public var bodyTimeout: Duration
-        /// How long a keep-alive connection may sit between requests, and how long a stalled response write may
-        /// wait for the client, before it is closed silently.
+        /// How long a connection may sit without a request (a new one before its first byte, a keep-alive one
+        /// between requests), and how long a stalled response write may wait for the client, before it is closed
+        /// silently.
         public var idleTimeout: Duration
         /// Open connections allowed; connections beyond are accepted and closed at once.
         public var maxConnections: Int

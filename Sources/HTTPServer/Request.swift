@@ -37,8 +37,7 @@ public struct Request: Sendable {
         self.requestID = requestID
         self.pathParameters = [:]
         var pathPart = Substring(target)
-        if let scheme = pathPart.range(of: "://") {
-            let afterScheme = pathPart[scheme.upperBound...]
+        if let afterScheme = Self.afterSchemeSeparator(pathPart) {
             pathPart = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
         }
         let queryPart: Substring
@@ -52,6 +51,19 @@ public struct Request: Sendable {
         self.rawPath = String(pathPart)
         self.path = PercentDecoding.decode(pathPart)
         self.query = QueryParameters(parsing: queryPart)
+    }
+
+    /// What follows the first `://` (absolute-form targets), found in the UTF-8 bytes: Foundation's
+    /// `range(of:)` cost a few percent of a small request's CPU.
+    static func afterSchemeSeparator(_ text: Substring) -> Substring? {
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while let colon = utf8[index...].firstIndex(of: UInt8(ascii: ":")) {
+            let slashes = utf8[utf8.index(after: colon)...].prefix(2)
+            if slashes.elementsEqual("//".utf8) { return Substring(utf8[slashes.endIndex...]) }
+            index = utf8.index(after: colon)
+        }
+        return nil
     }
 
     /// The body as text (invalid UTF-8 repaired).

@@ -83,7 +83,7 @@ enum ImageSQL {
             uploadURL: row.text(at: 7),
             status: status,
             requireSignedURLs: row.int64(at: 9) != 0,
-            metadata: try JSONText.decode([String: JSONValue].self, from: row.text(at: 10), column: "images.metadata"),
+            metadata: try JSONText.object(row.blob(at: 10), column: "images.metadata"),
             creator: row.text(at: 11),
             createdAt: Date(microseconds: row.int64(at: 12)),
             updatedAt: Date(microseconds: row.int64(at: 13)),
@@ -92,9 +92,8 @@ enum ImageSQL {
             width: optionalInt(16),
             height: optionalInt(17),
             format: row.text(at: 18),
-            variants: try JSONText.decode([String].self, from: row.text(at: 19), column: "images.variants"),
-            cloudflareMetadata: try JSONText.decode(
-                [String: JSONValue].self, from: row.text(at: 20), column: "images.cloudflare_metadata")
+            variants: try JSONText.strings(row.blob(at: 19), column: "images.variants"),
+            cloudflareMetadata: try JSONText.object(row.blob(at: 20), column: "images.cloudflare_metadata")
         )
     }
 

@@ -27,7 +27,7 @@ extension SQLiteImageRepository {
     public func authenticate(key: String) async throws -> AuthenticatedUser? {
         guard !key.isEmpty else { return nil }
         let hash = hashToken(key)
-        let found = try await database.read { connection in
+        let found = try await database.readSoon { connection in
             try connection.query(
                 "SELECT id, user_name, is_admin, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
                 [.text(hash)]

@@ -56,8 +56,9 @@ public final class SQLiteImageRepository: ImageRepository {
         }
     }
 
+    /// A point read on an index: runs at once on the caller's thread (`Database.readSoon`).
     public func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord? {
-        try await database.read { try Self.fetch($0, key, owner: owner) }
+        try await database.readSoon { try Self.fetch($0, key, owner: owner) }
     }
 
     public func images(ids: [UUID], owner: String?) async throws -> [ImageRecord] {
@@ -124,7 +125,7 @@ public final class SQLiteImageRepository: ImageRepository {
                     imageID: imageID,
                     eventType: row.text(at: 2),
                     message: row.text(at: 3),
-                    data: try JSONText.decode([String: JSONValue].self, from: row.text(at: 4), column: "image_upload_logs.data"),
+                    data: try JSONText.object(row.blob(at: 4), column: "image_upload_logs.data"),
                     timestamp: Date(microseconds: row.int64(at: 5))
                 )
             }
@@ -139,7 +140,8 @@ public final class SQLiteImageRepository: ImageRepository {
             ? "SELECT \(columns) GROUP BY status"
             : "SELECT \(columns) WHERE owner = ? GROUP BY status"
         let bindings: [SQLiteValue] = owner.map { [.text($0)] } ?? []
-        return try await database.read { connection in
+        // The counter table holds a few rows per owner: cheap enough to read on the caller's thread.
+        return try await database.readSoon { connection in
             var counts = ImageCounts()
             try connection.forEachRow(sql, bindings) { row in
                 guard let status = ImageStatus(rawValue: row.text(at: 0)) else { return }

@@ -10,8 +10,14 @@ import Foundation
 final class ConnectionWorkers: @unchecked Sendable {
     typealias Job = @Sendable (Connection) -> Void
 
+    enum Work: Sendable {
+        case job(Job)
+        /// Consecutive queued writes are taken together and share one transaction (see `WriteJob`).
+        case write(WriteJob)
+    }
+
     private let condition = NSCondition()
-    private var jobs: [Job?] = []
+    private var jobs: [Work?] = []
     private var head = 0
     private var isShutDown = false
     private let exited = DispatchGroup()
@@ -32,10 +38,19 @@ final class ConnectionWorkers: @unchecked Sendable {
 
     /// Queues `job`; returns false (and drops it) after `shutdown()`.
     func submit(_ job: @escaping Job) -> Bool {
+        submit(.job(job))
+    }
+
+    /// Queues a write that may share a transaction with the writes queued next to it.
+    func submit(_ write: WriteJob) -> Bool {
+        submit(.write(write))
+    }
+
+    private func submit(_ work: Work) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !isShutDown else { return false }
-        jobs.append(job)
+        jobs.append(work)
         condition.signal()
         return true
     }
@@ -56,18 +71,39 @@ final class ConnectionWorkers: @unchecked Sendable {
     }
 
     private func serve(_ connection: Connection) {
-        while let job = nextJob() {
-            job(connection)
+        while let work = nextWork() {
+            switch work {
+            case .job(let job): job(connection)
+            case .write(let write):
+                var batch = [write]
+                while batch.count < WriteJob.maxBatch, let next = nextQueuedWrite() { batch.append(next) }
+                WriteJob.runBatch(batch, on: connection)
+            }
         }
     }
 
-    private func nextJob() -> Job? {
+    /// The next queued work item if it is a write, without waiting.
+    private func nextQueuedWrite() -> WriteJob? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard head < jobs.count, case .write(let write)? = jobs[head] else { return nil }
+        take()
+        return write
+    }
+
+    private func nextWork() -> Work? {
         condition.lock()
         defer { condition.unlock() }
         while head == jobs.count && !isShutDown {
             condition.wait()
         }
         guard head < jobs.count else { return nil }
+        return take()
+    }
+
+    /// Removes and returns the work at `head`. Called with `condition` locked and `head < jobs.count`.
+    @discardableResult
+    private func take() -> Work? {
         let job = jobs[head]
         jobs[head] = nil
         head += 1

@@ -56,7 +56,9 @@ struct Serve: AsyncParsableCommand {
         }
         defer { emulator?.close() }
 
-        let http = try HTTPClient()
+        // Cloudflare calls take tens of milliseconds each, so throughput is concurrency: allow many connections
+        // (and keep them) rather than queue behind the default 32.
+        let http = try HTTPClient(configuration: .init(maxConnectionsPerHost: 512, maxCachedConnections: 512))
         let cloudflare = try CloudflareClient(
             configuration: cloudflareConfiguration, httpClient: http, logger: Logger(label: "cfimages.cloudflare"),
             observer: metrics.cloudflareObserver)

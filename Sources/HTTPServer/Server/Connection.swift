@@ -287,7 +287,9 @@ final class Connection: @unchecked Sendable {
         let configuration = loop.context.configuration
         let timeout: Duration
         switch next {
-        case .idle: timeout = requestsServed == 0 ? configuration.headerTimeout : configuration.idleTimeout
+        // A new connection that has sent nothing yet is idle, not a slow head: clients open pools of connections
+        // ahead of need. The header timeout starts with the first byte of a request.
+        case .idle: timeout = configuration.idleTimeout
         case .head: timeout = configuration.headerTimeout
         case .body: timeout = configuration.bodyTimeout
         case .none: return

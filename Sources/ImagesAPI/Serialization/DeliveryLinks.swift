@@ -11,6 +11,8 @@ struct DeliveryLinks: Sendable {
     let pathPrefix: String
     let includeAccountHash: Bool
     let thumbnailVariant: String
+    /// The thumbnail setting holds options (`w=200,...`) rather than a variant name.
+    let thumbnailIsOptions: Bool
 
     init(settings: Settings) {
         if let raw = settings.deliveryURL?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
@@ -28,12 +30,13 @@ struct DeliveryLinks: Sendable {
         pathPrefix = settings.deliveryPathPrefix.split(separator: "/").joined(separator: "/")
         includeAccountHash = settings.deliveryIncludeAccountHash
         thumbnailVariant = settings.thumbnailVariant.isEmpty ? "thumbnail" : settings.thumbnailVariant
+        thumbnailIsOptions = thumbnailVariant.utf8.contains(UInt8(ascii: "="))
     }
 
     func publicURL(_ variants: [String]) -> String? { variantURL(variants, named: "public") }
 
     func thumbnailURL(_ variants: [String]) -> String? {
-        if thumbnailVariant.contains("=") {
+        if thumbnailIsOptions {
             return publicURL(variants).map { withOptions($0, thumbnailVariant) }
         }
         return variantURL(variants, named: thumbnailVariant) ?? publicURL(variants)

@@ -1,0 +1,92 @@
+import Foundation
+import SQLite
+import Synchronization
+import Testing
+
+/// `Database.readNow`: synchronous reads on the caller's thread from a pool of read-only connections.
+struct DatabaseReadNowTests {
+    private func makeDatabase(_ dir: TemporaryDirectory) async throws -> Database {
+        let database = try Database(path: dir.file("db.sqlite"), readerCount: 1)
+        try await database.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)") }
+        return database
+    }
+
+    @Test func seesCommittedWritesAndIsQueryOnly() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        defer { database.close() }
+        try await database.write { try $0.execute("INSERT INTO t (v) VALUES (?)", ["a"]) }
+        #expect(try database.readNow { try $0.scalar("SELECT v FROM t") } == .text("a"))
+        #expect(throws: SQLiteError.self) { try database.readNow { try $0.execute("INSERT INTO t (v) VALUES (?)", ["b"]) } }
+        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+    }
+
+    @Test func readsOneSnapshotWhileAWriterHoldsATransaction() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        defer { database.close() }
+        try await database.write { try $0.execute("INSERT INTO t (v) VALUES (?)", ["committed"]) }
+        let writerInside = Flag()
+        let releaseWriter = DispatchSemaphore(value: 0)
+        // The writer thread blocks (bounded); this task only polls, so no pool thread is held.
+        async let held: Bool = database.write { connection in
+            try connection.execute("INSERT INTO t (v) VALUES (?)", ["uncommitted"])
+            writerInside.set()
+            return releaseWriter.wait(timeout: .now() + 10) == .success
+        }
+        for _ in 0..<2_000 where !writerInside.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(writerInside.isSet)
+        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+        releaseWriter.signal()
+        #expect(try await held)
+        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(2))
+    }
+
+    @Test func concurrentCallersEachGetAConnection() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        defer { database.close() }
+        try await database.write { connection in
+            for i in 0..<100 { try connection.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")]) }
+        }
+        // Nested: a read inside a read needs a second connection, not the one in use.
+        let nested = try database.readNow { outer in
+            try database.readNow { inner in
+                #expect(outer !== inner)
+                return try inner.scalar("SELECT count(*) FROM t")
+            }
+        }
+        #expect(nested == .integer(100))
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    var total = 0
+                    for id in 1...100 {
+                        let value = try database.readNow { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(Int64(id))]) }
+                        if value == .text("v\(id - 1)") { total += 1 }
+                    }
+                    return total
+                }
+            }
+            for try await total in group { #expect(total == 100) }
+        }
+    }
+
+    @Test func rollsBackOnThrowAndThrowsAfterClose() async throws {
+        struct Boom: Error {}
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        #expect(throws: Boom.self) { try database.readNow { _ in throw Boom() } }
+        // The connection went back to the pool outside any transaction (BEGIN would fail inside one).
+        for _ in 0..<3 { #expect(try database.readNow { try $0.scalar("SELECT 1") } == .integer(1)) }
+        database.close()
+        #expect(throws: SQLiteError.self) { try database.readNow { try $0.scalar("SELECT 1") } }
+    }
+}
+
+private final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
