@@ -53,7 +53,7 @@ enum ImageSQL {
             .text(image.uploadURL),
             .text(image.status.rawValue),
             .bool(image.requireSignedURLs),
-            .text(try JSONText.encode(image.metadata)),
+            .text(JSONText.encode(image.metadata)),
             .text(image.creator),
             .integer(image.createdAt.microseconds),
             .integer(image.updatedAt.microseconds),
@@ -62,8 +62,8 @@ enum ImageSQL {
             .int(image.width),
             .int(image.height),
             .text(image.format),
-            .text(try JSONText.encode(image.variants)),
-            .text(try JSONText.encode(image.cloudflareMetadata)),
+            .text(JSONText.encode(image.variants)),
+            .text(JSONText.encode(image.cloudflareMetadata)),
         ]
     }
 

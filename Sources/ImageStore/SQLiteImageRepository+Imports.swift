@@ -4,7 +4,7 @@ import SQLite
 extension SQLiteImageRepository {
     public func importedLines(hashes: [String]) async throws -> [String: ImportLedgerEntry] {
         guard !hashes.isEmpty else { return [:] }
-        let list = try JSONText.encode(hashes)
+        let list = JSONText.encode(hashes)
         let entries = try await database.read { connection in
             try connection.query(
                 """

@@ -26,7 +26,7 @@ extension SQLiteImageRepository {
 
     public func recordSyncPage(scope: String, seen: [String], continuationToken: String?) async throws -> SyncCheckpoint {
         let now = clock()
-        let list = try JSONText.encode(seen)
+        let list = JSONText.encode(seen)
         return try await database.write { connection in
             try connection.execute(
                 """
@@ -59,7 +59,7 @@ extension SQLiteImageRepository {
             AND NOT EXISTS (SELECT 1 FROM sync_seen WHERE scope = ?4 AND sync_seen.cloudflare_id = images.cloudflare_id)
             """
         let bindings: [SQLiteValue] = [
-            .text(try JSONText.encode(statuses.map(\.rawValue))), .integer(updatedBefore.microseconds),
+            .text(JSONText.encode(statuses.map(\.rawValue))), .integer(updatedBefore.microseconds),
             .integer(expiringBefore?.microseconds), .text(scope),
         ]
         return try await database.read { connection in

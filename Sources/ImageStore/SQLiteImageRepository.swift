@@ -63,7 +63,7 @@ public final class SQLiteImageRepository: ImageRepository {
 
     public func images(ids: [UUID], owner: String?) async throws -> [ImageRecord] {
         guard !ids.isEmpty else { return [] }
-        let list = try JSONText.encode(ids.map { $0.uuidString.lowercased() })
+        let list = JSONText.encode(ids.map { $0.uuidString.lowercased() })
         return try await database.read { connection in
             try connection.query(ImageSQL.selectByIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
         }
@@ -71,7 +71,7 @@ public final class SQLiteImageRepository: ImageRepository {
 
     public func images(cloudflareIDs: [String], owner: String?) async throws -> [ImageRecord] {
         guard !cloudflareIDs.isEmpty else { return [] }
-        let list = try JSONText.encode(cloudflareIDs)
+        let list = JSONText.encode(cloudflareIDs)
         return try await database.read { connection in
             try connection.query(ImageSQL.selectByCloudflareIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
         }
@@ -191,7 +191,7 @@ public final class SQLiteImageRepository: ImageRepository {
     static func insertLog(_ connection: Connection, imageID: UUID, event: LogEvent, at date: Date) throws {
         try connection.execute(ImageSQL.insertLog, [
             ImageSQL.text(imageID), .text(event.eventType), .text(event.message),
-            .text(try JSONText.encode(event.data)), .integer(date.microseconds),
+            .text(JSONText.encode(event.data)), .integer(date.microseconds),
         ])
     }
 }
