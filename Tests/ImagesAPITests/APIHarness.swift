@@ -23,31 +23,26 @@ final class TestClock: Sendable {
 
 /// The whole service over loopback: the API on a real `HTTPServer`, SQLite on disk in a temp directory (migrated from
 /// the repository's `Migrations/`), and the real `CloudflareClient` talking to a `FakeCloudflare`.
-final class APIHarness: Sendable {
-    let directory: String
-    let database: Database
-    let repository: SQLiteImageRepository
+final class APIHarness: TestService {
+    let fixture: ServiceFixture
     let fake: FakeCloudflare
     let api: ImagesAPI
-    let server: HTTPServer
     let clock: TestClock
     let settings: Settings
 
-    static let migrations: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations").path
+    var directory: String { fixture.directory }
+    var database: Database { fixture.database }
+    var repository: SQLiteImageRepository { fixture.repository }
+    var server: HTTPServer { fixture.server }
+
+    static let migrations = ServiceFixture.migrations
 
     static let webhookSecret = "whsec-test-123"
 
-    private init(
-        directory: String, database: Database, repository: SQLiteImageRepository, fake: FakeCloudflare, api: ImagesAPI,
-        server: HTTPServer, clock: TestClock, settings: Settings
-    ) {
-        self.directory = directory
-        self.database = database
-        self.repository = repository
+    private init(fixture: ServiceFixture, fake: FakeCloudflare, api: ImagesAPI, clock: TestClock, settings: Settings) {
+        self.fixture = fixture
         self.fake = fake
         self.api = api
-        self.server = server
         self.clock = clock
         self.settings = settings
     }
@@ -57,52 +52,31 @@ final class APIHarness: Sendable {
         tokenCacheTTL: Duration = .seconds(5),
         configure: (inout Settings) -> Void = { _ in }
     ) async throws -> APIHarness {
-        let directory = NSTemporaryDirectory() + "imagesapi-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
-        try await Migrator(directory: migrations, database: database).apply()
+        let logger = ServiceFixture.quietLogger("imagesapi-tests")
         let clock = TestClock()
-        let repository = SQLiteImageRepository(database: database, clock: { clock.now })
+        let fixture = try await ServiceFixture.start(logger: logger, clock: clock)
         let fake = try FakeCloudflare.start()
-        var settings = Settings()
-        settings.accountID = FakeCloudflare.account
-        settings.apiToken = "cf-api-token"
-        settings.accountHash = FakeCloudflare.accountHash
-        settings.webhookSecret = webhookSecret
+        var settings = FakeCloudflare.settings(webhookSecret: webhookSecret)
         configure(&settings)
         let cloudflare = try CloudflareClient(
-            configuration: .init(
-                accountID: FakeCloudflare.account, apiToken: "cf-api-token", baseURL: fake.baseURL + "/client/v4",
-                connectTimeout: .seconds(2), requestTimeout: requestTimeout, maxAttempts: 1, callDeadline: .seconds(10)
-            ),
-            httpClient: sharedHTTPClient
-        )
-        var logger = Logger(label: "imagesapi-tests")
-        logger.logLevel = .critical
+            configuration: fake.clientConfiguration(requestTimeout: requestTimeout), httpClient: sharedHTTPClient)
         let api = ImagesAPI(
-            settings: settings, repository: repository, cloudflare: cloudflare, logger: logger, now: { clock.now },
-            tokenCacheTTL: tokenCacheTTL)
-        let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: api.handler)
-        try server.start()
-        return APIHarness(
-            directory: directory, database: database, repository: repository, fake: fake, api: api, server: server,
-            clock: clock, settings: settings)
+            settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger,
+            now: { clock.now }, tokenCacheTTL: tokenCacheTTL)
+        fixture.serve(api.handler)
+        return APIHarness(fixture: fixture, fake: fake, api: api, clock: clock, settings: settings)
     }
 
     func shutdown() async {
-        await server.shutdown()
+        await fixture.shutdown()
         await fake.stop()
-        database.close()
-        try? FileManager.default.removeItem(atPath: directory)
     }
 
-    var origin: String { "http://127.0.0.1:\(server.localPort)" }
+    var origin: String { fixture.origin }
 
     /// A new token's key.
     func token(_ user: String, admin: Bool = false) async throws -> String {
-        try await repository.createToken(userName: user, isAdmin: admin, label: "test").key
+        try await fixture.token(user, admin: admin)
     }
 
     /// Sends a request to `path` under the prefix (`/cloudflare-images/` + path) unless it starts with `/`.
@@ -110,18 +84,7 @@ final class APIHarness: Sendable {
         _ method: String, _ path: String, token: String? = nil, json: String? = nil, body: [UInt8]? = nil,
         headers: [(String, String)] = []
     ) async throws -> TestResponse {
-        let url = origin + (path.hasPrefix("/") ? path : "/cloudflare-images/" + path)
-        var request = HTTPClientRequest(method: method, url: url, timeout: .seconds(15))
-        if let token { request.headers["Authorization"] = "Token \(token)" }
-        if let json {
-            request.headers["Content-Type"] = "application/json"
-            request.body = .bytes(Array(json.utf8))
-        } else if let body {
-            request.body = .bytes(body)
-        }
-        for (name, value) in headers { request.headers[name] = value }
-        let response = try await sharedHTTPClient.send(request)
-        return TestResponse(status: response.status, headers: response.headers, body: response.body)
+        try await sendRequest(method, fixture.url(path), token: token, json: json, body: body, headers: headers)
     }
 
     /// Creates an upload URL for `token` and returns the response object.
@@ -141,14 +104,9 @@ func withHarness(
     configure: (inout Settings) -> Void = { _ in },
     _ body: (APIHarness) async throws -> Void
 ) async throws {
-    let harness = try await APIHarness.start(requestTimeout: requestTimeout, tokenCacheTTL: tokenCacheTTL, configure: configure)
-    do {
-        try await body(harness)
-    } catch {
-        await harness.shutdown()
-        throw error
-    }
-    await harness.shutdown()
+    try await running(
+        try await APIHarness.start(requestTimeout: requestTimeout, tokenCacheTTL: tokenCacheTTL, configure: configure),
+        body)
 }
 
 struct HarnessError: Error, CustomStringConvertible {

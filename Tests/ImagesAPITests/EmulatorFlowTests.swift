@@ -15,7 +15,7 @@ import Testing
 /// The API and the Cloudflare emulator embedded in one real server (as `cfimages serve` does without an account):
 /// the emulator's upload webhook comes back to the API over loopback.
 @Suite struct EmulatorFlowTests {
-    /// A handler installed after the server has bound its port.
+    /// A small valid GIF of the given size.
     static func gif(width: Int, height: Int) -> [UInt8] {
         func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
         return Array("GIF89a".utf8) + le16(width) + le16(height)
@@ -23,52 +23,25 @@ import Testing
     }
 
     @Test func uploadThroughTheEmulatorIsMarkedUploadedByItsWebhook() async throws {
-        var logger = Logger(label: "emulator-flow")
-        logger.logLevel = .critical
-        let directory = NSTemporaryDirectory() + "imagesapi-emu-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-
-        let box = HandlerSlot()
-        let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: { try await box.handle($0) })
-        try server.start()
-        let origin = "http://127.0.0.1:\(server.localPort)"
+        let logger = ServiceFixture.quietLogger("emulator-flow")
         let secret = "emu-webhook-secret"
-        let emulator = try CloudflareEmulator(
-            configuration: .init(
-                accountID: "emu-account", apiToken: "emu-token", accountHash: "EmuHash", signingKey: "emu-signing-key",
-                dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator",
-                webhookURL: origin + "/cloudflare-images/api/webhook/", webhookSecret: secret,
-                webhookRetryDelays: [.milliseconds(50)]),
-            logger: logger)
-        let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
-        try await Migrator(directory: APIHarness.migrations, database: database).apply()
-        let repository = SQLiteImageRepository(database: database)
+        let fixture = try await ServiceFixture.start(logger: logger, emulator: .init(webhookSecret: secret))
+        let origin = fixture.origin
+        let repository = fixture.repository
         let cloudflare = try CloudflareClient(
-            configuration: .init(accountID: "emu-account", apiToken: "emu-token", baseURL: emulator.apiBaseURL, maxAttempts: 1),
+            configuration: .init(
+                accountID: "emu-account", apiToken: "emu-token", baseURL: fixture.emulator!.apiBaseURL, maxAttempts: 1),
             httpClient: sharedHTTPClient)
         var settings = Settings()
         settings.webhookSecret = secret
-        let api = ImagesAPI(settings: settings, repository: repository, cloudflare: cloudflare, logger: logger)
-        let emulatorRouter = emulator.makeRouter(mountPath: "/_emulator")
-        box.set { request in
-            request.path.hasPrefix("/_emulator/") ? try await emulatorRouter.respond(to: request) : try await api.handler(request)
-        }
+        fixture.serve(ImagesAPI(settings: settings, repository: repository, cloudflare: cloudflare, logger: logger).handler)
 
         func send(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> TestResponse {
-            var request = HTTPClientRequest(method: method, url: origin + "/cloudflare-images/" + path, timeout: .seconds(10))
-            request.headers["Authorization"] = "Token \(token)"
-            if let json {
-                request.headers["Content-Type"] = "application/json"
-                request.body = .bytes(Array(json.utf8))
-            }
-            let response = try await sharedHTTPClient.send(request)
-            return TestResponse(status: response.status, headers: response.headers, body: response.body)
+            try await sendRequest(
+                method, origin + "/cloudflare-images/" + path, token: token, json: json, timeout: .seconds(10))
         }
 
-        do {
+        try await running(fixture) { _ in
             let token = try await repository.createToken(userName: "alice", isAdmin: false, label: "t").key
             let created = try await send(
                 "POST", "api/upload-url/", token: token,
@@ -110,14 +83,6 @@ import Testing
 
             #expect(try await send("DELETE", "api/images/\(id)/", token: token).status == 204)
             await #expect(throws: CloudflareError.self) { _ = try await cloudflare.image(id: stored.cloudflareID) }
-        } catch {
-            await server.shutdown()
-            emulator.close()
-            database.close()
-            throw error
         }
-        await server.shutdown()
-        emulator.close()
-        database.close()
     }
 }

@@ -14,86 +14,56 @@ import Synchronization
 /// The API with the Cloudflare emulator mounted at `/_emulator` on one real loopback server, as `cfimages serve`
 /// runs without an account (wiring of `EmulatorFlowTests`). The API's clock is a `TestClock`; the emulator keeps
 /// real time, so moving the API's clock back makes the URLs it signs already expired for the emulator.
-final class EmulatorService: Sendable {
+final class EmulatorService: TestService {
     static let signingKey = "emu-signing-key"
     static let accountHash = "EmuHash"
+    static let webhookSecret = "emu-webhook-secret"
 
-    let directory: String
-    let server: HTTPServer
-    let emulator: CloudflareEmulator
-    let database: Database
-    let repository: SQLiteImageRepository
+    let fixture: ServiceFixture
     let api: ImagesAPI
     let clock: TestClock
     let token: String
 
-    private init(
-        directory: String, server: HTTPServer, emulator: CloudflareEmulator, database: Database,
-        repository: SQLiteImageRepository, api: ImagesAPI, clock: TestClock, token: String
-    ) {
-        self.directory = directory
-        self.server = server
-        self.emulator = emulator
-        self.database = database
-        self.repository = repository
+    var directory: String { fixture.directory }
+    var server: HTTPServer { fixture.server }
+    var emulator: CloudflareEmulator { fixture.emulator! }
+    var database: Database { fixture.database }
+    var repository: SQLiteImageRepository { fixture.repository }
+
+    private init(fixture: ServiceFixture, api: ImagesAPI, clock: TestClock, token: String) {
+        self.fixture = fixture
         self.api = api
         self.clock = clock
         self.token = token
     }
 
-    var origin: String { "http://127.0.0.1:\(server.localPort)" }
+    var origin: String { fixture.origin }
 
     /// Starts everything; `configure` may change the API's settings (the signing key is left unset by default, so
     /// the API fetches it from the emulator's `v1/keys`).
     static func start(configure: (inout Settings) -> Void = { _ in }) async throws -> EmulatorService {
-        var logger = Logger(label: "delivery-tests")
-        logger.logLevel = .critical
-        let directory = NSTemporaryDirectory() + "imagesapi-delivery-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-
-        let box = HandlerSlot()
-        let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: { try await box.handle($0) })
-        try server.start()
-        let origin = "http://127.0.0.1:\(server.localPort)"
-        let secret = "emu-webhook-secret"
-        let emulator = try CloudflareEmulator(
-            configuration: .init(
-                accountID: "emu-account", apiToken: "emu-token", accountHash: accountHash, signingKey: signingKey,
-                dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator",
-                webhookURL: origin + "/cloudflare-images/api/webhook/", webhookSecret: secret,
-                webhookRetryDelays: [.milliseconds(50)]),
-            logger: logger)
-        let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
-        try await Migrator(directory: APIHarness.migrations, database: database).apply()
-        let repository = SQLiteImageRepository(database: database)
+        let logger = ServiceFixture.quietLogger("delivery-tests")
+        let fixture = try await ServiceFixture.start(
+            logger: logger,
+            emulator: .init(accountHash: accountHash, signingKey: signingKey, webhookSecret: webhookSecret))
         let cloudflare = try CloudflareClient(
             configuration: .init(
-                accountID: "emu-account", apiToken: "emu-token", baseURL: emulator.apiBaseURL, maxAttempts: 1),
+                accountID: "emu-account", apiToken: "emu-token", baseURL: fixture.emulator!.apiBaseURL, maxAttempts: 1),
             httpClient: sharedHTTPClient)
         var settings = Settings()
-        settings.webhookSecret = secret
+        settings.webhookSecret = webhookSecret
         configure(&settings)
         let clock = TestClock()
         let api = ImagesAPI(
-            settings: settings, repository: repository, cloudflare: cloudflare, logger: logger, now: { clock.now })
-        let emulatorRouter = emulator.makeRouter(mountPath: "/_emulator")
-        box.set { request in
-            request.path.hasPrefix("/_emulator/")
-                ? try await emulatorRouter.respond(to: request) : try await api.handler(request)
-        }
-        let token = try await repository.createToken(userName: "alice", isAdmin: false, label: "t").key
-        return EmulatorService(
-            directory: directory, server: server, emulator: emulator, database: database, repository: repository,
-            api: api, clock: clock, token: token)
+            settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger,
+            now: { clock.now })
+        fixture.serve(api.handler)
+        let token = try await fixture.token("alice", label: "t")
+        return EmulatorService(fixture: fixture, api: api, clock: clock, token: token)
     }
 
     func shutdown() async {
-        await server.shutdown()
-        emulator.close()
-        database.close()
-        try? FileManager.default.removeItem(atPath: directory)
+        await fixture.shutdown()
     }
 
     /// A request to `path` under the API prefix, with the token.
@@ -102,20 +72,13 @@ final class EmulatorService: Sendable {
     }
 
     func send(_ method: String, _ path: String, json: String? = nil) async throws -> TestResponse {
-        var request = HTTPClientRequest(method: method, url: origin + "/cloudflare-images/" + path, timeout: .seconds(10))
-        request.headers["Authorization"] = "Token \(token)"
-        if let json {
-            request.headers["Content-Type"] = "application/json"
-            request.body = .bytes(Array(json.utf8))
-        }
-        let response = try await sharedHTTPClient.send(request)
-        return TestResponse(status: response.status, headers: response.headers, body: response.body)
+        try await sendRequest(
+            method, origin + "/cloudflare-images/" + path, token: token, json: json, timeout: .seconds(10))
     }
 
     /// Fetches an absolute URL without a token (as a browser opens an image).
     func fetch(_ url: String) async throws -> TestResponse {
-        let response = try await sharedHTTPClient.send(HTTPClientRequest(url: url, timeout: .seconds(10)))
-        return TestResponse(status: response.status, headers: response.headers, body: response.body)
+        try await sendRequest("GET", url, timeout: .seconds(10))
     }
 
     /// Creates an upload URL and returns the image id, without uploading.
@@ -149,14 +112,7 @@ final class EmulatorService: Sendable {
 func withEmulatorService(
     configure: (inout Settings) -> Void = { _ in }, _ body: (EmulatorService) async throws -> Void
 ) async throws {
-    let service = try await EmulatorService.start(configure: configure)
-    do {
-        try await body(service)
-    } catch {
-        await service.shutdown()
-        throw error
-    }
-    await service.shutdown()
+    try await running(try await EmulatorService.start(configure: configure), body)
 }
 
 extension Dictionary where Key == String, Value == JSONValue {

@@ -12,15 +12,17 @@ import Synchronization
 /// For `cfimages sync` and `import` tests: the standalone emulator on a real server (with a switch that fails chosen
 /// `GET images/v2` calls), a second server of source images for upload-by-URL, a migrated database on disk and a
 /// client that never retries.
-final class OperationsHarness: Sendable {
-    let directory: String
-    let server: HTTPServer
+final class OperationsHarness: TestService {
+    let fixture: ServiceFixture
     let sources: HTTPServer
-    let emulator: CloudflareEmulator
-    let database: Database
-    let repository: SQLiteImageRepository
     let cloudflare: CloudflareClient
     let logger: Logger
+
+    var directory: String { fixture.directory }
+    var server: HTTPServer { fixture.server }
+    var emulator: CloudflareEmulator { fixture.emulator! }
+    var database: Database { fixture.database }
+    var repository: SQLiteImageRepository { fixture.repository }
 
     /// Which `GET images/v2` calls (1-based, counted since start) answer 500.
     let failingListCalls = Mutex<Set<Int>>([])
@@ -31,57 +33,33 @@ final class OperationsHarness: Sendable {
     /// Source requests in flight now, and the most seen at once.
     let sourceInFlight = Mutex((now: 0, max: 0))
 
-    private init(
-        directory: String, server: HTTPServer, sources: HTTPServer, emulator: CloudflareEmulator, database: Database,
-        repository: SQLiteImageRepository, cloudflare: CloudflareClient, logger: Logger
-    ) {
-        self.directory = directory
-        self.server = server
+    private init(fixture: ServiceFixture, sources: HTTPServer, cloudflare: CloudflareClient, logger: Logger) {
+        self.fixture = fixture
         self.sources = sources
-        self.emulator = emulator
-        self.database = database
-        self.repository = repository
         self.cloudflare = cloudflare
         self.logger = logger
     }
 
     static func start() async throws -> OperationsHarness {
-        var logger = Logger(label: "operations-tests")
-        logger.logLevel = .critical
-        let directory = NSTemporaryDirectory() + "imagesapi-ops-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-
-        let box = HandlerSlot()
-        let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: { try await box.handle($0) })
-        try server.start()
+        let logger = ServiceFixture.quietLogger("operations-tests")
+        let fixture = try await ServiceFixture.start(
+            logger: logger,
+            emulator: .init(accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash", signingKey: "ops-signing-key"))
         let sourceBox = HandlerSlot()
         let sources = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
             handler: { try await sourceBox.handle($0) })
         try sources.start()
 
-        let origin = "http://127.0.0.1:\(server.localPort)"
-        let emulator = try CloudflareEmulator(
-            configuration: .init(
-                accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash", signingKey: "ops-signing-key",
-                dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator"),
-            logger: logger)
-        let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
-        try await Migrator(directory: APIHarness.migrations, database: database).apply()
-        let repository = SQLiteImageRepository(database: database)
         let cloudflare = try CloudflareClient(
             configuration: .init(
-                accountID: "ops-account", apiToken: "ops-token", baseURL: emulator.apiBaseURL,
+                accountID: "ops-account", apiToken: "ops-token", baseURL: fixture.emulator!.apiBaseURL,
                 connectTimeout: .seconds(2), requestTimeout: .seconds(10), maxAttempts: 1, callDeadline: .seconds(20)),
             httpClient: sharedHTTPClient)
-        let harness = OperationsHarness(
-            directory: directory, server: server, sources: sources, emulator: emulator, database: database,
-            repository: repository, cloudflare: cloudflare, logger: logger)
+        let harness = OperationsHarness(fixture: fixture, sources: sources, cloudflare: cloudflare, logger: logger)
 
-        let router = emulator.makeRouter(mountPath: "/_emulator")
-        box.set { [weak harness] request in
+        let router = fixture.emulator!.makeRouter(mountPath: "/_emulator")
+        fixture.slot.set { [weak harness] request in
             if request.method == .get, request.path.hasSuffix("/images/v2"), let harness {
                 let call = harness.listCalls.withLock { $0 += 1; return $0 }
                 if harness.failingListCalls.withLock({ $0.contains(call) }) {
@@ -139,11 +117,8 @@ final class OperationsHarness: Sendable {
     }
 
     func shutdown() async {
-        await server.shutdown()
         await sources.shutdown()
-        emulator.close()
-        database.close()
-        try? FileManager.default.removeItem(atPath: directory)
+        await fixture.shutdown()
     }
 }
 

@@ -1,0 +1,175 @@
+import CloudflareEmulator
+import CloudflareImages
+import Configuration
+import Foundation
+import HTTPClient
+import HTTPServer
+import ImageStore
+import Logging
+import SQLite
+
+/// The wiring every service-level harness shares: a temp directory, an on-disk SQLite database migrated from the
+/// repository's `Migrations/` with its repository, an `HTTPServer` on 127.0.0.1:0 behind a `HandlerSlot`, and
+/// optionally a `CloudflareEmulator` mounted at `/_emulator` on that server. The harnesses add their Cloudflare
+/// client and API on top and install the handler with ``serve(_:)`` (or `slot.set`).
+final class ServiceFixture: TestService {
+    /// How the embedded emulator is set up. With a `webhookSecret`, its upload webhooks come back to the API at
+    /// `/cloudflare-images/api/webhook/` (retried after 50 ms).
+    struct Emulator {
+        var accountID = "emu-account"
+        var apiToken = "emu-token"
+        var accountHash = "EmuHash"
+        var signingKey = "emu-signing-key"
+        var webhookSecret: String?
+    }
+
+    let directory: String
+    let database: Database
+    let repository: SQLiteImageRepository
+    let slot: HandlerSlot
+    let server: HTTPServer
+    let emulator: CloudflareEmulator?
+
+    static let migrations: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations").path
+
+    private init(
+        directory: String, database: Database, repository: SQLiteImageRepository, slot: HandlerSlot, server: HTTPServer,
+        emulator: CloudflareEmulator?
+    ) {
+        self.directory = directory
+        self.database = database
+        self.repository = repository
+        self.slot = slot
+        self.server = server
+        self.emulator = emulator
+    }
+
+    /// A logger that only lets critical messages through (the tests' default).
+    static func quietLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Starts the server (answering 503 until a handler is installed), the emulator if asked for, and the database.
+    /// `clock`, when given, is the repository's clock.
+    static func start(
+        logger: Logger, clock: TestClock? = nil, accessLog: Bool = false, observer: RequestObserver? = nil,
+        emulator options: Emulator? = nil
+    ) async throws -> ServiceFixture {
+        let directory = NSTemporaryDirectory() + "imagesapi-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let slot = HandlerSlot()
+        let server = HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: accessLog), logger: logger,
+            observer: observer, handler: { try await slot.handle($0) })
+        try server.start()
+        let origin = "http://127.0.0.1:\(server.localPort)"
+        let emulator = try options.map { options in
+            var configuration = CloudflareEmulator.Configuration(
+                accountID: options.accountID, apiToken: options.apiToken, accountHash: options.accountHash,
+                signingKey: options.signingKey, dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
+            if let secret = options.webhookSecret {
+                configuration.webhookURL = origin + "/cloudflare-images/api/webhook/"
+                configuration.webhookSecret = secret
+                configuration.webhookRetryDelays = [.milliseconds(50)]
+            }
+            return try CloudflareEmulator(configuration: configuration, logger: logger)
+        }
+        let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
+        try await Migrator(directory: migrations, database: database).apply()
+        let repository = clock.map { clock in SQLiteImageRepository(database: database, clock: { clock.now }) }
+            ?? SQLiteImageRepository(database: database)
+        return ServiceFixture(
+            directory: directory, database: database, repository: repository, slot: slot, server: server,
+            emulator: emulator)
+    }
+
+    var origin: String { "http://127.0.0.1:\(server.localPort)" }
+
+    /// `path` on this server: under the API prefix (`/cloudflare-images/`) unless it starts with `/`.
+    func url(_ path: String) -> String {
+        origin + (path.hasPrefix("/") ? path : "/cloudflare-images/" + path)
+    }
+
+    /// Installs `handler` for every request, except those under `/_emulator/` when there is an emulator.
+    func serve(_ handler: @escaping Handler) {
+        let emulatorRouter = emulator?.makeRouter(mountPath: "/_emulator")
+        slot.set { request in
+            if let emulatorRouter, request.path.hasPrefix("/_emulator/") {
+                return try await emulatorRouter.respond(to: request)
+            }
+            return try await handler(request)
+        }
+    }
+
+    /// A new token's key.
+    func token(_ user: String, admin: Bool = false, label: String = "test") async throws -> String {
+        try await repository.createToken(userName: user, isAdmin: admin, label: label).key
+    }
+
+    func shutdown() async {
+        await server.shutdown()
+        emulator?.close()
+        database.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// One request as the tests send it: `Token` authorization when given, a JSON body (typed `application/json`) or
+/// raw bytes (typed `bodyType`, untyped when nil), then `headers`.
+func sendRequest(
+    _ method: String, _ url: String, token: String? = nil, json: String? = nil, body: [UInt8]? = nil,
+    bodyType: String? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(15)
+) async throws -> TestResponse {
+    var request = HTTPClientRequest(method: method, url: url, timeout: timeout)
+    if let token { request.headers["Authorization"] = "Token \(token)" }
+    if let json {
+        request.headers["Content-Type"] = "application/json"
+        request.body = .bytes(Array(json.utf8))
+    } else if let body {
+        if let bodyType { request.headers["Content-Type"] = bodyType }
+        request.body = .bytes(body)
+    }
+    for (name, value) in headers { request.headers[name] = value }
+    let response = try await sharedHTTPClient.send(request)
+    return TestResponse(status: response.status, headers: response.headers, body: response.body)
+}
+
+/// A harness that must be shut down after use.
+protocol TestService: Sendable {
+    func shutdown() async
+}
+
+/// Runs `body` on a started service and always shuts it down.
+func running<Service: TestService>(_ service: Service, _ body: (Service) async throws -> Void) async throws {
+    do {
+        try await body(service)
+    } catch {
+        await service.shutdown()
+        throw error
+    }
+    await service.shutdown()
+}
+
+extension FakeCloudflare {
+    /// The API settings for this fake account.
+    static func settings(apiToken: String = "cf-api-token", webhookSecret: String) -> Settings {
+        var settings = Settings()
+        settings.accountID = account
+        settings.apiToken = apiToken
+        settings.accountHash = accountHash
+        settings.webhookSecret = webhookSecret
+        return settings
+    }
+
+    /// A Cloudflare client configuration for this fake that never retries.
+    func clientConfiguration(
+        apiToken: String = "cf-api-token", requestTimeout: Duration = .seconds(3)
+    ) -> CloudflareClient.Configuration {
+        .init(
+            accountID: FakeCloudflare.account, apiToken: apiToken, baseURL: baseURL + "/client/v4",
+            connectTimeout: .seconds(2), requestTimeout: requestTimeout, maxAttempts: 1, callDeadline: .seconds(10))
+    }
+}
