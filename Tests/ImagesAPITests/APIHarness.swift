@@ -23,17 +23,12 @@ final class TestClock: Sendable {
 
 /// The whole service over loopback: the API on a real `HTTPServer`, SQLite on disk in a temp directory (migrated from
 /// the repository's `Migrations/`), and the real `CloudflareClient` talking to a `FakeCloudflare`.
-final class APIHarness: TestService {
+final class APIHarness: FixtureHarness {
     let fixture: ServiceFixture
     let fake: FakeCloudflare
     let api: ImagesAPI
     let clock: TestClock
     let settings: Settings
-
-    var directory: String { fixture.directory }
-    var database: Database { fixture.database }
-    var repository: SQLiteImageRepository { fixture.repository }
-    var server: HTTPServer { fixture.server }
 
     static let migrations = ServiceFixture.migrations
 
@@ -70,13 +65,6 @@ final class APIHarness: TestService {
     func shutdown() async {
         await fixture.shutdown()
         await fake.stop()
-    }
-
-    var origin: String { fixture.origin }
-
-    /// A new token's key.
-    func token(_ user: String, admin: Bool = false) async throws -> String {
-        try await fixture.token(user, admin: admin)
     }
 
     /// Sends a request to `path` under the prefix (`/cloudflare-images/` + path) unless it starts with `/`.

@@ -14,7 +14,7 @@ import Synchronization
 /// The API with the Cloudflare emulator mounted at `/_emulator` on one real loopback server, as `cfimages serve`
 /// runs without an account (wiring of `EmulatorFlowTests`). The API's clock is a `TestClock`; the emulator keeps
 /// real time, so moving the API's clock back makes the URLs it signs already expired for the emulator.
-final class EmulatorService: TestService {
+final class EmulatorService: FixtureHarness {
     static let signingKey = "emu-signing-key"
     static let accountHash = "EmuHash"
     static let webhookSecret = "emu-webhook-secret"
@@ -24,11 +24,7 @@ final class EmulatorService: TestService {
     let clock: TestClock
     let token: String
 
-    var directory: String { fixture.directory }
-    var server: HTTPServer { fixture.server }
     var emulator: CloudflareEmulator { fixture.emulator! }
-    var database: Database { fixture.database }
-    var repository: SQLiteImageRepository { fixture.repository }
 
     private init(fixture: ServiceFixture, api: ImagesAPI, clock: TestClock, token: String) {
         self.fixture = fixture
@@ -36,8 +32,6 @@ final class EmulatorService: TestService {
         self.clock = clock
         self.token = token
     }
-
-    var origin: String { fixture.origin }
 
     /// Starts everything; `configure` may change the API's settings (the signing key is left unset by default, so
     /// the API fetches it from the emulator's `v1/keys`).
@@ -60,10 +54,6 @@ final class EmulatorService: TestService {
         fixture.serve(api.handler)
         let token = try await fixture.token("alice", label: "t")
         return EmulatorService(fixture: fixture, api: api, clock: clock, token: token)
-    }
-
-    func shutdown() async {
-        await fixture.shutdown()
     }
 
     /// A request to `path` under the API prefix, with the token.

@@ -12,7 +12,7 @@ import Synchronization
 
 /// The API on a real loopback server whose Cloudflare client the test configures, with its own `HTTPClient` (as
 /// `cfimages serve` has), optionally talking to an emulator mounted at `/_emulator` on the same server.
-final class FaultService: TestService {
+final class FaultService: FixtureHarness {
     static let apiToken = "emu-token-7f3a"
 
     let fixture: ServiceFixture
@@ -20,18 +20,12 @@ final class FaultService: TestService {
     /// Retries the API's Cloudflare client made (its `CallEvent.retrying` events).
     let retries = Atomic<Int>(0)
 
-    var directory: String { fixture.directory }
-    var server: HTTPServer { fixture.server }
     var emulator: CloudflareEmulator? { fixture.emulator }
-    var database: Database { fixture.database }
-    var repository: SQLiteImageRepository { fixture.repository }
 
     private init(fixture: ServiceFixture, token: String) {
         self.fixture = fixture
         self.token = token
     }
-
-    var origin: String { fixture.origin }
 
     /// Starts the service. `client` gets the emulator's API base URL (nil without one) and returns the Cloudflare
     /// client's configuration.
@@ -50,10 +44,6 @@ final class FaultService: TestService {
         let api = ImagesAPI(settings: Settings(), repository: fixture.repository, cloudflare: cloudflare, logger: logger)
         fixture.serve(api.handler)
         return service
-    }
-
-    func shutdown() async {
-        await fixture.shutdown()
     }
 
     /// A request under the API prefix (or at `path` itself when it starts with `/`), with the token, timed.

@@ -12,18 +12,13 @@ import SQLite
 /// The whole service over loopback, like ``APIHarness``, but every service-side logger (API, server with its access
 /// log, Cloudflare client and its HTTP client) writes at trace level into one ``LogCapture``, and every secret the
 /// service holds is a distinct, greppable value.
-final class HostileHarness: TestService {
+final class HostileHarness: FixtureHarness {
     let fixture: ServiceFixture
     let fake: FakeCloudflare
     let api: ImagesAPI
     let logs: LogCapture
     let clock: TestClock
     let cloudflareHTTP: HTTPClient
-
-    var directory: String { fixture.directory }
-    var database: Database { fixture.database }
-    var repository: SQLiteImageRepository { fixture.repository }
-    var server: HTTPServer { fixture.server }
 
     static let webhookSecret = "whsec-HOSTILE-5b1c"
     static let cloudflareAPIToken = "cf-api-token-HOSTILE-77aa"
@@ -66,8 +61,8 @@ final class HostileHarness: TestService {
     }
 
     var port: Int { server.localPort }
-    var origin: String { fixture.origin }
 
+    /// A new token's key, labelled "hostile".
     func token(_ user: String, admin: Bool = false) async throws -> String {
         try await fixture.token(user, admin: admin, label: "hostile")
     }

@@ -12,17 +12,13 @@ import Synchronization
 /// For `cfimages sync` and `import` tests: the standalone emulator on a real server (with a switch that fails chosen
 /// `GET images/v2` calls), a second server of source images for upload-by-URL, a migrated database on disk and a
 /// client that never retries.
-final class OperationsHarness: TestService {
+final class OperationsHarness: FixtureHarness {
     let fixture: ServiceFixture
     let sources: HTTPServer
     let cloudflare: CloudflareClient
     let logger: Logger
 
-    var directory: String { fixture.directory }
-    var server: HTTPServer { fixture.server }
     var emulator: CloudflareEmulator { fixture.emulator! }
-    var database: Database { fixture.database }
-    var repository: SQLiteImageRepository { fixture.repository }
 
     /// Which `GET images/v2` calls (1-based, counted since start) answer 500.
     let failingListCalls = Mutex<Set<Int>>([])

@@ -11,17 +11,12 @@ import SQLite
 /// The API wired as `cfimages serve` wires it for operations: metrics observing the server and the Cloudflare
 /// client, `/readyz` checking the database, a migrations folder and a Cloudflare probe, and optionally the separate
 /// metrics listener. Cloudflare is a `FakeCloudflare` unless `cloudflare` points elsewhere.
-final class OpsHarness: TestService {
+final class OpsHarness: FixtureHarness {
     let fixture: ServiceFixture
     let fake: FakeCloudflare
     let metrics: ServiceMetrics
     let api: ImagesAPI
     let metricsServer: HTTPServer?
-
-    var directory: String { fixture.directory }
-    var database: Database { fixture.database }
-    var repository: SQLiteImageRepository { fixture.repository }
-    var server: HTTPServer { fixture.server }
 
     private init(
         fixture: ServiceFixture, fake: FakeCloudflare, metrics: ServiceMetrics, api: ImagesAPI, metricsServer: HTTPServer?
@@ -76,12 +71,6 @@ final class OpsHarness: TestService {
         await metricsServer?.shutdown()
         await fixture.shutdown()
         await fake.stop()
-    }
-
-    var origin: String { fixture.origin }
-
-    func token(_ user: String, admin: Bool = false) async throws -> String {
-        try await fixture.token(user, admin: admin)
     }
 
     /// Sends to `path` on `port` (the API port by default); paths without a leading `/` go under the prefix.

@@ -153,6 +153,26 @@ func running<Service: TestService>(_ service: Service, _ body: (Service) async t
     await service.shutdown()
 }
 
+/// A harness built on a ``ServiceFixture``: its directory, database, repository, server and origin are the fixture's.
+protocol FixtureHarness: TestService {
+    var fixture: ServiceFixture { get }
+}
+
+extension FixtureHarness {
+    var directory: String { fixture.directory }
+    var database: Database { fixture.database }
+    var repository: SQLiteImageRepository { fixture.repository }
+    var server: HTTPServer { fixture.server }
+    var origin: String { fixture.origin }
+
+    func shutdown() async { await fixture.shutdown() }
+
+    /// A new token's key, labelled "test".
+    func token(_ user: String, admin: Bool = false) async throws -> String {
+        try await fixture.token(user, admin: admin)
+    }
+}
+
 extension FakeCloudflare {
     /// The API settings for this fake account.
     static func settings(apiToken: String = "cf-api-token", webhookSecret: String) -> Settings {
