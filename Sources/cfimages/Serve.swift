@@ -2,13 +2,11 @@ import ArgumentParser
 import CloudflareEmulator
 import CloudflareImages
 import Configuration
-import Crypto
 import Foundation
 import HTTPClient
 import HTTPServer
 import ImagesAPI
 import Logging
-import Synchronization
 
 /// `cfimages serve`: migrate, then serve the API (and, with no Cloudflare account configured, the built-in emulator
 /// under `/_emulator` on the same port) until SIGTERM or SIGINT.
