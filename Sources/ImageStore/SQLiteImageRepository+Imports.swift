@@ -30,12 +30,7 @@ extension SQLiteImageRepository {
         let record = image.atStoragePrecision
         let now = clock()
         return try await database.write { connection in
-            do {
-                try connection.execute(ImageSQL.insert, try ImageSQL.values(record))
-            } catch let error as SQLiteError {
-                throw ImageSQL.mapConstraint(error, image: record)
-            }
-            try Self.insertLog(connection, imageID: record.id, event: log, at: now)
+            try Self.insertImage(connection, record, log: log, at: now)
             do {
                 try connection.execute(
                     """

@@ -46,14 +46,20 @@ public final class SQLiteImageRepository: ImageRepository {
         let record = image.atStoragePrecision
         let now = clock()
         return try await database.write { connection in
-            do {
-                try connection.execute(ImageSQL.insert, try ImageSQL.values(record))
-            } catch let error as SQLiteError {
-                throw ImageSQL.mapConstraint(error, image: record)
-            }
-            try Self.insertLog(connection, imageID: record.id, event: log, at: now)
+            try Self.insertImage(connection, record, log: log, at: now)
             return record
         }
+    }
+
+    /// Inserts an image row and its log row on `connection` (inside the caller's transaction); a taken id or
+    /// Cloudflare id becomes `ImageStoreError`.
+    static func insertImage(_ connection: Connection, _ record: ImageRecord, log: LogEvent, at now: Date) throws {
+        do {
+            try connection.execute(ImageSQL.insert, try ImageSQL.values(record))
+        } catch let error as SQLiteError {
+            throw ImageSQL.mapConstraint(error, image: record)
+        }
+        try insertLog(connection, imageID: record.id, event: log, at: now)
     }
 
     /// A point read on an index: runs at once on the caller's thread (`Database.readSoon`).
