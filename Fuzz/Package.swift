@@ -11,17 +11,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // libFuzzer's driver entry, shared by every target.
+        .target(name: "FuzzSupport"),
         .executableTarget(
             name: "FuzzHTTPParser",
-            dependencies: [.product(name: "CFImagesModules", package: "cfimages")]
+            dependencies: ["FuzzSupport", .product(name: "CFImagesModules", package: "cfimages")]
         ),
         .executableTarget(
             name: "FuzzMultipart",
-            dependencies: [.product(name: "CFImagesModules", package: "cfimages")]
+            dependencies: ["FuzzSupport", .product(name: "CFImagesModules", package: "cfimages")]
         ),
         .executableTarget(
             name: "FuzzAPIBody",
             dependencies: [
+                "FuzzSupport",
                 .product(name: "CFImagesModules", package: "cfimages"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -9,6 +9,7 @@ import ImagesAPI
 import JSON
 import Logging
 import SQLite
+import FuzzSupport
 
 /// libFuzzer target for the API's request bodies, through the public handler: body → JSON or form object → field
 /// validation, for upload-url, webhook, bulk status check and image update, plus list filters from the query string
@@ -179,16 +180,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links a debug executable with `main` renamed from `<module>_main`; hand that entry to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzAPIBody_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }

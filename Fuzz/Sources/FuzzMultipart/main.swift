@@ -1,5 +1,6 @@
 import HTTPClient
 import HTTPServer
+import FuzzSupport
 
 /// libFuzzer target for the multipart/form-data parser (Sources/HTTPServer/Multipart*.swift), public API only.
 ///
@@ -65,16 +66,7 @@ func isPlain(_ text: String) -> Bool {
     !text.isEmpty && text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !"\"%\\".unicodeScalars.contains($0) }
 }
 
-// SwiftPM links a debug executable with `main` renamed from `<module>_main`; hand that entry to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzMultipart_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
