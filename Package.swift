@@ -128,5 +128,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RepositoryTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CommandTests",
+            dependencies: ["cfimages", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -18,10 +18,17 @@ public final class HTTPServer: Sendable {
     let context: ServerContext
     private let lifecycle = Lifecycle()
 
-    /// - Parameter observer: told about every answered request (method, status, route pattern, duration).
-    public init(configuration: Configuration, logger: Logger, observer: RequestObserver? = nil, handler: @escaping Handler) {
+    /// - Parameters:
+    ///   - observer: told about every answered request (method, status, route pattern, duration).
+    ///   - accessLogWriter: writes the access log (when `configuration.accessLog` is on) instead of `logger`.
+    public init(
+        configuration: Configuration, logger: Logger, observer: RequestObserver? = nil,
+        accessLogWriter: AccessLogWriter? = nil, handler: @escaping Handler
+    ) {
         self.configuration = configuration
-        self.context = ServerContext(configuration: configuration, handler: handler, logger: logger, observer: observer)
+        self.context = ServerContext(
+            configuration: configuration, handler: handler, logger: logger, observer: observer,
+            accessLogWriter: accessLogWriter)
     }
 
     /// Binds, listens and starts the event loops. Throws a `SocketError` (e.g. "Address already in use").

@@ -57,11 +57,11 @@ public final class Router: Sendable {
     /// `HTTPResponseError` become their response; others propagate to the server (which answers 500). The response
     /// carries the matched route's pattern in `routePattern` (for a 405, the first route whose path matched).
     public func respond(to request: Request) async throws -> Response {
-        let segments = Router.split(request.path)
-        guard segments.count >= prefix.count, Array(segments[0..<prefix.count]) == prefix else {
+        let segments = Router.segments(request.path)
+        guard segments.count >= prefix.count, zip(segments, prefix).allSatisfy({ $0 == $1 }) else {
             return Router.notFound
         }
-        let rest = Array(segments[prefix.count...])
+        let rest = segments[prefix.count...]
         var allowed: [HTTPMethod] = []
         var firstMatch: Route?
         var headFallback: (Route, [String: String])?
@@ -101,29 +101,60 @@ public final class Router: Sendable {
 
     static var notFound: Response { HTTPError(.notFound, "Not found.").response }
 
-    static func split(_ path: String) -> [String] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    static func split(_ path: String) -> [String] { segments(path).map(String.init) }
+
+    /// The non-empty `/`-separated segments of `path`, sharing its storage.
+    static func segments(_ path: String) -> [Substring] {
+        var segments: [Substring] = []
+        segments.reserveCapacity(8)
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index < utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                if start < index { segments.append(Substring(utf8[start..<index])) }
+                start = utf8.index(after: index)
+            }
+            utf8.formIndex(after: &index)
+        }
+        if start < utf8.endIndex { segments.append(Substring(utf8[start...])) }
+        return segments
     }
 
-    static func match(_ pattern: [Segment], _ path: [String]) -> [String: String]? {
-        var parameters: [String: String] = [:]
-        var index = 0
+    /// The route's parameters when `path` matches `pattern`; literals are checked before any parameter is copied.
+    static func match(_ pattern: [Segment], _ path: ArraySlice<Substring>) -> [String: String]? {
+        var index = path.startIndex
+        var hasParameters = false
         for segment in pattern {
             switch segment {
             case .literal(let literal):
-                guard index < path.count, path[index] == literal else { return nil }
-                index += 1
-            case .parameter(let name):
-                guard index < path.count else { return nil }
-                parameters[name] = path[index]
-                index += 1
+                guard index < path.endIndex, path[index] == literal else { return nil }
+            case .parameter:
+                guard index < path.endIndex else { return nil }
+                hasParameters = true
+            case .rest:
+                guard index < path.endIndex else { return nil }
+                hasParameters = true
+                index = path.endIndex
+                continue
+            }
+            index += 1
+        }
+        guard index == path.endIndex else { return nil }
+        guard hasParameters else { return [:] }
+        var parameters: [String: String] = [:]
+        index = path.startIndex
+        for segment in pattern {
+            switch segment {
+            case .literal: break
+            case .parameter(let name): parameters[name] = String(path[index])
             case .rest(let name):
-                guard index < path.count else { return nil }
                 parameters[name] = path[index...].joined(separator: "/")
                 return parameters
             }
+            index += 1
         }
-        return index == path.count ? parameters : nil
+        return parameters
     }
 }
 

@@ -38,7 +38,7 @@ enum ImageSQL {
         """
 
     /// The UUID as stored: lower-case text.
-    static func text(_ id: UUID) -> SQLiteValue { .text(id.uuidString.lowercased()) }
+    static func text(_ id: UUID) -> SQLiteValue { .text(id.lowercasedText) }
 
     /// The record's column values, in `columns` order.
     static func values(_ image: ImageRecord) throws -> [SQLiteValue] {
@@ -69,7 +69,7 @@ enum ImageSQL {
 
     /// Reads the row the statement is on (selected with `columns`).
     static func decode(_ row: Statement) throws -> ImageRecord {
-        guard let id = UUID(uuidString: row.text(at: 0)) else { throw ImageStoreError.corruptRow("images.id") }
+        guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("images.id") }
         guard let status = ImageStatus(rawValue: row.text(at: 8)) else { throw ImageStoreError.corruptRow("images.status") }
         func optionalInt(_ index: Int) -> Int? { row.isNull(at: index) ? nil : Int(row.int64(at: index)) }
         return ImageRecord(
@@ -101,7 +101,7 @@ enum ImageSQL {
     static func mapConstraint(_ error: SQLiteError, image: ImageRecord) -> any Error {
         guard error.isConstraintUnique else { return error }
         if error.message.contains("images.cloudflare_id") { return ImageStoreError.duplicateCloudflareID(image.cloudflareID) }
-        if error.message.contains("images.id") { return ImageStoreError.duplicateImageID(image.id.uuidString.lowercased()) }
+        if error.message.contains("images.id") { return ImageStoreError.duplicateImageID(image.id.lowercasedText) }
         return error
     }
 }

@@ -13,7 +13,7 @@ extension SQLiteImageRepository {
                 """,
                 [.text(list)]
             ) { row in
-                guard let imageID = UUID(uuidString: row.text(at: 1)) else {
+                guard let imageID = UUID(canonicalText: row.text(at: 1)) else {
                     throw ImageStoreError.corruptRow("import_ledger.image_id")
                 }
                 return ImportLedgerEntry(

@@ -32,7 +32,7 @@ extension SQLiteImageRepository {
                 "SELECT id, user_name, is_admin, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
                 [.text(hash)]
             ) { row -> (AuthenticatedUser, Int64?) in
-                guard let id = UUID(uuidString: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
+                guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
                 let user = AuthenticatedUser(tokenID: id, userName: row.text(at: 1), isAdmin: row.int64(at: 2) != 0)
                 return (user, row.isNull(at: 3) ? nil : row.int64(at: 3))
             }.first
@@ -58,7 +58,7 @@ extension SQLiteImageRepository {
         let bindings: [SQLiteValue] = userName.map { [.text($0)] } ?? []
         return try await database.read { connection in
             try connection.query(sql, bindings) { row in
-                guard let id = UUID(uuidString: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
+                guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
                 return APIToken(
                     id: id,
                     userName: row.text(at: 1),

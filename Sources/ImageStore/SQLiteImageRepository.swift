@@ -69,7 +69,7 @@ public final class SQLiteImageRepository: ImageRepository {
 
     public func images(ids: [UUID], owner: String?) async throws -> [ImageRecord] {
         guard !ids.isEmpty else { return [] }
-        let list = JSONText.encode(ids.map { $0.uuidString.lowercased() })
+        let list = JSONText.encode(ids.map { $0.lowercasedText })
         return try await database.read { connection in
             try connection.query(ImageSQL.selectByIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
         }

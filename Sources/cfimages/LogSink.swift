@@ -35,6 +35,11 @@ final class LogSink: @unchecked Sendable {
 
     /// Queues `<timestamp><text>`; `text` must end with a newline.
     func append(_ text: String, flushNow: Bool = false) {
+        append(flushNow: flushNow) { $0.append(contentsOf: text.utf8) }
+    }
+
+    /// Queues the timestamp, then whatever `write` appends (which must end with a newline), under the lock.
+    func append(flushNow: Bool = false, _ write: (inout [UInt8]) -> Void) {
         condition.lock()
         let now = time(nil)
         if Int(now) != second {
@@ -42,7 +47,7 @@ final class LogSink: @unchecked Sendable {
             stamp = Self.timestamp(now)
         }
         pending.append(contentsOf: stamp)
-        pending.append(contentsOf: text.utf8)
+        write(&pending)
         let full = pending.count >= Self.highWater
         condition.unlock()
         if flushNow || full { flush() }

@@ -30,6 +30,7 @@ struct Serve: AsyncParsableCommand {
                 accessLog: settings.accessLog),
             logger: logger,
             observer: metrics.requestObserver,
+            accessLogWriter: logger.logLevel <= .info ? AccessLogLine.writer(label: logger.label) : nil,
             handler: { try await slot.handle($0) }
         )
         metrics.track(server: server)

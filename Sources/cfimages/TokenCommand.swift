@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImageStore
 
 /// `cfimages token create|list|revoke`: API tokens for `Authorization: Token <key>`.
 struct TokenCommand: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct TokenCommand: AsyncParsableCommand {
             defer { context.database.close() }
             let issued = try await context.repository.createToken(
                 userName: user.trimmingCharacters(in: .whitespaces), isAdmin: admin, label: label)
-            print("Created \(admin ? "admin " : "")token \(issued.token.id.uuidString.lowercased()) for \(issued.token.userName).")
+            print("Created \(admin ? "admin " : "")token \(issued.token.id.lowercasedText) for \(issued.token.userName).")
             print("Keep the key below: it is shown only now.")
             print(issued.key)
         }
@@ -56,7 +57,7 @@ struct TokenCommand: AsyncParsableCommand {
                 let state = token.revokedAt.map { "revoked \(format.string(from: $0))" } ?? "active"
                 let used = token.lastUsedAt.map { format.string(from: $0) } ?? "never"
                 print([
-                    token.id.uuidString.lowercased(), token.userName, token.isAdmin ? "admin" : "user", state,
+                    token.id.lowercasedText, token.userName, token.isAdmin ? "admin" : "user", state,
                     "created \(format.string(from: token.createdAt))", "last used \(used)", token.label,
                 ].joined(separator: "\t"))
             }
@@ -70,7 +71,7 @@ struct TokenCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            guard let uuid = UUID(uuidString: id) else { throw ValidationError("'\(id)' is not a token id.") }
+            guard let uuid = UUID(canonicalText: id) else { throw ValidationError("'\(id)' is not a token id.") }
             let context = try await ServiceContext.open()
             defer { context.database.close() }
             guard try await context.repository.revokeToken(id: uuid, userName: nil) else {

@@ -64,15 +64,17 @@ extension Connection {
     }
 
     func logAccess(_ status: Int, _ bytes: Int, _ exchange: Exchange) {
-        let micros = (monotonicNanoseconds() &- exchange.startedAt) / 1000
-        let duration = "\(micros / 1000).\(String(repeating: "0", count: 3 - String(micros % 1000).count))\(micros % 1000)"
+        let entry = AccessLogEntry(
+            method: exchange.method, path: exchange.rawPath, status: status, bytes: bytes,
+            durationNanoseconds: monotonicNanoseconds() &- exchange.startedAt, requestID: exchange.requestID)
+        if let writer = loop.context.accessLogWriter { return writer(entry) }
         loop.context.logger.info("request", metadata: [
-            "http.method": .string(exchange.method.rawValue),
-            "http.path": .string(exchange.rawPath),
-            "http.status": .stringConvertible(status),
-            "http.bytes": .stringConvertible(bytes),
-            "http.duration_ms": .string(duration),
-            "request_id": .string(exchange.requestID),
+            "http.method": .string(entry.method.rawValue),
+            "http.path": .string(entry.path),
+            "http.status": .stringConvertible(entry.status),
+            "http.bytes": .stringConvertible(entry.bytes),
+            "http.duration_ms": .string(entry.durationMilliseconds),
+            "request_id": .string(entry.requestID),
         ])
     }
 

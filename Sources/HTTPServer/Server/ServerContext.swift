@@ -11,14 +11,19 @@ final class ServerContext: Sendable {
     /// shutdown step still says `Connection: close`.
     let stopping = Atomic<Bool>(false)
     let observer: RequestObserver?
+    let accessLogWriter: AccessLogWriter?
     /// Whether requests are timed (for the access log or the observer).
     let timesRequests: Bool
 
-    init(configuration: HTTPServer.Configuration, handler: @escaping Handler, logger: Logger, observer: RequestObserver? = nil) {
+    init(
+        configuration: HTTPServer.Configuration, handler: @escaping Handler, logger: Logger,
+        observer: RequestObserver? = nil, accessLogWriter: AccessLogWriter? = nil
+    ) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
         self.observer = observer
+        self.accessLogWriter = accessLogWriter
         self.timesRequests = configuration.accessLog || observer != nil
     }
 

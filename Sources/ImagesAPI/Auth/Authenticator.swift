@@ -47,15 +47,24 @@ final class Authenticator: Sendable {
         case key(String)
     }
 
-    /// Splits the header as DRF does (on whitespace).
+    /// Splits the header as DRF does (on whitespace), scanning bytes: this runs on every request.
     static func parse(_ header: String) -> Credentials {
-        let parts = header.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard let keyword = parts.first,
-              String(keyword).equalsIgnoringASCIICase("Token") || String(keyword).equalsIgnoringASCIICase("Bearer")
+        let utf8 = header.utf8
+        var index = utf8.startIndex
+        func nextWord() -> Range<String.Index>? {
+            while index < utf8.endIndex, utf8[index] == 0x20 || utf8[index] == 0x09 { utf8.formIndex(after: &index) }
+            guard index < utf8.endIndex else { return nil }
+            let start = index
+            while index < utf8.endIndex, utf8[index] != 0x20, utf8[index] != 0x09 { utf8.formIndex(after: &index) }
+            return start..<index
+        }
+        // A keyword of five or six letters fits a small string: no allocation.
+        guard let keyword = nextWord().map({ String(Substring(header.utf8[$0])) }),
+              keyword.equalsIgnoringASCIICase("Token") || keyword.equalsIgnoringASCIICase("Bearer")
         else { return .none }
-        if parts.count == 1 { return .failure("Invalid token header. No credentials provided.") }
-        if parts.count > 2 { return .failure("Invalid token header. Token string should not contain spaces.") }
-        let key = String(parts[1])
+        guard let keyRange = nextWord() else { return .failure("Invalid token header. No credentials provided.") }
+        if nextWord() != nil { return .failure("Invalid token header. Token string should not contain spaces.") }
+        let key = String(Substring(header.utf8[keyRange]))
         guard key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return .failure("Invalid token header. Token string should not contain invalid characters.")
         }

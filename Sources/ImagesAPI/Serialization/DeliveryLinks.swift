@@ -45,9 +45,36 @@ struct DeliveryLinks: Sendable {
     /// The first URL ending in `/name`, else the first containing `name`, rewritten.
     func variantURL(_ variants: [String], named name: String) -> String? {
         guard !variants.isEmpty else { return nil }
-        let suffix = "/" + name
-        let found = variants.first { trimmingTrailingSlashes($0).hasSuffix(suffix) } ?? variants.first { $0.contains(name) }
+        let found = variants.first { Self.endsWithSegment($0, name) } ?? variants.first { Self.contains($0, name) }
         return found.map(rewrite)
+    }
+
+    /// Whether `url`, trailing slashes aside, ends with `/name` (compared byte-wise: this runs for every image
+    /// serialized).
+    static func endsWithSegment(_ url: String, _ name: String) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let utf8 = url.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == slash { end = utf8.index(before: end) }
+        let nameCount = name.utf8.count
+        guard utf8.distance(from: utf8.startIndex, to: end) > nameCount else { return false }
+        let start = utf8.index(end, offsetBy: -nameCount)
+        return utf8[utf8.index(before: start)] == slash && utf8[start..<end].elementsEqual(name.utf8)
+    }
+
+    /// Substring search on UTF-8 bytes (an empty `needle` is contained everywhere, as in Python).
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        var haystack = haystack, needle = needle
+        return haystack.withUTF8 { hay in
+            needle.withUTF8 { pin in
+                guard !pin.isEmpty else { return true }
+                guard hay.count >= pin.count else { return false }
+                for start in 0...(hay.count - pin.count) where hay[start] == pin[0] {
+                    if hay[start..<(start + pin.count)].elementsEqual(pin) { return true }
+                }
+                return false
+            }
+        }
     }
 
     /// `https://imagedelivery.net/hash/id.../variant` → `scheme://host[/prefix][/hash]/id.../variant`, query and

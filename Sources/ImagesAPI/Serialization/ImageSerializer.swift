@@ -10,7 +10,7 @@ struct ImageSerializer: Sendable {
     func write(_ image: ImageRecord, now: Date, into writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("id")
-        writer.string(Self.uuid(image.id))
+        Self.write(image.id, into: &writer)
         writer.key("cloudflare_id")
         writer.string(image.cloudflareID)
         writer.key("filename")
@@ -30,13 +30,13 @@ struct ImageSerializer: Sendable {
         writer.key("metadata")
         writer.object(image.metadata)
         writer.key("created_at")
-        writer.string(Timestamp.format(image.createdAt))
+        Self.write(image.createdAt, into: &writer)
         writer.key("updated_at")
-        writer.string(Timestamp.format(image.updatedAt))
+        Self.write(image.updatedAt, into: &writer)
         writer.key("uploaded_at")
-        writer.string(image.uploadedAt.map(Timestamp.format))
+        Self.write(image.uploadedAt, into: &writer)
         writer.key("expires_at")
-        writer.string(Timestamp.format(image.expiresAt))
+        Self.write(image.expiresAt, into: &writer)
         writer.key("variants")
         writeStrings(image.variants, into: &writer)
         writer.key("cloudflare_metadata")
@@ -62,13 +62,13 @@ struct ImageSerializer: Sendable {
     func writeStatus(_ image: ImageRecord, now: Date, into writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("id")
-        writer.string(Self.uuid(image.id))
+        Self.write(image.id, into: &writer)
         writer.key("cloudflare_id")
         writer.string(image.cloudflareID)
         writer.key("status")
         writer.string(image.status.rawValue)
         writer.key("uploaded_at")
-        writer.string(image.uploadedAt.map(Timestamp.format))
+        Self.write(image.uploadedAt, into: &writer)
         writer.key("variants")
         writeStrings(image.variants, into: &writer)
         writer.key("public_url")
@@ -87,13 +87,13 @@ struct ImageSerializer: Sendable {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         writer.key("id")
-        writer.string(Self.uuid(image.id))
+        Self.write(image.id, into: &writer)
         writer.key("cloudflare_id")
         writer.string(image.cloudflareID)
         writer.key("upload_url")
         writer.string(image.uploadURL)
         writer.key("expires_at")
-        writer.string(Timestamp.format(image.expiresAt))
+        Self.write(image.expiresAt, into: &writer)
         writer.key("status")
         writer.string(image.status.rawValue)
         writer.endObject()
@@ -112,7 +112,7 @@ struct ImageSerializer: Sendable {
         writer.key("data")
         writer.object(log.data)
         writer.key("timestamp")
-        writer.string(Timestamp.format(log.timestamp))
+        Self.write(log.timestamp, into: &writer)
         writer.endObject()
     }
 
@@ -123,5 +123,19 @@ struct ImageSerializer: Sendable {
     }
 
     /// Lower-case, hyphenated.
-    static func uuid(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func uuid(_ id: UUID) -> String { id.lowercasedText }
+
+    private static func write(_ id: UUID, into writer: inout JSONWriter) {
+        writer.raw { bytes in
+            bytes.append(UInt8(ascii: "\""))
+            id.appendLowercasedText(to: &bytes)
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+
+    /// A DRF timestamp, or null.
+    private static func write(_ date: Date?, into writer: inout JSONWriter) {
+        guard let date else { return writer.null() }
+        writer.raw { Timestamp.appendJSON(date, to: &$0) }
+    }
 }

@@ -7,6 +7,20 @@ import Foundation
 /// midnight and a value without an offset is UTC.
 enum Timestamp {
     static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The formatted timestamp as a JSON string value, written straight into `bytes`.
+    static func appendJSON(_ date: Date, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        append(date, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    static func append(_ date: Date, to bytes: inout [UInt8]) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var days = micros / 86_400_000_000
         var rest = micros % 86_400_000_000
@@ -17,8 +31,6 @@ enum Timestamp {
         let (year, month, day) = civil(fromDays: days)
         let seconds = Int(rest / 1_000_000)
         let fraction = Int(rest % 1_000_000)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(27)
         append(&bytes, year, width: 4)
         bytes.append(UInt8(ascii: "-"))
         append(&bytes, month, width: 2)
@@ -35,7 +47,6 @@ enum Timestamp {
             append(&bytes, fraction, width: 6)
         }
         bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func parse(_ text: String) -> Date? {
@@ -116,16 +127,16 @@ enum Timestamp {
         }
     }
 
+    /// `value`'s last `width` decimal digits, zero-padded.
     private static func append(_ bytes: inout [UInt8], _ value: Int, width: Int) {
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
         var v = value
-        var i = width - 1
-        while i >= 0 {
-            digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-            i -= 1
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(v / divisor % 10))
+            v %= divisor
+            divisor /= 10
         }
-        bytes.append(contentsOf: digits)
     }
 }
 

@@ -158,13 +158,13 @@ enum Fields {
 
     /// Python's `UUID(hex=)`: `urn:`/`uuid:` prefixes, braces and hyphens removed, then 32 hex digits.
     static func parseUUID(_ text: String) -> UUID? {
-        if text.utf8.count == 36, let id = UUID(uuidString: text) { return id }
+        if text.utf8.count == 36, let id = UUID(canonicalText: text) { return id }
         var hex = text.replacingOccurrences(of: "urn:", with: "").replacingOccurrences(of: "uuid:", with: "")
         hex = hex.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).replacingOccurrences(of: "-", with: "")
         guard hex.utf8.count == 32, hex.utf8.allSatisfy({ Self.isHexDigit($0) }) else { return nil }
         let chars = Array(hex)
         let canonical = "\(String(chars[0..<8]))-\(String(chars[8..<12]))-\(String(chars[12..<16]))-\(String(chars[16..<20]))-\(String(chars[20..<32]))"
-        return UUID(uuidString: canonical)
+        return UUID(canonicalText: canonical)
     }
 
     static func isHexDigit(_ byte: UInt8) -> Bool {

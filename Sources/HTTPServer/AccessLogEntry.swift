@@ -1,0 +1,36 @@
+/// One answered request as the access log records it: no header values and no query string, which may carry
+/// secrets.
+public struct AccessLogEntry: Sendable {
+    /// `-` for requests answered before their head could be parsed.
+    public var method: HTTPMethod
+    /// The raw path, without the query; `-` when unknown.
+    public var path: String
+    public var status: Int
+    /// Body bytes sent.
+    public var bytes: Int
+    public var durationNanoseconds: UInt64
+    public var requestID: String
+
+    public init(
+        method: HTTPMethod, path: String, status: Int, bytes: Int, durationNanoseconds: UInt64, requestID: String
+    ) {
+        self.method = method
+        self.path = path
+        self.status = status
+        self.bytes = bytes
+        self.durationNanoseconds = durationNanoseconds
+        self.requestID = requestID
+    }
+
+    /// The duration in milliseconds with three decimals (`0.453`), as the access log writes it.
+    public var durationMilliseconds: String {
+        let micros = durationNanoseconds / 1000
+        let fraction = String(micros % 1000)
+        return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+}
+
+/// Writes access log lines in place of the server's default (`logger.info("request", metadata: ...)`), e.g. straight
+/// into a log buffer without building a metadata dictionary per request. Called on the event loop thread; must not
+/// block.
+public typealias AccessLogWriter = @Sendable (AccessLogEntry) -> Void
