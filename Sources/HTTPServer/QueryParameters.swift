@@ -7,11 +7,13 @@ public struct QueryParameters: Sendable, Sequence {
     /// Parses a raw query string (the part after `?`, without it).
     public init(parsing query: Substring) {
         var result: [(name: String, value: String)] = []
-        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+        // Split on bytes: `&` and `=` are ASCII, and Character-wise splitting walks grapheme clusters.
+        for bytes in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let part = Substring(bytes)
             let (rawName, rawValue): (Substring, Substring)
-            if let eq = part.firstIndex(of: "=") {
+            if let eq = part.utf8.firstIndex(of: UInt8(ascii: "=")) {
                 rawName = part[..<eq]
-                rawValue = part[part.index(after: eq)...]
+                rawValue = part[part.utf8.index(after: eq)...]
             } else {
                 rawName = part
                 rawValue = ""
