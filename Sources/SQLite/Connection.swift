@@ -37,6 +37,7 @@ public final class Connection {
     ///   - mode: How to open the file.
     ///   - busyTimeoutMilliseconds: How long a statement waits for a lock held by another connection.
     public init(path: String, mode: Mode = .readWriteCreate, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
+        Connection.configureLibrary
         var db: OpaquePointer?
         let flags = mode.flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -55,6 +56,14 @@ public final class Connection {
             try execute("PRAGMA synchronous = NORMAL")
         }
     }
+
+    /// Process-wide settings, applied once before the first connection opens: memory statistics off (each
+    /// allocation would take a global mutex, contended by threads that read through separate connections).
+    /// If something opened a connection before us, SQLite refuses the change and keeps its defaults.
+    private static let configureLibrary: Void = {
+        _ = cfi_sqlite_disable_memstatus()
+        sqlite3_initialize()
+    }()
 
     deinit {
         statementCache.removeAll()

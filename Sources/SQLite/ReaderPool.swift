@@ -1,56 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Read-only connections for `Database.readNow`, lent to whichever thread asks and opened on demand.
 ///
-/// A connection is used by one thread at a time (taken out of the pool for the duration of one read), so the
-/// pool never holds more connections than there were concurrent readers, capped at `capacity` idle ones.
+/// A fixed set of slots, each taken with one compare-and-exchange: no lock, so threads reading at the same moment
+/// never meet in the kernel. A thread starts at the slot its identity hashes to, so an event loop thread keeps
+/// finding its own warm connection. When every slot is busy the read gets a connection of its own, closed after it.
 final class ReaderPool: Sendable {
-    /// Moves a connection between threads; only ever touched by the thread that took it out of the pool.
-    private final class Lent: @unchecked Sendable {
-        let connection: Connection
-        init(_ connection: Connection) { self.connection = connection }
-    }
-
-    private struct State {
-        var idle: [Lent] = []
-        var closed = false
+    /// One pooled connection. Only the thread that set `busy` touches `connection`.
+    private final class Slot: @unchecked Sendable {
+        let busy = Atomic<Bool>(false)
+        var connection: Connection?
     }
 
     private let path: String
-    private let capacity: Int
-    private let state = Mutex(State())
+    private let slots: [Slot]
+    private let closed = Atomic<Bool>(false)
 
     init(path: String, capacity: Int = 8) {
         self.path = path
-        self.capacity = capacity
+        self.slots = (0..<max(1, capacity)).map { _ in Slot() }
     }
 
     /// Runs `body` with a connection of the pool on the calling thread.
     func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
-        let taken = state.withLock { state -> Lent?? in
-            guard !state.closed else { return .none }
-            return .some(state.idle.popLast())
-        }
-        guard let taken else { throw SQLiteError.misuse("database \(path) is closed") }
-        let lent = try taken ?? Lent(try Self.open(path))
-        // Back to the pool unless closed or full; otherwise the last reference goes and the connection closes.
-        defer {
-            state.withLock { state in
-                if !state.closed, state.idle.count < capacity { state.idle.append(lent) }
+        guard !closed.load(ordering: .acquiring) else { throw SQLiteError.misuse("database \(path) is closed") }
+        let start = Int((UInt64(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 33)
+        for offset in 0..<slots.count {
+            let slot = slots[(start &+ offset) % slots.count]
+            guard slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { continue }
+            defer {
+                // Closed meanwhile: this connection goes now, and the slot stays taken.
+                if closed.load(ordering: .acquiring) { slot.connection = nil } else { slot.busy.store(false, ordering: .releasing) }
             }
+            if slot.connection == nil { slot.connection = try Self.open(path) }
+            return try body(slot.connection!)
         }
-        return try body(lent.connection)
+        return try body(try Self.open(path))
     }
 
     /// Closes the idle connections; later `withConnection` calls throw. A connection lent out is closed when its
     /// read returns.
     func close() {
-        let idle = state.withLock { state -> [Lent] in
-            state.closed = true
-            defer { state.idle = [] }
-            return state.idle
+        closed.store(true, ordering: .releasing)
+        for slot in slots where slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            slot.connection = nil
         }
-        withExtendedLifetime(idle) {}  // released here, outside the lock
     }
 
     /// How much of the file each pooled connection maps.
