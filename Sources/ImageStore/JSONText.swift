@@ -15,6 +15,7 @@ enum JSONText {
 
     /// A JSON object column, read back exactly as written (the JSON module's parser: `1.0` stays a double).
     static func object(_ bytes: [UInt8], column: String) throws -> [String: JSONValue] {
+        if bytes == [UInt8(ascii: "{"), UInt8(ascii: "}")] { return [:] }
         guard case .object(let members)? = try? JSONValue.parse(bytes) else { throw ImageStoreError.corruptRow(column) }
         return members
     }

@@ -43,6 +43,13 @@ public struct JSONWriter: Sendable {
         if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
     }
 
+    /// Writes a pre-encoded `"name":`; the next value written belongs to it.
+    public mutating func key(_ key: JSONKey) {
+        separate()
+        bytes.append(contentsOf: key.encoded)
+        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+    }
+
     // MARK: Values
 
     public mutating func string(_ value: String) {

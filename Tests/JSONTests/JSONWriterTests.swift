@@ -35,6 +35,27 @@ import JSON
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"z":1,"a":["x",null],"m":null}"#)
     }
 
+    @Test func preEncodedKeysAndRawValuesWriteWhatThePlainCallsWrite() {
+        var plain = JSONWriter(), fast = JSONWriter()
+        for writer in [0, 1] {
+            if writer == 0 {
+                plain.beginObject()
+                plain.key("a\"b\n"); plain.string("2026-11-21T00:00:00Z")
+                plain.key("c"); plain.beginArray(); plain.string("x\u{01}y"); plain.endArray()
+                plain.key("e"); plain.value(.object([:]))
+                plain.endObject()
+            } else {
+                fast.beginObject()
+                fast.key(JSONKey("a\"b\n")); fast.raw { $0.append(contentsOf: #""2026-11-21T00:00:00Z""#.utf8) }
+                fast.key(JSONKey("c")); fast.beginArray(); fast.string("x\u{01}y"); fast.endArray()
+                fast.key(JSONKey("e")); fast.value(.object([:]))
+                fast.endObject()
+            }
+        }
+        #expect(fast.bytes == plain.bytes)
+        #expect(String(decoding: fast.bytes, as: UTF8.self) == #"{"a\"b\n":"2026-11-21T00:00:00Z","c":["x\u0001y"],"e":{}}"#)
+    }
+
     @Test func nonFiniteIsNull() {
         var writer = JSONWriter()
         writer.double(.infinity)
