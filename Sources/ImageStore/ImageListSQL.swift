@@ -47,8 +47,12 @@ struct ImageListSQL {
         if !countable { countableFromCounters = false }
     }
 
-    private var whereClause: String {
-        conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    private var whereClause: String { whereClause(adding: nil) }
+
+    /// The filters, and `extra` when given.
+    func whereClause(adding extra: String?) -> String {
+        let all = conditions + (extra.map { [$0] } ?? [])
+        return all.isEmpty ? "" : " WHERE " + all.joined(separator: " AND ")
     }
 
     /// The count, from `image_counts` when possible.
@@ -60,11 +64,17 @@ struct ImageListSQL {
     }
 
     /// One page of rows, ordered by the whitelisted column, ties broken by rowid in the same direction.
-    var pageSQL: String {
+    var pageSQL: String { orderedSQL(select: ImageSQL.columns, extra: nil) }
+
+    /// `SELECT select FROM images` with the filters (and `extra`), in list order, then `LIMIT ? OFFSET ?`.
+    func orderedSQL(select: String, extra: String?) -> String {
         let direction = query.ordering.descending ? "DESC" : "ASC"
-        let column = query.ordering.field.rawValue  // from a fixed enum, never user text
-        return "SELECT \(ImageSQL.columns) FROM images\(whereClause) ORDER BY \(column) \(direction), rowid \(direction) LIMIT ? OFFSET ?"
+        return "SELECT \(select) FROM images\(whereClause(adding: extra)) ORDER BY \(column) \(direction), rowid \(direction) "
+            + "LIMIT ? OFFSET ?"
     }
+
+    /// The ordering column, from a fixed enum, never user text.
+    var column: String { query.ordering.field.rawValue }
 
     var pageBindings: [SQLiteValue] {
         bindings + [.integer(Int64(query.limit ?? -1)), .integer(Int64(query.offset))]

@@ -1,13 +1,31 @@
 import SQLite
 
 extension SQLiteImageRepository {
+    /// The count and the page in one read transaction. A page of an indexed ordering whose count comes from the
+    /// counter table runs on the caller's thread (`Database.readSoon`), as point reads do, unless it needs more
+    /// boundaries than `shortReadBoundaries` computed first or a long skip; then, like every other listing, it runs
+    /// on a reader thread.
     public func list(_ query: ImageQuery) async throws -> ImagePage {
         let sql = try ImageListSQL(query)
+        let cache = listBoundaries
+        let isShort = sql.isIndexedPage && (query.limit ?? .max) <= Self.shortReadMaxRows
+        if isShort {
+            do {
+                return try await database.readSoon { connection in
+                    try ListPageReader(connection: connection, sql: sql, cache: cache, budget: Self.shortReadBoundaries).page()
+                }
+            } catch is ListPageReader.LongRead {}
+        }
         return try await database.read { connection in
-            let count = Int(try connection.scalar(sql.countSQL, sql.bindings)?.int64Value ?? 0)
-            guard query.limit != 0, query.offset < count else { return ImagePage(count: count, items: []) }
-            let items = try connection.query(sql.pageSQL, sql.pageBindings, map: ImageSQL.decode)
-            return ImagePage(count: count, items: items)
+            try ListPageReader(connection: connection, sql: sql, cache: cache, budget: nil).page()
         }
     }
+
+    /// The largest page read on the caller's thread.
+    static let shortReadMaxRows = 100
+    /// The most page boundaries a read on the caller's thread computes (each walks `interval` index entries).
+    static let shortReadBoundaries = 4
+
+    /// How many list page boundaries are cached, over every query shape (for diagnostics and tests).
+    public var cachedListBoundaryCount: Int { listBoundaries.boundaryCount }
 }

@@ -12,22 +12,28 @@ public final class SQLiteImageRepository: ImageRepository {
     let hashToken: @Sendable (String) -> String
     let randomKey: @Sendable () throws -> String
     let clock: @Sendable () -> Date
+    /// Page boundaries of deep list pages (see `ListPageReader`).
+    let listBoundaries: ListBoundaryCache
 
     /// - Parameters:
     ///   - database: An open database with the current schema.
     ///   - hashToken: Hashes API keys for storage and lookup; SHA-256 hex by default. Must be deterministic.
     ///   - randomKey: Makes new API keys; by default 40 hex characters from OpenSSL's `RAND_bytes`.
     ///   - clock: The current time (injectable for tests).
+    ///   - listPageInterval: Rows between two cached list page boundaries: a deep page skips fewer than this many
+    ///     rows from the nearest one. Small values are for tests.
     public init(
         database: Database,
         hashToken: @escaping @Sendable (String) -> String = SQLiteImageRepository.sha256Hex,
         randomKey: @escaping @Sendable () throws -> String = SQLiteImageRepository.randomHexKey,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() },
+        listPageInterval: Int = 256
     ) {
         self.database = database
         self.hashToken = hashToken
         self.randomKey = randomKey
         self.clock = clock
+        self.listBoundaries = ListBoundaryCache(interval: max(1, listPageInterval))
     }
 
     /// 20 random bytes as 40 lower-case hex characters.

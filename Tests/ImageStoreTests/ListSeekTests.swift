@@ -1,0 +1,206 @@
+import Foundation
+import ImageStore
+import SQLite
+import Testing
+
+/// Deep list pages seek from cached boundaries: they must match plain `LIMIT/OFFSET` paging exactly, for every
+/// ordering, direction and filter, and stay right after any write, from any connection.
+struct ListSeekTests {
+    /// Rows between boundaries in the seeking repository: small, so a few hundred rows cross many boundaries.
+    private static let interval = 7
+    private static let base: Int64 = 1_750_000_000_000_000
+
+    private static let filters: [(String, ImageQuery)] = [
+        ("everyone", ImageQuery()),
+        ("owner", ImageQuery(owner: "alice")),
+        ("status", ImageQuery(status: .uploaded)),
+        ("owner+status", ImageQuery(owner: "alice", status: .uploaded)),
+        ("owner+variants", ImageQuery(owner: "alice", hasVariants: true)),
+        ("search", ImageQuery(search: "img-1")),
+    ]
+
+    private static var orderings: [ImageOrdering] {
+        ImageOrdering.Field.allCases.flatMap { [ImageOrdering($0, descending: false), ImageOrdering($0, descending: true)] }
+    }
+
+    /// A repository over `store`'s database that seeks, and one that never does (the reference).
+    private static func repositories(_ store: TestStore) -> (seeking: SQLiteImageRepository, plain: SQLiteImageRepository) {
+        (SQLiteImageRepository(database: store.database, listPageInterval: interval),
+         SQLiteImageRepository(database: store.database, listPageInterval: 1 << 40))
+    }
+
+    /// `count` rows from `first`, with many duplicate sort keys and NULLs in `uploaded_at` and `file_size`.
+    private static func insertRows(_ database: Database, from first: Int, count: Int) async throws {
+        try await database.write { connection in
+            for i in first..<(first + count) {
+                let uploaded = i % 4 != 0
+                let created = base + Int64(i % 37) * 1_000
+                try connection.execute(
+                    """
+                    INSERT INTO images (id, cloudflare_id, owner, filename, status, created_at, updated_at, uploaded_at,
+                        expires_at, file_size, variants)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .text(UUID().uuidString.lowercased()), .text("img-\(i)"), .text(i % 3 == 2 ? "bob" : "alice"),
+                        .text("file-\(i).png"), .text(uploaded ? "uploaded" : "pending"), .integer(created),
+                        .integer(created), uploaded ? .integer(base + Int64(i % 23) * 10) : .null,
+                        .integer(base + Int64(i % 11)), i % 5 == 0 ? .null : .integer(Int64(i % 13) * 100),
+                        .text(i % 2 == 0 ? "[\"https://imagedelivery.net/h/img-\(i)/public\"]" : "[]"),
+                    ])
+            }
+        }
+    }
+
+    private static func seeded(rows: Int = 400) async throws -> TestStore {
+        let store = try await TestStore()
+        try await insertRows(store.database, from: 0, count: rows)
+        return store
+    }
+
+    /// Every page of `query` (limit 13, offsets stepping by 11, in `order`) from `seeking` equals the same slice of
+    /// the full plain listing.
+    private static func expectSamePages(
+        _ seeking: SQLiteImageRepository,
+        _ plain: SQLiteImageRepository,
+        _ query: ImageQuery,
+        label: String,
+        reversed: Bool = false
+    ) async throws {
+        var all = query
+        all.limit = nil
+        let reference = try await plain.list(all).items.map(\.cloudflareID)
+        var offsets = Array(stride(from: 0, through: reference.count + 2, by: 11))
+        if reversed { offsets.reverse() }
+        for offset in offsets {
+            var paged = query
+            paged.limit = 13
+            paged.offset = offset
+            let page = try await seeking.list(paged)
+            let expected = offset < reference.count ? Array(reference[offset..<min(offset + 13, reference.count)]) : []
+            #expect(page.count == reference.count, "\(label) offset \(offset)")
+            #expect(page.items.map(\.cloudflareID) == expected, "\(label) offset \(offset)")
+        }
+    }
+
+    private static func expectAllSame(_ seeking: SQLiteImageRepository, _ plain: SQLiteImageRepository, reversed: Bool = false) async throws {
+        for (name, filter) in filters {
+            for ordering in orderings {
+                var query = filter
+                query.ordering = ordering
+                try await expectSamePages(seeking, plain, query, label: "\(name) \(ordering.parameter)", reversed: reversed)
+            }
+        }
+    }
+
+    @Test func everyOrderingDirectionAndFilterMatchesOffsetPaging() async throws {
+        let store = try await Self.seeded()
+        let (seeking, plain) = Self.repositories(store)
+        try await Self.expectAllSame(seeking, plain)
+        #expect(seeking.cachedListBoundaryCount > 0)
+        // Cold cache, deepest pages first: boundaries are computed in one go (and on a reader thread).
+        let (coldSeeking, _) = Self.repositories(store)
+        try await Self.expectAllSame(coldSeeking, plain, reversed: true)
+    }
+
+    @Test func everyPageSizeAndOffsetAroundBoundaries() async throws {
+        let store = try await Self.seeded(rows: 120)
+        let (seeking, plain) = Self.repositories(store)
+        for ordering in [ImageOrdering(.uploadedAt, descending: true), ImageOrdering(.fileSize, descending: false)] {
+            let query = ImageQuery(owner: "alice", ordering: ordering, limit: nil)
+            let reference = try await plain.list(query).items.map(\.cloudflareID)
+            for limit in [1, 6, 7, 8, 20] {
+                for offset in 0...(reference.count + 1) {
+                    var paged = query
+                    paged.limit = limit
+                    paged.offset = offset
+                    let expected = offset < reference.count ? Array(reference[offset..<min(offset + limit, reference.count)]) : []
+                    #expect(try await seeking.list(paged).items.map(\.cloudflareID) == expected,
+                            "\(ordering.parameter) limit \(limit) offset \(offset)")
+                }
+            }
+        }
+    }
+
+    @Test func pagesFollowInsertsDeletesAndUpdates() async throws {
+        let store = try await Self.seeded()
+        let (seeking, plain) = Self.repositories(store)
+        try await Self.expectAllSame(seeking, plain)
+
+        try await Self.insertRows(store.database, from: 1_000, count: 30)
+        try await Self.expectAllSame(seeking, plain)
+
+        for i in stride(from: 3, to: 200, by: 17) {
+            #expect(try await store.repository.delete(.cloudflareID("img-\(i)"), owner: nil))
+        }
+        try await Self.expectAllSame(seeking, plain)
+
+        for i in stride(from: 4, to: 300, by: 13) {
+            let details = StatusTransition.UploadedDetails(uploadedAt: Date(timeIntervalSince1970: 1_750_000_000 + Double(i % 5)))
+            let log = LogEvent("upload_completed")
+            _ = try await store.repository.transition(.cloudflareID("img-\(i)"), owner: nil, to: .uploaded(details), log: log)
+            _ = try await store.repository.transition(.cloudflareID("img-\(i + 1)"), owner: nil, to: .failed, log: log)
+            _ = try await store.repository.update(
+                .cloudflareID("img-\(i + 2)"), owner: nil, changes: ImageChanges(fileSize: .some(nil)), log: log)
+        }
+        try await Self.expectAllSame(seeking, plain)
+    }
+
+    @Test func writesThroughAnotherConnectionRetireTheBoundaries() async throws {
+        let store = try await Self.seeded()
+        let (seeking, plain) = Self.repositories(store)
+        try await Self.expectAllSame(seeking, plain)
+        let cached = seeking.cachedListBoundaryCount
+
+        // Another Database on the same file stands for another process (`cfimages sync`, `cfimages import`).
+        let other = try Database(path: store.database.path, readerCount: 1)
+        defer { other.close() }
+        let otherRepository = SQLiteImageRepository(database: other)
+        for i in stride(from: 0, to: 150, by: 9) {
+            #expect(try await otherRepository.delete(.cloudflareID("img-\(i)"), owner: nil))
+        }
+        try await Self.insertRows(other, from: 2_000, count: 11)
+        try await Self.expectAllSame(seeking, plain)
+        #expect(cached > 0)
+
+        // An update that moves no row between filters still changes the generation.
+        try await other.write { try $0.execute("UPDATE images SET file_size = 1 WHERE cloudflare_id = 'img-1'", []) }
+        try await Self.expectAllSame(seeking, plain)
+    }
+
+    @Test func everyWriteToImagesBumpsTheGeneration() async throws {
+        let store = try await TestStore()
+        let inspect = try store.inspect()
+        func generation() throws -> Int64? { try inspect.scalar("SELECT generation FROM image_generation")?.int64Value }
+        #expect(try generation() == 0)
+        let image = try await store.repository.insert(.sample("a"), log: .created)
+        #expect(try generation() == 1)
+        _ = try await store.repository.update(.id(image.id), owner: nil, changes: ImageChanges(filename: "b"), log: .created)
+        #expect(try generation() == 2)
+        _ = try await store.repository.appendLog(imageID: image.id, .created)
+        #expect(try generation() == 2)
+        #expect(try await store.repository.delete(.id(image.id), owner: nil))
+        #expect(try generation() == 3)
+    }
+
+    @Test func migrationAppliesToAnExistingDatabase() async throws {
+        let folder = NSTemporaryDirectory() + "migrations-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestStore.migrationsDirectory)
+        for file in files where file.hasPrefix("0001_") || file.hasPrefix("0002_") {
+            try FileManager.default.copyItem(atPath: TestStore.migrationsDirectory + "/" + file, toPath: folder + "/" + file)
+        }
+        let store = try await TestStore(migrate: false)
+        try await Migrator(directory: folder, database: store.database).apply()
+        try await Self.insertRows(store.database, from: 0, count: 100)
+
+        let applied = try await Migrator(directory: TestStore.migrationsDirectory, database: store.database).apply()
+        #expect(applied.map(\.version) == [3])
+        let (seeking, plain) = Self.repositories(store)
+        try await Self.expectSamePages(seeking, plain, ImageQuery(owner: "alice"), label: "after migration")
+        try await Self.insertRows(store.database, from: 100, count: 5)
+        #expect(try store.inspect().scalar("SELECT generation FROM image_generation") == .integer(5))
+        try await Self.expectSamePages(seeking, plain, ImageQuery(owner: "alice"), label: "after insert")
+    }
+}
