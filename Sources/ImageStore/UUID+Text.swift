@@ -16,7 +16,14 @@ extension UUID {
 
     /// Appends ``lowercasedText``'s bytes without making the string.
     public func appendLowercasedText(to bytes: inout [UInt8]) {
-        forEachLowercasedByte { bytes.append($0) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { out in
+            var o = 0
+            forEachLowercasedByte { byte in
+                out[o] = byte
+                o += 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(out))
+        }
     }
 
     private func forEachLowercasedByte(_ body: (UInt8) -> Void) {

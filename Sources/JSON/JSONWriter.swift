@@ -4,7 +4,10 @@
 /// Much cheaper than `JSONEncoder` for hot responses; `JSONWriterTests` checks its output against Foundation.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
-    private var needsComma: [Bool] = []
+    /// Whether the next value or key in the current container needs a `,` first.
+    private var needsComma = false
+    /// The enclosing containers' `needsComma`, innermost last; touched only on begin and end.
+    private var outer: [Bool] = []
 
     public init(capacity: Int = 512) {
         bytes = []
@@ -16,22 +19,24 @@ public struct JSONWriter: Sendable {
     public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        outer.append(needsComma)
+        needsComma = false
     }
 
     public mutating func endObject() {
-        needsComma.removeLast()
+        needsComma = outer.removeLast()
         bytes.append(UInt8(ascii: "}"))
     }
 
     public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        outer.append(needsComma)
+        needsComma = false
     }
 
     public mutating func endArray() {
-        needsComma.removeLast()
+        needsComma = outer.removeLast()
         bytes.append(UInt8(ascii: "]"))
     }
 
@@ -40,14 +45,21 @@ public struct JSONWriter: Sendable {
         separate()
         writeString(name)
         bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        needsComma = false
     }
 
-    /// Writes a pre-encoded `"name":`; the next value written belongs to it.
-    public mutating func key(_ key: JSONKey) {
+    /// Writes `"name":` for a compile-time name that needs no escaping (no `"`, `\\` or control characters),
+    /// copied as is: for the fixed members of hot responses.
+    public mutating func key(_ name: StaticString) {
         separate()
-        bytes.append(contentsOf: key.encoded)
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { utf8 in
+            assert(!utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+            bytes.append(contentsOf: utf8)
+        }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
     }
 
     // MARK: Values
@@ -134,11 +146,11 @@ public struct JSONWriter: Sendable {
     // MARK: Internals
 
     private mutating func separate() {
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] {
+        if needsComma {
             bytes.append(UInt8(ascii: ","))
         } else {
-            needsComma[needsComma.count - 1] = true
+            // A value at the top level is never followed by another, so it needs no state.
+            needsComma = !outer.isEmpty
         }
     }
 

@@ -52,14 +52,17 @@ struct DeliveryLinks: Sendable {
     /// Whether `url`, trailing slashes aside, ends with `/name` (compared byte-wise: this runs for every image
     /// serialized).
     static func endsWithSegment(_ url: String, _ name: String) -> Bool {
-        let slash = UInt8(ascii: "/")
-        let utf8 = url.utf8
-        var end = utf8.endIndex
-        while end > utf8.startIndex, utf8[utf8.index(before: end)] == slash { end = utf8.index(before: end) }
-        let nameCount = name.utf8.count
-        guard utf8.distance(from: utf8.startIndex, to: end) > nameCount else { return false }
-        let start = utf8.index(end, offsetBy: -nameCount)
-        return utf8[utf8.index(before: start)] == slash && utf8[start..<end].elementsEqual(name.utf8)
+        let found = url.utf8.withContiguousStorageIfAvailable { utf8 in
+            name.utf8.withContiguousStorageIfAvailable { name in
+                var end = utf8.count
+                while end > 0, utf8[end - 1] == UInt8(ascii: "/") { end -= 1 }
+                guard end > name.count, utf8[end - name.count - 1] == UInt8(ascii: "/") else { return false }
+                return utf8[(end - name.count)..<end].elementsEqual(name)
+            }
+        }
+        if let found, let found { return found }
+        // Bridged or otherwise non-contiguous strings: the same test on a copy.
+        return endsWithSegment(String(decoding: Array(url.utf8), as: UTF8.self), String(decoding: Array(name.utf8), as: UTF8.self))
     }
 
     /// Substring search on UTF-8 bytes (an empty `needle` is contained everywhere, as in Python).

@@ -141,29 +141,29 @@ struct ImageSerializer: Sendable {
 
     /// Every member name these serializers write, encoded once.
     private enum Keys {
-        static let cloudflareID = JSONKey("cloudflare_id")
-        static let cloudflareMetadata = JSONKey("cloudflare_metadata")
-        static let contentType = JSONKey("content_type")
-        static let createdAt = JSONKey("created_at")
-        static let data = JSONKey("data")
-        static let eventType = JSONKey("event_type")
-        static let expiresAt = JSONKey("expires_at")
-        static let fileSize = JSONKey("file_size")
-        static let filename = JSONKey("filename")
-        static let id = JSONKey("id")
-        static let isExpired = JSONKey("is_expired")
-        static let isUploaded = JSONKey("is_uploaded")
-        static let message = JSONKey("message")
-        static let metadata = JSONKey("metadata")
-        static let originalFilename = JSONKey("original_filename")
-        static let publicURL = JSONKey("public_url")
-        static let requireSignedURLs = JSONKey("require_signed_urls")
-        static let status = JSONKey("status")
-        static let thumbnailURL = JSONKey("thumbnail_url")
-        static let timestamp = JSONKey("timestamp")
-        static let updatedAt = JSONKey("updated_at")
-        static let uploadURL = JSONKey("upload_url")
-        static let uploadedAt = JSONKey("uploaded_at")
-        static let variants = JSONKey("variants")
+        static let cloudflareID: StaticString = "cloudflare_id"
+        static let cloudflareMetadata: StaticString = "cloudflare_metadata"
+        static let contentType: StaticString = "content_type"
+        static let createdAt: StaticString = "created_at"
+        static let data: StaticString = "data"
+        static let eventType: StaticString = "event_type"
+        static let expiresAt: StaticString = "expires_at"
+        static let fileSize: StaticString = "file_size"
+        static let filename: StaticString = "filename"
+        static let id: StaticString = "id"
+        static let isExpired: StaticString = "is_expired"
+        static let isUploaded: StaticString = "is_uploaded"
+        static let message: StaticString = "message"
+        static let metadata: StaticString = "metadata"
+        static let originalFilename: StaticString = "original_filename"
+        static let publicURL: StaticString = "public_url"
+        static let requireSignedURLs: StaticString = "require_signed_urls"
+        static let status: StaticString = "status"
+        static let thumbnailURL: StaticString = "thumbnail_url"
+        static let timestamp: StaticString = "timestamp"
+        static let updatedAt: StaticString = "updated_at"
+        static let uploadURL: StaticString = "upload_url"
+        static let uploadedAt: StaticString = "uploaded_at"
+        static let variants: StaticString = "variants"
     }
 }

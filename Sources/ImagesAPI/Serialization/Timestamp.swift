@@ -20,6 +20,7 @@ enum Timestamp {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Formats into a stack buffer, then appends once: one capacity check instead of one per byte.
     static func append(_ date: Date, to bytes: inout [UInt8]) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var days = micros / 86_400_000_000
@@ -31,22 +32,38 @@ enum Timestamp {
         let (year, month, day) = civil(fromDays: days)
         let seconds = Int(rest / 1_000_000)
         let fraction = Int(rest % 1_000_000)
-        append(&bytes, year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        append(&bytes, month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        append(&bytes, day, width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        append(&bytes, seconds / 3600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(&bytes, seconds / 60 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(&bytes, seconds % 60, width: 2)
-        if fraction != 0 {
-            bytes.append(UInt8(ascii: "."))
-            append(&bytes, fraction, width: 6)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
+            var at = 0
+            func put(_ value: Int, width: Int) {
+                var v = value
+                for i in stride(from: width - 1, through: 0, by: -1) {
+                    out[at + i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+                at += width
+            }
+            func put(_ character: Unicode.Scalar) {
+                out[at] = UInt8(ascii: character)
+                at += 1
+            }
+            put(year, width: 4)
+            put("-")
+            put(month, width: 2)
+            put("-")
+            put(day, width: 2)
+            put("T")
+            put(seconds / 3600, width: 2)
+            put(":")
+            put(seconds / 60 % 60, width: 2)
+            put(":")
+            put(seconds % 60, width: 2)
+            if fraction != 0 {
+                put(".")
+                put(fraction, width: 6)
+            }
+            put("Z")
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[0..<at]))
         }
-        bytes.append(UInt8(ascii: "Z"))
     }
 
     static func parse(_ text: String) -> Date? {
@@ -124,18 +141,6 @@ enum Timestamp {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
         default: 31
-        }
-    }
-
-    /// `value`'s last `width` decimal digits, zero-padded.
-    private static func append(_ bytes: inout [UInt8], _ value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var v = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(v / divisor % 10))
-            v %= divisor
-            divisor /= 10
         }
     }
 }
