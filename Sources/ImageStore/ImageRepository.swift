@@ -23,6 +23,10 @@ public protocol ImageRepository: Sendable {
     /// One page of the images matching `query`, and the number of matches.
     func list(_ query: ImageQuery) async throws -> ImagePage
 
+    /// A number that changes whenever any image is inserted, changed or deleted, by this process or another: what
+    /// was derived from the images at one generation still holds while the generation reads the same.
+    func imagesGeneration() async throws -> Int64
+
     /// Reads the image, lets `body` change it and return the log row to write, and stores both in one transaction
     /// (`updatedAt` is set to now; `id` and `createdAt` cannot change). A throw from `body` changes nothing.
     /// Returns nil, writing nothing, when the image is not found in scope.

@@ -19,28 +19,38 @@ struct ListPageReader {
 
     func page() throws -> ImagePage {
         let query = sql.query
+        let generation = try Self.generation(connection)
         let count = Int(try connection.scalar(sql.countSQL, sql.bindings)?.int64Value ?? 0)
-        guard query.limit != 0, query.offset < count else { return ImagePage(count: count, items: []) }
+        guard query.limit != 0, query.offset < count else {
+            return ImagePage(count: count, items: [], generation: generation)
+        }
         guard let limit = query.limit, query.offset >= cache.interval else {
-            return ImagePage(count: count, items: try connection.query(sql.pageSQL, sql.pageBindings, map: ImageSQL.decode))
+            let items = try connection.query(sql.pageSQL, sql.pageBindings, map: ImageSQL.decode)
+            return ImagePage(count: count, items: items, generation: generation)
         }
         let depth = min(query.offset / cache.interval, cache.maxBoundaries)
         let skip = query.offset - depth * cache.interval
         if budget != nil, skip >= cache.interval { throw LongRead() }
-        let generation = try connection.scalar("SELECT generation FROM image_generation WHERE id = 1")?.int64Value ?? 0
         let shape = ListBoundaryCache.shape(of: query)
         var boundaries = cache.boundaries(for: shape, generation: generation)
         if boundaries.count < depth {
             if let budget, depth - boundaries.count > budget { throw LongRead() }
             while boundaries.count < depth {
                 // The count says the row exists; if it does not (a count table out of step), serve no rows.
-                guard let next = try boundary(after: boundaries.last) else { return ImagePage(count: count, items: []) }
+                guard let next = try boundary(after: boundaries.last) else {
+                    return ImagePage(count: count, items: [], generation: generation)
+                }
                 boundaries.append(next)
             }
             cache.store(boundaries, for: shape, generation: generation)
         }
         let items = try rows(after: boundaries[depth - 1], skip: skip, limit: limit, select: ImageSQL.columns, map: ImageSQL.decode)
-        return ImagePage(count: count, items: items)
+        return ImagePage(count: count, items: items, generation: generation)
+    }
+
+    /// The `images` change counter in the connection's current snapshot.
+    static func generation(_ connection: Connection) throws -> Int64 {
+        try connection.scalar("SELECT generation FROM image_generation WHERE id = 1")?.int64Value ?? 0
     }
 
     /// The row `interval` rows after `previous` (the row at `interval - 1` when nil), if there is one.

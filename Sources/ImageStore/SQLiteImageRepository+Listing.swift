@@ -21,6 +21,10 @@ extension SQLiteImageRepository {
         }
     }
 
+    public func imagesGeneration() async throws -> Int64 {
+        try await database.readSoon { try ListPageReader.generation($0) }
+    }
+
     /// The largest page read on the caller's thread.
     static let shortReadMaxRows = 100
     /// The most page boundaries a read on the caller's thread computes (each walks `interval` index entries).

@@ -20,6 +20,7 @@ final class APIContext: Sendable {
     let bodyLimit: Int
     let metrics: ServiceMetrics
     let readiness: ReadinessCheck
+    let listPages = ListPageCache()
 
     init(
         settings: Settings, repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,

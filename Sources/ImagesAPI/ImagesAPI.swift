@@ -68,6 +68,9 @@ public final class ImagesAPI: Sendable {
     /// Drops cached token lookups (call after revoking a token in this process to make it effective at once).
     public func invalidateTokenCache() { context.authenticator.cache.removeAll() }
 
+    /// How many list responses are cached (for diagnostics and tests).
+    public var cachedListPages: Int { context.listPages.count }
+
     /// The API's routes under the configured prefix (no `/healthz`, no 405 auth ordering; see ``handler``).
     public func makeRouter() -> Router { Self.makeRouter(context) }
 

@@ -8,6 +8,11 @@ extension APIContext {
     func listImages(_ request: Request, _ caller: Caller) async throws -> Response {
         let filter = try ImageFilter(request.query)
         let pagination = try Pagination(request.query)
+        let cacheKey = Self.listCacheKey(request, caller)
+        if listPages.contains(cacheKey) {
+            let generation = try await repository.imagesGeneration()
+            if let body = listPages.body(for: cacheKey, generation: generation, now: clock()) { return json(body) }
+        }
         let limit = pagination.limit
         let offset: Int
         if let known = pagination.offset {
@@ -33,7 +38,22 @@ extension APIContext {
         for image in result.items { serializer.write(image, now: now, into: &writer) }
         writer.endArray()
         writer.endObject()
+        // `page=last` counts in one read and lists in another: its page number is not of one snapshot.
+        if let generation = result.generation, pagination.offset != nil {
+            // `is_expired` is the only field that changes with time alone.
+            let validBefore = result.items.lazy.map(\.expiresAt).filter { $0 >= now }.min()
+            listPages.store(.init(generation: generation, validBefore: validBefore, body: writer.bytes), for: cacheKey)
+        }
         return json(writer.bytes)
+    }
+
+    /// Everything a list body depends on besides the images: the scope, the target (path and query) and the
+    /// headers the pagination links use.
+    static func listCacheKey(_ request: Request, _ caller: Caller) -> String {
+        let scope = caller.scope.map { "u:" + $0 } ?? "admin"
+        let proto = request.headers["X-Forwarded-Proto"] ?? ""
+        let host = request.headers["Host"] ?? ""
+        return [scope, proto, host, request.target].joined(separator: "\u{0}")
     }
 
     /// Runs a list query; a query the store refuses is a 400.

@@ -1,0 +1,70 @@
+import Foundation
+import Synchronization
+
+/// Finished list responses, reused while the images they were built from are unchanged.
+///
+/// An entry is kept with the `images` generation of the snapshot its page was read in and is served only while the
+/// repository reports that same generation (any insert, update or delete, from any process, moves it on), and only
+/// before the first moment one of its images' `is_expired` would turn true. The key is everything the body depends
+/// on: the caller's scope, the request target and the headers the pagination links are built from. Bounded in
+/// entries and bytes; when full, the least recently used entries go first.
+final class ListPageCache: Sendable {
+    struct Entry: Sendable {
+        let generation: Int64
+        /// The body is valid before this instant (an image's `expires_at`); nil: no image can expire into it.
+        let validBefore: Date?
+        let body: [UInt8]
+    }
+
+    private struct State {
+        var entries: [String: (entry: Entry, lastUse: UInt64)] = [:]
+        var bytes = 0
+        var tick: UInt64 = 0
+    }
+
+    let maxEntries: Int
+    let maxBytes: Int
+    private let state = Mutex(State())
+
+    init(maxEntries: Int = 1024, maxBytes: Int = 16 << 20) {
+        self.maxEntries = maxEntries
+        self.maxBytes = maxBytes
+    }
+
+    /// The cached body for `key` if it was built at `generation` and is still valid at `now`.
+    func body(for key: String, generation: Int64, now: Date) -> [UInt8]? {
+        state.withLock { state in
+            guard let found = state.entries[key] else { return nil }
+            guard found.entry.generation == generation, found.entry.validBefore.map({ now < $0 }) ?? true else {
+                state.entries[key] = nil
+                state.bytes -= found.entry.body.count
+                return nil
+            }
+            state.tick += 1
+            state.entries[key]?.lastUse = state.tick
+            return found.entry.body
+        }
+    }
+
+    /// Whether anything is cached under `key` (a lookup is worth a generation read).
+    func contains(_ key: String) -> Bool { state.withLock { $0.entries[key] != nil } }
+
+    func store(_ entry: Entry, for key: String) {
+        guard entry.body.count <= maxBytes / 4 else { return }
+        state.withLock { state in
+            if let old = state.entries[key] { state.bytes -= old.entry.body.count }
+            state.tick += 1
+            state.entries[key] = (entry, state.tick)
+            state.bytes += entry.body.count
+            guard state.entries.count > maxEntries || state.bytes > maxBytes else { return }
+            // Evict the least recently used quarter at once, so a full cache does not sort on every store.
+            let victims = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(max(1, state.entries.count / 4))
+            for (victim, value) in victims where victim != key {
+                state.entries[victim] = nil
+                state.bytes -= value.entry.body.count
+            }
+        }
+    }
+
+    var count: Int { state.withLock { $0.entries.count } }
+}
