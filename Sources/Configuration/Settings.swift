@@ -17,6 +17,8 @@ public struct Settings: Sendable {
     public var cleanupIntervalSeconds = 300
     /// A separate `host:port` for `/metrics`; when unset `/metrics` is served on the main port to admin tokens.
     public var metricsAddress: String?
+    /// Memory for finished list responses reused while no image changes; 0 turns the cache off.
+    public var listCacheMB = 16
 
     // Cloudflare
     public var accountID: String?
@@ -80,6 +82,7 @@ public struct Settings: Sendable {
         eventLoops = try reader.integer("CFIMAGES_EVENT_LOOPS", in: 1...256)
         cleanupIntervalSeconds = try reader.integer("CFIMAGES_CLEANUP_INTERVAL_SECONDS", in: 0...86_400) ?? cleanupIntervalSeconds
         metricsAddress = try reader.hostPort("CFIMAGES_METRICS_ADDRESS")
+        listCacheMB = try reader.integer("CFIMAGES_LIST_CACHE_MB", in: 0...4096) ?? listCacheMB
 
         accountID = try reader.string("CLOUDFLARE_IMAGES_ACCOUNT_ID")
         apiToken = try reader.string("CLOUDFLARE_IMAGES_API_TOKEN", secret: true)
@@ -124,7 +127,7 @@ public struct Settings: Sendable {
     public static let names: [String] = [
         "CFIMAGES_CONFIG_FILE", "CFIMAGES_HOST", "CFIMAGES_PORT", "CFIMAGES_DATA_DIR", "CFIMAGES_DATABASE",
         "CFIMAGES_PATH_PREFIX", "CFIMAGES_LOG_LEVEL", "CFIMAGES_ACCESS_LOG", "CFIMAGES_MIGRATIONS_DIR",
-        "CFIMAGES_EVENT_LOOPS", "CFIMAGES_CLEANUP_INTERVAL_SECONDS", "CFIMAGES_METRICS_ADDRESS",
+        "CFIMAGES_EVENT_LOOPS", "CFIMAGES_CLEANUP_INTERVAL_SECONDS", "CFIMAGES_METRICS_ADDRESS", "CFIMAGES_LIST_CACHE_MB",
         "CLOUDFLARE_IMAGES_ACCOUNT_ID", "CLOUDFLARE_IMAGES_API_TOKEN", "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
         "CLOUDFLARE_IMAGES_BASE_URL", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET", "CLOUDFLARE_IMAGES_SIGNING_KEY",
         "CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", "CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB",

@@ -20,7 +20,7 @@ final class APIContext: Sendable {
     let bodyLimit: Int
     let metrics: ServiceMetrics
     let readiness: ReadinessCheck
-    let listPages = ListPageCache()
+    let listPages: ListPageCache
 
     init(
         settings: Settings, repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
@@ -39,6 +39,7 @@ final class APIContext: Sendable {
         self.bodyLimit = bodyLimit
         self.metrics = metrics
         self.readiness = readiness ?? ReadinessCheck(repository: repository, migrator: nil, cloudflare: cloudflare)
+        self.listPages = ListPageCache(maxBytes: settings.listCacheMB << 20)
     }
 
     // MARK: Shared steps

@@ -95,6 +95,8 @@ struct ListSeekTests {
 
     @Test func everyOrderingDirectionAndFilterMatchesOffsetPaging() async throws {
         let store = try await Self.seeded()
+        // The repositories hold only the database: keep the store (and its files) until the test ends.
+        defer { withExtendedLifetime(store) {} }
         let (seeking, plain) = Self.repositories(store)
         try await Self.expectAllSame(seeking, plain)
         #expect(seeking.cachedListBoundaryCount > 0)
@@ -105,6 +107,8 @@ struct ListSeekTests {
 
     @Test func everyPageSizeAndOffsetAroundBoundaries() async throws {
         let store = try await Self.seeded(rows: 120)
+        // The repositories hold only the database: keep the store (and its files) until the test ends.
+        defer { withExtendedLifetime(store) {} }
         let (seeking, plain) = Self.repositories(store)
         for ordering in [ImageOrdering(.uploadedAt, descending: true), ImageOrdering(.fileSize, descending: false)] {
             let query = ImageQuery(owner: "alice", ordering: ordering, limit: nil)
@@ -124,6 +128,8 @@ struct ListSeekTests {
 
     @Test func pagesFollowInsertsDeletesAndUpdates() async throws {
         let store = try await Self.seeded()
+        // The repositories hold only the database: keep the store (and its files) until the test ends.
+        defer { withExtendedLifetime(store) {} }
         let (seeking, plain) = Self.repositories(store)
         try await Self.expectAllSame(seeking, plain)
 
@@ -148,6 +154,8 @@ struct ListSeekTests {
 
     @Test func writesThroughAnotherConnectionRetireTheBoundaries() async throws {
         let store = try await Self.seeded()
+        // The repositories hold only the database: keep the store (and its files) until the test ends.
+        defer { withExtendedLifetime(store) {} }
         let (seeking, plain) = Self.repositories(store)
         try await Self.expectAllSame(seeking, plain)
         let cached = seeking.cachedListBoundaryCount

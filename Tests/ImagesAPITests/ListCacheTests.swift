@@ -75,4 +75,14 @@ import Testing
             #expect(direct.object?.string("next")?.hasPrefix("http://") == true)
         }
     }
+
+    @Test func aZeroSizeTurnsTheCacheOff() async throws {
+        try await withHarness(configure: { $0.listCacheMB = 0 }) { h in
+            let alice = try await h.token("alice")
+            _ = try await ListTests.seed(h)
+            let first = try await Self.bodies(h, alice)
+            #expect(try await Self.bodies(h, alice).body == first.body)
+            #expect(h.api.cachedListPages == 0)
+        }
+    }
 }

@@ -48,7 +48,7 @@ final class ServiceFixture: TestService {
     /// A logger that only lets critical messages through (the tests' default).
     static func quietLogger(_ label: String) -> Logger {
         var logger = Logger(label: label)
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_ERRORS"] != nil ? .error : .critical
         return logger
     }
 

@@ -47,8 +47,11 @@ final class ListPageCache: Sendable {
     }
 
     /// Whether anything is cached under `key` (a lookup is worth a generation read).
-    func contains(_ key: String) -> Bool { state.withLock { $0.entries[key] != nil } }
+    func contains(_ key: String) -> Bool {
+        maxBytes > 0 && state.withLock { $0.entries[key] != nil }
+    }
 
+    /// Keeps `entry` unless the cache is off or the body would take more than a quarter of it.
     func store(_ entry: Entry, for key: String) {
         guard entry.body.count <= maxBytes / 4 else { return }
         state.withLock { state in
