@@ -7,7 +7,8 @@ RUN apt-get update \
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
-RUN swift build -c release --product cfimages --static-swift-stdlib \
+# Static Swift runtime and lld's packed relative relocations (DT_RELR; bookworm's glibc 2.36 reads them), as `make`.
+RUN swift build -c release --product cfimages --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
     && install -D "$(swift build -c release --show-bin-path)/cfimages" /out/cfimages
 
 # Runtime stage: slim Debian with only the shared libraries the binary links.

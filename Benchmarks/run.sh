@@ -16,8 +16,10 @@ if ! command -v wrk >/dev/null; then
 fi
 
 echo "Building cfimages (release)"
-if $SWIFT build -c release --product cfimages >"$WORK/build-cfimages.log" 2>&1; then
-    export BENCH_CFIMAGES="$($SWIFT build -c release --show-bin-path)/cfimages"
+# As the Makefile's release builds (static Swift runtime, packed relocations); `make bench` passes them in.
+read -ra RELEASE_FLAGS <<<"${RELEASE_FLAGS:---static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs}"
+if $SWIFT build -c release "${RELEASE_FLAGS[@]}" --product cfimages >"$WORK/build-cfimages.log" 2>&1; then
+    export BENCH_CFIMAGES="$($SWIFT build -c release "${RELEASE_FLAGS[@]}" --show-bin-path)/cfimages"
 else
     export BENCH_CFIMAGES_PROBLEM="release build failed, see bench-results/work/build-cfimages.log"
     tail -5 "$WORK/build-cfimages.log"

@@ -27,7 +27,7 @@ extension CloudflareEmulator {
         }
         let token = try SecureRandom.hexString(byteCount: 24)
         let image = EmulatorImage(
-            id: fields.customID ?? UUID().uuidString.lowercased(), filename: nil, creator: fields.creator,
+            id: fields.customID ?? UUID(uuid: RandomUUID.bytes()).uuidString.lowercased(), filename: nil, creator: fields.creator,
             metadataJSON: fields.metadataJSON ?? "{}", requireSignedURLs: fields.requireSignedURLs ?? false,
             uploaded: now, draft: true, uploadToken: token, uploadExpires: expires)
         guard try await store.insert(image) else { throw EmulatorError.alreadyExists }

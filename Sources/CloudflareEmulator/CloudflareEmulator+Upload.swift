@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPClient
 import HTTPServer
@@ -57,7 +58,7 @@ extension CloudflareEmulator {
             (bytes, info, filename) = try checkedFile(fields)
         }
         let image = EmulatorImage(
-            id: fields.customID ?? UUID().uuidString.lowercased(), filename: filename, creator: fields.creator,
+            id: fields.customID ?? UUID(uuid: RandomUUID.bytes()).uuidString.lowercased(), filename: filename, creator: fields.creator,
             metadataJSON: fields.metadataJSON ?? "{}", requireSignedURLs: fields.requireSignedURLs ?? false,
             uploaded: now(), draft: false, format: info.format, width: info.width,
             height: info.height, size: bytes.count)

@@ -8,12 +8,12 @@ extension CloudflareClient {
     public func createDirectUpload(_ options: DirectUploadOptions = DirectUploadOptions()) async throws -> DirectUpload {
         var form = MultipartForm()
         if let id = options.id { form.append("id", id) }
-        if let metadata = options.metadata { form.append("metadata", try Self.jsonText(metadata)) }
+        if let metadata = options.metadata { form.append("metadata", JSONValue.object(metadata).jsonText) }
         if let requireSignedURLs = options.requireSignedURLs { form.append("requireSignedURLs", requireSignedURLs ? "true" : "false") }
         if let expiry = options.expiry { form.append("expiry", RFC3339.format(expiry)) }
         if let creator = options.creator { form.append("creator", creator) }
         let call = Call(endpoint: .createDirectUpload, method: "POST", path: "v2/direct_upload", body: .multipart(form), retry: .idempotent)
-        return try Self.required(try await perform(call, decoding: DirectUpload.self).result)
+        return try Self.required(try await perform(call, decoding: DirectUpload.self, reading: DirectUpload.init(json:)).result)
     }
 
     /// `GET images/v1/{id}`.
@@ -52,7 +52,7 @@ extension CloudflareClient {
         if let requireSignedURLs { body["requireSignedURLs"] = .bool(requireSignedURLs) }
         let call = Call(
             endpoint: .updateImage, method: "PATCH", path: "v1/\(Self.percentEncode(id))",
-            body: .bytes(Array(try Self.jsonText(body).utf8)), contentType: "application/json", retry: .idempotent)
+            body: .bytes(JSONValue.object(body).jsonBytes), contentType: "application/json", retry: .idempotent)
         return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
     }
 
@@ -72,7 +72,7 @@ extension CloudflareClient {
     public func uploadImage(fromURL url: String, options: ImageUploadOptions = ImageUploadOptions()) async throws -> CloudflareImage {
         var form = MultipartForm()
         form.append("url", url)
-        try Self.appendUploadFields(options, to: &form)
+        Self.appendUploadFields(options, to: &form)
         let call = Call(endpoint: .uploadFromURL, method: "POST", path: "v1", body: .multipart(form), retry: .unprocessedOnly)
         return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
     }
@@ -84,7 +84,7 @@ extension CloudflareClient {
     ) async throws -> CloudflareImage {
         var form = MultipartForm()
         form.append("file", filename: filename, contentType: contentType, data: file)
-        try Self.appendUploadFields(options, to: &form)
+        Self.appendUploadFields(options, to: &form)
         let call = Call(endpoint: .uploadFile, method: "POST", path: "v1", body: .multipart(form), retry: .unprocessedOnly)
         return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
     }
@@ -103,18 +103,11 @@ extension CloudflareClient {
 
     // MARK: Helpers
 
-    private static func appendUploadFields(_ options: ImageUploadOptions, to form: inout MultipartForm) throws {
+    private static func appendUploadFields(_ options: ImageUploadOptions, to form: inout MultipartForm) {
         if let id = options.id { form.append("id", id) }
-        if let metadata = options.metadata { form.append("metadata", try jsonText(metadata)) }
+        if let metadata = options.metadata { form.append("metadata", JSONValue.object(metadata).jsonText) }
         if let requireSignedURLs = options.requireSignedURLs { form.append("requireSignedURLs", requireSignedURLs ? "true" : "false") }
         if let creator = options.creator { form.append("creator", creator) }
-    }
-
-    /// JSON text with sorted keys, so equal metadata always gives identical bytes.
-    static func jsonText(_ object: [String: JSONValue]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(object), as: UTF8.self)
     }
 
     static func required<Value>(_ value: Value?) throws(CloudflareError) -> Value {

@@ -5,7 +5,7 @@ extension CloudflareClient {
     /// One HTTP request for `call`, its response mapped to an envelope or a ``CloudflareError``. The request's
     /// timeouts are cut to what is left before the call's `deadline`.
     func attempt<Result: Decodable>(
-        _ call: Call, decoding: Result.Type, deadline: ContinuousClock.Instant
+        _ call: Call, decoding: Result.Type, reading: Envelope<Result>.Reader? = nil, deadline: ContinuousClock.Instant
     ) async throws -> Envelope<Result> {
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { throw CloudflareError.timeout }
@@ -20,7 +20,7 @@ extension CloudflareClient {
         } catch let error as HTTPClientError {
             throw map(error)
         }
-        return try decode(response, as: Result.self)
+        return try decode(response, as: Result.self, reading: reading)
     }
 
     func url(for call: Call) -> String {
@@ -33,12 +33,18 @@ extension CloudflareClient {
         return url
     }
 
-    func decode<Result: Decodable>(_ response: HTTPClientResponse, as: Result.Type) throws(CloudflareError) -> Envelope<Result> {
+    func decode<Result: Decodable>(
+        _ response: HTTPClientResponse, as: Result.Type, reading: Envelope<Result>.Reader? = nil
+    ) throws(CloudflareError) -> Envelope<Result> {
         let status = response.status
         if (200..<300).contains(status) {
             let envelope: Envelope<Result>
             do {
-                envelope = try JSONDecoder().decode(Envelope<Result>.self, from: Data(response.body))
+                if let reading {
+                    envelope = try Envelope(json: response.body, reading: reading)
+                } else {
+                    envelope = try JSONDecoder().decode(Envelope<Result>.self, from: Data(response.body))
+                }
             } catch {
                 throw .invalidResponse(scrub("HTTP \(status) body is not a \(Result.self) envelope (\(Self.summary(of: error)))"))
             }
@@ -112,6 +118,7 @@ extension CloudflareClient {
     }
 
     private static func summary(of error: any Error) -> String {
+        if let error = error as? EnvelopeShapeError { return error.summary }
         guard let error = error as? DecodingError else { return "not JSON" }
         switch error {
         case .keyNotFound(let key, let context): return "missing \(path(context.codingPath + [key]))"

@@ -63,8 +63,11 @@ public final class CloudflareClient: Sendable {
         var retry: RetryPolicy
     }
 
-    /// Runs `call` with budget, retries and deadline, and returns the decoded envelope.
-    func perform<Result: Decodable>(_ call: Call, decoding: Result.Type) async throws -> Envelope<Result> {
+    /// Runs `call` with budget, retries and deadline, and returns the decoded envelope: read with `reading` from
+    /// the parsed JSON when given (hot paths), otherwise with `JSONDecoder`.
+    func perform<Result: Decodable>(
+        _ call: Call, decoding: Result.Type, reading: Envelope<Result>.Reader? = nil
+    ) async throws -> Envelope<Result> {
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + configuration.callDeadline
@@ -76,7 +79,7 @@ public final class CloudflareClient: Sendable {
                 try await admit(call.endpoint, deadline: deadline)
                 attempts += 1
                 sent = true
-                let envelope = try await attempt(call, decoding: Result.self, deadline: deadline)
+                let envelope = try await attempt(call, decoding: Result.self, reading: reading, deadline: deadline)
                 finish(call.endpoint, .success, attempts: attempts, since: started)
                 return envelope
             } catch let error as CloudflareError {

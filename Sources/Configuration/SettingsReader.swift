@@ -65,12 +65,13 @@ struct SettingsReader {
     }
 
     /// An http(s) URL without a trailing slash; with `allowBareHost`, `images.example.com` becomes `https://images.example.com`.
+    /// (`percentEncodedHost`, not `host`: the latter runs IDNA through ICU, whose data then stays resident.)
     func url(_ name: String, allowBareHost: Bool = false) throws -> String? {
         guard var value = try string(name) else { return nil }
         if allowBareHost, !value.contains("://") { value = "https://" + value }
         while value.hasSuffix("/") { value.removeLast() }
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+              scheme == "http" || scheme == "https", let host = components.percentEncodedHost, !host.isEmpty,
               components.query == nil, components.fragment == nil else {
             throw fail(name, value, "an http:// or https:// URL")
         }

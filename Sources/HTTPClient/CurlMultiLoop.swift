@@ -5,11 +5,18 @@ import Foundation
 /// Owns a libcurl multi handle and the one thread that drives it.
 ///
 /// Callers hand transfers in through ``enqueue(_:)`` and ``cancel(_:)``; both only touch a locked inbox and wake
-/// the thread with `curl_multi_wakeup`. Everything else (adding, removing, performing, reading completions) happens
-/// on the loop thread, so the multi handle is never used from two threads at once. The multi handle keeps the
+/// the thread through an eventfd. Everything else (adding, removing, driving, reading completions) happens on the
+/// loop thread, so the multi handle is never used from two threads at once. The multi handle keeps the
 /// connection cache, so sequential requests to one host reuse a connection.
+///
+/// The thread waits in `epoll_wait` on the sockets libcurl asks for (`CURLMOPT_SOCKETFUNCTION`) and drives
+/// libcurl with `curl_multi_socket_action` for just the sockets that are ready, plus libcurl's timer
+/// (`CURLMOPT_TIMERFUNCTION`). `curl_multi_poll`/`curl_multi_perform` instead poll and visit every transfer on
+/// every wake-up: with hundreds of transfers in flight that cost more than the transfers.
 final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
+    private let epollFD: Int32
+    private let wakeFD: Int32
 
     private struct Inbox {
         var adds: [CurlTransfer] = []
@@ -18,16 +25,42 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
     private let inbox = Locked(Inbox())
 
-    /// Transfers currently added to the multi handle, keyed by easy handle. Loop thread only.
+    // Loop thread only.
+    /// Transfers currently added to the multi handle, keyed by easy handle.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    /// Sockets in the epoll set.
+    private var watched: Set<Int32> = []
+    /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`; nil when it has no timer.
+    private var timerDeadline: ContinuousClock.Instant?
 
     init(maxConnectionsPerHost: Int, maxCachedConnections: Int, threadName: String) throws(HTTPClientError) {
-        guard let multi = curl_multi_init() else {
+        let epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epollFD >= 0 else { throw .transport(code: -1, message: "epoll_create1 failed (errno \(errno))") }
+        let wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        guard wakeFD >= 0 else {
+            close(epollFD)
+            throw .transport(code: -1, message: "eventfd failed (errno \(errno))")
+        }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = wakeFD
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event) == 0, let multi = curl_multi_init() else {
+            close(epollFD)
+            close(wakeFD)
             throw .transport(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_multi_init failed")
         }
         self.multi = multi
+        self.epollFD = epollFD
+        self.wakeFD = wakeFD
         _ = cfi_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         _ = cfi_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections)
+        // Unretained: the thread below holds the loop until it exits, and the callbacks only run on that thread
+        // (deinit clears the context before curl_multi_cleanup).
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = cfi_multi_setopt_socket_cb(multi, CURLMOPT_SOCKETFUNCTION, curlSocketCallback)
+        _ = cfi_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, context)
+        _ = cfi_multi_setopt_timer_cb(multi, CURLMOPT_TIMERFUNCTION, curlTimerCallback)
+        _ = cfi_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, context)
         let thread = Thread { [self] in
             // Foundation's `Thread.name` does not reach the kernel on Linux; tools and tests read this one.
             _ = clinux_set_thread_name(threadName)
@@ -38,7 +71,12 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     deinit {
+        // The callbacks' context is this object, now being torn down: cleanup's last socket callbacks are ignored.
+        _ = cfi_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, nil)
+        _ = cfi_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, nil)
         curl_multi_cleanup(multi)
+        close(epollFD)
+        close(wakeFD)
     }
 
     /// Queues a transfer for the loop thread to add.
@@ -49,7 +87,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             return true
         }
         if accepted {
-            curl_multi_wakeup(multi)
+            wake()
         } else {
             transfer.finish(.failure(HTTPClientError.shutdown))
         }
@@ -63,18 +101,25 @@ final class CurlMultiLoop: @unchecked Sendable {
             inbox.cancels.append(transfer)
             return true
         }
-        if queued { curl_multi_wakeup(multi) }
+        if queued { wake() }
     }
 
     /// Stops the thread; pending and running transfers fail with ``HTTPClientError/shutdown``.
     func shutdown() {
         inbox.withLock { $0.stopping = true }
-        curl_multi_wakeup(multi)
+        wake()
+    }
+
+    private func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
     }
 
     // MARK: Loop thread
 
     private func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 128)
+        var running: Int32 = 0
         while true {
             let (adds, cancels, stopping) = inbox.withLock { inbox in
                 defer { inbox.adds = []; inbox.cancels = [] }
@@ -99,11 +144,57 @@ final class CurlMultiLoop: @unchecked Sendable {
                 transfer.finish(.failure(CancellationError()))
             }
 
-            var running: Int32 = 0
-            curl_multi_perform(multi, &running)
+            if let deadline = timerDeadline, deadline <= .now {
+                timerDeadline = nil
+                curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running)
+                drainCompletions()
+            }
+            let count = epoll_wait(epollFD, &events, Int32(events.count), waitMilliseconds())
+            for index in 0..<max(0, Int(count)) {
+                let fd = events[index].data.fd
+                let ready = events[index].events
+                if fd == wakeFD {
+                    var value: UInt64 = 0
+                    _ = read(wakeFD, &value, 8)
+                    continue
+                }
+                var mask: Int32 = 0
+                if ready & EPOLLIN.rawValue != 0 { mask |= CURL_CSELECT_IN }
+                if ready & EPOLLOUT.rawValue != 0 { mask |= CURL_CSELECT_OUT }
+                if ready & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { mask |= CURL_CSELECT_ERR }
+                curl_multi_socket_action(multi, fd, mask, &running)
+            }
             drainCompletions()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
         }
+    }
+
+    /// Until libcurl's timer is due, at most a second (nothing is lost by waking early), 0 when it is due.
+    private func waitMilliseconds() -> Int32 {
+        guard let deadline = timerDeadline else { return 1000 }
+        let (seconds, attoseconds) = (deadline - .now).components
+        let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(max(0, min(ms, 1000)))
+    }
+
+    /// `CURLMOPT_SOCKETFUNCTION`: watch `socket` for what libcurl wants, or stop watching it.
+    fileprivate func watch(_ socket: Int32, _ what: Int32) {
+        if what == CURL_POLL_REMOVE {
+            if watched.remove(socket) != nil { epoll_ctl(epollFD, EPOLL_CTL_DEL, socket, nil) }
+            return
+        }
+        var event = epoll_event()
+        event.events = (what & CURL_POLL_IN != 0 ? EPOLLIN.rawValue : 0) | (what & CURL_POLL_OUT != 0 ? EPOLLOUT.rawValue : 0)
+        event.data.fd = socket
+        if watched.insert(socket).inserted {
+            epoll_ctl(epollFD, EPOLL_CTL_ADD, socket, &event)
+        } else {
+            epoll_ctl(epollFD, EPOLL_CTL_MOD, socket, &event)
+        }
+    }
+
+    /// `CURLMOPT_TIMERFUNCTION`: -1 removes the timer, 0 means "as soon as possible".
+    fileprivate func setTimer(_ milliseconds: Int) {
+        timerDeadline = milliseconds < 0 ? nil : .now + .milliseconds(milliseconds)
     }
 
     private func drainCompletions() {
@@ -124,4 +215,19 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         active = [:]
     }
+}
+
+private func curlSocketCallback(
+    _ easy: UnsafeMutableRawPointer?, _ socket: curl_socket_t, _ what: Int32, _ context: UnsafeMutableRawPointer?,
+    _ socketContext: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let context else { return 0 }
+    Unmanaged<CurlMultiLoop>.fromOpaque(context).takeUnretainedValue().watch(socket, what)
+    return 0
+}
+
+private func curlTimerCallback(_ multi: UnsafeMutableRawPointer?, _ milliseconds: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
+    guard let context else { return 0 }
+    Unmanaged<CurlMultiLoop>.fromOpaque(context).takeUnretainedValue().setTimer(milliseconds)
+    return 0
 }

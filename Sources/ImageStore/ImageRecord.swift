@@ -1,3 +1,4 @@
+import Crypto
 import JSON
 import Foundation
 
@@ -35,7 +36,7 @@ public struct ImageRecord: Sendable, Hashable, Codable {
     public var cloudflareMetadata: [String: JSONValue]
 
     public init(
-        id: UUID = UUID(),
+        id: UUID = UUID(uuid: RandomUUID.bytes()),
         cloudflareID: String,
         owner: String,
         filename: String = "",

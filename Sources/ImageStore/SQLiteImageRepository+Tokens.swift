@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SQLite
 
@@ -11,7 +12,7 @@ extension SQLiteImageRepository {
         let key = try randomKey()
         let hash = hashToken(key)
         let token = APIToken(
-            id: UUID(), userName: userName, isAdmin: isAdmin, label: label, createdAt: clock().storagePrecision)
+            id: UUID(uuid: RandomUUID.bytes()), userName: userName, isAdmin: isAdmin, label: label, createdAt: clock().storagePrecision)
         try await database.write { connection in
             try connection.execute(
                 "INSERT INTO api_tokens (id, token_hash, user_name, is_admin, label, created_at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -3,12 +3,15 @@ import Foundation
 /// A queue of jobs served by dedicated threads, each of which owns one `Connection` for its whole life.
 ///
 /// Blocking SQLite calls therefore never run on Swift's cooperative pool or on HTTP event-loop threads, and a
-/// connection is only ever touched by its own thread.
+/// connection is only ever touched by its own thread. A thread either gets its connection up front or opens it
+/// when its first job arrives (a connection costs ~140 KB of lookaside, schema and cache once used, so a server
+/// that never needs its reader threads never pays for them).
 ///
 /// `@unchecked Sendable`: the mutable state (`jobs`, `head`, `isShutDown`) is only read or written with
 /// `condition` locked; connections never leave their threads.
 final class ConnectionWorkers: @unchecked Sendable {
-    typealias Job = @Sendable (Connection) -> Void
+    /// Gets the thread's connection, or the error that opening it threw (the next job tries to open it again).
+    typealias Job = @Sendable (Result<Connection, SQLiteError>) -> Void
 
     enum Work: Sendable {
         case job(Job)
@@ -23,12 +26,20 @@ final class ConnectionWorkers: @unchecked Sendable {
     private let exited = DispatchGroup()
 
     /// Starts one thread per connection. Ownership of each connection moves to its thread.
-    init(connections: [Connection], name: String) {
-        for (index, connection) in connections.enumerated() {
-            let transfer = ConnectionTransfer(connection)
+    convenience init(connections: [Connection], name: String) {
+        self.init(sources: connections.map { ConnectionSource.ready(ConnectionTransfer($0)) }, name: name)
+    }
+
+    /// Starts `count` threads, each of which calls `open` on its own thread when its first job arrives.
+    convenience init(count: Int, name: String, open: @escaping @Sendable () throws(SQLiteError) -> Connection) {
+        self.init(sources: Array(repeating: .lazy(open), count: count), name: name)
+    }
+
+    private init(sources: [ConnectionSource], name: String) {
+        for (index, source) in sources.enumerated() {
             exited.enter()
             let thread = Thread { [self] in
-                self.serve(transfer.take())
+                self.serve(source)
                 self.exited.leave()
             }
             thread.name = "\(name)-\(index)"
@@ -70,14 +81,27 @@ final class ConnectionWorkers: @unchecked Sendable {
         return exited.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .success
     }
 
-    private func serve(_ connection: Connection) {
+    private func serve(_ source: ConnectionSource) {
+        var connection: Connection?
+        if case .ready(let transfer) = source { connection = transfer.take() }
         while let work = nextWork() {
+            let opened: Result<Connection, SQLiteError>
+            if let connection {
+                opened = .success(connection)
+            } else {
+                guard case .lazy(let open) = source else { preconditionFailure("a ready connection is never released") }
+                opened = Result { () throws(SQLiteError) -> Connection in try open() }
+                connection = try? opened.get()
+            }
             switch work {
-            case .job(let job): job(connection)
+            case .job(let job): job(opened)
             case .write(let write):
                 var batch = [write]
                 while batch.count < WriteJob.maxBatch, let next = nextQueuedWrite() { batch.append(next) }
-                WriteJob.runBatch(batch, on: connection)
+                switch opened {
+                case .success(let connection): WriteJob.runBatch(batch, on: connection)
+                case .failure(let error): for write in batch { write.fail(error) }
+                }
             }
         }
     }
@@ -116,6 +140,12 @@ final class ConnectionWorkers: @unchecked Sendable {
         }
         return job
     }
+}
+
+/// Where a worker thread gets its connection.
+private enum ConnectionSource: Sendable {
+    case ready(ConnectionTransfer)
+    case lazy(@Sendable () throws(SQLiteError) -> Connection)
 }
 
 /// Moves a connection to the thread that will own it.

@@ -20,19 +20,19 @@ public final class Database: Sendable {
     /// Opens (creating if needed) the file at `path` with WAL and foreign keys on.
     /// - Parameters:
     ///   - path: The database file.
-    ///   - readerCount: How many reader connections (and threads); at least 1.
+    ///   - readerCount: How many reader connections (and threads); at least 1. Each opens on first use.
     ///   - busyTimeoutMilliseconds: How long a connection waits for a lock before failing with BUSY.
     public init(path: String, readerCount: Int = 4, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
         let writerConnection = try Connection(path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-        var readerConnections: [Connection] = []
-        for _ in 0..<max(1, readerCount) {
-            let reader = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            try reader.execute("PRAGMA query_only = ON")
-            readerConnections.append(reader)
-        }
+        // The writer opened the file (creating it, switching it to WAL), so a reader can only fail to open for
+        // the reasons any later read could fail; each opens on its own thread when first needed.
         self.path = path
         self.writer = ConnectionWorkers(connections: [writerConnection], name: "sqlite-writer")
-        self.readers = ConnectionWorkers(connections: readerConnections, name: "sqlite-reader")
+        self.readers = ConnectionWorkers(count: max(1, readerCount), name: "sqlite-reader") { () throws(SQLiteError) in
+            let reader = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            try reader.execute("PRAGMA query_only = ON")
+            return reader
+        }
         self.nowReaders = ReaderPool(path: path)
     }
 
@@ -116,7 +116,7 @@ public final class Database: Sendable {
     ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let queued = workers.submit { connection in
-                continuation.resume(with: Result { try body(connection) })
+                continuation.resume(with: Result { try body(try connection.get()) })
             }
             if !queued {
                 continuation.resume(throwing: SQLiteError.misuse("database \(path) is closed"))

@@ -69,6 +69,42 @@ import Testing
         #expect(server.requests.count == 3)
     }
 
+    /// Direct-upload answers are read with the byte-level parser, not JSONDecoder: same outcomes and messages.
+    @Test(arguments: [
+        ("<html>oops</html>", "HTTP 200 body is not a DirectUpload envelope (not JSON)"),
+        (#"[1]"#, "HTTP 200 body is not a DirectUpload envelope (wrong type at )"),
+        (#"{"result":{"id":"a","uploadURL":"u"}}"#, "HTTP 200 body is not a DirectUpload envelope (missing success)"),
+        (#"{"result":{"id":"a","uploadURL":"u"},"success":"yes"}"#, "HTTP 200 body is not a DirectUpload envelope (wrong type at success)"),
+        (#"{"result":{"id":"a"},"success":true}"#, "HTTP 200 body is not a DirectUpload envelope (missing result.uploadURL)"),
+        (#"{"result":{"id":7,"uploadURL":"u"},"success":true}"#, "HTTP 200 body is not a DirectUpload envelope (wrong type at result.id)"),
+        (#"{"result":"x","success":true}"#, "HTTP 200 body is not a DirectUpload envelope (wrong type at result)"),
+        (#"{"result":null,"success":true,"errors":[]}"#, "successful envelope without a result"),
+    ])
+    func directUploadAnswersOfTheWrongShape(body: String, message: String) async throws {
+        let server = try ScriptedServer { _ in .text(200, body) }
+        defer { server.stop() }
+        let client = try makeClient(baseURL: server.baseURL)
+        let error = await cloudflareError { _ = try await client.createDirectUpload() }
+        #expect(error == .invalidResponse(message))
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func directUploadReadsLenientErrorsAndTheResult() async throws {
+        let server = try ScriptedServer(script: [
+            .json(200, #"{"result":null,"success":false,"errors":[{"code":5400,"message":"bad"},{"message":"no code"}]}"#),
+            .json(200, #"{"result":{},"success":false,"errors":"not a list"}"#),
+            .json(200, #"{"result":{"id":"i-1","uploadURL":"https://upload.example/i-1","extra":1},"success":true,"errors":[],"messages":[]}"#),
+        ])
+        defer { server.stop() }
+        let client = try makeClient(baseURL: server.baseURL)
+        let first = await cloudflareError { _ = try await client.createDirectUpload() }
+        #expect(first == .clientError(status: 200, errors: [APIError(code: 5400, message: "bad"), APIError(code: 0, message: "no code")]))
+        let second = await cloudflareError { _ = try await client.createDirectUpload() }
+        #expect(second == .clientError(status: 200, errors: []))
+        let upload = try await client.createDirectUpload()
+        #expect(upload == DirectUpload(id: "i-1", uploadURL: "https://upload.example/i-1"))
+    }
+
     @Test func upstreamErrorsAreRetriedThenSucceed() async throws {
         let server = try ScriptedServer(script: [
             .json(503, failure(1, "unavailable")), .text(502, "bad gateway"), .json(200, envelope(imageJSON)),

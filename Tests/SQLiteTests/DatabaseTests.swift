@@ -45,6 +45,21 @@ struct DatabaseTests {
         }
     }
 
+    /// Reader connections open on their first read: a failed open fails that read, and the next read tries again.
+    @Test func readerThatCannotOpenFailsTheReadAndRetriesLater() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir, readers: 1)
+        defer { database.close() }
+        let path = dir.file("db.sqlite")
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".away")
+        await #expect(throws: SQLiteError.self) {
+            try await database.read { try $0.scalar("SELECT count(*) FROM t") }
+        }
+        try FileManager.default.moveItem(atPath: path + ".away", toPath: path)
+        let count = try await database.read { try $0.scalar("SELECT count(*) FROM t") }
+        #expect(count == .integer(0))
+    }
+
     @Test func readsDoNotWaitForAWriterHoldingATransaction() async throws {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
