@@ -226,6 +226,8 @@ class Ours(Contestant):
         elif "serve" not in subprocess.run([self.bin, "--help"], capture_output=True, text=True).stdout:
             self.problem = "this build has no `serve` subcommand yet"
         self.key = None
+        # Extra settings for the next start (e.g. the list cache turned off).
+        self.extra_env = {}
 
     def base_env(self, db, emulator_port):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CFIMAGES_", "CLOUDFLARE_IMAGES_"))}
@@ -285,6 +287,7 @@ class Ours(Contestant):
         port = free_port()
         env = self.base_env(db, emulator_port)
         env["CFIMAGES_PORT"] = str(port)
+        env.update(self.extra_env)
         t0 = time.time()
         proc = spawn([self.bin, "serve"], env=env, cwd=self.work, log=self.work / ("ours-%s.log" % phase))
         return proc, port, t0
@@ -443,6 +446,16 @@ def run_phase(c, phase, args, emulators, results):
                     res = single_request(port, path, c.auth(), timeout=args.single_timeout)
                 r[key] = res
             r["s2_rss_kb"] = memory_kb(proc.pid, "VmHWM")
+            if isinstance(c, Ours):
+                # The same list pages on a fresh start with the list response cache off: every page read and built.
+                stop(proc)
+                c.extra_env = {"CFIMAGES_LIST_CACHE_MB": "0"}
+                try:
+                    proc, port, t0 = c.start(phase, count, emulator.port if emulator else None)
+                    wait_ready(proc, port, detail_path(), c.auth(), t0, args.ready_timeout)
+                    r["s2_list_uncached"] = wrk(port, "list.lua", 64, args.duration, env, timeout_s=30)
+                finally:
+                    c.extra_env = {}
         elif phase == "s3":
             r["s3"] = wrk(port, "upload.lua", 256, args.duration, env, timeout_s=10)
             r["s3_rss_kb"] = memory_kb(proc.pid, "VmHWM")
