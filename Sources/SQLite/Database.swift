@@ -53,16 +53,18 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` at once on the calling thread, on a read-only connection lent from a pool (opened on first
-    /// use, one per concurrent caller), inside a deferred transaction like `read`.
+    /// use, one per concurrent caller), inside a read transaction like `read`.
     ///
     /// For short reads on threads that may block for microseconds, such as an HTTP event loop serving a point
     /// lookup: it saves `read`'s two thread hops. The pooled connections never wait for a lock: where SQLite
     /// would (a lock held by another process, WAL recovery) this throws `SQLITE_BUSY` at once; ``readSoon(_:)``
     /// then falls back to `read`. Keep long scans on `read`.
+    ///
+    /// The snapshot may be one a previous `readNow` on the same connection began up to a millisecond earlier: it
+    /// always includes every commit made through a `Database` of this process before the call, while commits by
+    /// other processes may take up to that millisecond to show (see `ReaderPool`).
     public func readNow<T>(_ body: (Connection) throws -> T) throws -> T {
-        try nowReaders.withConnection { connection in
-            try connection.transaction(.deferred) { try body(connection) }
-        }
+        try nowReaders.withSnapshot(body)
     }
 
     /// `readNow`, or `read` when that would have had to wait for a lock: the caller's thread never sleeps in

@@ -44,6 +44,7 @@ struct WriteJob: Sendable {
             for job in jobs { runAlone(job, on: connection) }
             return
         }
+        LocalCommits.committed()
         for (job, outcome) in zip(jobs, outcomes) {
             if let outcome { job.fail(outcome) } else { job.succeed() }
         }
@@ -56,6 +57,7 @@ struct WriteJob: Sendable {
             job.fail(error)
             return
         }
+        LocalCommits.committed()
         job.succeed()
     }
 

@@ -84,6 +84,74 @@ struct DatabaseReadNowTests {
     }
 }
 
+/// Reused read snapshots: never older than this process's last commit, never held long when idle.
+struct ReadSnapshotTests {
+    private func makeDatabase(_ dir: TemporaryDirectory) async throws -> Database {
+        let database = try Database(path: dir.file("db.sqlite"), readerCount: 1)
+        try await database.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)") }
+        return database
+    }
+
+    @Test func everyReadSeesTheCommitsOfThisProcessBeforeIt() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        defer { database.close() }
+        // A second Database on the same file (as a CLI command or test harness in this process would open).
+        let other = try Database(path: dir.file("db.sqlite"), readerCount: 1)
+        defer { other.close() }
+        for i in 1...200 {
+            let writer = i.isMultiple(of: 2) ? database : other
+            try await writer.write { try $0.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")]) }
+            #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(Int64(i)))
+        }
+    }
+
+    @Test func anotherProcessesCommitShowsSoon() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        defer { database.close() }
+        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+        // A bare connection is not a Database: like another process, its commit is not counted here.
+        let outsider = try Connection(path: dir.file("db.sqlite"))
+        try outsider.execute("INSERT INTO t (v) VALUES ('x')")
+        var seen = false
+        for _ in 0..<2_000 where !seen {
+            seen = try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(1)
+            if !seen { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        #expect(seen)
+    }
+
+    @Test func idleSnapshotsEndSoCheckpointsCanResetTheLog() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        defer { database.close() }
+        try await database.write { try $0.execute("INSERT INTO t (v) VALUES ('a')") }
+        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+        try await database.write { try $0.execute("INSERT INTO t (v) VALUES ('b')") }
+        // A TRUNCATE checkpoint reports busy while any reader still holds a snapshot of the log.
+        let checkpointer = try Connection(path: dir.file("db.sqlite"))
+        var busy: Int64 = 1
+        for _ in 0..<2_000 where busy != 0 {
+            busy = try checkpointer.query("PRAGMA wal_checkpoint(TRUNCATE)").first?[0].int64Value ?? 1
+            if busy != 0 { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        #expect(busy == 0)
+    }
+
+    @Test func aFailedReadEndsItsSnapshot() async throws {
+        struct Boom: Error {}
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        defer { database.close() }
+        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+        #expect(throws: Boom.self) { try database.readNow { _ in throw Boom() } }
+        #expect(try database.readNow { $0.isAutocommit } == false)
+        #expect(throws: SQLiteError.self) { try database.readNow { try $0.scalar("SELECT * FROM missing") } }
+        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+    }
+}
+
 private final class Flag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { value.store(true, ordering: .releasing) }
