@@ -191,7 +191,9 @@ import Testing
 
     @Test func refusedConnectionIsConnectFailedAfterRetries() async throws {
         let events = EventLog()
-        let client = try makeClient(baseURL: "http://127.0.0.1:\(closedPort())", events: events)
+        let refusing = RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let client = try makeClient(baseURL: "http://127.0.0.1:\(refusing.port)", events: events)
         let error = await cloudflareError { _ = try await client.batchToken() }
         guard case .connectFailed = error else {
             Issue.record("expected connectFailed, got \(String(describing: error))")

@@ -162,7 +162,9 @@ import Testing
 
     @Test func refusedConnectionIsConnectFailed() async throws {
         let client = try HTTPClient()
-        let port = closedPort()
+        let refusing = RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         await #expect {
             _ = try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
         } throws: { error in

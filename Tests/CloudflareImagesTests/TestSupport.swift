@@ -20,10 +20,22 @@ func threadCount(named name: String) -> Int {
     }.count
 }
 
-/// A loopback port with nothing listening on it.
-func closedPort() -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
+/// A loopback port that refuses connections: bound but never listening, and held until released, so no server
+/// started meanwhile by another test can take it.
+final class RefusingPort: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+
+    init() {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        port = boundLoopbackPort(fd)
+    }
+
+    deinit { close(fd) }
+}
+
+/// Binds `fd` to 127.0.0.1 on a port the kernel picks and returns the port.
+private func boundLoopbackPort(_ fd: Int32) -> UInt16 {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")

@@ -54,13 +54,9 @@ import Testing
     }
 
     @Test func unreachableCloudflareIs503() async throws {
-        // A port that was just closed: nothing listens there.
-        let closed = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false),
-            logger: Logger(label: "closed"), handler: { _ in Response() })
-        try closed.start()
-        let port = closed.localPort
-        await closed.shutdown()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         try await withOpsHarness(
             cloudflare: .init(accountID: "acc", apiToken: "secret-token-value", baseURL: "http://127.0.0.1:\(port)/client/v4",
                               maxAttempts: 1)

@@ -87,9 +87,13 @@ func loopbackSocket() throws -> (Int32, UInt16) {
     return (fd, UInt16(bigEndian: address.sin_port))
 }
 
-/// A loopback port nothing listens on: bound once to learn a free port, then closed, so connecting is refused.
-func closedLoopbackPort() throws -> UInt16 {
-    let (fd, port) = try loopbackSocket()
-    close(fd)
-    return port
+/// A loopback port that refuses connections: bound but never listening, and held until released, so no server
+/// started meanwhile by another test can take it (a port merely closed again could be handed out at once).
+final class RefusingPort: @unchecked Sendable {
+    let port: UInt16
+    private let fd: Int32
+
+    init() throws { (fd, port) = try loopbackSocket() }
+
+    deinit { close(fd) }
 }

@@ -74,7 +74,9 @@ import Testing
     /// Cloudflare unreachable (nothing listens on the port): a 502 JSON error within the call deadline, no row.
     @Test(.timeLimit(.minutes(1)))
     func unreachableCloudflareIsACleanBadGateway() async throws {
-        let port = try closedLoopbackPort()
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let deadline: Duration = .seconds(3)
         try await withFaultService(emulated: false) { _ in
             .init(
