@@ -53,7 +53,7 @@ bench: deps
 # Not part of `make test`: a release `cfimages serve` under wrk for a warm-up plus 60 s (scripts/soak.sh tells the rules).
 .PHONY: soak
 soak: deps
-	SWIFT=$(SWIFT) scripts/soak.sh
+	SWIFT=$(SWIFT) RELEASE_FLAGS="$(RELEASE_FLAGS)" scripts/soak.sh
 
 # Regenerates the compiled-in copy of openapi.yaml (OpenAPITests fails while the two differ).
 openapi:

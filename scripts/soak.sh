@@ -6,7 +6,8 @@
 # Settings (environment): SOAK_SECONDS (measured, 60), SOAK_WARMUP (10), SOAK_CONNECTIONS (64), SOAK_THREADS (2),
 # SOAK_RSS_PERCENT (10) and SOAK_RSS_SLACK_MB (4): the largest RSS after the warm-up may exceed the RSS at the end
 # of the warm-up by at most that percentage or that many MB, whichever is larger; SOAK_FD_SLACK (16): open fds may
-# exceed the count at the end of the warm-up by at most this many.
+# exceed the count at the end of the warm-up by at most this many, plus two per connection for the pool of
+# connections to the (built-in) Cloudflare emulator, which grows to the most calls ever in flight at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +26,10 @@ if ! command -v wrk >/dev/null; then
     $sudo apt-get update && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends wrk
 fi
 
-"$SWIFT" build -c release --product cfimages
-BIN="$("$SWIFT" build -c release --show-bin-path)/cfimages"
+# The Makefile's release flags (static Swift runtime, packed relocations), so the soak runs what `make bench` runs.
+read -ra RELEASE_FLAGS <<<"${RELEASE_FLAGS:---static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs}"
+"$SWIFT" build -c release "${RELEASE_FLAGS[@]}" --product cfimages
+BIN="$("$SWIFT" build -c release "${RELEASE_FLAGS[@]}" --show-bin-path)/cfimages"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cfimages-soak.XXXXXX")
 SERVER_PID=""
@@ -125,7 +128,12 @@ read -r BASE_RSS BASE_FDS < <(awk -v w="$WARMUP" '$1 <= w { r = $2; f = $3 } END
 read -r END_RSS END_FDS < <(tail -n 1 "$WORK/samples" | awk '{ print $2, $3 }')
 read -r MAX_RSS MAX_FDS < <(awk -v w="$WARMUP" '$1 > w { if ($2 > r) r = $2; if ($3 > f) f = $3 } END { print r + 0, f + 0 }' "$WORK/samples")
 RSS_LIMIT=$(awk -v b="$BASE_RSS" -v p="$RSS_PERCENT" -v m="$RSS_SLACK_MB" 'BEGIN { a = b * p / 100; s = m * 1024; printf "%d", b + (a > s ? a : s) }')
-FD_LIMIT=$((BASE_FDS + FD_SLACK))
+# Cloudflare calls go to the built-in emulator over loopback, and the client keeps their connections for reuse: that
+# pool grows to the most calls ever in flight at once (at most one per wrk connection), two descriptors each (our end
+# and the emulator's), long after the warm-up. Allowed on top of the slack; a leak per request or per call still
+# passes that bound within seconds at these rates.
+POOL_FDS=$((2 * CONNECTIONS))
+FD_LIMIT=$((BASE_FDS + FD_SLACK + POOL_FDS))
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 
 echo
@@ -144,7 +152,7 @@ failed=0
 [ "$server_errors" -eq 0 ] || { echo "soak: FAIL: $server_errors responses were 5xx"; failed=1; }
 [ "$errors" -eq 0 ] || { echo "soak: FAIL: $errors socket errors"; failed=1; }
 [ "$MAX_RSS" -le "$RSS_LIMIT" ] || { echo "soak: FAIL: RSS grew past the warm-up's by more than ${RSS_PERCENT}% or ${RSS_SLACK_MB} MB"; failed=1; }
-[ "$MAX_FDS" -le "$FD_LIMIT" ] || { echo "soak: FAIL: open fds grew past the warm-up's by more than $FD_SLACK"; failed=1; }
+[ "$MAX_FDS" -le "$FD_LIMIT" ] || { echo "soak: FAIL: open fds grew past the warm-up's by more than $FD_SLACK plus the upstream pool ($POOL_FDS)"; failed=1; }
 if [ "$failed" -ne 0 ]; then
     echo "--- server log (last 30 lines)"; tail -n 30 "$WORK/server.log"
     echo "--- samples (seconds, RSS kB, fds)"; cat "$WORK/samples"

@@ -85,4 +85,16 @@ import Testing
             #expect(h.api.cachedListPages == 0)
         }
     }
+
+    @Test func pagesOfAnOlderGenerationAreDroppedNotKept() async throws {
+        try await withHarness { h in
+            let alice = try await h.token("alice")
+            _ = try await ListTests.seed(h)
+            for page in 1...3 { _ = try await Self.bodies(h, alice, "?page_size=1&page=\(page)") }
+            #expect(h.api.cachedListPages == 3)
+            _ = try await h.createUpload(alice)
+            _ = try await Self.bodies(h, alice, "?page_size=1&page=1")
+            #expect(h.api.cachedListPages == 1)
+        }
+    }
 }

@@ -20,6 +20,8 @@ final class ListPageCache: Sendable {
         var entries: [String: (entry: Entry, lastUse: UInt64)] = [:]
         var bytes = 0
         var tick: UInt64 = 0
+        /// The generation of the entries held: all share it, since no other can be served again.
+        var generation: Int64?
     }
 
     let maxEntries: Int
@@ -34,8 +36,15 @@ final class ListPageCache: Sendable {
     /// The cached body for `key` if it was built at `generation` and is still valid at `now`.
     func body(for key: String, generation: Int64, now: Date) -> [UInt8]? {
         state.withLock { state in
+            if let held = state.generation, held != generation {
+                // Everything held is of that other generation: none of it can be served any more.
+                state.entries.removeAll(keepingCapacity: true)
+                state.bytes = 0
+                state.generation = nil
+                return nil
+            }
             guard let found = state.entries[key] else { return nil }
-            guard found.entry.generation == generation, found.entry.validBefore.map({ now < $0 }) ?? true else {
+            guard found.entry.validBefore.map({ now < $0 }) ?? true else {
                 state.entries[key] = nil
                 state.bytes -= found.entry.body.count
                 return nil
@@ -51,10 +60,17 @@ final class ListPageCache: Sendable {
         maxBytes > 0 && state.withLock { $0.entries[key] != nil }
     }
 
-    /// Keeps `entry` unless the cache is off or the body would take more than a quarter of it.
+    /// Keeps `entry` unless the cache is off or the body would take more than a quarter of it. An entry of another
+    /// generation than those held replaces them all: under a steady stream of writes the cache holds only pages
+    /// that can still be served, not up to its size in dead ones.
     func store(_ entry: Entry, for key: String) {
         guard entry.body.count <= maxBytes / 4 else { return }
         state.withLock { state in
+            if state.generation != entry.generation {
+                state.entries.removeAll(keepingCapacity: true)
+                state.bytes = 0
+                state.generation = entry.generation
+            }
             if let old = state.entries[key] { state.bytes -= old.entry.body.count }
             state.tick += 1
             state.entries[key] = (entry, state.tick)
