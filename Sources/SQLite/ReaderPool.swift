@@ -14,8 +14,8 @@ import Synchronization
 /// the snapshot instead of taking and dropping the WAL read lock again (with BEGIN and COMMIT, about a fifth of a
 /// point read's cost, and the part where the loops' readers met in the kernel). A snapshot is never reused once a
 /// `Database` of this process has committed since it began (``LocalCommits``), so a caller always reads its own
-/// writes; commits by other processes show within ``linger``. A timer ends snapshots left idle, so none holds back
-/// WAL checkpoints for much longer than that.
+/// writes; commits by other processes show within ``linger``. A timer (every ``sweepInterval``, while any snapshot
+/// is open) ends snapshots left idle, so none holds back WAL checkpoints for longer than about that.
 final class ReaderPool: Sendable {
     /// One pooled connection. Only the thread that set `busy` touches the other fields.
     private final class Slot: @unchecked Sendable {
@@ -29,6 +29,9 @@ final class ReaderPool: Sendable {
 
     /// How long a read transaction may be reused (nanoseconds).
     let linger: UInt64
+    /// How often idle snapshots are looked for: rarer than `linger`, since reuse checks the age itself and the
+    /// sweep only frees idle ones (a timer every millisecond would wake a thread a thousand times a second).
+    static let sweepInterval: Duration = .milliseconds(10)
     private let path: String
     private let slots: [Slot]
     private let closed = Atomic<Bool>(false)
@@ -103,7 +106,9 @@ final class ReaderPool: Sendable {
     private func armSweep() {
         guard sweepArmed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(linger))) { [weak self] in self?.sweep() }
+        let (seconds, attoseconds) = Self.sweepInterval.components
+        let delay = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in self?.sweep() }
     }
 
     /// Ends the snapshots of idle slots that are `linger` old; comes back while younger ones remain. A slot in use
