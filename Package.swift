@@ -31,19 +31,22 @@ let package = Package(
         // JSON values and a byte-level writer, shared by every module that speaks JSON.
         .target(name: "JSON", swiftSettings: swiftSettings),
 
+        // Header fields as both HTTP modules use them (each re-exports this).
+        .target(name: "HTTPFields", swiftSettings: swiftSettings),
+
         // Swift owners of the C handles.
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
-            dependencies: ["CCurl", "CLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CCurl", "CLinux", "HTTPFields", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
         // Our HTTP/1.1 server: sockets, parsing, routing. Knows nothing of images.
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", "HTTPFields", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 

@@ -27,8 +27,8 @@ final class WebhookNotifier: Sendable {
     }
 
     /// The headers for `body`: JSON content type, plus the two authentication headers when a secret is set.
-    func headers(for body: [UInt8]) -> HTTPClientHeaders {
-        var headers: HTTPClientHeaders = ["Content-Type": "application/json", "User-Agent": "cfimages-emulator"]
+    func headers(for body: [UInt8]) -> HTTPHeaders {
+        var headers: HTTPHeaders = ["Content-Type": "application/json", "User-Agent": "cfimages-emulator"]
         if let secret, !secret.isEmpty {
             headers["cf-webhook-auth"] = secret
             if signsBody { headers["X-Signature"] = "sha256=" + Hex.encode(HMAC.sha256(key: secret, message: body)) }

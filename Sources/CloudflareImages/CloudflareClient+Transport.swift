@@ -9,7 +9,7 @@ extension CloudflareClient {
     ) async throws -> Envelope<Result> {
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { throw CloudflareError.timeout }
-        var headers: HTTPClientHeaders = ["Authorization": "Bearer \(configuration.apiToken)", "Accept": "application/json"]
+        var headers: HTTPHeaders = ["Authorization": "Bearer \(configuration.apiToken)", "Accept": "application/json"]
         if let contentType = call.contentType { headers["Content-Type"] = contentType }
         let request = HTTPClientRequest(
             method: call.method, url: url(for: call), headers: headers, body: call.body,

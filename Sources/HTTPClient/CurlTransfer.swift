@@ -11,7 +11,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     // Written by libcurl callbacks on the multi thread only.
     private var responseBody: [UInt8] = []
-    private var responseHeaders = HTTPClientHeaders()
+    private var responseHeaders = HTTPHeaders()
 
     private struct State {
         var continuation: CheckedContinuation<HTTPClientResponse, any Error>?
@@ -98,7 +98,7 @@ final class CurlTransfer: @unchecked Sendable {
                 throw .invalidRequest("header \(name) contains a line break")
             }
             // `Name;` is libcurl's spelling for a header with an empty value; `Name:` would remove it.
-            let line = value.isEmpty && !asciiCaseInsensitiveEquals(name, "Expect") ? "\(name);" : "\(name): \(value)"
+            let line = value.isEmpty && !name.equalsIgnoringASCIICase("Expect") ? "\(name);" : "\(name): \(value)"
             guard let appended = curl_slist_append(headerList, line) else {
                 throw .transport(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "curl_slist_append failed")
             }
@@ -168,7 +168,7 @@ final class CurlTransfer: @unchecked Sendable {
         let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             // A new status line (after 1xx or a proxy CONNECT): only the final response's headers count.
-            responseHeaders = HTTPClientHeaders()
+            responseHeaders = HTTPHeaders()
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }

@@ -13,7 +13,7 @@ public struct HTTPClientRequest: Sendable, CustomStringConvertible {
     public var method: String
     /// An absolute `http://` or `https://` URL.
     public var url: String
-    public var headers: HTTPClientHeaders
+    public var headers: HTTPHeaders
     public var body: Body
     /// How long to wait for the TCP (and TLS) connection; nil uses the client's default.
     public var connectTimeout: Duration?
@@ -23,7 +23,7 @@ public struct HTTPClientRequest: Sendable, CustomStringConvertible {
     public init(
         method: String = "GET",
         url: String,
-        headers: HTTPClientHeaders = [:],
+        headers: HTTPHeaders = [:],
         body: Body = .none,
         connectTimeout: Duration? = nil,
         timeout: Duration? = nil

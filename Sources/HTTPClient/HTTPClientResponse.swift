@@ -1,10 +1,10 @@
 /// A complete HTTP response: status, every header field of the final response, and the body.
 public struct HTTPClientResponse: Sendable {
     public var status: Int
-    public var headers: HTTPClientHeaders
+    public var headers: HTTPHeaders
     public var body: [UInt8]
 
-    public init(status: Int, headers: HTTPClientHeaders = [:], body: [UInt8] = []) {
+    public init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body

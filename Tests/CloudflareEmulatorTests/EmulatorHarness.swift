@@ -65,7 +65,7 @@ final class EmulatorHarness: Sendable {
 
     /// Sends a request with the Bearer token (unless `token` is nil) and returns status, JSON body and headers.
     func call(_ method: String, _ url: String, token: String? = EmulatorHarness.token,
-              body: HTTPClientRequest.Body = .none, headers: HTTPClientHeaders = [:]) async throws -> Reply {
+              body: HTTPClientRequest.Body = .none, headers: HTTPHeaders = [:]) async throws -> Reply {
         var headers = headers
         if let token { headers["Authorization"] = "Bearer \(token)" }
         let response = try await client.send(HTTPClientRequest(

@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func headerDescriptionRedactsCredentials() {
-        let headers: HTTPClientHeaders = ["Authorization": "Bearer sekrit", "Accept": "*/*"]
+        let headers: HTTPHeaders = ["Authorization": "Bearer sekrit", "Accept": "*/*"]
         #expect(!headers.description.contains("sekrit"))
         #expect(headers.description.contains("Accept: */*"))
         let request = HTTPClientRequest(url: "https://example.com/", headers: headers)

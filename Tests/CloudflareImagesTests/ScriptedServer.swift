@@ -29,7 +29,7 @@ enum ScriptedAction: Sendable {
 struct RecordedRequest: Sendable {
     var method: String
     var target: String
-    var headers: HTTPClientHeaders
+    var headers: HTTPHeaders
     var body: [UInt8]
     var connectionID: Int
 
@@ -208,7 +208,7 @@ final class ScriptedServer: @unchecked Sendable {
         var lines = headText.components(separatedBy: "\r\n")
         let requestLine = lines.removeFirst().split(separator: " ")
         guard requestLine.count >= 2 else { return nil }
-        var headers = HTTPClientHeaders()
+        var headers = HTTPHeaders()
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers.add(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))

@@ -104,7 +104,7 @@ struct HarnessError: Error, CustomStringConvertible {
 
 struct TestResponse: Sendable {
     let status: Int
-    let headers: HTTPClientHeaders
+    let headers: HTTPHeaders
     let body: [UInt8]
 
     var text: String { String(decoding: body, as: UTF8.self) }

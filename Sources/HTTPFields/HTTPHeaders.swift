@@ -1,8 +1,9 @@
-/// An ordered list of HTTP header fields; lookups compare names case-insensitively (ASCII).
+/// An ordered list of HTTP header fields; lookups compare names case-insensitively (ASCII). One type for the
+/// server's requests and responses and the client's: both modules re-export this one.
 ///
 /// `description` redacts credentials (`Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`), so headers
 /// can be logged safely.
-public struct HTTPClientHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     public private(set) var fields: [(name: String, value: String)]
 
     public init() { fields = [] }
@@ -15,7 +16,7 @@ public struct HTTPClientHeaders: Sendable, Sequence, ExpressibleByDictionaryLite
 
     /// The first value for `name`, or nil. Setting replaces every field of that name (nil removes them).
     public subscript(name: String) -> String? {
-        get { fields.first { asciiCaseInsensitiveEquals($0.name, name) }?.value }
+        get { fields.first { $0.name.equalsIgnoringASCIICase(name) }?.value }
         set {
             remove(name)
             if let newValue { fields.append((name: name, value: newValue)) }
@@ -24,11 +25,11 @@ public struct HTTPClientHeaders: Sendable, Sequence, ExpressibleByDictionaryLite
 
     /// Every value for `name`, in order.
     public func values(for name: String) -> [String] {
-        fields.filter { asciiCaseInsensitiveEquals($0.name, name) }.map(\.value)
+        fields.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
     }
 
     public func contains(_ name: String) -> Bool {
-        fields.contains { asciiCaseInsensitiveEquals($0.name, name) }
+        fields.contains { $0.name.equalsIgnoringASCIICase(name) }
     }
 
     public mutating func add(_ name: String, _ value: String) {
@@ -36,7 +37,7 @@ public struct HTTPClientHeaders: Sendable, Sequence, ExpressibleByDictionaryLite
     }
 
     public mutating func remove(_ name: String) {
-        fields.removeAll { asciiCaseInsensitiveEquals($0.name, name) }
+        fields.removeAll { $0.name.equalsIgnoringASCIICase(name) }
     }
 
     public var count: Int { fields.count }
@@ -47,7 +48,7 @@ public struct HTTPClientHeaders: Sendable, Sequence, ExpressibleByDictionaryLite
 
     public var description: String {
         let rendered = fields.map { field in
-            let secret = Self.sensitiveNames.contains { asciiCaseInsensitiveEquals($0, field.name) }
+            let secret = Self.sensitiveNames.contains { $0.equalsIgnoringASCIICase(field.name) }
             return "\(field.name): \(secret ? "<redacted>" : field.value)"
         }
         return "[" + rendered.joined(separator: ", ") + "]"
@@ -56,14 +57,16 @@ public struct HTTPClientHeaders: Sendable, Sequence, ExpressibleByDictionaryLite
     static let sensitiveNames = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"]
 }
 
-/// ASCII case-insensitive comparison, as header names need.
-func asciiCaseInsensitiveEquals(_ lhs: String, _ rhs: String) -> Bool {
-    let a = lhs.utf8, b = rhs.utf8
-    guard a.count == b.count else { return false }
-    for (x, y) in zip(a, b) where x != y {
-        let lx = (x >= 65 && x <= 90) ? x + 32 : x
-        let ly = (y >= 65 && y <= 90) ? y + 32 : y
-        if lx != ly { return false }
+extension String {
+    /// ASCII case-insensitive comparison, as header names and tokens need.
+    public func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        let a = utf8, b = other.utf8
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) where x != y {
+            let lx = (x >= 65 && x <= 90) ? x + 32 : x
+            let ly = (y >= 65 && y <= 90) ? y + 32 : y
+            if lx != ly { return false }
+        }
+        return true
     }
-    return true
 }
