@@ -43,7 +43,7 @@ public final class CleanupService: Sendable {
             } catch {
                 report.cloudflareFailures += 1
                 logger.warning("Could not delete expired draft at Cloudflare", metadata: [
-                    "image": "\(image.id)", "error": "\(error)",
+                    "image": "\(image.id.lowercasedText)", "error": "\(error)",
                 ])
             }
         }

@@ -43,7 +43,7 @@ final class DeliveryEndpoints: Sendable {
                 .conflict,
                 "Image has no delivery URLs yet (status \"\(image.status.rawValue)\"): upload it first.")
         } catch .misconfigured(let reason) {
-            context.logger.error("Cannot build a delivery URL", metadata: ["image": "\(image.id)", "reason": "\(reason)"])
+            context.logger.error("Cannot build a delivery URL", metadata: ["image": "\(image.id.lowercasedText)", "reason": "\(reason)"])
             throw ErrorResponse.error(.internalServerError, "Cannot build a delivery URL: \(reason)")
         }
     }

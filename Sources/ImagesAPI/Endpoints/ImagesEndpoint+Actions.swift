@@ -21,7 +21,7 @@ extension APIContext {
         do {
             result = try await cloudflare.image(id: image.cloudflareID)
         } catch {
-            logger.error("Failed to check image status", metadata: ["image": "\(image.id)", "error": "\(error)"])
+            logger.error("Failed to check image status", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
             throw CloudflareFailure.response(error, prefix: "Failed to check image status")
         }
         let now = clock()
@@ -32,7 +32,7 @@ extension APIContext {
                 "status_checked", message: "Image status checked: \(record.status.rawValue)", data: ["response": response])
         }
         guard let updated else { throw ErrorResponse.imageNotFound }
-        logger.info("Checked image status", metadata: ["image": "\(image.id)", "status": "\(updated.status.rawValue)"])
+        logger.info("Checked image status", metadata: ["image": "\(image.id.lowercasedText)", "status": "\(updated.status.rawValue)"])
         return updated
     }
 

@@ -76,7 +76,7 @@ extension APIContext {
                     requireSignedURLs: signedChanged ? changes.requireSignedURLs : nil
                 )
             } catch {
-                logger.error("Failed to update image", metadata: ["image": "\(image.id)", "error": "\(error)"])
+                logger.error("Failed to update image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
                 throw CloudflareFailure.response(error, prefix: "Failed to update image")
             }
         }
@@ -111,17 +111,17 @@ extension APIContext {
     func deleteEverywhere(_ image: ImageRecord, caller: Caller) async -> ErrorResponse? {
         do {
             try await cloudflare.deleteImage(id: image.cloudflareID)
-            logger.info("Deleted image at Cloudflare", metadata: ["image": "\(image.id)"])
+            logger.info("Deleted image at Cloudflare", metadata: ["image": "\(image.id.lowercasedText)"])
         } catch where CloudflareFailure.isNotFound(error) {
-            logger.info("Image already absent in Cloudflare; treating delete as successful", metadata: ["image": "\(image.id)"])
+            logger.info("Image already absent in Cloudflare; treating delete as successful", metadata: ["image": "\(image.id.lowercasedText)"])
         } catch {
-            logger.error("Failed to delete image", metadata: ["image": "\(image.id)", "error": "\(error)"])
+            logger.error("Failed to delete image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
             return CloudflareFailure.response(error, prefix: "Failed to delete image")
         }
         do {
             _ = try await repository.delete(.id(image.id), owner: caller.scope)
         } catch {
-            logger.error("Failed to delete image row", metadata: ["image": "\(image.id)", "error": "\(error)"])
+            logger.error("Failed to delete image row", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
             return ErrorResponse.detail(.internalServerError, "Internal server error.")
         }
         return nil

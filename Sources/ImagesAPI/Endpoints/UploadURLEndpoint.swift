@@ -59,7 +59,7 @@ extension APIContext {
             }
             throw errors.error
         }
-        logger.info("Created direct upload URL", metadata: ["image": "\(stored.id)"])
+        logger.info("Created direct upload URL", metadata: ["image": "\(stored.id.lowercasedText)"])
         return json(serializer.uploadResponse(stored), status: .created)
     }
 

@@ -74,7 +74,7 @@ extension APIContext {
             }
             switch outcome {
             case .applied(let image):
-                logger.info("Processed webhook", metadata: ["image": "\(image.id)", "status": "\(image.status.rawValue)"])
+                logger.info("Processed webhook", metadata: ["image": "\(image.id.lowercasedText)", "status": "\(image.status.rawValue)"])
                 metrics.webhook(.applied)
                 return Self.text(.ok, "OK")
             case .duplicate:
