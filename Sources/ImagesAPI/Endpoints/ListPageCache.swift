@@ -64,7 +64,7 @@ final class ListPageCache: Sendable {
     /// generation than those held replaces them all: under a steady stream of writes the cache holds only pages
     /// that can still be served, not up to its size in dead ones.
     func store(_ entry: Entry, for key: String) {
-        guard entry.body.count <= maxBytes / 4 else { return }
+        guard maxBytes > 0, entry.body.count <= maxBytes / 4 else { return }
         state.withLock { state in
             if state.generation != entry.generation {
                 state.entries.removeAll(keepingCapacity: true)
@@ -76,9 +76,11 @@ final class ListPageCache: Sendable {
             state.entries[key] = (entry, state.tick)
             state.bytes += entry.body.count
             guard state.entries.count > maxEntries || state.bytes > maxBytes else { return }
-            // Evict the least recently used quarter at once, so a full cache does not sort on every store.
-            let victims = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }.prefix(max(1, state.entries.count / 4))
-            for (victim, value) in victims where victim != key {
+            // Least recently used first, down to three quarters of either bound, so a full cache sorts once per
+            // quarter of its size rather than on every store.
+            let byAge = state.entries.sorted { $0.value.lastUse < $1.value.lastUse }
+            for (victim, value) in byAge where victim != key {
+                guard state.entries.count > maxEntries * 3 / 4 || state.bytes > maxBytes * 3 / 4 else { break }
                 state.entries[victim] = nil
                 state.bytes -= value.entry.body.count
             }
@@ -86,4 +88,7 @@ final class ListPageCache: Sendable {
     }
 
     var count: Int { state.withLock { $0.entries.count } }
+
+    /// The bytes of the bodies held.
+    var byteCount: Int { state.withLock { $0.bytes } }
 }
