@@ -1,5 +1,6 @@
 import JSON
 import Crypto
+import CloudflareImages
 import Foundation
 import HTTPServer
 
@@ -18,7 +19,7 @@ extension CloudflareEmulator {
         let now = self.now()
         var expires = now + CloudflareEmulator.defaultExpiry
         if let text = fields.expiry, !text.isEmpty {
-            guard let parsed = RFC3339.parse(text) else { throw EmulatorError.badRequest("expiry must be an RFC 3339 date-time") }
+            guard let parsed = RFC3339.parseMilliseconds(text) else { throw EmulatorError.badRequest("expiry must be an RFC 3339 date-time") }
             guard parsed >= now + CloudflareEmulator.minimumExpiry - CloudflareEmulator.expiryGrace,
                   parsed <= now + CloudflareEmulator.maximumExpiry + CloudflareEmulator.expiryGrace else {
                 throw EmulatorError.badRequest("expiry must be at least 2 minutes and at most 6 hours in the future")

@@ -62,7 +62,7 @@ public final class CloudflareEmulator: Sendable {
     }
 
     /// The emulator's time in Unix milliseconds.
-    func now() -> Int64 { RFC3339.nowMilliseconds() + clockOffset.get() }
+    func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + clockOffset.get() }
 
     /// The URL the router is reachable at (see `Configuration.publicBaseURL`).
     public var publicBaseURL: String { baseURL.get() }

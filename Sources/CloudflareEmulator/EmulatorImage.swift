@@ -1,4 +1,5 @@
 import JSON
+import CloudflareImages
 import Foundation
 
 /// One image as the emulator keeps it: Cloudflare's fields plus the upload URL state and what sniffing found.

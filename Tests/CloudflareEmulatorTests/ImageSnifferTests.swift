@@ -46,15 +46,4 @@ import Testing
             _ = ImageSniffer.sniff(Array("RIFF\0\0\0\0WEBPVP8X".utf8) + junk)
         }
     }
-
-    @Test func rfc3339() {
-        #expect(RFC3339.parse("2024-05-01T12:00:00Z") == 1_714_564_800_000)
-        #expect(RFC3339.parse("2024-05-01T12:00:00.123456+00:00") == 1_714_564_800_123)
-        #expect(RFC3339.parse("2024-05-01T14:00:00.5+02:00") == 1_714_564_800_500)
-        #expect(RFC3339.parse("2024-05-01 12:00:00Z") == 1_714_564_800_000)
-        #expect(RFC3339.parse("2024-05-01T12:00:00") == nil)
-        #expect(RFC3339.parse("tomorrow") == nil)
-        #expect(RFC3339.parse("2024-13-01T12:00:00Z") == nil)
-        #expect(RFC3339.format(milliseconds: 1_714_564_800_123) == "2024-05-01T12:00:00.123Z")
-    }
 }
