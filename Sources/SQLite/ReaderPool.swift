@@ -108,7 +108,9 @@ final class ReaderPool: Sendable {
         else { return }
         let (seconds, attoseconds) = Self.sweepInterval.components
         let delay = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in self?.sweep() }
+        // Strong: the pool outlives a pending sweep by at most one interval (and a weak reference would give the
+        // object a side table that leak checkers cannot see through).
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in sweep() }
     }
 
     /// Ends the snapshots of idle slots that are `linger` old; comes back while younger ones remain. A slot in use
