@@ -161,7 +161,10 @@ final class CurlMultiLoop: @unchecked Sendable {
                 var mask: Int32 = 0
                 if ready & EPOLLIN.rawValue != 0 { mask |= CURL_CSELECT_IN }
                 if ready & EPOLLOUT.rawValue != 0 { mask |= CURL_CSELECT_OUT }
-                if ready & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { mask |= CURL_CSELECT_ERR }
+                // An error or hang-up is left for libcurl's own read or write to find: CURL_CSELECT_ERR fails the
+                // transfer outright ("select/poll returned error"), even where libcurl would retry a reused
+                // connection the server had closed.
+                if ready & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { mask |= CURL_CSELECT_IN | CURL_CSELECT_OUT }
                 curl_multi_socket_action(multi, fd, mask, &running)
             }
             drainCompletions()
