@@ -1,3 +1,5 @@
+import Logging
+
 /// One answered request as the access log records it: no header values and no query string, which may carry
 /// secrets.
 public struct AccessLogEntry: Sendable {
@@ -27,6 +29,21 @@ public struct AccessLogEntry: Sendable {
         let micros = durationNanoseconds / 1000
         let fraction = String(micros % 1000)
         return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+    }
+}
+
+extension AccessLogEntry {
+    /// The server's own access log line, when no ``AccessLogWriter`` is installed: `request` at info level with the
+    /// entry as metadata.
+    public func log(to logger: Logger) {
+        logger.info("request", metadata: [
+            "http.method": .string(method.rawValue),
+            "http.path": .string(path),
+            "http.status": .stringConvertible(status),
+            "http.bytes": .stringConvertible(bytes),
+            "http.duration_ms": .string(durationMilliseconds),
+            "request_id": .string(requestID),
+        ])
     }
 }
 

@@ -24,15 +24,8 @@ import Testing
         let viaHandler = try captured { sink in
             var logger = Logger(label: "cfimages") { BufferedLogHandler(label: $0, sink: sink) }
             logger.logLevel = .info
-            // What Connection.logAccess sends when no writer is installed (source: the HTTPServer module).
-            logger.info("request", metadata: [
-                "http.method": .string(entry.method.rawValue),
-                "http.path": .string(entry.path),
-                "http.status": .stringConvertible(entry.status),
-                "http.bytes": .stringConvertible(entry.bytes),
-                "http.duration_ms": .string(entry.durationMilliseconds),
-                "request_id": .string(entry.requestID),
-            ], source: "HTTPServer")
+            // What the server logs when no writer is installed.
+            entry.log(to: logger)
         }
         let direct = try captured { sink in AccessLogLine.writer(label: "cfimages", sink: sink)(entry) }
         #expect(direct == viaHandler)

@@ -5,12 +5,6 @@ import Testing
 
 /// `Database.readNow`: synchronous reads on the caller's thread from a pool of read-only connections.
 struct DatabaseReadNowTests {
-    private func makeDatabase(_ dir: TemporaryDirectory) async throws -> Database {
-        let database = try Database(path: dir.file("db.sqlite"), readerCount: 1)
-        try await database.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)") }
-        return database
-    }
-
     @Test func seesCommittedWritesAndIsQueryOnly() async throws {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
@@ -86,12 +80,6 @@ struct DatabaseReadNowTests {
 
 /// Reused read snapshots: never older than this process's last commit, never held long when idle.
 struct ReadSnapshotTests {
-    private func makeDatabase(_ dir: TemporaryDirectory) async throws -> Database {
-        let database = try Database(path: dir.file("db.sqlite"), readerCount: 1)
-        try await database.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)") }
-        return database
-    }
-
     @Test func everyReadSeesTheCommitsOfThisProcessBeforeIt() async throws {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
@@ -150,6 +138,13 @@ struct ReadSnapshotTests {
         #expect(throws: SQLiteError.self) { try database.readNow { try $0.scalar("SELECT * FROM missing") } }
         #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
     }
+}
+
+/// A database with one table `t (id, v)` and a single reader thread.
+private func makeDatabase(_ dir: TemporaryDirectory) async throws -> Database {
+    let database = try Database(path: dir.file("db.sqlite"), readerCount: 1)
+    try await database.write { try $0.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)") }
+    return database
 }
 
 private final class Flag: Sendable {

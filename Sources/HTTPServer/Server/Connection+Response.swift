@@ -68,14 +68,7 @@ extension Connection {
             method: exchange.method, path: exchange.rawPath, status: status, bytes: bytes,
             durationNanoseconds: monotonicNanoseconds() &- exchange.startedAt, requestID: exchange.requestID)
         if let writer = loop.context.accessLogWriter { return writer(entry) }
-        loop.context.logger.info("request", metadata: [
-            "http.method": .string(entry.method.rawValue),
-            "http.path": .string(entry.path),
-            "http.status": .stringConvertible(entry.status),
-            "http.bytes": .stringConvertible(entry.bytes),
-            "http.duration_ms": .string(entry.durationMilliseconds),
-            "request_id": .string(entry.requestID),
-        ])
+        entry.log(to: loop.context.logger)
     }
 
     private func appendDecimal(_ value: Int) {
