@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 /// An HTTP/1.1 server on non-blocking POSIX sockets: a fixed set of epoll event loops (one per core by default)
-/// run every connection, and each request's `Handler` runs as a task whose executor is its connection's loop.
+/// run every connection, and each request's `Handler` runs as a task whose executor is its connection's loop
+/// (unless an `ImmediateHandler` answered it on the loop first).
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(port: 8000), logger: logger, handler: router.respond)
@@ -21,13 +22,14 @@ public final class HTTPServer: Sendable {
     /// - Parameters:
     ///   - observer: told about every answered request (method, status, route pattern, duration).
     ///   - accessLogWriter: writes the access log (when `configuration.accessLog` is on) instead of `logger`.
+    ///   - immediate: tried first for every request, on the loop thread; `handler` runs when it declines.
     public init(
         configuration: Configuration, logger: Logger, observer: RequestObserver? = nil,
-        accessLogWriter: AccessLogWriter? = nil, handler: @escaping Handler
+        accessLogWriter: AccessLogWriter? = nil, immediate: ImmediateHandler? = nil, handler: @escaping Handler
     ) {
         self.configuration = configuration
         self.context = ServerContext(
-            configuration: configuration, handler: handler, logger: logger, observer: observer,
+            configuration: configuration, handler: handler, immediate: immediate, logger: logger, observer: observer,
             accessLogWriter: accessLogWriter)
     }
 

@@ -1,6 +1,13 @@
 /// The one seam between the server and an application: every request goes through a handler.
 public typealias Handler = @Sendable (Request) async throws -> Response
 
+/// Answers a request at once, on the event loop thread, or declines with nil so the ``Handler`` runs as usual.
+///
+/// For hot routes whose answer is ready without waiting (a cache hit, a point read that never waits for a lock):
+/// the server skips starting a task for them. It must not block for long, since every connection of its loop
+/// waits meanwhile, and must decline whenever it cannot give exactly the answer the handler would.
+public typealias ImmediateHandler = @Sendable (Request) -> Response?
+
 /// Matches a request's decoded path against registered patterns, under an optional prefix.
 ///
 /// Patterns are `/`-separated: a literal segment, `:name` (one segment), or a final `*name` (the rest of the path,
@@ -11,6 +18,7 @@ public final class Router: Sendable {
         let method: HTTPMethod
         let segments: [Segment]
         let handler: Handler
+        let immediate: ImmediateHandler?
         /// Prefix included, parameters as `{name}`: built once, put on every response of this route.
         var pattern = ""
     }
@@ -21,8 +29,16 @@ public final class Router: Sendable {
         case rest(String)
     }
 
+    /// What a request's method and path select.
+    private enum Selection {
+        case route(Route, [String: String])
+        case methodNotAllowed(firstMatch: Route, allowed: [HTTPMethod])
+        case notFound
+    }
+
     private let prefix: [String]
     private let routes: [Route]
+    private let hasImmediateRoutes: Bool
 
     /// Patterns registered through `builder` are matched below `prefix` (e.g. `/cloudflare-images`).
     public init(prefix: String = "", _ build: (inout RouteBuilder) -> Void) {
@@ -35,6 +51,7 @@ public final class Router: Sendable {
             route.pattern = Router.pattern(prefix: prefix, route.segments)
             return route
         }
+        self.hasImmediateRoutes = routes.contains { $0.immediate != nil }
     }
 
     /// Every registered `(method, pattern)` pair, prefix included, for documentation checks.
@@ -57,32 +74,55 @@ public final class Router: Sendable {
     /// `HTTPResponseError` become their response; others propagate to the server (which answers 500). The response
     /// carries the matched route's pattern in `routePattern` (for a 405, the first route whose path matched).
     public func respond(to request: Request) async throws -> Response {
-        let segments = Router.segments(request.path)
-        guard segments.count >= prefix.count, zip(segments, prefix).allSatisfy({ $0 == $1 }) else {
+        switch select(request) {
+        case .route(let route, let parameters):
+            return try await Router.run(route, request, parameters)
+        case .methodNotAllowed(let firstMatch, let allowed):
+            var names = allowed.map(\.rawValue)
+            if names.contains("GET"), !names.contains("HEAD") { names.append("HEAD") }
+            var response = HTTPError(
+                .methodNotAllowed,
+                "Method \"\(request.method.rawValue)\" not allowed.",
+                headers: ["Allow": names.joined(separator: ", ")]
+            ).response
+            response.routePattern = firstMatch.pattern
+            return response
+        case .notFound:
             return Router.notFound
         }
+    }
+
+    /// The immediate answer of the route `respond(to:)` would run, when it has an ``ImmediateHandler`` and that
+    /// handler answers; nil otherwise (then call `respond(to:)`).
+    public func respondImmediately(to request: Request) -> Response? {
+        guard hasImmediateRoutes, case .route(let route, let parameters) = select(request),
+              let immediate = route.immediate else { return nil }
+        var request = request
+        request.pathParameters = parameters
+        guard var response = immediate(request) else { return nil }
+        response.routePattern = route.pattern
+        return response
+    }
+
+    /// The first route matching the path with the request's method; for `HEAD` without a route of its own, the
+    /// first `GET` route.
+    private func select(_ request: Request) -> Selection {
+        let segments = Router.segments(request.path)
+        guard segments.count >= prefix.count, zip(segments, prefix).allSatisfy({ $0 == $1 }) else { return .notFound }
         let rest = segments[prefix.count...]
         var allowed: [HTTPMethod] = []
         var firstMatch: Route?
         var headFallback: (Route, [String: String])?
         for route in routes {
             guard let parameters = Router.match(route.segments, rest) else { continue }
-            if route.method == request.method { return try await Router.run(route, request, parameters) }
+            if route.method == request.method { return .route(route, parameters) }
             if request.method == .head, route.method == .get, headFallback == nil { headFallback = (route, parameters) }
             if firstMatch == nil { firstMatch = route }
             allowed.append(route.method)
         }
-        if let (route, parameters) = headFallback { return try await Router.run(route, request, parameters) }
-        guard let firstMatch else { return Router.notFound }
-        var names = allowed.map(\.rawValue)
-        if names.contains("GET"), !names.contains("HEAD") { names.append("HEAD") }
-        var response = HTTPError(
-            .methodNotAllowed,
-            "Method \"\(request.method.rawValue)\" not allowed.",
-            headers: ["Allow": names.joined(separator: ", ")]
-        ).response
-        response.routePattern = firstMatch.pattern
-        return response
+        if let (route, parameters) = headFallback { return .route(route, parameters) }
+        guard let firstMatch else { return .notFound }
+        return .methodNotAllowed(firstMatch: firstMatch, allowed: allowed)
     }
 
     /// Runs `route`'s handler; an `HTTPResponseError` becomes its response. Either way the route's pattern is set.
@@ -162,16 +202,21 @@ public final class Router: Sendable {
 public struct RouteBuilder {
     var routes: [Router.Route] = []
 
-    public mutating func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler) {
+    /// - Parameter immediate: answers at once when it can, before `handler` (see ``ImmediateHandler``).
+    public mutating func on(
+        _ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler, immediate: ImmediateHandler? = nil
+    ) {
         let segments = Router.split(pattern).map { part -> Router.Segment in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
             return .literal(part)
         }
-        routes.append(Router.Route(method: method, segments: segments, handler: handler))
+        routes.append(Router.Route(method: method, segments: segments, handler: handler, immediate: immediate))
     }
 
-    public mutating func get(_ pattern: String, _ handler: @escaping Handler) { on(.get, pattern, handler) }
+    public mutating func get(_ pattern: String, _ handler: @escaping Handler, immediate: ImmediateHandler? = nil) {
+        on(.get, pattern, handler, immediate: immediate)
+    }
     public mutating func post(_ pattern: String, _ handler: @escaping Handler) { on(.post, pattern, handler) }
     public mutating func put(_ pattern: String, _ handler: @escaping Handler) { on(.put, pattern, handler) }
     public mutating func patch(_ pattern: String, _ handler: @escaping Handler) { on(.patch, pattern, handler) }

@@ -14,6 +14,10 @@ public protocol ImageRepository: Sendable {
     /// The image with this key, if it exists and belongs to `owner` (any owner when nil).
     func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord?
 
+    /// `image(_:owner:)` answered at once on the calling thread (an HTTP event loop's fast path), or `.wouldWait`
+    /// when that needs waiting (a lock held elsewhere, a network round trip): then call `image(_:owner:)`.
+    func imageImmediately(_ key: ImageKey, owner: String?) throws -> ImmediateRead<ImageRecord?>
+
     /// The images with these UUIDs (in scope), in no particular order; unknown IDs are skipped.
     func images(ids: [UUID], owner: String?) async throws -> [ImageRecord]
 

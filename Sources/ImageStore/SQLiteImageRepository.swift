@@ -73,6 +73,14 @@ public final class SQLiteImageRepository: ImageRepository {
         try await database.readSoon { try Self.fetch($0, key, owner: owner) }
     }
 
+    public func imageImmediately(_ key: ImageKey, owner: String?) throws -> ImmediateRead<ImageRecord?> {
+        do {
+            return .value(try database.readNow { try Self.fetch($0, key, owner: owner) })
+        } catch let error as SQLiteError where error.isBusy {
+            return .wouldWait
+        }
+    }
+
     public func images(ids: [UUID], owner: String?) async throws -> [ImageRecord] {
         guard !ids.isEmpty else { return [] }
         let list = JSONText.encode(ids.map { $0.lowercasedText })

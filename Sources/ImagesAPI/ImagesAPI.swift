@@ -99,6 +99,14 @@ public final class ImagesAPI: Sendable {
         }
     }
 
+    /// Tried by the server before ``handler``, on its event loop: answers the hot lookups it can serve without
+    /// waiting, exactly as ``handler`` would, and declines (nil) everything else.
+    public var immediateHandler: ImmediateHandler {
+        { [router] request in
+            APIContext.operationsRoute(request.path) == nil ? router.respondImmediately(to: request) : nil
+        }
+    }
+
     static func makeRouter(_ c: APIContext) -> Router {
         Router(prefix: c.settings.pathPrefix) { routes in
             routes.get("api", c.authenticated { request, _ in c.apiRoot(request) })
@@ -106,7 +114,7 @@ public final class ImagesAPI: Sendable {
             routes.post("api/images/bulk_delete", c.authenticated(c.bulkDelete))
             routes.post("api/images/bulk_status_check", c.authenticated(c.bulkStatusCheck))
             routes.get("api/images/by-cloudflare-id/*cloudflare_id", c.authenticated(c.imageByCloudflareID))
-            routes.get("api/images/:id", c.authenticated(c.retrieveImage))
+            routes.get("api/images/:id", c.authenticated(c.retrieveImage), immediate: c.retrieveImageImmediately)
             routes.put("api/images/:id", c.authenticated(c.updateImage))
             routes.patch("api/images/:id", c.authenticated(c.updateImage))
             routes.delete("api/images/:id", c.authenticated(c.deleteImage))

@@ -72,7 +72,7 @@ public final class Database: Sendable {
     public func readSoon<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         do {
             return try readNow(body)
-        } catch let error as SQLiteError where error.code == SQLITE_BUSY || error.code == SQLITE_LOCKED {
+        } catch let error as SQLiteError where error.isBusy {
             return try await read(body)
         }
     }

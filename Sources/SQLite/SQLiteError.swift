@@ -48,7 +48,7 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A CHECK constraint was violated.
     public var isConstraintCheck: Bool { extendedCode == ExtendedCode.constraintCheck }
 
-    /// The database was locked by another connection for longer than the busy timeout.
+    /// The database was locked by another connection for longer than the busy timeout (at once for `readNow`).
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
 
     /// A Swift-side misuse, such as a bind index out of range or an unknown column name.

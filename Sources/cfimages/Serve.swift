@@ -31,6 +31,7 @@ struct Serve: AsyncParsableCommand {
             logger: logger,
             observer: metrics.requestObserver,
             accessLogWriter: logger.logLevel <= .info ? AccessLogLine.writer(label: logger.label) : nil,
+            immediate: { slot.respondImmediately($0) },
             handler: { try await slot.handle($0) }
         )
         metrics.track(server: server)
@@ -75,13 +76,14 @@ struct Serve: AsyncParsableCommand {
             try MetricsListener.start(address: $0, handler: api.metricsHandler, logger: logger)
         }
         let apiHandler = api.handler
+        let apiImmediate = api.immediateHandler
         if let emulatorRouter {
             let mount = EmbeddedEmulator.mountPath + "/"
-            slot.set { request in
+            slot.set({ request in
                 request.path.hasPrefix(mount) ? try await emulatorRouter.respond(to: request) : try await apiHandler(request)
-            }
+            }, immediate: { request in request.path.hasPrefix(mount) ? nil : apiImmediate(request) })
         } else {
-            slot.set(apiHandler)
+            slot.set(apiHandler, immediate: apiImmediate)
         }
         let sweeper = api.makeSweeper()
         await sweeper.start()

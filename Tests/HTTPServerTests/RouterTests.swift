@@ -58,3 +58,38 @@ import Testing
         #expect(String(decoding: response.body, as: UTF8.self) == "specific")
     }
 }
+
+@Suite struct RouterImmediateTests {
+    let router = Router(prefix: "/p") { r in
+        r.get("/items/:id", { _ in .text(.ok, "later") }, immediate: { request in
+            request.pathParameters["id"] == "skip" ? nil : .text(.ok, "now:" + (request.pathParameters["id"] ?? ""))
+        })
+        r.get("/items/:id/plain") { _ in .text(.ok, "plain") }
+        r.delete("/items/:id") { _ in .empty() }
+    }
+
+    func immediate(_ method: HTTPMethod, _ target: String) -> Response? {
+        router.respondImmediately(to: Request(method: method, target: target))
+    }
+
+    @Test func answersWithTheRouteParametersAndPattern() throws {
+        let response = try #require(immediate(.get, "/p/items/42/"))
+        #expect(String(decoding: response.body, as: UTF8.self) == "now:42")
+        #expect(response.routePattern == "/p/items/{id}/")
+        // HEAD runs the GET route's immediate handler, as `respond` runs its handler.
+        #expect(immediate(.head, "/p/items/42") != nil)
+    }
+
+    @Test func declinesWhereTheHandlerMustAnswer() {
+        #expect(immediate(.get, "/p/items/skip") == nil)  // the immediate handler declined
+        #expect(immediate(.get, "/p/items/42/plain") == nil)  // a route without one
+        #expect(immediate(.delete, "/p/items/42") == nil)
+        #expect(immediate(.post, "/p/items/42") == nil)  // 405 is the handler's answer
+        #expect(immediate(.get, "/elsewhere") == nil)
+    }
+
+    @Test func routerWithoutImmediateRoutesDeclinesEverything() {
+        let plain = Router { r in r.get("/x") { _ in .empty() } }
+        #expect(plain.respondImmediately(to: Request(method: .get, target: "/x")) == nil)
+    }
+}

@@ -218,10 +218,11 @@ func testConfiguration(
 func withServer(
     _ configuration: HTTPServer.Configuration = testConfiguration(),
     logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+    immediate: ImmediateHandler? = nil,
     handler: @escaping Handler = echoHandler,
     _ body: (HTTPServer, Int) async throws -> Void
 ) async throws {
-    let server = HTTPServer(configuration: configuration, logger: logger, handler: handler)
+    let server = HTTPServer(configuration: configuration, logger: logger, immediate: immediate, handler: handler)
     try server.start()
     do {
         try await body(server, server.localPort)

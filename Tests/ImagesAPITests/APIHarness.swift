@@ -58,7 +58,7 @@ final class APIHarness: FixtureHarness {
         let api = ImagesAPI(
             settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger,
             now: { clock.now }, tokenCacheTTL: tokenCacheTTL)
-        fixture.serve(api.handler)
+        fixture.serve(api)
         return APIHarness(fixture: fixture, fake: fake, api: api, clock: clock, settings: settings)
     }
 

@@ -34,7 +34,7 @@ import Testing
             httpClient: sharedHTTPClient)
         var settings = Settings()
         settings.webhookSecret = secret
-        fixture.serve(ImagesAPI(settings: settings, repository: repository, cloudflare: cloudflare, logger: logger).handler)
+        fixture.serve(ImagesAPI(settings: settings, repository: repository, cloudflare: cloudflare, logger: logger))
 
         func send(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> TestResponse {
             try await sendRequest(

@@ -51,7 +51,7 @@ final class EmulatorService: FixtureHarness {
         let api = ImagesAPI(
             settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger,
             now: { clock.now })
-        fixture.serve(api.handler)
+        fixture.serve(api)
         let token = try await fixture.token("alice", label: "t")
         return EmulatorService(fixture: fixture, api: api, clock: clock, token: token)
     }

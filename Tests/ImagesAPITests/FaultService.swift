@@ -42,7 +42,7 @@ final class FaultService: FixtureHarness {
                 if case .retrying = event { service.retries.add(1, ordering: .relaxed) }
             })
         let api = ImagesAPI(settings: Settings(), repository: fixture.repository, cloudflare: cloudflare, logger: logger)
-        fixture.serve(api.handler)
+        fixture.serve(api)
         return service
     }
 

@@ -50,7 +50,7 @@ final class HostileHarness: FixtureHarness {
         let api = ImagesAPI(
             settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logs.logger("cfimages.api"),
             now: { clock.now }, tokenCacheTTL: tokenCacheTTL)
-        fixture.serve(api.handler)
+        fixture.serve(api)
         return HostileHarness(
             fixture: fixture, fake: fake, api: api, logs: logs, clock: clock, cloudflareHTTP: cloudflareHTTP)
     }

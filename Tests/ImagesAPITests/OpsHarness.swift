@@ -55,7 +55,7 @@ final class OpsHarness: FixtureHarness {
             settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger, metrics: metrics,
             readiness: readiness)
         metrics.track(server: fixture.server)
-        fixture.serve(api.handler)
+        fixture.serve(api)
         var metricsServer: HTTPServer?
         if metricsListener {
             let listener = HTTPServer(

@@ -5,6 +5,7 @@ import Foundation
 import HTTPClient
 import HTTPServer
 import ImageStore
+import ImagesAPI
 import Logging
 import SQLite
 
@@ -63,7 +64,7 @@ final class ServiceFixture: TestService {
         let slot = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: accessLog), logger: logger,
-            observer: observer, handler: { try await slot.handle($0) })
+            observer: observer, immediate: { slot.respondImmediately($0) }, handler: { try await slot.handle($0) })
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
         let emulator = try options.map { options in
@@ -93,16 +94,24 @@ final class ServiceFixture: TestService {
         origin + (path.hasPrefix("/") ? path : "/cloudflare-images/" + path)
     }
 
-    /// Installs `handler` for every request, except those under `/_emulator/` when there is an emulator.
-    func serve(_ handler: @escaping Handler) {
+    /// Installs `handler` (and `immediate`, tried first, as `cfimages serve` does) for every request, except those
+    /// under `/_emulator/` when there is an emulator.
+    func serve(_ handler: @escaping Handler, immediate: ImmediateHandler? = nil) {
         let emulatorRouter = emulator?.makeRouter(mountPath: "/_emulator")
-        slot.set { request in
-            if let emulatorRouter, request.path.hasPrefix("/_emulator/") {
-                return try await emulatorRouter.respond(to: request)
-            }
+        let forEmulator: @Sendable (Request) -> Bool = { emulatorRouter != nil && $0.path.hasPrefix("/_emulator/") }
+        let combined: Handler = { request in
+            if let emulatorRouter, forEmulator(request) { return try await emulatorRouter.respond(to: request) }
             return try await handler(request)
         }
+        var combinedImmediate: ImmediateHandler?
+        if let immediate {
+            combinedImmediate = { request in forEmulator(request) ? nil : immediate(request) }
+        }
+        slot.set(combined, immediate: combinedImmediate)
     }
+
+    /// Installs the API as `cfimages serve` does: its immediate handler first, then its handler.
+    func serve(_ api: ImagesAPI) { serve(api.handler, immediate: api.immediateHandler) }
 
     /// A new token's key.
     func token(_ user: String, admin: Bool = false, label: String = "test") async throws -> String {

@@ -127,8 +127,10 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Requests
 
-    /// Parses and starts buffered requests while the connection is free to take one.
+    /// Parses and starts buffered requests while the connection is free to take one. Answers given at once are
+    /// sent together when the input runs out (one write for a pipelined batch).
     private func processInput() {
+        defer { if pendingOutput > 0, !outputBlocked, state == .reading || state == .handling { flush() } }
         while state == .reading, pendingOutput < Connection.outputHighWater {
             switch parser.next() {
             case .needMore:
@@ -143,7 +145,6 @@ final class Connection: @unchecked Sendable {
                 }
             case .request(let head, let body):
                 dispatch(head, body: body)
-                return
             case .error(let error):
                 respondAndClose(HTTPError(error.status, error.detail).response)
                 return
@@ -153,6 +154,8 @@ final class Connection: @unchecked Sendable {
 
     static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
+    /// Answers at once when the immediate handler can (the connection stays `.reading` on keep-alive), otherwise
+    /// starts the handler's task (`.handling` until `complete`).
     private func dispatch(_ head: RequestHead, body: [UInt8]) {
         state = .handling
         phase = .none
@@ -168,6 +171,10 @@ final class Connection: @unchecked Sendable {
             keepAlive: head.keepAlive, requestID: requestID,
             startedAt: context.timesRequests ? monotonicNanoseconds() : 0
         )
+        if let immediate = context.immediate, let response = immediate(request) {
+            answer(response, exchange, flushing: false)
+            return
+        }
         loop.inFlight += 1
         context.counters.inFlightRequests.add(1, ordering: .relaxed)
         let loop = self.loop
@@ -177,12 +184,19 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Writes the handler's response, then goes back to reading (keep-alive) or closes.
+    /// Writes a handler task's response, then goes back to reading (keep-alive) or closes.
     private func complete(_ response: Response, _ exchange: Exchange) {
         loop.inFlight -= 1
         loop.context.counters.inFlightRequests.subtract(1, ordering: .relaxed)
         handlerTask = nil
         guard state == .handling else { return }
+        answer(response, exchange, flushing: true)
+        if state == .reading, !outputBlocked { resumeInput() }
+    }
+
+    /// Queues the response; a last one is flushed and the connection closes, otherwise it reads on (the caller
+    /// flushes unless `flushing`).
+    private func answer(_ response: Response, _ exchange: Exchange, flushing: Bool) {
         let close = !exchange.keepAlive || closeRequested || loop.shuttingDown
             || loop.context.stopping.load(ordering: .acquiring)
         send(response, exchange, close: close)
@@ -195,8 +209,7 @@ final class Connection: @unchecked Sendable {
             phase = .none
             // Bounds a write stalled by a client that stops reading; re-armed once input is processed again.
             deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds
-            flush()
-            if state == .reading, !outputBlocked { resumeInput() }
+            if flushing { flush() }
         }
     }
 

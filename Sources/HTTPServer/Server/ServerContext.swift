@@ -5,6 +5,7 @@ import Synchronization
 final class ServerContext: Sendable {
     let configuration: HTTPServer.Configuration
     let handler: Handler
+    let immediate: ImmediateHandler?
     let logger: Logger
     let counters = ServerCounters()
     /// Set by `shutdown()` before any loop hears of it, so a response finishing on a loop that has not yet run its
@@ -16,11 +17,12 @@ final class ServerContext: Sendable {
     let timesRequests: Bool
 
     init(
-        configuration: HTTPServer.Configuration, handler: @escaping Handler, logger: Logger,
-        observer: RequestObserver? = nil, accessLogWriter: AccessLogWriter? = nil
+        configuration: HTTPServer.Configuration, handler: @escaping Handler, immediate: ImmediateHandler? = nil,
+        logger: Logger, observer: RequestObserver? = nil, accessLogWriter: AccessLogWriter? = nil
     ) {
         self.configuration = configuration
         self.handler = handler
+        self.immediate = immediate
         self.logger = logger
         self.observer = observer
         self.accessLogWriter = accessLogWriter

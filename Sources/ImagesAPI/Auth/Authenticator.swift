@@ -40,6 +40,12 @@ final class Authenticator: Sendable {
         return caller
     }
 
+    /// The caller when the request's token is cached; nil when it is not (then `authenticate` decides).
+    func cachedCaller(_ request: Request) -> Caller? {
+        guard let header = request.headers["Authorization"], case .key(let key) = Self.parse(header) else { return nil }
+        return cache.caller(for: key)
+    }
+
     enum Credentials: Equatable {
         /// Another scheme, or an empty header: not token authentication.
         case none
