@@ -32,6 +32,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
         fields.contains { $0.name.equalsIgnoringASCIICase(name) }
     }
 
+    /// Room for `count` fields without growing (a parser knows roughly how many are coming).
+    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name: name, value: value))
     }
@@ -60,13 +63,18 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
 extension String {
     /// ASCII case-insensitive comparison, as header names and tokens need.
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        for (x, y) in zip(a, b) where x != y {
-            let lx = (x >= 65 && x <= 90) ? x + 32 : x
-            let ly = (y >= 65 && y <= 90) ? y + 32 : y
-            if lx != ly { return false }
+        guard utf8.count == other.utf8.count else { return false }
+        var a = self, b = other
+        return a.withUTF8 { a in
+            b.withUTF8 { b in
+                for index in 0..<a.count where a[index] != b[index] {
+                    let x = a[index], y = b[index]
+                    let lx = (x >= 65 && x <= 90) ? x + 32 : x
+                    let ly = (y >= 65 && y <= 90) ? y + 32 : y
+                    if lx != ly { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 }

@@ -26,9 +26,17 @@ public struct AccessLogEntry: Sendable {
 
     /// The duration in milliseconds with three decimals (`0.453`), as the access log writes it.
     public var durationMilliseconds: String {
-        let micros = durationNanoseconds / 1000
-        let fraction = String(micros % 1000)
-        return "\(micros / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+        var bytes: [UInt8] = []
+        appendDurationMilliseconds(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `durationMilliseconds` appended as bytes, for log writers on the hot path.
+    public func appendDurationMilliseconds(to bytes: inout [UInt8]) {
+        let micros = UInt(durationNanoseconds / 1000)
+        ASCIIDecimal.append(micros / 1000, minimumDigits: 1, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        ASCIIDecimal.append(micros % 1000, minimumDigits: 3, to: &bytes)
     }
 }
 

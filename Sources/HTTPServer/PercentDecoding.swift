@@ -1,10 +1,12 @@
 /// Percent-decoding of URL components. Invalid escapes are kept literally; invalid UTF-8 is repaired, never a crash.
 public enum PercentDecoding {
     public static func decode(_ text: Substring, plusAsSpace: Bool = false) -> String {
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
-            return String(text)
+        var contiguous = text
+        let plain = contiguous.withUTF8 { bytes in
+            !bytes.contains { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }
         }
+        if plain { return String(text) }
+        let utf8 = text.utf8
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count)
         var i = utf8.startIndex

@@ -16,8 +16,11 @@ public struct Response: Sendable {
 
     /// A JSON response from bytes that already hold JSON.
     public static func json(_ status: HTTPStatus = .ok, bytes: [UInt8]) -> Response {
-        Response(status: status, headers: ["Content-Type": "application/json"], body: bytes)
+        Response(status: status, headers: jsonHeaders, body: bytes)
     }
+
+    /// Shared, so a JSON response does not allocate its one header.
+    private static let jsonHeaders: HTTPHeaders = ["Content-Type": "application/json"]
 
     public static func text(_ status: HTTPStatus = .ok, _ text: String) -> Response {
         Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))

@@ -14,17 +14,28 @@ public typealias ImmediateHandler = @Sendable (Request) -> Response?
 /// slashes included). A trailing slash is optional on both sides. A known path with the wrong method answers 405 with
 /// `Allow`; an unknown path answers a JSON 404. `HEAD` falls back to the `GET` route.
 public final class Router: Sendable {
-    struct Route: Sendable {
+    /// A class, so that trying each route per request retains one reference rather than copying every field.
+    final class Route: Sendable {
         let method: HTTPMethod
         let segments: [Segment]
         let handler: Handler
         let immediate: ImmediateHandler?
         /// Prefix included, parameters as `{name}`: built once, put on every response of this route.
-        var pattern = ""
+        let pattern: String
+
+        init(_ method: HTTPMethod, _ segments: [Segment], _ handler: @escaping Handler, _ immediate: ImmediateHandler?,
+             pattern: String) {
+            self.method = method
+            self.segments = segments
+            self.handler = handler
+            self.immediate = immediate
+            self.pattern = pattern
+        }
     }
 
     enum Segment: Sendable, Equatable {
-        case literal(String)
+        /// The segment's UTF-8 bytes.
+        case literal([UInt8])
         case parameter(String)
         case rest(String)
     }
@@ -36,7 +47,7 @@ public final class Router: Sendable {
         case notFound
     }
 
-    private let prefix: [String]
+    private let prefix: [[UInt8]]
     private let routes: [Route]
     private let hasImmediateRoutes: Bool
 
@@ -45,11 +56,10 @@ public final class Router: Sendable {
         var builder = RouteBuilder()
         build(&builder)
         let prefix = Router.split(prefix)
-        self.prefix = prefix
+        self.prefix = prefix.map { Array($0.utf8) }
         self.routes = builder.routes.map { route in
-            var route = route
-            route.pattern = Router.pattern(prefix: prefix, route.segments)
-            return route
+            Route(route.method, route.segments, route.handler, route.immediate,
+                  pattern: Router.pattern(prefix: prefix, route.segments))
         }
         self.hasImmediateRoutes = routes.contains { $0.immediate != nil }
     }
@@ -62,7 +72,7 @@ public final class Router: Sendable {
     static func pattern(prefix: [String], _ segments: [Segment]) -> String {
         let parts = prefix + segments.map { segment -> String in
             switch segment {
-            case .literal(let s): return s
+            case .literal(let bytes): return String(decoding: bytes, as: UTF8.self)
             case .parameter(let n): return "{\(n)}"
             case .rest(let n): return "{\(n)}"
             }
@@ -107,22 +117,26 @@ public final class Router: Sendable {
     /// The first route matching the path with the request's method; for `HEAD` without a route of its own, the
     /// first `GET` route.
     private func select(_ request: Request) -> Selection {
-        let segments = Router.segments(request.path)
-        guard segments.count >= prefix.count, zip(segments, prefix).allSatisfy({ $0 == $1 }) else { return .notFound }
-        let rest = segments[prefix.count...]
-        var allowed: [HTTPMethod] = []
-        var firstMatch: Route?
-        var headFallback: (Route, [String: String])?
-        for route in routes {
-            guard let parameters = Router.match(route.segments, rest) else { continue }
-            if route.method == request.method { return .route(route, parameters) }
-            if request.method == .head, route.method == .get, headFallback == nil { headFallback = (route, parameters) }
-            if firstMatch == nil { firstMatch = route }
-            allowed.append(route.method)
+        var path = request.path
+        return path.withUTF8 { bytes in
+            let segments = Router.segmentRanges(bytes)
+            guard segments.count >= prefix.count,
+                  zip(segments, prefix).allSatisfy({ bytes[$0].elementsEqual($1) }) else { return .notFound }
+            let rest = segments[prefix.count...]
+            var allowed: [HTTPMethod] = []
+            var firstMatch: Route?
+            var headFallback: (Route, [String: String])?
+            for route in routes {
+                guard let parameters = Router.match(route.segments, rest, in: bytes) else { continue }
+                if route.method == request.method { return .route(route, parameters) }
+                if request.method == .head, route.method == .get, headFallback == nil { headFallback = (route, parameters) }
+                if firstMatch == nil { firstMatch = route }
+                allowed.append(route.method)
+            }
+            if let (route, parameters) = headFallback { return .route(route, parameters) }
+            guard let firstMatch else { return .notFound }
+            return .methodNotAllowed(firstMatch: firstMatch, allowed: allowed)
         }
-        if let (route, parameters) = headFallback { return .route(route, parameters) }
-        guard let firstMatch else { return .notFound }
-        return .methodNotAllowed(firstMatch: firstMatch, allowed: allowed)
     }
 
     /// Runs `route`'s handler; an `HTTPResponseError` becomes its response. Either way the route's pattern is set.
@@ -141,34 +155,33 @@ public final class Router: Sendable {
 
     static var notFound: Response { HTTPError(.notFound, "Not found.").response }
 
-    static func split(_ path: String) -> [String] { segments(path).map(String.init) }
+    /// The non-empty `/`-separated segments of a pattern or prefix.
+    static func split(_ path: String) -> [String] { path.split(separator: "/").map(String.init) }
 
-    /// The non-empty `/`-separated segments of `path`, sharing its storage.
-    static func segments(_ path: String) -> [Substring] {
-        var segments: [Substring] = []
+    /// Where the non-empty `/`-separated segments of a path's UTF-8 are: matching compares bytes, and only
+    /// parameter values become strings.
+    static func segmentRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var segments: [Range<Int>] = []
         segments.reserveCapacity(8)
-        let utf8 = path.utf8
-        var start = utf8.startIndex
-        var index = start
-        while index < utf8.endIndex {
-            if utf8[index] == UInt8(ascii: "/") {
-                if start < index { segments.append(Substring(utf8[start..<index])) }
-                start = utf8.index(after: index)
-            }
-            utf8.formIndex(after: &index)
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+            if start < index { segments.append(start..<index) }
+            start = index + 1
         }
-        if start < utf8.endIndex { segments.append(Substring(utf8[start...])) }
         return segments
     }
 
-    /// The route's parameters when `path` matches `pattern`; literals are checked before any parameter is copied.
-    static func match(_ pattern: [Segment], _ path: ArraySlice<Substring>) -> [String: String]? {
+    /// The route's parameters when the path's segments match `pattern`; literals are checked before any parameter
+    /// is copied.
+    static func match(
+        _ pattern: [Segment], _ path: ArraySlice<Range<Int>>, in bytes: UnsafeBufferPointer<UInt8>
+    ) -> [String: String]? {
         var index = path.startIndex
         var hasParameters = false
         for segment in pattern {
             switch segment {
             case .literal(let literal):
-                guard index < path.endIndex, path[index] == literal else { return nil }
+                guard index < path.endIndex, bytes[path[index]].elementsEqual(literal) else { return nil }
             case .parameter:
                 guard index < path.endIndex else { return nil }
                 hasParameters = true
@@ -182,14 +195,15 @@ public final class Router: Sendable {
         }
         guard index == path.endIndex else { return nil }
         guard hasParameters else { return [:] }
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         var parameters: [String: String] = [:]
         index = path.startIndex
         for segment in pattern {
             switch segment {
             case .literal: break
-            case .parameter(let name): parameters[name] = String(path[index])
+            case .parameter(let name): parameters[name] = text(path[index])
             case .rest(let name):
-                parameters[name] = path[index...].joined(separator: "/")
+                parameters[name] = path[index...].map(text).joined(separator: "/")
                 return parameters
             }
             index += 1
@@ -200,7 +214,7 @@ public final class Router: Sendable {
 
 /// Collects routes for a `Router`.
 public struct RouteBuilder {
-    var routes: [Router.Route] = []
+    var routes: [(method: HTTPMethod, segments: [Router.Segment], handler: Handler, immediate: ImmediateHandler?)] = []
 
     /// - Parameter immediate: answers at once when it can, before `handler` (see ``ImmediateHandler``).
     public mutating func on(
@@ -209,9 +223,9 @@ public struct RouteBuilder {
         let segments = Router.split(pattern).map { part -> Router.Segment in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
-            return .literal(part)
+            return .literal(Array(part.utf8))
         }
-        routes.append(Router.Route(method: method, segments: segments, handler: handler, immediate: immediate))
+        routes.append((method, segments, handler, immediate))
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping Handler, immediate: ImmediateHandler? = nil) {

@@ -11,23 +11,23 @@ enum AccessLogLine {
     /// ` info <label>: http.bytes=… http.duration_ms=… http.method=… http.path=… http.status=… request_id=…
     /// [HTTPServer] request` and a newline (keys in sorted order, as the handler writes them).
     static func append(_ entry: AccessLogEntry, label: String, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: " info".utf8)
+        bytes.appendUTF8(" info")
         if !label.isEmpty {
             bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: label.utf8)
+            bytes.appendUTF8(label)
         }
-        bytes.append(contentsOf: ": http.bytes=".utf8)
-        bytes.append(contentsOf: String(entry.bytes).utf8)
-        bytes.append(contentsOf: " http.duration_ms=".utf8)
-        bytes.append(contentsOf: entry.durationMilliseconds.utf8)
-        bytes.append(contentsOf: " http.method=".utf8)
-        bytes.append(contentsOf: entry.method.rawValue.utf8)
-        bytes.append(contentsOf: " http.path=".utf8)
-        bytes.append(contentsOf: entry.path.utf8)
-        bytes.append(contentsOf: " http.status=".utf8)
-        bytes.append(contentsOf: String(entry.status).utf8)
-        bytes.append(contentsOf: " request_id=".utf8)
-        bytes.append(contentsOf: entry.requestID.utf8)
-        bytes.append(contentsOf: " [HTTPServer] request\n".utf8)
+        bytes.appendUTF8(": http.bytes=")
+        ASCIIDecimal.append(entry.bytes, to: &bytes)
+        bytes.appendUTF8(" http.duration_ms=")
+        entry.appendDurationMilliseconds(to: &bytes)
+        bytes.appendUTF8(" http.method=")
+        bytes.appendUTF8(entry.method.rawValue)
+        bytes.appendUTF8(" http.path=")
+        bytes.appendUTF8(entry.path)
+        bytes.appendUTF8(" http.status=")
+        ASCIIDecimal.append(entry.status, to: &bytes)
+        bytes.appendUTF8(" request_id=")
+        bytes.appendUTF8(entry.requestID)
+        bytes.appendUTF8(" [HTTPServer] request\n")
     }
 }

@@ -93,3 +93,41 @@ import Testing
         #expect(plain.respondImmediately(to: Request(method: .get, target: "/x")) == nil)
     }
 }
+
+@Suite struct RequestTargetTests {
+    @Test(arguments: [
+        ("/a/b?x=1", "/a/b", "/a/b", [("x", "1")]),
+        ("/a%2Fb%20c", "/a%2Fb%20c", "/a/b c", []),
+        ("http://example.com", "/", "/", []),
+        ("http://example.com?x=1", "/", "/", []),
+        ("https://h:8/p?q=2", "/p", "/p", [("q", "2")]),
+        ("/a#frag?q=1", "/a", "/a", [("q", "1")]),
+        ("/a?x=1#frag", "/a", "/a", [("x", "1#frag")]),
+        ("*", "*", "*", []),
+        ("a:/b", "a:/b", "a:/b", []),
+        ("h://", "/", "/", []),
+        ("/", "/", "/", []),
+        ("/é?ü=%C3%A9", "/é", "/é", [("ü", "é")]),
+    ] as [(String, String, String, [(String, String)])])
+    func splitsPathAndQuery(target: String, rawPath: String, path: String, query: [(String, String)]) {
+        let request = Request(method: .get, target: target)
+        #expect(request.rawPath == rawPath)
+        #expect(request.path == path)
+        #expect(request.query.pairs.map { "\($0.name)=\($0.value)" } == query.map { "\($0.0)=\($0.1)" })
+    }
+
+    @Test func decimalsAndDurations() {
+        var bytes: [UInt8] = []
+        for value in [0, 7, 10, 1234567890, -42, Int.max, Int.min] {
+            bytes.removeAll()
+            ASCIIDecimal.append(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+        let cases: [(UInt64, String)] = [(0, "0.000"), (999, "0.000"), (1_000, "0.001"), (1_234_567, "1.234"),
+                                         (12_000_000_000, "12000.000"), (40_050_000, "40.050")]
+        for (nanoseconds, text) in cases {
+            let entry = AccessLogEntry(method: .get, path: "/", status: 200, bytes: 0, durationNanoseconds: nanoseconds, requestID: "r")
+            #expect(entry.durationMilliseconds == text)
+        }
+    }
+}

@@ -49,5 +49,13 @@ import Testing
         #expect(String(decoding: errors.bytes, as: UTF8.self) == #"{"n":["A valid integer is required."]}"#)
         #expect(Authenticator.parse("Token  abc") == .key("abc"))
         #expect(Authenticator.parse("Token abc\u{7}") == .failure("Invalid token header. Token string should not contain invalid characters."))
+        #expect(Authenticator.parse("Token abcé") == .failure("Invalid token header. Token string should not contain invalid characters."))
+        #expect(Authenticator.parse("\tbEaReR\tk-1 ") == .key("k-1"))
+        #expect(Authenticator.parse("TOKEN x") == .key("x"))
+        #expect(Authenticator.parse("Token") == .failure("Invalid token header. No credentials provided."))
+        #expect(Authenticator.parse("Token a b") == .failure("Invalid token header. Token string should not contain spaces."))
+        for other in ["", "  ", "Basic abc", "Tokens abc", "Toke abc", "Bearerx abc"] {
+            #expect(Authenticator.parse(other) == .none)
+        }
     }
 }

@@ -12,6 +12,7 @@ extension HTTPRequestParser {
         }
 
         var headers = HTTPHeaders()
+        headers.reserveCapacity(8)
         var contentLengths: [Bytes.SubSequence] = []
         var transferEncodings: [Bytes.SubSequence] = []
         var expectations: [Bytes.SubSequence] = []

@@ -5,15 +5,22 @@ extension Connection {
     /// owns), `Date`, `Content-Length`, `Connection`, `X-Request-ID`, then the body unless HEAD or 1xx/204/304.
     /// Returns the body bytes sent.
     func appendResponse(_ response: Response, _ exchange: Exchange, close: Bool) -> Int {
+        Self.append(response, exchange, close: close, date: loop.dateCache.current(), to: &output)
+    }
+
+    /// `appendResponse` on a buffer passed in: one exclusive access to it rather than one per append.
+    static func append(
+        _ response: Response, _ exchange: Exchange, close: Bool, date: [UInt8], to output: inout [UInt8]
+    ) -> Int {
         let code = response.status.code
         let bodyAllowed = code >= 200 && code != 204 && code != 304
         let sendsBody = bodyAllowed && exchange.method != .head
         output.reserveCapacity(output.count + 256 + (sendsBody ? response.body.count : 0))
 
         output.append(contentsOf: Connection.statusPrefix)
-        appendDecimal(code)
+        ASCIIDecimal.append(code, to: &output)
         output.append(HTTPBytes.space)
-        appendSanitized(response.status.reason)
+        appendSanitized(response.status.reason, to: &output)
         output.append(contentsOf: Connection.crlf)
 
         var declaredLength: String?
@@ -27,23 +34,23 @@ extension Connection {
                 || name.equalsIgnoringASCIICase("Transfer-Encoding") || name.equalsIgnoringASCIICase("X-Request-ID") {
                 continue
             }
-            appendSanitized(name)
+            appendSanitized(name, to: &output)
             output.append(contentsOf: Connection.colonSpace)
-            appendSanitized(field.value)
+            appendSanitized(field.value, to: &output)
             output.append(contentsOf: Connection.crlf)
         }
 
         output.append(contentsOf: Connection.dateName)
-        output.append(contentsOf: loop.dateCache.current())
+        output.append(contentsOf: date)
         output.append(contentsOf: Connection.crlf)
         if bodyAllowed {
             output.append(contentsOf: Connection.contentLengthName)
             // HEAD answers carry the GET's length; a handler that skipped the body may declare it itself.
             if exchange.method == .head, response.body.isEmpty, let declaredLength,
                !declaredLength.isEmpty, declaredLength.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                output.append(contentsOf: declaredLength.utf8)
+                output.appendUTF8(declaredLength)
             } else {
-                appendDecimal(response.body.count)
+                ASCIIDecimal.append(response.body.count, to: &output)
             }
             output.append(contentsOf: Connection.crlf)
         }
@@ -53,7 +60,7 @@ extension Connection {
             output.append(contentsOf: Connection.connectionKeepAlive)
         }
         output.append(contentsOf: Connection.requestIDName)
-        output.append(contentsOf: exchange.requestID.utf8)
+        output.appendUTF8(exchange.requestID)
         output.append(contentsOf: Connection.crlf)
         output.append(contentsOf: Connection.crlf)
         if sendsBody {
@@ -71,33 +78,16 @@ extension Connection {
         entry.log(to: loop.context.logger)
     }
 
-    private func appendDecimal(_ value: Int) {
-        guard value > 0 else {
-            output.append(UInt8(ascii: "0"))
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var remaining = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while remaining > 0 {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
-            }
-            output.append(contentsOf: buffer[(20 - count)...])
-        }
-    }
-
     /// Appends header text with control characters (CR, LF, NUL...) replaced by spaces: no response splitting.
-    private func appendSanitized(_ text: String) {
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 < 0x20 && $0 != HTTPBytes.tab || $0 == 0x7F }) {
-            output.append(contentsOf: utf8)
-            return
+    private static func appendSanitized(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            if !utf8.contains(where: { $0 < 0x20 && $0 != HTTPBytes.tab || $0 == 0x7F }) {
+                output.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 { output.append(byte < 0x20 && byte != HTTPBytes.tab || byte == 0x7F ? HTTPBytes.space : byte) }
         }
-        for byte in utf8 { output.append(byte < 0x20 && byte != HTTPBytes.tab || byte == 0x7F ? HTTPBytes.space : byte) }
     }
 
     static let statusPrefix = Array("HTTP/1.1 ".utf8)

@@ -10,17 +10,19 @@ struct RequestIDGenerator {
 
     /// The client's id if it is 1...128 characters of `[A-Za-z0-9._-]`, else nil.
     static func sanitized(_ value: String?) -> String? {
-        guard let value, !value.isEmpty, value.utf8.count <= 128 else { return nil }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
-                continue
-            default:
-                return nil
+        guard var value, !value.isEmpty, value.utf8.count <= 128 else { return nil }
+        let sane = value.withUTF8 { bytes in
+            bytes.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                    true
+                default:
+                    false
+                }
             }
         }
-        return value
+        return sane ? value : nil
     }
 
     mutating func next() -> String {

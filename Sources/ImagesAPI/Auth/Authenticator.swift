@@ -53,27 +53,39 @@ final class Authenticator: Sendable {
         case key(String)
     }
 
-    /// Splits the header as DRF does (on whitespace), scanning bytes: this runs on every request.
+    /// Splits the header as DRF does (on whitespace), scanning its contiguous bytes: this runs on every request.
     static func parse(_ header: String) -> Credentials {
-        let utf8 = header.utf8
-        var index = utf8.startIndex
-        func nextWord() -> Range<String.Index>? {
-            while index < utf8.endIndex, utf8[index] == 0x20 || utf8[index] == 0x09 { utf8.formIndex(after: &index) }
-            guard index < utf8.endIndex else { return nil }
-            let start = index
-            while index < utf8.endIndex, utf8[index] != 0x20, utf8[index] != 0x09 { utf8.formIndex(after: &index) }
-            return start..<index
+        var header = header
+        return header.withUTF8 { bytes in
+            var index = 0
+            func nextWord() -> Range<Int>? {
+                while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+                guard index < bytes.count else { return nil }
+                let start = index
+                while index < bytes.count, bytes[index] != 0x20, bytes[index] != 0x09 { index += 1 }
+                return start..<index
+            }
+            guard let keyword = nextWord(), Self.isTokenKeyword(UnsafeBufferPointer(rebasing: bytes[keyword])) else {
+                return .none
+            }
+            guard let keyRange = nextWord() else { return .failure("Invalid token header. No credentials provided.") }
+            if nextWord() != nil { return .failure("Invalid token header. Token string should not contain spaces.") }
+            let key = UnsafeBufferPointer(rebasing: bytes[keyRange])
+            guard key.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                return .failure("Invalid token header. Token string should not contain invalid characters.")
+            }
+            return .key(String(decoding: key, as: UTF8.self))
         }
-        // A keyword of five or six letters fits a small string: no allocation.
-        guard let keyword = nextWord().map({ String(Substring(header.utf8[$0])) }),
-              keyword.equalsIgnoringASCIICase("Token") || keyword.equalsIgnoringASCIICase("Bearer")
-        else { return .none }
-        guard let keyRange = nextWord() else { return .failure("Invalid token header. No credentials provided.") }
-        if nextWord() != nil { return .failure("Invalid token header. Token string should not contain spaces.") }
-        let key = String(Substring(header.utf8[keyRange]))
-        guard key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            return .failure("Invalid token header. Token string should not contain invalid characters.")
+    }
+
+    /// `Token` or `Bearer`, in any case.
+    private static func isTokenKeyword(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        func matches(_ name: StaticString) -> Bool {
+            guard word.count == name.utf8CodeUnitCount else { return false }
+            return name.withUTF8Buffer { name in
+                zip(word, name).allSatisfy { (($0 >= 65 && $0 <= 90) ? $0 + 32 : $0) == $1 }
+            }
         }
-        return .key(key)
+        return matches("token") || matches("bearer")
     }
 }

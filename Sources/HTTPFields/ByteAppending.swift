@@ -1,0 +1,12 @@
+extension Array where Element == UInt8 {
+    /// Appends the text's UTF-8 in one copy (`append(contentsOf: text.utf8)` walks the view generically).
+    public mutating func appendUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends a literal's bytes in one copy.
+    public mutating func appendUTF8(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+}
