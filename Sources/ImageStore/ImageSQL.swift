@@ -40,6 +40,11 @@ enum ImageSQL {
     /// The UUID as stored: lower-case text.
     static func text(_ id: UUID) -> SQLiteValue { .text(id.lowercasedText) }
 
+    /// Binds the UUID as stored (lower-case text) to parameter `index`, without making a string of it.
+    static func bind(_ id: UUID, to statement: Statement, at index: Int) throws(SQLiteError) {
+        try id.withLowercasedUTF8 { text throws(SQLiteError) in try statement.bindText(text, at: index) }
+    }
+
     /// The record's column values, in `columns` order.
     static func values(_ image: ImageRecord) throws -> [SQLiteValue] {
         [
@@ -69,7 +74,7 @@ enum ImageSQL {
 
     /// Reads the row the statement is on (selected with `columns`).
     static func decode(_ row: Statement) throws -> ImageRecord {
-        guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("images.id") }
+        guard let id = row.withUTF8(at: 0, { UUID(canonicalUTF8: $0) }) else { throw ImageStoreError.corruptRow("images.id") }
         guard let status = ImageStatus(rawValue: row.text(at: 8)) else { throw ImageStoreError.corruptRow("images.status") }
         func optionalInt(_ index: Int) -> Int? { row.isNull(at: index) ? nil : Int(row.int64(at: index)) }
         return ImageRecord(
@@ -83,7 +88,7 @@ enum ImageSQL {
             uploadURL: row.text(at: 7),
             status: status,
             requireSignedURLs: row.int64(at: 9) != 0,
-            metadata: try JSONText.object(row.blob(at: 10), column: "images.metadata"),
+            metadata: try JSONText.object(row, at: 10, column: "images.metadata"),
             creator: row.text(at: 11),
             createdAt: Date(microseconds: row.int64(at: 12)),
             updatedAt: Date(microseconds: row.int64(at: 13)),
@@ -92,8 +97,8 @@ enum ImageSQL {
             width: optionalInt(16),
             height: optionalInt(17),
             format: row.text(at: 18),
-            variants: try JSONText.strings(row.blob(at: 19), column: "images.variants"),
-            cloudflareMetadata: try JSONText.object(row.blob(at: 20), column: "images.cloudflare_metadata")
+            variants: try JSONText.strings(row, at: 19, column: "images.variants"),
+            cloudflareMetadata: try JSONText.object(row, at: 20, column: "images.cloudflare_metadata")
         )
     }
 

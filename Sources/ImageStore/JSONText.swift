@@ -1,4 +1,5 @@
 import JSON
+import SQLite
 
 /// Encodes and decodes the JSON text columns. Keys are sorted so equal values are equal text.
 enum JSONText {
@@ -14,20 +15,33 @@ enum JSONText {
     }
 
     /// A JSON object column, read back exactly as written (the JSON module's parser: `1.0` stays a double).
-    static func object(_ bytes: [UInt8], column: String) throws -> [String: JSONValue] {
-        if bytes == [UInt8(ascii: "{"), UInt8(ascii: "}")] { return [:] }
-        guard case .object(let members)? = try? JSONValue.parse(bytes) else { throw ImageStoreError.corruptRow(column) }
+    static func object(_ bytes: [UInt8], column: String) throws(ImageStoreError) -> [String: JSONValue] {
+        try object(bytes.span, column: column)
+    }
+
+    /// Column `index` of the row `statement` is on, read in place as a JSON object column.
+    static func object(_ statement: Statement, at index: Int, column: String) throws(ImageStoreError) -> [String: JSONValue] {
+        try statement.withUTF8(at: index) { bytes throws(ImageStoreError) in try object(bytes, column: column) }
+    }
+
+    /// Column `index` of the row `statement` is on, read in place as a JSON array-of-strings column.
+    static func strings(_ statement: Statement, at index: Int, column: String) throws(ImageStoreError) -> [String] {
+        try statement.withUTF8(at: index) { bytes throws(ImageStoreError) in try strings(bytes, column: column) }
+    }
+
+    static func object(_ bytes: Span<UInt8>, column: String) throws(ImageStoreError) -> [String: JSONValue] {
+        if bytes.count == 2, bytes[0] == UInt8(ascii: "{"), bytes[1] == UInt8(ascii: "}") { return [:] }
+        guard case .object(let members)? = try? JSONValue.parse(bytes) else { throw .corruptRow(column) }
         return members
     }
 
-    /// A JSON array-of-strings column.
-    static func strings(_ bytes: [UInt8], column: String) throws -> [String] {
-        if bytes == [UInt8(ascii: "["), UInt8(ascii: "]")] { return [] }
-        guard case .array(let elements)? = try? JSONValue.parse(bytes) else { throw ImageStoreError.corruptRow(column) }
+    static func strings(_ bytes: Span<UInt8>, column: String) throws(ImageStoreError) -> [String] {
+        if bytes.count == 2, bytes[0] == UInt8(ascii: "["), bytes[1] == UInt8(ascii: "]") { return [] }
+        guard case .array(let elements)? = try? JSONValue.parse(bytes) else { throw .corruptRow(column) }
         var strings: [String] = []
         strings.reserveCapacity(elements.count)
         for element in elements {
-            guard case .string(let string) = element else { throw ImageStoreError.corruptRow(column) }
+            guard case .string(let string) = element else { throw .corruptRow(column) }
             strings.append(string)
         }
         return strings

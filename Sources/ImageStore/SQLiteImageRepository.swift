@@ -176,14 +176,18 @@ public final class SQLiteImageRepository: ImageRepository {
     // MARK: Shared steps (run on a connection thread)
 
     static func fetch(_ connection: Connection, _ key: ImageKey, owner: String?) throws -> ImageRecord? {
-        let rows: [ImageRecord]
         switch key {
         case .id(let id):
-            rows = try connection.query(ImageSQL.selectByID, [ImageSQL.text(id), .text(owner)], map: ImageSQL.decode)
+            try connection.first(ImageSQL.selectByID, binding: { statement in
+                try ImageSQL.bind(id, to: statement, at: 1)
+                try statement.bind(.text(owner), at: 2)
+            }, map: ImageSQL.decode)
         case .cloudflareID(let id):
-            rows = try connection.query(ImageSQL.selectByCloudflareID, [.text(id), .text(owner)], map: ImageSQL.decode)
+            try connection.first(ImageSQL.selectByCloudflareID, binding: { statement in
+                try statement.bind(.text(id), at: 1)
+                try statement.bind(.text(owner), at: 2)
+            }, map: ImageSQL.decode)
         }
-        return rows.first
     }
 
     /// Lets `body` change `record`, then stores it and the log row it returns. Runs inside the caller's transaction.

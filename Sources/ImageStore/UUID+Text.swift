@@ -14,6 +14,19 @@ extension UUID {
         }
     }
 
+    /// Lends ``lowercasedText``'s bytes to `body` without making the string.
+    func withLowercasedUTF8<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt32) = (0, 0, 0, 0, 0)
+        return try withUnsafeMutableBytes(of: &text) { raw throws(E) in
+            var o = 0
+            forEachLowercasedByte { byte in
+                raw[o] = byte
+                o += 1
+            }
+            return try body(UnsafeRawBufferPointer(raw).bindMemory(to: UInt8.self).span)
+        }
+    }
+
     /// Appends ``lowercasedText``'s bytes without making the string.
     public func appendLowercasedText(to bytes: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { out in
@@ -40,26 +53,33 @@ extension UUID {
     /// as `UUID(uuidString:)` does, without its `sscanf`.
     public init?(canonicalText text: String) {
         var text = text
-        let parsed: uuid_t? = text.withUTF8 { utf8 in
-            guard utf8.count == 36 else { return nil }
-            var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            let ok = withUnsafeMutableBytes(of: &value) { out -> Bool in
-                var i = 0
-                for index in 0..<16 {
-                    if i == 8 || i == 13 || i == 18 || i == 23 {
-                        guard utf8[i] == UInt8(ascii: "-") else { return false }
-                        i += 1
-                    }
-                    guard let high = UUIDText.nibble(utf8[i]), let low = UUIDText.nibble(utf8[i + 1]) else { return false }
-                    out[index] = high << 4 | low
-                    i += 2
-                }
-                return true
-            }
-            return ok ? value : nil
-        }
-        guard let parsed else { return nil }
+        guard let parsed = text.withUTF8({ Self.parseCanonical($0.span) }) else { return nil }
         self.init(uuid: parsed)
+    }
+
+    /// ``init(canonicalText:)`` from the text's UTF-8 bytes.
+    init?(canonicalUTF8 utf8: Span<UInt8>) {
+        guard let parsed = Self.parseCanonical(utf8) else { return nil }
+        self.init(uuid: parsed)
+    }
+
+    private static func parseCanonical(_ utf8: Span<UInt8>) -> uuid_t? {
+        guard utf8.count == 36 else { return nil }
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &value) { out -> Bool in
+            var i = 0
+            for index in 0..<16 {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    guard utf8[i] == UInt8(ascii: "-") else { return false }
+                    i += 1
+                }
+                guard let high = UUIDText.nibble(utf8[i]), let low = UUIDText.nibble(utf8[i + 1]) else { return false }
+                out[index] = high << 4 | low
+                i += 2
+            }
+            return true
+        }
+        return ok ? value : nil
     }
 }
 

@@ -4,13 +4,16 @@
 /// stays a double, as in Python). Strings must be valid UTF-8 and may not hold raw control characters; `\u`
 /// escapes must pair surrogates. A duplicate object key keeps its last value. Nesting deeper than `maxDepth` is an
 /// error rather than a stack overflow. Error messages follow Python's `json` module, with line, column and offset.
+///
+/// Reads a buffer the caller keeps alive for the parse (`JSONValue.parse` lends it); a string without escapes
+/// becomes a `String` straight from its bytes.
 struct JSONParser {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     private let maxDepth: Int
 
-    init(_ bytes: [UInt8], maxDepth: Int = 512) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = 512) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
@@ -42,8 +45,9 @@ struct JSONParser {
     private mutating func literal(_ word: StaticString, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw error("Expecting value") }
+        let start = index
         let matches = word.withUTF8Buffer { word in
-            (0..<count).allSatisfy { bytes[index + $0] == word[$0] }
+            (0..<count).allSatisfy { bytes[start + $0] == word[$0] }
         }
         guard matches else { throw error("Expecting value") }
         index += count
@@ -119,7 +123,8 @@ struct JSONParser {
 
     private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = index
-        if peek == UInt8(ascii: "-") { index += 1 }
+        let negative = peek == UInt8(ascii: "-")
+        if negative { index += 1 }
         guard let first = peek, isDigit(first) else { throw error("Expecting value", at: start) }
         index += 1
         if first != UInt8(ascii: "0") { skipDigits() }
@@ -138,14 +143,21 @@ struct JSONParser {
                 skipDigits()
             }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        let digitsStart = negative ? start + 1 : start
+        // Up to 18 digits always fit Int64: add them up here rather than through a String.
+        if isInteger, index - digitsStart <= 18 {
+            var magnitude: Int64 = 0
+            for i in digitsStart..<index { magnitude = magnitude &* 10 &+ Int64(bytes[i] &- UInt8(ascii: "0")) }
+            return .int(negative ? -magnitude : magnitude)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
         guard let double = Double(text), double.isFinite else { throw error("Number out of range", at: start) }
         return .double(double)
     }
 
     private mutating func skipDigits() {
-        while let byte = peek, isDigit(byte) { index += 1 }
+        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -155,19 +167,43 @@ struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         let start = index
         index += 1
+        let runStart = index
+        // Most strings hold no escape: one scan, then the string from the bytes in place.
+        var nonASCII: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let run = UnsafeBufferPointer(rebasing: bytes[runStart..<index])
+                index += 1
+                // ASCII is valid UTF-8 as it stands: `String(decoding:)` then repairs nothing, and is much cheaper.
+                if nonASCII & 0x80 == 0 { return String(decoding: run, as: UTF8.self) }
+                guard let string = String(validating: run, as: UTF8.self) else {
+                    throw error("Invalid UTF-8 in string starting at", at: start)
+                }
+                return string
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            nonASCII |= byte
+            index += 1
+        }
+        return try parseEscapedString(start: start, runStart: runStart)
+    }
+
+    /// The rest of a string from the first escape (or the error ending it): unescaped into a byte buffer.
+    private mutating func parseEscapedString(start: Int, runStart: Int) throws(JSONParseError) -> String {
         var output: [UInt8] = []
-        var runStart = index
+        var runStart = runStart
         while true {
             guard index < bytes.count else { throw error("Unterminated string starting at", at: start) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                output.append(contentsOf: bytes[runStart..<index])
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
                 break
             }
             if byte < 0x20 { throw error("Invalid control character at") }
             if byte == UInt8(ascii: "\\") {
-                output.append(contentsOf: bytes[runStart..<index])
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 try parseEscape(into: &output)
                 runStart = index
                 continue
@@ -205,7 +241,8 @@ struct JSONParser {
             } else if (0xDC00...0xDFFF).contains(scalar) {
                 throw error("Unpaired surrogate in \\u escape", at: escapeStart)
             }
-            output.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+            // Not a surrogate and at most 0x10FFFF: always a scalar.
+            output.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar)!)!)
         default:
             throw error("Invalid \\escape", at: escapeStart)
         }
@@ -233,7 +270,11 @@ struct JSONParser {
     private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     private mutating func skipWhitespace() {
-        while let byte = peek, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            index += 1
+        }
     }
 
     /// `message: line L column C (char N)`, counted as Python does (1-based line and column, 0-based offset).

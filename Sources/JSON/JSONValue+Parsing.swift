@@ -2,8 +2,18 @@ extension JSONValue {
     /// Parses JSON text (see `JSONParser` for the rules). Errors say what was expected and where, as Python's
     /// `json` module does: `Expecting value: line 1 column 1 (char 0)`.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes)
-        return try parser.parseDocument()
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var parser = JSONParser(buffer)
+            return try parser.parseDocument()
+        }
+    }
+
+    /// Parses JSON text lent as a span, such as a database column read in place (same rules as `parse(_:)`).
+    public static func parse(_ bytes: Span<UInt8>) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var parser = JSONParser(buffer)
+            return try parser.parseDocument()
+        }
     }
 
     /// The value as compact JSON bytes, object keys sorted.

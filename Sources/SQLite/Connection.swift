@@ -28,6 +28,12 @@ public final class Connection {
     /// The file path given at open.
     public let path: String
     private var statementCache: [String: Statement] = [:]
+    /// The last few statements `cachedStatement` handed out, found by comparing the SQL before hashing it: the
+    /// callers pass the same few constant strings, which compare equal at once (same storage) where hashing
+    /// a few hundred characters of SQL is a large part of a point read.
+    private var recentStatements: [(sql: String, statement: Statement)] = []
+    private var nextRecent = 0
+    private static let recentCapacity = 8
     /// Maximum number of cached statements; past it the cache is cleared (queries here are few and fixed).
     public var statementCacheLimit = 256
 
@@ -58,6 +64,7 @@ public final class Connection {
     }
 
     deinit {
+        recentStatements.removeAll()
         statementCache.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -84,14 +91,30 @@ public final class Connection {
     /// Returns the cached statement for `sql`, preparing it the first time. The statement comes back reset
     /// with its bindings cleared. Do not keep it across calls that might fetch the same SQL again.
     public func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
-        if let statement = statementCache[sql] {
-            statement.reset()
-            statement.clearBindings()
-            return statement
+        for recent in recentStatements where recent.sql == sql {
+            recent.statement.reset()
+            recent.statement.clearBindings()
+            return recent.statement
         }
-        if statementCache.count >= statementCacheLimit { statementCache.removeAll() }
-        let statement = try prepare(sql)
-        statementCache[sql] = statement
+        let statement: Statement
+        if let cached = statementCache[sql] {
+            cached.reset()
+            cached.clearBindings()
+            statement = cached
+        } else {
+            if statementCache.count >= statementCacheLimit {
+                statementCache.removeAll()
+                recentStatements.removeAll()
+            }
+            statement = try prepare(sql)
+            statementCache[sql] = statement
+        }
+        if recentStatements.count < Self.recentCapacity {
+            recentStatements.append((sql, statement))
+        } else {
+            recentStatements[nextRecent] = (sql, statement)
+            nextRecent = (nextRecent + 1) % Self.recentCapacity
+        }
         return statement
     }
 
@@ -136,6 +159,29 @@ public final class Connection {
         var results: [T] = []
         while try statement.step() { results.append(try transform(statement)) }
         return results
+    }
+
+    /// Maps the first row of one parameterised statement (cached) with `transform`, which sees the positioned
+    /// statement; nil when there is no row. Reads no further rows: for lookups that match one row at most.
+    public func first<T>(
+        _ sql: String,
+        _ bindings: [SQLiteValue] = [],
+        map transform: (Statement) throws -> T
+    ) throws -> T? {
+        try first(sql, binding: { try $0.bind(bindings) }, map: transform)
+    }
+
+    /// `first(_:_:map:)` with the parameters bound by `bind` (`Statement.bind(_:at:)`, `bindText(_:at:)`), which
+    /// spares building an array of values.
+    public func first<T>(
+        _ sql: String,
+        binding bind: (Statement) throws -> Void,
+        map transform: (Statement) throws -> T
+    ) throws -> T? {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try bind(statement)
+        return try statement.step() ? try transform(statement) : nil
     }
 
     /// The first column of the first row, or nil when there is no row.

@@ -44,10 +44,9 @@ public final class Statement {
             rc = sqlite3_bind_int64(handle, i, v)
         case .real(let v):
             rc = sqlite3_bind_double(handle, i, v)
-        case .text(let v):
-            rc = v.utf8CString.withUnsafeBufferPointer { buffer in
-                sqlite3_bind_text(handle, i, buffer.baseAddress, Int32(buffer.count - 1), cfi_sqlite_transient())
-            }
+        case .text(var v):
+            // The string's own UTF-8 (no NUL-terminated copy): SQLite takes the length and copies the bytes.
+            rc = v.withUTF8 { bindText($0, at: i) }
         case .blob(let v):
             rc = v.withUnsafeBytes { buffer in
                 // A zero-length blob must still bind as a blob, not NULL: use zeroblob(0).
@@ -56,6 +55,21 @@ public final class Statement {
             }
         }
         guard rc == SQLITE_OK else { throw SQLiteError(resultCode: rc, db: db) }
+    }
+
+    /// Binds UTF-8 `text` (not validated; SQLite copies it) to the 1-based parameter `index`.
+    public func bindText(_ text: Span<UInt8>, at index: Int) throws(SQLiteError) {
+        let rc = text.withUnsafeBufferPointer { bindText($0, at: Int32(index)) }
+        guard rc == SQLITE_OK else { throw SQLiteError(resultCode: rc, db: db) }
+    }
+
+    private func bindText(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int32) -> Int32 {
+        guard let base = buffer.baseAddress, buffer.count > 0 else {
+            return sqlite3_bind_text(handle, index, "", 0, cfi_sqlite_transient())
+        }
+        return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+            sqlite3_bind_text(handle, index, $0, Int32(buffer.count), cfi_sqlite_transient())
+        }
     }
 
     /// Binds `value` to the named parameter (`:name`, `@name` or `$name`; give the prefix too).
@@ -155,6 +169,17 @@ public final class Statement {
         guard let pointer = sqlite3_column_text(handle, i) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, i))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    /// Lends column `index` as UTF-8 text bytes (as stored, not validated; NULL is empty) to `body` without copying
+    /// them. The span is valid only inside `body`, which must not step or reset the statement.
+    public func withUTF8<R, E: Error>(at index: Int, _ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+        let i = Int32(index)
+        guard let pointer = sqlite3_column_text(handle, i) else {
+            return try body(UnsafeBufferPointer<UInt8>(start: nil, count: 0).span)
+        }
+        let count = Int(sqlite3_column_bytes(handle, i))
+        return try body(UnsafeBufferPointer(start: pointer, count: count).span)
     }
 
     /// Column `index` as bytes. NULL is empty.

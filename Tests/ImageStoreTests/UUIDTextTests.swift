@@ -1,5 +1,5 @@
 import Foundation
-import ImageStore
+@testable import ImageStore
 import Testing
 
 /// The hand-written UUID text codec agrees with Foundation's.
@@ -31,5 +31,16 @@ import Testing
     func refusesWhatFoundationRefuses(_ text: String) {
         #expect(UUID(uuidString: text) == nil)
         #expect(UUID(canonicalText: text) == nil)
+    }
+
+    @Test func bytesFormsAgreeWithTheStringForms() {
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(id.withLowercasedUTF8 { span in (0..<span.count).map { span[$0] } } == Array(id.lowercasedText.utf8))
+            #expect(UUID(canonicalUTF8: Array(id.uuidString.utf8).span) == id)
+        }
+        for text in ["", "0b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0a1", "0b6f6c5e-8a55-4f7e-9c47_2f1c1f4f0a11"] {
+            #expect(UUID(canonicalUTF8: Array(text.utf8).span) == nil)
+        }
     }
 }
