@@ -16,7 +16,7 @@ public protocol ImageRepository: Sendable {
 
     /// `image(_:owner:)` answered at once on the calling thread (an HTTP event loop's fast path), or `.wouldWait`
     /// when that needs waiting (a lock held elsewhere, a network round trip): then call `image(_:owner:)`.
-    func imageImmediately(_ key: ImageKey, owner: String?) throws -> ImmediateRead<ImageRecord?>
+    func imageImmediately(_ key: ImageKey, owner: String?) throws -> ImmediateImage
 
     /// The images with these UUIDs (in scope), in no particular order; unknown IDs are skipped.
     func images(ids: [UUID], owner: String?) async throws -> [ImageRecord]

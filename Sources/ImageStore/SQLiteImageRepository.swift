@@ -73,9 +73,9 @@ public final class SQLiteImageRepository: ImageRepository {
         try await database.readSoon { try Self.fetch($0, key, owner: owner) }
     }
 
-    public func imageImmediately(_ key: ImageKey, owner: String?) throws -> ImmediateRead<ImageRecord?> {
+    public func imageImmediately(_ key: ImageKey, owner: String?) throws -> ImmediateImage {
         do {
-            return .value(try database.readNow { try Self.fetch($0, key, owner: owner) })
+            return try database.readNow { try Self.fetch($0, key, owner: owner) }.map(ImmediateImage.found) ?? .missing
         } catch let error as SQLiteError where error.isBusy {
             return .wouldWait
         }

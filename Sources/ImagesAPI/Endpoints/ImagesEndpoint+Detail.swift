@@ -39,7 +39,7 @@ extension APIContext {
     func retrieveImageImmediately(_ request: Request) -> Response? {
         guard request.query.isEmpty, let caller = authenticator.cachedCaller(request),
               let id = Fields.parseUUID(request.pathParameters["id"] ?? ""),
-              case .value(let image?)? = try? repository.imageImmediately(.id(id), owner: caller.scope)
+              case .found(let image)? = try? repository.imageImmediately(.id(id), owner: caller.scope)
         else { return nil }
         return json(serializer.bytes(image, now: clock()))
     }
