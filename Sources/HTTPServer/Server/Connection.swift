@@ -59,6 +59,8 @@ final class Connection: @unchecked Sendable {
     private var closeRequested = false
     private var requestsServed = 0
     private var handlerTask: Task<Void, Never>?
+    /// Queued on the loop's end-of-iteration flush (see `EventLoop.flushLater`).
+    private var flushScheduled = false
 
     init(fd: Int32, remoteAddress: String, loop: EventLoop) {
         self.fd = fd
@@ -128,9 +130,14 @@ final class Connection: @unchecked Sendable {
     // MARK: Requests
 
     /// Parses and starts buffered requests while the connection is free to take one. Answers given at once are
-    /// sent together when the input runs out (one write for a pipelined batch).
+    /// sent together at the end of the loop's iteration (one write for a pipelined batch).
     private func processInput() {
-        defer { if pendingOutput > 0, !outputBlocked, state == .reading || state == .handling { flush() } }
+        defer {
+            if pendingOutput > 0, !outputBlocked, !flushScheduled, state == .reading || state == .handling {
+                flushScheduled = true
+                loop.flushLater(self)
+            }
+        }
         while state == .reading, pendingOutput < Connection.outputHighWater {
             switch parser.next() {
             case .needMore:
@@ -238,6 +245,15 @@ final class Connection: @unchecked Sendable {
     }
 
     // MARK: Output
+
+    /// The loop's end-of-iteration flush of answers given at once; then requests still buffered (held back while
+    /// output was over its high-water mark) are taken up.
+    func flushScheduledOutput() {
+        flushScheduled = false
+        guard state != .closed, pendingOutput > 0, !outputBlocked else { return }
+        flush()
+        if state == .reading, !outputBlocked, readPaused || parser.bufferedCount > 0 { resumeInput() }
+    }
 
     /// Writes as much pending output as the socket takes; after the last response, shuts the write side.
     private func flush() {

@@ -38,6 +38,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     // Loop-confined state.
     private var spare: [Work] = []
     private var connections: [Connection?] = []
+    /// Connections with answers to write once this iteration's events are handled, and the array swapped with it.
+    private var flushQueue: [Connection] = []
+    private var flushing: [Connection] = []
     private(set) var connectionCount = 0
     var inFlight = 0
     var listener: Int32 = -1
@@ -179,10 +182,27 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 }
             }
             runQueuedWork()
+            flushQueued()
             if now >= nextSweep { sweep() }
             if shuttingDown, connectionCount == 0, inFlight == 0 || now >= graceDeadline { break }
         }
         finish()
+    }
+
+    /// Writes answers given at once during this iteration. Deferred to here rather than written per request, the
+    /// responses to one batch of events leave back to back: a client thread woken by the first is still awake for
+    /// the rest, where writing each as it is made would wake it again and again (each wake-up costs more CPU than
+    /// building the response).
+    func flushLater(_ connection: Connection) {
+        flushQueue.append(connection)
+    }
+
+    private func flushQueued() {
+        while !flushQueue.isEmpty {
+            swap(&flushQueue, &flushing)
+            for connection in flushing { connection.flushScheduledOutput() }
+            flushing.removeAll(keepingCapacity: true)
+        }
     }
 
     private func sweep() {
