@@ -28,14 +28,22 @@ extension UUID {
     }
 
     /// Appends ``lowercasedText``'s bytes without making the string.
-    public func appendLowercasedText(to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { out in
+    public func appendLowercasedText(to bytes: inout [UInt8], quoted: Bool = false) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 38) { out in
             var o = 0
+            if quoted {
+                out[o] = UInt8(ascii: "\"")
+                o += 1
+            }
             forEachLowercasedByte { byte in
                 out[o] = byte
                 o += 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(out))
+            if quoted {
+                out[o] = UInt8(ascii: "\"")
+                o += 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[0..<o]))
         }
     }
 

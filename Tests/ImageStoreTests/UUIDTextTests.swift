@@ -43,4 +43,12 @@ import Testing
             #expect(UUID(canonicalUTF8: Array(text.utf8).span) == nil)
         }
     }
+
+    @Test func appendsQuotedForJSON() {
+        let id = UUID()
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        id.appendLowercasedText(to: &bytes, quoted: true)
+        id.appendLowercasedText(to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "[\"\(id.uuidString.lowercased())\"\(id.uuidString.lowercased())")
+    }
 }

@@ -35,11 +35,14 @@ struct DeliveryLinks: Sendable {
 
     func publicURL(_ variants: [String]) -> String? { variantURL(variants, named: "public") }
 
-    func thumbnailURL(_ variants: [String]) -> String? {
-        if thumbnailIsOptions {
-            return publicURL(variants).map { withOptions($0, thumbnailVariant) }
-        }
-        return variantURL(variants, named: thumbnailVariant) ?? publicURL(variants)
+    func thumbnailURL(_ variants: [String]) -> String? { urls(variants).thumbnail }
+
+    /// `public_url` and `thumbnail_url` together: the thumbnail falls back to (or is built from) the public URL,
+    /// looked up once.
+    func urls(_ variants: [String]) -> (public: String?, thumbnail: String?) {
+        let publicURL = publicURL(variants)
+        if thumbnailIsOptions { return (publicURL, publicURL.map { withOptions($0, thumbnailVariant) }) }
+        return (publicURL, variantURL(variants, named: thumbnailVariant) ?? publicURL)
     }
 
     /// The first URL ending in `/name`, else the first containing `name`, rewritten.

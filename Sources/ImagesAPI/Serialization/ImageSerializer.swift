@@ -41,10 +41,11 @@ struct ImageSerializer: Sendable {
         writeStrings(image.variants, into: &writer)
         writer.key(Keys.cloudflareMetadata)
         writer.object(image.cloudflareMetadata)
+        let urls = links.urls(image.variants)
         writer.key(Keys.publicURL)
-        writer.string(links.publicURL(image.variants))
+        writer.string(urls.public)
         writer.key(Keys.thumbnailURL)
-        writer.string(links.thumbnailURL(image.variants))
+        writer.string(urls.thumbnail)
         writer.key(Keys.isExpired)
         writer.bool(image.isExpired(now: now))
         writer.key(Keys.isUploaded)
@@ -71,10 +72,11 @@ struct ImageSerializer: Sendable {
         Self.write(image.uploadedAt, into: &writer)
         writer.key(Keys.variants)
         writeStrings(image.variants, into: &writer)
+        let urls = links.urls(image.variants)
         writer.key(Keys.publicURL)
-        writer.string(links.publicURL(image.variants))
+        writer.string(urls.public)
         writer.key(Keys.thumbnailURL)
-        writer.string(links.thumbnailURL(image.variants))
+        writer.string(urls.thumbnail)
         writer.key(Keys.isUploaded)
         writer.bool(image.isUploaded)
         writer.key(Keys.isExpired)
@@ -126,11 +128,7 @@ struct ImageSerializer: Sendable {
     static func uuid(_ id: UUID) -> String { id.lowercasedText }
 
     private static func write(_ id: UUID, into writer: inout JSONWriter) {
-        writer.raw { bytes in
-            bytes.append(UInt8(ascii: "\""))
-            id.appendLowercasedText(to: &bytes)
-            bytes.append(UInt8(ascii: "\""))
-        }
+        writer.raw { id.appendLowercasedText(to: &$0, quoted: true) }
     }
 
     /// A DRF timestamp, or null.

@@ -15,13 +15,12 @@ enum Timestamp {
 
     /// The formatted timestamp as a JSON string value, written straight into `bytes`.
     static func appendJSON(_ date: Date, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        append(date, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        append(date, to: &bytes, quoted: true)
     }
 
-    /// Formats into a stack buffer, then appends once: one capacity check instead of one per byte.
-    static func append(_ date: Date, to bytes: inout [UInt8]) {
+    /// Formats into a stack buffer (in quotes for JSON), then appends once: one capacity check instead of one per
+    /// byte.
+    static func append(_ date: Date, to bytes: inout [UInt8], quoted: Bool = false) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var days = micros / 86_400_000_000
         var rest = micros % 86_400_000_000
@@ -32,7 +31,7 @@ enum Timestamp {
         let (year, month, day) = civil(fromDays: days)
         let seconds = Int(rest / 1_000_000)
         let fraction = Int(rest % 1_000_000)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 34) { out in
             var at = 0
             func put(_ value: Int, width: Int) {
                 var v = value
@@ -46,6 +45,7 @@ enum Timestamp {
                 out[at] = UInt8(ascii: character)
                 at += 1
             }
+            if quoted { put("\"") }
             put(year, width: 4)
             put("-")
             put(month, width: 2)
@@ -62,6 +62,7 @@ enum Timestamp {
                 put(fraction, width: 6)
             }
             put("Z")
+            if quoted { put("\"") }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[0..<at]))
         }
     }
