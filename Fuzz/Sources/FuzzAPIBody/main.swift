@@ -20,6 +20,8 @@ import FuzzSupport
 /// validation ends in a 502/503/504 rather than a network call. Any 500 is a bug: hostile input must get a 4xx.
 enum Endpoint: UInt8, CaseIterable {
     case uploadJSON, uploadForm, webhook, bulkStatusCheck, update, listQuery, jsonParse
+    /// A GET under `images/` with a fuzzed rest of the target, also offered to the immediate handler.
+    case detailTarget
 }
 
 /// Runs tasks on the fuzzer's own thread: a task started with this executor preference has its jobs queued here
@@ -86,6 +88,7 @@ func runBlocking<Value: Sendable>(_ body: @escaping @Sendable () async throws ->
 
 struct Harness: Sendable {
     let handler: Handler
+    let immediate: ImmediateHandler
     let token: String
     let imageID: UUID
 
@@ -114,7 +117,7 @@ struct Harness: Sendable {
             let api = ImagesAPI(
                 settings: settings, repository: repository, cloudflare: cloudflare, logger: logger,
                 tokenCacheTTL: .seconds(3600))
-            return Harness(handler: api.handler, token: issued.key, imageID: image.id)
+            return Harness(handler: api.handler, immediate: api.immediateHandler, token: issued.key, imageID: image.id)
         }
     }
 
@@ -138,6 +141,12 @@ struct Harness: Sendable {
             return Request(method: .get, target: prefix + "images/?" + query, headers: headers)
         case .jsonParse:
             return nil
+        case .detailTarget:
+            // Half the inputs start from the real image's id, so the lookup can succeed; the rest is raw target text.
+            let rest = String(decoding: body.dropFirst().filter { $0 > 0x20 && $0 < 0x7F }, as: UTF8.self)
+            let start = body.first.map { $0 & 1 == 0 } ?? true ? imageID.uuidString.lowercased() : ""
+            return Request(method: body.first.map { $0 & 2 == 0 } ?? true ? .get : .head,
+                           target: prefix + "images/" + start + rest, headers: headers)
         }
     }
 }
@@ -173,6 +182,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let handler = harness.handler
     let response = runBlocking { try await handler(request) }
+    if let immediate = harness.immediate(request) {
+        // The immediate answer must be the handler's (the token is cached after the first request).
+        precondition(
+            immediate.status == response.status && immediate.body == response.body
+                && Array(immediate.headers).map { "\($0.name):\($0.value)" } == Array(response.headers).map { "\($0.name):\($0.value)" },
+            "immediate answer differs for \(request.method) \(request.target)")
+    }
     let status = response.status.code
     if status >= 500 && ![502, 503, 504].contains(status) {
         preconditionFailure("\(endpoint) answered \(status) to \(String(decoding: body, as: UTF8.self).debugDescription)")
