@@ -1,10 +1,11 @@
 import Synchronization
 
-/// A handler installed after the server started (when routes need the port the kernel picked); until then every
-/// request gets 503. Give the server `handle` as its handler and `respondImmediately` as its immediate handler.
+/// A handler installed once, after the server started (when routes need the port the kernel picked); until then
+/// every request gets 503. Give the server `handle` as its handler and `respondImmediately` as its immediate handler.
 ///
-/// The handlers are kept in a class: a closure stored straight in `Mutex<Handler?>` is re-wrapped in reabstraction
-/// thunks on every `withLock { $0 }`, so each request would allocate more and run slower than the last.
+/// Installed once so that every request reads it with one atomic load, no lock shared by the event loops. The
+/// handlers are kept in a class: a closure stored straight in an atomic or a mutex is re-wrapped in reabstraction
+/// thunks on every read, so each request would allocate more and run slower than the last.
 public final class HandlerSlot: Sendable {
     private final class Installed: Sendable {
         let handler: Handler
@@ -15,22 +16,24 @@ public final class HandlerSlot: Sendable {
         }
     }
 
-    private let installed = Mutex<Installed?>(nil)
+    private let installed = AtomicLazyReference<Installed>()
 
     public init() {}
 
+    /// Installs the handlers; a slot takes them once (a second call is a programming error and traps).
     public func set(_ handler: @escaping Handler, immediate: ImmediateHandler? = nil) {
-        installed.withLock { $0 = Installed(handler, immediate) }
+        let new = Installed(handler, immediate)
+        precondition(installed.storeIfNil(new) === new, "HandlerSlot.set called twice")
     }
 
     public func handle(_ request: Request) async throws -> Response {
-        guard let current = installed.withLock({ $0 }) else {
+        guard let current = installed.load() else {
             return HTTPError(.serviceUnavailable, "Starting up.").response
         }
         return try await current.handler(request)
     }
 
     public func respondImmediately(_ request: Request) -> Response? {
-        installed.withLock { $0 }?.immediate?(request)
+        installed.load()?.immediate?(request)
     }
 }

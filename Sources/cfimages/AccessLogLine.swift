@@ -5,18 +5,31 @@ import HTTPServer
 /// dictionary for every request.
 enum AccessLogLine {
     static func writer(label: String, sink: LogSink = .standardError) -> AccessLogWriter {
-        { entry in sink.append { append(entry, label: label, to: &$0) } }
+        let prefix = Self.prefix(label: label)
+        return { entry in sink.append { append(entry, prefix: prefix, to: &$0) } }
     }
 
-    /// ` info <label>: http.bytes=… http.duration_ms=… http.method=… http.path=… http.status=… request_id=…
-    /// [HTTPServer] request` and a newline (keys in sorted order, as the handler writes them).
-    static func append(_ entry: AccessLogEntry, label: String, to bytes: inout [UInt8]) {
+    /// ` info <label>: http.bytes=`: the part of every line before its first value.
+    static func prefix(label: String) -> [UInt8] {
+        var bytes: [UInt8] = []
         bytes.appendUTF8(" info")
         if !label.isEmpty {
             bytes.append(UInt8(ascii: " "))
             bytes.appendUTF8(label)
         }
         bytes.appendUTF8(": http.bytes=")
+        return bytes
+    }
+
+    /// ` info <label>: http.bytes=… http.duration_ms=… http.method=… http.path=… http.status=… request_id=…
+    /// [HTTPServer] request` and a newline (keys in sorted order, as the handler writes them).
+    static func append(_ entry: AccessLogEntry, label: String, to bytes: inout [UInt8]) {
+        append(entry, prefix: prefix(label: label), to: &bytes)
+    }
+
+    /// `append(_:label:to:)` with the label's prefix made once.
+    static func append(_ entry: AccessLogEntry, prefix: [UInt8], to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: prefix)
         ASCIIDecimal.append(entry.bytes, to: &bytes)
         bytes.appendUTF8(" http.duration_ms=")
         entry.appendDurationMilliseconds(to: &bytes)
