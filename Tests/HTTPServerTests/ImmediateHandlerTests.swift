@@ -76,6 +76,26 @@ extension ServerTests {
             }
         }
 
+        /// More connections with an answer ready in one loop iteration than a flush batch holds: all are answered,
+        /// repeatedly, each with its own response.
+        @Test func manyConnectionsAnsweredInOneIteration() async throws {
+            let calls = Calls()
+            try await withServer(immediate: Self.fastPaths(calls)) { _, port in
+                try await blocking {
+                    let clients = try (0..<40).map { _ in try TestClient(port: port) }
+                    for round in 0..<5 {
+                        for (i, client) in clients.enumerated() {
+                            client.send("GET /fast/\(round)/\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
+                        }
+                        for (i, client) in clients.enumerated() {
+                            #expect(try client.readResponse().bodyText == "now /fast/\(round)/\(i)")
+                        }
+                    }
+                }
+            }
+            #expect(calls.count.load(ordering: .relaxed) == 200)
+        }
+
         @Test func connectionCloseIsHonouredAfterAnImmediateAnswer() async throws {
             let calls = Calls()
             try await withServer(immediate: Self.fastPaths(calls)) { _, port in
