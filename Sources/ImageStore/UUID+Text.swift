@@ -16,14 +16,13 @@ extension UUID {
 
     /// Lends ``lowercasedText``'s bytes to `body` without making the string.
     func withLowercasedUTF8<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
-        var text: (UInt64, UInt64, UInt64, UInt64, UInt32) = (0, 0, 0, 0, 0)
-        return try withUnsafeMutableBytes(of: &text) { raw throws(E) in
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { out throws(E) in
             var o = 0
             forEachLowercasedByte { byte in
-                raw[o] = byte
+                out[o] = byte
                 o += 1
             }
-            return try body(UnsafeRawBufferPointer(raw).bindMemory(to: UInt8.self).span)
+            return try body(UnsafeBufferPointer(out).span)
         }
     }
 
