@@ -41,11 +41,7 @@ struct ImageSerializer: Sendable {
         writeStrings(image.variants, into: &writer)
         writer.key(Keys.cloudflareMetadata)
         writer.object(image.cloudflareMetadata)
-        let urls = links.urls(image.variants)
-        writer.key(Keys.publicURL)
-        writer.string(urls.public)
-        writer.key(Keys.thumbnailURL)
-        writer.string(urls.thumbnail)
+        writeDeliveryURLs(image.variants, into: &writer)
         writer.key(Keys.isExpired)
         writer.bool(image.isExpired(now: now))
         writer.key(Keys.isUploaded)
@@ -72,11 +68,7 @@ struct ImageSerializer: Sendable {
         Self.write(image.uploadedAt, into: &writer)
         writer.key(Keys.variants)
         writeStrings(image.variants, into: &writer)
-        let urls = links.urls(image.variants)
-        writer.key(Keys.publicURL)
-        writer.string(urls.public)
-        writer.key(Keys.thumbnailURL)
-        writer.string(urls.thumbnail)
+        writeDeliveryURLs(image.variants, into: &writer)
         writer.key(Keys.isUploaded)
         writer.bool(image.isUploaded)
         writer.key(Keys.isExpired)
@@ -116,6 +108,15 @@ struct ImageSerializer: Sendable {
         writer.key(Keys.timestamp)
         Self.write(log.timestamp, into: &writer)
         writer.endObject()
+    }
+
+    /// `public_url` and `thumbnail_url`.
+    private func writeDeliveryURLs(_ variants: [String], into writer: inout JSONWriter) {
+        let urls = links.urls(variants)
+        writer.key(Keys.publicURL)
+        writer.string(urls.public)
+        writer.key(Keys.thumbnailURL)
+        writer.string(urls.thumbnail)
     }
 
     private func writeStrings(_ strings: [String], into writer: inout JSONWriter) {
