@@ -33,7 +33,7 @@ public final class HandlerSlot: Sendable {
         return try await current.handler(request)
     }
 
-    public func respondImmediately(_ request: Request) -> Response? {
-        installed.load()?.immediate?(request)
+    public func respondImmediately(_ request: inout Request) -> Response? {
+        installed.load()?.immediate?(&request)
     }
 }

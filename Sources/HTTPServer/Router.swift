@@ -6,7 +6,14 @@ public typealias Handler = @Sendable (Request) async throws -> Response
 /// For hot routes whose answer is ready without waiting (a cache hit, a point read that never waits for a lock):
 /// the server skips starting a task for them. It must not block for long, since every connection of its loop
 /// waits meanwhile, and must decline whenever it cannot give exactly the answer the handler would.
-public typealias ImmediateHandler = @Sendable (Request) -> Response?
+///
+/// The request is `inout` so that the layers it passes through (a ``Router`` recording the path parameters) work on
+/// the server's copy instead of making their own (a `Request` holds a dozen references: a copy retains and later
+/// releases each). A declined request goes on to the ``Handler`` as left.
+public typealias ImmediateHandler = @Sendable (inout Request) -> Response?
+
+/// A route's ``ImmediateHandler``: gets the request with its path parameters set.
+public typealias ImmediateRouteHandler = @Sendable (Request) -> Response?
 
 /// Matches a request's decoded path against registered patterns, under an optional prefix.
 ///
@@ -19,11 +26,11 @@ public final class Router: Sendable {
         let method: HTTPMethod
         let segments: [Segment]
         let handler: Handler
-        let immediate: ImmediateHandler?
+        let immediate: ImmediateRouteHandler?
         /// Prefix included, parameters as `{name}`: built once, put on every response of this route.
         let pattern: String
 
-        init(_ method: HTTPMethod, _ segments: [Segment], _ handler: @escaping Handler, _ immediate: ImmediateHandler?,
+        init(_ method: HTTPMethod, _ segments: [Segment], _ handler: @escaping Handler, _ immediate: ImmediateRouteHandler?,
              pattern: String) {
             self.method = method
             self.segments = segments
@@ -104,10 +111,9 @@ public final class Router: Sendable {
 
     /// The immediate answer of the route `respond(to:)` would run, when it has an ``ImmediateHandler`` and that
     /// handler answers; nil otherwise (then call `respond(to:)`).
-    public func respondImmediately(to request: Request) -> Response? {
+    public func respondImmediately(to request: inout Request) -> Response? {
         guard hasImmediateRoutes, case .route(let route, let parameters) = select(request),
               let immediate = route.immediate else { return nil }
-        var request = request
         request.pathParameters = parameters
         guard var response = immediate(request) else { return nil }
         response.routePattern = route.pattern
@@ -214,11 +220,11 @@ public final class Router: Sendable {
 
 /// Collects routes for a `Router`.
 public struct RouteBuilder {
-    var routes: [(method: HTTPMethod, segments: [Router.Segment], handler: Handler, immediate: ImmediateHandler?)] = []
+    var routes: [(method: HTTPMethod, segments: [Router.Segment], handler: Handler, immediate: ImmediateRouteHandler?)] = []
 
     /// - Parameter immediate: answers at once when it can, before `handler` (see ``ImmediateHandler``).
     public mutating func on(
-        _ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler, immediate: ImmediateHandler? = nil
+        _ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler, immediate: ImmediateRouteHandler? = nil
     ) {
         let segments = Router.split(pattern).map { part -> Router.Segment in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
@@ -228,7 +234,7 @@ public struct RouteBuilder {
         routes.append((method, segments, handler, immediate))
     }
 
-    public mutating func get(_ pattern: String, _ handler: @escaping Handler, immediate: ImmediateHandler? = nil) {
+    public mutating func get(_ pattern: String, _ handler: @escaping Handler, immediate: ImmediateRouteHandler? = nil) {
         on(.get, pattern, handler, immediate: immediate)
     }
     public mutating func post(_ pattern: String, _ handler: @escaping Handler) { on(.post, pattern, handler) }

@@ -103,7 +103,7 @@ public final class ImagesAPI: Sendable {
     /// waiting, exactly as ``handler`` would, and declines (nil) everything else.
     public var immediateHandler: ImmediateHandler {
         { [router] request in
-            APIContext.operationsRoute(request.path) == nil ? router.respondImmediately(to: request) : nil
+            APIContext.operationsRoute(request.path) == nil ? router.respondImmediately(to: &request) : nil
         }
     }
 

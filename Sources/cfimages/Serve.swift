@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
             logger: logger,
             observer: metrics.requestObserver,
             accessLogWriter: logger.logLevel <= .info ? AccessLogLine.writer(label: logger.label) : nil,
-            immediate: { slot.respondImmediately($0) },
+            immediate: { slot.respondImmediately(&$0) },
             handler: { try await slot.handle($0) }
         )
         metrics.track(server: server)
@@ -81,7 +81,7 @@ struct Serve: AsyncParsableCommand {
             let mount = EmbeddedEmulator.mountPath + "/"
             slot.set({ request in
                 request.path.hasPrefix(mount) ? try await emulatorRouter.respond(to: request) : try await apiHandler(request)
-            }, immediate: { request in request.path.hasPrefix(mount) ? nil : apiImmediate(request) })
+            }, immediate: { request in request.path.hasPrefix(mount) ? nil : apiImmediate(&request) })
         } else {
             slot.set(apiHandler, immediate: apiImmediate)
         }

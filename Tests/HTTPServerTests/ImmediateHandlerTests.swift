@@ -116,12 +116,12 @@ extension ServerTests {
 @Suite struct HandlerSlotTests {
     @Test func answers503UntilSetThenTheHandlers() async throws {
         let slot = HandlerSlot()
-        let request = Request(method: .get, target: "/x")
+        var request = Request(method: .get, target: "/x")
         #expect(try await slot.handle(request).status == .serviceUnavailable)
-        #expect(slot.respondImmediately(request) == nil)
+        #expect(slot.respondImmediately(&request) == nil)
         slot.set({ _ in .text(.ok, "later") }, immediate: { _ in .text(.ok, "now") })
         #expect(try await slot.handle(request).body == Array("later".utf8))
-        #expect(slot.respondImmediately(request)?.body == Array("now".utf8))
+        #expect(slot.respondImmediately(&request)?.body == Array("now".utf8))
     }
 
     @Test func settingTwiceTraps() async {

@@ -64,7 +64,7 @@ final class ServiceFixture: TestService {
         let slot = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: accessLog), logger: logger,
-            observer: observer, immediate: { slot.respondImmediately($0) }, handler: { try await slot.handle($0) })
+            observer: observer, immediate: { slot.respondImmediately(&$0) }, handler: { try await slot.handle($0) })
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
         let emulator = try options.map { options in
@@ -105,7 +105,7 @@ final class ServiceFixture: TestService {
         }
         var combinedImmediate: ImmediateHandler?
         if let immediate {
-            combinedImmediate = { request in forEmulator(request) ? nil : immediate(request) }
+            combinedImmediate = { request in forEmulator(request) ? nil : immediate(&request) }
         }
         slot.set(combined, immediate: combinedImmediate)
     }

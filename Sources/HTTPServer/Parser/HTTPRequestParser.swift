@@ -153,15 +153,17 @@ struct HTTPRequestParser {
             case .failure(let error):
                 return fail(error)
             case .success(let parsedHead):
-                head = parsedHead
                 switch parsedHead.framing {
                 case .none, .length(0):
+                    // Handed on as is: storing it in `head` for `finishRequest` would copy it and free the copy.
                     state = .head(HeadScan())
-                    return finishRequest()
+                    return .request(parsedHead, body: [])
                 case .length(let length):
+                    head = parsedHead
                     body.reserveCapacity(min(length, 64 * 1024))
                     state = .lengthBody(remaining: length)
                 case .chunked:
+                    head = parsedHead
                     state = .chunkSize
                 }
                 return .head(parsedHead)

@@ -169,7 +169,7 @@ final class Connection: @unchecked Sendable {
         deadline = 0
         let context = loop.context
         let requestID = RequestIDGenerator.sanitized(head.headers["X-Request-ID"]) ?? loop.requestIDs.next()
-        let request = Request(
+        var request = Request(
             method: head.method, target: head.target, headers: head.headers, body: body, version: head.version,
             remoteAddress: remoteAddress, requestID: requestID
         )
@@ -178,14 +178,14 @@ final class Connection: @unchecked Sendable {
             keepAlive: head.keepAlive, requestID: requestID,
             startedAt: context.timesRequests ? monotonicNanoseconds() : 0
         )
-        if let immediate = context.immediate, let response = immediate(request) {
+        if let immediate = context.immediate, let response = immediate(&request) {
             answer(response, exchange, flushing: false)
             return
         }
         loop.inFlight += 1
         context.counters.inFlightRequests.add(1, ordering: .relaxed)
         let loop = self.loop
-        handlerTask = Task(executorPreference: loop) {
+        handlerTask = Task(executorPreference: loop) { [request] in
             let response = await context.respond(to: request)
             loop.execute { self.complete(response, exchange) }
         }
