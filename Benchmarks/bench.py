@@ -398,6 +398,8 @@ def copy_db(src, dst):
 class Emulator:
     def __init__(self, binary, work, latency_ms):
         self.port = free_port()
+        # Fresh state every run: images created by earlier runs' scenario 3 only make the emulator's database grow.
+        shutil.rmtree(work / ("emulator-%d" % latency_ms), ignore_errors=True)
         self.proc = spawn([binary, "emulator", "--port", str(self.port), "--account-id", CF["account"],
                            "--api-token", CF["token"], "--account-hash", CF["hash"], "--latency-ms",
                            str(latency_ms), "--log-level", "warning", "--data-dir",
@@ -430,6 +432,9 @@ def run_phase(c, phase, args, emulators, results):
     count = args.big if phase == "s2" else args.small
     emulator = emulators.get(50 if phase == "s3" else 0)
     log("[%s] %s: starting" % (c.name, phase))
+    # The previous phase's access logs and databases (over 100 MB after S2) would otherwise be written back during
+    # this phase's timed run.
+    os.sync()
     proc = None
     try:
         proc, port, t0 = c.start(phase, count, emulator.port if emulator else None)
