@@ -109,8 +109,9 @@ public final class Router: Sendable {
         }
     }
 
-    /// The immediate answer of the route `respond(to:)` would run, when it has an ``ImmediateHandler`` and that
-    /// handler answers; nil otherwise (then call `respond(to:)`).
+    /// The immediate answer of the route `respond(to:)` would run, when it has an ``ImmediateRouteHandler`` and that
+    /// handler answers; nil otherwise (then call `respond(to:)`). A route with one gets its path parameters set on
+    /// `request` whether it answers or not.
     public func respondImmediately(to request: inout Request) -> Response? {
         guard hasImmediateRoutes, case .route(let route, let parameters) = select(request),
               let immediate = route.immediate else { return nil }
