@@ -97,9 +97,13 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on the writer connection with no transaction around it (for work that manages its own
-    /// transactions, such as migrations, or that cannot run in one, such as `VACUUM`).
+    /// transactions, such as migrations, or that cannot run in one, such as `VACUUM`). Counted as a commit however
+    /// it ends, so `readNow` never reuses a snapshot from before it.
     public func withWriter<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await run(on: writer, body)
+        try await run(on: writer) { connection in
+            defer { LocalCommits.committed() }
+            return try body(connection)
+        }
     }
 
     /// Stops the connection threads after the queued work and closes the connections; waits up to `timeout`.

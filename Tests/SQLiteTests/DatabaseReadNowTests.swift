@@ -94,6 +94,21 @@ struct ReadSnapshotTests {
         }
     }
 
+    /// Work on the writer outside `write` (migrations) manages its own transactions; its commits count too.
+    @Test func everyReadSeesCommitsMadeWithTheWriterDirectly() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try await makeDatabase(dir)
+        defer { database.close() }
+        for i in 1...200 {
+            try await database.withWriter { connection in
+                try connection.execute("BEGIN IMMEDIATE")
+                try connection.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")])
+                try connection.execute("COMMIT")
+            }
+            #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(Int64(i)))
+        }
+    }
+
     @Test func anotherProcessesCommitShowsSoon() async throws {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
