@@ -65,16 +65,20 @@ extension String {
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var a = self, b = other
-        return a.withUTF8 { a in
-            b.withUTF8 { b in
-                for index in 0..<a.count where a[index] != b[index] {
-                    let x = a[index], y = b[index]
-                    let lx = (x >= 65 && x <= 90) ? x + 32 : x
-                    let ly = (y >= 65 && y <= 90) ? y + 32 : y
-                    if lx != ly { return false }
-                }
-                return true
-            }
+        return a.withUTF8 { a in b.withUTF8 { b in a.equalsIgnoringASCIICase(b) } }
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// ASCII case-insensitive comparison of two byte strings.
+    public func equalsIgnoringASCIICase(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count == other.count else { return false }
+        for index in 0..<count where self[index] != other[index] {
+            let x = self[index], y = other[index]
+            let lx = (x >= 65 && x <= 90) ? x + 32 : x
+            let ly = (y >= 65 && y <= 90) ? y + 32 : y
+            if lx != ly { return false }
         }
+        return true
     }
 }

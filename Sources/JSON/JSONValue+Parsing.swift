@@ -2,10 +2,7 @@ extension JSONValue {
     /// Parses JSON text (see `JSONParser` for the rules). Errors say what was expected and where, as Python's
     /// `json` module does: `Expecting value: line 1 column 1 (char 0)`.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            var parser = JSONParser(buffer)
-            return try parser.parseDocument()
-        }
+        try parse(bytes.span)
     }
 
     /// Parses JSON text lent as a span, such as a database column read in place (same rules as `parse(_:)`).

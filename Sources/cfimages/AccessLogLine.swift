@@ -21,13 +21,8 @@ enum AccessLogLine {
         return bytes
     }
 
-    /// ` info <label>: http.bytes=… http.duration_ms=… http.method=… http.path=… http.status=… request_id=…
-    /// [HTTPServer] request` and a newline (keys in sorted order, as the handler writes them).
-    static func append(_ entry: AccessLogEntry, label: String, to bytes: inout [UInt8]) {
-        append(entry, prefix: prefix(label: label), to: &bytes)
-    }
-
-    /// `append(_:label:to:)` with the label's prefix made once.
+    /// `prefix`, then `… http.duration_ms=… http.method=… http.path=… http.status=… request_id=… [HTTPServer]
+    /// request` and a newline (keys in sorted order, as the handler writes them).
     static func append(_ entry: AccessLogEntry, prefix: [UInt8], to bytes: inout [UInt8]) {
         bytes.append(contentsOf: prefix)
         ASCIIDecimal.append(entry.bytes, to: &bytes)

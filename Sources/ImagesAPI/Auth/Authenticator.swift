@@ -80,12 +80,7 @@ final class Authenticator: Sendable {
 
     /// `Token` or `Bearer`, in any case.
     private static func isTokenKeyword(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        func matches(_ name: StaticString) -> Bool {
-            guard word.count == name.utf8CodeUnitCount else { return false }
-            return name.withUTF8Buffer { name in
-                zip(word, name).allSatisfy { (($0 >= 65 && $0 <= 90) ? $0 + 32 : $0) == $1 }
-            }
-        }
-        return matches("token") || matches("bearer")
+        func matches(_ name: StaticString) -> Bool { name.withUTF8Buffer { word.equalsIgnoringASCIICase($0) } }
+        return matches("Token") || matches("Bearer")
     }
 }
