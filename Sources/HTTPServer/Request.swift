@@ -15,7 +15,7 @@ public struct Request: Sendable {
     /// The peer's address as `ip:port`, when known.
     public var remoteAddress: String?
     /// Named parameters captured by the router (`:id`, `*rest`).
-    public var pathParameters: [String: String]
+    public var pathParameters: PathParameters
     /// From `X-Request-ID` when the client sent a sane one, otherwise generated; echoed on the response.
     public var requestID: String
 
@@ -35,7 +35,7 @@ public struct Request: Sendable {
         self.version = version
         self.remoteAddress = remoteAddress
         self.requestID = requestID
-        self.pathParameters = [:]
+        self.pathParameters = PathParameters()
         let parts = Self.split(target)
         let utf8 = target.utf8
         let rawPath = parts.path.map { String(Substring(utf8[Self.range($0, in: utf8)])) } ?? "/"
@@ -67,16 +67,18 @@ public struct Request: Sendable {
                     index += 1
                 }
             }
-            let queryMark = bytes[start...].firstIndex(of: UInt8(ascii: "?"))
-            let query = queryMark.map { ($0 + 1)..<bytes.count } ?? bytes.count..<bytes.count
-            var end = start
+            var index = start
+            var fragment: Int?
             var hasPercent = false
-            let limit = queryMark ?? bytes.count
-            while end < limit, bytes[end] != UInt8(ascii: "#") {
-                if bytes[end] == UInt8(ascii: "%") { hasPercent = true }
-                end += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "?") {
+                if fragment == nil {
+                    if bytes[index] == UInt8(ascii: "#") { fragment = index }
+                    if bytes[index] == UInt8(ascii: "%") { hasPercent = true }
+                }
+                index += 1
             }
-            return (start..<end, query, hasPercent)
+            let query = index < bytes.count ? (index + 1)..<bytes.count : bytes.count..<bytes.count
+            return (start..<(fragment ?? index), query, hasPercent)
         }
     }
 

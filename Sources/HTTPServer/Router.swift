@@ -29,6 +29,8 @@ public final class Router: Sendable {
         let immediate: ImmediateRouteHandler?
         /// Prefix included, parameters as `{name}`: built once, put on every response of this route.
         let pattern: String
+        /// The names of its parameters, in pattern order: shared by every request's ``PathParameters``.
+        let parameterNames: [String]
 
         init(_ method: HTTPMethod, _ segments: [Segment], _ handler: @escaping Handler, _ immediate: ImmediateRouteHandler?,
              pattern: String) {
@@ -37,6 +39,19 @@ public final class Router: Sendable {
             self.handler = handler
             self.immediate = immediate
             self.pattern = pattern
+            self.parameterNames = segments.compactMap { segment in
+                switch segment {
+                case .literal: nil
+                case .parameter(let name), .rest(let name): name
+                }
+            }
+        }
+
+        /// Whether a path of `count` segments (below the prefix) could match: exactly as many as the pattern has,
+        /// or for a pattern ending in `*name`, at least as many.
+        func admits(segmentCount count: Int) -> Bool {
+            if case .rest? = segments.last { return count >= segments.count }
+            return count == segments.count
         }
     }
 
@@ -49,13 +64,14 @@ public final class Router: Sendable {
 
     /// What a request's method and path select.
     private enum Selection {
-        case route(Route, [String: String])
+        case route(Route, PathParameters)
         case methodNotAllowed(firstMatch: Route, allowed: [HTTPMethod])
         case notFound
     }
 
     private let prefix: [[UInt8]]
     private let routes: [Route]
+    private let index: Index
     private let hasImmediateRoutes: Bool
 
     /// Patterns registered through `builder` are matched below `prefix` (e.g. `/cloudflare-images`).
@@ -68,6 +84,7 @@ public final class Router: Sendable {
             Route(route.method, route.segments, route.handler, route.immediate,
                   pattern: Router.pattern(prefix: prefix, route.segments))
         }
+        self.index = Index(routes)
         self.hasImmediateRoutes = routes.contains { $0.immediate != nil }
     }
 
@@ -130,11 +147,18 @@ public final class Router: Sendable {
             guard segments.count >= prefix.count,
                   zip(segments, prefix).allSatisfy({ bytes[$0].elementsEqual($1) }) else { return .notFound }
             let rest = segments[prefix.count...]
+            // The usual case: a route with the request's method matches. Only its candidates are tried.
+            if let candidates = index.candidates(request.method, segmentCount: rest.count) {
+                for route in candidates {
+                    if let parameters = Router.match(route, rest, in: bytes) { return .route(route, parameters) }
+                }
+            }
+            // Otherwise every route, in order, for HEAD's fallback to GET, 405's `Allow`, or 404.
             var allowed: [HTTPMethod] = []
             var firstMatch: Route?
-            var headFallback: (Route, [String: String])?
+            var headFallback: (Route, PathParameters)?
             for route in routes {
-                guard let parameters = Router.match(route.segments, rest, in: bytes) else { continue }
+                guard let parameters = Router.match(route, rest, in: bytes) else { continue }
                 if route.method == request.method { return .route(route, parameters) }
                 if request.method == .head, route.method == .get, headFallback == nil { headFallback = (route, parameters) }
                 if firstMatch == nil { firstMatch = route }
@@ -147,7 +171,7 @@ public final class Router: Sendable {
     }
 
     /// Runs `route`'s handler; an `HTTPResponseError` becomes its response. Either way the route's pattern is set.
-    private static func run(_ route: Route, _ request: Request, _ parameters: [String: String]) async throws -> Response {
+    private static func run(_ route: Route, _ request: Request, _ parameters: PathParameters) async throws -> Response {
         var request = request
         request.pathParameters = parameters
         var response: Response
@@ -178,44 +202,43 @@ public final class Router: Sendable {
         return segments
     }
 
-    /// The route's parameters when the path's segments match `pattern`; literals are checked before any parameter
+    /// The route's parameters when the path's segments match its pattern; literals are checked before any parameter
     /// is copied.
     static func match(
-        _ pattern: [Segment], _ path: ArraySlice<Range<Int>>, in bytes: UnsafeBufferPointer<UInt8>
-    ) -> [String: String]? {
+        _ route: Route, _ path: ArraySlice<Range<Int>>, in bytes: UnsafeBufferPointer<UInt8>
+    ) -> PathParameters? {
+        let pattern = route.segments
         var index = path.startIndex
-        var hasParameters = false
         for segment in pattern {
             switch segment {
             case .literal(let literal):
                 guard index < path.endIndex, bytes[path[index]].elementsEqual(literal) else { return nil }
             case .parameter:
                 guard index < path.endIndex else { return nil }
-                hasParameters = true
             case .rest:
                 guard index < path.endIndex else { return nil }
-                hasParameters = true
                 index = path.endIndex
                 continue
             }
             index += 1
         }
         guard index == path.endIndex else { return nil }
-        guard hasParameters else { return [:] }
+        guard !route.parameterNames.isEmpty else { return PathParameters() }
         func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
-        var parameters: [String: String] = [:]
+        var values: [String] = []
+        values.reserveCapacity(route.parameterNames.count)
         index = path.startIndex
         for segment in pattern {
             switch segment {
             case .literal: break
-            case .parameter(let name): parameters[name] = text(path[index])
-            case .rest(let name):
-                parameters[name] = path[index...].map(text).joined(separator: "/")
-                return parameters
+            case .parameter: values.append(text(path[index]))
+            case .rest:
+                values.append(path[index...].map(text).joined(separator: "/"))
+                return PathParameters(names: route.parameterNames, values: values)
             }
             index += 1
         }
-        return parameters
+        return PathParameters(names: route.parameterNames, values: values)
     }
 }
 

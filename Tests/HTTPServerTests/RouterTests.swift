@@ -57,6 +57,37 @@ import Testing
         let response = try await router.respond(to: Request(method: .head, target: "/files/a"))
         #expect(String(decoding: response.body, as: UTF8.self) == "specific")
     }
+
+    @Test func theFirstRegisteredMatchWinsWhateverItsShape() async throws {
+        let router = Router { r in
+            r.post("/a/b") { _ in .text(.ok, "post") }
+            r.get("/a/:x") { req in .text(.ok, "param " + (req.pathParameters["x"] ?? "")) }
+            r.get("/a/b") { _ in .text(.ok, "literal") }
+            r.get("/a/*rest") { req in .text(.ok, "rest " + (req.pathParameters["rest"] ?? "")) }
+        }
+        func body(_ method: HTTPMethod, _ target: String) async throws -> String {
+            String(decoding: try await router.respond(to: Request(method: method, target: target)).body, as: UTF8.self)
+        }
+        #expect(try await body(.get, "/a/b") == "param b")
+        #expect(try await body(.post, "/a/b") == "post")
+        #expect(try await body(.get, "/a/b/c") == "rest b/c")
+        // Longer than the index covers: every route is tried, in order, as for any other path.
+        let long = (1...40).map(String.init).joined(separator: "/")
+        #expect(try await body(.get, "/a/" + long) == "rest " + long)
+        let response = try await router.respond(to: Request(method: .put, target: "/a/" + long))
+        #expect(response.status == .methodNotAllowed)
+        #expect(response.headers["Allow"] == "GET, HEAD")
+    }
+
+    @Test func pathParametersCompareAsDictionaries() {
+        let parameters = PathParameters(names: ["a", "b"], values: ["1", "2"])
+        #expect(parameters == ["b": "2", "a": "1"])
+        #expect(parameters != ["a": "1"])
+        #expect(parameters != ["a": "1", "b": "3"])
+        #expect(parameters["b"] == "2")
+        #expect(parameters["c"] == nil)
+        #expect(PathParameters().isEmpty)
+    }
 }
 
 @Suite struct RouterImmediateTests {
