@@ -37,13 +37,7 @@ enum JSONText {
 
     static func strings(_ bytes: Span<UInt8>, column: String) throws(ImageStoreError) -> [String] {
         if bytes.count == 2, bytes[0] == UInt8(ascii: "["), bytes[1] == UInt8(ascii: "]") { return [] }
-        guard case .array(let elements)? = try? JSONValue.parse(bytes) else { throw .corruptRow(column) }
-        var strings: [String] = []
-        strings.reserveCapacity(elements.count)
-        for element in elements {
-            guard case .string(let string) = element else { throw .corruptRow(column) }
-            strings.append(string)
-        }
+        guard let strings = (try? JSONValue.parseStrings(bytes)) ?? nil else { throw .corruptRow(column) }
         return strings
     }
 }

@@ -93,17 +93,48 @@ struct JSONParser {
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        var items: [JSONValue] = []
+        try parseElements { parser throws(JSONParseError) in items.append(try parser.parseValue()) }
+        return .array(items)
+    }
+
+    /// A document that is an array of strings, read straight into `[String]`; nil when it is valid JSON of another
+    /// shape.
+    mutating func parseStringArrayDocument() throws(JSONParseError) -> [String]? {
+        skipWhitespace()
+        guard peek == UInt8(ascii: "[") else {
+            _ = try parseDocument()
+            return nil
+        }
+        var strings: [String] = []
+        var allStrings = true
+        try parseElements { parser throws(JSONParseError) in
+            if parser.peek == UInt8(ascii: "\"") {
+                strings.append(try parser.parseString())
+            } else {
+                allStrings = false
+                _ = try parser.parseValue()
+            }
+        }
+        skipWhitespace()
+        if index < bytes.count { throw error("Extra data") }
+        return allStrings ? strings : nil
+    }
+
+    /// The array at `index`, its opening bracket through its closing one, with `element` reading each element.
+    private mutating func parseElements(
+        _ element: (inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         try enter()
         index += 1
-        var items: [JSONValue] = []
         skipWhitespace()
         if peek == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(items)
+            return
         }
         while true {
-            items.append(try parseValue())
+            try element(&self)
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","):
@@ -112,7 +143,7 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return .array(items)
+                return
             default:
                 throw error("Expecting ',' delimiter")
             }

@@ -13,6 +13,15 @@ extension JSONValue {
         }
     }
 
+    /// Parses JSON text that should be an array of strings straight into `[String]` (same rules as `parse(_:)`);
+    /// nil when it is valid JSON of another shape.
+    public static func parseStrings(_ bytes: Span<UInt8>) throws(JSONParseError) -> [String]? {
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var parser = JSONParser(buffer)
+            return try parser.parseStringArrayDocument()
+        }
+    }
+
     /// The value as compact JSON bytes, object keys sorted.
     public var jsonBytes: [UInt8] {
         var writer = JSONWriter()

@@ -17,6 +17,31 @@ import Testing
         }
     }
 
+    /// The digit writer against Foundation's calendar, years 1583-9999 (before, Foundation's Gregorian calendar turns
+    /// Julian; Python's and ours stay proleptic), with fractions of every width.
+    @Test func timestampsMatchFoundationsCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var generator = SystemRandomNumberGenerator()
+        let first = Int64(-12_212_553_600)  // 1583-01-01
+        let last = Int64(253_402_300_799)  // 9999-12-31T23:59:59
+        for index in 0..<3_000 {
+            let second = index == 0 ? first : index == 1 ? last : Int64.random(in: first...last, using: &generator)
+            // A `Date` (a Double from 2001) keeps whole microseconds exactly only within decades of now; beyond, whole
+            // seconds.
+            let micro = abs(second) > 1_000_000_000
+                ? 0 : [0, 1, 10, 120_000, 999_999, Int64.random(in: 0..<1_000_000, using: &generator)][index % 6]
+            let date = Date(timeIntervalSince1970: Double(second) + Double(micro) / 1_000_000)
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            var expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!,
+                parts.minute!, parts.second!)
+            if micro != 0 { expected += String(format: ".%06d", micro) }
+            expected += "Z"
+            #expect(Timestamp.format(date) == expected, "\(second).\(micro)")
+        }
+    }
+
     @Test func deliveryURLsAreRewrittenOntoTheCustomDomain() {
         var settings = Settings()
         let variants = ["https://imagedelivery.net/H/a/b/thumbnail", "https://imagedelivery.net/H/a/b/public?sig=1"]

@@ -35,6 +35,33 @@ import JSON
         }
     }
 
+    /// `parseStrings` gives what `parse` gives for an array of strings, nil for any other valid document, and the
+    /// same error for an invalid one: over the recorded inputs and a few arrays of strings of every kind.
+    @Test func stringArraysAgreeWithTheGeneralParse() throws {
+        let arrays = [#"[]"#, #" [ "a" , "b\u00e9\n" ] "#, #"["https://x/y/public","\ud83d\ude00",""]"#, #"["a",1]"#,
+                      #"[["a"]]"#, #"["a"] x"#, #"["a",]"#, #""a""#, #"{"a":"b"}"#]
+        let inputs = try Self.recordedOutcomes().map(\.bytes) + arrays.map { Array($0.utf8) }
+        var stringArrays = 0
+        for bytes in inputs {
+            let general = Result { () throws(JSONParseError) in try JSONValue.parse(bytes) }
+            let strings = Result { () throws(JSONParseError) in try JSONValue.parseStrings(bytes.span) }
+            switch (general, strings) {
+            case (.failure(let expected), .failure(let error)):
+                #expect(error.reason == expected.reason, "\(bytes)")
+            case (.success(.array(let elements)), .success(let parsed?)):
+                #expect(elements == parsed.map(JSONValue.string), "\(bytes)")
+                stringArrays += 1
+            case (.success(let value), .success(nil)):
+                if case .array(let elements) = value {
+                    #expect(!elements.allSatisfy { $0.stringValue != nil }, "\(bytes)")
+                }
+            default:
+                Issue.record("\(bytes): parse \(general), parseStrings \(strings)")
+            }
+        }
+        #expect(stringArrays >= 4)
+    }
+
     @Test func spanAndArrayAgree() throws {
         let bytes = Array(#"{"a":[1,2.5,"x"],"b":null}"#.utf8)
         #expect(try JSONValue.parse(bytes.span) == JSONValue.parse(bytes))

@@ -66,4 +66,5 @@ enum HTTPBytes {
     static let close = Array("close".utf8)
     static let keepAlive = Array("keep-alive".utf8)
     static let continue100 = Array("100-continue".utf8)
+    static let versionPrefix = Array("HTTP/".utf8)
 }

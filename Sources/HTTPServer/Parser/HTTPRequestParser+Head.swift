@@ -110,8 +110,7 @@ extension HTTPRequestParser {
         let versionBytes = rest[(secondSpace + 1)...]
 
         // HTTP-version = "HTTP/" DIGIT "." DIGIT
-        let prefix = Array("HTTP/".utf8)
-        guard versionBytes.count == 8, versionBytes.prefix(5).elementsEqual(prefix),
+        guard versionBytes.count == 8, versionBytes.prefix(5).elementsEqual(HTTPBytes.versionPrefix),
               versionBytes[versionBytes.startIndex + 6] == UInt8(ascii: "."),
               let major = digit(versionBytes[versionBytes.startIndex + 5]),
               let minor = digit(versionBytes[versionBytes.startIndex + 7])

@@ -19,7 +19,7 @@ enum Timestamp {
     }
 
     /// Formats into a stack buffer (in quotes for JSON), then appends once: one capacity check instead of one per
-    /// byte.
+    /// byte. Digits go in two at a time.
     static func append(_ date: Date, to bytes: inout [UInt8], quoted: Bool = false) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var days = micros / 86_400_000_000
@@ -31,39 +31,43 @@ enum Timestamp {
         let (year, month, day) = civil(fromDays: days)
         let seconds = Int(rest / 1_000_000)
         let fraction = Int(rest % 1_000_000)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 34) { out in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 34) { buffer in
+            let out = buffer.baseAddress!
             var at = 0
-            func put(_ value: Int, width: Int) {
-                var v = value
-                for i in stride(from: width - 1, through: 0, by: -1) {
-                    out[at + i] = UInt8(ascii: "0") + UInt8(v % 10)
-                    v /= 10
-                }
-                at += width
+            @inline(__always) func pair(_ value: Int) {
+                out[at] = UInt8(truncatingIfNeeded: 48 + value / 10)
+                out[at + 1] = UInt8(truncatingIfNeeded: 48 + value % 10)
+                at += 2
             }
-            func put(_ character: Unicode.Scalar) {
-                out[at] = UInt8(ascii: character)
+            @inline(__always) func put(_ character: UInt8) {
+                out[at] = character
                 at += 1
             }
-            if quoted { put("\"") }
-            put(year, width: 4)
-            put("-")
-            put(month, width: 2)
-            put("-")
-            put(day, width: 2)
-            put("T")
-            put(seconds / 3600, width: 2)
-            put(":")
-            put(seconds / 60 % 60, width: 2)
-            put(":")
-            put(seconds % 60, width: 2)
+            if quoted { put(UInt8(ascii: "\"")) }
+            // Four digits, as Python's years have; a year outside 1...9999 (which no write stores) wraps rather
+            // than trapping.
+            let fourDigitYear = (year % 10_000 + 10_000) % 10_000
+            pair(fourDigitYear / 100)
+            pair(fourDigitYear % 100)
+            put(UInt8(ascii: "-"))
+            pair(month)
+            put(UInt8(ascii: "-"))
+            pair(day)
+            put(UInt8(ascii: "T"))
+            pair(seconds / 3600)
+            put(UInt8(ascii: ":"))
+            pair(seconds / 60 % 60)
+            put(UInt8(ascii: ":"))
+            pair(seconds % 60)
             if fraction != 0 {
-                put(".")
-                put(fraction, width: 6)
+                put(UInt8(ascii: "."))
+                pair(fraction / 10_000)
+                pair(fraction / 100 % 100)
+                pair(fraction % 100)
             }
-            put("Z")
-            if quoted { put("\"") }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[0..<at]))
+            put(UInt8(ascii: "Z"))
+            if quoted { put(UInt8(ascii: "\"")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: at))
         }
     }
 
