@@ -1,9 +1,23 @@
--- Shared by the scenario scripts: the token header, and one machine-readable result line for bench.py.
+-- Shared by the scenario scripts: the token header, prepared requests, and one machine-readable result line for
+-- bench.py.
 wrk.headers["Authorization"] = os.getenv("BENCH_AUTH")
 IMAGES = tonumber(os.getenv("BENCH_IMAGES") or "100000")
 
 function image_id(i)
   return string.format("00000000-0000-4000-8000-%012x", i)
+end
+
+-- wrk shares the machine's cores with the server it drives, so the requests are formatted before the run rather
+-- than in Lua for every request: each thread formats BENCH_PREPARED of them (default: one per seeded image) with
+-- `make_path` (which may use math.random) in init, which wrk runs before its clock starts, and sends them in turn.
+local prepared, count, index = {}, 0, 0
+
+function vary_path(make_path)
+  make_path_for_thread = make_path
+  request = function()
+    index = index % count + 1
+    return prepared[index]
+  end
 end
 
 function setup(thread)
@@ -12,6 +26,10 @@ end
 
 function init(args)
   math.randomseed(tonumber(seed) or os.time())
+  if make_path_for_thread then
+    count = tonumber(os.getenv("BENCH_PREPARED") or "") or IMAGES
+    for i = 1, count do prepared[i] = wrk.format(nil, make_path_for_thread()) end
+  end
 end
 
 function done(summary, latency, requests)

@@ -2,6 +2,6 @@
 package.path = (debug.getinfo(1, "S").source:match("@(.*/)") or "./") .. "?.lua;" .. package.path
 require "common"
 
-request = function()
-  return wrk.format("GET", "/cloudflare-images/api/images/" .. image_id(math.random(1, IMAGES)) .. "/")
-end
+vary_path(function()
+  return "/cloudflare-images/api/images/" .. image_id(math.random(1, IMAGES)) .. "/"
+end)

@@ -2,6 +2,6 @@
 package.path = (debug.getinfo(1, "S").source:match("@(.*/)") or "./") .. "?.lua;" .. package.path
 require "common"
 
-request = function()
-  return wrk.format("GET", "/cloudflare-images/api/images/?status=uploaded&page=" .. math.random(1, 1000))
-end
+vary_path(function()
+  return "/cloudflare-images/api/images/?status=uploaded&page=" .. math.random(1, 1000)
+end)
