@@ -239,6 +239,28 @@ struct HTTPRequestParserTests {
     @Test func dateFormat() {
         var seconds: time_t = 784_111_777
         #expect(String(decoding: DateCache.format(&seconds), as: UTF8.self) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        var cache = DateCache()
+        let line = String(decoding: cache.currentLine(), as: UTF8.self)
+        #expect(line.hasPrefix("Date: ") && line.hasSuffix(" GMT\r\n") && line.utf8.count == 37)
+    }
+
+    /// The whole head, byte for byte: a prebuilt status line for a standard reason, the reason written (and
+    /// sanitised) otherwise.
+    @Test func responseHeads() {
+        let exchange = Connection.Exchange(
+            method: .get, rawPath: "/", minorVersion: 1, keepAlive: true, requestID: "r1", startedAt: 0)
+        func head(_ status: HTTPStatus) -> String {
+            var output: [UInt8] = []
+            let response = Response(status: status, headers: ["Content-Type": "text/plain"], body: Array("hi".utf8))
+            _ = Connection.append(response, exchange, close: false, dateLine: Array("Date: D\r\n".utf8), to: &output)
+            return String(decoding: output, as: UTF8.self)
+        }
+        let fields = "Content-Type: text/plain\r\nDate: D\r\nContent-Length: 2\r\nX-Request-ID: r1\r\n\r\nhi"
+        #expect(head(.ok) == "HTTP/1.1 200 OK\r\n" + fields)
+        #expect(head(.unprocessableEntity) == "HTTP/1.1 422 Unprocessable Content\r\n" + fields)
+        #expect(head(HTTPStatus(code: 200, reason: "Fine")) == "HTTP/1.1 200 Fine\r\n" + fields)
+        #expect(head(HTTPStatus(code: 299, reason: "A\r\nB")) == "HTTP/1.1 299 A  B\r\n" + fields)
+        #expect(head(HTTPStatus(code: 999)) == "HTTP/1.1 999 Status 999\r\n" + fields)
     }
 }
 

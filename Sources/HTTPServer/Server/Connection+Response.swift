@@ -5,23 +5,27 @@ extension Connection {
     /// owns), `Date`, `Content-Length`, `Connection`, `X-Request-ID`, then the body unless HEAD or 1xx/204/304.
     /// Returns the body bytes sent.
     func appendResponse(_ response: Response, _ exchange: Exchange, close: Bool) -> Int {
-        Self.append(response, exchange, close: close, date: loop.dateCache.current(), to: &output)
+        Self.append(response, exchange, close: close, dateLine: loop.dateCache.currentLine(), to: &output)
     }
 
     /// `appendResponse` on a buffer passed in: one exclusive access to it rather than one per append.
     static func append(
-        _ response: Response, _ exchange: Exchange, close: Bool, date: [UInt8], to output: inout [UInt8]
+        _ response: Response, _ exchange: Exchange, close: Bool, dateLine: [UInt8], to output: inout [UInt8]
     ) -> Int {
         let code = response.status.code
         let bodyAllowed = code >= 200 && code != 204 && code != 304
         let sendsBody = bodyAllowed && exchange.method != .head
         output.reserveCapacity(output.count + 256 + (sendsBody ? response.body.count : 0))
 
-        output.append(contentsOf: Connection.statusPrefix)
-        ASCIIDecimal.append(code, to: &output)
-        output.append(HTTPBytes.space)
-        appendSanitized(response.status.reason, to: &output)
-        output.append(contentsOf: Connection.crlf)
+        if let line = StatusLine.standard(response.status) {
+            output.append(contentsOf: line)
+        } else {
+            output.append(contentsOf: StatusLine.prefix)
+            ASCIIDecimal.append(code, to: &output)
+            output.append(HTTPBytes.space)
+            appendSanitized(response.status.reason, to: &output)
+            output.append(contentsOf: Connection.crlf)
+        }
 
         var declaredLength: String?
         for field in response.headers {
@@ -40,9 +44,7 @@ extension Connection {
             output.append(contentsOf: Connection.crlf)
         }
 
-        output.append(contentsOf: Connection.dateName)
-        output.append(contentsOf: date)
-        output.append(contentsOf: Connection.crlf)
+        output.append(contentsOf: dateLine)
         if bodyAllowed {
             output.append(contentsOf: Connection.contentLengthName)
             // HEAD answers carry the GET's length; a handler that skipped the body may declare it itself.
@@ -61,8 +63,7 @@ extension Connection {
         }
         output.append(contentsOf: Connection.requestIDName)
         output.appendUTF8(exchange.requestID)
-        output.append(contentsOf: Connection.crlf)
-        output.append(contentsOf: Connection.crlf)
+        output.append(contentsOf: Connection.endOfHead)
         if sendsBody {
             output.append(contentsOf: response.body)
             return response.body.count
@@ -90,10 +91,10 @@ extension Connection {
         }
     }
 
-    static let statusPrefix = Array("HTTP/1.1 ".utf8)
     static let crlf = Array("\r\n".utf8)
+    /// The last field line's CRLF and the empty line.
+    static let endOfHead = Array("\r\n\r\n".utf8)
     static let colonSpace = Array(": ".utf8)
-    static let dateName = Array("Date: ".utf8)
     static let contentLengthName = Array("Content-Length: ".utf8)
     static let connectionClose = Array("Connection: close\r\n".utf8)
     static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)

@@ -2,23 +2,23 @@
 import Glibc
 #endif
 
-/// The `Date` header value (IMF-fixdate, RFC 9110 §5.6.7), formatted at most once per second per event loop.
+/// The `Date` header line (IMF-fixdate, RFC 9110 §5.6.7), formatted at most once per second per event loop.
 struct DateCache {
     private var second = -1
-    private(set) var bytes: [UInt8] = []
+    private var line: [UInt8] = []
 
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].map { Array($0.utf8) }
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         .map { Array($0.utf8) }
 
-    /// The formatted date for the current wall-clock second, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
-    mutating func current() -> [UInt8] {
+    /// The header line for the current wall-clock second, e.g. `Date: Sun, 06 Nov 1994 08:49:37 GMT` and CRLF.
+    mutating func currentLine() -> [UInt8] {
         var now = time(nil)
         if Int(now) != second {
             second = Int(now)
-            bytes = DateCache.format(&now)
+            line = Array("Date: ".utf8) + DateCache.format(&now) + Array("\r\n".utf8)
         }
-        return bytes
+        return line
     }
 
     static func format(_ seconds: inout time_t) -> [UInt8] {
