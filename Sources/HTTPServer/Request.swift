@@ -38,7 +38,13 @@ public struct Request: Sendable {
         self.pathParameters = PathParameters()
         let parts = Self.split(target)
         let utf8 = target.utf8
-        let rawPath = parts.path.map { String(Substring(utf8[Self.range($0, in: utf8)])) } ?? "/"
+        let rawPath: String
+        switch parts.path {
+        case nil: rawPath = "/"
+        // The usual origin-form target without query or fragment is its own path: share its storage.
+        case let path? where path == 0..<utf8.count: rawPath = target
+        case let path?: rawPath = String(Substring(utf8[Self.range(path, in: utf8)]))
+        }
         self.rawPath = rawPath
         self.path = parts.hasPercent ? PercentDecoding.decode(rawPath) : rawPath
         self.query = parts.query.isEmpty
