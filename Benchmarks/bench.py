@@ -517,6 +517,9 @@ def main():
     started = time.time()
     import report
 
+    # Each run's server logs start empty (opened for appending, they grew by hundreds of MB per run, without end).
+    for old_log in work.glob("*.log"):
+        old_log.unlink()
     # Whatever was just built or seeded goes to disk now rather than during a timed run.
     os.sync()
     args.load_start = report._load_now()
