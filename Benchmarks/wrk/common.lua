@@ -10,10 +10,10 @@ end
 -- wrk shares the machine's cores with the server it drives, so the requests are formatted before the run rather
 -- than in Lua for every request: each thread formats BENCH_PREPARED of them (default: one per seeded image) with
 -- `make_path` (which may use math.random) in init, which wrk runs before its clock starts, and sends them in turn.
-local prepared, count, index = {}, 0, 0
+local prepared, count, index, next_path = {}, 0, 0, nil
 
 function vary_path(make_path)
-  make_path_for_thread = make_path
+  next_path = make_path
   request = function()
     index = index % count + 1
     return prepared[index]
@@ -26,9 +26,9 @@ end
 
 function init(args)
   math.randomseed(tonumber(seed) or os.time())
-  if make_path_for_thread then
+  if next_path then
     count = tonumber(os.getenv("BENCH_PREPARED") or "") or IMAGES
-    for i = 1, count do prepared[i] = wrk.format(nil, make_path_for_thread()) end
+    for i = 1, count do prepared[i] = wrk.format(nil, next_path()) end
   end
 end
 
