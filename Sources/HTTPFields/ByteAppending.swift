@@ -4,9 +4,4 @@ extension Array where Element == UInt8 {
         var text = text
         text.withUTF8 { append(contentsOf: $0) }
     }
-
-    /// Appends a literal's bytes in one copy.
-    public mutating func appendUTF8(_ text: StaticString) {
-        text.withUTF8Buffer { append(contentsOf: $0) }
-    }
 }

@@ -4,46 +4,41 @@ extension UUID {
     /// The canonical text form in lower case (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`): how ids are stored and how the
     /// API writes them. Built in one pass; `uuidString.lowercased()` costs two strings and Foundation's formatter.
     public var lowercasedText: String {
-        String(unsafeUninitializedCapacity: 36) { out in
-            var o = 0
-            forEachLowercasedByte { byte in
-                out[o] = byte
-                o += 1
-            }
-            return 36
-        }
+        String(unsafeUninitializedCapacity: 36) { writeLowercased(into: $0, quoted: false) }
     }
 
     /// Lends ``lowercasedText``'s bytes to `body` without making the string.
     func withLowercasedUTF8<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
         try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { out throws(E) in
-            var o = 0
-            forEachLowercasedByte { byte in
-                out[o] = byte
-                o += 1
-            }
-            return try body(UnsafeBufferPointer(out).span)
+            let count = writeLowercased(into: out, quoted: false)
+            return try body(UnsafeBufferPointer(rebasing: out[0..<count]).span)
         }
     }
 
-    /// Appends ``lowercasedText``'s bytes without making the string.
+    /// Appends ``lowercasedText``'s bytes (in quotes when `quoted`) without making the string.
     public func appendLowercasedText(to bytes: inout [UInt8], quoted: Bool = false) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 38) { out in
-            var o = 0
-            if quoted {
-                out[o] = UInt8(ascii: "\"")
-                o += 1
-            }
-            forEachLowercasedByte { byte in
-                out[o] = byte
-                o += 1
-            }
-            if quoted {
-                out[o] = UInt8(ascii: "\"")
-                o += 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[0..<o]))
+            let count = writeLowercased(into: out, quoted: quoted)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[0..<count]))
         }
+    }
+
+    /// Writes the text form (38 bytes with quotes, else 36) at the start of `out`, which has room; returns the count.
+    private func writeLowercased(into out: UnsafeMutableBufferPointer<UInt8>, quoted: Bool) -> Int {
+        var o = 0
+        if quoted {
+            out[o] = UInt8(ascii: "\"")
+            o += 1
+        }
+        forEachLowercasedByte { byte in
+            out[o] = byte
+            o += 1
+        }
+        if quoted {
+            out[o] = UInt8(ascii: "\"")
+            o += 1
+        }
+        return o
     }
 
     private func forEachLowercasedByte(_ body: (UInt8) -> Void) {
