@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (Fuzz/Package.swift) with -sanitize=fuzzer,address into .build-fuzz and runs each
 # for FUZZ_SECONDS (default 60), one after the other. Seeds: Fuzz/Corpus/<target>/ (committed, read-only here);
-# new corpus entries: .build-fuzz/corpus/<target>/ (gitignored, kept between runs); crashes: Fuzz/crashes/.
+# dictionary: Fuzz/Dictionaries/boundaries.dict (the values BoundaryValueTests sends); new corpus entries: .build-fuzz/corpus/<target>/ (gitignored, kept between runs); crashes: Fuzz/crashes/.
 # Usage: Fuzz/run-fuzz.sh [target...]   (targets: http-parser multipart api-body; default all)
 # Exits 1 when any target found a crash, timeout or leak.
 set -uo pipefail
@@ -36,7 +36,7 @@ for target in "${TARGETS[@]}"; do
     before=$(ls Fuzz/crashes | wc -l)
     echo "==> $target: ${SECONDS_EACH}s (log: $log)"
     "$BIN/$product" "$corpus" "Fuzz/Corpus/$target" \
-        -max_total_time="$SECONDS_EACH" -timeout=5 -rss_limit_mb=2048 -max_len=8192 \
+        -dict=Fuzz/Dictionaries/boundaries.dict -max_total_time="$SECONDS_EACH" -timeout=5 -rss_limit_mb=2048 -max_len=8192 \
         -artifact_prefix="Fuzz/crashes/$target-" -print_final_stats=1 >"$log" 2>&1
     rc=$?
     after=$(ls Fuzz/crashes | wc -l)

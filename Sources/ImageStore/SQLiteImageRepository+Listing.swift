@@ -6,6 +6,14 @@ extension SQLiteImageRepository {
     /// boundaries than `shortReadBoundaries` computed first or a long skip; then, like every other listing, it runs
     /// on a reader thread.
     public func list(_ query: ImageQuery) async throws -> ImagePage {
+        do {
+            return try await listPage(query)
+        } catch let error as SQLiteError where error.isQueryShapeLimit {
+            throw ImageStoreError.invalidQuery(error.message)
+        }
+    }
+
+    private func listPage(_ query: ImageQuery) async throws -> ImagePage {
         let sql = try ImageListSQL(query)
         let cache = listBoundaries
         let isShort = sql.isIndexedPage && (query.limit ?? .max) <= Self.shortReadMaxRows

@@ -51,6 +51,14 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database was locked by another connection for longer than the busy timeout (at once for `readNow`).
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
 
+    /// One of SQLite's limits on a statement's shape was passed (a string or blob too big, too many variables or
+    /// terms, a LIKE pattern too complex, an expression tree too deep): the query, not the database, is at fault.
+    public var isQueryShapeLimit: Bool {
+        if code == SQLITE_TOOBIG || code == SQLITE_RANGE { return true }
+        guard code == SQLITE_ERROR else { return false }
+        return ["too many", "too complex", "too large", "too big", "maximum depth"].contains { message.contains($0) }
+    }
+
     /// A Swift-side misuse, such as a bind index out of range or an unknown column name.
     static func misuse(_ message: String) -> SQLiteError {
         SQLiteError(code: SQLITE_MISUSE, message: message)

@@ -54,6 +54,30 @@ enum HostileValues {
         JSONFragment("infinity", "Infinity"),
         JSONFragment("hex", "0x10"),
         JSONFragment("html", #""<script>alert(1)</script>""#),
+    ] + boundaryJSON.map { JSONFragment("boundary " + $0.name, $0.json) }
+
+    /// Numbers at and past every integer boundary, as JSON (numbers and numeric strings), plus the largest shapes.
+    static let boundaryJSON: [(name: String, json: String)] = [
+        ("Int.max", "9223372036854775807"), ("Int.max+1", "9223372036854775808"),
+        ("Int.min", "-9223372036854775808"), ("Int.min-1", "-9223372036854775809"),
+        ("2^64", "18446744073709551616"), ("10^23", "100000000000000000000000"), ("1e23", "1e23"),
+        ("-1", "-1"), ("0", "0"), ("-0", "-0"), ("1", "1"), ("1e400", "1e400"), ("-1e400", "-1e400"),
+        ("Int32.max+1", "2147483648"), ("\"Int.max\"", #""9223372036854775807""#),
+        ("\"Int.max+1\"", #""9223372036854775808""#), ("\"Int.min\"", #""-9223372036854775808""#),
+        ("\" 5 \"", #"" 5 ""#), ("\"0x10\"", #""0x10""#), ("\"NaN\"", #""NaN""#), ("\"1e400\"", #""1e400""#),
+        ("\"\u{0661}\"", "\"\u{0661}\u{0662}\""), ("\"\u{FF11}\"", "\"\u{FF11}\""), ("\"\"", #""""#),
+        ("3000-list", "[" + Array(repeating: "1", count: 3_000).joined(separator: ",") + "]"),
+        ("3000-string-list", "[" + Array(repeating: #""00000000-0000-4000-8000-000000000001""#, count: 3_000).joined(separator: ",") + "]"),
+        ("70KB-string", "\"" + String(repeating: "7", count: 70_000) + "\""),
+        ("deep", String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000)),
+    ]
+
+    /// Query parameter values at and past every boundary (sent percent-encoded): the fuzz targets' dictionary
+    /// (`Fuzz/Dictionaries/boundaries.dict`), then shapes too long for a dictionary entry.
+    static let boundaryText: [(name: String, raw: String)] = FuzzDictionary.boundaries.entries + [
+        ("comma-list-3000", Array(repeating: "1", count: 3_000).joined(separator: ",")),
+        ("70KB", String(repeating: "7", count: 70_000)),
+        ("nested", String(repeating: "[", count: 3_000)),
     ]
 
     /// Raw text values for query parameters and path segments, percent-encoded when sent.

@@ -7,6 +7,9 @@ import HTTPServer
 struct Pagination: Sendable {
     static let defaultPageSize = 20
     static let maxPageSize = 100
+    /// The largest `offset` accepted (and the largest a page number may reach): far past any real count, small
+    /// enough that `offset + limit` and `page * size` never overflow.
+    static let maxOffset = Int(Int32.max)
 
     enum Mode: Sendable, Equatable {
         /// `page` may be `"last"`, resolved once the count is known.
@@ -27,6 +30,9 @@ struct Pagination: Sendable {
         if page == nil, Self.last(query, "limit") != nil || Self.last(query, "offset") != nil {
             let limit = Self.positive(Self.last(query, "limit")).map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize
             let offset = Self.last(query, "offset").flatMap { Int($0) }.map { max(0, $0) } ?? 0
+            guard offset <= Self.maxOffset else {
+                throw FieldErrors.field("offset", "Ensure this value is less than or equal to \(Self.maxOffset).")
+            }
             mode = .limitOffset(limit: limit, offset: offset)
             return
         }
@@ -35,7 +41,8 @@ struct Pagination: Sendable {
         case nil: mode = .page(number: .number(1), size: size)
         case "last": mode = .page(number: .last, size: size)
         case let text?:
-            guard let number = Int(text), number >= 1 else { throw Self.invalidPage }
+            // A page that starts past `maxOffset` cannot exist: DRF's 404, before any arithmetic can overflow.
+            guard let number = Int(text), number >= 1, number <= Self.maxOffset / size + 1 else { throw Self.invalidPage }
             mode = .page(number: .number(number), size: size)
         }
     }

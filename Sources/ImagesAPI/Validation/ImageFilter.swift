@@ -28,6 +28,14 @@ struct ImageFilter: Sendable {
         "contained_by",
     ]
 
+    /// Caps on one request's filters, each a 400 naming the parameter above it (SQLite's own limits, such as the
+    /// 50,000-byte LIKE pattern or the number of bound variables, are never reached).
+    static let maxSearchTerms = 32
+    static let maxSearchLength = 1_000
+    static let maxMetadataFilters = 20
+    static let maxMetadataDepth = 8
+    static let maxValueLength = 1_024
+
     static let dateTimeMessage =
         "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
 
@@ -72,7 +80,7 @@ struct ImageFilter: Sendable {
         }
         for (name, keyPath) in [("filename", \ImageFilter.filename), ("creator", \.creator)] {
             if let raw = value(name) {
-                self[keyPath: keyPath] = Fields.string(.string(raw), name, maxLength: .max, errors: &errors)
+                self[keyPath: keyPath] = Fields.string(.string(raw), name, maxLength: Self.maxValueLength, errors: &errors)
             }
         }
         if let raw = value("ordering") {
@@ -86,16 +94,24 @@ struct ImageFilter: Sendable {
         }
         try errors.check()
 
-        for name in order where name.hasPrefix("metadata__") {
+        let metadataNames = order.filter { $0.hasPrefix("metadata__") }
+        if metadataNames.count > Self.maxMetadataFilters {
+            throw FieldErrors.field("metadata", "Ensure there are no more than \(Self.maxMetadataFilters) metadata filters.")
+        }
+        for name in metadataNames {
             let key = String(name.dropFirst("metadata__".count))
             let path = key.components(separatedBy: "__")
             if let lastSegment = path.last, Self.reservedLookups.contains(lastSegment) {
                 throw ErrorResponse.bare(name, "Unsupported metadata lookup operator.")
             }
-            guard path.allSatisfy({ !$0.isEmpty && !$0.contains("\"") }) else {
+            guard path.count <= Self.maxMetadataDepth, path.allSatisfy({ !$0.isEmpty && !$0.contains("\"") }) else {
                 throw ErrorResponse.bare(name, "Unsupported metadata lookup.")
             }
-            metadata.append(MetadataFilter(path: path, value: last[name] ?? ""))
+            let value = last[name] ?? ""
+            guard value.count <= Self.maxValueLength else {
+                throw FieldErrors.field(name, "Ensure this value has no more than \(Self.maxValueLength) characters.")
+            }
+            metadata.append(MetadataFilter(path: path, value: value))
         }
         if let search = last["search"] {
             if search.utf8.contains(0) {
@@ -105,7 +121,13 @@ struct ImageFilter: Sendable {
                 writer.endArray()
                 throw ErrorResponse(.badRequest, body: writer.bytes)
             }
+            guard search.count <= Self.maxSearchLength else {
+                throw FieldErrors.field("search", "Ensure this value has no more than \(Self.maxSearchLength) characters.")
+            }
             searchTerms = search.split { $0.isWhitespace || $0 == "," }.map(String.init)
+            guard searchTerms.count <= Self.maxSearchTerms else {
+                throw FieldErrors.field("search", "Ensure there are no more than \(Self.maxSearchTerms) search terms.")
+            }
         }
     }
 

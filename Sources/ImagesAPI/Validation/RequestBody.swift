@@ -54,6 +54,13 @@ enum RequestBody {
 }
 
 extension FieldErrors {
+    /// A 400 with one message on one field: `{"field": ["message"]}`.
+    static func field(_ name: String, _ message: String) -> ErrorResponse {
+        var errors = FieldErrors()
+        errors.add(name, message)
+        return errors.error
+    }
+
     /// A 400 with one `non_field_errors` message.
     static func nonField(_ message: String) -> ErrorResponse {
         var errors = FieldErrors()
