@@ -26,6 +26,10 @@ public struct Settings: Sendable {
     public var accountHash: String?
     public var baseURL = "https://api.cloudflare.com/client/v4"
     public var webhookSecret: String?
+    /// With a real account and no webhook secret, deliveries are refused unless this is set explicitly.
+    public var webhookAllowUnsigned = false
+    /// How long a webhook delivery is remembered, so a redelivery or replay of it changes nothing.
+    public var webhookRetentionHours = 168
     public var signingKey: String?
     public var defaultExpiryMinutes = 30
     public var maxFileSizeMB = 10
@@ -50,6 +54,14 @@ public struct Settings: Sendable {
 
     /// True when no Cloudflare account is configured: `serve` then embeds the emulator.
     public var usesEmbeddedEmulator: Bool { accountID == nil && apiToken == nil }
+
+    /// Why webhook deliveries are refused whatever they carry, or nil when they are checked normally: a real
+    /// account with no secret would let anyone who knows an image id report on it.
+    public var webhookRefusal: String? {
+        guard !usesEmbeddedEmulator, (webhookSecret ?? "").isEmpty, !webhookAllowUnsigned else { return nil }
+        return "No webhook secret is configured: set CLOUDFLARE_IMAGES_WEBHOOK_SECRET to the secret of the Cloudflare"
+            + " Notifications destination (or CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED=true to accept unsigned deliveries)"
+    }
 
     public enum LogLevel: String, Sendable, CaseIterable {
         case trace, debug, info, notice, warning, error, critical
@@ -89,6 +101,8 @@ public struct Settings: Sendable {
         accountHash = try reader.string("CLOUDFLARE_IMAGES_ACCOUNT_HASH")
         baseURL = try reader.url("CLOUDFLARE_IMAGES_BASE_URL") ?? baseURL
         webhookSecret = try reader.string("CLOUDFLARE_IMAGES_WEBHOOK_SECRET", secret: true)
+        webhookAllowUnsigned = try reader.bool("CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED") ?? webhookAllowUnsigned
+        webhookRetentionHours = try reader.integer("CFIMAGES_WEBHOOK_RETENTION_HOURS", in: 1...8_760) ?? webhookRetentionHours
         signingKey = try reader.string("CLOUDFLARE_IMAGES_SIGNING_KEY", secret: true)
         defaultExpiryMinutes = try reader.integer("CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", in: 2...360) ?? defaultExpiryMinutes
         maxFileSizeMB = try reader.integer("CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB", in: 1...10) ?? maxFileSizeMB
@@ -129,7 +143,8 @@ public struct Settings: Sendable {
         "CFIMAGES_PATH_PREFIX", "CFIMAGES_LOG_LEVEL", "CFIMAGES_ACCESS_LOG", "CFIMAGES_MIGRATIONS_DIR",
         "CFIMAGES_EVENT_LOOPS", "CFIMAGES_CLEANUP_INTERVAL_SECONDS", "CFIMAGES_METRICS_ADDRESS", "CFIMAGES_LIST_CACHE_MB",
         "CLOUDFLARE_IMAGES_ACCOUNT_ID", "CLOUDFLARE_IMAGES_API_TOKEN", "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
-        "CLOUDFLARE_IMAGES_BASE_URL", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET", "CLOUDFLARE_IMAGES_SIGNING_KEY",
+        "CLOUDFLARE_IMAGES_BASE_URL", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET", "CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED",
+        "CFIMAGES_WEBHOOK_RETENTION_HOURS", "CLOUDFLARE_IMAGES_SIGNING_KEY",
         "CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", "CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB",
         "CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS", "CLOUDFLARE_IMAGES_DELIVERY_URL",
         "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", "CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH",

@@ -32,11 +32,14 @@ public protocol ImageRepository: Sendable {
     func imagesGeneration() async throws -> Int64
 
     /// Reads the image, lets `body` change it and return the log row to write, and stores both in one transaction
-    /// (`updatedAt` is set to now; `id` and `createdAt` cannot change). A throw from `body` changes nothing.
+    /// (`updatedAt` is set to now; `id` and `createdAt` cannot change). In the same transaction, records the
+    /// follow-up `owing` (if not owed already) and removes the one `settling`. A throw from `body` changes nothing.
     /// Returns nil, writing nothing, when the image is not found in scope.
     func update(
         _ key: ImageKey,
         owner: String?,
+        owing: CloudflareFollowUp.Kind?,
+        settling: CloudflareFollowUp.Kind?,
         _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
     ) async throws -> ImageRecord?
 
@@ -61,9 +64,23 @@ public protocol ImageRepository: Sendable {
     /// Pending or draft images whose upload URL expired before `now`: how many there are and the first `limit`.
     func expirable(now: Date, limit: Int) async throws -> ImagePage
 
-    /// Marks pending/draft images with `expires_at < now` as expired, each with an `upload_expired` log row, in one
-    /// transaction. Returns the updated records.
-    func expireStale(now: Date) async throws -> [ImageRecord]
+    /// Marks one image expired, with `log`, if it is still pending or draft with `expires_at < cutoff`; in the same
+    /// transaction records the follow-up `owing`. Returns the updated record, or nil when it no longer qualifies.
+    func expire(_ id: UUID, expiringBefore cutoff: Date, log: LogEvent, owing: CloudflareFollowUp.Kind?) async throws
+        -> ImageRecord?
+
+    /// Follow-ups of `kind`, least recently tried first.
+    func cloudflareFollowUps(_ kind: CloudflareFollowUp.Kind, limit: Int) async throws -> [CloudflareFollowUp]
+
+    /// The follow-up of `kind` owed for one image, if any.
+    func cloudflareFollowUp(_ kind: CloudflareFollowUp.Kind, imageID: UUID) async throws -> CloudflareFollowUp?
+
+    /// Removes a follow-up once done. Returns whether it existed.
+    @discardableResult
+    func settleCloudflareFollowUp(_ kind: CloudflareFollowUp.Kind, cloudflareID: String) async throws -> Bool
+
+    /// Counts a failed attempt at a follow-up and keeps its message.
+    func recordCloudflareFollowUpFailure(_ kind: CloudflareFollowUp.Kind, cloudflareID: String, error: String) async throws
 
     /// Deletes expired images last updated before `cutoff`. Returns how many were deleted.
     func deleteExpired(updatedBefore cutoff: Date) async throws -> Int
@@ -132,6 +149,15 @@ public protocol ImageRepository: Sendable {
 }
 
 extension ImageRepository {
+    /// `update(_:owner:owing:settling:_:)` with no follow-up.
+    public func update(
+        _ key: ImageKey,
+        owner: String?,
+        _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
+    ) async throws -> ImageRecord? {
+        try await update(key, owner: owner, owing: nil, settling: nil, body)
+    }
+
     /// Applies `changes` and writes `log`, in one transaction. Nil when the image is not found in scope.
     public func update(_ key: ImageKey, owner: String?, changes: ImageChanges, log: LogEvent) async throws -> ImageRecord? {
         try await update(key, owner: owner) { record in

@@ -16,24 +16,88 @@ extension SQLiteImageRepository {
         }
     }
 
-    public func expireStale(now: Date) async throws -> [ImageRecord] {
+    public func expire(_ id: UUID, expiringBefore cutoff: Date, log: LogEvent, owing: CloudflareFollowUp.Kind?)
+        async throws -> ImageRecord?
+    {
         let sql = """
             UPDATE images SET status = 'expired', updated_at = ?1
-            WHERE status IN ('pending', 'draft') AND expires_at < ?1
+            WHERE id = ?2 AND status IN ('pending', 'draft') AND expires_at < ?3
             RETURNING \(ImageSQL.columns)
             """
+        let now = clock()
         return try await database.write { connection in
-            let expired = try connection.query(sql, [.integer(now.microseconds)], map: ImageSQL.decode)
-            for image in expired {
-                let event = LogEvent(
-                    "upload_expired",
-                    message: "Upload URL expired before an upload",
-                    data: ["expires_at": .int(image.expiresAt.microseconds)]
-                )
-                try Self.insertLog(connection, imageID: image.id, event: event, at: now)
-            }
+            let values: [SQLiteValue] = [.integer(now.microseconds), ImageSQL.text(id), .integer(cutoff.microseconds)]
+            guard let expired = try connection.query(sql, values, map: ImageSQL.decode).first else { return nil }
+            try Self.insertLog(connection, imageID: expired.id, event: log, at: now)
+            if let owing { try Self.owe(connection, owing, for: expired, at: now) }
             return expired
         }
+    }
+
+    // MARK: Cloudflare follow-ups
+
+    public func cloudflareFollowUps(_ kind: CloudflareFollowUp.Kind, limit: Int) async throws -> [CloudflareFollowUp] {
+        try await database.read { connection in
+            try connection.query(
+                "SELECT \(Self.followUpColumns) FROM cloudflare_follow_ups WHERE kind = ? ORDER BY updated_at LIMIT ?",
+                [.text(kind.rawValue), .integer(Int64(max(0, limit)))], map: Self.decodeFollowUp)
+        }
+    }
+
+    public func cloudflareFollowUp(_ kind: CloudflareFollowUp.Kind, imageID: UUID) async throws -> CloudflareFollowUp? {
+        try await database.read { connection in
+            try connection.query(
+                "SELECT \(Self.followUpColumns) FROM cloudflare_follow_ups WHERE kind = ? AND image_id = ? LIMIT 1",
+                [.text(kind.rawValue), ImageSQL.text(imageID)], map: Self.decodeFollowUp
+            ).first
+        }
+    }
+
+    @discardableResult
+    public func settleCloudflareFollowUp(_ kind: CloudflareFollowUp.Kind, cloudflareID: String) async throws -> Bool {
+        try await database.write { connection in
+            try Self.settle(connection, kind, cloudflareID: cloudflareID)
+            return connection.changes > 0
+        }
+    }
+
+    public func recordCloudflareFollowUpFailure(_ kind: CloudflareFollowUp.Kind, cloudflareID: String, error: String)
+        async throws
+    {
+        let now = clock()
+        try await database.write { connection in
+            try connection.execute(
+                """
+                UPDATE cloudflare_follow_ups SET attempts = attempts + 1, last_error = ?, updated_at = ?
+                WHERE cloudflare_id = ? AND kind = ?
+                """,
+                [.text(String(error.prefix(500))), .integer(now.microseconds), .text(cloudflareID), .text(kind.rawValue)])
+        }
+    }
+
+    static let followUpColumns = "cloudflare_id, kind, image_id, attempts, last_error"
+
+    static func decodeFollowUp(_ row: Statement) throws -> CloudflareFollowUp {
+        let kindText = row.text(at: 1)
+        guard let kind = CloudflareFollowUp.Kind(rawValue: kindText), let imageID = UUID(uuidString: row.text(at: 2))
+        else { throw ImageStoreError.corruptRow("cloudflare_follow_ups: kind \(kindText)") }
+        return CloudflareFollowUp(
+            cloudflareID: row.text(at: 0), kind: kind, imageID: imageID, attempts: Int(row.int64(at: 3)),
+            lastError: row.text(at: 4))
+    }
+
+    static func owe(_ connection: Connection, _ kind: CloudflareFollowUp.Kind, for image: ImageRecord, at now: Date) throws {
+        try connection.execute(
+            """
+            INSERT INTO cloudflare_follow_ups (cloudflare_id, kind, image_id, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (cloudflare_id, kind) DO NOTHING
+            """,
+            [.text(image.cloudflareID), .text(kind.rawValue), ImageSQL.text(image.id), .integer(now.microseconds)])
+    }
+
+    static func settle(_ connection: Connection, _ kind: CloudflareFollowUp.Kind, cloudflareID: String) throws {
+        try connection.execute(
+            "DELETE FROM cloudflare_follow_ups WHERE cloudflare_id = ? AND kind = ?", [.text(cloudflareID), .text(kind.rawValue)])
     }
 
     public func deleteExpired(updatedBefore cutoff: Date) async throws -> Int {

@@ -100,12 +100,17 @@ public final class SQLiteImageRepository: ImageRepository {
     public func update(
         _ key: ImageKey,
         owner: String?,
+        owing: CloudflareFollowUp.Kind?,
+        settling: CloudflareFollowUp.Kind?,
         _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
     ) async throws -> ImageRecord? {
         let now = clock()
         return try await database.write { connection in
             guard let record = try Self.fetch(connection, key, owner: owner) else { return nil }
-            return try Self.applyUpdate(connection, to: record, at: now, body)
+            let updated = try Self.applyUpdate(connection, to: record, at: now, body)
+            if let owing { try Self.owe(connection, owing, for: updated, at: now) }
+            if let settling { try Self.settle(connection, settling, cloudflareID: updated.cloudflareID) }
+            return updated
         }
     }
 

@@ -17,6 +17,7 @@ final class APIContext: Sendable {
     let serializer: ImageSerializer
     let defaultMetadata: [String: JSONValue]
     let cleanup: CleanupService
+    let reconciler: ImageReconciler
     let bodyLimit: Int
     let metrics: ServiceMetrics
     let readiness: ReadinessCheck
@@ -35,7 +36,10 @@ final class APIContext: Sendable {
         self.authenticator = Authenticator(repository: repository, cacheTTL: tokenCacheTTL)
         self.serializer = ImageSerializer(links: DeliveryLinks(settings: settings))
         self.defaultMetadata = (try? JSONValue.parse(Array(settings.defaultMetadataJSON.utf8)))?.objectValue ?? [:]
-        self.cleanup = CleanupService(repository: repository, cloudflare: cloudflare, logger: logger, now: now)
+        self.cleanup = CleanupService(
+            repository: repository, cloudflare: cloudflare, logger: logger, now: now,
+            webhookRetention: TimeInterval(settings.webhookRetentionHours) * 3_600)
+        self.reconciler = cleanup.reconciler
         self.bodyLimit = bodyLimit
         self.metrics = metrics
         self.readiness = readiness ?? ReadinessCheck(repository: repository, migrator: nil, cloudflare: cloudflare)

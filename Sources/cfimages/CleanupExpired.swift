@@ -1,13 +1,14 @@
 import ArgumentParser
 import CloudflareImages
 import ImagesAPI
+import Foundation
 import Logging
 
 /// `cfimages cleanup-expired`: the same sweep the server runs periodically, on demand.
 struct CleanupExpired: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cleanup-expired",
-        abstract: "Mark unused upload URLs past their expiry as expired and delete their drafts at Cloudflare."
+        abstract: "Ask Cloudflare about unused upload URLs past their expiry: expire them and delete their drafts, or mark them uploaded."
     )
 
     @Flag(help: "Only report what would change.")
@@ -32,7 +33,9 @@ struct CleanupExpired: AsyncParsableCommand {
             ? try EmbeddedEmulator.clientConfigurationOfRunningServer(context.settings)
             : CloudflareClientFactory.configuration(context.settings)
         let cloudflare = try CloudflareClient(configuration: configuration, logger: Logger(label: "cfimages.cloudflare"))
-        let service = CleanupService(repository: context.repository, cloudflare: cloudflare, logger: context.logger)
+        let service = CleanupService(
+            repository: context.repository, cloudflare: cloudflare, logger: context.logger,
+            webhookRetention: TimeInterval(context.settings.webhookRetentionHours) * 3_600)
         let report = try await service.run(dryRun: dryRun, deleteOlderThanDays: delete ? days : nil)
         if report.dryRun {
             print("DRY RUN: Would mark \(report.expiredCount) expired images")
@@ -43,6 +46,12 @@ struct CleanupExpired: AsyncParsableCommand {
             return
         }
         print(report.expiredCount == 0 ? "No expired images found." : "Marked \(report.expiredCount) images as expired")
+        if report.confirmedUploaded > 0 {
+            print("Cloudflare has \(report.confirmedUploaded) of them as uploaded: marked uploaded instead")
+        }
+        if report.deferredCount > 0 {
+            print("\(report.deferredCount) left for a later run (Cloudflare did not answer, or more than one batch)")
+        }
         if report.cloudflareDeleted + report.cloudflareFailures > 0 {
             print("Deleted \(report.cloudflareDeleted) drafts at Cloudflare; \(report.cloudflareFailures) failed")
         }

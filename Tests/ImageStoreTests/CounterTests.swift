@@ -51,7 +51,10 @@ struct CounterTests {
         }
         try expectCountersMatchScan(store)
         for id in ids.prefix(25) { _ = try await repo.delete(.id(id), owner: nil) }
-        _ = try await repo.expireStale(now: Date().addingTimeInterval(365 * 86_400))
+        let later = Date().addingTimeInterval(365 * 86_400)
+        for image in try await repo.expirable(now: later, limit: 1_000).items {
+            _ = try await repo.expire(image.id, expiringBefore: later, log: LogEvent("upload_expired"), owing: nil)
+        }
         _ = try await repo.deleteExpired(updatedBefore: Date().addingTimeInterval(365 * 86_400 + 1))
         try expectCountersMatchScan(store)
     }

@@ -16,11 +16,23 @@ struct MaintenanceTests {
         let preview = try await repo.expirable(now: now, limit: 1)
         #expect(preview.count == 2 && preview.items.map(\.cloudflareID) == ["stale"])
 
-        let expired = try await repo.expireStale(now: now)
+        var expired: [ImageRecord] = []
+        for image in try await repo.expirable(now: now, limit: 10).items + [try #require(try await repo.image(.cloudflareID("fresh"), owner: nil))] {
+            if let done = try await repo.expire(image.id, expiringBefore: now, log: LogEvent("upload_expired"), owing: image.cloudflareID == "stale" ? .deleteDraft : nil) {
+                expired.append(done)
+            }
+        }
         #expect(Set(expired.map(\.cloudflareID)) == ["stale", "staleDraft"])
         #expect(expired.allSatisfy { $0.status == .expired && $0.updatedAt == now })
         #expect(try await repo.logs(imageID: stale.id, limit: 1).first?.eventType == "upload_expired")
-        #expect(try await repo.expireStale(now: now).isEmpty)
+        #expect(try await repo.expire(stale.id, expiringBefore: now, log: LogEvent("upload_expired"), owing: nil) == nil)
+        let owed = try await repo.cloudflareFollowUps(.deleteDraft, limit: 10)
+        #expect(owed.map(\.cloudflareID) == ["stale"] && owed.first?.imageID == stale.id)
+        try await repo.recordCloudflareFollowUpFailure(.deleteDraft, cloudflareID: "stale", error: "Cloudflare: upstream failure")
+        #expect(try await repo.cloudflareFollowUp(.deleteDraft, imageID: stale.id)?.attempts == 1)
+        #expect(try await repo.cloudflareFollowUp(.deleteDraft, imageID: stale.id)?.lastError == "Cloudflare: upstream failure")
+        #expect(try await repo.settleCloudflareFollowUp(.deleteDraft, cloudflareID: "stale"))
+        #expect(try await repo.cloudflareFollowUps(.deleteDraft, limit: 10).isEmpty)
         #expect(try await repo.image(.cloudflareID("fresh"), owner: nil)?.status == .pending)
         #expect(try await repo.image(.cloudflareID("done"), owner: nil)?.status == .uploaded)
 

@@ -129,6 +129,7 @@ import Testing
                 return try await h.send("POST", "api/webhook/", body: Array(body.utf8), headers: headers).status
             }
             let payload = WebhookTests.payload("hooked")
+            h.fake.completeUpload("hooked")
             #expect(try await post(payload) == 200)
             #expect(try await post(payload) == 200)
             #expect(try await post(WebhookTests.payload("stranger")) == 404)

@@ -35,6 +35,8 @@ import Testing
         Case(name: "fresh bound timestamp", headers: { b, now in [("X-Webhook-Timestamp", "\(now)"), ("X-Signature", bound("\(now)", b))] }, status: 200),
         Case(name: "stale timestamp", headers: { b, now in [("X-Webhook-Timestamp", "\(now - 301)"), ("X-Signature", bound("\(now - 301)", b))] }, status: 401, message: "Stale timestamp"),
         Case(name: "future timestamp", headers: { b, now in [("X-Timestamp", "\(now + 3600)"), ("X-Signature", sign(b))] }, status: 401, message: "Stale timestamp"),
+        Case(name: "unbound signature beside a timestamp", headers: { b, now in [("X-Webhook-Timestamp", "\(now)"), ("X-Signature", sign(b))] }, status: 401, message: "Invalid signature"),
+        Case(name: "upper-case hex", headers: { b, _ in [("X-Signature", "SHA256=" + sign(b).uppercased())] }, status: 200),
         Case(name: "bound to another time", headers: { b, now in [("X-Webhook-Timestamp", "\(now)"), ("X-Signature", bound("\(now - 1)", b))] }, status: 401, message: "Invalid signature"),
         Case(name: "invalid timestamp", headers: { b, _ in [("X-Webhook-Timestamp", "yesterday"), ("X-Signature", sign(b))] }, status: 401, message: "Invalid timestamp"),
         Case(name: "1e400 timestamp", headers: { b, _ in [("X-Webhook-Timestamp", "1e400"), ("X-Signature", sign(b))] }, status: 401),
@@ -80,20 +82,28 @@ import Testing
             #expect(try await h.send("POST", "api/webhook/", body: body, headers: headers).status == 200)
             let applied = try await h.snapshot()
 
-            // Another body under an event id already seen: acknowledged, not applied.
-            let other = Array(#"{"id":"\#(image.cloudflareID)","uploaded":"2026-03-04T05:06:07Z","metadata":{"v":2}}"#.utf8)
-            let sameEvent = try await h.send(
-                "POST", "api/webhook/", body: other, headers: [("X-Signature", Self.sign(other)), ("X-Event-ID", "evt-1")])
-            #expect(sameEvent.status == 200)
+            // The captured delivery again under a new, unsigned event id: the key is the signed body, so it is
+            // acknowledged and changes nothing.
+            let renamed = try await h.send(
+                "POST", "api/webhook/", body: body,
+                headers: headers.filter { $0.0 != "X-Event-ID" } + [("X-Event-ID", "evt-2")])
+            #expect(renamed.status == 200)
             var unchanged = try await h.snapshot() == applied
             #expect(unchanged)
+
+            // A different signed body is processed, but what it claims is not stored: Cloudflare's answer is.
+            let other = Array(#"{"id":"\#(image.cloudflareID)","uploaded":"2026-03-04T05:06:07Z","metadata":{"v":2}}"#.utf8)
+            #expect(try await h.send("POST", "api/webhook/", body: other, headers: [("X-Signature", Self.sign(other))]).status == 200)
+            let stored = try #require(try await h.fixture.repository.image(.cloudflareID(image.cloudflareID), owner: nil))
+            #expect(stored.cloudflareMetadata["v"] == nil && stored.status != .uploaded)
+            let processed = try await h.snapshot()
 
             // The captured delivery replayed ten minutes later: its signed timestamp is stale.
             h.clock.advance(600)
             let late = try await h.send("POST", "api/webhook/", body: body, headers: headers.filter { $0.0 != "X-Event-ID" })
             #expect(late.status == 401)
             #expect(late.text == "Stale timestamp")
-            unchanged = try await h.snapshot() == applied
+            unchanged = try await h.snapshot() == processed
             #expect(unchanged)
         }
     }

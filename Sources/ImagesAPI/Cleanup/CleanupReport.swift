@@ -7,10 +7,16 @@ public struct CleanupReport: Sendable, Equatable {
     public var expiredCount: Int
     /// Cloudflare ids of the expired images (at most the first 10 in a dry run).
     public var expiredCloudflareIDs: [String]
-    /// Drafts deleted at Cloudflare (already-absent ones included).
+    /// Drafts deleted at Cloudflare (already-absent ones and retried ones included).
     public var cloudflareDeleted: Int
-    /// Drafts Cloudflare refused to delete (they stay there; the rows are expired anyway).
+    /// Drafts Cloudflare refused to delete (the rows are expired anyway; the deletes are retried by later runs).
     public var cloudflareFailures: Int
+    /// Rows past their expiry that Cloudflare has as uploaded: now `uploaded`, never expired.
+    public var confirmedUploaded = 0
+    /// Rows past their expiry left for a later run (Cloudflare did not answer, or more than one run's batch).
+    public var deferredCount = 0
+    /// Webhook delivery keys forgotten (older than the retention).
+    public var webhookEventsPruned = 0
     /// Expired rows deleted locally by `deleteOlderThanDays`; nil when not asked (or in a dry run).
     public var deletedCount: Int?
 

@@ -14,22 +14,18 @@ extension APIContext {
         return json(writer.bytes)
     }
 
-    /// Fetches the image from Cloudflare and applies it with a `status_checked` log, in one transaction.
-    /// Throws the error response for a Cloudflare failure.
+    /// Fetches the image from Cloudflare and adopts it with a `status_checked` log, in one transaction (a direct
+    /// check may move the row back to draft: Cloudflare is the truth). Throws the error response for a Cloudflare
+    /// failure.
     func refreshStatus(_ image: ImageRecord) async throws -> ImageRecord {
-        let result: CloudflareImage
+        let trigger = ImageReconciler.Trigger(
+            event: "status_checked", message: "Image status checked: {status}", mayRegress: true)
+        let updated: ImageRecord?
         do {
-            result = try await cloudflare.image(id: image.cloudflareID)
-        } catch {
+            updated = try await reconciler.refresh(image, trigger)
+        } catch let error as CloudflareError {
             logger.error("Failed to check image status", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
             throw CloudflareFailure.response(error, prefix: "Failed to check image status")
-        }
-        let now = clock()
-        let response = JSONValue.from(result)
-        let updated = try await repository.update(.id(image.id), owner: nil) { record in
-            CloudflareUpdate.apply(result, to: &record, now: now)
-            return LogEvent(
-                "status_checked", message: "Image status checked: \(record.status.rawValue)", data: ["response": response])
         }
         guard let updated else { throw ErrorResponse.imageNotFound }
         logger.info("Checked image status", metadata: ["image": "\(image.id.lowercasedText)", "status": "\(updated.status.rawValue)"])

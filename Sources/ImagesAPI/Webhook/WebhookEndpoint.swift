@@ -7,18 +7,32 @@ import JSON
 
 /// `POST api/webhook/` (no token needed; a bad `Authorization: Token` header still answers 401 JSON).
 ///
-/// Plain-text answers as the reference: 200 `OK` (applied, or a redelivery that changed nothing), 400
-/// `Invalid JSON` / `Invalid payload`, 401 `Missing signature` / `Invalid signature` / `Invalid timestamp` /
-/// `Stale timestamp`, 404 `Image not found`, 502 `Cloudflare API error` (a notification whose image could not be
-/// fetched; Cloudflare retries), 500 `Internal server error`.
+/// Plain-text answers as the reference: 200 `OK` (applied, a test delivery, or a redelivery that changed nothing),
+/// 400 `Invalid JSON` / `Invalid payload`, 401 `Missing signature` / `Invalid signature` / `Invalid timestamp` /
+/// `Stale timestamp` (or, with a real account and no secret, why every delivery is refused), 404 `Image not found`,
+/// 413 for bodies over ``maxBodyBytes``, 502 `Cloudflare API error` (the image could not be fetched; Cloudflare
+/// retries), 500 `Internal server error`.
 ///
-/// Deliveries are deduplicated by `X-Event-ID` / `X-Webhook-ID` when sent, else by the SHA-256 of the raw body;
-/// the image change, its `webhook_received` log row and the event key are written in one transaction.
+/// A delivery is a hint: the image it names is fetched from Cloudflare and that answer is what is stored
+/// (``ImageReconciler``), so a forged or replayed body can at most make us look again. Deliveries are deduplicated
+/// by the SHA-256 of the raw body (what the signature covers); the change, its `webhook_received` log row and the
+/// key are written in one transaction, and keys are forgotten after `CFIMAGES_WEBHOOK_RETENTION_HOURS`.
 extension APIContext {
-    static let eventIDHeaders = ["X-Event-ID", "X-Webhook-ID", "X-Webhook-Event-ID"]
+    /// Larger deliveries are refused (the server refuses them from `Content-Length` before reading them).
+    static let maxWebhookBytes = 1 << 20
+    /// Deliveries up to this size are kept whole in the log row; larger ones by size and digest.
+    static let maxLoggedPayloadBytes = 8 << 10
 
     func webhook(_ request: Request) async throws -> Response {
         _ = try await authenticator.authenticateIfPresent(request)
+        if let refusal = settings.webhookRefusal {
+            metrics.webhook(.badSignature)
+            return Self.text(.unauthorized, refusal)
+        }
+        guard request.body.count <= Self.maxWebhookBytes else {
+            metrics.webhook(.badPayload)
+            return Self.text(.payloadTooLarge, "Payload too large")
+        }
         do {
             try WebhookVerifier(secret: settings.webhookSecret).verify(request, now: clock())
         } catch {
@@ -34,47 +48,36 @@ extension APIContext {
             metrics.webhook(.badPayload)
             return Self.text(.badRequest, "Invalid payload")
         }
-        let eventKey = Self.eventIDHeaders.lazy.compactMap { request.headers[$0] }.first { !$0.isEmpty }
-            .map { "event:" + $0 } ?? "sha256:" + Hex.encode(SHA256.hash(request.body))
-        let logData: [String: JSONValue] = ["payload": parsed]
-        let now = clock()
+        guard case .image(let cloudflareID, let reportsFailure, let dimensions) = payload else {
+            logger.info("Webhook test delivery received")
+            return Self.text(.ok, "OK")
+        }
+        let digest = Hex.encode(SHA256.hash(request.body))
+        let logged: JSONValue = request.body.count <= Self.maxLoggedPayloadBytes
+            ? parsed : .object(["bytes": .int(Int64(request.body.count)), "sha256": .string(digest)])
         do {
-            let outcome: WebhookOutcome
-            let cloudflareID: String
-            switch payload {
-            case .flat(let id, let fields):
-                cloudflareID = id
-                outcome = try await repository.applyWebhook(eventKey: eventKey, cloudflareID: id) { record in
-                    try CloudflareUpdate.apply(payload: fields, to: &record, now: now)
-                    return LogEvent("webhook_received", message: "Webhook processed successfully", data: logData)
-                }
-            case .notification(let id, let failed):
-                cloudflareID = id
-                guard try await repository.image(.cloudflareID(id), owner: nil) != nil else {
-                    return unknownImage(id)
-                }
-                let result: CloudflareImage?
-                do {
-                    result = try await cloudflare.image(id: id)
-                } catch where CloudflareFailure.isNotFound(error) {
-                    result = nil
-                } catch {
-                    logger.error("Webhook refresh from Cloudflare failed", metadata: ["image": "\(id)", "error": "\(error)"])
-                    metrics.webhook(.cloudflareError)
-                    return Self.text(.badGateway, "Cloudflare API error")
-                }
-                outcome = try await repository.applyWebhook(eventKey: eventKey, cloudflareID: id) { record in
-                    if let result, !(failed && result.uploaded == nil) {
-                        CloudflareUpdate.apply(result, to: &record, now: now)
-                    } else {
-                        record.status = .failed
-                    }
-                    return LogEvent("webhook_received", message: "Webhook processed successfully", data: logData)
-                }
+            guard let image = try await repository.image(.cloudflareID(cloudflareID), owner: nil) else {
+                return unknownImage(cloudflareID)
             }
-            switch outcome {
-            case .applied(let image):
-                logger.info("Processed webhook", metadata: ["image": "\(image.id.lowercasedText)", "status": "\(image.status.rawValue)"])
+            let remote: CloudflareImage?
+            do {
+                remote = try await cloudflare.image(id: cloudflareID)
+            } catch where CloudflareFailure.isNotFound(error) {
+                remote = nil
+            } catch {
+                logger.error("Webhook refresh from Cloudflare failed", metadata: ["image": "\(cloudflareID)", "error": "\(error)"])
+                metrics.webhook(.cloudflareError)
+                return Self.text(.badGateway, "Cloudflare API error")
+            }
+            let trigger = ImageReconciler.Trigger(
+                event: "webhook_received", message: "Webhook processed successfully", data: ["payload": logged],
+                reportsFailure: reportsFailure, dimensions: dimensions)
+            let owesSettings = try await reconciler.owesSettings(image)
+            let change = reconciler.change(remote, trigger, owesSettings: owesSettings)
+            switch try await repository.applyWebhook(eventKey: "sha256:" + digest, cloudflareID: cloudflareID, change) {
+            case .applied(let updated):
+                let final = await reconciler.finish(updated, owesSettings: owesSettings)
+                logger.info("Processed webhook", metadata: ["image": "\(final.id.lowercasedText)", "status": "\(final.status.rawValue)"])
                 metrics.webhook(.applied)
                 return Self.text(.ok, "OK")
             case .duplicate:
@@ -84,9 +87,6 @@ extension APIContext {
             case .unknownImage:
                 return unknownImage(cloudflareID)
             }
-        } catch is CloudflareUpdate.PayloadError {
-            metrics.webhook(.badPayload)
-            return Self.text(.badRequest, "Invalid payload")
         } catch {
             metrics.webhook(.error)
             metrics.recordIfDatabaseError(error)

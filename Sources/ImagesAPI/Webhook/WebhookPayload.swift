@@ -1,21 +1,25 @@
 import Foundation
 import JSON
 
-/// The two delivery shapes the webhook accepts.
+/// What a webhook delivery says, taken as a hint: the image is always re-fetched from Cloudflare, and only what
+/// Cloudflare cannot be asked for (dimensions and format, kept once Cloudflare confirms the upload) comes from the
+/// body.
 enum WebhookPayload {
-    /// The reference's flat payload: `{"id", "uploaded", "draft", "variants", "metadata", "requireSignedURLs", ...}`.
-    case flat(id: String, fields: [String: JSONValue])
-    /// A Cloudflare Notifications envelope `{"name", "text", "data": {...}, "ts", "alert_type", ...}`; the image id
-    /// comes from `data` and the image itself is refreshed from the API.
-    case notification(imageID: String, failed: Bool)
+    /// Cloudflare Notifications' "Save and Test" delivery (`{"text": "Hello World! ..."}`, no `data`): nothing to do.
+    case test
+    /// A delivery about one image: Cloudflare's Notifications envelope (`{"name", "text", "data": {...}, "ts",
+    /// "alert_type", ...}`, the id in `data`) or the reference's flat shape (`{"id", "uploaded", "draft", ...}`).
+    case image(cloudflareID: String, reportsFailure: Bool, dimensions: ImageReconciler.Dimensions?)
 
-    /// Classifies and validates (WebhookPayloadSerializer for the flat shape); nil means `Invalid payload`.
+    /// Classifies and validates (the reference's WebhookPayloadSerializer for the flat shape); nil means
+    /// `Invalid payload`.
     static func parse(_ object: [String: JSONValue]) -> WebhookPayload? {
-        if object["id"] == nil, case .object(let data)? = object["data"] {
+        if object["id"] == nil {
+            guard case .object(let data)? = object["data"] else {
+                return object["text"]?.stringValue != nil && object["data"] == nil ? .test : nil
+            }
             guard let id = imageID(in: data) else { return nil }
-            let text = [object["alert_type"], object["name"], object["text"], data["status"], data["event"]]
-                .compactMap { $0?.stringValue?.lowercased() }
-            return .notification(imageID: id, failed: text.contains { $0.contains("fail") })
+            return .image(cloudflareID: id, reportsFailure: notificationReportsFailure(object, data), dimensions: nil)
         }
         guard case .string(let id)? = object["id"], !id.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return nil
@@ -30,8 +34,43 @@ enum WebhookPayload {
                 return nil
             }
         }
-        if case .null? = object["metadata"] { return nil }
-        return .flat(id: id, fields: object)
+        switch object["metadata"] ?? object["meta"] {
+        case nil, .object?: break
+        default: return nil
+        }
+        guard let dimensions = dimensions(object) else { return nil }
+        let failed = object["status"]?.stringValue?.lowercased() == "failed" || object["failed"] == .bool(true)
+        return .image(cloudflareID: id, reportsFailure: failed, dimensions: dimensions)
+    }
+
+    /// Failure is read from what Cloudflare sets (`alert_type`, `data.status`/`data.event`/`data.error`), never from
+    /// `name` or `text`, which carry the user-chosen policy name.
+    static func notificationReportsFailure(_ object: [String: JSONValue], _ data: [String: JSONValue]) -> Bool {
+        let fields = [object["alert_type"], object["alert_event"], data["status"], data["event"], data["event_type"]]
+        if fields.contains(where: { $0?.stringValue?.lowercased().contains("fail") == true }) { return true }
+        if let error = data["error"], CloudflareUpdate.truthy(error) { return true }
+        return data["success"] == .bool(false)
+    }
+
+    /// `width`, `height` (whole numbers up to Int32.max, or null) and `format` (at most 10 characters); nil when
+    /// one has the wrong type.
+    static func dimensions(_ object: [String: JSONValue]) -> ImageReconciler.Dimensions? {
+        var result = ImageReconciler.Dimensions()
+        for (name, keyPath) in [("width", \ImageReconciler.Dimensions.width), ("height", \.height)] {
+            switch object[name] {
+            case nil: break
+            case .null?: result[keyPath: keyPath] = .some(nil)
+            case .int(let n)? where n >= 0 && n <= Int64(Int32.max): result[keyPath: keyPath] = .some(Int(n))
+            default: return nil
+            }
+        }
+        switch object["format"] {
+        case nil: break
+        case .null?: result.format = ""
+        case .string(let text)? where text.count <= 10: result.format = text
+        default: return nil
+        }
+        return result
     }
 
     /// `data.image_id`, `data.imageId`, `data.imageID`, `data.id` or `data.image.id`.
@@ -59,8 +98,8 @@ enum WebhookPayload {
         guard !host.isEmpty, !text.contains(where: \.isWhitespace) else { return false }
         if host.lowercased() == "localhost" { return true }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }) else { return false }
+        guard let last = labels.last, labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }) else { return false }
         if labels.count == 4, labels.allSatisfy({ Int($0).map { (0...255).contains($0) } ?? false }) { return true }
-        return labels.last!.allSatisfy(\.isLetter) && labels.last!.count >= 2
+        return last.allSatisfy(\.isLetter) && last.count >= 2
     }
 }

@@ -5,11 +5,13 @@ import HTTPServer
 /// Checks a webhook delivery's authenticity and freshness.
 ///
 /// With a secret configured, a delivery must carry one of:
+/// - `cf-webhook-auth: <secret>` (what Cloudflare Notifications send: the destination's secret, verbatim);
 /// - `X-Signature` or `X-Cloudflare-Signature`: `[sha256=]<hex HMAC-SHA256(secret, raw body)>` (the reference's
-///   scheme). When a timestamp header is present, an HMAC over `"<timestamp>.<raw body>"` is accepted too, so a
-///   sender can bind the timestamp into the signature;
-/// - `cf-webhook-auth: <secret>` (Cloudflare Notifications' generic webhooks).
-/// All comparisons are constant-time. Without a secret, signatures are not checked (as in the reference).
+///   scheme, hex in either case). When a timestamp header is present the HMAC must cover
+///   `"<timestamp>.<raw body>"`, so the timestamp is part of what is signed and a captured delivery cannot be
+///   replayed with a fresh one.
+/// All comparisons are constant-time. Without a secret nothing is checked: ``Settings/webhookRefusal`` decides
+/// whether unsigned deliveries are taken at all.
 ///
 /// Freshness, with or without a secret: when `X-Webhook-Timestamp` or `X-Timestamp` is present it must be unix
 /// seconds (integer or fractional) or an RFC 3339 / ISO 8601 date-time, within five minutes of now.
@@ -50,16 +52,12 @@ struct WebhookVerifier: Sendable {
             .compactMap { $0 }.first { !$0.isEmpty }
         if let signature {
             var hex = Substring(signature.trimmingCharacters(in: .whitespaces))
-            if hex.hasPrefix("sha256=") { hex = hex.dropFirst("sha256=".count) }
-            let given = Array(hex.utf8)
-            let expected = Array(Hex.encode(HMAC.sha256(key: secret, message: request.body)).utf8)
-            if ConstantTime.equals(given, expected) { return }
-            if let timestamp {
-                let bound = Array((timestamp + ".").utf8) + request.body
-                let expectedBound = Array(Hex.encode(HMAC.sha256(key: secret, message: bound)).utf8)
-                if ConstantTime.equals(given, expectedBound) { return }
-            }
-            throw .invalidSignature
+            if hex.lowercased().hasPrefix("sha256=") { hex = hex.dropFirst("sha256=".count) }
+            let given = Array(hex.lowercased().utf8)
+            let signed = timestamp.map { Array(($0 + ".").utf8) + request.body } ?? request.body
+            let expected = Array(Hex.encode(HMAC.sha256(key: secret, message: signed)).utf8)
+            guard ConstantTime.equals(given, expected) else { throw .invalidSignature }
+            return
         }
         if let auth = request.headers["cf-webhook-auth"] {
             guard ConstantTime.equals(Array(auth.utf8), Array(secret.utf8)) else { throw .invalidSignature }
