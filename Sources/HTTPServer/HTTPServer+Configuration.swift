@@ -15,8 +15,16 @@ extension HTTPServer {
         public var maxHeaderBytes: Int
         /// Most header fields accepted; more answers 431.
         public var maxHeaderCount: Int
-        /// Largest request body accepted (declared or de-chunked); larger answers 413.
+        /// Largest request body accepted (declared or de-chunked) when `bodyLimit` is nil; larger answers 413.
         public var maxBodyBytes: Int
+        /// Each request's body limit, from its method and raw (still percent-encoded) path, consulted once its head
+        /// is parsed and before any of its body is read: a `Content-Length` over it answers 413 at once (the body is
+        /// never read), a chunked body as soon as its de-chunked size would pass it. Nil: `maxBodyBytes` for all.
+        public var bodyLimit: (@Sendable (_ method: HTTPMethod, _ rawPath: String) -> Int)?
+        /// Most body bytes held at once, over all connections, for requests not yet handed to a handler. A body that
+        /// would take the total past it (its declared length, or a chunk's size as it arrives) answers
+        /// `503 Service Unavailable` with `Retry-After: 1` and the connection closes.
+        public var maxBufferedBodyBytes: Int
         /// Time allowed to receive a whole request head once its first byte arrived. Expiry answers 408 and closes.
         public var headerTimeout: Duration
         /// Time allowed to receive a whole request body once its head is in. Expiry answers 408 and closes.
@@ -25,7 +33,9 @@ extension HTTPServer {
         /// between requests), and how long a stalled response write may wait for the client, before it is closed
         /// silently.
         public var idleTimeout: Duration
-        /// Open connections allowed; connections beyond are accepted and closed at once.
+        /// Open connections allowed; connections beyond are accepted, sent a short `503` and closed at once. The
+        /// default leaves room below the open-file limit (raised to its hard limit by `start()`) for everything else
+        /// the process opens: ``FileDescriptorLimit/defaultMaxConnections``.
         public var maxConnections: Int
         /// How long `shutdown()` lets in-flight requests run before closing their connections.
         public var shutdownGracePeriod: Duration
@@ -40,10 +50,12 @@ extension HTTPServer {
             maxHeaderBytes: Int = 32 * 1024,
             maxHeaderCount: Int = 100,
             maxBodyBytes: Int = 16 * 1024 * 1024,
+            bodyLimit: (@Sendable (_ method: HTTPMethod, _ rawPath: String) -> Int)? = nil,
+            maxBufferedBodyBytes: Int = 64 * 1024 * 1024,
             headerTimeout: Duration = .seconds(20),
             bodyTimeout: Duration = .seconds(60),
             idleTimeout: Duration = .seconds(60),
-            maxConnections: Int = 16_384,
+            maxConnections: Int = FileDescriptorLimit.defaultMaxConnections,
             shutdownGracePeriod: Duration = .seconds(10),
             accessLog: Bool = true
         ) {
@@ -54,6 +66,8 @@ extension HTTPServer {
             self.maxHeaderBytes = maxHeaderBytes
             self.maxHeaderCount = maxHeaderCount
             self.maxBodyBytes = maxBodyBytes
+            self.bodyLimit = bodyLimit
+            self.maxBufferedBodyBytes = maxBufferedBodyBytes
             self.headerTimeout = headerTimeout
             self.bodyTimeout = bodyTimeout
             self.idleTimeout = idleTimeout
@@ -65,7 +79,7 @@ extension HTTPServer {
         var parserLimits: HTTPRequestParser.Limits {
             HTTPRequestParser.Limits(
                 requestLineLength: maxRequestLineLength, headerBytes: maxHeaderBytes,
-                headerCount: maxHeaderCount, bodyBytes: maxBodyBytes
+                headerCount: maxHeaderCount, bodyBytes: maxBodyBytes, bodyLimit: bodyLimit
             )
         }
     }

@@ -33,11 +33,13 @@ public final class HTTPServer: Sendable {
             accessLogWriter: accessLogWriter)
     }
 
-    /// Binds, listens and starts the event loops. Throws a `SocketError` (e.g. "Address already in use").
+    /// Raises the process's open-file limit to its hard limit, binds, listens and starts the event loops. Throws a
+    /// `SocketError` (e.g. "Address already in use").
     public func start() throws {
-        try lifecycle.state.withLock { state in
+        let descriptors = try lifecycle.state.withLock { state -> Int in
             guard case .idle = state.phase else { throw SocketError("start: server already started", code: EALREADY) }
             signal(SIGPIPE, SIG_IGN)
+            let descriptors = FileDescriptorLimit.raiseSoftToHard()
             let (listener, port) = try Socket.listen(host: configuration.host, port: configuration.port)
             var loops: [EventLoop] = []
             do {
@@ -51,6 +53,7 @@ public final class HTTPServer: Sendable {
             loops[0].listener = listener
             loops[0].peers = loops
             state = Lifecycle.State(phase: .running, loops: loops, port: port, runningLoops: loops.count)
+            return descriptors
         }
         let loops = lifecycle.state.withLock { $0.loops }
         for loop in loops { loop.start() }
@@ -58,14 +61,26 @@ public final class HTTPServer: Sendable {
         context.logger.info("HTTP server listening", metadata: [
             "http.host": .string(configuration.host), "http.port": .stringConvertible(localPort),
             "http.event_loops": .stringConvertible(loops.count),
+            "http.max_connections": .stringConvertible(configuration.maxConnections),
+            "process.open_file_limit": .stringConvertible(descriptors),
         ])
+        if configuration.maxConnections > FileDescriptorLimit.connectionAllowance(descriptors: descriptors) {
+            context.logger.warning("maxConnections leaves little room below the open-file limit", metadata: [
+                "http.max_connections": .stringConvertible(configuration.maxConnections),
+                "process.open_file_limit": .stringConvertible(descriptors),
+            ])
+        }
     }
 
     /// The bound port (the chosen one when configured with port 0); 0 before `start()`.
     public var localPort: Int { lifecycle.state.withLock { $0.port } }
 
-    /// Live counters: open connections, in-flight requests, totals.
-    public var stats: ServerStats { context.counters.snapshot }
+    /// Live counters: open connections, in-flight requests, buffered bodies, totals.
+    public var stats: ServerStats {
+        var stats = context.counters.snapshot
+        stats.bufferedBodyBytes = context.bodyBudget.reserved
+        return stats
+    }
 
     /// Stops accepting, closes idle keep-alive connections, lets in-flight requests finish (for at most
     /// `shutdownGracePeriod`, then their connections are closed and their tasks cancelled), and returns once every

@@ -30,6 +30,26 @@ public enum PercentDecoding {
         decode(text[...], plusAsSpace: plusAsSpace)
     }
 
+    /// Raw UTF-8 bytes decoded, as `decode(_:)` does; text without a `%` is copied as is.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard let first = bytes.firstIndex(of: UInt8(ascii: "%")) else { return String(decoding: bytes, as: UTF8.self) }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<first]))
+        var i = first
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
+               let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
+                decoded.append(hi << 4 | lo)
+                i += 3
+            } else {
+                decoded.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")

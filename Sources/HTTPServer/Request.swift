@@ -5,7 +5,8 @@ public struct Request: Sendable {
     public var target: String
     /// The path, percent-decoded once; for absolute-form targets, only the path part.
     public var path: String
-    /// The raw, still-encoded path; routers match on the decoded `path`.
+    /// The raw, still-encoded path. Routers match their prefixes and literal segments against it (so `/%61pi`
+    /// is not `/api`), and percent-decode only the parameters they capture.
     public var rawPath: String
     public var query: QueryParameters
     public var headers: HTTPHeaders
@@ -38,13 +39,7 @@ public struct Request: Sendable {
         self.pathParameters = PathParameters()
         let parts = Self.split(target)
         let utf8 = target.utf8
-        let rawPath: String
-        switch parts.path {
-        case nil: rawPath = "/"
-        // The usual origin-form target without query or fragment is its own path: share its storage.
-        case let path? where path == 0..<utf8.count: rawPath = target
-        case let path?: rawPath = String(Substring(utf8[Self.range(path, in: utf8)]))
-        }
+        let rawPath = Self.rawPath(target, parts.path)
         self.rawPath = rawPath
         self.path = parts.hasPercent ? PercentDecoding.decode(rawPath) : rawPath
         self.query = parts.query.isEmpty
@@ -85,6 +80,19 @@ public struct Request: Sendable {
             }
             let query = index < bytes.count ? (index + 1)..<bytes.count : bytes.count..<bytes.count
             return (start..<(fragment ?? index), query, hasPercent)
+        }
+    }
+
+    /// The raw path of a target, as `rawPath` of the request it makes.
+    static func rawPath(of target: String) -> String { rawPath(target, split(target).path) }
+
+    private static func rawPath(_ target: String, _ path: Range<Int>?) -> String {
+        let utf8 = target.utf8
+        switch path {
+        case nil: return "/"
+        // The usual origin-form target without query or fragment is its own path: share its storage.
+        case let path? where path == 0..<utf8.count: return target
+        case let path?: return String(Substring(utf8[range(path, in: utf8)]))
         }
     }
 

@@ -15,11 +15,14 @@ public typealias ImmediateHandler = @Sendable (inout Request) -> Response?
 /// A route's ``ImmediateHandler``: gets the request with its path parameters set.
 public typealias ImmediateRouteHandler = @Sendable (Request) -> Response?
 
-/// Matches a request's decoded path against registered patterns, under an optional prefix.
+/// Matches a request's raw path against registered patterns, under an optional prefix.
 ///
 /// Patterns are `/`-separated: a literal segment, `:name` (one segment), or a final `*name` (the rest of the path,
-/// slashes included). A trailing slash is optional on both sides. A known path with the wrong method answers 405 with
-/// `Allow`; an unknown path answers a JSON 404. `HEAD` falls back to the `GET` route.
+/// slashes included). The prefix and literal segments are compared with the raw, still percent-encoded bytes, so a
+/// path reaches a route only spelled as registered (`/%61pi` is not `/api`); each captured parameter is
+/// percent-decoded on its own after matching (an encoded `%2F` in a parameter is a `/` of its value). A trailing
+/// slash is optional on both sides. A known path with the wrong method answers 405 with `Allow`; an unknown path
+/// answers a JSON 404. `HEAD` falls back to the `GET` route.
 public final class Router: Sendable {
     /// A class, so that trying each route per request retains one reference rather than copying every field.
     final class Route: Sendable {
@@ -141,7 +144,7 @@ public final class Router: Sendable {
     /// The first route matching the path with the request's method; for `HEAD` without a route of its own, the
     /// first `GET` route.
     private func select(_ request: Request) -> Selection {
-        var path = request.path
+        var path = request.rawPath
         return path.withUTF8 { bytes in
             let segments = Router.segmentRanges(bytes)
             guard segments.count >= prefix.count,
@@ -224,7 +227,7 @@ public final class Router: Sendable {
         }
         guard index == path.endIndex else { return nil }
         guard !route.parameterNames.isEmpty else { return PathParameters() }
-        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func text(_ range: Range<Int>) -> String { PercentDecoding.decode(UnsafeBufferPointer(rebasing: bytes[range])) }
         var values: [String] = []
         values.reserveCapacity(route.parameterNames.count)
         index = path.startIndex

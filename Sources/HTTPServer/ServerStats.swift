@@ -10,6 +10,8 @@ public struct ServerStats: Sendable, Equatable {
     public var acceptedConnections: Int
     /// Requests answered since start, including error answers such as 400 or 408.
     public var requestsServed: Int
+    /// Body bytes reserved now for requests not yet handed to a handler (see `maxBufferedBodyBytes`).
+    public var bufferedBodyBytes: Int = 0
 }
 
 /// The counters behind `ServerStats`, shared by all event loops.

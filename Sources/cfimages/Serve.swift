@@ -27,6 +27,8 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(
                 host: settings.host, port: settings.port,
                 eventLoopCount: settings.eventLoops ?? ProcessInfo.processInfo.activeProcessorCount,
+                bodyLimit: ImagesAPI.bodyLimit(
+                    settings: settings, emulatorMountPath: settings.usesEmbeddedEmulator ? EmbeddedEmulator.mountPath : nil),
                 accessLog: settings.accessLog),
             logger: logger,
             observer: metrics.requestObserver,
@@ -54,6 +56,9 @@ struct Serve: AsyncParsableCommand {
         } else {
             cloudflareConfiguration = CloudflareClientFactory.configuration(settings)
         }
+        if let refusal = settings.webhookRefusal {
+            logger.warning("Every webhook delivery will be refused", metadata: ["reason": "\(refusal)"])
+        }
         defer { emulator?.close() }
 
         // Cloudflare calls take tens of milliseconds each, so throughput is concurrency: allow many connections
@@ -80,8 +85,8 @@ struct Serve: AsyncParsableCommand {
         if let emulatorRouter {
             let mount = EmbeddedEmulator.mountPath + "/"
             slot.set({ request in
-                request.path.hasPrefix(mount) ? try await emulatorRouter.respond(to: request) : try await apiHandler(request)
-            }, immediate: { request in request.path.hasPrefix(mount) ? nil : apiImmediate(&request) })
+                request.rawPath.hasPrefix(mount) ? try await emulatorRouter.respond(to: request) : try await apiHandler(request)
+            }, immediate: { request in request.rawPath.hasPrefix(mount) ? nil : apiImmediate(&request) })
         } else {
             slot.set(apiHandler, immediate: apiImmediate)
         }

@@ -104,8 +104,11 @@ extension ServerTests {
                         #expect(try client.readResponse().status == 200)
                     }
                     let third = try TestClient(port: port)
-                    third.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-                    #expect(third.readAll().isEmpty)
+                    let refused = try third.readResponse()
+                    #expect(refused.status == 503)
+                    #expect(refused.header("Connection") == "close")
+                    #expect(refused.bodyText == #"{"detail":"Server is at its connection limit."}"#)
+                    #expect(third.isClosed())
                     #expect(server.stats.openConnections == 2)
                 }
                 // The first two were closed when their clients were released at the end of the block above.

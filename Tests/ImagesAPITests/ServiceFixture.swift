@@ -63,7 +63,10 @@ final class ServiceFixture: TestService {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let slot = HandlerSlot()
         let server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: accessLog), logger: logger,
+            configuration: .init(
+                host: "127.0.0.1", port: 0, eventLoopCount: 1,
+                bodyLimit: ImagesAPI.bodyLimit(settings: Settings(), emulatorMountPath: options == nil ? nil : "/_emulator"),
+                accessLog: accessLog), logger: logger,
             observer: observer, immediate: { slot.respondImmediately(&$0) }, handler: { try await slot.handle($0) })
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
@@ -98,7 +101,7 @@ final class ServiceFixture: TestService {
     /// under `/_emulator/` when there is an emulator.
     func serve(_ handler: @escaping Handler, immediate: ImmediateHandler? = nil) {
         let emulatorRouter = emulator?.makeRouter(mountPath: "/_emulator")
-        let forEmulator: @Sendable (Request) -> Bool = { emulatorRouter != nil && $0.path.hasPrefix("/_emulator/") }
+        let forEmulator: @Sendable (Request) -> Bool = { emulatorRouter != nil && $0.rawPath.hasPrefix("/_emulator/") }
         let combined: Handler = { request in
             if let emulatorRouter, forEmulator(request) { return try await emulatorRouter.respond(to: request) }
             return try await handler(request)

@@ -6,12 +6,15 @@ enum HTTPParseError: Error, Equatable, Sendable {
     case requestLineTooLong
     /// The header block (or chunked trailer section) exceeds its byte or field-count limit (431).
     case headersTooLarge
-    /// The body exceeds `maxBodyBytes` (413).
+    /// The body exceeds the request's body limit (413).
     case bodyTooLarge
     /// An HTTP version other than 1.0 and 1.1 (505).
     case unsupportedVersion
     /// An `Expect` other than `100-continue` (417).
     case unsupportedExpectation
+    /// The body would take the bodies buffered for unhandled requests past `maxBufferedBodyBytes` (503, with
+    /// `Retry-After`).
+    case bodyBufferFull
 
     var status: HTTPStatus {
         switch self {
@@ -21,6 +24,7 @@ enum HTTPParseError: Error, Equatable, Sendable {
         case .bodyTooLarge: return .payloadTooLarge
         case .unsupportedVersion: return .httpVersionNotSupported
         case .unsupportedExpectation: return .expectationFailed
+        case .bodyBufferFull: return .serviceUnavailable
         }
     }
 
@@ -33,6 +37,12 @@ enum HTTPParseError: Error, Equatable, Sendable {
         case .bodyTooLarge: return "Request body too large."
         case .unsupportedVersion: return "HTTP version not supported."
         case .unsupportedExpectation: return "Expectation not supported."
+        case .bodyBufferFull: return "Server busy, retry shortly."
         }
+    }
+
+    /// Header fields sent with the answer besides the server's own.
+    var headers: HTTPHeaders {
+        self == .bodyBufferFull ? ["Retry-After": "1"] : HTTPHeaders()
     }
 }

@@ -25,7 +25,8 @@ extension HTTPRequestParser {
                 if size == 0 {
                     state = .trailers(bytes: 0, fields: 0)
                 } else {
-                    guard size <= limits.bodyBytes - body.count else { return fail(.bodyTooLarge) }
+                    guard size <= requestBodyLimit - body.count else { return fail(.bodyTooLarge) }
+                    guard reserve(size) else { return fail(.bodyBufferFull) }
                     state = .chunkData(remaining: size)
                 }
 

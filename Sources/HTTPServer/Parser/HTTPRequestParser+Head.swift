@@ -3,7 +3,8 @@ extension HTTPRequestParser {
 
     /// Validates a complete header block (request line through the empty line) and decides the body framing.
     /// `requestLineEnd` is the index of the request line's LF.
-    static func parseHead(_ bytes: Bytes, requestLineEnd: Int, limits: Limits) -> Result<RequestHead, HTTPParseError> {
+    /// The body limit is not applied here: it depends on the request (see `HTTPRequestParser+Admission`).
+    static func parseHead(_ bytes: Bytes, requestLineEnd: Int) -> Result<RequestHead, HTTPParseError> {
         let requestLine = bytes[0..<(requestLineEnd - 1)]
         let method: HTTPMethod, target: String, version: (major: Int, minor: Int)
         switch parseRequestLine(requestLine) {
@@ -61,7 +62,7 @@ extension HTTPRequestParser {
             guard codings == 1 else { return .failure(.badRequest("transfer coding")) }
             framing = .chunked
         } else if !contentLengths.isEmpty {
-            switch parseContentLength(contentLengths, limit: limits.bodyBytes) {
+            switch parseContentLength(contentLengths) {
             case .failure(let error): return .failure(error)
             case .success(let length): framing = length == 0 ? .none : .length(length)
             }
@@ -157,8 +158,9 @@ extension HTTPRequestParser {
         return (name, value)
     }
 
-    /// Every Content-Length value (across repeated fields and comma lists) must be the same decimal number.
-    static func parseContentLength(_ values: [Bytes.SubSequence], limit: Int) -> Result<Int, HTTPParseError> {
+    /// Every Content-Length value (across repeated fields and comma lists) must be the same decimal number. One
+    /// too large for an `Int` is too large for any limit: 413, without trapping.
+    static func parseContentLength(_ values: [Bytes.SubSequence]) -> Result<Int, HTTPParseError> {
         var length: Int?
         var tooLarge = false
         for value in values {
@@ -174,7 +176,7 @@ extension HTTPRequestParser {
                 if overflow { number = Int.max }
                 if let length, length != number { return .failure(.badRequest("content-length")) }
                 length = number
-                tooLarge = tooLarge || number > limit
+                tooLarge = tooLarge || overflow
             }
         }
         guard let length else { return .failure(.badRequest("content-length")) }

@@ -9,12 +9,18 @@ import Darwin
 /// Feed bytes with `append`, then call `next()` until it answers `.needMore`. A request whose body is still
 /// to come is announced first with `.head` (so the server can send `100 Continue`), then delivered whole with
 /// `.request`. Any `.error` is final: the server answers it and closes the connection.
+///
+/// Each request's body limit is chosen once its head is parsed (`Limits.bodyLimit`, else `Limits.bodyBytes`), and
+/// with a `BodyBudget` its body is reserved there before any of it is buffered (see `HTTPRequestParser+Admission`).
 struct HTTPRequestParser {
     struct Limits: Sendable {
         var requestLineLength: Int
         var headerBytes: Int
         var headerCount: Int
+        /// The body limit of every request, unless `bodyLimit` chooses one per request.
         var bodyBytes: Int
+        /// A request's body limit from its method and raw path; nil: `bodyBytes`.
+        var bodyLimit: (@Sendable (HTTPMethod, String) -> Int)? = nil
     }
 
     enum Event {
@@ -46,6 +52,12 @@ struct HTTPRequestParser {
     static let maxChunkLineLength = 4096
 
     let limits: Limits
+    /// Where bodies are reserved before they are buffered; nil: no shared bound.
+    let budget: BodyBudget?
+    /// The current request's body limit, set when its head is parsed.
+    var requestBodyLimit: Int
+    /// Bytes of `budget` the current request holds.
+    var reserved = 0
     var buffer: [UInt8] = []
     /// Index in `buffer` of the first unconsumed byte.
     var start = 0
@@ -53,8 +65,10 @@ struct HTTPRequestParser {
     var head: RequestHead?
     var body: [UInt8] = []
 
-    init(limits: Limits) {
+    init(limits: Limits, budget: BodyBudget? = nil) {
         self.limits = limits
+        self.budget = budget
+        self.requestBodyLimit = limits.bodyBytes
     }
 
     /// Bytes received but not yet consumed by a request.
@@ -111,6 +125,7 @@ struct HTTPRequestParser {
         state = .failed(error)
         head = nil
         body = []
+        releaseReservation()
         return .error(error)
     }
 
@@ -120,6 +135,7 @@ struct HTTPRequestParser {
         let completed = body
         body = []
         self.head = nil
+        releaseReservation()
         state = .head(HeadScan())
         return .request(head, body: completed)
     }
@@ -144,8 +160,7 @@ struct HTTPRequestParser {
             let requestLineEnd = scan.requestLineEnd ?? 0
             let parsed = buffer.withUnsafeBufferPointer { all in
                 HTTPRequestParser.parseHead(
-                    UnsafeBufferPointer(rebasing: all[start..<(start + length)]), requestLineEnd: requestLineEnd,
-                    limits: limits
+                    UnsafeBufferPointer(rebasing: all[start..<(start + length)]), requestLineEnd: requestLineEnd
                 )
             }
             self.start += length
@@ -159,10 +174,15 @@ struct HTTPRequestParser {
                     state = .head(HeadScan())
                     return .request(parsedHead, body: [])
                 case .length(let length):
+                    // Before any of the body is read: too large answers 413 at once, too much held 503.
+                    requestBodyLimit = bodyLimit(for: parsedHead)
+                    guard length <= requestBodyLimit else { return fail(.bodyTooLarge) }
+                    guard reserve(length) else { return fail(.bodyBufferFull) }
                     head = parsedHead
                     body.reserveCapacity(min(length, 64 * 1024))
                     state = .lengthBody(remaining: length)
                 case .chunked:
+                    requestBodyLimit = bodyLimit(for: parsedHead)
                     head = parsedHead
                     state = .chunkSize
                 }

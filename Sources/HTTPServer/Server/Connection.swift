@@ -66,7 +66,7 @@ final class Connection: @unchecked Sendable {
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.loop = loop
-        self.parser = HTTPRequestParser(limits: loop.context.configuration.parserLimits)
+        self.parser = HTTPRequestParser(limits: loop.context.configuration.parserLimits, budget: loop.context.bodyBudget)
         updatePhase()
     }
 
@@ -153,7 +153,7 @@ final class Connection: @unchecked Sendable {
             case .request(let head, let body):
                 dispatch(head, body: body)
             case .error(let error):
-                respondAndClose(HTTPError(error.status, error.detail).response)
+                respondAndClose(HTTPError(error.status, error.detail, headers: error.headers).response)
                 return
             }
         }
@@ -301,6 +301,7 @@ final class Connection: @unchecked Sendable {
     func close() {
         guard state != .closed else { return }
         state = .closed
+        parser.releaseReservation()
         handlerTask?.cancel()
         handlerTask = nil
         loop.unregister(self)

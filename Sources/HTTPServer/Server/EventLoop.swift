@@ -280,7 +280,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 let open = counters.openConnections.add(1, ordering: .relaxed).newValue
                 if open > context.configuration.maxConnections || shuttingDown {
                     counters.openConnections.subtract(1, ordering: .relaxed)
-                    close(fd)
+                    // At the cap the client is told why; existing connections are not touched.
+                    if shuttingDown { close(fd) } else { refuse(fd) }
                     continue
                 }
                 let target = peers.isEmpty ? self : peers[nextPeer % peers.count]

@@ -8,6 +8,8 @@ final class ServerContext: Sendable {
     let immediate: ImmediateHandler?
     let logger: Logger
     let counters = ServerCounters()
+    /// Bodies buffered for requests not yet handed to a handler, bounded by `maxBufferedBodyBytes`.
+    let bodyBudget: BodyBudget
     /// Set by `shutdown()` before any loop hears of it, so a response finishing on a loop that has not yet run its
     /// shutdown step still says `Connection: close`.
     let stopping = Atomic<Bool>(false)
@@ -21,6 +23,7 @@ final class ServerContext: Sendable {
         logger: Logger, observer: RequestObserver? = nil, accessLogWriter: AccessLogWriter? = nil
     ) {
         self.configuration = configuration
+        self.bodyBudget = BodyBudget(cap: configuration.maxBufferedBodyBytes)
         self.handler = handler
         self.immediate = immediate
         self.logger = logger
