@@ -82,7 +82,7 @@ public final class ImagesAPI: Sendable {
                 if let response = try await context.operations(request) { return response }
                 let response = try await router.respond(to: request)
                 if response.status == .methodNotAllowed {
-                    if request.path.contains("/api/webhook") {
+                    if request.rawPath.contains("/api/webhook") {
                         _ = try await context.authenticator.authenticateIfPresent(request)
                     } else {
                         _ = try await context.authenticator.authenticate(request)
@@ -93,7 +93,7 @@ public final class ImagesAPI: Sendable {
                 return error.response
             } catch {
                 context.metrics.recordIfDatabaseError(error)
-                context.logger.error("Unhandled error", metadata: ["path": "\(request.path)", "error": "\(error)"])
+                context.logger.error("Unhandled error", metadata: ["path": "\(request.rawPath)", "error": "\(error)"])
                 return ErrorResponse.detail(.internalServerError, "Internal server error.").response
             }
         }
@@ -103,7 +103,7 @@ public final class ImagesAPI: Sendable {
     /// waiting, exactly as ``handler`` would, and declines (nil) everything else.
     public var immediateHandler: ImmediateHandler {
         { [router] request in
-            APIContext.operationsRoute(request.path) == nil ? router.respondImmediately(to: &request) : nil
+            APIContext.operationsRoute(request.rawPath) == nil ? router.respondImmediately(to: &request) : nil
         }
     }
 

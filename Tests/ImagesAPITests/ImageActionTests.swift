@@ -16,7 +16,8 @@ import Testing
             #expect(invalid.status == 400)
             #expect(invalid.text == #"{"file_size":["Ensure this value is greater than or equal to 0."],"require_signed_urls":["Must be a valid boolean."],"metadata":["metadata must be a JSON object."]}"#)
 
-            // Pending: Cloudflare has only a draft slot we do not patch; the local row changes.
+            // Pending: Cloudflare has only a draft slot we do not patch; the local row changes, and the metadata is
+            // pushed once a status check sees the upload.
             let pending = try await h.send(
                 "PATCH", "api/images/\(id)/", token: alice, json: #"{"filename":"new.png","metadata":{"a":1},"status":"failed"}"#)
             #expect(pending.status == 200)
@@ -29,7 +30,7 @@ import Testing
             let pushed = try await h.send(
                 "PUT", "api/images/\(id)", token: alice, json: #"{"metadata":{"a":2},"require_signed_urls":false}"#)
             #expect(pushed.status == 200)
-            #expect(h.fake.calls(.patch) == 1)
+            #expect(h.fake.calls(.patch) == 2)
             #expect(h.fake.image("editable")?.meta == ["a": 2])
             #expect(h.fake.image("editable")?.requireSignedURLs == false)
 
@@ -40,7 +41,7 @@ import Testing
             let stored = try #require(try await h.repository.image(.id(UUID(uuidString: id)!), owner: nil))
             #expect(stored.metadata == ["a": 2])
             let logs = try await h.repository.logs(imageID: stored.id, limit: nil).map(\.eventType)
-            #expect(logs == ["image_updated", "status_checked", "image_updated", "upload_url_created"])
+            #expect(logs == ["image_updated", "cloudflare_settings_applied", "status_checked", "image_updated", "upload_url_created"])
         }
     }
 

@@ -53,9 +53,10 @@ extension APIContext {
         return json(serializer.bytes(image, now: clock()))
     }
 
-    /// PUT and PATCH (every field optional in both, as in the reference). Changes to `metadata` or
-    /// `require_signed_urls` of an image Cloudflare holds (uploaded or draft) are pushed to Cloudflare first;
-    /// if that fails nothing changes locally.
+    /// PUT and PATCH (every field optional in both, as in the reference). `metadata` or `require_signed_urls` given
+    /// for an uploaded image are pushed to Cloudflare first (if that fails nothing changes locally), so what the API
+    /// reports is what Cloudflare enforces; changed before the upload completed, they are stored with an
+    /// `apply_settings` follow-up and pushed as soon as the upload is seen (webhook, status check, sync, sweep).
     func updateImage(_ request: Request, _ caller: Caller) async throws -> Response {
         let image = try await image(request, caller)
         let body = try body(request)
@@ -72,27 +73,40 @@ extension APIContext {
         switch body["metadata"] {
         case nil: break
         case .null?: errors.add("metadata", Fields.notNull)
-        case .object(let members)?: changes.metadata = members
+        case .object(let members)?:
+            if JSONValue.object(members).jsonBytes.count > Self.maxMetadataBytes {
+                errors.add("metadata", "Ensure metadata is no more than \(Self.maxMetadataBytes) bytes when serialized.")
+            } else {
+                changes.metadata = members
+            }
         default: errors.add("metadata", "metadata must be a JSON object.")
         }
         try errors.check()
 
-        let metadataChanged = changes.metadata.map { $0 != image.metadata } ?? false
-        let signedChanged = changes.requireSignedURLs.map { $0 != image.requireSignedURLs } ?? false
-        if (metadataChanged || signedChanged), image.status == .uploaded || image.status == .draft {
+        let touchesCloudflare = changes.metadata != nil || changes.requireSignedURLs != nil
+        var owing: CloudflareFollowUp.Kind?
+        if touchesCloudflare, image.status == .uploaded {
             do {
-                _ = try await cloudflare.updateImage(
-                    id: image.cloudflareID, metadata: metadataChanged ? changes.metadata : nil,
-                    requireSignedURLs: signedChanged ? changes.requireSignedURLs : nil
-                )
+                let result = try await cloudflare.updateImage(
+                    id: image.cloudflareID, metadata: changes.metadata, requireSignedURLs: changes.requireSignedURLs)
+                changes.requireSignedURLs = result.requireSignedURLs
+                if changes.metadata != nil { changes.cloudflareMetadata = result.meta }
             } catch {
                 logger.error("Failed to update image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
                 throw CloudflareFailure.response(error, prefix: "Failed to update image")
             }
+        } else if touchesCloudflare, image.status == .pending || image.status == .draft {
+            owing = .applySettings
         }
         let fields = Self.changedFields(changes)
-        let log = LogEvent("image_updated", message: "Image updated", data: ["fields": .array(fields.map { .string($0) })])
-        guard let updated = try await repository.update(.id(image.id), owner: caller.scope, changes: changes, log: log) else {
+        var data: [String: JSONValue] = ["fields": .array(fields.map { .string($0) })]
+        if owing != nil { data["cloudflare"] = "applied when the upload completes" }
+        let log = LogEvent("image_updated", message: "Image updated", data: data)
+        let final = changes
+        guard let updated = try await repository.update(.id(image.id), owner: caller.scope, owing: owing, settling: nil, { record in
+            final.apply(to: &record)
+            return log
+        }) else {
             throw ErrorResponse.imageNotFound
         }
         return json(serializer.bytes(updated, now: clock()))

@@ -16,7 +16,7 @@ extension APIContext {
 
     /// The answer for an operations path, nil for any other path (checked without allocating).
     func operations(_ request: Request) async throws -> Response? {
-        guard let route = Self.operationsRoute(request.path) else { return nil }
+        guard let route = Self.operationsRoute(request.rawPath) else { return nil }
         var response: Response
         do {
             switch route {
@@ -88,7 +88,7 @@ extension APIContext {
     /// The separate metrics listener: `/metrics` without auth, 404 for anything else.
     var metricsOnlyHandler: Handler {
         { [self] request in
-            guard Self.operationsRoute(request.path) == Self.metricsRoute else {
+            guard Self.operationsRoute(request.rawPath) == Self.metricsRoute else {
                 return HTTPError(.notFound, "Not found.").response
             }
             var response: Response

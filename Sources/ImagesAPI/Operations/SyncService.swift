@@ -43,6 +43,7 @@ public final class SyncService: Sendable {
     let cloudflare: CloudflareClient
     let logger: Logger
     let now: @Sendable () -> Date
+    let reconciler: ImageReconciler
 
     public init(
         repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
@@ -52,6 +53,7 @@ public final class SyncService: Sendable {
         self.cloudflare = cloudflare
         self.logger = logger
         self.now = now
+        self.reconciler = ImageReconciler(repository: repository, cloudflare: cloudflare, logger: logger, now: now)
     }
 
     /// Runs (or resumes) a sync.
@@ -136,10 +138,17 @@ public final class SyncService: Sendable {
     private func refresh(
         _ record: ImageRecord, from image: CloudflareImage, dryRun: Bool, now: Date, report: inout SyncReport
     ) async throws {
+        // Settings changed here before the upload completed are ours to push, not Cloudflare's to overwrite.
+        let owesSettings = try await reconciler.owesSettings(record)
+        let refresh: @Sendable (inout ImageRecord) -> Void = { row in
+            let wanted = row.requireSignedURLs
+            SyncMapping.refresh(&row, from: image, now: now)
+            if owesSettings { row.requireSignedURLs = wanted }
+        }
         var updated = record
-        SyncMapping.refresh(&updated, from: image, now: now)
+        refresh(&updated)
         let changed = SyncMapping.changedFields(record, updated)
-        guard !changed.isEmpty else {
+        guard !changed.isEmpty || (owesSettings && updated.status == .uploaded) else {
             report.unchanged += 1
             return
         }
@@ -147,15 +156,16 @@ public final class SyncService: Sendable {
             let response = JSONValue.from(image)
             let names = changed.map { JSONValue.string($0) }
             let stored = try await repository.update(.id(record.id), owner: nil) { row in
-                SyncMapping.refresh(&row, from: image, now: now)
+                refresh(&row)
                 return LogEvent(
                     "image_synced", message: "Image refreshed from Cloudflare by sync",
                     data: ["changed": .array(names), "response": response])
             }
-            guard stored != nil else {
+            guard let stored else {
                 report.unchanged += 1  // deleted meanwhile
                 return
             }
+            _ = await reconciler.finish(stored, owesSettings: owesSettings)
         }
         if record.status != .uploaded && updated.status == .uploaded {
             report.reconciled += 1
