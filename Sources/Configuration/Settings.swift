@@ -55,6 +55,18 @@ public struct Settings: Sendable {
     /// True when no Cloudflare account is configured: `serve` then embeds the emulator.
     public var usesEmbeddedEmulator: Bool { accountID == nil && apiToken == nil }
 
+    /// Points delivery URLs at a stand-in for imagedelivery.net such as the emulator's
+    /// `http://127.0.0.1:8080/_emulator/imagedelivery`, unless a delivery URL is configured: its origin becomes the
+    /// delivery domain and its path the path prefix (account hash included).
+    public mutating func deliverThrough(_ base: String) {
+        guard deliveryURL == nil, let scheme = base.range(of: "://") else { return }
+        let rest = base[scheme.upperBound...]
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        deliveryURL = String(base[..<slash])
+        deliveryPathPrefix = rest[slash...].split(separator: "/").joined(separator: "/")
+        deliveryIncludeAccountHash = true
+    }
+
     /// Why webhook deliveries are refused whatever they carry, or nil when they are checked normally: a real
     /// account with no secret would let anyone who knows an image id report on it.
     public var webhookRefusal: String? {

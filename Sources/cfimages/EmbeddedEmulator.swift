@@ -41,6 +41,7 @@ struct EmbeddedEmulator {
                 webhookURL: origin + settings.pathPrefix + "/api/webhook/", webhookSecret: settings.webhookSecret),
             logger: Logger(label: "cfimages.emulator")
         )
+        settings.deliverThrough(emulator.deliveryBaseURL)
         return EmbeddedEmulator(emulator: emulator, router: emulator.makeRouter(mountPath: mountPath), apiToken: apiToken)
     }
 

@@ -32,8 +32,7 @@ import Testing
             configuration: .init(
                 accountID: "emu-account", apiToken: "emu-token", baseURL: fixture.emulator!.apiBaseURL, maxAttempts: 1),
             httpClient: sharedHTTPClient)
-        var settings = Settings()
-        settings.webhookSecret = secret
+        let settings = fixture.emulatorSettings(webhookSecret: secret)
         fixture.serve(ImagesAPI(settings: settings, repository: repository, cloudflare: cloudflare, logger: logger))
 
         func send(_ method: String, _ path: String, token: String, json: String? = nil) async throws -> TestResponse {

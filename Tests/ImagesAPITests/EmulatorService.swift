@@ -44,8 +44,7 @@ final class EmulatorService: FixtureHarness {
             configuration: .init(
                 accountID: "emu-account", apiToken: "emu-token", baseURL: fixture.emulator!.apiBaseURL, maxAttempts: 1),
             httpClient: sharedHTTPClient)
-        var settings = Settings()
-        settings.webhookSecret = webhookSecret
+        var settings = fixture.emulatorSettings(webhookSecret: webhookSecret)
         configure(&settings)
         let clock = TestClock()
         let api = ImagesAPI(

@@ -116,6 +116,18 @@ final class ServiceFixture: TestService {
     /// Installs the API as `cfimages serve` does: its immediate handler first, then its handler.
     func serve(_ api: ImagesAPI) { serve(api.handler, immediate: api.immediateHandler) }
 
+    /// API settings for the embedded emulator, as `serve` makes them: its account hash, delivery URLs on its
+    /// delivery base, and `webhookSecret`.
+    func emulatorSettings(webhookSecret: String?) -> Settings {
+        var settings = Settings()
+        settings.webhookSecret = webhookSecret
+        if let emulator {
+            settings.accountHash = emulator.configuration.accountHash
+            settings.deliverThrough(emulator.deliveryBaseURL)
+        }
+        return settings
+    }
+
     /// A new token's key.
     func token(_ user: String, admin: Bool = false, label: String = "test") async throws -> String {
         try await repository.createToken(userName: user, isAdmin: admin, label: label).key
