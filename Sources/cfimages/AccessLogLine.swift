@@ -31,11 +31,11 @@ enum AccessLogLine {
         bytes.appendUTF8(" http.method=")
         bytes.appendUTF8(entry.method.rawValue)
         bytes.appendUTF8(" http.path=")
-        bytes.appendUTF8(entry.path)
+        LogEscaping.append(entry.path, to: &bytes)
         bytes.appendUTF8(" http.status=")
         ASCIIDecimal.append(entry.status, to: &bytes)
         bytes.appendUTF8(" request_id=")
-        bytes.appendUTF8(entry.requestID)
+        LogEscaping.append(entry.requestID, to: &bytes)
         bytes.appendUTF8(" [HTTPServer] request\n")
     }
 }

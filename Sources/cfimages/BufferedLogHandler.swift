@@ -5,7 +5,7 @@ import Logging
 
 /// `StreamLogHandler`'s line format (`<time> <level> <label>: k=v ... [<source>] <message>`, metadata keys sorted,
 /// local time to the second) written to standard error through a shared ``LogSink`` buffer instead of one locked,
-/// flushed `fwrite` per line. Warnings and worse are written through at once, with everything queued before them.
+/// flushed `fwrite` per line. Control characters in keys, values and the message are escaped (``LogEscaping``). Warnings and worse are written through at once, with everything queued before them.
 struct BufferedLogHandler: LogHandler {
     let label: String
     let sink: LogSink
@@ -42,9 +42,9 @@ struct BufferedLogHandler: LogHandler {
         if !label.isEmpty { line += " " + label }
         line += ":"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            line += " \(key)=\(value)"
+            line += " " + LogEscaping.escaped(key) + "=" + LogEscaping.escaped("\(value)")
         }
-        line += " [\(event.source)] \(event.message)\n"
+        line += " [\(event.source)] " + LogEscaping.escaped("\(event.message)") + "\n"
         sink.append(line, flushNow: event.level >= .warning)
     }
 }

@@ -22,18 +22,20 @@ struct EmbeddedEmulator {
 
     /// Builds the emulator under `<data dir>/emulator`. Fills in `settings` so the API signs delivery URLs with the
     /// emulator's key and the emulator's webhooks pass the API's signature check: a signing key, webhook secret and
-    /// API token are generated once and kept in the data directory unless settings provide them.
+    /// API token are generated once and kept in the data directory (0700, files 0600, see ``SecretFile``) unless settings
+    /// provide them.
     static func make(settings: inout Settings, origin: String, logger: Logger) throws -> EmbeddedEmulator {
         let directory = directory(settings)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try SecretFile.privateDirectory(settings.dataDirectory)
+        try SecretFile.privateDirectory(directory)
         if settings.signingKey == nil {
-            settings.signingKey = try persistentSecret(named: "signing-key", in: directory)
+            settings.signingKey = try SecretFile.readOrCreate(named: "signing-key", in: directory)
         }
         if settings.webhookSecret == nil {
-            settings.webhookSecret = try persistentSecret(named: "webhook-secret", in: directory)
+            settings.webhookSecret = try SecretFile.readOrCreate(named: "webhook-secret", in: directory)
         }
         if settings.accountHash == nil { settings.accountHash = defaultAccountHash }
-        let apiToken = try persistentSecret(named: "api-token", in: directory)
+        let apiToken = try SecretFile.readOrCreate(named: "api-token", in: directory)
         let emulator = try CloudflareEmulator(
             configuration: .init(
                 accountID: accountID, apiToken: apiToken, accountHash: settings.accountHash!,
@@ -56,26 +58,13 @@ struct EmbeddedEmulator {
     /// For commands other than `serve`: the client of the emulator a `serve` with the same settings is running.
     static func clientConfigurationOfRunningServer(_ settings: Settings) throws -> CloudflareClient.Configuration {
         let directory = directory(settings)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try SecretFile.privateDirectory(settings.dataDirectory)
+        try SecretFile.privateDirectory(directory)
         var configuration = CloudflareClientFactory.configuration(settings)
         configuration.accountID = accountID
-        configuration.apiToken = try persistentSecret(named: "api-token", in: directory)
+        configuration.apiToken = try SecretFile.readOrCreate(named: "api-token", in: directory)
         configuration.baseURL = "http://\(Serve.advertisedHost(settings.host)):\(settings.port)\(mountPath)/client/v4"
         return configuration
-    }
-
-    /// A random secret stored (mode 0600) in `directory/name`, made on first use and read back afterwards.
-    static func persistentSecret(named name: String, in directory: String) throws -> String {
-        let path = (directory as NSString).appendingPathComponent(name)
-        if let data = FileManager.default.contents(atPath: path) {
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if !text.isEmpty { return text }
-        }
-        let secret = try SecureRandom.hexString(byteCount: 32)
-        guard FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw CommandFailure("Cannot write \(path)")
-        }
-        return secret
     }
 }
 

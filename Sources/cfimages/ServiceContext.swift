@@ -43,7 +43,7 @@ struct ServiceContext {
     static func openDatabase(_ settings: Settings) throws -> Database {
         let folder = (settings.databasePath as NSString).deletingLastPathComponent
         if !folder.isEmpty {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try SecretFile.privateDirectory(folder)
         }
         return try Database(path: settings.databasePath)
     }

@@ -17,6 +17,9 @@ import Testing
             method: HTTPMethod(rawValue: "-"), path: "-", status: 400, bytes: 0, durationNanoseconds: 12_345_678_901,
             requestID: "r"),
         AccessLogEntry(method: .post, path: "/", status: 503, bytes: 25, durationNanoseconds: 0, requestID: ""),
+        AccessLogEntry(
+            method: .get, path: "/a\r\nINFO forged: line\u{1B}[31m", status: 404, bytes: 9, durationNanoseconds: 1,
+            requestID: "id\n\u{7F}\t"),
     ]
 
     @Test(arguments: entries)
@@ -30,6 +33,20 @@ import Testing
         let direct = try captured { sink in AccessLogLine.writer(label: "cfimages", sink: sink)(entry) }
         #expect(direct == viaHandler)
         #expect(direct.hasSuffix(" [HTTPServer] request\n"))
+        #expect(direct.filter { $0 == "\n" || $0 == "\r\n" }.count == 1, "one line: \(direct.debugDescription)")
+    }
+
+    @Test func clientTextCannotForgeALine() throws {
+        let text = try captured { sink in
+            var logger = Logger(label: "cfimages.api") { BufferedLogHandler(label: $0, sink: sink) }
+            logger.logLevel = .info
+            logger.warning("Received webhook for\nunknown image", metadata: [
+                "cloudflare_id": "x\r\n2026-01-01T00:00:00+0000 info cfimages.api: forged", "k\n": "\u{0}\u{1B}",
+            ])
+        }
+        #expect(text.utf8.filter { $0 == 0x0A }.count == 1, "\(text.debugDescription)")
+        #expect(!text.utf8.contains(0x0D) && !text.utf8.contains(0x1B) && !text.utf8.contains(0))
+        #expect(text.contains(#"cloudflare_id=x\r\n2026"#) && text.contains(#"for\nunknown"#))
     }
 
     /// Runs `body` with a sink on a pipe and returns what reached the pipe.

@@ -104,10 +104,14 @@ import Testing
             let alice = try await h.token("alice")
             let bob = try await h.token("bob")
             _ = try await h.createUpload(alice, #"{"custom_id":"logo"}"#)
-            let again = try await h.send("POST", "api/upload-url/", token: bob, json: #"{"custom_id":"logo"}"#)
-            #expect(again.status == 400)
-            #expect(again.text == #"{"custom_id":["An image with this custom ID already exists."]}"#)
-            #expect(h.fake.calls(.directUpload) == 1)
+            h.fake.put(FakeCloudflare.Image(id: "foreign"))
+            // Taken by another user, by the caller, or by an image of the account nobody here tracks: one answer.
+            for (token, id) in [(bob, "logo"), (alice, "logo"), (bob, "foreign")] {
+                let again = try await h.send("POST", "api/upload-url/", token: token, json: #"{"custom_id":"\#(id)"}"#)
+                #expect(again.status == 400)
+                #expect(again.text == #"{"custom_id":["This custom ID is not available."]}"#)
+            }
+            #expect(h.fake.calls(.directUpload) == 2)
         }
     }
 

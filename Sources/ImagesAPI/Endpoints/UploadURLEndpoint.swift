@@ -35,6 +35,8 @@ extension APIContext {
         let direct: DirectUpload
         do {
             direct = try await cloudflare.createDirectUpload(options)
+        } catch let error as CloudflareError where upload.customID != nil && Self.isTaken(error) {
+            throw Self.customIDTaken
         } catch {
             logger.error("Failed to create upload URL", metadata: ["error": "\(error)"])
             throw CloudflareFailure.response(error, prefix: "Failed to create upload URL")
@@ -52,15 +54,24 @@ extension APIContext {
         do {
             stored = try await repository.insert(record, log: log)
         } catch ImageStoreError.duplicateCloudflareID {
-            var errors = FieldErrors()
-            errors.add("custom_id", "An image with this custom ID already exists.")
             if upload.customID == nil {
                 throw ErrorResponse.error(.badGateway, "Cloudflare returned an image id that is already tracked: \(direct.id)")
             }
-            throw errors.error
+            throw Self.customIDTaken
         }
         logger.info("Created direct upload URL", metadata: ["image": "\(stored.id.lowercasedText)"])
         return json(serializer.uploadResponse(stored), status: .created)
+    }
+
+    /// A custom id in use answers the same whoever holds it (the caller, another user, or an image of the account
+    /// we do not track), so the answer tells no user about another's images.
+    static let customIDTakenMessage = "This custom ID is not available."
+    static let customIDTaken = FieldErrors.field("custom_id", customIDTakenMessage)
+
+    /// Cloudflare's "already exists" (5409, or a 409).
+    static func isTaken(_ error: CloudflareError) -> Bool {
+        if case .clientError(409, _) = error { return true }
+        return error.apiErrors.contains { $0.code == 5409 }
     }
 
     /// ImageUploadRequestSerializer plus Cloudflare's own limits, checked before any call.
@@ -79,7 +90,7 @@ extension APIContext {
             } else if Fields.parseUUID(id) != nil {
                 errors.add("custom_id", "Custom ID must not be a UUID.")
             } else if try await repository.image(.cloudflareID(id), owner: nil) != nil {
-                errors.add("custom_id", "An image with this custom ID already exists.")
+                errors.add("custom_id", Self.customIDTakenMessage)
             }
             if errors.has("custom_id") { customID = nil }
         }
