@@ -55,6 +55,26 @@ public final class RequestBudget: Sendable {
         }
     }
 
+    /// Books `count` slots now, all or none, without waiting: nil when booked, else how long until they would fit
+    /// (a count over the limit never fits: the whole window). For sharing out a budget rather than pacing calls.
+    public func admit(_ count: Int = 1) -> Duration? {
+        let now = now()
+        return state.withLock { state in
+            let horizon = now - window
+            while let first = state.slots.first, first <= horizon { state.slots.removeFirst() }
+            if let paused = state.pausedUntil, paused > now { return paused - now }
+            guard count <= limit else { return window }
+            let excess = state.slots.count + max(0, count) - limit
+            guard excess > 0 else {
+                // Booked future slots (from `reserve`) stay last: the new ones go before none of them.
+                let slot = max(now, state.slots.last ?? now)
+                state.slots.append(contentsOf: repeatElement(slot, count: max(0, count)))
+                return nil
+            }
+            return max(.zero, state.slots[excess - 1] + window - now)
+        }
+    }
+
     /// Holds back every slot for `duration` from now (never shortens an existing pause).
     public func pause(for duration: Duration) {
         let until = now() + duration

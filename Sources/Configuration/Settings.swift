@@ -49,6 +49,10 @@ public struct Settings: Sendable {
     public var maxAttempts = 5
     public var rateLimitRequests = 1200
     public var rateLimitWindowSeconds = 300
+    /// Cloudflare calls one user's requests may start per window (a share of `rateLimitRequests`).
+    public var cloudflareCallsPerUser = 300
+    /// Calls per window user requests leave to the readiness probe and the expiry sweep.
+    public var cloudflareReservedCalls = 60
 
     public init() {}
 
@@ -133,6 +137,12 @@ public struct Settings: Sendable {
         maxAttempts = try reader.integer("CLOUDFLARE_IMAGES_MAX_ATTEMPTS", in: 1...10) ?? maxAttempts
         rateLimitRequests = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS", in: 1...1_000_000) ?? rateLimitRequests
         rateLimitWindowSeconds = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", in: 1...86_400) ?? rateLimitWindowSeconds
+        cloudflareCallsPerUser = try reader.integer("CFIMAGES_CLOUDFLARE_CALLS_PER_USER", in: 1...1_000_000) ?? cloudflareCallsPerUser
+        cloudflareReservedCalls = try reader.integer("CFIMAGES_CLOUDFLARE_RESERVED_CALLS", in: 0...1_000_000) ?? cloudflareReservedCalls
+        if cloudflareReservedCalls >= rateLimitRequests {
+            throw SettingsError(
+                setting: "CFIMAGES_CLOUDFLARE_RESERVED_CALLS", reason: "must be less than CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS")
+        }
 
         if (accountID == nil) != (apiToken == nil) {
             let missing = accountID == nil ? "CLOUDFLARE_IMAGES_ACCOUNT_ID" : "CLOUDFLARE_IMAGES_API_TOKEN"
@@ -164,6 +174,6 @@ public struct Settings: Sendable {
         "CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", "CLOUDFLARE_IMAGES_TIMEOUT_SECONDS",
         "CLOUDFLARE_IMAGES_CALL_DEADLINE_SECONDS",
         "CLOUDFLARE_IMAGES_MAX_ATTEMPTS", "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS",
-        "CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS",
+        "CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", "CFIMAGES_CLOUDFLARE_CALLS_PER_USER", "CFIMAGES_CLOUDFLARE_RESERVED_CALLS",
     ]
 }

@@ -18,6 +18,7 @@ final class APIContext: Sendable {
     let defaultMetadata: [String: JSONValue]
     let cleanup: CleanupService
     let reconciler: ImageReconciler
+    let allowance: CloudflareAllowance
     let bodyLimit: Int
     let metrics: ServiceMetrics
     let readiness: ReadinessCheck
@@ -40,6 +41,8 @@ final class APIContext: Sendable {
             repository: repository, cloudflare: cloudflare, logger: logger, now: now,
             webhookRetention: TimeInterval(settings.webhookRetentionHours) * 3_600)
         self.reconciler = cleanup.reconciler
+        self.allowance = CloudflareAllowance(
+            account: cloudflare.budget, perUser: settings.cloudflareCallsPerUser, reserve: settings.cloudflareReservedCalls)
         self.bodyLimit = bodyLimit
         self.metrics = metrics
         self.readiness = readiness ?? ReadinessCheck(repository: repository, migrator: nil, cloudflare: cloudflare)

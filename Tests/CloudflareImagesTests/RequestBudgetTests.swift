@@ -34,6 +34,25 @@ final class ManualClock: Sendable {
         #expect(budget.reserve(maxWait: .seconds(5)) == .wait(.seconds(4)))
     }
 
+    @Test func admitBooksAllOrNothingWithoutWaiting() {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 5, window: .seconds(10), now: { clock.now })
+        #expect(budget.admit(3) == nil)
+        clock.advance(.seconds(2))
+        #expect(budget.admit(1) == nil)
+        // 4 booked; 3 more need the two oldest (t=0) gone: at t=10, 8 s from now. Nothing is booked.
+        #expect(budget.admit(3) == .seconds(8))
+        #expect(budget.bookedCount == 4)
+        #expect(budget.admit(1) == nil)
+        #expect(budget.admit(1) == .seconds(8))
+        #expect(budget.admit(6) == .seconds(10), "more than the limit never fits")
+        #expect(budget.admit(0) == nil)
+        clock.advance(.seconds(8))
+        #expect(budget.admit(3) == nil)
+        budget.pause(for: .seconds(30))
+        #expect(budget.admit(1) == .seconds(30))
+    }
+
     @Test func windowSlides() {
         let clock = ManualClock()
         let budget = RequestBudget(limit: 2, window: .seconds(5), now: { clock.now })

@@ -43,6 +43,8 @@ final class HostileHarness: FixtureHarness {
         let fake = try FakeCloudflare.start()
         var settings = FakeCloudflare.settings(apiToken: cloudflareAPIToken, webhookSecret: webhookSecret)
         settings.signingKey = signingKey
+        // Hundreds of uploads per test by one user: the per-user share of Cloudflare calls is not under test here.
+        settings.cloudflareCallsPerUser = 100_000
         let cloudflareHTTP = try HTTPClient(logger: logs.logger("cfimages.http-client"))
         let cloudflare = try CloudflareClient(
             configuration: fake.clientConfiguration(apiToken: cloudflareAPIToken), httpClient: cloudflareHTTP,

@@ -8,6 +8,7 @@ import JSON
 extension APIContext {
     func checkStatus(_ request: Request, _ caller: Caller) async throws -> Response {
         let image = try await image(request, caller)
+        try allowance.admit(caller)
         let updated = try await refreshStatus(image)
         var writer = JSONWriter(capacity: 512)
         serializer.writeStatus(updated, now: clock(), into: &writer)

@@ -108,6 +108,7 @@ extension APIContext {
         writer.beginArray()
         for image in images {
             do {
+                try allowance.admit(caller)
                 let updated = try await refreshStatus(image)
                 serializer.writeStatus(updated, now: clock(), into: &writer)
             } catch let failure as ErrorResponse {

@@ -86,6 +86,7 @@ extension APIContext {
         let touchesCloudflare = changes.metadata != nil || changes.requireSignedURLs != nil
         var owing: CloudflareFollowUp.Kind?
         if touchesCloudflare, image.status == .uploaded {
+            try allowance.admit(caller)
             do {
                 let result = try await cloudflare.updateImage(
                     id: image.cloudflareID, metadata: changes.metadata, requireSignedURLs: changes.requireSignedURLs)
@@ -133,6 +134,11 @@ extension APIContext {
 
     /// Deletes at Cloudflare then locally; the error response when Cloudflare refused.
     func deleteEverywhere(_ image: ImageRecord, caller: Caller) async -> ErrorResponse? {
+        do {
+            try allowance.admit(caller)
+        } catch {
+            return error
+        }
         do {
             try await cloudflare.deleteImage(id: image.cloudflareID)
             logger.info("Deleted image at Cloudflare", metadata: ["image": "\(image.id.lowercasedText)"])

@@ -26,6 +26,7 @@ extension APIContext {
             writer.endObject()
             writer.key("cloudflare")
             do {
+                try allowance.admit(caller)
                 let account = try await cloudflare.accountStats()
                 writer.beginObject()
                 writer.key("allowed")

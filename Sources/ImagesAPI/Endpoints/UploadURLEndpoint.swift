@@ -26,6 +26,7 @@ extension APIContext {
         if let creator = upload.creator, creator.count > 255 {
             throw ErrorResponse.error(.badRequest, "creator exceeds 255 characters")
         }
+        try allowance.admit(caller)
         let now = clock()
         let expiresAt = now.addingTimeInterval(TimeInterval(upload.expiryMinutes * 60))
         let options = DirectUploadOptions(
