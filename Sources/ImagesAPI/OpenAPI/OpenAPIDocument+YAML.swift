@@ -90,6 +90,8 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '413':
           $ref: '#/components/responses/TooLarge'
+        '429':
+          $ref: '#/components/responses/Throttled'
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
@@ -262,6 +264,8 @@ paths:
           $ref: '#/components/responses/NotFound'
         '413':
           $ref: '#/components/responses/TooLarge'
+        '429':
+          $ref: '#/components/responses/Throttled'
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
@@ -292,6 +296,8 @@ paths:
           $ref: '#/components/responses/NotFound'
         '413':
           $ref: '#/components/responses/TooLarge'
+        '429':
+          $ref: '#/components/responses/Throttled'
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
@@ -311,6 +317,8 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '404':
           $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/Throttled'
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
@@ -359,6 +367,8 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '404':
           $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/Throttled'
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
@@ -382,6 +392,8 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '404':
           $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/Throttled'
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
@@ -589,20 +601,23 @@ paths:
       operationId: webhook
       summary: Cloudflare's upload notifications
       description: |
-        No token needed (a present but bad `Authorization: Token` header is still a 401 JSON). When
-        `CLOUDFLARE_IMAGES_WEBHOOK_SECRET` is set, the body must be signed: an HMAC-SHA256 of the raw body, hex, in
-        `X-Signature` or `X-Cloudflare-Signature` (optionally prefixed `sha256=`), or the secret itself in
-        `cf-webhook-auth`. With `X-Webhook-Timestamp` (unix seconds or RFC 3339) deliveries older than 5 minutes
-        are refused. Deliveries are deduplicated by `X-Event-ID` / `X-Webhook-ID` when sent, else by the body's
-        SHA-256. Answers are plain text, as the reference's.
+        No token needed (a present but bad `Authorization: Token` header is still a 401 JSON). Takes Cloudflare
+        Notifications' envelope (`{"name", "text", "data": {"image_id", ...}, "ts", "alert_type", ...}` with the
+        destination's secret in `cf-webhook-auth`), its "Save and Test" delivery (`{"text": ...}`, answered 200,
+        nothing changes) and the reference's flat shape signed with an HMAC-SHA256 of the raw body, hex in any case,
+        in `X-Signature` or `X-Cloudflare-Signature` (optionally prefixed `sha256=`); with `X-Webhook-Timestamp`
+        (unix seconds or RFC 3339) the HMAC must cover `"<timestamp>.<body>"` and deliveries older than 5 minutes
+        are refused. With a real account and no `CLOUDFLARE_IMAGES_WEBHOOK_SECRET`, every delivery is a 401
+        unless `CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED=true`. A delivery is a hint: the image is fetched from
+        Cloudflare and that answer is stored (an uploaded image never moves back). Deliveries are deduplicated by
+        the body's SHA-256 for `CFIMAGES_WEBHOOK_RETENTION_HOURS`. Bodies over 1 MiB are a 413. Answers are plain
+        text, as the reference's.
       security: []
       parameters:
         - {name: X-Signature, in: header, schema: {type: string}}
         - {name: X-Cloudflare-Signature, in: header, schema: {type: string}}
         - {name: cf-webhook-auth, in: header, schema: {type: string}}
         - {name: X-Webhook-Timestamp, in: header, schema: {type: string}}
-        - {name: X-Event-ID, in: header, schema: {type: string}}
-        - {name: X-Webhook-ID, in: header, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -615,7 +630,7 @@ paths:
         '400':
           $ref: '#/components/responses/WebhookText'
         '401':
-          description: '`Missing signature`, `Invalid signature`, `Invalid timestamp`, `Stale timestamp` (text), or a bad token (JSON).'
+          description: '`Missing signature`, `Invalid signature`, `Invalid timestamp`, `Stale timestamp`, no secret configured (text), or a bad token (JSON).'
           content:
             text/html:
               schema:
@@ -623,6 +638,8 @@ paths:
             application/json:
               schema:
                 $ref: '#/components/schemas/Detail'
+        '413':
+          $ref: '#/components/responses/WebhookText'
         '404':
           $ref: '#/components/responses/WebhookText'
         '500':
@@ -796,9 +813,11 @@ components:
     Offset:
       name: offset
       in: query
+      description: Items to skip in limit/offset mode; above 2147483647 is a 400 naming `offset`.
       schema:
         type: integer
         minimum: 0
+        maximum: 2147483647
     StatusFilter:
       name: status
       in: query
@@ -841,9 +860,10 @@ components:
     Search:
       name: search
       in: query
-      description: Terms (space or comma separated), each a case-insensitive substring of the Cloudflare id, filename, original filename or creator.
+      description: Terms (space or comma separated), each a case-insensitive substring of the Cloudflare id, filename, original filename or creator. At most 1,000 characters and 32 terms (more is a 400 naming `search`).
       schema:
         type: string
+        maxLength: 1000
     Ordering:
       name: ordering
       in: query
@@ -884,6 +904,16 @@ components:
               - $ref: '#/components/schemas/FieldErrors'
               - $ref: '#/components/schemas/Detail'
               - $ref: '#/components/schemas/ServiceError'
+    Throttled:
+      description: 'The caller''s share of Cloudflare calls is spent (`CFIMAGES_CLOUDFLARE_CALLS_PER_USER`): `{"detail": "Request was throttled. Expected available in N seconds."}`.'
+      headers:
+        Retry-After:
+          schema:
+            type: integer
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
     TooLarge:
       description: The request body is larger than the limit (1 MiB).
       content:
