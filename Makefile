@@ -9,9 +9,10 @@ RELEASE_FLAGS = --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z -Xlinker 
 BUILD_FLAGS = -c $(CONFIG) $(if $(filter release,$(CONFIG)),$(RELEASE_FLAGS))
 BIN = $(shell $(SWIFT) build $(BUILD_FLAGS) --show-bin-path 2>/dev/null)/cfimages
 
-# Debian packages and the file each one provides; a missing file means a missing package.
+# Debian packages and the file each one provides; a missing file means a missing package (curl's headers are
+# under the multiarch folder on Debian 12).
 SYSTEM_PACKAGES = \
-	/usr/include/curl/curl.h:libcurl4-openssl-dev \
+	/usr/include/$(shell gcc -print-multiarch 2>/dev/null)/curl/curl.h:libcurl4-openssl-dev \
 	/usr/include/sqlite3.h:libsqlite3-dev \
 	/usr/include/openssl/hmac.h:libssl-dev \
 	/usr/bin/pkg-config:pkg-config
