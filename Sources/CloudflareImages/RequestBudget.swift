@@ -41,9 +41,7 @@ public final class RequestBudget: Sendable {
     public func reserve(maxWait: Duration) -> Decision {
         let now = now()
         return state.withLock { state in
-            // Slots are booked in non-decreasing order, so the front holds the oldest.
-            let horizon = now - window
-            while let first = state.slots.first, first <= horizon { state.slots.removeFirst() }
+            state.slots.drop(through: now - window)
             var slot = max(now, state.pausedUntil ?? now)
             if state.slots.count >= limit {
                 slot = max(slot, state.slots[state.slots.count - limit] + window)
@@ -60,15 +58,14 @@ public final class RequestBudget: Sendable {
     public func admit(_ count: Int = 1) -> Duration? {
         let now = now()
         return state.withLock { state in
-            let horizon = now - window
-            while let first = state.slots.first, first <= horizon { state.slots.removeFirst() }
+            state.slots.drop(through: now - window)
             if let paused = state.pausedUntil, paused > now { return paused - now }
             guard count <= limit else { return window }
             let excess = state.slots.count + max(0, count) - limit
             guard excess > 0 else {
                 // Booked future slots (from `reserve`) stay last: the new ones go before none of them.
                 let slot = max(now, state.slots.last ?? now)
-                state.slots.append(contentsOf: repeatElement(slot, count: max(0, count)))
+                for _ in 0..<max(0, count) { state.slots.append(slot) }
                 return nil
             }
             return max(.zero, state.slots[excess - 1] + window - now)
@@ -86,18 +83,43 @@ public final class RequestBudget: Sendable {
     /// Requests booked in the current window (including booked future slots).
     public var bookedCount: Int {
         let horizon = now() - window
-        return state.withLock { $0.slots.filter { $0 > horizon }.count }
+        return state.withLock { state in
+            state.slots.drop(through: horizon)
+            return state.slots.count
+        }
     }
 
     private final class State: @unchecked Sendable {
         private let lock = NSLock()
-        var slots: [ContinuousClock.Instant] = []
+        var slots = Slots()
         var pausedUntil: ContinuousClock.Instant?
 
         func withLock<Result>(_ body: (State) -> Result) -> Result {
             lock.lock()
             defer { lock.unlock() }
             return body(self)
+        }
+    }
+
+    /// Booked instants in non-decreasing order, the oldest first; dropping old ones moves a start index (the array
+    /// is compacted when half of it is dropped), so a budget of thousands of slots costs no copy per call.
+    struct Slots {
+        private var storage: [ContinuousClock.Instant] = []
+        private var start = 0
+
+        var count: Int { storage.count - start }
+        var last: ContinuousClock.Instant? { count > 0 ? storage[storage.count - 1] : nil }
+        subscript(index: Int) -> ContinuousClock.Instant { storage[start + index] }
+
+        mutating func append(_ instant: ContinuousClock.Instant) { storage.append(instant) }
+
+        /// Forgets the slots at or before `horizon`.
+        mutating func drop(through horizon: ContinuousClock.Instant) {
+            while start < storage.count, storage[start] <= horizon { start += 1 }
+            if start > 64, start * 2 >= storage.count {
+                storage.removeFirst(start)
+                start = 0
+            }
         }
     }
 }

@@ -87,6 +87,9 @@ public protocol ImageRepository: Sendable {
 
     // MARK: Webhooks
 
+    /// Whether a webhook delivery key is recorded (a redelivery can be acknowledged without any other work).
+    func webhookEventSeen(key: String) async throws -> Bool
+
     /// Records a webhook delivery key. Returns false when it was already recorded.
     func recordWebhookEvent(key: String) async throws -> Bool
 

@@ -110,6 +110,12 @@ extension SQLiteImageRepository {
 
     // MARK: Webhooks
 
+    public func webhookEventSeen(key: String) async throws -> Bool {
+        try await database.readSoon { connection in
+            try connection.scalar("SELECT 1 FROM webhook_events WHERE event_key = ?", [.text(key)]) != nil
+        }
+    }
+
     public func recordWebhookEvent(key: String) async throws -> Bool {
         let now = clock()
         return try await database.write { connection in

@@ -55,7 +55,10 @@ extension APIContext {
         let digest = Hex.encode(SHA256.hash(request.body))
         let logged: JSONValue = request.body.count <= Self.maxLoggedPayloadBytes
             ? parsed : .object(["bytes": .int(Int64(request.body.count)), "sha256": .string(digest)])
+        let eventKey = "sha256:" + digest
         do {
+            // A redelivery costs no Cloudflare call (the transaction below checks again).
+            if try await repository.webhookEventSeen(key: eventKey) { return duplicate(cloudflareID) }
             guard let image = try await repository.image(.cloudflareID(cloudflareID), owner: nil) else {
                 return unknownImage(cloudflareID)
             }
@@ -74,16 +77,14 @@ extension APIContext {
                 reportsFailure: reportsFailure, dimensions: dimensions)
             let owesSettings = try await reconciler.owesSettings(image)
             let change = reconciler.change(remote, trigger, owesSettings: owesSettings)
-            switch try await repository.applyWebhook(eventKey: "sha256:" + digest, cloudflareID: cloudflareID, change) {
+            switch try await repository.applyWebhook(eventKey: eventKey, cloudflareID: cloudflareID, change) {
             case .applied(let updated):
                 let final = await reconciler.finish(updated, owesSettings: owesSettings)
                 logger.info("Processed webhook", metadata: ["image": "\(final.id.lowercasedText)", "status": "\(final.status.rawValue)"])
                 metrics.webhook(.applied)
                 return Self.text(.ok, "OK")
             case .duplicate:
-                logger.info("Ignored webhook redelivery", metadata: ["cloudflare_id": "\(cloudflareID)"])
-                metrics.webhook(.duplicate)
-                return Self.text(.ok, "OK")
+                return duplicate(cloudflareID)
             case .unknownImage:
                 return unknownImage(cloudflareID)
             }
@@ -93,6 +94,12 @@ extension APIContext {
             logger.error("Webhook processing error", metadata: ["error": "\(error)"])
             return Self.text(.internalServerError, "Internal server error")
         }
+    }
+
+    private func duplicate(_ id: String) -> Response {
+        logger.info("Ignored webhook redelivery", metadata: ["cloudflare_id": "\(id)"])
+        metrics.webhook(.duplicate)
+        return Self.text(.ok, "OK")
     }
 
     private func unknownImage(_ id: String) -> Response {
