@@ -73,8 +73,9 @@ enum HostileValues {
     ]
 
     /// Query parameter values at and past every boundary (sent percent-encoded): the fuzz targets' dictionary
-    /// (`Fuzz/Dictionaries/boundaries.dict`), then shapes too long for a dictionary entry.
+    /// (`Fuzz/Dictionaries/boundaries.dict`), then the empty value and shapes too long for a dictionary entry.
     static let boundaryText: [(name: String, raw: String)] = FuzzDictionary.boundaries.entries + [
+        ("empty", ""),  // libFuzzer's dictionaries have no empty entry
         ("comma-list-3000", Array(repeating: "1", count: 3_000).joined(separator: ",")),
         ("70KB", String(repeating: "7", count: 70_000)),
         ("nested", String(repeating: "[", count: 3_000)),
