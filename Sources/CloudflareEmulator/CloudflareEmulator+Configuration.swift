@@ -26,8 +26,11 @@ extension CloudflareEmulator {
         public var webhookRetryDelays: [Duration]
         /// Starting latency and failure knobs; change them later with `setFaults(_:)` or `POST {mount}/_control/faults`.
         public var faults: FaultSettings
-        /// The largest accepted image file, 10 MB as on Cloudflare.
+        /// The largest accepted image file, 10 MB as on Cloudflare; also where a `url` download is cut off.
         public var maxFileBytes: Int
+        /// Lets `POST v1` with `url` fetch from loopback, private, link-local and other non-public addresses
+        /// (local development and tests). Off, such URLs are refused before any connection is made.
+        public var allowPrivateURLs: Bool
         /// The named variants every image has.
         public var variants: [String]
         /// What `v1/stats` reports as `count.allowed`.
@@ -47,7 +50,8 @@ extension CloudflareEmulator {
             faults: FaultSettings = .none,
             maxFileBytes: Int = 10 * 1024 * 1024,
             variants: [String] = ["public", "thumbnail"],
-            imageAllowance: Int = 100_000
+            imageAllowance: Int = 100_000,
+            allowPrivateURLs: Bool = false
         ) {
             self.accountID = accountID
             self.apiToken = apiToken
@@ -65,6 +69,7 @@ extension CloudflareEmulator {
             self.maxFileBytes = maxFileBytes
             self.variants = variants
             self.imageAllowance = imageAllowance
+            self.allowPrivateURLs = allowPrivateURLs
         }
     }
 }

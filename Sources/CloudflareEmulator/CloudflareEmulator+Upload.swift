@@ -80,21 +80,45 @@ extension CloudflareEmulator {
         return (file.body, info, filename)
     }
 
-    /// Downloads an image for `POST v1` with `url`: http(s) only, 2xx only, bounded in time.
+    /// Downloads an image for `POST v1` with `url`: http(s) only, to a public address unless
+    /// `allowPrivateURLs` (the connection pinned to the checked address, redirects not followed), 2xx only,
+    /// cut off past `maxFileBytes`, bytes kept exactly as sent (no decompression), bounded in time.
     func fetch(_ url: String) async throws -> [UInt8] {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              parsed.host != nil else {
-            throw EmulatorError.badRequest("url must be an absolute http or https URL")
+        let target: FetchTarget
+        do throws(EmulatorError) {
+            target = try await FetchTarget.resolve(url, allowPrivate: configuration.allowPrivateURLs)
+        } catch {
+            if error == .urlNotPublic { logger.notice("emulator refused a non-public url", metadata: ["url": "\(url)"]) }
+            throw error
         }
+        var request = HTTPClientRequest(url: url, connectTimeout: .seconds(5), timeout: .seconds(30))
+        request.connectTarget = target.connectTarget
+        request.maxResponseBytes = configuration.maxFileBytes
+        request.decompressesResponse = false
         let response: HTTPClientResponse
         do {
-            response = try await client.send(HTTPClientRequest(url: url, connectTimeout: .seconds(5), timeout: .seconds(30)))
-        } catch {
-            throw EmulatorError.badRequest("Failed to fetch the image from url: \(error)")
+            response = try await client.send(request)
+        } catch HTTPClientError.responseTooLarge {
+            throw EmulatorError.tooLarge(limit: configuration.maxFileBytes)
+        } catch let error as HTTPClientError {
+            logger.info("emulator url fetch failed", metadata: ["url": "\(url)", "error": "\(error)"])
+            throw EmulatorError.badRequest("Failed to fetch the image from url: \(Self.reason(error))")
         }
+        // The status of a host that passed the address check (as Cloudflare reports it); never the body.
         guard (200..<300).contains(response.status) else {
             throw EmulatorError.badRequest("Failed to fetch the image from url: status \(response.status)")
         }
         return response.body
+    }
+
+    /// A short reason without libcurl's detail (which names addresses and ports).
+    static func reason(_ error: HTTPClientError) -> String {
+        switch error {
+        case .timeout: "timed out"
+        case .connectFailed: "could not connect"
+        case .invalidRequest: "invalid url"
+        case .shutdown, .transport: "transfer failed"
+        case .responseTooLarge: "too large"
+        }
     }
 }

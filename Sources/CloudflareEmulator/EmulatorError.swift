@@ -49,6 +49,10 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
     static func badRequest(_ message: String) -> EmulatorError {
         EmulatorError(status: .badRequest, code: 5400, message: "Bad request: \(message)")
     }
+    /// A `url` whose host is, or resolves to, a loopback, private, link-local or other non-public address.
+    /// Says nothing of what (if anything) answers there.
+    static let urlNotPublic = badRequest(
+        "url must point to a publicly reachable host; loopback, private, link-local and reserved addresses are refused")
     static let imageNotFound = EmulatorError(status: .notFound, code: 5404, message: "Image not found")
     static let alreadyExists = EmulatorError(
         status: .conflict, code: 5409, message: "Resource already exists. Verify the resource information and try again.")

@@ -70,6 +70,7 @@ extension CloudflareClient {
         case .connectFailed(let message): .connectFailed(message: scrub(message))
         case .transport(let code, let message): .transport(message: scrub("\(message) (curl error \(code))"))
         case .shutdown: .transport(message: "HTTP client shut down")
+        case .responseTooLarge(let limit): .transport(message: "response body exceeds \(limit) bytes")
         // Refused locally (bad base URL or header characters): retrying cannot help.
         case .invalidRequest(let reason): .clientError(status: 0, errors: [APIError(code: 0, message: scrub(reason))])
         }

@@ -7,11 +7,15 @@ import CCurl
 final class CurlTransfer: @unchecked Sendable {
     let easy: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
     // Written by libcurl callbacks on the multi thread only.
     private var responseBody: [UInt8] = []
     private var responseHeaders = HTTPHeaders()
+    /// `HTTPClientRequest.maxResponseBytes`, and whether the write callback refused a body that passed it.
+    private let bodyLimit: Int?
+    private var exceededBodyLimit = false
 
     private struct State {
         var continuation: CheckedContinuation<HTTPClientResponse, any Error>?
@@ -25,6 +29,7 @@ final class CurlTransfer: @unchecked Sendable {
             throw .transport(code: Int(CURLE_FAILED_INIT.rawValue), message: "curl_easy_init failed")
         }
         self.easy = easy
+        bodyLimit = request.maxResponseBytes.map { max(0, $0) }
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         try configure(request, defaults: defaults)
@@ -33,6 +38,7 @@ final class CurlTransfer: @unchecked Sendable {
     deinit {
         curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
+        curl_slist_free_all(connectToList)
         errorBuffer.deallocate()
     }
 
@@ -53,7 +59,16 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_PROTOCOLS_STR, string: "http,https")
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_FOLLOWLOCATION, 0)
-        try set(CURLOPT_ACCEPT_ENCODING, string: "")
+        if request.decompressesResponse {
+            try set(CURLOPT_ACCEPT_ENCODING, string: "")
+        } else {
+            try set(CURLOPT_HTTP_CONTENT_DECODING, 0)
+        }
+        if let bodyLimit {
+            // Refuses at once a body whose Content-Length is too large; the write callback bounds the others.
+            try check(cfi_easy_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(bodyLimit)))
+        }
+        if let target = request.connectTarget { try pin(to: target) }
         try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout ?? defaults.connectTimeout))
         try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout ?? defaults.timeout))
         if let userAgent = defaults.userAgent { try set(CURLOPT_USERAGENT, string: userAgent) }
@@ -107,6 +122,34 @@ final class CurlTransfer: @unchecked Sendable {
         try check(cfi_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList))
     }
 
+    /// Every connection goes to `target`, never through a proxy, on a fresh connection that is closed afterwards.
+    private func pin(to target: HTTPClientRequest.ConnectTarget) throws(HTTPClientError) {
+        let address = target.address
+        guard !address.isEmpty, address.utf8.allSatisfy({ Self.isAddressByte($0) }), (1...65535).contains(target.port) else {
+            throw .invalidRequest("connect target must be a numeric address and a port from 1 to 65535")
+        }
+        // `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT`, with HOST and PORT empty: applies to every host and port.
+        let host = address.contains(":") ? "[\(address)]" : address
+        guard let list = curl_slist_append(nil, "::\(host):\(target.port)") else {
+            throw .transport(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "curl_slist_append failed")
+        }
+        connectToList = list
+        try check(cfi_easy_setopt_slist(easy, CURLOPT_CONNECT_TO, list))
+        // An empty proxy disables proxies, including those named by environment variables.
+        try set(CURLOPT_PROXY, string: "")
+        try set(CURLOPT_FRESH_CONNECT, 1)
+        try set(CURLOPT_FORBID_REUSE, 1)
+    }
+
+    private static func isAddressByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+            UInt8(ascii: "A")...UInt8(ascii: "F"), UInt8(ascii: "."), UInt8(ascii: ":"):
+            true
+        default: false
+        }
+    }
+
     private func setBody(_ bytes: [UInt8]) throws(HTTPClientError) {
         try check(cfi_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)))
         // COPYPOSTFIELDS copies `POSTFIELDSIZE` bytes, so the Swift array need not outlive this call.
@@ -158,8 +201,14 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: Callbacks (multi thread)
 
-    fileprivate func appendBody(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// Keeps the bytes; false (which aborts the transfer) once the body would pass `bodyLimit`.
+    fileprivate func appendBody(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let bodyLimit, bytes.count > bodyLimit - responseBody.count {
+            exceededBodyLimit = true
+            return false
+        }
         responseBody.append(contentsOf: bytes)
+        return true
     }
 
     fileprivate func appendHeaderLine(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -218,6 +267,9 @@ final class CurlTransfer: @unchecked Sendable {
     private func error(for code: CURLcode) -> HTTPClientError {
         let detail = String(cString: errorBuffer)
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        if let bodyLimit, code == CURLE_FILESIZE_EXCEEDED || (code == CURLE_WRITE_ERROR && exceededBodyLimit) {
+            return .responseTooLarge(limit: bodyLimit)
+        }
         switch code {
         case CURLE_OPERATION_TIMEDOUT: return .timeout(message: message)
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
@@ -245,10 +297,10 @@ private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
     guard let data, let context else { return 0 }
     let length = size * count
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-    data.withMemoryRebound(to: UInt8.self, capacity: length) {
+    let kept = data.withMemoryRebound(to: UInt8.self, capacity: length) {
         transfer.appendBody(UnsafeBufferPointer(start: $0, count: length))
     }
-    return length
+    return kept ? length : 0
 }
 
 private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {

@@ -12,6 +12,9 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     /// Any other libcurl failure, with its `CURLcode` and message.
     case transport(code: Int, message: String)
 
+    /// The response body passed ``HTTPClientRequest/maxResponseBytes``; the transfer was aborted there.
+    case responseTooLarge(limit: Int)
+
     public var description: String {
         switch self {
         case .timeout(let message): "HTTP request timed out: \(message)"
@@ -19,6 +22,7 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidRequest(let reason): "invalid HTTP request: \(reason)"
         case .shutdown: "HTTP client shut down"
         case .transport(let code, let message): "HTTP transport error \(code): \(message)"
+        case .responseTooLarge(let limit): "HTTP response body exceeds the limit of \(limit) bytes"
         }
     }
 }

@@ -9,6 +9,18 @@ public struct HTTPClientRequest: Sendable, CustomStringConvertible {
         case multipart(MultipartForm)
     }
 
+    /// A numeric address and port every connection of the request goes to, whatever the URL's host resolves to.
+    public struct ConnectTarget: Sendable, Equatable {
+        /// An IPv4 or IPv6 literal, without brackets.
+        public var address: String
+        public var port: Int
+
+        public init(address: String, port: Int) {
+            self.address = address
+            self.port = port
+        }
+    }
+
     /// The method token, e.g. `GET`, `POST`, `PATCH`, `DELETE`.
     public var method: String
     /// An absolute `http://` or `https://` URL.
@@ -19,6 +31,16 @@ public struct HTTPClientRequest: Sendable, CustomStringConvertible {
     public var connectTimeout: Duration?
     /// The bound on the whole transfer, connect included; nil uses the client's default.
     public var timeout: Duration?
+    /// Aborts the transfer with ``HTTPClientError/responseTooLarge(limit:)`` as soon as the body passes this many
+    /// bytes (at once when a `Content-Length` announces more); nil reads bodies of any size.
+    public var maxResponseBytes: Int?
+    /// Whether to send `Accept-Encoding` and decode gzip, deflate, br or zstd bodies. When false the body is
+    /// returned exactly as sent, whatever its `Content-Encoding`.
+    public var decompressesResponse = true
+    /// Pins the connection (libcurl `CURLOPT_CONNECT_TO` for every host and port) to an address the caller has
+    /// checked, so a second DNS answer cannot send it elsewhere. It also bypasses any proxy and opens a fresh
+    /// connection that is not reused. TLS still verifies the URL's host name.
+    public var connectTarget: ConnectTarget?
 
     public init(
         method: String = "GET",

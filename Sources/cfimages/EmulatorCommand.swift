@@ -1,5 +1,6 @@
 import ArgumentParser
 import CloudflareEmulator
+import Crypto
 import Foundation
 import HTTPServer
 import Logging
@@ -15,9 +16,10 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one and prints it).") var port = 8787
     @Option(help: "Account id expected in API paths.") var accountId = "emulator-account"
-    @Option(help: "Bearer token the API expects.") var apiToken = "emulator-token"
+    @Option(help: "Bearer token the API expects (default: a random one, printed on startup).") var apiToken: String?
     @Option(help: "Account hash in delivery URLs.") var accountHash = "emulator-hash"
-    @Option(help: "Key that signs private delivery URLs (also served by v1/keys).") var signingKey = "emulator-signing-key"
+    @Option(help: "Key that signs private delivery URLs, also served by v1/keys (default: a random one, printed on startup).")
+    var signingKey: String?
     @Option(help: "Folder for the emulator's state and stored uploads.") var dataDir = "data/emulator"
     @Option(help: "URL to POST upload webhooks to.") var webhookUrl: String?
     @Option(help: "Secret sent as cf-webhook-auth and used for X-Signature.") var webhookSecret: String?
@@ -26,6 +28,8 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Status of failed calls: 429, 500, 502, 503 or 504.") var failureStatus = 503
     @Option(help: "Retry-After seconds on injected 429s.") var retryAfter = 1
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Flag(help: "Let uploads by url fetch from loopback, private and link-local addresses (refused by default).")
+    var allowPrivateUrls = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
@@ -34,8 +38,11 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--failure-status must be 429, 500, 502, 503 or 504.")
         }
         guard latencyMs >= 0, retryAfter >= 0 else { throw ValidationError("--latency-ms and --retry-after must not be negative.") }
+        guard signingKey?.isEmpty != true else { throw ValidationError("--signing-key must be non-empty.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is unknown.") }
-        for (name, value) in [("--account-id", accountId), ("--api-token", apiToken), ("--account-hash", accountHash)] {
+        var identifiers = [("--account-id", accountId), ("--account-hash", accountHash)]
+        if let apiToken { identifiers.append(("--api-token", apiToken)) }
+        for (name, value) in identifiers {
             guard !value.isEmpty, !value.contains("/") else { throw ValidationError("\(name) must be non-empty, without '/'.") }
         }
     }
@@ -45,6 +52,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         LoggingBootstrap.run(level: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "cfimages.emulator")
         let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        // No fixed default secrets: anyone who can reach the port would otherwise know them.
+        let apiToken = try self.apiToken ?? SecureRandom.hexString(byteCount: 32)
+        let signingKey = try self.signingKey ?? SecureRandom.hexString(byteCount: 32)
         let emulator = try CloudflareEmulator(
             configuration: .init(
                 accountID: accountId, apiToken: apiToken, accountHash: accountHash, signingKey: signingKey,
@@ -52,7 +62,8 @@ struct EmulatorCommand: AsyncParsableCommand {
                 webhookURL: webhookUrl, webhookSecret: webhookSecret,
                 faults: FaultSettings(
                     latencyMilliseconds: latencyMs, failureRate: failureRate,
-                    failureStatus: failureStatus, retryAfterSeconds: retryAfter)
+                    failureStatus: failureStatus, retryAfterSeconds: retryAfter),
+                allowPrivateURLs: allowPrivateUrls
             ),
             logger: logger
         )
@@ -66,8 +77,10 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw CommandFailure("Cannot listen on \(host):\(port): \(error)")
         }
         emulator.setPublicBaseURL("http://\(advertisedHost):\(server.localPort)")
-        FileHandle.standardOutput.write(
-            Data("Cloudflare Images emulator on \(emulator.apiBaseURL) (account \(accountId), hash \(accountHash))\n".utf8))
+        var banner = "Cloudflare Images emulator on \(emulator.apiBaseURL) (account \(accountId), hash \(accountHash))\n"
+        if self.apiToken == nil { banner += "API token (generated): \(apiToken)\n" }
+        if self.signingKey == nil { banner += "Signing key (generated): \(signingKey)\n" }
+        FileHandle.standardOutput.write(Data(banner.utf8))
         _ = await TerminationSignal.wait()
         await server.shutdown()
     }

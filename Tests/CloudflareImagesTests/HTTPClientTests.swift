@@ -113,6 +113,53 @@ import Testing
         #expect(server.requests.count == 1)
     }
 
+    @Test func maxResponseBytesBoundsTheBody() async throws {
+        let body = (0..<200_000).map { UInt8(truncatingIfNeeded: $0) }
+        let server = try ScriptedServer { request in
+            .respond(status: 200, body: request.path == "/small" ? Array(body.prefix(1000)) : body)
+        }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        var exact = HTTPClientRequest(url: server.baseURL + "/small")
+        exact.maxResponseBytes = 1000
+        #expect(try await client.send(exact).body == Array(body.prefix(1000)))
+        var large = HTTPClientRequest(url: server.baseURL + "/large")
+        large.maxResponseBytes = 1000
+        await #expect(throws: HTTPClientError.responseTooLarge(limit: 1000)) { _ = try await client.send(large) }
+    }
+
+    @Test func decompressionCanBeTurnedOff() async throws {
+        let notGzip = Array("not really gzip".utf8)
+        let server = try ScriptedServer { _ in .respond(status: 200, headers: [("Content-Encoding", "gzip")], body: notGzip) }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        var raw = HTTPClientRequest(url: server.baseURL + "/raw")
+        raw.decompressesResponse = false
+        #expect(try await client.send(raw).body == notGzip)
+        #expect(server.requests.first?.headers["Accept-Encoding"] == nil)
+        // By default libcurl asks for compressed bodies and decodes them (so this one fails to decode).
+        await #expect(throws: HTTPClientError.self) { _ = try await client.send(HTTPClientRequest(url: server.baseURL)) }
+        #expect(server.requests.last?.headers["Accept-Encoding"] != nil)
+    }
+
+    @Test func connectTargetPinsTheConnection() async throws {
+        let server = try ScriptedServer { _ in .text(200, "pinned") }
+        defer { server.stop() }
+        let client = try HTTPClient()
+        // The host does not resolve; the pinned address and port are used instead.
+        var request = HTTPClientRequest(url: "http://pinned.invalid:9/x")
+        request.connectTarget = .init(address: "127.0.0.1", port: Int(server.port))
+        #expect(try await client.send(request).bodyText == "pinned")
+        #expect(try await client.send(request).bodyText == "pinned")
+        #expect(server.requests.first?.headers["Host"] == "pinned.invalid:9")
+        // Pinned transfers never reuse a connection.
+        #expect(server.acceptedConnections == 2)
+        request.connectTarget = .init(address: "127.0.0.1:80\r\nX", port: 80)
+        await #expect(throws: HTTPClientError.self) { _ = try await client.send(request) }
+        request.connectTarget = .init(address: "127.0.0.1", port: 0)
+        await #expect(throws: HTTPClientError.self) { _ = try await client.send(request) }
+    }
+
     @Test func sequentialRequestsReuseOneConnection() async throws {
         let server = try ScriptedServer { _ in .text(200, "ok") }
         defer { server.stop() }

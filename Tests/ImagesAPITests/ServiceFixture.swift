@@ -74,6 +74,8 @@ final class ServiceFixture: TestService {
             var configuration = CloudflareEmulator.Configuration(
                 accountID: options.accountID, apiToken: options.apiToken, accountHash: options.accountHash,
                 signingKey: options.signingKey, dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
+            // The tests' image origins are on loopback, which the emulator refuses to fetch from by default.
+            configuration.allowPrivateURLs = true
             if let secret = options.webhookSecret {
                 configuration.webhookURL = origin + "/cloudflare-images/api/webhook/"
                 configuration.webhookSecret = secret
