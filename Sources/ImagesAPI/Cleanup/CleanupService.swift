@@ -51,13 +51,15 @@ public final class CleanupService: Sendable {
         var report = CleanupReport(dryRun: false, expiredCount: 0, expiredCloudflareIDs: [])
         let candidates = try await repository.expirable(now: cutoff, limit: Self.batchSize)
         report.deferredCount = max(0, candidates.count - candidates.items.count)
+        var cloudflareAnswered = true
         for (index, image) in candidates.items.enumerated() {
             guard try await settle(image, cutoff: cutoff, report: &report) else {
                 report.deferredCount += candidates.items.count - index
+                cloudflareAnswered = false
                 break
             }
         }
-        if report.deferredCount == 0 { await retryDraftDeletes(&report) }
+        if cloudflareAnswered { await retryDraftDeletes(&report) }
         if let days = deleteOlderThanDays {
             report.deletedCount = try await repository.deleteExpired(updatedBefore: now.addingTimeInterval(-Double(days) * 86_400))
         }

@@ -90,7 +90,9 @@ extension APIContext {
             do {
                 let result = try await cloudflare.updateImage(
                     id: image.cloudflareID, metadata: changes.metadata, requireSignedURLs: changes.requireSignedURLs)
-                changes.requireSignedURLs = result.requireSignedURLs
+                if changes.requireSignedURLs != nil || result.requireSignedURLs != image.requireSignedURLs {
+                    changes.requireSignedURLs = result.requireSignedURLs
+                }
                 if changes.metadata != nil { changes.cloudflareMetadata = result.meta }
             } catch {
                 logger.error("Failed to update image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
