@@ -6,12 +6,11 @@ import HTTPServer
 
 /// The JSON API under `/client/v4/accounts/{account_id}/images`.
 extension CloudflareEmulator {
-    /// Upload URLs must expire between now + 2 minutes and now + 6 hours; the grace absorbs the time a request
-    /// spends in transit when a client asks for exactly the bound.
+    /// Upload URLs must expire between now + 2 minutes and now + 6 hours, checked on arrival with no grace, as
+    /// Cloudflare documents it ("a minimum of two minutes and maximum of six hours in the future").
     static let minimumExpiry: Int64 = 2 * 60 * 1000
     static let maximumExpiry: Int64 = 6 * 3600 * 1000
     static let defaultExpiry: Int64 = 30 * 60 * 1000
-    static let expiryGrace: Int64 = 30 * 1000
 
     /// `POST v2/direct_upload`: a draft record and its one-time upload URL.
     func createDirectUpload(_ request: Request) async throws -> Response {
@@ -20,8 +19,7 @@ extension CloudflareEmulator {
         var expires = now + CloudflareEmulator.defaultExpiry
         if let text = fields.expiry, !text.isEmpty {
             guard let parsed = RFC3339.parseMilliseconds(text) else { throw EmulatorError.badRequest("expiry must be an RFC 3339 date-time") }
-            guard parsed >= now + CloudflareEmulator.minimumExpiry - CloudflareEmulator.expiryGrace,
-                  parsed <= now + CloudflareEmulator.maximumExpiry + CloudflareEmulator.expiryGrace else {
+            guard parsed >= now + CloudflareEmulator.minimumExpiry, parsed <= now + CloudflareEmulator.maximumExpiry else {
                 throw EmulatorError.badRequest("expiry must be at least 2 minutes and at most 6 hours in the future")
             }
             expires = parsed

@@ -69,6 +69,11 @@ struct ImageRequestFields {
         }
         if let metadata { metadataJSON = try ImageRequestFields.encodeMetadata(metadata) }
         if let customID { try ImageRequestFields.validateCustomID(customID) }
+        // "Images with a custom ID cannot be made private with the signed URL tokens feature" (Cloudflare's
+        // direct creator upload and custom path pages).
+        if customID != nil, requireSignedURLs == true {
+            throw .badRequest("images with a custom ID cannot require signed URLs")
+        }
     }
 
     static func bool(_ text: String) -> Bool? {

@@ -90,6 +90,9 @@ import Testing
         let bad: [[(String, String)]] = [
             [("expiry", iso(now.addingTimeInterval(60)))],
             [("expiry", iso(now.addingTimeInterval(7 * 3600)))],
+            // No grace at either end: Cloudflare checks the window when the request arrives.
+            [("expiry", iso(now.addingTimeInterval(119)))],
+            [("expiry", iso(now.addingTimeInterval(6 * 3600 + 20)))],
             [("expiry", "next tuesday")],
             [("metadata", "{\"k\":\"" + String(repeating: "x", count: 1100) + "\"}")],
             [("metadata", "[1,2]")],

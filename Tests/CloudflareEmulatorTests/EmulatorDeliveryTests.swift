@@ -4,18 +4,20 @@ import Testing
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorDeliveryTests {
-    func makeImage(_ h: EmulatorHarness, id: String, signed: Bool) async throws -> [UInt8] {
+    /// A PNG uploaded with custom id `id`, or, when `signed` (Cloudflare lets no custom-id image be private), with
+    /// the id the emulator picks. Returns the bytes and the image's id.
+    func makeImage(_ h: EmulatorHarness, id: String, signed: Bool) async throws -> (bytes: [UInt8], id: String) {
         let bytes = ImageFixtures.png(width: 2, height: 2)
-        let reply = try await h.call("POST", h.images + "/v1", body: h.form(
-            [("id", id), ("requireSignedURLs", signed ? "true" : "false")], file: ("file", "p.png", bytes)))
+        let fields = signed ? [("requireSignedURLs", "true")] : [("id", id), ("requireSignedURLs", "false")]
+        let reply = try await h.call("POST", h.images + "/v1", body: h.form(fields, file: ("file", "p.png", bytes)))
         #expect(reply.status == 200)
-        return bytes
+        return (bytes, reply.result?["id"] as? String ?? id)
     }
 
     @Test func publicNamedAndFlexibleVariants() async throws {
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
-        let bytes = try await makeImage(h, id: "folder/pic", signed: false)
+        let bytes = try await makeImage(h, id: "folder/pic", signed: false).bytes
         let root = "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/folder/pic"
         for variant in ["public", "thumbnail", "w=300,fit=cover"] {
             let reply = try await h.call("GET", "\(root)/\(variant)", token: nil)
@@ -40,9 +42,9 @@ import Testing
     @Test func privateImagesNeedValidSignatures() async throws {
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
-        let bytes = try await makeImage(h, id: "secret", signed: true)
+        let (bytes, secret) = try await makeImage(h, id: "", signed: true)
         let signer = URLSigner(key: EmulatorHarness.signingKey)
-        let path = "/\(EmulatorHarness.hash)/secret/public"
+        let path = "/\(EmulatorHarness.hash)/\(secret)/public"
         let deliveryRoot = "\(h.base)/imagedelivery"
         func url(exp: Int64, tamper: Bool = false, omitSig: Bool = false) -> String {
             let sig = signer.signature(for: "\(path)?exp=\(exp)")
@@ -60,10 +62,10 @@ import Testing
         #expect(try await h.call("GET", url(exp: now + 600, omitSig: true), token: nil).status == 403)
         // A signature for one variant does not open another.
         let sig = signer.signature(for: "\(path)?exp=\(now + 600)")
-        let otherVariant = "\(deliveryRoot)/\(EmulatorHarness.hash)/secret/thumbnail?exp=\(now + 600)&sig=\(sig)"
+        let otherVariant = "\(deliveryRoot)/\(EmulatorHarness.hash)/\(secret)/thumbnail?exp=\(now + 600)&sig=\(sig)"
         #expect(try await h.call("GET", otherVariant, token: nil).status == 403)
         // Flexible variants are refused on private images, even signed.
-        let flexPath = "/\(EmulatorHarness.hash)/secret/w=100"
+        let flexPath = "/\(EmulatorHarness.hash)/\(secret)/w=100"
         let flexSig = signer.signature(for: "\(flexPath)?exp=\(now + 600)")
         let flexible = try await h.call("GET", "\(deliveryRoot)\(flexPath)?exp=\(now + 600)&sig=\(flexSig)", token: nil)
         #expect(flexible.status == 403)

@@ -82,9 +82,12 @@ import Testing
         defer { Task { await h.stop() } }
         let jpeg = ImageFixtures.jpeg(width: 10, height: 20)
         let byFile = try await h.call("POST", h.images + "/v1", body: h.form(
-            [("id", "by-file"), ("metadata", #"{"a":1}"#), ("requireSignedURLs", "true")], file: ("file", "a.jpg", jpeg)))
+            [("id", "by-file"), ("metadata", #"{"a":1}"#)], file: ("file", "a.jpg", jpeg)))
         #expect(byFile.status == 200)
-        #expect(byFile.result?["requireSignedURLs"] as? Bool == true)
+        #expect(byFile.result?["requireSignedURLs"] as? Bool == false)
+        let privateWithID = try await h.call("POST", h.images + "/v1", body: h.form(
+            [("id", "private"), ("requireSignedURLs", "true")], file: ("file", "a.jpg", jpeg)))
+        #expect(privateWithID.status == 400, "Cloudflare: custom-id images cannot require signed URLs")
         #expect(byFile.result?["filename"] as? String == "a.jpg")
         #expect((byFile.result?["variants"] as? [String])?.count == 2)
 

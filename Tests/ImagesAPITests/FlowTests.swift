@@ -37,7 +37,7 @@ import Testing
             #expect(list.object?["count"] == .int(1))
 
             let stats = try await h.send("GET", "api/stats/", token: alice)
-            #expect(stats.text == #"{"total_images":1,"uploaded_images":1,"pending_images":0,"draft_images":0,"failed_images":0,"expired_images":0,"total_file_size":0,"images_with_signed_urls":1,"total_usages":0,"orphaned_images":1}"#)
+            #expect(stats.text == #"{"total_images":1,"uploaded_images":1,"pending_images":0,"draft_images":0,"failed_images":0,"expired_images":0,"total_file_size":0,"images_with_signed_urls":0,"total_usages":0,"orphaned_images":1}"#)
 
             let detail = try await h.send("GET", "api/images/\(id)", token: alice)
             #expect(detail.status == 200)

@@ -1,6 +1,8 @@
 import Foundation
+import HTTPClient
 import JSON
 import Testing
+@testable import ImagesAPI
 
 @Suite struct UploadURLTests {
     @Test func validationErrorsUseDRFMessagesInFieldOrder() async throws {
@@ -135,6 +137,68 @@ import Testing
             }
             #expect(try await h.send("GET", "api/images/", token: alice).object?["count"] == .int(0))
             #expect(try await h.repository.counts(owner: nil).total == 0)
+        }
+    }
+}
+
+/// Cloudflare documents that images with a custom id cannot require signed URLs.
+@Suite struct CustomIDSigningTests {
+    @Test func anExplicitPrivateCustomIDIsRefusedBeforeCloudflareAndTheDefaultIsPublic() async throws {
+        try await withHarness(configure: { $0.requireSignedURLs = true }) { h in
+            let alice = try await h.token("alice")
+            let refused = try await h.send(
+                "POST", "api/upload-url/", token: alice, json: #"{"custom_id":"hero","require_signed_urls":true}"#)
+            #expect(refused.status == 400)
+            #expect(refused.object?["custom_id"] != nil && refused.object?["require_signed_urls"] != nil, "\(refused.text)")
+            #expect(h.fake.calls(.directUpload) == 0)
+            _ = try await h.createUpload(alice, #"{"custom_id":"hero"}"#)
+            #expect(try await h.repository.image(.cloudflareID("hero"), owner: nil)?.requireSignedURLs == false)
+            #expect(h.fake.image("hero")?.requireSignedURLs == false)
+            let withoutID = try await h.createUpload(alice, "{}")
+            let cloudflareID = try #require(withoutID.string("cloudflare_id"))
+            #expect(try await h.repository.image(.cloudflareID(cloudflareID), owner: nil)?.requireSignedURLs == true,
+                    "the setting still applies without a custom id")
+        }
+    }
+
+    @Test func theEmulatorRefusesThemToo() async throws {
+        let service = try await EmulatorService.start()
+        try await running(service) { s in
+            let direct = try await sharedHTTPClient.send(HTTPClientRequest(
+                method: "POST", url: s.emulator.apiBaseURL + "/accounts/emu-account/images/v2/direct_upload",
+                headers: ["Authorization": "Bearer emu-token"],
+                body: .multipart({ var form = MultipartForm(); form.append("id", "x"); form.append("requireSignedURLs", "true"); return form }())))
+            #expect(direct.status == 400)
+        }
+    }
+}
+
+/// What is sent as `expiry` lies inside Cloudflare's window when it arrives, for both bounds of `expiry_minutes`.
+@Suite struct UploadExpiryWindowTests {
+    @Test func theBoundsAreAcceptedByAnEmulatorThatChecksOnArrival() async throws {
+        let service = try await EmulatorService.start()
+        try await running(service) { s in
+            for minutes in [2, 3, 359, 360] {
+                let response = try await s.send("POST", "api/upload-url/", json: #"{"expiry_minutes":\#(minutes)}"#)
+                #expect(response.status == 201, "\(minutes): \(response.text)")
+            }
+        }
+    }
+
+    @Test func theSentExpiryKeepsAMarginForTransit() {
+        let now = Date(timeIntervalSince1970: 1_767_225_600.75)
+        let floor = 1_767_225_600.0
+        #expect(APIContext.expiry(minutes: 2, now: now).timeIntervalSince1970 == floor + 151)
+        #expect(APIContext.expiry(minutes: 3, now: now).timeIntervalSince1970 == floor + 180)
+        #expect(APIContext.expiry(minutes: 30, now: now).timeIntervalSince1970 == floor + 1_800)
+        #expect(APIContext.expiry(minutes: 360, now: now).timeIntervalSince1970 == floor + 21_570)
+        for minutes in 2...360 {
+            let sent = APIContext.expiry(minutes: minutes, now: now).timeIntervalSince1970
+            // Arriving anywhere in the next 30 s, it is inside [arrival + 120 s, arrival + 6 h].
+            for transit in [0.0, 30.0] {
+                let arrival = now.timeIntervalSince1970 + transit
+                #expect(sent >= arrival + 120 && sent <= arrival + 21_600, "\(minutes) min, \(transit) s in transit")
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ extension APIContext {
         }
         try allowance.admit(caller)
         let now = clock()
-        let expiresAt = now.addingTimeInterval(TimeInterval(upload.expiryMinutes * 60))
+        let expiresAt = Self.expiry(minutes: upload.expiryMinutes, now: now)
         let options = DirectUploadOptions(
             id: upload.customID, metadata: upload.metadata, requireSignedURLs: upload.requireSignedURLs,
             expiry: expiresAt, creator: upload.creator.flatMap { $0.isEmpty ? nil : $0 }
@@ -62,6 +62,19 @@ extension APIContext {
         }
         logger.info("Created direct upload URL", metadata: ["image": "\(stored.id.lowercasedText)"])
         return json(serializer.uploadResponse(stored), status: .created)
+    }
+
+    /// The time a request takes to reach Cloudflare, allowed for at both ends of its expiry window.
+    static let expiryTransit: TimeInterval = 30
+
+    /// The expiry sent for `minutes` (2...360): whole seconds (as sent), and inside Cloudflare's window of now + 2
+    /// minutes to now + 6 hours when the request arrives up to ``expiryTransit`` later; so 2 minutes is sent as
+    /// 2 minutes 31 seconds and 360 as 6 hours less 30 seconds. The row stores the same instant.
+    static func expiry(minutes: Int, now: Date) -> Date {
+        let start = now.timeIntervalSince1970.rounded(.down)
+        let lowest = start + 1 + 120 + expiryTransit  // + 1: `start` may be up to a second before now
+        let highest = start + 21_600 - expiryTransit
+        return Date(timeIntervalSince1970: min(max(start + TimeInterval(minutes * 60), lowest), highest))
     }
 
     /// A custom id in use answers the same whoever holds it (the caller, another user, or an image of the account
@@ -107,6 +120,12 @@ extension APIContext {
             errors.add("metadata", "Ensure metadata is no more than \(Self.maxMetadataBytes) bytes when serialized.")
         }
         let requireSigned = Fields.bool(body["require_signed_urls"], "require_signed_urls", errors: &errors)
+        if requireSigned == true, customID != nil {
+            // Cloudflare: "images with a custom ID cannot be made private with the signed URL tokens feature".
+            let message = "An image with a custom ID cannot require signed URLs (Cloudflare does not support it)."
+            errors.add("custom_id", message)
+            errors.add("require_signed_urls", message)
+        }
         let expiry = Fields.integer(
             body["expiry_minutes"], "expiry_minutes", min: Self.expiryMinutes.lowerBound,
             max: Self.expiryMinutes.upperBound, errors: &errors
@@ -116,7 +135,9 @@ extension APIContext {
         try errors.check()
         let defaultExpiry = min(max(settings.defaultExpiryMinutes, Self.expiryMinutes.lowerBound), Self.expiryMinutes.upperBound)
         return UploadRequest(
-            customID: customID, metadata: metadata, requireSignedURLs: requireSigned ?? settings.requireSignedURLs,
+            // With a custom id the image is public unless asked otherwise (and asking is refused above).
+            customID: customID, metadata: metadata,
+            requireSignedURLs: requireSigned ?? (customID == nil ? settings.requireSignedURLs : false),
             expiryMinutes: (expiry ?? nil) ?? defaultExpiry, filename: filename,
             creator: body["creator"] == nil ? settings.defaultCreator : creator
         )
