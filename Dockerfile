@@ -23,7 +23,8 @@ COPY Config/cfimages.env.example /etc/cfimages/cfimages.env.example
 ENV CFIMAGES_HOST=0.0.0.0 \
     CFIMAGES_PORT=8080 \
     CFIMAGES_DATA_DIR=/var/lib/cfimages \
-    CFIMAGES_MIGRATIONS_DIR=/usr/share/cfimages/Migrations
+    CFIMAGES_MIGRATIONS_DIR=/usr/share/cfimages/Migrations \
+    CFIMAGES_REQUIRE_CLOUDFLARE=true
 USER cfimages
 WORKDIR /var/lib/cfimages
 VOLUME ["/var/lib/cfimages"]

@@ -1,5 +1,6 @@
 -- wrk script for `make soak` (scripts/soak.sh): a fixed mix of API calls, status codes counted per thread.
--- The data file named by $SOAK_DATA defines: prefix, token, ids (image ids), webhooks ({body, signature} pairs).
+-- The data file named by $SOAK_DATA defines: prefix, token, secret (the webhook secret), ids (image ids), webhooks
+-- (the Cloudflare ids the webhook deliveries name).
 
 local data = dofile(os.getenv("SOAK_DATA"))
 
@@ -35,14 +36,19 @@ function request()
   elseif kind == "upload" then
     return wrk.format("POST", api .. "upload-url/", json, '{"filename":"soak.png","metadata":{"soak":"1"}}')
   else
-    -- A fresh event id per delivery, so each one is processed rather than ignored as a redelivery.
-    local hook = data.webhooks[(n - 1) % #data.webhooks + 1]
+    -- Cloudflare's Notifications envelope with the secret in cf-webhook-auth. 100 correlation ids per image: the
+    -- first delivery of each body is processed (the image re-fetched from Cloudflare, the key stored), later ones
+    -- are redeliveries, answered from the stored key, as Cloudflare's retries are; the stored keys stay bounded.
+    local image = data.webhooks[(n - 1) % #data.webhooks + 1]
     local headers = {
       ["Content-Type"] = "application/json",
-      ["X-Signature"] = hook.signature,
-      ["X-Event-ID"] = "soak-" .. tid .. "-" .. n,
+      ["cf-webhook-auth"] = data.secret,
     }
-    return wrk.format("POST", api .. "webhook/", headers, hook.body)
+    local body = '{"name":"soak","text":"Image uploaded","data":{"image_id":"' .. image ..
+      '","status":"uploaded"},"ts":1767225600,"account_id":"emulator-account","policy_id":"soak",' ..
+      '"policy_name":"soak","alert_type":"image_notification","alert_correlation_id":"soak-' .. (n % 100) ..
+      '","alert_event":""}'
+    return wrk.format("POST", api .. "webhook/", headers, body)
   end
 end
 

@@ -20,7 +20,9 @@ extension CloudflareEmulator {
         public var webhookURL: String?
         /// Sent as `cf-webhook-auth: <secret>` (as Cloudflare Notifications do) and used for `X-Signature`.
         public var webhookSecret: String?
-        /// Also send `X-Signature: sha256=<hex HMAC-SHA256(secret, body)>` when a secret is set.
+        /// Cloudflare's Notifications envelope (the default) or the reference package's flat object.
+        public var webhookFormat: WebhookFormat
+        /// In the flat format, also send `X-Signature: sha256=<hex HMAC-SHA256(secret, body)>` when a secret is set.
         public var webhookSignsBody: Bool
         /// Waits between webhook delivery attempts; one attempt more than there are delays.
         public var webhookRetryDelays: [Duration]
@@ -45,6 +47,7 @@ extension CloudflareEmulator {
             publicBaseURL: String,
             webhookURL: String? = nil,
             webhookSecret: String? = nil,
+            webhookFormat: WebhookFormat = .notifications,
             webhookSignsBody: Bool = true,
             webhookRetryDelays: [Duration] = [.milliseconds(250), .seconds(1), .seconds(4)],
             faults: FaultSettings = .none,
@@ -63,6 +66,7 @@ extension CloudflareEmulator {
             self.publicBaseURL = base
             self.webhookURL = webhookURL
             self.webhookSecret = webhookSecret
+            self.webhookFormat = webhookFormat
             self.webhookSignsBody = webhookSignsBody
             self.webhookRetryDelays = webhookRetryDelays
             self.faults = faults

@@ -38,7 +38,8 @@ public final class CloudflareEmulator: Sendable {
         baseURL = LockedValue(configuration.publicBaseURL)
         if let url = configuration.webhookURL {
             webhooks = WebhookNotifier(
-                url: url, secret: configuration.webhookSecret, signsBody: configuration.webhookSignsBody,
+                url: url, secret: configuration.webhookSecret, format: configuration.webhookFormat,
+                signsBody: configuration.webhookSignsBody, accountID: configuration.accountID,
                 retryDelays: configuration.webhookRetryDelays, client: client, logger: logger)
         } else {
             webhooks = nil

@@ -26,6 +26,8 @@ public struct Settings: Sendable {
     public var accountHash: String?
     public var baseURL = "https://api.cloudflare.com/client/v4"
     public var webhookSecret: String?
+    /// A missing Cloudflare account is a start-up error instead of the built-in emulator (the Dockerfile sets it).
+    public var requireCloudflare = false
     /// With a real account and no webhook secret, deliveries are refused unless this is set explicitly.
     public var webhookAllowUnsigned = false
     /// How long a webhook delivery is remembered, so a redelivery or replay of it changes nothing.
@@ -144,18 +146,35 @@ public struct Settings: Sendable {
                 setting: "CFIMAGES_CLOUDFLARE_RESERVED_CALLS", reason: "must be less than CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS")
         }
 
-        if (accountID == nil) != (apiToken == nil) {
-            let missing = accountID == nil ? "CLOUDFLARE_IMAGES_ACCOUNT_ID" : "CLOUDFLARE_IMAGES_API_TOKEN"
-            throw SettingsError(
-                setting: missing,
-                reason: "must be set together with \(missing == "CLOUDFLARE_IMAGES_ACCOUNT_ID" ? "CLOUDFLARE_IMAGES_API_TOKEN" : "CLOUDFLARE_IMAGES_ACCOUNT_ID") (leave both unset to use the built-in emulator)"
-            )
+        requireCloudflare = try reader.bool("CFIMAGES_REQUIRE_CLOUDFLARE") ?? requireCloudflare
+        try checkAccount()
+    }
+
+    /// The account settings go together: all three, or none (then the built-in emulator serves, unless
+    /// `CFIMAGES_REQUIRE_CLOUDFLARE` forbids it). A partial account never falls back to the emulator.
+    func checkAccount() throws {
+        let account = [
+            ("CLOUDFLARE_IMAGES_ACCOUNT_ID", accountID), ("CLOUDFLARE_IMAGES_API_TOKEN", apiToken),
+            ("CLOUDFLARE_IMAGES_ACCOUNT_HASH", accountHash),
+        ]
+        let missing = account.filter { $0.1 == nil }.map(\.0)
+        if missing.count == account.count {
+            if requireCloudflare {
+                throw SettingsError(
+                    setting: "CLOUDFLARE_IMAGES_ACCOUNT_ID",
+                    reason: "CLOUDFLARE_IMAGES_ACCOUNT_ID, CLOUDFLARE_IMAGES_API_TOKEN and CLOUDFLARE_IMAGES_ACCOUNT_HASH are"
+                        + " required: CFIMAGES_REQUIRE_CLOUDFLARE=true forbids the built-in emulator")
+            }
+            return
         }
-        if accountID != nil, accountHash == nil {
+        if let first = missing.first {
+            let given = account.filter { $0.1 != nil }.map(\.0).joined(separator: ", ")
+            let hint = first == "CLOUDFLARE_IMAGES_ACCOUNT_HASH"
+                ? " (find it under Developer Resources in the Images dashboard)" : ""
             throw SettingsError(
-                setting: "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
-                reason: "is required with a Cloudflare account (find it under Developer Resources in the Images dashboard)"
-            )
+                setting: first,
+                reason: "is required with \(given): set \(missing.joined(separator: " and "))\(hint), or none of them to use"
+                    + " the built-in emulator")
         }
     }
 
@@ -175,5 +194,6 @@ public struct Settings: Sendable {
         "CLOUDFLARE_IMAGES_CALL_DEADLINE_SECONDS",
         "CLOUDFLARE_IMAGES_MAX_ATTEMPTS", "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS",
         "CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", "CFIMAGES_CLOUDFLARE_CALLS_PER_USER", "CFIMAGES_CLOUDFLARE_RESERVED_CALLS",
+        "CFIMAGES_REQUIRE_CLOUDFLARE",
     ]
 }

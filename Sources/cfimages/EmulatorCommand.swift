@@ -22,7 +22,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     var signingKey: String?
     @Option(help: "Folder for the emulator's state and stored uploads.") var dataDir = "data/emulator"
     @Option(help: "URL to POST upload webhooks to.") var webhookUrl: String?
-    @Option(help: "Secret sent as cf-webhook-auth and used for X-Signature.") var webhookSecret: String?
+    @Option(help: "Secret sent as cf-webhook-auth (and, in the flat format, used for X-Signature).") var webhookSecret: String?
+    @Option(help: "notifications (Cloudflare's envelope, the default) or flat (the reference package's object, signed).")
+    var webhookFormat = "notifications"
     @Option(help: "Latency added to every API call, in milliseconds.") var latencyMs = 0
     @Option(help: "Share of API calls that fail on purpose (0 to 1).") var failureRate = 0.0
     @Option(help: "Status of failed calls: 429, 500, 502, 503 or 504.") var failureStatus = 503
@@ -32,6 +34,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     var allowPrivateUrls = false
 
     func validate() throws {
+        guard WebhookFormat(rawValue: webhookFormat) != nil else {
+            throw ValidationError("--webhook-format must be notifications or flat.")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard (0...1).contains(failureRate) else { throw ValidationError("--failure-rate must be from 0 to 1.") }
         guard [429, 500, 502, 503, 504].contains(failureStatus) else {
@@ -60,6 +65,7 @@ struct EmulatorCommand: AsyncParsableCommand {
                 accountID: accountId, apiToken: apiToken, accountHash: accountHash, signingKey: signingKey,
                 dataDirectory: dataDir, publicBaseURL: "http://\(advertisedHost):\(port)",
                 webhookURL: webhookUrl, webhookSecret: webhookSecret,
+                webhookFormat: WebhookFormat(rawValue: webhookFormat) ?? .notifications,
                 faults: FaultSettings(
                     latencyMilliseconds: latencyMs, failureRate: failureRate,
                     failureStatus: failureStatus, retryAfterSeconds: retryAfter),

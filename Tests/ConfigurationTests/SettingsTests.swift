@@ -57,6 +57,29 @@ import Testing
         }
     }
 
+    /// Every partial account refuses to start, naming the first missing setting; none at all is the emulator,
+    /// unless CFIMAGES_REQUIRE_CLOUDFLARE forbids it.
+    @Test func everyCombinationOfTheAccountSettings() throws {
+        let names = ["CLOUDFLARE_IMAGES_ACCOUNT_ID", "CLOUDFLARE_IMAGES_API_TOKEN", "CLOUDFLARE_IMAGES_ACCOUNT_HASH"]
+        for mask in 0..<8 {
+            for required in [false, true] {
+                var values: [String: String] = [:]
+                for (bit, name) in names.enumerated() where mask & (1 << bit) != 0 { values[name] = "v" }
+                if required { values["CFIMAGES_REQUIRE_CLOUDFLARE"] = "true" }
+                let missing = names.enumerated().filter { mask & (1 << $0.offset) == 0 }.map(\.element)
+                do {
+                    let settings = try Settings(values: values)
+                    #expect(mask == 7 || (mask == 0 && !required), "\(values) started")
+                    #expect(settings.usesEmbeddedEmulator == (mask == 0))
+                } catch let error as SettingsError {
+                    #expect(mask != 7 && (mask != 0 || required), "\(values): \(error)")
+                    #expect(error.setting == missing.first, "\(values): \(error)")
+                    if mask != 0 { #expect(missing.allSatisfy { error.reason.contains($0) || $0 == error.setting }, "\(error)") }
+                }
+            }
+        }
+    }
+
     @Test func accountAndTokenGoTogether() {
         #expect(throws: SettingsError.self) { _ = try Settings(values: ["CLOUDFLARE_IMAGES_ACCOUNT_ID": "a"]) }
         #expect(throws: SettingsError.self) {
