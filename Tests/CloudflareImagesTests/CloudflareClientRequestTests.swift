@@ -206,3 +206,17 @@ import Testing
         #expect(try JSONDecoder().decode(JSONValue.self, from: data) == value)
     }
 }
+
+/// `v1/stats` counts are optional in Cloudflare's schema.
+@Suite struct AccountStatsDecodingTests {
+    @Test(arguments: [
+        (#"{"count":{"allowed":100000,"current":42}}"#, 100_000 as Int?, 42 as Int?),
+        (#"{"count":{"current":42}}"#, nil, 42),
+        (#"{"count":{}}"#, nil, nil),
+        (#"{}"#, nil, nil),
+    ])
+    func decodes(_ json: String, _ allowed: Int?, _ current: Int?) throws {
+        let stats = try JSONDecoder().decode(AccountStats.self, from: Data(json.utf8))
+        #expect(stats == AccountStats(allowed: allowed, current: current))
+    }
+}

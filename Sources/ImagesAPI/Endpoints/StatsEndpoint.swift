@@ -29,10 +29,10 @@ extension APIContext {
                 try allowance.admit(caller)
                 let account = try await cloudflare.accountStats()
                 writer.beginObject()
-                writer.key("allowed")
-                writer.int(account.allowed)
-                writer.key("current")
-                writer.int(account.current)
+                for (name, value) in [("allowed", account.allowed), ("current", account.current)] {
+                    writer.key(name)
+                    if let value { writer.int(value) } else { writer.null() }
+                }
                 writer.endObject()
             } catch {
                 logger.warning("Cloudflare account stats unavailable", metadata: ["error": "\(error)"])

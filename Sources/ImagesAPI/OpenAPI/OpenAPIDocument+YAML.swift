@@ -1305,20 +1305,29 @@ components:
               oneOf:
                 - type: object
                   required: [allowed, current]
+                  description: Cloudflare's `v1/stats` counts; null where Cloudflare reports none.
                   properties:
                     allowed:
-                      type: integer
+                      type: [integer, 'null']
                     current:
-                      type: integer
+                      type: [integer, 'null']
                 - type: 'null'
             cloudflare_error:
               type: string
 
     WebhookPayload:
-      description: Cloudflare's image object (at least `id`); `uploaded`, `draft`, `variants`, `metadata`, ... are applied.
+      description: Cloudflare's Notifications envelope (the image id in `data.image_id`), its Save and Test body, or the reference's flat image object (at least `id`). Either way only a hint; the image is fetched from Cloudflare.
       type: object
-      required: [id]
       properties:
+        text:
+          type: string
+        data:
+          type: object
+          description: For Images notifications, `image_id` (also `imageId`, `id` or `image.id`) and `status`.
+        alert_type:
+          type: string
+        ts:
+          type: integer
         id:
           type: string
         uploaded:
