@@ -104,7 +104,7 @@ public final class CloudflareEmulator: Sendable {
             r.patch(images + "/v1/*id", api(updateImage))
             r.delete(images + "/v1/*id", api(deleteImage))
             for method in [HTTPMethod.get, .post, .put, .patch, .delete] {
-                r.on(method, "/client/v4/*path") { _ in EmulatorError.noRoute.response }
+                r.on(method, "/client/v4/*path") { request in EmulatorError.noRoute(request.rawPath).response }
             }
             r.post("/upload/:token", { [self] request in try await receiveUpload(request) })
             r.get("/imagedelivery/:hash/*path", { [self] request in try await deliver(request, mountPath: mountPath) })

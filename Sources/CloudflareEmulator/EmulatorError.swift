@@ -64,7 +64,7 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
         status: .unsupportedMediaType, code: 5455,
         message: "Uploaded image must have image/jpeg, image/png, image/webp, image/gif, image/heic or image/svg+xml content-type")
     static func tooLarge(limit: Int) -> EmulatorError {
-        EmulatorError(status: .payloadTooLarge, code: 5400, message: "Bad request: Image exceeds the maximum file size of \(limit) bytes")
+        EmulatorError(status: .payloadTooLarge, code: 5413, message: "Image exceeds the maximum file size of \(limit) bytes")
     }
     static let uploadURLExpired = EmulatorError(
         status: .gone, code: 5400, message: "Bad request: This upload URL has expired")
@@ -74,7 +74,12 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
     static let malformedAuthorization = EmulatorError(
         status: .badRequest, code: 6003, message: "Invalid request headers",
         chain: [(6111, "Invalid format for Authorization header")])
-    static let noRoute = EmulatorError(status: .notFound, code: 7000, message: "No route for that URI")
+    /// Cloudflare answers an unknown API path with a 400 (codes 7003 and 7000), not a 404, so a client never
+    /// mistakes a bad path for "no such image".
+    static func noRoute(_ path: String) -> EmulatorError {
+        EmulatorError(
+            status: .badRequest, code: 7003, message: "Could not route to \(path), perhaps your object identifier is invalid?")
+    }
     static func injected(_ faults: FaultSettings) -> EmulatorError {
         if faults.failureStatus == 429 {
             return EmulatorError(

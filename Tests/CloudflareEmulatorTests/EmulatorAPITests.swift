@@ -144,8 +144,8 @@ import Testing
         #expect(otherAccount.status == 403)
         #expect(otherAccount.errorCode == 10000)
         let unknown = try await h.call("GET", "\(h.base)/client/v4/accounts/x/zones")
-        #expect(unknown.status == 404)
-        #expect(unknown.errorCode == 7000)
+        #expect(unknown.status == 400, "Cloudflare: an unknown route is a 400, never a 404")
+        #expect(unknown.errorCode == 7003)
     }
 
     @Test func listsPaginateAndFilter() async throws {

@@ -82,6 +82,7 @@ import Testing
         defer { Task { await h.stop() } }
         let reply = try await post(h, url: origin.url(), id: "huge")
         #expect(reply.status == 413)
+        #expect(reply.errorCode == 5413, "Cloudflare's code for an image over the size limit")
         #expect(reply.errorMessage?.contains("maximum file size of \(limit) bytes") == true)
         let outcomes = await origin.waitForOutcomes(1)
         guard case .cutOff(let sent)? = outcomes.first else {
