@@ -52,7 +52,12 @@ struct Serve: AsyncParsableCommand {
             emulator = embedded.emulator
             emulatorRouter = embedded.router
             cloudflareConfiguration = embedded.clientConfiguration(settings)
-            logger.notice("No Cloudflare account configured: using the built-in emulator", metadata: ["url": "\(origin)\(EmbeddedEmulator.mountPath)"])
+            let warning = "NO CLOUDFLARE ACCOUNT CONFIGURED: serving the built-in Cloudflare emulator; images stay on"
+                + " this machine. Set CLOUDFLARE_IMAGES_ACCOUNT_ID, CLOUDFLARE_IMAGES_API_TOKEN and"
+                + " CLOUDFLARE_IMAGES_ACCOUNT_HASH for a real account (CFIMAGES_REQUIRE_CLOUDFLARE=true makes this an error)"
+            logger.warning(
+                "\(warning)",
+                metadata: ["url": "\(origin)\(EmbeddedEmulator.mountPath)"])
         } else {
             cloudflareConfiguration = CloudflareClientFactory.configuration(settings)
         }
@@ -73,7 +78,7 @@ struct Serve: AsyncParsableCommand {
             observer: metrics.cloudflareObserver)
         let readiness = ReadinessCheck(
             repository: context.repository, migrator: try ServiceContext.migrator(settings, database: context.database),
-            cloudflare: probe)
+            cloudflare: probe, cloudflareIsEmulator: emulator != nil)
         let api = ImagesAPI(
             settings: settings, repository: context.repository, cloudflare: cloudflare, logger: logger,
             metrics: metrics, readiness: readiness)

@@ -126,3 +126,21 @@ import Testing
         #expect(ReadinessCheck.verdict(.timeout) == .failed("timeout"))
     }
 }
+
+/// An instance serving the built-in emulator says so in `/readyz`, and is still ready.
+@Suite struct ReadinessEmulatorTests {
+    @Test func theEmbeddedEmulatorIsReportedAsSuch() async throws {
+        let service = try await EmulatorService.start()
+        try await running(service) { s in
+            let client = try CloudflareClient(
+                configuration: .init(accountID: "emu-account", apiToken: "emu-token", baseURL: s.emulator.apiBaseURL, maxAttempts: 1),
+                httpClient: sharedHTTPClient)
+            let emulated = await ReadinessCheck(
+                repository: s.fixture.repository, migrator: nil, cloudflare: client, cloudflareIsEmulator: true).run()
+            #expect(emulated.isReady)
+            #expect(emulated.checks.first { $0.name == "cloudflare" }?.result.description == "emulator")
+            let real = await ReadinessCheck(repository: s.fixture.repository, migrator: nil, cloudflare: client).run()
+            #expect(real.checks.first { $0.name == "cloudflare" }?.result == .ok)
+        }
+    }
+}

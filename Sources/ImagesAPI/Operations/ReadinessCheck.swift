@@ -15,6 +15,9 @@ public final class ReadinessCheck: Sendable {
     let cloudflare: CloudflareClient
     let probeInterval: Duration
     let timeout: Duration
+    /// The client talks to the built-in emulator: a passing probe reports `emulator`, so nobody mistakes the
+    /// instance for one serving a real account.
+    let cloudflareIsEmulator: Bool
     private let probe = Mutex(ProbeState())
 
     private struct ProbeState {
@@ -28,8 +31,9 @@ public final class ReadinessCheck: Sendable {
     ///     first failure rather than retrying past `timeout`.
     public init(
         repository: any ImageRepository, migrator: Migrator?, cloudflare: CloudflareClient,
-        probeInterval: Duration = .seconds(30), timeout: Duration = .seconds(2)
+        probeInterval: Duration = .seconds(30), timeout: Duration = .seconds(2), cloudflareIsEmulator: Bool = false
     ) {
+        self.cloudflareIsEmulator = cloudflareIsEmulator
         self.repository = repository
         self.migrator = migrator
         self.cloudflare = cloudflare
@@ -54,11 +58,21 @@ public final class ReadinessCheck: Sendable {
     /// One check's verdict.
     public enum CheckResult: Sendable, Equatable, CustomStringConvertible {
         case ok
+        /// Ready, but Cloudflare is the built-in emulator.
+        case emulator
         case failed(String)
+
+        public var isReady: Bool {
+            switch self {
+            case .ok, .emulator: true
+            case .failed: false
+            }
+        }
 
         public var description: String {
             switch self {
             case .ok: "ok"
+            case .emulator: "emulator"
             case .failed(let reason): reason
             }
         }
@@ -67,7 +81,7 @@ public final class ReadinessCheck: Sendable {
     /// The verdicts, in report order (`database`, `migrations`, `cloudflare`).
     public struct Report: Sendable, Equatable {
         public var checks: [Check]
-        public var isReady: Bool { checks.allSatisfy { $0.result == .ok } }
+        public var isReady: Bool { checks.allSatisfy(\.result.isReady) }
 
         public struct Check: Sendable, Equatable {
             public var name: String
@@ -140,7 +154,7 @@ public final class ReadinessCheck: Sendable {
 
     private func probeCloudflare() async -> CheckResult {
         switch await withTimeout(timeout, { [cloudflare] in try await cloudflare.accountStats() }) {
-        case .value: return .ok
+        case .value: return cloudflareIsEmulator ? .emulator : .ok
         case .timedOut: return .failed("timeout")
         case .failure(let error as CloudflareError): return Self.verdict(error)
         case .failure(let error): return .failed("error: \(error)")
