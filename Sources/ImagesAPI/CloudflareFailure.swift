@@ -14,8 +14,7 @@ enum CloudflareFailure {
         case .rateLimited(let retryAfter, _):
             var headers = HTTPHeaders()
             if let retryAfter {
-                let seconds = max(1, Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up)))
-                headers["Retry-After"] = String(seconds)
+                headers["Retry-After"] = String(retryAfter.retryAfterSeconds)
             }
             return .error(.serviceUnavailable, message, headers: headers)
         case .timeout:
@@ -29,5 +28,14 @@ enum CloudflareFailure {
     static func isNotFound(_ error: any Error) -> Bool {
         if case .notFound? = error as? CloudflareError { return true }
         return false
+    }
+}
+
+extension Duration {
+    /// Whole seconds for a `Retry-After` header: rounded up, at least 1.
+    var retryAfterSeconds: Int {
+        let (seconds, attoseconds) = components
+        let (rounded, overflow) = Int(clamping: seconds).addingReportingOverflow(attoseconds > 0 ? 1 : 0)
+        return overflow ? Int.max : max(1, rounded)
     }
 }

@@ -51,7 +51,7 @@ final class CloudflareAllowance: Sendable {
 
     /// DRF's throttling answer: the message and `Retry-After` in whole seconds, rounded up.
     static func refusal(_ status: HTTPStatus, after: Duration, _ message: (Int) -> String) -> ErrorResponse {
-        let seconds = max(1, Int(after.components.seconds) + (after.components.attoseconds > 0 ? 1 : 0))
+        let seconds = after.retryAfterSeconds
         var headers = HTTPHeaders()
         headers["Retry-After"] = String(seconds)
         return ErrorResponse.detail(status, message(seconds), headers: headers)

@@ -53,7 +53,7 @@ public final class CleanupService: Sendable {
         report.deferredCount = max(0, candidates.count - candidates.items.count)
         var cloudflareAnswered = true
         for (index, image) in candidates.items.enumerated() {
-            guard try await settle(image, cutoff: cutoff, report: &report) else {
+            guard try await decide(image, cutoff: cutoff, report: &report) else {
                 report.deferredCount += candidates.items.count - index
                 cloudflareAnswered = false
                 break
@@ -75,12 +75,10 @@ public final class CleanupService: Sendable {
     }
 
     /// Decides one row with Cloudflare. False when Cloudflare could not answer (the run stops there).
-    private func settle(_ image: ImageRecord, cutoff: Date, report: inout CleanupReport) async throws -> Bool {
+    private func decide(_ image: ImageRecord, cutoff: Date, report: inout CleanupReport) async throws -> Bool {
         let remote: CloudflareImage?
         do {
-            remote = try await cloudflare.image(id: image.cloudflareID)
-        } catch where CloudflareFailure.isNotFound(error) {
-            remote = nil
+            remote = try await reconciler.remoteImage(image.cloudflareID)
         } catch {
             logger.warning("Expiry sweep deferred: Cloudflare did not answer", metadata: [
                 "image": "\(image.id.lowercasedText)", "error": "\(error)",

@@ -74,11 +74,7 @@ extension APIContext {
         case nil: break
         case .null?: errors.add("metadata", Fields.notNull)
         case .object(let members)?:
-            if JSONValue.object(members).jsonBytes.count > Self.maxMetadataBytes {
-                errors.add("metadata", "Ensure metadata is no more than \(Self.maxMetadataBytes) bytes when serialized.")
-            } else {
-                changes.metadata = members
-            }
+            if Self.checkMetadataSize(members, errors: &errors) { changes.metadata = members }
         default: errors.add("metadata", "metadata must be a JSON object.")
         }
         try errors.check()

@@ -64,6 +64,14 @@ extension APIContext {
         return json(serializer.uploadResponse(stored), status: .created)
     }
 
+    /// Cloudflare's limit on metadata, as serialized: a field error when `metadata` is over it.
+    @discardableResult
+    static func checkMetadataSize(_ metadata: [String: JSONValue], errors: inout FieldErrors) -> Bool {
+        guard JSONValue.object(metadata).jsonBytes.count > maxMetadataBytes else { return true }
+        errors.add("metadata", "Ensure metadata is no more than \(maxMetadataBytes) bytes when serialized.")
+        return false
+    }
+
     /// The time a request takes to reach Cloudflare, allowed for at both ends of its expiry window.
     static let expiryTransit: TimeInterval = 30
 
@@ -116,9 +124,7 @@ extension APIContext {
             metadata.merge(members) { _, new in new }
         default: errors.add("metadata", "metadata must be a JSON object.")
         }
-        if !errors.has("metadata"), JSONValue.object(metadata).jsonBytes.count > Self.maxMetadataBytes {
-            errors.add("metadata", "Ensure metadata is no more than \(Self.maxMetadataBytes) bytes when serialized.")
-        }
+        if !errors.has("metadata") { Self.checkMetadataSize(metadata, errors: &errors) }
         let requireSigned = Fields.bool(body["require_signed_urls"], "require_signed_urls", errors: &errors)
         if requireSigned == true, customID != nil {
             // Cloudflare: "images with a custom ID cannot be made private with the signed URL tokens feature".

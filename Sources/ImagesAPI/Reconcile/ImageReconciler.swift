@@ -98,6 +98,15 @@ struct ImageReconciler: Sendable {
         }
     }
 
+    /// Cloudflare's image, nil when Cloudflare has no such image; any other failure is thrown.
+    func remoteImage(_ cloudflareID: String) async throws -> CloudflareImage? {
+        do {
+            return try await cloudflare.image(id: cloudflareID)
+        } catch where CloudflareFailure.isNotFound(error) {
+            return nil
+        }
+    }
+
     /// Fetches the image and adopts it. Throws Cloudflare's error (not found included) for the caller to map.
     func refresh(_ image: ImageRecord, _ trigger: Trigger) async throws -> ImageRecord? {
         let remote = try await cloudflare.image(id: image.cloudflareID)

@@ -64,9 +64,7 @@ extension APIContext {
             }
             let remote: CloudflareImage?
             do {
-                remote = try await cloudflare.image(id: cloudflareID)
-            } catch where CloudflareFailure.isNotFound(error) {
-                remote = nil
+                remote = try await reconciler.remoteImage(cloudflareID)
             } catch {
                 logger.error("Webhook refresh from Cloudflare failed", metadata: ["image": "\(cloudflareID)", "error": "\(error)"])
                 metrics.webhook(.cloudflareError)
