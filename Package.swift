@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "CloudflareEmulator",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "SQLite", "Crypto", "HTTPClient", "JSON",
+                "HTTPServer", "SQLite", "Crypto", "HTTPClient", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

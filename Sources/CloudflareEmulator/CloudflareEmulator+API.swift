@@ -1,6 +1,5 @@
 import JSON
 import Crypto
-import CloudflareImages
 import Foundation
 import HTTPServer
 
@@ -18,7 +17,9 @@ extension CloudflareEmulator {
         let now = self.now()
         var expires = now + CloudflareEmulator.defaultExpiry
         if let text = fields.expiry, !text.isEmpty {
-            guard let parsed = RFC3339.parseMilliseconds(text) else { throw EmulatorError.badRequest("expiry must be an RFC 3339 date-time") }
+            guard let parsed = EmulatorDate(rfc3339: text)?.millisecondsSince1970 else {
+                throw EmulatorError.badRequest("expiry must be an RFC 3339 date-time")
+            }
             guard parsed >= now + CloudflareEmulator.minimumExpiry, parsed <= now + CloudflareEmulator.maximumExpiry else {
                 throw EmulatorError.badRequest("expiry must be at least 2 minutes and at most 6 hours in the future")
             }
@@ -127,7 +128,7 @@ extension CloudflareEmulator {
         let expires = now() + 3600 * 1000
         return envelope([
             "token": .string(try SecureRandom.hexString(byteCount: 32)),
-            "expiresAt": .string(RFC3339.format(milliseconds: expires)),
+            "expiresAt": .string(EmulatorDate(millisecondsSince1970: expires).rfc3339),
         ])
     }
 

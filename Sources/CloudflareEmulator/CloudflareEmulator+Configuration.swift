@@ -37,6 +37,17 @@ extension CloudflareEmulator {
         public var variants: [String]
         /// What `v1/stats` reports as `count.allowed`.
         public var imageAllowance: Int
+        /// Whether delivery URLs may carry transformation options (`.../<id>/w=400,sharpen=3`); when off they are
+        /// refused with Cloudflare's 403 (error 9429). Cloudflare's default is off (an account turns them on with
+        /// `PATCH v1/config {"flexible_variants": true}`); the emulator's is on, so the embedded development setup
+        /// can use them. `PATCH v1/config` and `setFlexibleVariants(_:)` change it at run time.
+        public var flexibleVariants: Bool
+        /// A second Bearer token that may only read, as a Cloudflare token with "Cloudflare Images: Read" and
+        /// not Edit: `GET` API calls accept it, every other method answers Cloudflare's 403 (code 10000).
+        public var readOnlyToken: String?
+        /// Whether `v1/keys` lists `signingKey`. Off, it lists none, as for an account without a signing key
+        /// (signed URLs are still verified with `signingKey`).
+        public var listsSigningKeys: Bool
 
         public init(
             accountID: String,
@@ -54,7 +65,10 @@ extension CloudflareEmulator {
             maxFileBytes: Int = 10 * 1024 * 1024,
             variants: [String] = ["public", "thumbnail"],
             imageAllowance: Int = 100_000,
-            allowPrivateURLs: Bool = false
+            allowPrivateURLs: Bool = false,
+            flexibleVariants: Bool = true,
+            readOnlyToken: String? = nil,
+            listsSigningKeys: Bool = true
         ) {
             self.accountID = accountID
             self.apiToken = apiToken
@@ -74,6 +88,9 @@ extension CloudflareEmulator {
             self.variants = variants
             self.imageAllowance = imageAllowance
             self.allowPrivateURLs = allowPrivateURLs
+            self.flexibleVariants = flexibleVariants
+            self.readOnlyToken = readOnlyToken
+            self.listsSigningKeys = listsSigningKeys
         }
     }
 }

@@ -1,4 +1,3 @@
-import CloudflareImages
 import Foundation
 import HTTPServer
 
@@ -6,7 +5,7 @@ import HTTPServer
 ///
 /// Every named variant and every flexible variant (`w=300,fit=cover`) serves the original bytes with their own
 /// `Content-Type` (the emulator does not resize). Private images (`requireSignedURLs`) need a valid, unexpired
-/// `exp`/`sig` pair, checked with `URLSigner` against `/<hash>/<id>/<variant>?exp=...` as on Cloudflare, and refuse
+/// `exp`/`sig` pair, checked by `SignedURLCheck` against `/<hash>/<id>/<variant>?exp=...` as on Cloudflare, and refuse
 /// flexible variants outright, as Cloudflare does.
 extension CloudflareEmulator {
     func deliver(_ request: Request, mountPath: String) async throws -> Response {
@@ -24,7 +23,7 @@ extension CloudflareEmulator {
             if flexible {
                 return deliveryError(.forbidden, "Flexible variants cannot be used with images that require signed URLs")
             }
-            let status = URLSigner(key: configuration.signingKey).verify(
+            let status = SignedURLCheck(signingKey: configuration.signingKey).check(
                 signedPath(request, mountPath: mountPath), now: now() / 1000)
             switch status {
             case .valid: break

@@ -24,6 +24,8 @@ public final class CloudflareEmulator: Sendable {
     let webhooks: WebhookNotifier?
     let faultSettings: LockedValue<FaultSettings>
     let baseURL: LockedValue<String>
+    /// Flexible variants as last set by `PATCH v1/config`; nil keeps `configuration.flexibleVariants`.
+    let flexibleVariantsOverride = LockedValue<Bool?>(nil)
     /// Added to the wall clock; tests move time forward to expire upload URLs and signatures.
     let clockOffset = LockedValue<Int64>(0)
 
@@ -96,7 +98,10 @@ public final class CloudflareEmulator: Sendable {
             r.post(images + "/v2/direct_upload", api(createDirectUpload))
             r.get(images + "/v2", api(listImagesV2))
             r.get(images + "/v1/stats", api(stats))
-            r.get(images + "/v1/keys", api(signingKeys))
+            r.get(images + "/v1/keys", api(listSigningKeys))
+            r.patch(images + "/v1/config", api(updateConfig))
+            r.get(images + "/v1/variants", api(listVariants))
+            r.get(images + "/v1/variants/:variant", api(variantDetails))
             r.get(images + "/v1/batch_token", api(batchToken))
             r.get(images + "/v1", api(listImagesV1))
             r.post(images + "/v1", api(uploadImage))
@@ -138,9 +143,7 @@ public final class CloudflareEmulator: Sendable {
         guard let header = request.headers["Authorization"] else { throw .malformedAuthorization }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { throw .malformedAuthorization }
-        guard ConstantTime.equals(String(parts[1]).trimmingCharacters(in: .whitespaces), configuration.apiToken) else {
-            throw .authentication
-        }
+        try checkToken(String(parts[1]).trimmingCharacters(in: .whitespaces), for: request)
     }
 
     /// `{"result": result, "success": true, "errors": [], "messages": [], "result_info": info}`.

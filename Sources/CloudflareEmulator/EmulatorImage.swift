@@ -1,5 +1,4 @@
 import JSON
-import CloudflareImages
 import Foundation
 
 /// One image as the emulator keeps it: Cloudflare's fields plus the upload URL state and what sniffing found.
@@ -32,7 +31,7 @@ struct EmulatorImage: Sendable, Equatable {
             "id": .string(id),
             "meta": .object(metadata),
             "requireSignedURLs": .bool(requireSignedURLs),
-            "uploaded": .string(RFC3339.format(milliseconds: uploaded)),
+            "uploaded": .string(EmulatorDate(millisecondsSince1970: uploaded).rfc3339),
             "variants": .array(draft ? [] : variants.map(JSONValue.string)),
             "filename": filename.map(JSONValue.string) ?? .null,
             "creator": creator.map(JSONValue.string) ?? .null,

@@ -22,6 +22,8 @@ public enum CallEvent: Sendable, Equatable {
         case uploadFile = "upload_file"
         case signingKeys = "signing_keys"
         case batchToken = "batch_token"
+        case listVariants = "list_variants"
+        case updateConfig = "update_config"
     }
 
     /// How a call (or attempt) ended, as a stable metrics label (`rawValue`).

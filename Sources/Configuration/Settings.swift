@@ -40,6 +40,10 @@ public struct Settings: Sendable {
     public var deliveryPathPrefix = "cdn-cgi/imagedelivery"
     public var deliveryIncludeAccountHash = true
     public var thumbnailVariant = "thumbnail"
+    /// Whether the account has flexible variants on (transformation options in delivery URLs); Cloudflare's default
+    /// is off. False makes `/url/` with options and `/srcset/` refuse with a 400 instead of handing out URLs
+    /// Cloudflare answers 403.
+    public var flexibleVariants = true
     /// JSON object text merged under every upload's metadata.
     public var defaultMetadataJSON = "{}"
     public var defaultCreator: String?
@@ -131,6 +135,7 @@ public struct Settings: Sendable {
         }
         deliveryIncludeAccountHash = try reader.bool("CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH") ?? deliveryIncludeAccountHash
         thumbnailVariant = try reader.string("CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT") ?? thumbnailVariant
+        flexibleVariants = try reader.bool("CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS") ?? flexibleVariants
         defaultMetadataJSON = try reader.jsonObject("CLOUDFLARE_IMAGES_DEFAULT_METADATA") ?? defaultMetadataJSON
         defaultCreator = try reader.string("CLOUDFLARE_IMAGES_DEFAULT_CREATOR")
         connectTimeoutSeconds = try reader.seconds("CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", in: 0.1...120) ?? connectTimeoutSeconds
@@ -189,7 +194,8 @@ public struct Settings: Sendable {
         "CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", "CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB",
         "CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS", "CLOUDFLARE_IMAGES_DELIVERY_URL",
         "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", "CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH",
-        "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT", "CLOUDFLARE_IMAGES_DEFAULT_METADATA", "CLOUDFLARE_IMAGES_DEFAULT_CREATOR",
+        "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT", "CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS",
+        "CLOUDFLARE_IMAGES_DEFAULT_METADATA", "CLOUDFLARE_IMAGES_DEFAULT_CREATOR",
         "CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", "CLOUDFLARE_IMAGES_TIMEOUT_SECONDS",
         "CLOUDFLARE_IMAGES_CALL_DEADLINE_SECONDS",
         "CLOUDFLARE_IMAGES_MAX_ATTEMPTS", "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS",

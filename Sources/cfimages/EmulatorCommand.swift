@@ -32,6 +32,14 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
     @Flag(help: "Let uploads by url fetch from loopback, private and link-local addresses (refused by default).")
     var allowPrivateUrls = false
+    @Flag(inversion: .prefixedNo,
+          help: "Serve flexible variants (w=400,... in delivery URLs). On by default here; Cloudflare's default is off.")
+    var flexibleVariants = true
+    @Option(help: "Comma-separated named variants every image has.") var variants = "public,thumbnail"
+    @Option(help: "A second token that may only read (GET); other calls with it answer Cloudflare's 403, code 10000.")
+    var readOnlyToken: String?
+    @Flag(help: "List no signing key in v1/keys, as an account without one (signed URLs are still checked).")
+    var noSigningKeys = false
 
     func validate() throws {
         guard WebhookFormat(rawValue: webhookFormat) != nil else {
@@ -47,9 +55,18 @@ struct EmulatorCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is unknown.") }
         var identifiers = [("--account-id", accountId), ("--account-hash", accountHash)]
         if let apiToken { identifiers.append(("--api-token", apiToken)) }
+        if let readOnlyToken { identifiers.append(("--read-only-token", readOnlyToken)) }
+        let variantCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        guard !variantNames.isEmpty, variantNames.allSatisfy({ $0.allSatisfy(variantCharacters.contains) }) else {
+            throw ValidationError("--variants must list names of letters, digits, '-' and '_', separated by commas.")
+        }
         for (name, value) in identifiers {
             guard !value.isEmpty, !value.contains("/") else { throw ValidationError("\(name) must be non-empty, without '/'.") }
         }
+    }
+
+    var variantNames: [String] {
+        variants.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func run() async throws {
@@ -69,7 +86,11 @@ struct EmulatorCommand: AsyncParsableCommand {
                 faults: FaultSettings(
                     latencyMilliseconds: latencyMs, failureRate: failureRate,
                     failureStatus: failureStatus, retryAfterSeconds: retryAfter),
-                allowPrivateURLs: allowPrivateUrls
+                variants: variantNames,
+                allowPrivateURLs: allowPrivateUrls,
+                flexibleVariants: flexibleVariants,
+                readOnlyToken: readOnlyToken,
+                listsSigningKeys: !noSigningKeys
             ),
             logger: logger
         )
@@ -84,6 +105,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         emulator.setPublicBaseURL("http://\(advertisedHost):\(server.localPort)")
         var banner = "Cloudflare Images emulator on \(emulator.apiBaseURL) (account \(accountId), hash \(accountHash))\n"
+        banner += "Variants: \(variantNames.joined(separator: ", ")); flexible variants \(flexibleVariants ? "on" : "off")\n"
         if self.apiToken == nil { banner += "API token (generated): \(apiToken)\n" }
         if self.signingKey == nil { banner += "Signing key (generated): \(signingKey)\n" }
         FileHandle.standardOutput.write(Data(banner.utf8))

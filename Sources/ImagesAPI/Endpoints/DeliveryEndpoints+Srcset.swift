@@ -13,7 +13,8 @@ import JSON
 /// Parameters: `widths` (default `320,640,1024`, each `1...12000`, at most 20), `sizes` (default `100vw`),
 /// `formats` (`avif`, `webp`, `jpeg`), `format` of `src`/`srcset` (default `auto`), `quality` (`1...100`,
 /// default 85), `alt`, `class`, `lazy` (`true`/`false`, default true: `loading="lazy"`). Others are a 400.
-/// A private image is refused: flexible variants cannot be used with images that require signed URLs.
+/// A private image is refused: flexible variants cannot be used with images that require signed URLs. Every image
+/// is refused while `CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS` is false (the account has flexible variants off).
 extension DeliveryEndpoints {
     static let srcsetParameters: Set<String> = ["widths", "sizes", "formats", "format", "quality", "alt", "class", "lazy"]
     static let maxWidths = 20
@@ -22,6 +23,7 @@ extension DeliveryEndpoints {
     func srcset(_ request: Request, _ caller: Caller) async throws -> Response {
         let options = try Self.srcsetOptions(try Self.parameters(request))
         let (image, target) = try await target(request, caller)
+        guard context.settings.flexibleVariants else { throw ErrorResponse.detail(.badRequest, Self.flexibleVariantsOff) }
         guard !image.requireSignedURLs else { throw ErrorResponse.detail(.badRequest, Self.flexibleOnPrivate) }
 
         let responsive: ResponsiveImage

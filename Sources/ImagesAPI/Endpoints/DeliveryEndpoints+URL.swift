@@ -9,12 +9,21 @@ import JSON
 /// - `variant`: a named variant the image has (default `public`), or an options string such as `w=300,fit=cover`.
 /// - Transformation options (every ``Transformation`` option and alias: `width`/`w`, `height`/`h`, `fit`, `format`,
 ///   `quality`, `gravity`, `dpr`, `blur`, ...) make a flexible variant, in Cloudflare's canonical order. They cannot
-///   be combined with `variant`, and are refused for an image that requires signed URLs, as Cloudflare refuses them.
+///   be combined with `variant`, and are refused for an image that requires signed URLs, as Cloudflare refuses them,
+///   and for every image while `CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS` is false (the account has them off, Cloudflare's
+///   default, so it would answer such a URL 403).
 /// - `expiry`: lifetime of a signed URL in seconds, `1...604800`, default 3600; validated but unused for a public image.
 ///
 /// A private image's URL is signed (`?exp=...&sig=...`) and `expires_at` is when it stops working; a public image's
 /// URL is not signed and `expires_at` is null.
 extension DeliveryEndpoints {
+    /// The 400's message while the settings say the account has flexible variants off.
+    static let flexibleVariantsOff = "Flexible variants are off for this Cloudflare account"
+        + " (CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false), so transformation options cannot be used; named variants"
+        + " (variant=public) still work. To use options, enable flexible variants (PATCH"
+        + " /accounts/{account_id}/images/v1/config with {\"flexible_variants\": true}, or Images > Delivery >"
+        + " Flexible variants in the dashboard), then set CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=true."
+
     /// Characters a named variant may hold (Cloudflare's variant names are letters, digits, `-` and `_`).
     static func isVariantName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 100 && name.utf8.allSatisfy { c in
@@ -39,6 +48,7 @@ extension DeliveryEndpoints {
             }
             url = try target.base.with(variant: .named(name))
         case .options(let transformation):
+            guard context.settings.flexibleVariants else { throw ErrorResponse.detail(.badRequest, Self.flexibleVariantsOff) }
             guard !image.requireSignedURLs else { throw ErrorResponse.detail(.badRequest, Self.flexibleOnPrivate) }
             url = target.base.transformed(by: transformation)
         }

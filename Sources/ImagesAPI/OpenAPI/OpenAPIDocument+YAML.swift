@@ -420,7 +420,9 @@ paths:
         (`?exp=<unix seconds>&sig=<hex HMAC-SHA256>`), signed with `CLOUDFLARE_IMAGES_SIGNING_KEY` or, when unset,
         the account's key from Cloudflare's `v1/keys` (fetched once); `expires_at` is when it stops working. A public
         image's URL is unsigned and `expires_at` is null. Flexible variants of a private image are refused, as
-        Cloudflare refuses them.
+        Cloudflare refuses them. While `CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS` is false (the account has flexible
+        variants off, Cloudflare's default), transformation options are refused for every image; named variants
+        keep working.
       parameters:
         - name: variant
           in: query
@@ -466,7 +468,9 @@ paths:
             A bad parameter, as field errors naming the option and its range
             (`{"width": ["width must be in 1...12000, got 0"]}`, `{"variant": ["Unknown variant ..."]}`,
             `{"expiry": [...]}`); or `{"detail": "Flexible variants cannot be used with images that require signed
-            URLs."}`; or a Cloudflare refusal while fetching the signing key (`{"error"}`).
+            URLs."}`; or, while `CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS` is false and options are given,
+            `{"detail": "Flexible variants are off for this Cloudflare account (CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false)
+            ..."}` saying how to enable them; or a Cloudflare refusal while fetching the signing key (`{"error"}`).
           content:
             application/json:
               schema:
@@ -505,7 +509,8 @@ paths:
         a flexible variant `fit=scale-down,format=<format>,quality=<quality>,width=<w>`. `html` is an `<img>` tag
         (`src` is the smallest width), or with `formats` a `<picture>` with one `<source type srcset sizes>` per
         format before the `<img>`. Every attribute value is HTML-escaped. Private images are refused (flexible
-        variants cannot be used with images that require signed URLs). Unknown parameters are a 400.
+        variants cannot be used with images that require signed URLs), and so is every image while
+        `CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS` is false. Unknown parameters are a 400.
       parameters:
         - name: widths
           in: query
@@ -564,7 +569,8 @@ paths:
               schema:
                 $ref: '#/components/schemas/Srcset'
         '400':
-          description: Field errors naming the parameter, or `{"detail"}` for a private image.
+          description: Field errors naming the parameter, or `{"detail"}` for a private image or while
+            `CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS` is false (saying how to enable flexible variants).
           content:
             application/json:
               schema:

@@ -1,0 +1,24 @@
+/// SplitMix64: a small deterministic generator, so a generated-input test that fails names a seed that fails again.
+struct SeededGenerator: RandomNumberGenerator {
+    private(set) var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// `count` random bytes.
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
+    }
+
+    /// A string of `count` characters drawn from `alphabet`.
+    mutating func string(from alphabet: [Character], count: Int) -> String {
+        String((0..<count).map { _ in alphabet.randomElement(using: &self) ?? "x" })
+    }
+}
