@@ -3,8 +3,9 @@ import HTTPServer
 
 /// `GET {mount}/imagedelivery/<hash>/<id>/<variant>`: the stored bytes, standing in for `imagedelivery.net`.
 ///
-/// Every named variant and every flexible variant (`w=300,fit=cover`) serves the original bytes with their own
-/// `Content-Type` (the emulator does not resize). Private images (`requireSignedURLs`) need a valid, unexpired
+/// Every named variant and every flexible variant (`w=300,fit=cover`; while they are on, see
+/// `flexibleVariantsEnabled`) serves the original bytes with their own `Content-Type` (the emulator does not
+/// resize). Private images (`requireSignedURLs`) need a valid, unexpired
 /// `exp`/`sig` pair, checked by `SignedURLCheck` against `/<hash>/<id>/<variant>?exp=...` as on Cloudflare, and refuse
 /// flexible variants outright, as Cloudflare does.
 extension CloudflareEmulator {
@@ -18,6 +19,7 @@ extension CloudflareEmulator {
             return deliveryError(.notFound, "Image not found")
         }
         let flexible = variant.contains("=")
+        if flexible, !flexibleVariantsEnabled { return flexibleVariantsDisabled() }
         if !flexible, !configuration.variants.contains(variant) { return deliveryError(.notFound, "Variant not found") }
         if image.requireSignedURLs {
             if flexible {
