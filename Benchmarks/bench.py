@@ -236,7 +236,7 @@ class Ours(Contestant):
             "CFIMAGES_MIGRATIONS_DIR": str(ROOT / "Migrations"), "CFIMAGES_ACCESS_LOG": "true",
             "CFIMAGES_LOG_LEVEL": "info", "CFIMAGES_CONFIG_FILE": str(self.config_file()),
             # A real account is limited by Cloudflare itself; the client-side budget would cap scenario 3.
-            "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS": "1000000",
+            "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS": "1000000", "CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND": "1000000",
             # One benchmark user makes every call: its share of the budget must not cap the scenarios either.
             "CFIMAGES_CLOUDFLARE_CALLS_PER_USER": "1000000",
         })

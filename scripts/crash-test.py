@@ -276,6 +276,7 @@ def main():
         "CFIMAGES_EVENT_LOOPS": "2", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET": SECRET,
         # One token drives all the load: neither the account's budget nor one user's share may throttle it.
         "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS": "1000000", "CFIMAGES_CLOUDFLARE_CALLS_PER_USER": "1000000",
+        "CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND": "1000000",
         "CFIMAGES_CONFIG_FILE": os.path.join(workdir, "empty.env"),
     })
     open(env["CFIMAGES_CONFIG_FILE"], "w").close()

@@ -1,20 +1,34 @@
 import HTTPServer
+import JSON
 
 /// `GET|POST {mount}/_control/faults`: read or change the fault knobs of a running emulator.
 ///
 /// The body is a partial JSON object, e.g. `{"latency_ms": 50, "failure_rate": 0.1, "failure_status": 429,
-/// "retry_after": 2}`; absent keys keep their values. Needs the API Bearer token; the knobs never apply here.
+/// "retry_after": 2, "rate_limit_requests": 1200}`; absent keys keep their values. `"block_for": seconds` starts a
+/// rate-limit block now, as if the quota had just been overrun. Needs the API Bearer token; the knobs never apply
+/// here.
 extension CloudflareEmulator {
     func control(_ request: Request, update: Bool) throws -> Response {
         try authenticate(request)
         if update {
-            let settings = try FaultSettings.decode(request.body, over: faultSettings.get())
-            try setFaults(settings)
+            guard var object = (try? JSONValue.parse(request.body))?.objectValue else {
+                throw EmulatorError.badRequest("Body must be a JSON object")
+            }
+            var blockFor: Double?
+            if let value = object.removeValue(forKey: "block_for") {
+                let seconds: Double? = switch value {
+                case .int(let number): Double(number)
+                case .double(let number): number
+                default: nil
+                }
+                guard let seconds, seconds >= 0.001, seconds <= 86_400 else {
+                    throw EmulatorError.badRequest("block_for must be between 0.001 and 86400 seconds")
+                }
+                blockFor = seconds
+            }
+            try setFaults(try FaultSettings.decode(object, over: faultSettings.get()))
+            if let blockFor { blockRateLimited(for: blockFor) }
         }
-        let current = faultSettings.get()
-        return envelope([
-            "latency_ms": .int(Int64(current.latencyMilliseconds)), "failure_rate": .double(current.failureRate),
-            "failure_status": .int(Int64(current.failureStatus)), "retry_after": .int(Int64(current.retryAfterSeconds)),
-        ])
+        return envelope(.object(faultSettings.get().json))
     }
 }

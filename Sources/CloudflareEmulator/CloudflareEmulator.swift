@@ -4,6 +4,7 @@ import Foundation
 import HTTPClient
 import HTTPServer
 import Logging
+import Synchronization
 
 /// A local stand-in for the Cloudflare Images API, served by our own `HTTPServer`.
 ///
@@ -23,6 +24,8 @@ public final class CloudflareEmulator: Sendable {
     let client: HTTPClient
     let webhooks: WebhookNotifier?
     let faultSettings: LockedValue<FaultSettings>
+    let rateLimiter = EmulatorRateLimiter()
+    private let apiCalls = Atomic<Int>(0)
     let baseURL: LockedValue<String>
     /// Flexible variants as last set by `PATCH v1/config`; nil keeps `configuration.flexibleVariants`.
     let flexibleVariantsOverride = LockedValue<Bool?>(nil)
@@ -60,8 +63,18 @@ public final class CloudflareEmulator: Sendable {
         faultSettings.set(faults)
         logger.info("emulator faults set", metadata: [
             "latency_ms": "\(faults.latencyMilliseconds)", "failure_rate": "\(faults.failureRate)",
-            "failure_status": "\(faults.failureStatus)",
+            "failure_status": "\(faults.failureStatus)", "apply_then_fail_rate": "\(faults.applyThenFailRate)",
+            "rate_limit_requests": "\(faults.rateLimitRequests)", "per_second_limit": "\(faults.perSecondLimit)",
         ])
+    }
+
+    /// API calls received so far, refused ones included: what reached "Cloudflare".
+    public var apiCallCount: Int { apiCalls.load(ordering: .relaxed) }
+
+    /// Refuses every API call for `seconds` (emulator time), as Cloudflare does once the quota is overrun.
+    public func blockRateLimited(for seconds: Double) {
+        rateLimiter.block(for: seconds, now: now())
+        logger.info("emulator rate-limit block started", metadata: ["seconds": "\(seconds)"])
     }
 
     /// The emulator's time in Unix milliseconds.
@@ -120,22 +133,52 @@ public final class CloudflareEmulator: Sendable {
 
     // MARK: - Shared request handling
 
-    /// Wraps an API handler: latency, authentication, account check, injected failures, error mapping.
+    /// Wraps an API handler: latency, authentication, account check, rate limits (with Cloudflare's `Ratelimit`
+    /// headers on every answer while a quota is set), injected failures, lost responses, error mapping.
     func api(_ handler: @escaping Handler) -> Handler {
         { [self] request in
+            apiCalls.add(1, ordering: .relaxed)
             let faults = faultSettings.get()
             if faults.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(faults.latencyMilliseconds)) }
             try authenticate(request)
             guard request.pathParameters["account"] == configuration.accountID else { throw EmulatorError.authentication }
-            if faults.failureRate > 0, Double.random(in: 0..<1) < faults.failureRate { throw EmulatorError.injected(faults) }
+            let decision = rateLimiter.admit(address: request.remoteAddress ?? "", now: now(), settings: faults)
+            let limitHeaders = Self.rateLimitHeaders(decision, faults)
             do {
-                return try await handler(request)
-            } catch let error as EmulatorError {
+                if case .refused(let seconds) = decision { throw EmulatorError.rateLimited(retryAfterSeconds: seconds) }
+                if faults.failureRate > 0, Double.random(in: 0..<1) < faults.failureRate { throw EmulatorError.injected(faults) }
+                var response: Response
+                do {
+                    response = try await handler(request)
+                } catch let error as EmulatorError {
+                    throw error
+                } catch {
+                    logger.error("emulator request failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
+                    throw EmulatorError(status: .internalServerError, code: 5500, message: "Internal error")
+                }
+                if faults.applyThenFailRate > 0, Double.random(in: 0..<1) < faults.applyThenFailRate {
+                    throw EmulatorError.lostResponse(faults)
+                }
+                for (name, value) in limitHeaders { response.headers[name] = value }
+                return response
+            } catch var error as EmulatorError {
+                for (name, value) in limitHeaders { error.extraHeaders[name] = value }
                 throw error
-            } catch {
-                logger.error("emulator request failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
-                throw EmulatorError(status: .internalServerError, code: 5500, message: "Internal error")
             }
+        }
+    }
+
+    /// `Ratelimit: "default";r=<left>;t=<seconds to reset>` and `Ratelimit-Policy: "default";q=<quota>;w=<window>`,
+    /// as Cloudflare's API sends them; none while no quota is set.
+    static func rateLimitHeaders(_ decision: EmulatorRateLimiter.Decision, _ faults: FaultSettings) -> [String: String] {
+        guard faults.rateLimitRequests > 0 else { return [:] }
+        let window = EmulatorRateLimiter.seconds(EmulatorRateLimiter.milliseconds(faults.rateLimitWindowSeconds))
+        let policy = "\"default\";q=\(faults.rateLimitRequests);w=\(window)"
+        switch decision {
+        case .allowed(let remaining, let reset):
+            return ["Ratelimit": "\"default\";r=\(remaining ?? faults.rateLimitRequests);t=\(reset)", "Ratelimit-Policy": policy]
+        case .refused(let seconds):
+            return ["Ratelimit": "\"default\";r=0;t=\(seconds)", "Ratelimit-Policy": policy]
         }
     }
 

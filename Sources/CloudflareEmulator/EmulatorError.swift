@@ -81,12 +81,20 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
             status: .badRequest, code: 7003, message: "Could not route to \(path), perhaps your object identifier is invalid?")
     }
     static func injected(_ faults: FaultSettings) -> EmulatorError {
-        if faults.failureStatus == 429 {
-            return EmulatorError(
-                status: .tooManyRequests, code: 971, message: "Please wait and consider throttling your request speed",
-                headers: ["Retry-After": String(faults.retryAfterSeconds)])
-        }
+        if faults.failureStatus == 429 { return rateLimited(retryAfterSeconds: faults.retryAfterSeconds) }
         return EmulatorError(status: HTTPStatus(code: faults.failureStatus), code: 5500,
                              message: "Internal error (injected by the emulator's fault settings)")
+    }
+    /// Cloudflare's 429: code 971 and `Retry-After` in whole seconds.
+    static func rateLimited(retryAfterSeconds: Int) -> EmulatorError {
+        EmulatorError(
+            status: .tooManyRequests, code: 971, message: "Please wait and consider throttling your request speed",
+            headers: ["Retry-After": String(retryAfterSeconds)])
+    }
+    /// The answer to a request that was applied, standing for a response lost on its way back.
+    static func lostResponse(_ faults: FaultSettings) -> EmulatorError {
+        let status = faults.failureStatus >= 500 ? faults.failureStatus : 502
+        return EmulatorError(status: HTTPStatus(code: status), code: 5500,
+                             message: "Internal error (the request was applied; its response was lost, by the emulator's fault settings)")
     }
 }

@@ -1,7 +1,14 @@
 import JSON
 import Foundation
 
-/// Trouble the emulator adds to its API calls, for tests and benchmarks: a delay, and random failures.
+/// Trouble the emulator adds to its API calls, for tests and benchmarks: a delay, random failures, responses lost
+/// after the request was applied, and Cloudflare's rate limits.
+///
+/// The rate limits follow Cloudflare's API limits page: a quota of `rateLimitRequests` per fixed window of
+/// `rateLimitWindowSeconds` (Cloudflare: 1,200 per 5 minutes per user), going over blocks every call for
+/// `blockSeconds` (Cloudflare: 5 minutes) with 429 and `Retry-After`; and at most `perSecondLimit` calls per second
+/// from one client address (Cloudflare: 200). While a quota is set, every API answer carries `Ratelimit` and
+/// `Ratelimit-Policy`. Tests shrink the windows, or move the emulator's clock, to scale time.
 public struct FaultSettings: Sendable, Equatable, Codable {
     /// Added to every API call before it is answered, in milliseconds.
     public var latencyMilliseconds: Int
@@ -11,13 +18,35 @@ public struct FaultSettings: Sendable, Equatable, Codable {
     public var failureStatus: Int
     /// The `Retry-After` seconds sent with a 429.
     public var retryAfterSeconds: Int
+    /// The share of API calls, 0...1, that are applied (the image is created, changed or deleted) and then answered
+    /// with `failureStatus` as if the response had been lost on the way: what a client's retry must survive.
+    public var applyThenFailRate: Double
+    /// Calls allowed per window; 0 applies no quota.
+    public var rateLimitRequests: Int
+    public var rateLimitWindowSeconds: Double
+    /// How long every call is refused once the quota is exceeded.
+    public var blockSeconds: Double
+    /// Calls allowed per second from one client address; 0 applies no cap.
+    public var perSecondLimit: Int
 
-    public init(latencyMilliseconds: Int = 0, failureRate: Double = 0, failureStatus: Int = 503, retryAfterSeconds: Int = 1) {
+    public init(
+        latencyMilliseconds: Int = 0, failureRate: Double = 0, failureStatus: Int = 503, retryAfterSeconds: Int = 1,
+        applyThenFailRate: Double = 0, rateLimitRequests: Int = 0, rateLimitWindowSeconds: Double = 300,
+        blockSeconds: Double = 300, perSecondLimit: Int = 0
+    ) {
         self.latencyMilliseconds = latencyMilliseconds
         self.failureRate = failureRate
         self.failureStatus = failureStatus
         self.retryAfterSeconds = retryAfterSeconds
+        self.applyThenFailRate = applyThenFailRate
+        self.rateLimitRequests = rateLimitRequests
+        self.rateLimitWindowSeconds = rateLimitWindowSeconds
+        self.blockSeconds = blockSeconds
+        self.perSecondLimit = perSecondLimit
     }
+
+    /// Cloudflare's documented limits: 1,200 calls per 5 minutes, a 5-minute block, 200 calls per second per address.
+    public static let cloudflareLimits = FaultSettings(rateLimitRequests: 1200, perSecondLimit: 200)
 
     /// No latency, no failures.
     public static let none = FaultSettings()
@@ -39,6 +68,18 @@ public struct FaultSettings: Sendable, Equatable, Codable {
         guard retryAfterSeconds >= 0, retryAfterSeconds <= 86_400 else {
             throw .badRequest("retry_after must be between 0 and 86400")
         }
+        guard applyThenFailRate >= 0, applyThenFailRate <= 1, !applyThenFailRate.isNaN else {
+            throw .badRequest("apply_then_fail_rate must be between 0 and 1")
+        }
+        guard rateLimitRequests >= 0, rateLimitRequests <= 1_000_000_000 else {
+            throw .badRequest("rate_limit_requests must be between 0 and 1000000000")
+        }
+        guard perSecondLimit >= 0, perSecondLimit <= 1_000_000_000 else {
+            throw .badRequest("per_second_limit must be between 0 and 1000000000")
+        }
+        for (name, value) in [("rate_limit_window", rateLimitWindowSeconds), ("block_seconds", blockSeconds)] {
+            guard value >= 0.001, value <= 86_400 else { throw .badRequest("\(name) must be between 0.001 and 86400 seconds") }
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -46,13 +87,26 @@ public struct FaultSettings: Sendable, Equatable, Codable {
         case failureRate = "failure_rate"
         case failureStatus = "failure_status"
         case retryAfterSeconds = "retry_after"
+        case applyThenFailRate = "apply_then_fail_rate"
+        case rateLimitRequests = "rate_limit_requests"
+        case rateLimitWindowSeconds = "rate_limit_window"
+        case blockSeconds = "block_seconds"
+        case perSecondLimit = "per_second_limit"
+    }
+
+    /// Every key, with its current value, as the control endpoint reports it.
+    var json: [String: JSONValue] {
+        [
+            "latency_ms": .int(Int64(latencyMilliseconds)), "failure_rate": .double(failureRate),
+            "failure_status": .int(Int64(failureStatus)), "retry_after": .int(Int64(retryAfterSeconds)),
+            "apply_then_fail_rate": .double(applyThenFailRate), "rate_limit_requests": .int(Int64(rateLimitRequests)),
+            "rate_limit_window": .double(rateLimitWindowSeconds), "block_seconds": .double(blockSeconds),
+            "per_second_limit": .int(Int64(perSecondLimit)),
+        ]
     }
 
     /// Decodes a partial update: absent keys keep the values of `base`.
-    static func decode(_ body: [UInt8], over base: FaultSettings) throws(EmulatorError) -> FaultSettings {
-        guard let object = (try? JSONValue.parse(body))?.objectValue else {
-            throw .badRequest("Body must be a JSON object")
-        }
+    static func decode(_ object: [String: JSONValue], over base: FaultSettings) throws(EmulatorError) -> FaultSettings {
         var settings = base
         func int(_ key: String) throws(EmulatorError) -> Int? {
             switch object[key] {
@@ -65,14 +119,22 @@ public struct FaultSettings: Sendable, Equatable, Codable {
         if let v = try int("latency_ms") { settings.latencyMilliseconds = v }
         if let v = try int("failure_status") { settings.failureStatus = v }
         if let v = try int("retry_after") { settings.retryAfterSeconds = v }
-        switch object["failure_rate"] {
-        case nil: break
-        case .int(let value)?: settings.failureRate = Double(value)
-        case .double(let value)?: settings.failureRate = value
-        default: throw .badRequest("failure_rate must be a number")
+        if let v = try int("rate_limit_requests") { settings.rateLimitRequests = v }
+        if let v = try int("per_second_limit") { settings.perSecondLimit = v }
+        func number(_ key: String) throws(EmulatorError) -> Double? {
+            switch object[key] {
+            case nil: return nil
+            case .int(let value)?: return Double(value)
+            case .double(let value)?: return value
+            default: throw .badRequest("\(key) must be a number")
+            }
         }
-        let known: Set<String> = ["latency_ms", "failure_rate", "failure_status", "retry_after"]
-        if let unknown = object.keys.first(where: { !known.contains($0) }) {
+        if let v = try number("failure_rate") { settings.failureRate = v }
+        if let v = try number("apply_then_fail_rate") { settings.applyThenFailRate = v }
+        if let v = try number("rate_limit_window") { settings.rateLimitWindowSeconds = v }
+        if let v = try number("block_seconds") { settings.blockSeconds = v }
+        let known = Set(settings.json.keys)
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw .badRequest("Unknown fault setting: \(unknown)")
         }
         try settings.validate()

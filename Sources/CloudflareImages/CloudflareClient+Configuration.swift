@@ -19,6 +19,8 @@ extension CloudflareClient {
         /// Requests per `budgetWindow` (Cloudflare's account limit is 1,200 per 5 minutes).
         public var budgetLimit: Int
         public var budgetWindow: Duration
+        /// Requests started in any one second; nil sets no such cap (Cloudflare allows 200 per second per address).
+        public var requestsPerSecond: Int?
         /// How long a call may wait for budget before failing with ``CloudflareError/rateLimited(retryAfter:errors:)``.
         public var maxBudgetWait: Duration
 
@@ -34,6 +36,7 @@ extension CloudflareClient {
             retryMaxDelay: Duration = .seconds(10),
             budgetLimit: Int = 1200,
             budgetWindow: Duration = .seconds(300),
+            requestsPerSecond: Int? = 100,
             maxBudgetWait: Duration = .seconds(10)
         ) {
             self.accountID = accountID
@@ -47,13 +50,15 @@ extension CloudflareClient {
             self.retryMaxDelay = retryMaxDelay
             self.budgetLimit = budgetLimit
             self.budgetWindow = budgetWindow
+            self.requestsPerSecond = requestsPerSecond
             self.maxBudgetWait = maxBudgetWait
         }
 
         public var description: String {
             "CloudflareClient.Configuration(accountID: \(accountID), apiToken: <redacted>, baseURL: \(baseURL), "
                 + "connectTimeout: \(connectTimeout), requestTimeout: \(requestTimeout), maxAttempts: \(maxAttempts), "
-                + "callDeadline: \(callDeadline), budget: \(budgetLimit)/\(budgetWindow), maxBudgetWait: \(maxBudgetWait))"
+                + "callDeadline: \(callDeadline), budget: \(budgetLimit)/\(budgetWindow), "
+                + "requestsPerSecond: \(requestsPerSecond.map(String.init) ?? "nil"), maxBudgetWait: \(maxBudgetWait))"
         }
 
         public var debugDescription: String { description }

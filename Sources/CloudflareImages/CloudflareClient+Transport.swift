@@ -20,6 +20,11 @@ extension CloudflareClient {
         } catch let error as HTTPClientError {
             throw map(error)
         }
+        // Cloudflare blocks every call for minutes once its quota is overrun: stop at zero instead.
+        if let status = response.headers["Ratelimit"].flatMap(RateLimitStatus.init(header:)), status.remaining == 0,
+           status.resetSeconds > 0 {
+            budget.pause(for: .seconds(status.resetSeconds))
+        }
         return try decode(response, as: Result.self, reading: reading)
     }
 
@@ -57,7 +62,9 @@ extension CloudflareClient {
         case 404: throw .notFound(errors)
         case 429:
             let reported = errors.isEmpty ? [APIError(code: 429, message: "Too Many Requests")] : errors
-            throw .rateLimited(retryAfter: response.headers["Retry-After"].flatMap(Self.parseRetryAfter), errors: reported)
+            let retryAfter = response.headers["Retry-After"].flatMap(Self.parseRetryAfter)
+                ?? response.headers["Ratelimit"].flatMap(RateLimitStatus.init(header:)).map { .seconds($0.resetSeconds) }
+            throw .rateLimited(retryAfter: retryAfter, errors: reported)
         case 400..<500: throw .clientError(status: status, errors: errors)
         case 500..<600: throw .upstream(status: status, errors: errors)
         default: throw .invalidResponse("unexpected HTTP status \(status)")

@@ -30,7 +30,9 @@ public final class CloudflareClient: Sendable {
     ) throws {
         self.configuration = configuration
         self.http = try httpClient ?? HTTPClient()
-        self.budget = budget ?? RequestBudget(limit: configuration.budgetLimit, window: configuration.budgetWindow)
+        self.budget = budget ?? RequestBudget(
+            limit: configuration.budgetLimit, window: configuration.budgetWindow,
+            burst: configuration.requestsPerSecond.map { RequestBudget.Limit(count: $0, window: .seconds(1)) })
         self.logger = logger
         self.observer = observer
     }

@@ -1,12 +1,13 @@
 import Foundation
 
-/// A client-side sliding-window request budget: at most `limit` requests start in any `window`
-/// (Cloudflare's default is 1,200 per 5 minutes per account).
+/// A client-side sliding-window request budget: at most `limit` requests start in any `window` (Cloudflare's
+/// default is 1,200 per 5 minutes per user), and, when a `burst` cap is set, at most `burst.count` in any
+/// `burst.window` (Cloudflare also caps each client address at 200 requests per second).
 ///
 /// ``reserve(maxWait:)`` books the earliest free slot and tells the caller how long to wait for it, or refuses when
 /// that is further away than `maxWait`; a refused call books nothing. ``pause(for:)`` holds every slot back, for
-/// when Cloudflare answers 429 with `Retry-After`. The clock is injected so tests can move time by hand.
-/// Share one budget between all clients of one account.
+/// when Cloudflare answers 429 with `Retry-After` or reports its quota spent. The clock is injected so tests can
+/// move time by hand. Share one budget between all clients of one account.
 public final class RequestBudget: Sendable {
     /// What a caller should do.
     public enum Decision: Sendable, Equatable {
@@ -18,21 +19,36 @@ public final class RequestBudget: Sendable {
         case refuse(retryAfter: Duration)
     }
 
+    /// At most `count` requests in any `window`.
+    public struct Limit: Sendable, Equatable {
+        public var count: Int
+        public var window: Duration
+
+        public init(count: Int, window: Duration) {
+            self.count = count
+            self.window = window
+        }
+    }
+
     public let limit: Int
     public let window: Duration
+    /// The short-window cap, never longer than `window`.
+    public let burst: Limit?
     private let now: @Sendable () -> ContinuousClock.Instant
     private let state: State
 
     /// - Parameters:
     ///   - limit: requests allowed per window (at least 1).
     ///   - window: the sliding window.
+    ///   - burst: a second, shorter cap (e.g. 100 per second); its count at least 1, its window at most `window`.
     ///   - now: the clock; tests pass a manual one.
     public init(
-        limit: Int = 1200, window: Duration = .seconds(300),
+        limit: Int = 1200, window: Duration = .seconds(300), burst: Limit? = nil,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.limit = max(1, limit)
         self.window = window
+        self.burst = burst.map { Limit(count: max(1, $0.count), window: min(max(.zero, $0.window), window)) }
         self.now = now
         state = State()
     }
@@ -45,6 +61,9 @@ public final class RequestBudget: Sendable {
             var slot = max(now, state.pausedUntil ?? now)
             if state.slots.count >= limit {
                 slot = max(slot, state.slots[state.slots.count - limit] + window)
+            }
+            if let burst, state.slots.count >= burst.count {
+                slot = max(slot, state.slots[state.slots.count - burst.count] + burst.window)
             }
             let delay = slot - now
             guard delay <= maxWait else { return .refuse(retryAfter: delay) }
@@ -60,15 +79,17 @@ public final class RequestBudget: Sendable {
         return state.withLock { state in
             state.slots.drop(through: now - window)
             if let paused = state.pausedUntil, paused > now { return paused - now }
+            let count = max(0, count)
             guard count <= limit else { return window }
-            let excess = state.slots.count + max(0, count) - limit
-            guard excess > 0 else {
-                // Booked future slots (from `reserve`) stay last: the new ones go before none of them.
-                let slot = max(now, state.slots.last ?? now)
-                for _ in 0..<max(0, count) { state.slots.append(slot) }
-                return nil
+            if let wait = state.slots.wait(adding: count, limit: limit, window: window, now: now) { return wait }
+            if let burst {
+                guard count <= burst.count else { return burst.window }
+                if let wait = state.slots.wait(adding: count, limit: burst.count, window: burst.window, now: now) { return wait }
             }
-            return max(.zero, state.slots[excess - 1] + window - now)
+            // Booked future slots (from `reserve`) stay last: the new ones go before none of them.
+            let slot = max(now, state.slots.last ?? now)
+            for _ in 0..<count { state.slots.append(slot) }
+            return nil
         }
     }
 
@@ -112,6 +133,21 @@ public final class RequestBudget: Sendable {
         subscript(index: Int) -> ContinuousClock.Instant { storage[start + index] }
 
         mutating func append(_ instant: ContinuousClock.Instant) { storage.append(instant) }
+
+        /// How long until `adding` more slots at `now` keeps at most `limit` of them in the `window` up to now; nil
+        /// when they fit already.
+        func wait(adding: Int, limit: Int, window: Duration, now: ContinuousClock.Instant) -> Duration? {
+            let horizon = now - window
+            // The first slot after the horizon: slots are sorted, so a binary search finds it.
+            var low = 0, high = count
+            while low < high {
+                let middle = low + (high - low) / 2
+                if self[middle] <= horizon { low = middle + 1 } else { high = middle }
+            }
+            let excess = count - low + adding - limit
+            guard excess > 0 else { return nil }
+            return max(.zero, self[low + excess - 1] + window - now)
+        }
 
         /// Forgets the slots at or before `horizon`.
         mutating func drop(through horizon: ContinuousClock.Instant) {

@@ -55,6 +55,8 @@ public struct Settings: Sendable {
     public var maxAttempts = 5
     public var rateLimitRequests = 1200
     public var rateLimitWindowSeconds = 300
+    /// Calls to Cloudflare started in any one second, kept below Cloudflare's 200 per second per client address.
+    public var rateLimitPerSecond = 100
     /// Cloudflare calls one user's requests may start per window (a share of `rateLimitRequests`).
     public var cloudflareCallsPerUser = 300
     /// Calls per window user requests leave to the readiness probe and the expiry sweep.
@@ -144,6 +146,7 @@ public struct Settings: Sendable {
         maxAttempts = try reader.integer("CLOUDFLARE_IMAGES_MAX_ATTEMPTS", in: 1...10) ?? maxAttempts
         rateLimitRequests = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS", in: 1...1_000_000) ?? rateLimitRequests
         rateLimitWindowSeconds = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", in: 1...86_400) ?? rateLimitWindowSeconds
+        rateLimitPerSecond = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND", in: 1...1_000_000) ?? rateLimitPerSecond
         cloudflareCallsPerUser = try reader.integer("CFIMAGES_CLOUDFLARE_CALLS_PER_USER", in: 1...1_000_000) ?? cloudflareCallsPerUser
         cloudflareReservedCalls = try reader.integer("CFIMAGES_CLOUDFLARE_RESERVED_CALLS", in: 0...1_000_000) ?? cloudflareReservedCalls
         if cloudflareReservedCalls >= rateLimitRequests {
@@ -199,7 +202,8 @@ public struct Settings: Sendable {
         "CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", "CLOUDFLARE_IMAGES_TIMEOUT_SECONDS",
         "CLOUDFLARE_IMAGES_CALL_DEADLINE_SECONDS",
         "CLOUDFLARE_IMAGES_MAX_ATTEMPTS", "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS",
-        "CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", "CFIMAGES_CLOUDFLARE_CALLS_PER_USER", "CFIMAGES_CLOUDFLARE_RESERVED_CALLS",
+        "CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", "CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND",
+        "CFIMAGES_CLOUDFLARE_CALLS_PER_USER", "CFIMAGES_CLOUDFLARE_RESERVED_CALLS",
         "CFIMAGES_REQUIRE_CLOUDFLARE",
     ]
 }

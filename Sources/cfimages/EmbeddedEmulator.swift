@@ -80,7 +80,8 @@ enum CloudflareClientFactory {
             maxAttempts: settings.maxAttempts,
             callDeadline: .milliseconds(Int(settings.callDeadlineSeconds * 1000)),
             budgetLimit: settings.rateLimitRequests,
-            budgetWindow: .seconds(settings.rateLimitWindowSeconds)
+            budgetWindow: .seconds(settings.rateLimitWindowSeconds),
+            requestsPerSecond: settings.rateLimitPerSecond
         )
     }
 }

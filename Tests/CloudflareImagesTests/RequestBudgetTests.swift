@@ -86,3 +86,50 @@ final class ManualClock: Sendable {
         #expect(admitted == 50)
     }
 }
+
+@Suite struct RequestBudgetBurstTests {
+    @Test func theBurstCapBooksTheNextSecond() {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 100, window: .seconds(300), burst: .init(count: 2, window: .seconds(1)), now: { clock.now })
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.reserve(maxWait: .zero) == .refuse(retryAfter: .seconds(1)))
+        #expect(budget.reserve(maxWait: .seconds(5)) == .wait(.seconds(1)))
+        #expect(budget.reserve(maxWait: .seconds(5)) == .wait(.seconds(1)))
+        #expect(budget.reserve(maxWait: .seconds(5)) == .wait(.seconds(2)))
+        clock.advance(.seconds(3))
+        #expect(budget.reserve(maxWait: .zero) == .proceed)
+        #expect(budget.bookedCount == 6)
+    }
+
+    @Test func admitHonoursBothWindows() {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 5, window: .seconds(60), burst: .init(count: 3, window: .seconds(1)), now: { clock.now })
+        #expect(budget.admit(3) == nil)
+        #expect(budget.admit(1) == .seconds(1))
+        #expect(budget.admit(4) == .seconds(60))
+        clock.advance(.milliseconds(1500))
+        #expect(budget.admit(2) == nil)
+        // Five in the minute: the long window refuses until the first three leave it.
+        #expect(budget.admit(1) == .milliseconds(58_500))
+    }
+
+    @Test func generatedUseNeverExceedsEitherWindow() {
+        let clock = ManualClock()
+        let budget = RequestBudget(limit: 50, window: .seconds(10), burst: .init(count: 7, window: .seconds(1)), now: { clock.now })
+        var booked: [ContinuousClock.Instant] = []
+        for _ in 0..<2_000 {
+            clock.advance(.milliseconds(Int.random(in: 0...120)))
+            switch budget.reserve(maxWait: .seconds(Int.random(in: 0...3))) {
+            case .proceed: booked.append(clock.now)
+            case .wait(let delay): booked.append(clock.now + delay)
+            case .refuse: break
+            }
+        }
+        booked.sort()
+        for (index, slot) in booked.enumerated() {
+            #expect(booked[index...].prefix { $0 < slot + .seconds(1) }.count <= 7)
+            #expect(booked[index...].prefix { $0 < slot + .seconds(10) }.count <= 50)
+        }
+    }
+}
