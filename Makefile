@@ -37,7 +37,7 @@ build: deps
 run: build
 	$(BIN) serve
 
-test: deps
+test: deps sdk-check
 	@# openapi.yaml is checked by openapi-spec-validator (PyPI) from this venv; the Swift test fails without it when CI is set.
 	@[ -x .venv-openapi/bin/openapi-spec-validator ] \
 		|| { python3 -m venv .venv-openapi && .venv-openapi/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator; } \
@@ -46,6 +46,22 @@ test: deps
 	@# Swift Testing's summary is echoed as a plain "N passed, N failed" line (XCTest's "Executed 0 tests" comes first).
 	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test-output.log
 	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/\1 passed, 0 failed/p' .build/test-output.log | tail -n 1
+
+# Cloudflare's official Python SDK (pinned) against a standalone `cfimages emulator`: Tests/SDK/emulator_sdk_check.py.
+# The venv is made once (again only when the pinned version changes); without PyPI the check is skipped with a
+# warning, except under CI, where it fails.
+SDK_VENV = .venv-sdk
+CLOUDFLARE_SDK_VERSION = 5.9.0
+.PHONY: sdk-check
+sdk-check: deps
+	@$(SDK_VENV)/bin/python -c 'import sys, cloudflare; sys.exit(cloudflare.__version__ != "$(CLOUDFLARE_SDK_VERSION)")' 2>/dev/null \
+		|| { rm -rf $(SDK_VENV) && python3 -m venv $(SDK_VENV) \
+			&& $(SDK_VENV)/bin/pip install --quiet --disable-pip-version-check cloudflare==$(CLOUDFLARE_SDK_VERSION); } \
+		|| { rm -rf $(SDK_VENV); echo "warning: could not install cloudflare==$(CLOUDFLARE_SDK_VERSION) into $(SDK_VENV) (needs python3-venv and PyPI)"; }
+	@if [ -x $(SDK_VENV)/bin/python ]; then \
+		$(SWIFT) build $(BUILD_FLAGS) --product cfimages && $(SDK_VENV)/bin/python Tests/SDK/emulator_sdk_check.py --binary $(BIN); \
+	elif [ -n "$$CI" ]; then echo "error: the SDK check cannot run without $(SDK_VENV)"; exit 1; \
+	else echo "warning: skipping the SDK check"; fi
 
 # Not part of `make test`: release builds of cfimages and its peers, then every scenario; table in bench-results/.
 bench: deps
