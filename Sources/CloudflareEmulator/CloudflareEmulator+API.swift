@@ -57,13 +57,18 @@ extension CloudflareEmulator {
             guard let dictionary = metadata.objectValue else { throw EmulatorError.badRequest("metadata must be a JSON object") }
             metadataJSON = try ImageRequestFields.encodeMetadata(dictionary)
         }
+        let before = try await store.image(id: id)
         var requireSigned: Bool?
         if let flag = body["requireSignedURLs"] {
             guard case .bool(let value) = flag else { throw EmulatorError.badRequest("requireSignedURLs must be a boolean") }
             requireSigned = value
         }
-        guard let image = try await store.update(id: id, metadataJSON: metadataJSON, requireSignedURLs: requireSigned) else {
+        guard var image = try await store.update(id: id, metadataJSON: metadataJSON, requireSignedURLs: requireSigned) else {
             throw EmulatorError.imageNotFound
+        }
+        if requireSigned != nil, faults.renewsIDOnSigningChange, image.requireSignedURLs != before?.requireSignedURLs {
+            let newID = UUID(uuid: RandomUUID.bytes()).uuidString.lowercased()
+            if try await store.rename(id: image.id, to: newID) { image.id = newID }
         }
         return envelope(object(image))
     }
@@ -74,12 +79,12 @@ extension CloudflareEmulator {
         return envelope([:])
     }
 
-    /// `GET v1?page=&per_page=&creator=`: uploaded images, oldest first, with `result_info`.
+    /// `GET v1?page=&per_page=&creator=`: uploaded images, oldest upload first, with `result_info`.
     func listImagesV1(_ request: Request) async throws -> Response {
         let page = try integer(request, "page", default: 1, range: 1...Int(Int32.max))
         let perPage = try integer(request, "per_page", default: 1000, range: 10...10_000)
         let (images, total) = try await store.list(
-            creator: request.query["creator"], afterSequence: nil, descending: false,
+            creator: request.query["creator"], after: nil, descending: false,
             offset: (page - 1) * perPage, limit: perPage)
         let info: JSONValue = [
             "page": .int(Int64(page)), "per_page": .int(Int64(perPage)), "count": .int(Int64(images.count)),
@@ -93,21 +98,20 @@ extension CloudflareEmulator {
         let perPage = try integer(request, "per_page", default: 1000, range: 10...10_000)
         let order = request.query["sort_order"] ?? "desc"
         guard order == "asc" || order == "desc" else { throw EmulatorError.badRequest("sort_order must be asc or desc") }
-        var after: Int64?
+        var after: EmulatorStore.ListPosition?
         if let token = request.query["continuation_token"], !token.isEmpty {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                  text.hasPrefix("seq:"), let sequence = Int64(text.dropFirst(4)) else {
+            let parts = Data(base64Encoded: token).flatMap { String(data: $0, encoding: .utf8) }?.split(separator: ":")
+            guard let parts, parts.count == 3, parts[0] == "at", let uploaded = Int64(parts[1]), let sequence = Int64(parts[2]) else {
                 throw EmulatorError.badRequest("continuation_token is invalid")
             }
-            after = sequence
+            after = EmulatorStore.ListPosition(uploaded: uploaded, sequence: sequence)
         }
         let (rows, _) = try await store.list(
-            creator: request.query["creator"], afterSequence: after, descending: order == "desc", offset: 0,
-            limit: perPage + 1)
+            creator: request.query["creator"], after: after, descending: order == "desc", offset: 0, limit: perPage + 1)
         let page = rows.prefix(perPage)
         var next = JSONValue.null
         if rows.count > perPage, let last = page.last {
-            next = .string(Data("seq:\(last.sequence)".utf8).base64EncodedString())
+            next = .string(Data("at:\(last.position.uploaded):\(last.position.sequence)".utf8).base64EncodedString())
         }
         return envelope(["images": .array(page.map { object($0.image) }), "continuation_token": next])
     }

@@ -5,7 +5,8 @@ import JSON
 ///
 /// The body is a partial JSON object, e.g. `{"latency_ms": 50, "failure_rate": 0.1, "failure_status": 429,
 /// "retry_after": 2, "rate_limit_requests": 1200}`; absent keys keep their values. `"block_for": seconds` starts a
-/// rate-limit block now, as if the quota had just been overrun. Needs the API Bearer token; the knobs never apply
+/// rate-limit block now, as if the quota had just been overrun; `"apply_then_fail_next": n` makes the next n calls
+/// that succeed lose their answer. Needs the API Bearer token; the knobs never apply
 /// here.
 extension CloudflareEmulator {
     func control(_ request: Request, update: Bool) throws -> Response {
@@ -26,8 +27,16 @@ extension CloudflareEmulator {
                 }
                 blockFor = seconds
             }
+            var loseNext: Int?
+            if let value = object.removeValue(forKey: "apply_then_fail_next") {
+                guard case .int(let count) = value, (0...1_000_000).contains(count) else {
+                    throw EmulatorError.badRequest("apply_then_fail_next must be an integer between 0 and 1000000")
+                }
+                loseNext = Int(count)
+            }
             try setFaults(try FaultSettings.decode(object, over: faultSettings.get()))
             if let blockFor { blockRateLimited(for: blockFor) }
+            if let loseNext { loseNextAnswers(loseNext) }
         }
         return envelope(.object(faultSettings.get().json))
     }

@@ -26,6 +26,8 @@ public final class CloudflareEmulator: Sendable {
     let faultSettings: LockedValue<FaultSettings>
     let rateLimiter = EmulatorRateLimiter()
     private let apiCalls = Atomic<Int>(0)
+    /// How many of the next successful API calls lose their answer (see ``loseNextAnswers(_:)``).
+    private let answersToLose = Mutex(0)
     let baseURL: LockedValue<String>
     /// Flexible variants as last set by `PATCH v1/config`; nil keeps `configuration.flexibleVariants`.
     let flexibleVariantsOverride = LockedValue<Bool?>(nil)
@@ -70,6 +72,12 @@ public final class CloudflareEmulator: Sendable {
 
     /// API calls received so far, refused ones included: what reached "Cloudflare".
     public var apiCallCount: Int { apiCalls.load(ordering: .relaxed) }
+
+    /// The next `count` API calls that succeed are applied and then answered with a 5xx, as if the answer had been
+    /// lost on its way back: a deterministic form of `applyThenFailRate` for tests.
+    public func loseNextAnswers(_ count: Int) {
+        answersToLose.withLock { $0 = max(0, count) }
+    }
 
     /// Refuses every API call for `seconds` (emulator time), as Cloudflare does once the quota is overrun.
     public func blockRateLimited(for seconds: Double) {
@@ -156,7 +164,12 @@ public final class CloudflareEmulator: Sendable {
                     logger.error("emulator request failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
                     throw EmulatorError(status: .internalServerError, code: 5500, message: "Internal error")
                 }
-                if faults.applyThenFailRate > 0, Double.random(in: 0..<1) < faults.applyThenFailRate {
+                let loseThis = answersToLose.withLock { remaining in
+                    guard remaining > 0 else { return false }
+                    remaining -= 1
+                    return true
+                }
+                if loseThis || (faults.applyThenFailRate > 0 && Double.random(in: 0..<1) < faults.applyThenFailRate) {
                     throw EmulatorError.lostResponse(faults)
                 }
                 for (name, value) in limitHeaders { response.headers[name] = value }

@@ -121,9 +121,16 @@ final class EmulatorStore: Sendable {
         return deleted
     }
 
-    /// Uploaded (non-draft) images, optionally of one creator, ordered by upload sequence.
-    func list(creator: String?, afterSequence: Int64?, descending: Bool, offset: Int, limit: Int) async throws
-        -> (images: [(image: EmulatorImage, sequence: Int64)], total: Int) {
+    /// Where a listing page starts: after the image uploaded at `uploaded` with row number `sequence`.
+    struct ListPosition: Equatable {
+        var uploaded: Int64
+        var sequence: Int64
+    }
+
+    /// Uploaded (non-draft) images, optionally of one creator, ordered by upload time (ties by record order), as
+    /// Cloudflare lists them: a draft created early and uploaded late comes late.
+    func list(creator: String?, after position: ListPosition?, descending: Bool, offset: Int, limit: Int) async throws
+        -> (images: [(image: EmulatorImage, position: ListPosition)], total: Int) {
         try await database.read { connection in
             var conditions = ["draft = 0"]
             var bindings: [SQLiteValue] = []
@@ -137,15 +144,31 @@ final class EmulatorStore: Sendable {
             let total = Int(try connection.scalar("SELECT COUNT(*) FROM images WHERE \(filter)", bindings)?.int64Value ?? 0)
             var pageFilter = filter
             var pageBindings = bindings
-            if let afterSequence {
-                pageFilter += descending ? " AND seq < ?" : " AND seq > ?"
-                pageBindings.append(.integer(afterSequence))
+            if let position {
+                pageFilter += descending ? " AND (uploaded, seq) < (?, ?)" : " AND (uploaded, seq) > (?, ?)"
+                pageBindings += [.integer(position.uploaded), .integer(position.sequence)]
             }
+            let order = descending ? "DESC" : "ASC"
             let images = try connection.query(
-                "SELECT \(EmulatorStore.columns), seq FROM images WHERE \(pageFilter) ORDER BY seq \(descending ? "DESC" : "ASC") LIMIT ? OFFSET ?",
-                pageBindings + [.int(limit), .int(offset)], map: { row in (EmulatorStore.image(from: row), row.int64(at: 13)) })
+                "SELECT \(EmulatorStore.columns), seq FROM images WHERE \(pageFilter) ORDER BY uploaded \(order), seq \(order) LIMIT ? OFFSET ?",
+                pageBindings + [.int(limit), .int(offset)],
+                map: { row in (EmulatorStore.image(from: row), ListPosition(uploaded: row.int64(at: 5), sequence: row.int64(at: 13))) })
             return (images, total)
         }
+    }
+
+    /// Gives the image `id` the id `newID` (its bytes follow); false when `id` is unknown or `newID` taken.
+    func rename(id: String, to newID: String) async throws -> Bool {
+        let renamed = try await database.write { connection in
+            let taken = try connection.scalar("SELECT COUNT(*) FROM images WHERE id = ?", [.text(newID)])?.int64Value ?? 0
+            if taken > 0 { return false }
+            try connection.execute("UPDATE images SET id = ? WHERE id = ?", [.text(newID), .text(id)])
+            return connection.changes == 1
+        }
+        if renamed, FileManager.default.fileExists(atPath: fileURL(id: id).path) {
+            try FileManager.default.moveItem(at: fileURL(id: id), to: fileURL(id: newID))
+        }
+        return renamed
     }
 
     func uploadedCount() async throws -> Int {

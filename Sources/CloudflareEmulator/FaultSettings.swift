@@ -28,11 +28,14 @@ public struct FaultSettings: Sendable, Equatable, Codable {
     public var blockSeconds: Double
     /// Calls allowed per second from one client address; 0 applies no cap.
     public var perSecondLimit: Int
+    /// `PATCH v1/{id}` that changes `requireSignedURLs` gives the image a new id, as Cloudflare's API reference
+    /// allows ("Returns a new UID on a change"): a client must read the id from the answer.
+    public var renewsIDOnSigningChange: Bool
 
     public init(
         latencyMilliseconds: Int = 0, failureRate: Double = 0, failureStatus: Int = 503, retryAfterSeconds: Int = 1,
         applyThenFailRate: Double = 0, rateLimitRequests: Int = 0, rateLimitWindowSeconds: Double = 300,
-        blockSeconds: Double = 300, perSecondLimit: Int = 0
+        blockSeconds: Double = 300, perSecondLimit: Int = 0, renewsIDOnSigningChange: Bool = false
     ) {
         self.latencyMilliseconds = latencyMilliseconds
         self.failureRate = failureRate
@@ -43,6 +46,7 @@ public struct FaultSettings: Sendable, Equatable, Codable {
         self.rateLimitWindowSeconds = rateLimitWindowSeconds
         self.blockSeconds = blockSeconds
         self.perSecondLimit = perSecondLimit
+        self.renewsIDOnSigningChange = renewsIDOnSigningChange
     }
 
     /// Cloudflare's documented limits: 1,200 calls per 5 minutes, a 5-minute block, 200 calls per second per address.
@@ -92,6 +96,7 @@ public struct FaultSettings: Sendable, Equatable, Codable {
         case rateLimitWindowSeconds = "rate_limit_window"
         case blockSeconds = "block_seconds"
         case perSecondLimit = "per_second_limit"
+        case renewsIDOnSigningChange = "renew_id_on_signing_change"
     }
 
     /// Every key, with its current value, as the control endpoint reports it.
@@ -101,7 +106,7 @@ public struct FaultSettings: Sendable, Equatable, Codable {
             "failure_status": .int(Int64(failureStatus)), "retry_after": .int(Int64(retryAfterSeconds)),
             "apply_then_fail_rate": .double(applyThenFailRate), "rate_limit_requests": .int(Int64(rateLimitRequests)),
             "rate_limit_window": .double(rateLimitWindowSeconds), "block_seconds": .double(blockSeconds),
-            "per_second_limit": .int(Int64(perSecondLimit)),
+            "per_second_limit": .int(Int64(perSecondLimit)), "renew_id_on_signing_change": .bool(renewsIDOnSigningChange),
         ]
     }
 
@@ -133,6 +138,11 @@ public struct FaultSettings: Sendable, Equatable, Codable {
         if let v = try number("apply_then_fail_rate") { settings.applyThenFailRate = v }
         if let v = try number("rate_limit_window") { settings.rateLimitWindowSeconds = v }
         if let v = try number("block_seconds") { settings.blockSeconds = v }
+        switch object["renew_id_on_signing_change"] {
+        case nil: break
+        case .bool(let value)?: settings.renewsIDOnSigningChange = value
+        default: throw .badRequest("renew_id_on_signing_change must be a boolean")
+        }
         let known = Set(settings.json.keys)
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw .badRequest("Unknown fault setting: \(unknown)")

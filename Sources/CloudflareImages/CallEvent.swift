@@ -21,7 +21,6 @@ public enum CallEvent: Sendable, Equatable {
         case uploadFromURL = "upload_from_url"
         case uploadFile = "upload_file"
         case signingKeys = "signing_keys"
-        case batchToken = "batch_token"
         case listVariants = "list_variants"
         case updateConfig = "update_config"
     }

@@ -4,7 +4,13 @@ import HTTPClient
 
 extension CloudflareClient {
     /// `POST images/v2/direct_upload`: a one-time upload URL for a browser or app to send the image to.
-    /// Retried like an idempotent call (a repeated request only creates another unused draft).
+    ///
+    /// Retried like an idempotent call: without a custom id a repeat only creates another unused draft (Cloudflare
+    /// drops it when its URL expires). With a custom id, a retry after an attempt that may have been applied (its
+    /// answer lost: 5xx, timeout, broken transfer) can meet Cloudflare's 5409 for the draft that attempt created.
+    /// Cloudflare hands out no upload URL for an existing draft, so the client looks the id up and, when it is a
+    /// draft carrying exactly the metadata, creator and signing flag just sent, deletes it and creates it anew;
+    /// anything else under that id stays untouched and the 5409 is thrown.
     public func createDirectUpload(_ options: DirectUploadOptions = DirectUploadOptions()) async throws -> DirectUpload {
         var form = MultipartForm()
         if let id = options.id { form.append("id", id) }
@@ -12,8 +18,28 @@ extension CloudflareClient {
         if let requireSignedURLs = options.requireSignedURLs { form.append("requireSignedURLs", requireSignedURLs ? "true" : "false") }
         if let expiry = options.expiry { form.append("expiry", RFC3339.format(expiry)) }
         if let creator = options.creator { form.append("creator", creator) }
-        let call = Call(endpoint: .createDirectUpload, method: "POST", path: "v2/direct_upload", body: .multipart(form), retry: .idempotent)
+        var call = Call(endpoint: .createDirectUpload, method: "POST", path: "v2/direct_upload", body: .multipart(form), retry: .idempotent)
+        if let id = options.id {
+            call.freeConflict = { [self] in try await freeOwnDraft(id: id, options: options) }
+        }
         return try Self.required(try await perform(call, decoding: DirectUpload.self, reading: DirectUpload.init(json:)).result)
+    }
+
+    /// Deletes the draft `id` when it is the one an earlier attempt of this call created; false when it is not.
+    private func freeOwnDraft(id: String, options: DirectUploadOptions) async throws -> Bool {
+        let existing: CloudflareImage
+        do {
+            existing = try await image(id: id)
+        } catch CloudflareError.notFound {
+            return true
+        }
+        guard existing.draft, existing.meta == options.metadata ?? [:], existing.creator == options.creator,
+              existing.requireSignedURLs == options.requireSignedURLs ?? false else { return false }
+        do {
+            try await deleteImage(id: id)
+        } catch CloudflareError.notFound {}
+        logger.info("Cloudflare draft from a lost answer replaced", metadata: ["endpoint": "create_direct_upload"])
+        return true
     }
 
     /// `GET images/v1/{id}`.
@@ -93,12 +119,6 @@ extension CloudflareClient {
     public func signingKeys() async throws -> [SigningKey] {
         let call = Call(endpoint: .signingKeys, method: "GET", path: "v1/keys", retry: .idempotent)
         return try Self.required(try await perform(call, decoding: SigningKeyList.self).result).keys
-    }
-
-    /// `GET images/v1/batch_token`: a token for the batch API host.
-    public func batchToken() async throws -> BatchToken {
-        let call = Call(endpoint: .batchToken, method: "GET", path: "v1/batch_token", retry: .idempotent)
-        return try Self.required(try await perform(call, decoding: BatchToken.self).result)
     }
 
     // MARK: Helpers

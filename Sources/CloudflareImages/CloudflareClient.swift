@@ -63,6 +63,9 @@ public final class CloudflareClient: Sendable {
         var body: HTTPClientRequest.Body = .none
         var contentType: String?
         var retry: RetryPolicy
+        /// For a create that may already have been applied by an attempt whose answer was lost: called when a later
+        /// attempt meets "already exists" (409, 5409); true when it freed the id, so the call is sent again.
+        var freeConflict: (@Sendable () async throws -> Bool)?
     }
 
     /// Runs `call` with budget, retries and deadline, and returns the decoded envelope: read with `reading` from
@@ -74,6 +77,7 @@ public final class CloudflareClient: Sendable {
         let started = clock.now
         let deadline = started + configuration.callDeadline
         var attempts = 0
+        var mayHaveApplied = false
         while true {
             let failure: CloudflareError
             var sent = false
@@ -98,6 +102,16 @@ public final class CloudflareClient: Sendable {
             if case .rateLimited(let retryAfter?, let errors) = failure, !errors.isEmpty {
                 budget.pause(for: retryAfter)
             }
+            if mayHaveApplied, let freeConflict = call.freeConflict, failure.isAlreadyExists, attempts < configuration.maxAttempts {
+                do {
+                    if try await freeConflict() { continue }
+                } catch {
+                    // Whether the id is ours could not be told: that failure is the answer, not "already exists".
+                    finish(call.endpoint, (error as? CloudflareError)?.outcome ?? .cancelled, attempts: attempts, since: started)
+                    throw error
+                }
+            }
+            if failure.mayHaveBeenApplied { mayHaveApplied = true }
             let delay = retryDelay(after: attempts, failure: failure)
             guard attempts < configuration.maxAttempts, call.retry.allows(failure), clock.now + delay < deadline else {
                 finish(call.endpoint, failure.outcome, attempts: attempts, since: started)

@@ -37,6 +37,21 @@ public enum CloudflareError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Cloudflare's errors, when the case carries any.
+    /// Cloudflare's "already exists": a 409, or error code 5409.
+    public var isAlreadyExists: Bool {
+        if case .clientError(409, _) = self { return true }
+        return apiErrors.contains { $0.code == 5409 }
+    }
+
+    /// Whether the request may have been carried out although no answer said so (a 5xx, a timeout, a broken
+    /// transfer); never for a refused connection or a 429.
+    var mayHaveBeenApplied: Bool {
+        switch self {
+        case .upstream, .timeout, .transport, .invalidResponse: true
+        default: false
+        }
+    }
+
     public var apiErrors: [APIError] {
         switch self {
         case .notFound(let errors), .authentication(_, let errors), .rateLimited(_, let errors),

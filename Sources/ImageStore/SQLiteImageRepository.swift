@@ -109,7 +109,8 @@ public final class SQLiteImageRepository: ImageRepository {
             guard let record = try Self.fetch(connection, key, owner: owner) else { return nil }
             let updated = try Self.applyUpdate(connection, to: record, at: now, body)
             if let owing { try Self.owe(connection, owing, for: updated, at: now) }
-            if let settling { try Self.settle(connection, settling, cloudflareID: updated.cloudflareID) }
+            // Owed under the id the row had: Cloudflare may have answered the settings with a new one.
+            if let settling { try Self.settle(connection, settling, cloudflareID: record.cloudflareID) }
             return updated
         }
     }

@@ -53,7 +53,6 @@ import Testing
 
         #expect(try await client.accountStats().current == 2)
         #expect(try await client.signingKeys().first?.value == EmulatorHarness.signingKey)
-        #expect(try await client.batchToken().expiresAt != nil)
 
         try await client.deleteImage(id: "second")
         await #expect(throws: CloudflareError.self) { try await client.deleteImage(id: "second") }

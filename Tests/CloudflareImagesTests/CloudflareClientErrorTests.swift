@@ -194,12 +194,12 @@ import Testing
         let refusing = RefusingPort()
         defer { withExtendedLifetime(refusing) {} }
         let client = try makeClient(baseURL: "http://127.0.0.1:\(refusing.port)", events: events)
-        let error = await cloudflareError { _ = try await client.batchToken() }
+        let error = await cloudflareError { _ = try await client.signingKeys() }
         guard case .connectFailed = error else {
             Issue.record("expected connectFailed, got \(String(describing: error))")
             return
         }
-        #expect(events.completions == [.completed(endpoint: .batchToken, outcome: .connectFailed, attempts: 3)])
+        #expect(events.completions == [.completed(endpoint: .signingKeys, outcome: .connectFailed, attempts: 3)])
     }
 
     @Test func callDeadlineStopsRetriesEarly() async throws {

@@ -186,20 +186,6 @@ import Testing
         #expect(server.requests.first?.path == "\(accountPath)/v1/keys")
     }
 
-    @Test func batchTokenIsDecodedAndRedacted() async throws {
-        let server = try ScriptedServer { _ in
-            .json(200, envelope(#"{"token":"batch-secret","expiresAt":"2023-08-09T15:33:56.273411222Z"}"#))
-        }
-        defer { server.stop() }
-        let client = try makeClient(baseURL: server.baseURL)
-        let token = try await client.batchToken()
-        #expect(token.token == "batch-secret")
-        let expires = try #require(token.expiresAt)
-        #expect(abs(expires.timeIntervalSince1970 - 1_691_595_236.273) < 0.001)
-        #expect(!"\(token)".contains("batch-secret"))
-        #expect(server.requests.first?.path == "\(accountPath)/v1/batch_token")
-    }
-
     @Test func jsonValueRoundTrips() throws {
         let value: JSONValue = ["s": "x", "i": 42, "d": 1.5, "b": false, "n": .null, "a": [1, "two"], "o": ["k": "v"]]
         let data = try JSONEncoder().encode(value)

@@ -81,6 +81,7 @@ extension APIContext {
 
         let touchesCloudflare = changes.metadata != nil || changes.requireSignedURLs != nil
         var owing: CloudflareFollowUp.Kind?
+        var renamed: ImageReconciler.Renaming?
         if touchesCloudflare, image.status == .uploaded {
             try allowance.admit(caller)
             do {
@@ -90,6 +91,7 @@ extension APIContext {
                     changes.requireSignedURLs = result.requireSignedURLs
                 }
                 if changes.metadata != nil { changes.cloudflareMetadata = result.meta }
+                renamed = ImageReconciler.Renaming(result, of: image)
             } catch {
                 logger.error("Failed to update image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
                 throw CloudflareFailure.response(error, prefix: "Failed to update image")
@@ -100,10 +102,13 @@ extension APIContext {
         let fields = Self.changedFields(changes)
         var data: [String: JSONValue] = ["fields": .array(fields.map { .string($0) })]
         if owing != nil { data["cloudflare"] = "applied when the upload completes" }
+        if let renamed { data["cloudflare_id"] = renamed.logData }
         let log = LogEvent("image_updated", message: "Image updated", data: data)
         let final = changes
+        let renaming = renamed
         guard let updated = try await repository.update(.id(image.id), owner: caller.scope, owing: owing, settling: nil, { record in
             final.apply(to: &record)
+            renaming?.apply(to: &record)
             return log
         }) else {
             throw ErrorResponse.imageNotFound

@@ -36,7 +36,7 @@ extension APIContext {
         let direct: DirectUpload
         do {
             direct = try await cloudflare.createDirectUpload(options)
-        } catch let error as CloudflareError where upload.customID != nil && Self.isTaken(error) {
+        } catch let error as CloudflareError where upload.customID != nil && error.isAlreadyExists {
             throw Self.customIDTaken
         } catch {
             logger.error("Failed to create upload URL", metadata: ["error": "\(error)"])
@@ -89,12 +89,6 @@ extension APIContext {
     /// we do not track), so the answer tells no user about another's images.
     static let customIDTakenMessage = "This custom ID is not available."
     static let customIDTaken = FieldErrors.field("custom_id", customIDTakenMessage)
-
-    /// Cloudflare's "already exists" (5409, or a 409).
-    static func isTaken(_ error: CloudflareError) -> Bool {
-        if case .clientError(409, _) = error { return true }
-        return error.apiErrors.contains { $0.code == 5409 }
-    }
 
     /// ImageUploadRequestSerializer plus Cloudflare's own limits, checked before any call.
     func validateUpload(_ body: [String: JSONValue]) async throws -> UploadRequest {

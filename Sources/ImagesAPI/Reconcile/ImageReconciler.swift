@@ -119,12 +119,16 @@ struct ImageReconciler: Sendable {
         do {
             let result = try await cloudflare.updateImage(
                 id: image.cloudflareID, metadata: image.metadata, requireSignedURLs: image.requireSignedURLs)
+            let renamed = Renaming(result, of: image)
+            var data: [String: JSONValue] = ["require_signed_urls": .bool(result.requireSignedURLs)]
+            if let renamed { data["cloudflare_id"] = renamed.logData }
             let log = ImageStore.LogEvent(
                 "cloudflare_settings_applied", message: "Settings changed before the upload were applied at Cloudflare",
-                data: ["require_signed_urls": .bool(result.requireSignedURLs)])
+                data: data)
             let updated = try await repository.update(.id(image.id), owner: nil, owing: nil, settling: .applySettings) { record in
                 record.requireSignedURLs = result.requireSignedURLs
                 record.cloudflareMetadata = result.meta
+                renamed?.apply(to: &record)
                 return log
             }
             logger.info("Applied pending settings at Cloudflare", metadata: ["image": "\(image.id.lowercasedText)"])
