@@ -103,10 +103,12 @@ extension SetupChecks {
 
     // MARK: Account hash and variants
 
-    /// Compares `CLOUDFLARE_IMAGES_ACCOUNT_HASH` with the hash in the variant URLs Cloudflare returns.
+    /// Compares `CLOUDFLARE_IMAGES_ACCOUNT_HASH` with the hash in the variant URLs Cloudflare returns (on
+    /// imagedelivery.net, or the configured delivery domain as with the emulator).
     func accountHashCheck(_ image: CloudflareImage?) -> (check: DoctorCheck, found: String?) {
-        guard let image, let url = image.variants.first,
-              let found = Self.accountHash(in: url, imageID: image.id) else {
+        let parser = deliveryParser
+        let parsed = image.flatMap { image in image.variants.lazy.compactMap(parser.parse).first { $0.imageID == image.id } }
+        guard let found = parsed?.accountHash else {
             return (.warn(
                 "account-hash", "The account hash could not be checked: no image with variant URLs to read it from",
                 fix: "upload an image (or give the token Edit permission) and run cfimages doctor again"), nil)
@@ -118,17 +120,6 @@ extension SetupChecks {
                 fix: "set CLOUDFLARE_IMAGES_ACCOUNT_HASH=\(found) (Images dashboard, Developer Resources)"), found)
         }
         return (.ok("account-hash", "CLOUDFLARE_IMAGES_ACCOUNT_HASH matches the variant URLs Cloudflare returns"), found)
-    }
-
-    /// The path segment before the image id in a variant URL `.../<hash>/<id>/<variant>`.
-    static func accountHash(in variantURL: String, imageID: String) -> String? {
-        guard let components = URLComponents(string: variantURL) else { return nil }
-        let segments = components.percentEncodedPath.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
-        let idSegments = imageID.split(separator: "/").map(String.init)
-        guard !idSegments.isEmpty, segments.count >= idSegments.count + 2 else { return nil }
-        let idStart = segments.count - 1 - idSegments.count
-        guard Array(segments[idStart..<(segments.count - 1)]) == idSegments else { return nil }
-        return segments[idStart - 1]
     }
 
     /// The named variants the service uses exist: `public` (the default of `/url/` and `public_url`) and
@@ -173,7 +164,7 @@ extension SetupChecks {
         let flexible: DeliveryURL
         do {
             domain = try Self.deliveryDomain(settings)
-            let names = image.variants.compactMap { URL(string: $0)?.lastPathComponent }
+            let names = image.variants.compactMap { deliveryParser.parse($0)?.variant?.segment }
             let variant = names.contains("public") ? "public" : names.first ?? "public"
             named = try DeliveryURL(accountHash: accountHash ?? "", imageID: image.id, variant: .named(variant), domain: domain)
             flexible = try named.with(variant: .options("w=1"))
@@ -233,6 +224,11 @@ extension SetupChecks {
         case (false, false):
             return .ok("flexible-variants", "Flexible variants are off, as CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false says")
         }
+    }
+
+    /// Reads Cloudflare's variant URLs: on imagedelivery.net, or on the configured delivery domain (the emulator).
+    var deliveryParser: DeliveryURLParser {
+        DeliveryURLParser(customDomains: (try? Self.deliveryDomain(settings)).map { [$0] } ?? [])
     }
 
     /// Cloudflare's refusal of a flexible variant while they are off: error 9429 in `Cf-Resized` or the body.

@@ -18,11 +18,8 @@ extension SetupChecks {
         if settings.usesEmbeddedEmulator {
             return .ok("webhook-secret", "The built-in emulator's webhooks carry the secret `serve` generates")
         }
-        if settings.webhookRefusal != nil {
-            return .fail(
-                "webhook-secret", "Every webhook delivery will be refused: CLOUDFLARE_IMAGES_WEBHOOK_SECRET is not set",
-                fix: "set CLOUDFLARE_IMAGES_WEBHOOK_SECRET to the secret of the Cloudflare Notifications destination (or"
-                    + " CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED=true to accept unsigned deliveries)")
+        if let refusal = settings.webhookRefusal {
+            return .fail("webhook-secret", "Every webhook delivery will be refused", fix: refusal)
         }
         if (settings.webhookSecret ?? "").isEmpty {
             return .warn(

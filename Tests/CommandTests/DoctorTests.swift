@@ -207,13 +207,4 @@ import Testing
             #expect(try Self.check(pending, "database").message.contains("not applied"))
         }
     }
-
-    @Test func accountHashIsReadFromVariantURLs() {
-        #expect(SetupChecks.accountHash(in: "https://imagedelivery.net/Vi7wi5KSItxGFsWRG2Us6Q/083eb7b2/public", imageID: "083eb7b2")
-            == "Vi7wi5KSItxGFsWRG2Us6Q")
-        #expect(SetupChecks.accountHash(in: "http://127.0.0.1:8080/_emulator/imagedelivery/h/a/b%20c/thumbnail", imageID: "a/b c")
-            == "h")
-        #expect(SetupChecks.accountHash(in: "https://imagedelivery.net/h/other/public", imageID: "083eb7b2") == nil)
-        #expect(SetupChecks.accountHash(in: "https://imagedelivery.net/public", imageID: "x") == nil)
-    }
 }
