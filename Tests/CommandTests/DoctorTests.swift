@@ -117,6 +117,16 @@ import Testing
         }
     }
 
+    @Test func aDeliveryDomainThatDoesNotServeTheImageFails() async throws {
+        try await DoctorHarness.run { h in
+            var settings = h.settings
+            settings.deliveryPathPrefix = "_emulator/elsewhere"
+            let checks = try await h.check(settings)
+            try Self.expectOnlyFailure(checks, "delivery", fix: "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX")
+            #expect(try Self.check(checks, "flexible-variants").verdict == .skip)
+        }
+    }
+
     @Test func flexibleVariantsOffFailWhileTheSettingSaysOn() async throws {
         try await DoctorHarness.run(configure: { $0.flexibleVariants = false }) { h in
             let checks = try await h.check()
