@@ -84,8 +84,8 @@ let package = Package(
         .target(
             name: "ImagesAPI",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON", "Metrics", "SQLite",
-                .product(name: "Logging", package: "swift-log"),
+                "HTTPServer", "HTTPClient", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON", "Metrics",
+                "SQLite", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -94,7 +94,7 @@ let package = Package(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareEmulator", "ImageStore", "ImagesAPI", "Configuration",
-                "SQLite", "HTTPClient",
+                "SQLite", "HTTPClient", "Crypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,7 +133,10 @@ let package = Package(
         .testTarget(name: "RepositoryTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "CommandTests",
-            dependencies: ["cfimages", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "cfimages", "HTTPServer", "HTTPClient", "CloudflareEmulator", "CloudflareImages", "ImagesAPI", "ImageStore",
+                "Configuration", "SQLite", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

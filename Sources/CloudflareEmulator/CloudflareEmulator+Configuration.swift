@@ -49,6 +49,9 @@ extension CloudflareEmulator {
         /// (signed URLs are still verified with `signingKey`).
         public var listsSigningKeys: Bool
 
+        /// The formats uploads may have: all Cloudflare accepts, or fewer to stand in for a deployment's own limit.
+        public var acceptedFormats: Set<ImageFormat>
+
         public init(
             accountID: String,
             apiToken: String,
@@ -68,7 +71,8 @@ extension CloudflareEmulator {
             allowPrivateURLs: Bool = false,
             flexibleVariants: Bool = true,
             readOnlyToken: String? = nil,
-            listsSigningKeys: Bool = true
+            listsSigningKeys: Bool = true,
+            acceptedFormats: Set<ImageFormat> = Set(ImageFormat.allCases)
         ) {
             self.accountID = accountID
             self.apiToken = apiToken
@@ -91,6 +95,7 @@ extension CloudflareEmulator {
             self.flexibleVariants = flexibleVariants
             self.readOnlyToken = readOnlyToken
             self.listsSigningKeys = listsSigningKeys
+            self.acceptedFormats = acceptedFormats
         }
     }
 }

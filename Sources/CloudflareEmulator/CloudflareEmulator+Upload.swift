@@ -50,7 +50,9 @@ extension CloudflareEmulator {
             guard fields.file == nil else { throw EmulatorError.badRequest("file and url are mutually exclusive") }
             bytes = try await fetch(url)
             guard bytes.count <= configuration.maxFileBytes else { throw EmulatorError.tooLarge(limit: configuration.maxFileBytes) }
-            guard let sniffed = ImageSniffer.sniff(bytes) else { throw EmulatorError.unsupportedFormat }
+            guard let sniffed = ImageSniffer.sniff(bytes), configuration.acceptedFormats.contains(sniffed.format) else {
+                throw EmulatorError.unsupportedFormat
+            }
             info = sniffed
             filename = URL(string: url)?.lastPathComponent
             if filename == "" || filename == "/" { filename = nil }
@@ -75,7 +77,9 @@ extension CloudflareEmulator {
     func checkedFile(_ fields: ImageRequestFields) throws(EmulatorError) -> ([UInt8], ImageInfo, String?) {
         guard let file = fields.file else { throw EmulatorError.fileRequired }
         guard file.body.count <= configuration.maxFileBytes else { throw EmulatorError.tooLarge(limit: configuration.maxFileBytes) }
-        guard let info = ImageSniffer.sniff(file.body) else { throw EmulatorError.unsupportedFormat }
+        guard let info = ImageSniffer.sniff(file.body), configuration.acceptedFormats.contains(info.format) else {
+            throw EmulatorError.unsupportedFormat
+        }
         let filename = file.filename.flatMap { $0.isEmpty ? nil : $0 }
         return (file.body, info, filename)
     }

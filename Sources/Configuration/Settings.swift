@@ -35,6 +35,8 @@ public struct Settings: Sendable {
     public var signingKey: String?
     public var defaultExpiryMinutes = 30
     public var maxFileSizeMB = 10
+    /// The formats accepted wherever the service sees an image's name, type or bytes (all Cloudflare accepts).
+    public var allowedFormats = Set(UploadFormat.allCases)
     public var requireSignedURLs = true
     public var deliveryURL: String?
     public var deliveryPathPrefix = "cdn-cgi/imagedelivery"
@@ -130,6 +132,7 @@ public struct Settings: Sendable {
         signingKey = try reader.string("CLOUDFLARE_IMAGES_SIGNING_KEY", secret: true)
         defaultExpiryMinutes = try reader.integer("CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", in: 2...360) ?? defaultExpiryMinutes
         maxFileSizeMB = try reader.integer("CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB", in: 1...10) ?? maxFileSizeMB
+        allowedFormats = try reader.choices("CLOUDFLARE_IMAGES_ALLOWED_FORMATS", UploadFormat.self) ?? allowedFormats
         requireSignedURLs = try reader.bool("CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS") ?? requireSignedURLs
         deliveryURL = try reader.url("CLOUDFLARE_IMAGES_DELIVERY_URL", allowBareHost: true)
         if let prefix = try reader.string("CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", allowEmpty: true) {
@@ -194,7 +197,7 @@ public struct Settings: Sendable {
         "CLOUDFLARE_IMAGES_ACCOUNT_ID", "CLOUDFLARE_IMAGES_API_TOKEN", "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
         "CLOUDFLARE_IMAGES_BASE_URL", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET", "CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED",
         "CFIMAGES_WEBHOOK_RETENTION_HOURS", "CLOUDFLARE_IMAGES_SIGNING_KEY",
-        "CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", "CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB",
+        "CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", "CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB", "CLOUDFLARE_IMAGES_ALLOWED_FORMATS",
         "CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS", "CLOUDFLARE_IMAGES_DELIVERY_URL",
         "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", "CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH",
         "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT", "CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS",

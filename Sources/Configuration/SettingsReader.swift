@@ -54,6 +54,20 @@ struct SettingsReader {
         return choice
     }
 
+    /// A comma-separated list of choices, each once at most; an empty list is refused.
+    func choices<T: RawRepresentable & CaseIterable & Hashable>(_ name: String, _: T.Type) throws -> Set<T>? where T.RawValue == String {
+        guard let value = raw(name) else { return nil }
+        var chosen = Set<T>()
+        for item in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let text = item.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let choice = T(rawValue: text) else {
+                throw fail(name, value, "a comma-separated list of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            chosen.insert(choice)
+        }
+        return chosen
+    }
+
     /// `/name` style prefixes: leading slash added, trailing slash removed; `/` or empty means the root.
     func pathPrefix(_ name: String) throws -> String? {
         guard let value = try string(name, allowEmpty: true) else { return nil }

@@ -23,6 +23,7 @@ final class APIContext: Sendable {
     let metrics: ServiceMetrics
     let readiness: ReadinessCheck
     let listPages: ListPageCache
+    let uploadPolicy: UploadPolicy
 
     init(
         settings: Settings, repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
@@ -47,6 +48,7 @@ final class APIContext: Sendable {
         self.metrics = metrics
         self.readiness = readiness ?? ReadinessCheck(repository: repository, migrator: nil, cloudflare: cloudflare)
         self.listPages = ListPageCache(maxBytes: settings.listCacheMB << 20)
+        self.uploadPolicy = UploadPolicy(settings: settings)
     }
 
     // MARK: Shared steps

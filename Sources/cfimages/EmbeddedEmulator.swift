@@ -40,7 +40,10 @@ struct EmbeddedEmulator {
             configuration: .init(
                 accountID: accountID, apiToken: apiToken, accountHash: settings.accountHash!,
                 signingKey: settings.signingKey!, dataDirectory: directory, publicBaseURL: origin + mountPath,
-                webhookURL: origin + settings.pathPrefix + "/api/webhook/", webhookSecret: settings.webhookSecret),
+                webhookURL: origin + settings.pathPrefix + "/api/webhook/", webhookSecret: settings.webhookSecret,
+                maxFileBytes: settings.maxFileSizeMB * 1024 * 1024,
+                flexibleVariants: settings.flexibleVariants,
+                acceptedFormats: Set(settings.allowedFormats.compactMap { ImageFormat(rawValue: $0.rawValue) })),
             logger: Logger(label: "cfimages.emulator")
         )
         settings.deliverThrough(emulator.deliveryBaseURL)

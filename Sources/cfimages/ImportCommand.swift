@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTPClient
 import CloudflareImages
 import Foundation
 import ImagesAPI
@@ -52,7 +53,7 @@ struct ImportCommand: AsyncParsableCommand {
         defer { context.database.close() }
         let service = ImportService(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
-            logger: context.logger)
+            logger: context.logger, settings: context.settings, probe: try HTTPClient(logger: context.logger))
         let progress = noProgress
             ? nil : ProgressReporter(label: "import", unit: "lines", style: ProgressReporter.styleForStandardError())
         let options = ImportService.Options(

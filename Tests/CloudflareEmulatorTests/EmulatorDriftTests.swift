@@ -74,4 +74,15 @@ import Testing
             "PATCH", h.images + "/v1/\(newID)", body: .bytes(Array(#"{"requireSignedURLs":true}"#.utf8)), headers: json)
         #expect(again.result?["id"] as? String == newID)
     }
+
+    @Test func fewerAcceptedFormatsStandForADeploymentsLimit() async throws {
+        let h = try EmulatorHarness { $0.acceptedFormats = [.png]; $0.maxFileBytes = 1024 }
+        defer { Task { await h.stop() } }
+        let (_, url) = try await h.directUpload()
+        let gif = try await h.upload(to: url, bytes: ImageFixtures.gif(width: 1, height: 1))
+        #expect(gif.status == 415 && gif.errorCode == 5455)
+        let (_, second) = try await h.directUpload()
+        let big = try await h.upload(to: second, bytes: ImageFixtures.gif(width: 1, height: 1) + [UInt8](repeating: 0, count: 2048))
+        #expect(big.status == 413 && big.errorCode == 5413)
+    }
 }

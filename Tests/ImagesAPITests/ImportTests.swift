@@ -22,7 +22,7 @@ import Testing
                 \(src)/img/later.gif\tlater-id
                   \(src)/img/plain.gif
                 """
-            let service = h.importService()
+            let service = try h.importService()
             let options = ImportService.Options(owner: "dave", concurrency: 3, creator: "importer")
             let report = try await service.run(contents: file, source: "/data/list.txt", options: options)
             #expect(report.lines == 7 && report.imported == 3 && report.duplicates == 1 && report.alreadyImported == 0)

@@ -1,5 +1,6 @@
 import CloudflareEmulator
 import CloudflareImages
+import Configuration
 import Foundation
 import HTTPClient
 import HTTPServer
@@ -80,6 +81,12 @@ final class OperationsHarness: FixtureHarness {
         defer { sourceInFlight.withLock { $0.now -= 1 } }
         let delay = sourceDelay.withLock { $0 }
         if delay > .zero { try await Task.sleep(for: delay) }
+        if request.path.hasPrefix("/html/") { return Response.text(.ok, "<html>not an image</html>") }
+        if request.path.hasPrefix("/big/") {
+            var headers = HTTPHeaders()
+            headers["Content-Type"] = "image/gif"
+            return Response(status: .ok, headers: headers, body: EmulatorFlowTests.gif(width: 8, height: 4) + [UInt8](repeating: 0, count: 1_500_000))
+        }
         guard request.path.hasPrefix("/img/"), !missingSources.withLock({ $0.contains(request.path) }) else {
             return Response(status: .notFound)
         }
@@ -108,8 +115,10 @@ final class OperationsHarness: FixtureHarness {
         SyncService(repository: repository, cloudflare: cloudflare, logger: logger)
     }
 
-    func importService() -> ImportService {
-        ImportService(repository: repository, cloudflare: cloudflare, logger: logger)
+    func importService(settings: Settings = Settings(), probing: Bool = false) throws -> ImportService {
+        ImportService(
+            repository: repository, cloudflare: cloudflare, logger: logger, settings: settings,
+            probe: probing ? try HTTPClient(logger: logger) : nil)
     }
 
     func shutdown() async {

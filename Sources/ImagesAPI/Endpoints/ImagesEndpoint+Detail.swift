@@ -1,4 +1,5 @@
 import CloudflareImages
+import Configuration
 import Foundation
 import HTTPServer
 import ImageStore
@@ -69,6 +70,11 @@ extension APIContext {
             body["content_type"], "content_type", maxLength: 100, allowBlank: true, errors: &errors)
         changes.fileSize = Fields.integer(
             body["file_size"], "file_size", min: 0, max: 2_147_483_647, allowNull: true, errors: &errors)
+        if let size = changes.fileSize ?? nil, let refusal = uploadPolicy.refusal(size: size) { errors.add("file_size", refusal) }
+        if let type = changes.contentType, let format = UploadFormat(mediaType: type), !uploadPolicy.allowed.contains(format) {
+            errors.add("content_type", uploadPolicy.refusal(mediaType: type) ?? "")
+        }
+        if let name = changes.filename, let refusal = uploadPolicy.refusal(filename: name) { errors.add("filename", refusal) }
         changes.requireSignedURLs = Fields.bool(body["require_signed_urls"], "require_signed_urls", errors: &errors)
         switch body["metadata"] {
         case nil: break

@@ -131,6 +131,7 @@ extension APIContext {
             max: Self.expiryMinutes.upperBound, errors: &errors
         )
         let filename = Fields.string(body["filename"], "filename", maxLength: 255, errors: &errors)
+        if let filename, let refusal = uploadPolicy.refusal(filename: filename) { errors.add("filename", refusal) }
         let creator = Fields.string(body["creator"], "creator", maxLength: 255, allowBlank: true, errors: &errors)
         try errors.check()
         let defaultExpiry = min(max(settings.defaultExpiryMinutes, Self.expiryMinutes.lowerBound), Self.expiryMinutes.upperBound)

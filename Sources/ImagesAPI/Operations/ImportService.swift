@@ -1,5 +1,7 @@
 import CloudflareImages
+import Configuration
 import Foundation
+import HTTPClient
 import ImageStore
 import Logging
 
@@ -34,16 +36,26 @@ public final class ImportService: Sendable {
     let cloudflare: CloudflareClient
     let logger: Logger
     let now: @Sendable () -> Date
+    let probe: SourceProbe?
 
+    /// - Parameters:
+    ///   - settings: the size and format limits every source is checked against.
+    ///   - probe: sends the `HEAD` requests that check each source's size and type; without one only the URL's
+    ///     extension is checked.
     public init(
-        repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
-        now: @escaping @Sendable () -> Date = Date.init
+        repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger, settings: Settings = Settings(),
+        probe: HTTPClient? = nil, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.repository = repository
         self.cloudflare = cloudflare
         self.logger = logger
         self.now = now
+        let policy = UploadPolicy(settings: settings)
+        self.policy = policy
+        self.probe = probe.map { SourceProbe(client: $0, policy: policy) }
     }
+
+    let policy: UploadPolicy
 
     /// Imports the lines of `contents` (the text of the file named `source`, recorded in the ledger).
     /// - Throws: only storage errors reading the ledger; per-line failures are in the report.
@@ -119,6 +131,10 @@ public final class ImportService: Sendable {
 
     /// Uploads one line and records it. Returns nil on success, else why it failed.
     private func importLine(_ line: ImportLine, source: String, options: Options) async -> ImportReport.Failure? {
+        let refusal = if let probe { await probe.refusal(for: line.url) } else {
+            URLComponents(string: line.url).flatMap { policy.refusal(filename: $0.path) }
+        }
+        if let refusal { return .init(line: line.number, reason: "refused before upload: \(refusal)") }
         let image: CloudflareImage
         do {
             image = try await cloudflare.uploadImage(
