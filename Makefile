@@ -87,3 +87,9 @@ crash-test: build
 
 clean:
 	rm -rf .build .build-* .build_*
+
+# Not part of `make test`: regenerates Tests/Fixtures/django with the real django-cloudflareimages-toolkit 1.1.6
+# (pinned by scripts/django-reference/requirements.txt in .venv-django; needs python3-venv and PyPI the first time).
+.PHONY: django-fixture
+django-fixture:
+	python3 scripts/django-reference/make_fixture.py
