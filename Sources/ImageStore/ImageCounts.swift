@@ -5,11 +5,20 @@ public struct ImageCounts: Sendable, Hashable, Codable {
     public var totalFileSize: Int
     /// Images with `require_signed_urls`.
     public var signedURLCount: Int
+    /// Images no usage points at.
+    public var orphanCount: Int
+    /// Usage rows pointing at these images.
+    public var usageCount: Int
 
-    public init(byStatus: [ImageStatus: Int] = [:], totalFileSize: Int = 0, signedURLCount: Int = 0) {
+    public init(
+        byStatus: [ImageStatus: Int] = [:], totalFileSize: Int = 0, signedURLCount: Int = 0, orphanCount: Int = 0,
+        usageCount: Int = 0
+    ) {
         self.byStatus = byStatus
         self.totalFileSize = totalFileSize
         self.signedURLCount = signedURLCount
+        self.orphanCount = orphanCount
+        self.usageCount = usageCount
     }
 
     public var total: Int { byStatus.values.reduce(0, +) }

@@ -60,6 +60,10 @@ extension ImageListSQL {
     /// thread; see `Database.readSoon`).
     var isIndexedPage: Bool {
         guard countableFromCounters else { return false }
+        if let orphaned = query.orphaned {
+            // Only orphans have indexes of their own: (created_at), (owner, created_at) where usage_count = 0.
+            return orphaned && query.status == nil && query.ordering.field == .createdAt
+        }
         switch query.ordering.field {
         case .createdAt: return true  // (created_at), (owner, …), (status, …), (owner, status, …)
         case .uploadedAt: return query.status == nil  // (uploaded_at), (owner, uploaded_at)

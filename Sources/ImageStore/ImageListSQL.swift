@@ -4,8 +4,10 @@ import SQLite
 struct ImageListSQL {
     private(set) var conditions: [String] = []
     private(set) var bindings: [SQLiteValue] = []
-    /// True when only `owner` and `status` filter, so the count can come from the counter table.
+    /// True when only `owner`, `status` and `orphaned` filter, so the count can come from the counter table.
     private(set) var countableFromCounters = true
+    /// What `image_counts` sums for the count.
+    private var countColumn = "image_count"
     let query: ImageQuery
 
     init(_ query: ImageQuery) throws {
@@ -23,6 +25,10 @@ struct ImageListSQL {
             add("(filename LIKE ? ESCAPE '\\' OR original_filename LIKE ? ESCAPE '\\')", .text(pattern), .text(pattern))
         }
         if let creator = query.creator { add("creator = ?", .text(creator)) }
+        if let orphaned = query.orphaned {
+            conditions.append(orphaned ? "usage_count = 0" : "usage_count > 0")
+            countColumn = orphaned ? "orphan_count" : "image_count - orphan_count"
+        }
         for filter in query.metadata {
             let path = try Self.jsonPath(filter.path)
             add(
@@ -58,7 +64,9 @@ struct ImageListSQL {
     /// The count, from `image_counts` when possible.
     var countSQL: String {
         if countableFromCounters {
-            return "SELECT coalesce(sum(image_count), 0) FROM image_counts" + whereClause
+            let filters = conditions.filter { !$0.hasPrefix("usage_count") }
+            return "SELECT coalesce(sum(\(countColumn)), 0) FROM image_counts"
+                + (filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND "))
         }
         return "SELECT count(*) FROM images" + whereClause
     }

@@ -16,6 +16,8 @@ public struct ImageQuery: Sendable, Hashable {
     public var filename: String?
     /// Exact creator.
     public var creator: String?
+    /// true: no usage points at the image; false: at least one does.
+    public var orphaned: Bool?
     /// `metadata__a__b=value` filters, all of which must match.
     public var metadata: [MetadataFilter]
     /// Whitespace-separated terms; each must be a case-insensitive substring of one of `cloudflare_id`, `filename`,
@@ -35,6 +37,7 @@ public struct ImageQuery: Sendable, Hashable {
         requireSignedURLs: Bool? = nil,
         filename: String? = nil,
         creator: String? = nil,
+        orphaned: Bool? = nil,
         metadata: [MetadataFilter] = [],
         search: String? = nil,
         ordering: ImageOrdering = .default,
@@ -49,6 +52,7 @@ public struct ImageQuery: Sendable, Hashable {
         self.requireSignedURLs = requireSignedURLs
         self.filename = filename
         self.creator = creator
+        self.orphaned = orphaned
         self.metadata = metadata
         self.search = search
         self.ordering = ordering

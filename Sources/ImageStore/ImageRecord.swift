@@ -34,6 +34,10 @@ public struct ImageRecord: Sendable, Hashable, Codable {
     public var variants: [String]
     /// Metadata as Cloudflare reported it (`meta` / `metadata` in its responses).
     public var cloudflareMetadata: [String: JSONValue]
+    /// Usage rows pointing at the image, as the store keeps them (writes of the record never change it).
+    public var usageCount: Int
+    /// When the image last gained or lost a usage, as the store keeps it.
+    public var lastReferencedAt: Date?
 
     public init(
         id: UUID = UUID(uuid: RandomUUID.bytes()),
@@ -56,7 +60,9 @@ public struct ImageRecord: Sendable, Hashable, Codable {
         height: Int? = nil,
         format: String = "",
         variants: [String] = [],
-        cloudflareMetadata: [String: JSONValue] = [:]
+        cloudflareMetadata: [String: JSONValue] = [:],
+        usageCount: Int = 0,
+        lastReferencedAt: Date? = nil
     ) {
         self.id = id
         self.cloudflareID = cloudflareID
@@ -79,6 +85,8 @@ public struct ImageRecord: Sendable, Hashable, Codable {
         self.format = format
         self.variants = variants
         self.cloudflareMetadata = cloudflareMetadata
+        self.usageCount = usageCount
+        self.lastReferencedAt = lastReferencedAt
     }
 
     /// The upload URL has expired (the reference's `is_expired`).

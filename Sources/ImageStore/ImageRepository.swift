@@ -106,6 +106,43 @@ public protocol ImageRepository: Sendable {
 
     // MARK: API tokens
 
+    // MARK: Usages
+
+    /// One page of the usages matching `query`, and the number of matches.
+    func usages(_ query: UsageQuery) async throws -> UsagePage
+
+    /// How many usage rows point at the image (0 for an unknown image).
+    func usageCount(imageID: UUID) async throws -> Int
+
+    /// In one transaction, upserts each reference, keyed by (content type, object, field): resolves its
+    /// `cloudflareID` to the tracked image (none: an unregistered reference), sets `updatedAt` to `at` on every row it
+    /// names (so a `pruneUsages` of the same run keeps them), and leaves a `manual` row alone when an `auto`
+    /// reference names its field. Images gaining or losing a row are marked referenced at `at`.
+    func recordUsages(_ references: [UsageReference], at: Date) async throws -> UsageWriteSummary
+
+    /// Removes the rows of one object (one field of it when `fieldName` is given; of one source when `source` is;
+    /// only those pointing at `owner`'s images when `owner` is given). Returns how many; their images are marked
+    /// referenced at `at` (the moment they lost a reference).
+    func removeUsages(
+        contentType: String, objectID: String, fieldName: String?, source: ImageUsage.Source?, owner: String?, at: Date
+    ) async throws -> Int
+
+    /// Removes one usage row (when it points at `owner`'s image, if `owner` is given). Returns whether it did.
+    func removeUsage(id: Int64, owner: String?, at: Date) async throws -> Bool
+
+    /// Removes the `auto` rows of `contentType` (of one object when `objectID` is given; pointing at `owner`'s
+    /// images when `owner` is given) not touched since `cutoff`: what a reconcile of that content type, or a replace
+    /// of that object's references, did not name. `manual` rows stay. Returns how many.
+    func pruneUsages(
+        contentType: String, objectID: String?, untouchedSince cutoff: Date, owner: String?, at: Date
+    ) async throws -> Int
+
+    /// Uploaded images with no usage, last referenced (or, never referenced, created) before `cutoff`: how many,
+    /// and the first `limit`, oldest first.
+    func orphans(unreferencedBefore cutoff: Date, limit: Int) async throws -> ImagePage
+
+    // MARK: Tokens
+
     /// Creates a token for `userName`. The returned key is shown once; only its hash is stored.
     func createToken(userName: String, isAdmin: Bool, label: String) async throws -> IssuedToken
 

@@ -4,14 +4,17 @@ import SQLite
 
 /// The fixed SQL for the `images` table and the mapping between rows and `ImageRecord`.
 enum ImageSQL {
-    /// Every column, in the order `decode` and `values` use.
-    static let columns = """
+    /// The columns the application writes, in the order `values` uses.
+    static let writtenColumns = """
         id, cloudflare_id, owner, filename, original_filename, content_type, file_size, upload_url, status, \
         require_signed_urls, metadata, creator, created_at, updated_at, uploaded_at, expires_at, width, height, \
         format, variants, cloudflare_metadata
         """
 
-    static let insert = "INSERT INTO images (\(columns)) VALUES (\(Array(repeating: "?", count: 21).joined(separator: ", ")))"
+    /// Every column `decode` reads: the written ones, then those the usage triggers keep (migration 0005).
+    static let columns = writtenColumns + ", usage_count, last_referenced_at"
+
+    static let insert = "INSERT INTO images (\(writtenColumns)) VALUES (\(Array(repeating: "?", count: 21).joined(separator: ", ")))"
 
     /// Every column but `id` and `created_at`, then the `id` to update.
     static let update = """
@@ -98,7 +101,9 @@ enum ImageSQL {
             height: optionalInt(17),
             format: row.text(at: 18),
             variants: try JSONText.strings(row, at: 19, column: "images.variants"),
-            cloudflareMetadata: try JSONText.object(row, at: 20, column: "images.cloudflare_metadata")
+            cloudflareMetadata: try JSONText.object(row, at: 20, column: "images.cloudflare_metadata"),
+            usageCount: Int(row.int64(at: 21)),
+            lastReferencedAt: row.isNull(at: 22) ? nil : Date(microseconds: row.int64(at: 22))
         )
     }
 

@@ -161,7 +161,8 @@ public final class SQLiteImageRepository: ImageRepository {
     // MARK: Statistics
 
     public func counts(owner: String?) async throws -> ImageCounts {
-        let columns = "status, sum(image_count), sum(total_file_size), sum(signed_url_count) FROM image_counts"
+        let columns = "status, sum(image_count), sum(total_file_size), sum(signed_url_count), sum(orphan_count), "
+            + "sum(usage_count) FROM image_counts"
         let sql = owner == nil
             ? "SELECT \(columns) GROUP BY status"
             : "SELECT \(columns) WHERE owner = ? GROUP BY status"
@@ -174,6 +175,8 @@ public final class SQLiteImageRepository: ImageRepository {
                 counts.byStatus[status] = Int(row.int64(at: 1))
                 counts.totalFileSize += Int(row.int64(at: 2))
                 counts.signedURLCount += Int(row.int64(at: 3))
+                counts.orphanCount += Int(row.int64(at: 4))
+                counts.usageCount += Int(row.int64(at: 5))
             }
             return counts
         }

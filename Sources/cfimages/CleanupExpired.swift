@@ -20,8 +20,15 @@ struct CleanupExpired: AsyncParsableCommand {
     @Option(help: "Age in days for --delete.")
     var days = 7
 
+    @Flag(help: "Also delete uploaded images no content has referenced for --orphan-days (run `cfimages usages reconcile` first).")
+    var deleteOrphans = false
+
+    @Option(help: "Days without a reference before --delete-orphans deletes an image.")
+    var orphanDays = 30
+
     func validate() throws {
         guard days >= 0 else { throw ValidationError("--days must not be negative.") }
+        guard orphanDays >= 0 else { throw ValidationError("--orphan-days must not be negative.") }
     }
 
     func run() async throws {
@@ -37,6 +44,34 @@ struct CleanupExpired: AsyncParsableCommand {
             repository: context.repository, cloudflare: cloudflare, logger: context.logger,
             webhookRetention: TimeInterval(context.settings.webhookRetentionHours) * 3_600)
         let report = try await service.run(dryRun: dryRun, deleteOlderThanDays: delete ? days : nil)
+        reportExpired(report)
+        if deleteOrphans {
+            let orphans = try await OrphanCleanup(repository: context.repository, cloudflare: cloudflare, logger: context.logger)
+                .run(olderThanDays: orphanDays, dryRun: dryRun)
+            Self.describe(orphans, days: orphanDays)
+            if orphans.failures > 0 { throw ExitCode.failure }
+        }
+    }
+
+    static func describe(_ report: OrphanCleanup.Report, days: Int) {
+        guard report.dueCount > 0 else {
+            Swift.print("No orphaned images found (older than \(days) days)")
+            return
+        }
+        if report.dryRun {
+            Swift.print("DRY RUN: Would delete \(report.dueCount) orphaned image(s) (older than \(days) days)")
+            for id in report.sampleCloudflareIDs { Swift.print("  - \(id)") }
+            if report.dueCount > report.sampleCloudflareIDs.count {
+                Swift.print("  ... and \(report.dueCount - report.sampleCloudflareIDs.count) more")
+            }
+            return
+        }
+        Swift.print("Deleted \(report.deleted) orphaned image(s) (older than \(days) days)")
+        if report.nowInUse > 0 { Swift.print("\(report.nowInUse) skipped: referenced again meanwhile") }
+        if report.failures > 0 { Swift.print("\(report.failures) could not be deleted at Cloudflare; they are kept") }
+    }
+
+    func reportExpired(_ report: CleanupReport) {
         if report.dryRun {
             print("DRY RUN: Would mark \(report.expiredCount) expired images")
             for id in report.expiredCloudflareIDs { print("  - \(id)") }

@@ -141,7 +141,7 @@ import Testing
             _ = try await h.createUpload(alice, #"{"require_signed_urls":false}"#)
             let stats = try await h.send("GET", "api/stats/", token: root)
             #expect(stats.text.hasPrefix(#"{"total_images":0,"#))
-            #expect(stats.text.hasSuffix(#""global":{"total_images":2,"uploaded_images":0,"pending_images":2,"draft_images":0,"failed_images":0,"expired_images":0,"total_file_size":0,"images_with_signed_urls":1},"cloudflare":{"allowed":100000,"current":2}}"#))
+            #expect(stats.text.hasSuffix(#""global":{"total_images":2,"uploaded_images":0,"pending_images":2,"draft_images":0,"failed_images":0,"expired_images":0,"total_file_size":0,"images_with_signed_urls":1,"total_usages":0,"orphaned_images":2},"cloudflare":{"allowed":100000,"current":2}}"#))
             h.fake.inject(.status(500), for: .stats)
             let degraded = try await h.send("GET", "api/stats/", token: root)
             #expect(degraded.status == 200)

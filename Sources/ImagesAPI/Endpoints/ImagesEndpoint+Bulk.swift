@@ -22,7 +22,7 @@ extension APIContext {
             }
             return text
         } ?? []
-        _ = Fields.bool(body["force"], "force", errors: &errors)
+        let force = Fields.bool(body["force"], "force", errors: &errors) ?? false
         try errors.check()
         if ids.isEmpty, cloudflareIDs.isEmpty {
             throw FieldErrors.nonField("Provide at least one of 'ids' or 'cloudflare_ids'.")
@@ -68,6 +68,20 @@ extension APIContext {
             }
             guard processed.insert(image.id).inserted else { continue }
             processedCloudflareIDs.insert(image.cloudflareID)
+            let usageCount = force ? 0 : try await repository.usageCount(imageID: image.id)
+            if usageCount > 0 {
+                writer.beginObject()
+                writer.key("id")
+                writer.string(ImageSerializer.uuid(image.id))
+                writer.key("cloudflare_id")
+                writer.string(image.cloudflareID)
+                writer.key("status")
+                writer.string("in_use")
+                writer.key("usage_count")
+                writer.int(usageCount)
+                writer.endObject()
+                continue
+            }
             let failure = await deleteEverywhere(image, caller: caller)
             writer.beginObject()
             writer.key("id")

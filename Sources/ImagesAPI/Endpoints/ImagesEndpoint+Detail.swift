@@ -137,6 +137,21 @@ extension APIContext {
     /// deleted), then the row and its logs. 204.
     func deleteImage(_ request: Request, _ caller: Caller) async throws -> Response {
         let image = try await image(request, caller)
+        if !Fields.truthy(request.query["force"]) {
+            let usages = try await repository.usages(UsageQuery(imageID: image.id, limit: nil))
+            if !usages.items.isEmpty {
+                var writer = JSONWriter(capacity: 256 * usages.items.count + 64)
+                writer.beginObject()
+                writer.key("error")
+                writer.string("Image is still referenced by content.")
+                writer.key("usages")
+                writer.beginArray()
+                for usage in usages.items { UsageSerializer.write(usage, into: &writer) }
+                writer.endArray()
+                writer.endObject()
+                return json(writer.bytes, status: .conflict)
+            }
+        }
         if let failure = await deleteEverywhere(image, caller: caller) { throw failure }
         return Response.empty(.noContent)
     }

@@ -6,7 +6,17 @@ import JSON
 /// `GET api/images/`: the caller's images (every image for administrators), filtered and paginated.
 extension APIContext {
     func listImages(_ request: Request, _ caller: Caller) async throws -> Response {
-        let filter = try ImageFilter(request.query)
+        try await listImages(request, caller, orphansOnly: false)
+    }
+
+    /// `GET api/images/orphans/`: the list, with every filter, of the images no usage points at.
+    func listOrphans(_ request: Request, _ caller: Caller) async throws -> Response {
+        try await listImages(request, caller, orphansOnly: true)
+    }
+
+    private func listImages(_ request: Request, _ caller: Caller, orphansOnly: Bool) async throws -> Response {
+        var filter = try ImageFilter(request.query)
+        if orphansOnly { filter.orphaned = true }
         let pagination = try Pagination(request.query)
         let cacheKey = Self.listCacheKey(request, caller)
         if listPages.contains(cacheKey) {

@@ -6,18 +6,13 @@ import JSON
 /// `GET api/stats/`: the reference's counters for the caller, from the repository's counter table (no scan of the
 /// images table). Administrators also get `global` (every user) and `cloudflare` (account usage from
 /// `images/v1/stats`; null with `cloudflare_error` when Cloudflare cannot answer — the endpoint still succeeds).
-///
-/// There is no usage tracking here, so `total_usages` is 0 and `orphaned_images` equals `total_images`.
+/// `total_usages` counts the usage rows pointing at the caller's images, `orphaned_images` those no row points at.
 extension APIContext {
     func stats(_ request: Request, _ caller: Caller) async throws -> Response {
         let own = try await repository.counts(owner: caller.userName)
         var writer = JSONWriter(capacity: 512)
         writer.beginObject()
         Self.writeCounts(own, into: &writer)
-        writer.key("total_usages")
-        writer.int(0)
-        writer.key("orphaned_images")
-        writer.int(own.total)
         if caller.isAdmin {
             let global = try await repository.counts(owner: nil)
             writer.key("global")
@@ -62,5 +57,9 @@ extension APIContext {
         writer.int(counts.totalFileSize)
         writer.key("images_with_signed_urls")
         writer.int(counts.signedURLCount)
+        writer.key("total_usages")
+        writer.int(counts.usageCount)
+        writer.key("orphaned_images")
+        writer.int(counts.orphanCount)
     }
 }

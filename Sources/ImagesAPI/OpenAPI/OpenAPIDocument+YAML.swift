@@ -31,6 +31,7 @@ security:
 tags:
   - name: images
   - name: uploads
+  - name: usages
   - name: delivery
   - name: webhooks
   - name: admin
@@ -50,12 +51,16 @@ paths:
             application/json:
               schema:
                 type: object
-                required: [images]
+                required: [images, usages]
                 properties:
                   images:
                     type: string
                     format: uri
                     examples: ['http://localhost:8080/cloudflare-images/api/images/']
+                  usages:
+                    type: string
+                    format: uri
+                    examples: ['http://localhost:8080/cloudflare-images/api/usages/']
         '401':
           $ref: '#/components/responses/Unauthorized'
 
@@ -123,6 +128,7 @@ paths:
         - $ref: '#/components/parameters/RequireSignedURLsFilter'
         - $ref: '#/components/parameters/FilenameFilter'
         - $ref: '#/components/parameters/CreatorFilter'
+        - $ref: '#/components/parameters/Orphaned'
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
@@ -308,9 +314,13 @@ paths:
       tags: [images]
       operationId: deleteImage
       summary: Delete an image at Cloudflare, then here
+      parameters:
+        - $ref: '#/components/parameters/Force'
       responses:
         '204':
           description: Deleted (an image Cloudflare no longer has counts as deleted there).
+        '409':
+          $ref: '#/components/responses/InUse'
         '400':
           $ref: '#/components/responses/BadRequest'
         '401':
@@ -383,9 +393,13 @@ paths:
       tags: [images]
       operationId: deleteFromCloudflare
       summary: Delete an image at Cloudflare, then here (the reference's alias of DELETE /api/images/{id}/)
+      parameters:
+        - $ref: '#/components/parameters/Force'
       responses:
         '204':
           description: Deleted.
+        '409':
+          $ref: '#/components/responses/InUse'
         '400':
           $ref: '#/components/responses/BadRequest'
         '401':
@@ -585,6 +599,338 @@ paths:
           $ref: '#/components/responses/NotUploaded'
         '500':
           $ref: '#/components/responses/DeliveryMisconfigured'
+
+  /api/images/orphans/:
+    get:
+      tags: [usages]
+      operationId: listOrphans
+      summary: Images no content references (candidates for cleanup)
+      description: The image list, with every one of its filters and its pagination, of the images no usage points at.
+      parameters:
+        - $ref: '#/components/parameters/Page'
+        - $ref: '#/components/parameters/PageSize'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Offset'
+        - $ref: '#/components/parameters/StatusFilter'
+        - $ref: '#/components/parameters/UploadedAfter'
+        - $ref: '#/components/parameters/UploadedBefore'
+        - $ref: '#/components/parameters/HasVariants'
+        - $ref: '#/components/parameters/RequireSignedURLsFilter'
+        - $ref: '#/components/parameters/FilenameFilter'
+        - $ref: '#/components/parameters/CreatorFilter'
+        - $ref: '#/components/parameters/Search'
+        - $ref: '#/components/parameters/Ordering'
+      responses:
+        '200':
+          description: One page of images.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ImagePage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          description: '`page` is out of range or not a number: `{"detail": "Invalid page."}`.'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Detail'
+
+  /api/images/register/:
+    post:
+      tags: [usages]
+      operationId: registerUploaded
+      summary: Track an image uploaded some other way (the reference's register_uploaded_image)
+      description: |
+        Fetches the image from Cloudflare; it must be uploaded (not a draft) and, when `expected_creator` is given,
+        have that Cloudflare `creator`. Then a row is created for the caller. An image the caller already tracks
+        answers 200 with its row; one another user tracks is a 400 on `cloudflare_id`.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [cloudflare_id]
+              properties:
+                cloudflare_id:
+                  type: string
+                  maxLength: 255
+                expected_creator:
+                  type: [string, 'null']
+      responses:
+        '200':
+          description: Already tracked by the caller.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Image'
+        '201':
+          description: Registered.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Image'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          description: 'The image''s Cloudflare creator is not `expected_creator`: `{"error": "..."}`.'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ServiceError'
+        '404':
+          description: 'Cloudflare has no such image: `{"error": "..."}`.'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ServiceError'
+        '409':
+          description: 'The image is still a draft at Cloudflare (no bytes uploaded): `{"error": "..."}`.'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ServiceError'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+        '429':
+          $ref: '#/components/responses/Throttled'
+        '502':
+          $ref: '#/components/responses/CloudflareFailure'
+        '503':
+          $ref: '#/components/responses/CloudflareFailure'
+        '504':
+          $ref: '#/components/responses/CloudflareFailure'
+
+  /api/images/{id}/usages/:
+    parameters:
+      - $ref: '#/components/parameters/ImageID'
+    get:
+      tags: [usages]
+      operationId: imageUsages
+      summary: The content references of one image
+      responses:
+        '200':
+          description: Every usage of the image (not paginated).
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/Usage'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/NotFound'
+
+  /api/usages/:
+    get:
+      tags: [usages]
+      operationId: listUsages
+      summary: Usages (which content references which image), newest change first
+      description: |
+        Administrators see every usage, unregistered ones (references to images nobody tracks) included; other users
+        see the usages of their own images. `content_type` filters only in `app_label.model` form, as in the reference.
+      parameters:
+        - $ref: '#/components/parameters/Page'
+        - $ref: '#/components/parameters/PageSize'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Offset'
+        - name: content_type
+          in: query
+          schema:
+            type: string
+        - name: field_name
+          in: query
+          schema:
+            type: string
+        - name: unregistered
+          in: query
+          description: '`1`, `true`, `yes` or `on`: only references to untracked images (always none for non-administrators).'
+          schema:
+            type: string
+        - name: search
+          in: query
+          description: Terms, each a case-insensitive substring of `cloudflare_id`, `field_name` or `object_id`.
+          schema:
+            type: string
+        - name: ordering
+          in: query
+          schema:
+            type: string
+            enum: [created_at, -created_at, updated_at, -updated_at]
+      responses:
+        '200':
+          description: One page of usages.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/UsagePage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          description: '`page` is out of range or not a number: `{"detail": "Invalid page."}`.'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Detail'
+    post:
+      tags: [usages]
+      operationId: createUsage
+      summary: Record that content references an image (the reference's register_usage)
+      description: |
+        Keyed by (`content_type`, `object_id`, `field_name`): the same slot again updates its row (200). `source`
+        defaults to `manual` (never pruned by a reconcile). A user may reference only their own images.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/UsageRequest'
+      responses:
+        '200':
+          description: The slot's existing row, updated.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Usage'
+        '201':
+          description: Recorded.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Usage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+
+  /api/usages/object/:
+    put:
+      tags: [usages]
+      operationId: replaceObjectUsages
+      summary: Replace the references of one object (what a client sends after saving a record)
+      description: |
+        The named fields are recorded as `auto` usages; the object's other `auto` rows are removed; `manual` rows
+        stay (and win over an `auto` reference to the same field). A null or empty value clears that field.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [content_type, object_id, references]
+              properties:
+                content_type:
+                  type: string
+                  description: app_label.model
+                object_id:
+                  type: string
+                references:
+                  type: object
+                  additionalProperties:
+                    type: [string, 'null']
+      responses:
+        '200':
+          description: What changed, and the object's usages now.
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: '#/components/schemas/UsageWriteSummary'
+                  - type: object
+                    required: [usages]
+                    properties:
+                      usages:
+                        type: array
+                        items:
+                          $ref: '#/components/schemas/Usage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+
+  /api/usages/reconcile/:
+    post:
+      tags: [usages]
+      operationId: reconcileUsages
+      summary: Reconcile every reference of one content type (the reference's reconcile_image_usage)
+      description: Records each reference as `auto`; the content type's `auto` rows not named are removed, `manual` rows never.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [content_type, references]
+              properties:
+                content_type:
+                  type: string
+                references:
+                  type: array
+                  items:
+                    type: object
+                    required: [object_id, field_name, cloudflare_id]
+                    properties:
+                      object_id:
+                        type: string
+                      field_name:
+                        type: string
+                      cloudflare_id:
+                        type: string
+      responses:
+        '200':
+          description: What changed.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/UsageWriteSummary'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+
+  /api/usages/{usage}/:
+    parameters:
+      - $ref: '#/components/parameters/UsageID'
+    get:
+      tags: [usages]
+      operationId: retrieveUsage
+      summary: One usage
+      responses:
+        '200':
+          description: The usage.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Usage'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/UsageNotFound'
+    delete:
+      tags: [usages]
+      operationId: deleteUsage
+      summary: Remove one usage (the reference's unregister_usage)
+      responses:
+        '204':
+          description: Removed.
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '404':
+          $ref: '#/components/responses/UsageNotFound'
 
   /api/stats/:
     get:
@@ -863,6 +1209,25 @@ components:
       description: Exact creator.
       schema:
         type: string
+    Orphaned:
+      name: orphaned
+      in: query
+      description: '`true`: only images no usage points at. As in the reference, `false` filters nothing.'
+      schema:
+        type: boolean
+    UsageID:
+      name: usage
+      in: path
+      required: true
+      schema:
+        type: integer
+        minimum: 1
+    Force:
+      name: force
+      in: query
+      description: '`1`, `true`, `yes` or `on`: delete even when content still references the image (its usages stay, unregistered).'
+      schema:
+        type: string
     Search:
       name: search
       in: query
@@ -879,6 +1244,26 @@ components:
         default: -created_at
 
   responses:
+    UsageNotFound:
+      description: 'No such usage in the caller''s scope: `{"detail": "No ImageUsage matches the given query."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    InUse:
+      description: 'The image is still referenced by content (and `force` was not given): `{"error": "Image is still referenced by content.", "usages": [...]}`.'
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [error, usages]
+            properties:
+              error:
+                type: string
+              usages:
+                type: array
+                items:
+                  $ref: '#/components/schemas/Usage'
     Unauthorized:
       description: Missing or invalid token.
       headers:
@@ -1219,6 +1604,7 @@ components:
             type: string
         force:
           type: boolean
+          description: Delete images still referenced by content too (default false, as in the reference).
 
     BulkDeleteResponse:
       type: object
@@ -1236,9 +1622,12 @@ components:
                 type: string
               status:
                 type: string
-                enum: [deleted, not_found, error]
+                enum: [deleted, not_found, error, in_use]
               error:
                 type: string
+              usage_count:
+                type: integer
+                description: With `in_use`, how many usages point at the image.
 
     BulkStatusCheckRequest:
       type: object
@@ -1274,7 +1663,7 @@ components:
     Counts:
       type: object
       required: [total_images, uploaded_images, pending_images, draft_images, failed_images, expired_images,
-        total_file_size, images_with_signed_urls]
+        total_file_size, images_with_signed_urls, total_usages, orphaned_images]
       properties:
         total_images:
           type: integer
@@ -1292,19 +1681,106 @@ components:
           type: integer
         images_with_signed_urls:
           type: integer
+        total_usages:
+          type: integer
+          description: Usage rows pointing at these images.
+        orphaned_images:
+          type: integer
+          description: Images no usage points at.
+
+    Usage:
+      description: The reference's ImageUsage. `content_object` is always null here (the service never sees the objects).
+      type: object
+      required: [id, cloudflare_id, image, content_type, object_id, content_object, field_name, is_unregistered, created_at, updated_at]
+      properties:
+        id:
+          type: integer
+        cloudflare_id:
+          type: string
+        image:
+          type: [string, 'null']
+          format: uuid
+        content_type:
+          type: string
+          description: app_label.model
+        object_id:
+          type: string
+        content_object:
+          type: 'null'
+        field_name:
+          type: string
+        is_unregistered:
+          type: boolean
+        created_at:
+          type: string
+          format: date-time
+        updated_at:
+          type: string
+          format: date-time
+
+    UsagePage:
+      type: object
+      required: [count, next, previous, results]
+      properties:
+        count:
+          type: integer
+        next:
+          type: [string, 'null']
+        previous:
+          type: [string, 'null']
+        results:
+          type: array
+          items:
+            $ref: '#/components/schemas/Usage'
+
+    UsageRequest:
+      type: object
+      required: [content_type, object_id]
+      description: One of `cloudflare_id` and `image` (our id).
+      properties:
+        cloudflare_id:
+          type: string
+          maxLength: 255
+        image:
+          type: string
+          format: uuid
+        content_type:
+          type: string
+          description: app_label.model
+        object_id:
+          type: string
+          maxLength: 255
+        field_name:
+          type: string
+          maxLength: 255
+          default: manual
+        source:
+          type: string
+          enum: [manual, auto]
+          default: manual
+
+    UsageWriteSummary:
+      type: object
+      required: [created, changed, unchanged, kept_manual, removed]
+      properties:
+        created:
+          type: integer
+        changed:
+          type: integer
+        unchanged:
+          type: integer
+        kept_manual:
+          type: integer
+          description: auto references not applied because a manual row holds the field.
+        removed:
+          type: integer
 
     Stats:
       description: The caller's counters; `global`, `cloudflare` and (when Cloudflare cannot answer) `cloudflare_error` for administrators only.
       allOf:
         - $ref: '#/components/schemas/Counts'
         - type: object
-          required: [total_usages, orphaned_images]
           properties:
-            total_usages:
-              type: integer
-              description: Always 0 (usages are not tracked).
-            orphaned_images:
-              type: integer
             global:
               $ref: '#/components/schemas/Counts'
             cloudflare:

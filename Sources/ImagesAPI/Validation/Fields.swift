@@ -101,6 +101,13 @@ enum Fields {
         }
     }
 
+    /// The reference's `_truthy` for query flags (`force`, `unregistered`): "1", "true", "yes" or "on", any case;
+    /// anything else, absence included, is false.
+    static func truthy(_ text: String?) -> Bool {
+        guard let text else { return false }
+        return ["1", "true", "yes", "on"].contains(text.lowercased())
+    }
+
     static func booleanText(_ text: String) -> Bool? {
         switch text.lowercased() {
         case "t", "y", "yes", "true", "on", "1": true

@@ -18,6 +18,7 @@ extension ImageFilter {
             return false
         }
         if let creator, image.creator != creator { return false }
+        if let orphaned, (image.usageCount == 0) != orphaned { return false }
         for filter in metadata {
             guard let found = Self.lookup(filter.path, in: image.metadata), Self.text(found) == filter.value else {
                 return false

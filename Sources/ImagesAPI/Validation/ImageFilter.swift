@@ -16,6 +16,8 @@ struct ImageFilter: Sendable {
     var requireSignedURLs: Bool?
     var filename: String?
     var creator: String?
+    /// `orphaned=true`: only images no usage points at. As in the reference, a false value filters nothing.
+    var orphaned: Bool?
     var metadata: [MetadataFilter] = []
     /// Search terms (split on whitespace and commas), each matched case-insensitively.
     var searchTerms: [String] = []
@@ -42,7 +44,8 @@ struct ImageFilter: Sendable {
     /// Whether any parameter narrows the set (detail routes then check the record against it).
     var narrows: Bool {
         status != nil || uploadedAfter != nil || uploadedBefore != nil || hasVariants != nil
-            || requireSignedURLs != nil || filename != nil || creator != nil || !metadata.isEmpty || !searchTerms.isEmpty
+            || requireSignedURLs != nil || filename != nil || creator != nil || orphaned != nil || !metadata.isEmpty
+            || !searchTerms.isEmpty
     }
 
     init() {}
@@ -76,6 +79,11 @@ struct ImageFilter: Sendable {
                 if let flag = Fields.booleanText(raw) { self[keyPath: keyPath] = flag } else {
                     errors.add(name, "Must be a valid boolean.")
                 }
+            }
+        }
+        if let raw = value("orphaned") {
+            if let flag = Fields.booleanText(raw) { orphaned = flag ? true : nil } else {
+                errors.add("orphaned", "Must be a valid boolean.")
             }
         }
         for (name, keyPath) in [("filename", \ImageFilter.filename), ("creator", \.creator)] {
@@ -136,7 +144,7 @@ struct ImageFilter: Sendable {
         ImageQuery(
             owner: owner, status: status, uploadedAfter: uploadedAfter, uploadedBefore: uploadedBefore,
             hasVariants: hasVariants, requireSignedURLs: requireSignedURLs, filename: filename, creator: creator,
-            metadata: metadata, search: searchTerms.isEmpty ? nil : searchTerms.joined(separator: " "),
+            orphaned: orphaned, metadata: metadata, search: searchTerms.isEmpty ? nil : searchTerms.joined(separator: " "),
             ordering: ordering, limit: limit, offset: offset
         )
     }

@@ -1,0 +1,198 @@
+import Foundation
+import SQLite
+
+/// The usage registry: `image_usages` rows, their image counters (triggers in migration 0005) and orphans.
+extension SQLiteImageRepository {
+    static let usageColumns =
+        "u.id, u.cloudflare_id, u.image_id, u.content_type, u.object_id, u.field_name, u.source, u.created_at, u.updated_at"
+
+    static func decodeUsage(_ row: Statement) throws -> ImageUsage {
+        guard let source = ImageUsage.Source(rawValue: row.text(at: 6)) else { throw ImageStoreError.corruptRow("image_usages.source") }
+        var imageID: UUID?
+        if !row.isNull(at: 2) {
+            guard let id = row.withUTF8(at: 2, { UUID(canonicalUTF8: $0) }) else { throw ImageStoreError.corruptRow("image_usages.image_id") }
+            imageID = id
+        }
+        return ImageUsage(
+            id: row.int64(at: 0), cloudflareID: row.text(at: 1), imageID: imageID, contentType: row.text(at: 3),
+            objectID: row.text(at: 4), fieldName: row.text(at: 5), source: source,
+            createdAt: Date(microseconds: row.int64(at: 7)), updatedAt: Date(microseconds: row.int64(at: 8)))
+    }
+
+    public func usages(_ query: UsageQuery) async throws -> UsagePage {
+        guard query.offset >= 0 else { throw ImageStoreError.invalidQuery("offset must not be negative") }
+        if let limit = query.limit, limit < 0 { throw ImageStoreError.invalidQuery("limit must not be negative") }
+        var conditions: [String] = []
+        var bindings: [SQLiteValue] = []
+        var join = ""
+        if let owner = query.owner {
+            join = " JOIN images i ON i.id = u.image_id"
+            conditions.append("i.owner = ?")
+            bindings.append(.text(owner))
+        }
+        if let usageID = query.usageID {
+            conditions.append("u.id = ?")
+            bindings.append(.integer(usageID))
+        }
+        if let imageID = query.imageID {
+            conditions.append("u.image_id = ?")
+            bindings.append(ImageSQL.text(imageID))
+        }
+        if query.unregisteredOnly { conditions.append("u.image_id IS NULL") }
+        if let contentType = query.contentType {
+            conditions.append("u.content_type = ?")
+            bindings.append(.text(contentType))
+        }
+        if let fieldName = query.fieldName {
+            conditions.append("u.field_name = ?")
+            bindings.append(.text(fieldName))
+        }
+        for term in (query.search ?? "").split(whereSeparator: \.isWhitespace) {
+            let pattern = ImageListSQL.containsPattern(String(term))
+            conditions.append(
+                "(u.cloudflare_id LIKE ? ESCAPE '\\' OR u.field_name LIKE ? ESCAPE '\\' OR u.object_id LIKE ? ESCAPE '\\')")
+            bindings += [.text(pattern), .text(pattern), .text(pattern)]
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let direction = query.descending ? "DESC" : "ASC"
+        let column = query.ordering == .createdAt ? "u.created_at" : "u.updated_at"
+        let countSQL = "SELECT count(*) FROM image_usages u\(join)\(filter)"
+        let pageSQL = "SELECT \(Self.usageColumns) FROM image_usages u\(join)\(filter) ORDER BY \(column) \(direction), u.id \(direction) LIMIT ? OFFSET ?"
+        let countBindings = bindings
+        let pageBindings = bindings + [.integer(Int64(query.limit ?? -1)), .integer(Int64(query.offset))]
+        return try await database.read { connection in
+            let count = Int(try connection.scalar(countSQL, countBindings)?.int64Value ?? 0)
+            let items = try connection.query(pageSQL, pageBindings, map: Self.decodeUsage)
+            return UsagePage(count: count, items: items)
+        }
+    }
+
+    public func recordUsages(_ references: [UsageReference], at now: Date) async throws -> UsageWriteSummary {
+        let stamp = now.microseconds
+        return try await database.write { connection in
+            var summary = UsageWriteSummary()
+            for reference in references {
+                let imageID = try connection.scalar(
+                    "SELECT id FROM images WHERE cloudflare_id = ?", [.text(reference.cloudflareID)])?.stringValue
+                let existing = try connection.first(
+                    "SELECT \(Self.usageColumns) FROM image_usages u WHERE content_type = ? AND object_id = ? AND field_name = ?",
+                    [.text(reference.contentType), .text(reference.objectID), .text(reference.fieldName)],
+                    map: Self.decodeUsage)
+                if let existing {
+                    if existing.source == .manual, reference.source == .auto {
+                        summary.keptManual += 1
+                        summary.usages.append(existing)
+                        continue
+                    }
+                    let same = existing.cloudflareID == reference.cloudflareID
+                        && existing.imageID?.lowercasedText == imageID && existing.source == reference.source
+                    try connection.execute(
+                        "UPDATE image_usages SET cloudflare_id = ?, image_id = ?, source = ?, updated_at = ? WHERE id = ?",
+                        [.text(reference.cloudflareID), .text(imageID), .text(reference.source.rawValue), .integer(stamp),
+                         .integer(existing.id)])
+                    if same { summary.unchanged += 1 } else { summary.changed += 1 }
+                    var stored = existing
+                    stored.cloudflareID = reference.cloudflareID
+                    stored.imageID = imageID.flatMap(UUID.init(uuidString:))
+                    stored.source = reference.source
+                    stored.updatedAt = Date(microseconds: stamp)
+                    summary.usages.append(stored)
+                } else {
+                    try connection.execute(
+                        """
+                        INSERT INTO image_usages (content_type, object_id, field_name, source, cloudflare_id, image_id, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [.text(reference.contentType), .text(reference.objectID), .text(reference.fieldName),
+                         .text(reference.source.rawValue), .text(reference.cloudflareID), .text(imageID), .integer(stamp),
+                         .integer(stamp)])
+                    summary.created += 1
+                    summary.usages.append(ImageUsage(
+                        id: connection.lastInsertRowID, cloudflareID: reference.cloudflareID,
+                        imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
+                        objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
+                        createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp)))
+                }
+            }
+            return summary
+        }
+    }
+
+    public func removeUsages(
+        contentType: String, objectID: String, fieldName: String?, source: ImageUsage.Source?, owner: String?, at now: Date
+    ) async throws -> Int {
+        var condition = "content_type = ? AND object_id = ?"
+        var bindings: [SQLiteValue] = [.text(contentType), .text(objectID)]
+        if let owner {
+            condition += " AND image_id IN (SELECT id FROM images WHERE owner = ?)"
+            bindings.append(.text(owner))
+        }
+        if let fieldName {
+            condition += " AND field_name = ?"
+            bindings.append(.text(fieldName))
+        }
+        if let source {
+            condition += " AND source = ?"
+            bindings.append(.text(source.rawValue))
+        }
+        return try await deleteUsages(where: condition, bindings, at: now)
+    }
+
+    public func pruneUsages(
+        contentType: String, objectID: String?, untouchedSince cutoff: Date, owner: String?, at now: Date
+    ) async throws -> Int {
+        var condition = "content_type = ? AND source = 'auto' AND updated_at < ?"
+        var bindings: [SQLiteValue] = [.text(contentType), .integer(cutoff.microseconds)]
+        if let owner {
+            condition += " AND image_id IN (SELECT id FROM images WHERE owner = ?)"
+            bindings.append(.text(owner))
+        }
+        if let objectID {
+            condition += " AND object_id = ?"
+            bindings.append(.text(objectID))
+        }
+        return try await deleteUsages(where: condition, bindings, at: now)
+    }
+
+    /// Deletes the rows matching `condition`; the images they pointed at lost a reference now.
+    private func deleteUsages(where condition: String, _ bindings: [SQLiteValue], at now: Date) async throws -> Int {
+        try await database.write { connection in
+            try connection.execute(
+                "UPDATE images SET last_referenced_at = ? WHERE id IN (SELECT image_id FROM image_usages WHERE \(condition) AND image_id IS NOT NULL)",
+                [.integer(now.microseconds)] + bindings)
+            try connection.execute("DELETE FROM image_usages WHERE \(condition)", bindings)
+            return connection.changes
+        }
+    }
+
+    public func orphans(unreferencedBefore cutoff: Date, limit: Int) async throws -> ImagePage {
+        let bound = Int64(cutoff.microseconds)
+        let filter = """
+            FROM images WHERE usage_count = 0 AND status = 'uploaded' AND (last_referenced_at < ?1
+            OR (last_referenced_at IS NULL AND created_at < ?1))
+            """
+        return try await database.read { connection in
+            let count = Int(try connection.scalar("SELECT count(*) \(filter)", [.integer(bound)])?.int64Value ?? 0)
+            let items = try connection.query(
+                "SELECT \(ImageSQL.columns) \(filter) ORDER BY created_at, rowid LIMIT ?2", [.integer(bound), .int(max(0, limit))],
+                map: ImageSQL.decode)
+            return ImagePage(count: count, items: items)
+        }
+    }
+
+    public func removeUsage(id: Int64, owner: String?, at now: Date) async throws -> Bool {
+        var condition = "id = ?"
+        var bindings: [SQLiteValue] = [.integer(id)]
+        if let owner {
+            condition += " AND image_id IN (SELECT id FROM images WHERE owner = ?)"
+            bindings.append(.text(owner))
+        }
+        return try await deleteUsages(where: condition, bindings, at: now) > 0
+    }
+
+    public func usageCount(imageID: UUID) async throws -> Int {
+        try await database.read { connection in
+            Int(try connection.scalar("SELECT usage_count FROM images WHERE id = ?", [ImageSQL.text(imageID)])?.int64Value ?? 0)
+        }
+    }
+}
