@@ -43,6 +43,10 @@ extension SQLiteImageRepository {
             conditions.append("u.content_type = ?")
             bindings.append(.text(contentType))
         }
+        if let objectID = query.objectID {
+            conditions.append("u.object_id = ?")
+            bindings.append(.text(objectID))
+        }
         if let fieldName = query.fieldName {
             conditions.append("u.field_name = ?")
             bindings.append(.text(fieldName))
@@ -53,15 +57,25 @@ extension SQLiteImageRepository {
                 "(u.cloudflare_id LIKE ? ESCAPE '\\' OR u.field_name LIKE ? ESCAPE '\\' OR u.object_id LIKE ? ESCAPE '\\')")
             bindings += [.text(pattern), .text(pattern), .text(pattern)]
         }
+        // Unfiltered counts come from the counters the triggers keep, never from a scan of the usages.
+        let unfiltered = conditions.count == (query.owner == nil ? 0 : 1) && query.usageID == nil
+        var counterQuery: (String, [SQLiteValue])?
+        if unfiltered, let owner = query.owner {
+            counterQuery = ("SELECT coalesce(sum(usage_count), 0) FROM image_counts WHERE owner = ?", [.text(owner)])
+        } else if unfiltered {
+            counterQuery = (
+                "SELECT (SELECT coalesce(sum(usage_count), 0) FROM image_counts) "
+                    + "+ (SELECT count(*) FROM image_usages WHERE image_id IS NULL)", [])
+        }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let direction = query.descending ? "DESC" : "ASC"
         let column = query.ordering == .createdAt ? "u.created_at" : "u.updated_at"
-        let countSQL = "SELECT count(*) FROM image_usages u\(join)\(filter)"
+        let scanCountSQL = "SELECT count(*) FROM image_usages u\(join)\(filter)"
         let pageSQL = "SELECT \(Self.usageColumns) FROM image_usages u\(join)\(filter) ORDER BY \(column) \(direction), u.id \(direction) LIMIT ? OFFSET ?"
-        let countBindings = bindings
+        let countQuery = counterQuery ?? (scanCountSQL, bindings)
         let pageBindings = bindings + [.integer(Int64(query.limit ?? -1)), .integer(Int64(query.offset))]
         return try await database.read { connection in
-            let count = Int(try connection.scalar(countSQL, countBindings)?.int64Value ?? 0)
+            let count = Int(try connection.scalar(countQuery.0, countQuery.1)?.int64Value ?? 0)
             let items = try connection.query(pageSQL, pageBindings, map: Self.decodeUsage)
             return UsagePage(count: count, items: items)
         }

@@ -14,6 +14,8 @@ public struct UsageQuery: Sendable, Hashable {
     /// Only usages of this image.
     public var imageID: UUID?
     public var contentType: String?
+    /// Only usages of this object (meaningful with `contentType`).
+    public var objectID: String?
     public var fieldName: String?
     /// Only unregistered references (which have no owner, so an owner-scoped query finds none).
     public var unregisteredOnly: Bool
@@ -27,7 +29,7 @@ public struct UsageQuery: Sendable, Hashable {
     public var offset: Int
 
     public init(
-        owner: String? = nil, usageID: Int64? = nil, imageID: UUID? = nil, contentType: String? = nil, fieldName: String? = nil,
+        owner: String? = nil, usageID: Int64? = nil, imageID: UUID? = nil, contentType: String? = nil, objectID: String? = nil, fieldName: String? = nil,
         unregisteredOnly: Bool = false, search: String? = nil, ordering: Ordering = .updatedAt, descending: Bool = true,
         limit: Int? = 20, offset: Int = 0
     ) {
@@ -35,6 +37,7 @@ public struct UsageQuery: Sendable, Hashable {
         self.usageID = usageID
         self.imageID = imageID
         self.contentType = contentType
+        self.objectID = objectID
         self.fieldName = fieldName
         self.unregisteredOnly = unregisteredOnly
         self.search = search

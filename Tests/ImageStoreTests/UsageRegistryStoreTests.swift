@@ -158,5 +158,12 @@ struct UsageRegistryStoreTests {
         let inspect = try store.inspect()
         #expect(try inspect.scalar("SELECT count(*) FROM image_usages WHERE image_id IS NOT NULL") == .integer(Int64(counts.usageCount)))
         #expect(try inspect.scalar("SELECT count(*) FROM images WHERE usage_count = 0") == .integer(Int64(counts.orphanCount)))
+        // Unfiltered list counts come from the counters: they must equal a scan, for staff and per owner.
+        #expect(try inspect.scalar("SELECT count(*) FROM image_usages") == .integer(Int64(try await repo.usages(UsageQuery(limit: 0)).count)))
+        for owner in ["alice", "bob", "carol"] {
+            let scanned = try inspect.scalar(
+                "SELECT count(*) FROM image_usages u JOIN images i ON i.id = u.image_id WHERE i.owner = ?", [.text(owner)])
+            #expect(scanned == .integer(Int64(try await repo.usages(UsageQuery(owner: owner, limit: 0)).count)))
+        }
     }
 }

@@ -29,17 +29,23 @@ final class APIHarness: FixtureHarness {
     let api: ImagesAPI
     let clock: TestClock
     let settings: Settings
+    /// The API's own Cloudflare client, for services a command would run beside it.
+    let cloudflare: CloudflareClient
 
     static let migrations = ServiceFixture.migrations
 
     static let webhookSecret = "whsec-test-123"
 
-    private init(fixture: ServiceFixture, fake: FakeCloudflare, api: ImagesAPI, clock: TestClock, settings: Settings) {
+    private init(
+        fixture: ServiceFixture, fake: FakeCloudflare, api: ImagesAPI, clock: TestClock, settings: Settings,
+        cloudflare: CloudflareClient
+    ) {
         self.fixture = fixture
         self.fake = fake
         self.api = api
         self.clock = clock
         self.settings = settings
+        self.cloudflare = cloudflare
     }
 
     static func start(
@@ -59,7 +65,7 @@ final class APIHarness: FixtureHarness {
             settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger,
             now: { clock.now }, tokenCacheTTL: tokenCacheTTL)
         fixture.serve(api)
-        return APIHarness(fixture: fixture, fake: fake, api: api, clock: clock, settings: settings)
+        return APIHarness(fixture: fixture, fake: fake, api: api, clock: clock, settings: settings, cloudflare: cloudflare)
     }
 
     func shutdown() async {

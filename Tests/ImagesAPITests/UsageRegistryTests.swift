@@ -158,6 +158,7 @@ import Testing
             #expect(try await h.send("GET", "api/usages/?ordering=size", token: alice).status == 400)
             #expect(try await h.send("GET", "api/usages/?search=extra", token: alice).object?["count"] == .int(1))
             #expect(try await h.send("GET", "api/usages/?field_name=photo", token: alice).object?["count"] == .int(2))
+            #expect(try await h.send("GET", "api/usages/?content_type=shop.item&object_id=3", token: alice).object?["count"] == .int(1))
             // Without a dot the content type filters nothing, as in the reference.
             #expect(try await h.send("GET", "api/usages/?content_type=item", token: alice).object?["count"] == .int(3))
         }

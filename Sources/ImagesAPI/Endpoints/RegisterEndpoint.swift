@@ -4,10 +4,9 @@ import HTTPServer
 import ImageStore
 import JSON
 
-/// `POST api/images/register/` with `{"cloudflare_id": "...", "expected_creator": "..."}`: tracks an image that was
-/// uploaded some other way, as the reference's `register_uploaded_image` does. The image is fetched from Cloudflare
-/// first and must be uploaded (not a draft) and, when `expected_creator` is given, have that Cloudflare `creator`;
-/// only then is a row created for the caller (201). An image the caller already tracks answers 200 with its row.
+/// `POST api/images/register/` with `{"cloudflare_id": "...", "expected_creator": "..."}`: ``ImageRegistrar`` for
+/// the caller. 201 with the new row; 200 when the caller already tracks it; 404 unknown at Cloudflare, 409 still a
+/// draft, 403 another creator (`{"error"}`); 400 on `cloudflare_id` when another user tracks it.
 extension APIContext {
     func registerUploaded(_ request: Request, _ caller: Caller) async throws -> Response {
         let body = try body(request)
@@ -20,42 +19,25 @@ extension APIContext {
         try errors.check()
         guard let cloudflareID else { throw ErrorResponse.detail(.badRequest, "Invalid request.") }
         let now = clock()
-        if let existing = try await repository.image(.cloudflareID(cloudflareID), owner: nil) {
-            guard caller.isAdmin || existing.owner == caller.userName else {
-                throw FieldErrors.field("cloudflare_id", "This Cloudflare ID is not available.")
-            }
-            return json(serializer.bytes(existing, now: now))
-        }
-        try allowance.admit(caller)
-        let remote: CloudflareImage
+        let registrar = ImageRegistrar(repository: repository, cloudflare: cloudflare, logger: logger)
+        if try await repository.image(.cloudflareID(cloudflareID), owner: nil) == nil { try allowance.admit(caller) }
         do {
-            remote = try await cloudflare.image(id: cloudflareID)
-        } catch where CloudflareFailure.isNotFound(error) {
-            throw ErrorResponse.error(.notFound, "Image \(cloudflareID) not found in Cloudflare")
-        } catch {
+            switch try await registrar.register(
+                cloudflareID: cloudflareID, owner: caller.userName, expectedCreator: expectedCreator, admin: caller.isAdmin,
+                now: now)
+            {
+            case .created(let record): return json(serializer.bytes(record, now: now), status: .created)
+            case .existing(let record): return json(serializer.bytes(record, now: now))
+            }
+        } catch let refusal as ImageRegistrar.Refusal {
+            switch refusal {
+            case .trackedByAnother: throw FieldErrors.field("cloudflare_id", refusal.description)
+            case .notFound: throw ErrorResponse.error(.notFound, refusal.description)
+            case .draft: throw ErrorResponse.error(.conflict, refusal.description)
+            case .creatorMismatch: throw ErrorResponse.error(.forbidden, refusal.description)
+            }
+        } catch let error as CloudflareError {
             throw CloudflareFailure.response(error, prefix: "Failed to register image")
-        }
-        guard !remote.draft else {
-            throw ErrorResponse.error(.conflict, "Image \(cloudflareID) is still a draft (upload not completed)")
-        }
-        if let expectedCreator, remote.creator != expectedCreator {
-            throw ErrorResponse.error(.forbidden, "Image \(cloudflareID) does not belong to the expected creator")
-        }
-        let record = SyncMapping.newRecord(remote, owner: caller.userName, now: now)
-        let log = LogEvent(
-            "image_registered", message: "Uploaded image registered from Cloudflare",
-            data: ["response": JSONValue.from(remote)])
-        do {
-            let stored = try await repository.insert(record, log: log)
-            logger.info("Registered uploaded image", metadata: ["image": "\(stored.id.lowercasedText)"])
-            let refreshed = try await repository.image(.id(stored.id), owner: nil) ?? stored
-            return json(serializer.bytes(refreshed, now: now), status: .created)
-        } catch ImageStoreError.duplicateCloudflareID {
-            // Registered by a concurrent request meanwhile: answer as if it had come first.
-            guard let existing = try await repository.image(.cloudflareID(cloudflareID), owner: caller.scope) else {
-                throw FieldErrors.field("cloudflare_id", "This Cloudflare ID is not available.")
-            }
-            return json(serializer.bytes(existing, now: now))
         }
     }
 }

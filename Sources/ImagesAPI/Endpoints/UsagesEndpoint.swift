@@ -4,7 +4,8 @@ import ImageStore
 import JSON
 
 /// `api/usages/`: the usage registry as the reference's read-only `ImageUsageViewSet` serves it (list with
-/// `content_type`, `field_name`, `unregistered`, `search` and `ordering`; detail), plus the writes a standalone
+/// `content_type`, `field_name`, `unregistered`, `search` and `ordering`, and `object_id`, which the reference
+/// lacks, for the usages of one object; detail), plus the writes a standalone
 /// service needs because its clients are not Django models (see `UsagesEndpoint+Writes.swift`).
 ///
 /// Administrators see every usage, unregistered ones included; other users see the usages of their own images.
@@ -71,6 +72,7 @@ extension APIContext {
     static func usageQuery(_ parameters: QueryParameters, _ caller: Caller) throws(ErrorResponse) -> UsageQuery {
         var query = UsageQuery(owner: caller.scope)
         if let contentType = parameters["content_type"], contentType.contains(".") { query.contentType = contentType }
+        if let objectID = parameters["object_id"], !objectID.isEmpty { query.objectID = objectID }
         if let fieldName = parameters["field_name"], !fieldName.isEmpty { query.fieldName = fieldName }
         query.unregisteredOnly = Fields.truthy(parameters["unregistered"])
         if let search = parameters["search"], !search.isEmpty {
