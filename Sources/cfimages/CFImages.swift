@@ -8,7 +8,8 @@ struct CFImages: AsyncParsableCommand {
         discussion: "Settings come from CFIMAGES_* and CLOUDFLARE_IMAGES_* environment variables over Config/cfimages.env.",
         subcommands: [
             Serve.self, Migrate.self, TokenCommand.self, CleanupExpired.self, SyncCommand.self, ImportCommand.self,
-            EmulatorCommand.self, Doctor.self, RegisterCommand.self, UsagesCommand.self,
+            EmulatorCommand.self, Doctor.self, ImportDjangoCommand.self, ExportDjangoCommand.self, RegisterCommand.self,
+            UsagesCommand.self,
         ]
     )
 }
