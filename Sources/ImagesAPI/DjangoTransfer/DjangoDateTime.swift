@@ -40,7 +40,7 @@ enum DjangoDateTime {
                     at += 1
                 }
                 guard (1...9).contains(count) else { return nil }
-                for _ in count..<6 { micros *= 10 }
+                for _ in min(count, 6)..<6 { micros *= 10 }
             }
         }
         var offsetMinutes = 0
