@@ -35,19 +35,9 @@ extension APIContext {
         let page = try pagination.resolvedPage(count: result.count)
         let links = pagination.links(request, count: result.count, page: page)
         let now = clock()
-        var writer = JSONWriter(capacity: 1024 * max(1, result.items.count))
-        writer.beginObject()
-        writer.key("count")
-        writer.int(result.count)
-        writer.key("next")
-        writer.string(links.next)
-        writer.key("previous")
-        writer.string(links.previous)
-        writer.key("results")
-        writer.beginArray()
-        for image in result.items { serializer.write(image, now: now, into: &writer) }
-        writer.endArray()
-        writer.endObject()
+        let writer = Self.page(count: result.count, links: links, capacity: 1024 * max(1, result.items.count)) { writer in
+            for image in result.items { serializer.write(image, now: now, into: &writer) }
+        }
         // `page=last` counts in one read and lists in another: its page number is not of one snapshot.
         if let generation = result.generation, pagination.offset != nil {
             // `is_expired` is the only field that changes with time alone.
@@ -55,6 +45,26 @@ extension APIContext {
             listPages.store(.init(generation: generation, validBefore: validBefore, body: writer.bytes), for: cacheKey)
         }
         return json(writer.bytes)
+    }
+
+    /// DRF's page body: `{"count", "next", "previous", "results": [...]}`, the results written by `results`.
+    static func page(
+        count: Int, links: (next: String?, previous: String?), capacity: Int, results: (inout JSONWriter) -> Void
+    ) -> JSONWriter {
+        var writer = JSONWriter(capacity: capacity + 128)
+        writer.beginObject()
+        writer.key("count")
+        writer.int(count)
+        writer.key("next")
+        writer.string(links.next)
+        writer.key("previous")
+        writer.string(links.previous)
+        writer.key("results")
+        writer.beginArray()
+        results(&writer)
+        writer.endArray()
+        writer.endObject()
+        return writer
     }
 
     /// Everything a list body depends on besides the images: the scope, the target (path and query) and the

@@ -27,19 +27,9 @@ extension APIContext {
         let result = try await usages(query)
         let page = try pagination.resolvedPage(count: result.count)
         let links = pagination.links(request, count: result.count, page: page)
-        var writer = JSONWriter(capacity: 256 * max(1, result.items.count) + 128)
-        writer.beginObject()
-        writer.key("count")
-        writer.int(result.count)
-        writer.key("next")
-        writer.string(links.next)
-        writer.key("previous")
-        writer.string(links.previous)
-        writer.key("results")
-        writer.beginArray()
-        for usage in result.items { UsageSerializer.write(usage, into: &writer) }
-        writer.endArray()
-        writer.endObject()
+        let writer = Self.page(count: result.count, links: links, capacity: 256 * max(1, result.items.count)) { writer in
+            for usage in result.items { UsageSerializer.write(usage, into: &writer) }
+        }
         return json(writer.bytes)
     }
 
