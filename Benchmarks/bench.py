@@ -217,7 +217,7 @@ class Contestant:
 
 class Ours(Contestant):
     name = "cfimages"
-    phases = ("s1", "s2", "s3", "s4")
+    phases = ("s1", "s2", "s3", "s4", "s5")
 
     def __init__(self, args, work):
         self.bin, self.work = args.cfimages, work
@@ -255,12 +255,13 @@ class Ours(Contestant):
             path.write_text("# Empty: the benchmark sets everything through the environment.\n")
         return path
 
-    def dataset(self, count):
-        """A cached, seeded database; key file beside it."""
+    def dataset(self, count, usages=False):
+        """A cached, seeded database (with usage rows when `usages`); key file beside it."""
         digest = hashlib.sha256()
         for f in sorted((ROOT / "Migrations").glob("*.sql")) + [HERE / "seed.py"]:
             digest.update(f.read_bytes())
-        db = self.work / "cache" / ("ours-%d-%s.sqlite" % (count, digest.hexdigest()[:12]))
+        kind = "usages-" if usages else ""
+        db = self.work / "cache" / ("ours-%s%d-%s.sqlite" % (kind, count, digest.hexdigest()[:12]))
         keyfile = db.with_suffix(".key")
         if not (db.exists() and keyfile.exists()):
             db.parent.mkdir(parents=True, exist_ok=True)
@@ -273,6 +274,9 @@ class Ours(Contestant):
             run_tracked([self.bin, "migrate"], env=env, cwd=self.work)
             out = run_tracked([self.bin, "token", "create", "bench"], env=env, cwd=self.work)
             seed.seed_cfimages(str(tmp), "bench", count)
+            if usages:
+                log("  seeding %d usages" % sum(seed.usage_count(i) for i in range(1, count + 1)))
+                seed.seed_usages(str(tmp), count)
             sqlite_checkpoint(tmp)
             keyfile.write_text(out.strip().splitlines()[-1].strip())
             tmp.rename(db)
@@ -283,7 +287,7 @@ class Ours(Contestant):
         return {"Authorization": "Token %s" % self.key}
 
     def start(self, phase, count, emulator_port):
-        src = self.dataset(count)
+        src = self.dataset(count, usages=phase == "s5")
         db = self.work / ("ours-%s.sqlite" % phase)
         copy_db(src, db)
         port = free_port()
@@ -431,7 +435,7 @@ def detail_path(i=1):
 def run_phase(c, phase, args, emulators, results):
     """Starts `c` for one phase, runs that phase's loads, records into results[c.name]."""
     r = results.setdefault(c.name, {})
-    count = args.big if phase == "s2" else args.small
+    count = args.big if phase in ("s2", "s5") else args.small
     emulator = emulators.get(50 if phase == "s3" else 0)
     log("[%s] %s: starting" % (c.name, phase))
     # The previous phase's access logs and databases (over 100 MB after S2) would otherwise be written back during
@@ -471,6 +475,11 @@ def run_phase(c, phase, args, emulators, results):
                     r["s2_list_uncached"] = wrk(port, "list.lua", 64, args.duration, env, timeout_s=30)
                 finally:
                     c.extra_env = {}
+        elif phase == "s5":
+            for key, script in (("s5_orphans", "orphans.lua"), ("s5_image_usages", "image_usages.lua"),
+                                ("s5_object_usages", "object_usages.lua"), ("s5_stats", "stats.lua")):
+                r[key] = wrk(port, script, 64, args.duration, env, timeout_s=30)
+            r["s5_rss_kb"] = memory_kb(proc.pid, "VmHWM")
         elif phase == "s3":
             r["s3"] = wrk(port, "upload.lua", 256, args.duration, env, timeout_s=10)
             r["s3_rss_kb"] = memory_kb(proc.pid, "VmHWM")
@@ -501,7 +510,7 @@ def main():
     ap.add_argument("--ready-timeout", type=int, default=30)
     ap.add_argument("--single-timeout", type=int, default=90, help="bound of the one-request fallback")
     ap.add_argument("--only", default="", help="comma-separated contestant names")
-    ap.add_argument("--scenarios", default="s1,s2,s3,s4")
+    ap.add_argument("--scenarios", default="s1,s2,s3,s4,s5")
     ap.add_argument("--out", default=str(ROOT / "bench-results"))
     args = ap.parse_args()
 

@@ -38,6 +38,15 @@ METRICS = [
     ("S4 time to answer all", "s4", lambda r: (_load(r, "s4", "answer_s") or 0) * 1000 if r.get("s4") else None,
      "lower", "ms"),
     ("S4 peak RSS", "s4", lambda r: r.get("s4_rss_kb"), "lower", "kb"),
+    ("S5 orphans page (1M images, 2M usages): requests/s", "s5", lambda r: _load(r, "s5_orphans", "ok_rps"), "higher", "rps"),
+    ("S5 orphans page: p99 latency", "s5", lambda r: _load(r, "s5_orphans", "p99_ms"), "lower", "ms"),
+    ("S5 usages of an image: requests/s", "s5", lambda r: _load(r, "s5_image_usages", "ok_rps"), "higher", "rps"),
+    ("S5 usages of an image: p99 latency", "s5", lambda r: _load(r, "s5_image_usages", "p99_ms"), "lower", "ms"),
+    ("S5 usages of an object: requests/s", "s5", lambda r: _load(r, "s5_object_usages", "ok_rps"), "higher", "rps"),
+    ("S5 usages of an object: p99 latency", "s5", lambda r: _load(r, "s5_object_usages", "p99_ms"), "lower", "ms"),
+    ("S5 stats with usage counts: requests/s", "s5", lambda r: _load(r, "s5_stats", "ok_rps"), "higher", "rps"),
+    ("S5 stats with usage counts: p99 latency", "s5", lambda r: _load(r, "s5_stats", "p99_ms"), "lower", "ms"),
+    ("S5 peak RSS", "s5", lambda r: r.get("s5_rss_kb"), "lower", "kb"),
     ("Idle RSS after start", "s1", lambda r: r.get("idle_rss_kb"), "lower", "kb"),
     ("Start to first 200", "s1", lambda r: r.get("startup_ms"), "lower", "ms"),
 ]
@@ -57,8 +66,13 @@ def _fmt(value, unit):
     return "{:,}".format(int(value))
 
 
+S5_KEYS = {"S5 orphans": "s5_orphans", "S5 usages of an image": "s5_image_usages",
+           "S5 usages of an object": "s5_object_usages", "S5 stats": "s5_stats"}
+
+
 def _scenario(res, label):
-    key = "s2_list_uncached" if "cache off" in label else "s2_list" if label.startswith("S2 list") else "s2_stats" if label.startswith("S2 stats") else label[:2].lower()
+    s5 = next((key for prefix, key in S5_KEYS.items() if label.startswith(prefix)), None)
+    key = s5 or ("s2_list_uncached" if "cache off" in label else "s2_list" if label.startswith("S2 list") else "s2_stats" if label.startswith("S2 stats") else label[:2].lower())
     v = res.get(key)
     return v if isinstance(v, dict) else {}
 
@@ -133,6 +147,9 @@ def _targets(results):
     limit("S2 list page: p99 latency", "< 10 ms", lambda x: x < 10)
     limit("S2 stats: p99 latency", "< 10 ms", lambda x: x < 10)
     limit("S3 upload URLs/s (256 conns, +50 ms)", "≥ 2,560/s", lambda x: x >= 2560)
+    for label in ("S5 orphans page: p99 latency", "S5 usages of an image: p99 latency",
+                  "S5 usages of an object: p99 latency", "S5 stats with usage counts: p99 latency"):
+        limit(label, "< 10 ms", lambda x: x < 10)
     limit("S4 answered of 10,000 idle conns", "all", lambda x: x >= (ours.get("s4") or {}).get("count", 10_000))
     limit("S4 peak RSS", "< 100 MB", lambda x: x < 100 * 1024)
     limit("Idle RSS after start", "< 30 MB", lambda x: x < 30 * 1024)
@@ -164,7 +181,7 @@ def _machine():
 def render(results, names, args, elapsed):
     peers = [n for n in names if n != OURS]
     phases = {
-        OURS: ("s1", "s2", "s3", "s4"), "Django": ("s1", "s2", "s3", "s4"),
+        OURS: ("s1", "s2", "s3", "s4", "s5"), "Django": ("s1", "s2", "s3", "s4"),
         "Hummingbird": ("s1", "s4"), "FlyingFox": ("s1", "s4"),
     }
     targets = _targets(results)

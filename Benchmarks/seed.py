@@ -119,6 +119,31 @@ def _insert(conn, sql, row, count):
     conn.commit()
 
 
+def usage_count(i):
+    """Usages of seeded image i: none for every fifth (an orphan), else 2 or 3 (2,000,000 over 1,000,000 images)."""
+    return 0 if i % 5 == 0 else (2 if i % 2 == 0 else 3)
+
+
+def seed_usages(db_path, count):
+    """Usage rows for the `count` seeded images (blog.post object i, fields f0.., auto), through the triggers."""
+    conn = sqlite3.connect(db_path)
+    _fast(conn)
+    conn.execute("PRAGMA foreign_keys=ON")
+    us = 1_000_000
+    sql = ("INSERT INTO image_usages (content_type, object_id, field_name, source, cloudflare_id, image_id, created_at,"
+           " updated_at) VALUES ('blog.post', ?, ?, 'auto', ?, ?, ?, ?)")
+    for start in range(1, count + 1, BATCH):
+        rows = []
+        for i in range(start, min(start + BATCH, count + 1)):
+            stamp = (BASE_SECOND + i) * us
+            rows += [(str(i), "f%d" % j, "cf-%d" % i, image_id(i), stamp, stamp) for j in range(usage_count(i))]
+        conn.executemany(sql, rows)
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.commit()
+    conn.close()
+
+
 if __name__ == "__main__":
     import sys
 
