@@ -20,8 +20,8 @@ public protocol DjangoTransferStore: Sendable {
 /// Used only inside `DjangoTransferStore.withDjangoImport`, on its thread.
 public protocol DjangoImportWriter: AnyObject {
     /// Stores the image with its UUID and every field (`usageCount` is ignored: the usage rows set it). An image
-    /// already stored under the same id and Cloudflare id is updated when it differs and the stored row is not
-    /// newer (`updatedAt`).
+    /// already stored under the same id is updated when it differs and the stored row is not newer (`updatedAt`);
+    /// a Cloudflare id another image has is a conflict.
     func importImage(_ image: ImageRecord) throws -> DjangoImportOutcome
 
     /// Stores the log row under its `id` when that id is free (else under a new one), with its timestamp.

@@ -10,6 +10,11 @@ extension SQLiteImageRepository: DjangoTransferStore {
         let hashToken = hashToken
         let now = clock()
         return try await database.withWriter { connection in
+            // A larger page cache for the run: index pages touched by one batch are then mostly written once per
+            // commit instead of read back from the file (restored after, the writer serves everything else).
+            let cacheSize = try connection.scalar("PRAGMA cache_size")?.int64Value ?? -2000
+            try connection.execute("PRAGMA cache_size = \(Self.djangoImportCacheKiB)")
+            defer { try? connection.execute("PRAGMA cache_size = \(cacheSize)") }
             let writer = SQLiteDjangoImportWriter(connection: connection, hashToken: hashToken, now: now, dryRun: dryRun)
             try writer.begin()
             do {
@@ -22,6 +27,9 @@ extension SQLiteImageRepository: DjangoTransferStore {
             }
         }
     }
+
+    /// The writer's page cache during an import, in KiB (SQLite's negative form).
+    static let djangoImportCacheKiB = -65_536
 
     public func withDjangoExport<T: Sendable>(_ body: @escaping @Sendable (any DjangoExportReader) throws -> T) async throws -> T {
         try await database.read { connection in

@@ -31,7 +31,7 @@ struct ImportDjangoCommand: AsyncParsableCommand {
     var usernameField = "username"
 
     @Option(help: ArgumentHelp("Objects per committed transaction (1...100000).", valueName: "N"))
-    var batchSize = 500
+    var batchSize = 2000
 
     @Flag(help: "Check the whole dump and report what would be imported; write nothing.")
     var dryRun = false

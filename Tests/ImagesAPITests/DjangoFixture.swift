@@ -24,7 +24,7 @@ enum DjangoFixture {
 
     static var venvPython: String { root.appendingPathComponent(".venv-django/bin/python").path }
     static var venvExists: Bool { FileManager.default.isExecutableFile(atPath: venvPython) }
-    static var onCI: Bool { !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty }
+    static var venvRequired: Bool { !(ProcessInfo.processInfo.environment["CFIMAGES_REQUIRE_DJANGO_VENV"] ?? "").isEmpty }
 
     static func json(_ name: String) throws -> JSONValue {
         try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path(name)))))

@@ -135,8 +135,10 @@ import Testing
         var sameCloudflareID = goodImage
         sameCloudflareID["pk"] = "00000000-0000-4000-8000-00000000bad4"
         sameCloudflareID["fields"] = .object(fields.merging(["status": "uploaded"]) { $1 })
+        var evil = goodImage
+        evil["pk"] = "\u{1B}[2Jevil"
         objects += [
-            badStatus, .object(listMetadata), .object(noExpiry), .object(sameCloudflareID),
+            badStatus, .object(listMetadata), .object(noExpiry), .object(sameCloudflareID), .object(evil),
             object(DjangoModelsName.log, 900, ["image": "00000000-0000-4000-8000-00000000bad1", "event_type": "x",
                                                "message": "", "data": [:], "timestamp": "2025-01-01T00:00:00Z"]),
             object(DjangoModelsName.log, 901, ["image": "00000000-0000-4000-8000-0000000000ff", "event_type": "x",
@@ -163,17 +165,18 @@ import Testing
                 "\(image) 00000000-0000-4000-8000-00000000bad2: field metadata: a JSON array, but cfimages keeps only objects here",
                 "\(image) 00000000-0000-4000-8000-00000000bad3: field expires_at: missing (it has no default)",
                 "\(image) 00000000-0000-4000-8000-00000000bad4: Cloudflare id 7c0f5d2a-3b44-4a1e-9f39-5b2c1d9e0a01 is already tracked as image 0a11ce00-0000-4000-8000-000000000001",
+                "\(image) \\u{1B}[2Jevil: the pk must be a UUID",
                 "\(DjangoModelsName.log) 900: its image 00000000-0000-4000-8000-00000000bad1 was not imported",
-                "element #77 (byte ",
                 "element #78 (byte ",
+                "element #79 (byte ",
                 "\(DjangoModelsName.log) 901: image 00000000-0000-4000-8000-0000000000ff is neither in the dump nor stored here",
                 "\(DjangoModelsName.usage) 902: content type 77 is not in the dump (add contenttypes to the dumpdata command, or use --natural-foreign)",
                 "authtoken.token \(DjangoModelsName.fingerprint("0123456789abcdef0123456789abcdef01234567")): user 99 is not in the dump (add auth.user to the dumpdata command, or use --natural-foreign)",
             ]
             #expect(lines.count == expected.count, "\(lines.joined(separator: "\n"))")
             for (line, prefix) in zip(lines, expected) { #expect(line.hasPrefix(prefix), "\(line)") }
-            #expect(lines.contains { $0.hasPrefix("element #77") && $0.hasSuffix("not an object") })
-            #expect(lines.contains { $0.hasPrefix("element #78") && $0.contains("not valid JSON: Expecting value") })
+            #expect(lines.contains { $0.hasPrefix("element #78") && $0.hasSuffix("not an object") })
+            #expect(lines.contains { $0.hasPrefix("element #79") && $0.contains("not valid JSON: Expecting value") })
             // No key is ever printed, only its fingerprint.
             #expect(!report.summaryLines.joined().contains("0123456789abcdef0123456789abcdef01234567"))
             #expect(report.ignored == ["demo.article": 1])
@@ -285,13 +288,14 @@ import Testing
         }
     }
 
-    /// Without the venv this is skipped locally, and fails on CI (`CI` set), where `make django-roundtrip` creates it.
+    /// Needs `.venv-django` (the pinned reference stack): skipped without it, except under `make django-roundtrip`,
+    /// which creates it and sets `CFIMAGES_REQUIRE_DJANGO_VENV`, so there a missing venv fails.
     @Test(.enabled(
-        if: DjangoFixture.venvExists || DjangoFixture.onCI,
-        "no .venv-django: run `make django-roundtrip` (it creates the venv) to load the export into the real package"))
+        if: DjangoFixture.venvExists || DjangoFixture.venvRequired,
+        "no .venv-django: `make django-roundtrip` creates it and loads the export into the real package"))
     func anExportLoadsIntoTheReferencePackageUnchanged() async throws {
         guard DjangoFixture.venvExists else {
-            Issue.record("CI is set but \(DjangoFixture.venvPython) is missing: `make django-roundtrip` creates it")
+            Issue.record("CFIMAGES_REQUIRE_DJANGO_VENV is set but \(DjangoFixture.venvPython) is missing")
             return
         }
         try await withDjangoHarness { h in

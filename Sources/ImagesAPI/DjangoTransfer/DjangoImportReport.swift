@@ -62,7 +62,30 @@ public struct DjangoImportReport: Sendable, Equatable {
     mutating func fail(_ model: String, _ pk: String, _ reason: String, counted: Bool = true) {
         if counted { counts[model, default: Counts()].failed += 1 }
         failureCount += 1
-        if failures.count < Self.keptFailures { failures.append(Failure(model: model, pk: pk, reason: reason)) }
+        if failures.count < Self.keptFailures {
+            failures.append(Failure(model: Self.printable(model), pk: Self.printable(pk), reason: Self.printable(reason)))
+        }
+    }
+
+    /// Text from the dump with control characters escaped (`\u{1B}`), so no object can forge lines of the summary
+    /// or drive the terminal.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        // C0, DEL, C1, and the bidirectional overrides and isolates that reorder what a terminal shows.
+        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// The end-of-run summary: a line per model, then each kept failure.
