@@ -93,3 +93,13 @@ clean:
 .PHONY: django-fixture
 django-fixture:
 	python3 scripts/django-reference/make_fixture.py
+
+# Not part of `make test` (the first run installs the pinned Django stack, ~30 s): creates .venv-django as
+# make_fixture.py does (scripts/django-reference/_bootstrap.py), then runs the Django transfer tests, whose round trip
+# loads a `cfimages export-django` file into django-cloudflareimages-toolkit 1.1.6 and compares (roundtrip.py).
+# `make test` runs the same tests and skips only the round trip when the venv is missing.
+.PHONY: django-roundtrip
+django-roundtrip: deps
+	python3 scripts/django-reference/roundtrip.py --help > /dev/null
+	$(SWIFT) build --build-tests
+	CFIMAGES_REQUIRE_DJANGO_VENV=1 $(SWIFT) test --skip-build --filter 'Django'
