@@ -314,6 +314,8 @@ import Testing
 
     // MARK: Helpers
 
+    /// The reads this suite compares: an image's detail and logs. `DjangoRegistryAnswersTests` compares every other
+    /// recorded answer (an image's usages included) and relies on this split.
     static func isImageRead(_ path: String) -> Bool {
         let prefix = "/cloudflare-images/api/images/"
         guard path.hasPrefix(prefix) else { return false }
