@@ -74,11 +74,14 @@ extension SQLiteImageRepository {
         let pageSQL = "SELECT \(Self.usageColumns) FROM image_usages u\(join)\(filter) ORDER BY \(column) \(direction), u.id \(direction) LIMIT ? OFFSET ?"
         let countQuery = counterQuery ?? (scanCountSQL, bindings)
         let pageBindings = bindings + [.integer(Int64(query.limit ?? -1)), .integer(Int64(query.offset))]
-        return try await database.read { connection in
+        let body: @Sendable (Connection) throws -> UsagePage = { connection in
             let count = Int(try connection.scalar(countQuery.0, countQuery.1)?.int64Value ?? 0)
             let items = try connection.query(pageSQL, pageBindings, map: Self.decodeUsage)
             return UsagePage(count: count, items: items)
         }
+        // The usages of one image, one object or one id are a few index entries: read on the caller's thread.
+        let pointRead = query.usageID != nil || query.imageID != nil || (query.contentType != nil && query.objectID != nil)
+        return try await pointRead ? database.readSoon(body) : database.read(body)
     }
 
     public func recordUsages(_ references: [UsageReference], at now: Date) async throws -> UsageWriteSummary {
