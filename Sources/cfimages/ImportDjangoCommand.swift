@@ -6,7 +6,7 @@ import ImagesAPI
 struct ImportDjangoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-django",
-        abstract: "Import users' images, logs, usages and DRF tokens from a django-cloudflareimages-toolkit dump.",
+        abstract: "Import images, logs, usages and DRF tokens from a django-cloudflareimages-toolkit dump.",
         discussion: """
             Reads the output of `python manage.py dumpdata auth.user authtoken.token contenttypes \
             django_cloudflareimages_toolkit --output DUMP.json` (plain or --natural-foreign keys). Images keep their \
@@ -31,7 +31,7 @@ struct ImportDjangoCommand: AsyncParsableCommand {
     var usernameField = "username"
 
     @Option(help: ArgumentHelp("Objects per committed transaction (1...100000).", valueName: "N"))
-    var batchSize = 2000
+    var batchSize = 20_000
 
     @Flag(help: "Check the whole dump and report what would be imported; write nothing.")
     var dryRun = false

@@ -90,7 +90,8 @@ final class DjangoImportRun {
                 try writer.commit()
                 sinceCommit = 0
             }
-            progress?.update(done: processed, progressFields)
+            // The fields cost a little to gather: every 256 objects is often enough for a progress line.
+            if processed & 255 == 0 { progress?.update(done: processed, progressFields) }
         }
         return deferred
     }
@@ -103,7 +104,7 @@ final class DjangoImportRun {
 
     /// Imports one element; false when it must wait for a later reading.
     private func process(_ element: DjangoDumpReader.Element, firstPass: Bool, final: Bool) -> Bool {
-        let place = "#\(element.index) (byte \(element.offset))"
+        var place: String { "#\(element.index) (byte \(element.offset))" }
         guard !element.isTooLarge else {
             report.fail("element", place, "larger than \(options.maxObjectBytes >> 20) MiB", counted: false)
             return true
@@ -126,7 +127,6 @@ final class DjangoImportRun {
         if firstPass {
             if known { report.counts[model, default: .init()].read += 1 } else { report.ignored[model, default: 0] += 1 }
         }
-        let pk = model == DjangoModels.token ? tokenDisplay(object) : object.pkText
         do {
             switch model {
             case userModel: try user(object)
@@ -138,19 +138,19 @@ final class DjangoImportRun {
             default: break
             }
         } catch let error as DjangoObjectError {
-            fail(object, model, pk, error.reason)
+            fail(object, error.reason)
         } catch {
             // A storage error on this object only (its statement was rolled back); the run goes on.
-            fail(object, model, pk, "not stored: \(error)")
+            fail(object, "not stored: \(error)")
         }
         return true
     }
 
-    private func fail(_ object: DjangoObject, _ model: String, _ pk: String, _ reason: String) {
-        if model == DjangoModels.image, case .string(let text)? = object.pk, let id = UUID(canonicalText: text) {
+    private func fail(_ object: DjangoObject, _ reason: String) {
+        if object.model == DjangoModels.image, case .string(let text)? = object.pk, let id = UUID(canonicalText: text) {
             failedImages.insert(id)
         }
-        report.fail(model, pk, reason)
+        report.fail(object.model, object.model == DjangoModels.token ? tokenDisplay(object) : object.pkText, reason)
     }
 
     private func tokenDisplay(_ object: DjangoObject) -> String {
@@ -247,16 +247,14 @@ final class DjangoImportRun {
 
     /// Counts a stored outcome; false (wait) for a missing image until the final reading.
     private func settle(_ outcome: DjangoImportOutcome, _ object: DjangoObject, final: Bool) -> Bool {
-        let model = object.model
-        let pk = model == DjangoModels.token ? tokenDisplay(object) : object.pkText
         switch outcome {
         case .missingImage(let id):
             guard final else { return false }
-            fail(object, model, pk, "image \(id.lowercasedText) is neither in the dump nor stored here")
+            fail(object, "image \(id.lowercasedText) is neither in the dump nor stored here")
         case .conflict(let reason):
-            fail(object, model, pk, reason)
+            fail(object, reason)
         default:
-            report.record(model, outcome)
+            report.record(object.model, outcome)
         }
         return true
     }

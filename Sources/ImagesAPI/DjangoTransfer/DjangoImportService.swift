@@ -21,7 +21,7 @@ public final class DjangoImportService: Sendable {
         public var userModel = "auth.user"
         public var usernameField = "username"
         /// Objects per committed transaction.
-        public var batchSize = 2000
+        public var batchSize = 20_000
         /// Stop, as if killed, after this many objects (what the last batch held is rolled back): for tests of
         /// resuming.
         public var stopAfter: Int?
