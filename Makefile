@@ -42,6 +42,9 @@ test: deps sdk-check
 	@[ -x .venv-openapi/bin/openapi-spec-validator ] \
 		|| { python3 -m venv .venv-openapi && .venv-openapi/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator; } \
 		|| echo "warning: could not install openapi-spec-validator into .venv-openapi (needs python3-venv and PyPI)"
+	@# The export round trip loads our export into the real reference package, from .venv-django (PyPI).
+	@python3 scripts/django-reference/roundtrip.py --help > /dev/null 2>&1 \
+		|| echo "warning: could not create .venv-django (needs python3-venv and PyPI): the Django round trip is skipped"
 	$(SWIFT) build --build-tests
 	@# Swift Testing's summary is echoed as a plain "N passed, N failed" line (XCTest's "Executed 0 tests" comes first).
 	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test-output.log
