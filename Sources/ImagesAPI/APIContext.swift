@@ -53,6 +53,17 @@ final class APIContext: Sendable {
 
     // MARK: Shared steps
 
+    /// `handler`'s 200 answers with an `ETag` and `Cache-Control: private, no-cache`, and a 304 for a request that
+    /// already holds that version (``ConditionalGet``).
+    func cached(_ handler: @escaping Handler) -> Handler {
+        { request in ConditionalGet.apply(try await handler(request), to: request, cacheControl: ConditionalGet.perUser) }
+    }
+
+    /// The immediate path of a ``cached(_:)-…`` route: the same validators, on the event loop.
+    func cached(_ immediate: @escaping ImmediateRouteHandler) -> ImmediateRouteHandler {
+        { request in immediate(request).map { ConditionalGet.apply($0, to: request, cacheControl: ConditionalGet.perUser) } }
+    }
+
     /// Runs `body` for an authenticated caller.
     func authenticated(_ body: @escaping @Sendable (Request, Caller) async throws -> Response) -> Handler {
         { [authenticator] request in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ImagesAPI
 
 @main
 struct CFImages: AsyncParsableCommand {
@@ -6,6 +7,7 @@ struct CFImages: AsyncParsableCommand {
         commandName: "cfimages",
         abstract: "A self-hosted broker for Cloudflare Images.",
         discussion: "Settings come from CFIMAGES_* and CLOUDFLARE_IMAGES_* environment variables over Config/cfimages.env.",
+        version: OpenAPIDocument.version,
         subcommands: [
             Serve.self, Migrate.self, TokenCommand.self, CleanupExpired.self, SyncCommand.self, ImportCommand.self,
             EmulatorCommand.self, Doctor.self, ImportDjangoCommand.self, ExportDjangoCommand.self, RegisterCommand.self,

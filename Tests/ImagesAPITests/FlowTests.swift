@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import ImagesAPI
 import JSON
 import Testing
 
@@ -71,7 +72,7 @@ import Testing
         try await withHarness { h in
             let response = try await h.send("GET", "/healthz")
             #expect(response.status == 200)
-            #expect(response.text == #"{"status":"ok"}"#)
+            #expect(response.text == #"{"status":"ok","version":"\#(OpenAPIDocument.version)"}"#)
         }
     }
 

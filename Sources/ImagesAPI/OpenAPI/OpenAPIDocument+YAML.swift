@@ -117,6 +117,7 @@ paths:
         400 `{"metadata__<key>": "Unsupported metadata lookup operator."}`. An invalid filter value is a 400
         naming the parameter.
       parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
         - $ref: '#/components/parameters/Page'
         - $ref: '#/components/parameters/PageSize'
         - $ref: '#/components/parameters/Limit'
@@ -132,8 +133,15 @@ paths:
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: One page of images.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/json:
               schema:
@@ -208,6 +216,7 @@ paths:
       operationId: imageByCloudflareID
       summary: Look an image up by its Cloudflare id
       parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
         - name: cloudflare_id
           in: path
           required: true
@@ -215,8 +224,15 @@ paths:
           schema:
             type: string
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: The image.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/json:
               schema:
@@ -236,9 +252,18 @@ paths:
       operationId: retrieveImage
       summary: One image
       description: The list filters may be given too; an image that does not match them is a 404.
+      parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: The image.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/json:
               schema:
@@ -607,6 +632,7 @@ paths:
       summary: Images no content references (candidates for cleanup)
       description: The image list, with every one of its filters and its pagination, of the images no usage points at.
       parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
         - $ref: '#/components/parameters/Page'
         - $ref: '#/components/parameters/PageSize'
         - $ref: '#/components/parameters/Limit'
@@ -621,8 +647,15 @@ paths:
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: One page of images.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/json:
               schema:
@@ -713,9 +746,18 @@ paths:
       tags: [usages]
       operationId: imageUsages
       summary: The content references of one image
+      parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: Every usage of the image (not paginated).
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/json:
               schema:
@@ -736,6 +778,7 @@ paths:
         Administrators see every usage, unregistered ones (references to images nobody tracks) included; other users
         see the usages of their own images. `content_type` filters only in `app_label.model` form, as in the reference.
       parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
         - $ref: '#/components/parameters/Page'
         - $ref: '#/components/parameters/PageSize'
         - $ref: '#/components/parameters/Limit'
@@ -764,8 +807,15 @@ paths:
             type: string
             enum: [created_at, -created_at, updated_at, -updated_at]
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: One page of usages.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/json:
               schema:
@@ -909,9 +959,18 @@ paths:
       tags: [usages]
       operationId: retrieveUsage
       summary: One usage
+      parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: The usage.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/json:
               schema:
@@ -937,9 +996,18 @@ paths:
       tags: [images]
       operationId: stats
       summary: Counters for the caller (admins also get global totals and Cloudflare's account usage)
+      parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: The counters.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/json:
               schema:
@@ -1031,9 +1099,18 @@ paths:
       operationId: openapi
       summary: This document
       security: []
+      parameters:
+        - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '304':
+          $ref: '#/components/responses/NotModified'
         '200':
           description: The OpenAPI description.
+          headers:
+            ETag:
+              $ref: '#/components/headers/ETag'
+            Cache-Control:
+              $ref: '#/components/headers/CacheControl'
           content:
             application/yaml:
               schema:
@@ -1054,10 +1131,13 @@ paths:
             application/json:
               schema:
                 type: object
-                required: [status]
+                required: [status, version]
                 properties:
                   status:
                     const: ok
+                  version:
+                    type: string
+                    description: The service's version, as `info.version` here and `cfimages --version`.
 
   /readyz:
     servers:
@@ -1130,7 +1210,23 @@ components:
       scheme: bearer
       description: "The same key as `Authorization: Bearer <key>`."
 
+  headers:
+    ETag:
+      description: A strong validator of the body; send it back in `If-None-Match` to get a 304 while it is current.
+      schema:
+        type: string
+        pattern: '^"[0-9a-f]{16}"$'
+    CacheControl:
+      description: '`private, no-cache` on per-user answers (revalidate each time); `public, max-age=86400` on this document.'
+      schema:
+        type: string
   parameters:
+    IfNoneMatch:
+      name: If-None-Match
+      in: header
+      description: An `ETag` of an earlier answer (or `*`); while it is current the answer is a 304 with no body.
+      schema:
+        type: string
     ImageID:
       name: id
       in: path
@@ -1244,6 +1340,13 @@ components:
         default: -created_at
 
   responses:
+    NotModified:
+      description: The version named by `If-None-Match` is still current; no body.
+      headers:
+        ETag:
+          $ref: '#/components/headers/ETag'
+        Cache-Control:
+          $ref: '#/components/headers/CacheControl'
     UsageNotFound:
       description: 'No such usage in the caller''s scope: `{"detail": "No ImageUsage matches the given query."}`.'
       content:

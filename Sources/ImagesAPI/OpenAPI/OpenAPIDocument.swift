@@ -10,10 +10,24 @@ public enum OpenAPIDocument {
     /// The document's bytes.
     public static let bytes: [UInt8] = Array(yaml.utf8)
 
+    /// The service's version: the document's `info.version`, the one place it is written (also what
+    /// `cfimages --version` and `/healthz` report).
+    public static let version: String = {
+        var inInfo = false
+        for line in yaml.split(separator: "\n") {
+            if line == "info:" { inInfo = true; continue }
+            if inInfo, !line.hasPrefix(" ") { break }
+            if inInfo, line.hasPrefix("  version:") {
+                return line.dropFirst("  version:".count).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return "unknown"
+    }()
+
     static var response: Response {
         Response(
             status: .ok,
-            headers: ["Content-Type": "application/yaml; charset=utf-8", "Cache-Control": "no-cache"],
+            headers: ["Content-Type": "application/yaml; charset=utf-8"],
             body: bytes)
     }
 }

@@ -4,7 +4,7 @@ import Metrics
 
 /// `GET /healthz`, `GET /readyz` and `GET /metrics`: outside the API prefix, trailing slash optional.
 ///
-/// - `/healthz`: 200 `{"status":"ok"}` while the process serves (any method, no auth).
+/// - `/healthz`: 200 `{"status":"ok","version":"…"}` while the process serves (any method, no auth).
 /// - `/readyz`: 200 `{"status":"ok","checks":{...}}` when ``ReadinessCheck`` passes, else 503 with
 ///   `"status":"unavailable"` and each check's reason. No auth: it reveals nothing secret.
 /// - `/metrics`: Prometheus text format. On the API port it needs an admin token (401 without one, 403 for a
@@ -20,7 +20,7 @@ extension APIContext {
         var response: Response
         do {
             switch route {
-            case Self.healthzRoute: response = Response.json(.ok, bytes: Array(#"{"status":"ok"}"#.utf8))
+            case Self.healthzRoute: response = Response.json(.ok, bytes: Self.healthzBody)
             case Self.readyzRoute: response = try await readyz(request)
             default: response = try await metricsResponse(request, requireAdmin: true)
             }
@@ -30,6 +30,18 @@ extension APIContext {
         response.routePattern = route
         return response
     }
+
+    /// `{"status":"ok","version":"…"}`, built once.
+    static let healthzBody: [UInt8] = {
+        var writer = JSONWriter(capacity: 64)
+        writer.beginObject()
+        writer.key("status")
+        writer.string("ok")
+        writer.key("version")
+        writer.string(OpenAPIDocument.version)
+        writer.endObject()
+        return writer.bytes
+    }()
 
     static func operationsRoute(_ path: String) -> String? {
         guard path.utf8.count <= 9 else { return nil }
