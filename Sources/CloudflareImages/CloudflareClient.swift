@@ -77,7 +77,8 @@ public final class CloudflareClient: Sendable {
         let started = clock.now
         let deadline = started + configuration.callDeadline
         var attempts = 0
-        var mayHaveApplied = false
+        /// The last failure after which the request may have been carried out (its answer lost).
+        var uncertain: CloudflareError?
         while true {
             let failure: CloudflareError
             var sent = false
@@ -102,16 +103,25 @@ public final class CloudflareClient: Sendable {
             if case .rateLimited(let retryAfter?, let errors) = failure, !errors.isEmpty {
                 budget.pause(for: retryAfter)
             }
-            if mayHaveApplied, let freeConflict = call.freeConflict, failure.isAlreadyExists, attempts < configuration.maxAttempts {
+            if let uncertain, let freeConflict = call.freeConflict, failure.isAlreadyExists {
+                let freed: Bool
                 do {
-                    if try await freeConflict() { continue }
+                    freed = try await freeConflict()
                 } catch {
                     // Whether the id is ours could not be told: that failure is the answer, not "already exists".
                     finish(call.endpoint, (error as? CloudflareError)?.outcome ?? .cancelled, attempts: attempts, since: started)
                     throw error
                 }
+                if freed {
+                    guard attempts < configuration.maxAttempts else {
+                        // Freed, but no attempt left to create it anew: the lost answer is the answer, not "taken".
+                        finish(call.endpoint, uncertain.outcome, attempts: attempts, since: started)
+                        throw uncertain
+                    }
+                    continue
+                }
             }
-            if failure.mayHaveBeenApplied { mayHaveApplied = true }
+            if failure.mayHaveBeenApplied { uncertain = failure }
             let delay = retryDelay(after: attempts, failure: failure)
             guard attempts < configuration.maxAttempts, call.retry.allows(failure), clock.now + delay < deadline else {
                 finish(call.endpoint, failure.outcome, attempts: attempts, since: started)

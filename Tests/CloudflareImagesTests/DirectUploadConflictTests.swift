@@ -57,6 +57,20 @@ import Testing
         #expect(server.requests.count == 3)
     }
 
+    @Test func outOfAttemptsAfterFreeingItsOwnDraftTheLostAnswerIsTheAnswer() async throws {
+        let server = try ScriptedServer(script: [
+            .json(502, failure(5500, "bad gateway")), .json(409, Self.exists), .json(200, envelope(Self.ourDraft)),
+            .json(200, envelope("{}")),
+        ])
+        defer { server.stop() }
+        let client = try makeClient(baseURL: server.baseURL) { $0.maxAttempts = 2 }
+        let error = await #expect(throws: CloudflareError.self) { _ = try await client.createDirectUpload(Self.options) }
+        // Never "already exists" for an id only our own lost attempt took: the draft is gone, a retry will succeed.
+        #expect(error?.isAlreadyExists == false)
+        #expect(error == .upstream(status: 502, errors: [APIError(code: 5500, message: "bad gateway")]))
+        #expect(server.requests.count == 4 && server.requests.last?.method == "DELETE")
+    }
+
     @Test func aConflictOnTheFirstAttemptIsTheCallersAnswer() async throws {
         let server = try ScriptedServer(script: [.json(409, Self.exists)])
         defer { server.stop() }
