@@ -113,6 +113,20 @@ import Testing
         }
     }
 
+    @Test func usageIDsAtTheBoundariesAreNotFound() async throws {
+        try await withHarness { h in
+            let alice = try await h.token("alice")
+            for id in ["0", "-1", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "1e3", "abc", "%00"] {
+                #expect(try await h.send("GET", "api/usages/\(id)/", token: alice).status == 404, "\(id)")
+                #expect(try await h.send("DELETE", "api/usages/\(id)/", token: alice).status == 404, "\(id)")
+            }
+            for value in ["2147483648", "-1", "99999999999999999999"] {
+                #expect([200, 404].contains(try await h.send("GET", "api/usages/?page=\(value)", token: alice).status), "\(value)")
+                #expect(try await h.send("GET", "api/usages/?page_size=\(value)", token: alice).status == 200, "\(value)")
+            }
+        }
+    }
+
     @Test func replacingAnObjectsReferencesKeepsManualRows() async throws {
         try await withHarness { h in
             let alice = try await h.token("alice")
