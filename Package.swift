@@ -11,9 +11,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cfimages", targets: ["cfimages"]),
+        // For other Swift apps (README, "Using CloudflareImages from your own Swift app"): the API client with
+        // delivery URLs, signing, transformations and webhook checks; or those alone, with no C library.
+        .library(name: "CloudflareImages", targets: ["CloudflareImages", "CloudflareImagesCore"]),
+        .library(name: "CloudflareImagesCore", targets: ["CloudflareImagesCore"]),
         // Libraries for the fuzz package under Fuzz/, which depends on this one by path (`make fuzz`).
         .library(name: "CFImagesModules", targets: [
-            "JSON", "HTTPServer", "HTTPClient", "CloudflareImages", "ImageStore", "Configuration", "ImagesAPI", "SQLite",
+            "JSON", "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
+            "ImagesAPI", "SQLite",
         ]),
     ],
     dependencies: [
@@ -50,10 +55,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Cloudflare Images: API client, delivery URLs, signing, transformations.
+        // Cloudflare Images without I/O: delivery URLs, signing (pure-Swift HMAC-SHA256), transformations, presets,
+        // srcset, webhook checks. Depends on nothing, not even Foundation, so any Swift app can take it.
+        .target(name: "CloudflareImagesCore", swiftSettings: swiftSettings),
+
+        // Cloudflare Images API client (libcurl through HTTPClient). Knows nothing of our server or storage.
         .target(
             name: "CloudflareImages",
-            dependencies: ["HTTPClient", "Crypto", "JSON", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CloudflareImagesCore", "HTTPClient", "JSON", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -84,8 +95,8 @@ let package = Package(
         .target(
             name: "ImagesAPI",
             dependencies: [
-                "HTTPServer", "HTTPClient", "CloudflareImages", "ImageStore", "Configuration", "Crypto", "JSON", "Metrics",
-                "SQLite", .product(name: "Logging", package: "swift-log"),
+                "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration", "Crypto",
+                "JSON", "Metrics", "SQLite", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -93,8 +104,8 @@ let package = Package(
         .executableTarget(
             name: "cfimages",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "CloudflareEmulator", "ImageStore", "ImagesAPI", "Configuration",
-                "SQLite", "HTTPClient", "Crypto",
+                "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore", "ImagesAPI",
+                "Configuration", "SQLite", "HTTPClient", "Crypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,8 +126,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CloudflareImagesCoreTests",
+            dependencies: ["CloudflareImagesCore", "Crypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CloudflareEmulatorTests",
-            dependencies: ["CloudflareEmulator", "CloudflareImages", "HTTPClient", "HTTPServer"],
+            dependencies: ["CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "HTTPClient", "HTTPServer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
@@ -125,8 +141,8 @@ let package = Package(
         .testTarget(
             name: "ImagesAPITests",
             dependencies: [
-                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "ImageStore", "SQLite", "HTTPServer", "HTTPClient",
-                "Configuration", .product(name: "Logging", package: "swift-log"),
+                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "SQLite",
+                "HTTPServer", "HTTPClient", "Configuration", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

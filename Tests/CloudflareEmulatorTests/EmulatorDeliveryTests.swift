@@ -1,4 +1,5 @@
 import CloudflareImages
+import CloudflareImagesCore
 import Foundation
 import Testing
 @testable import CloudflareEmulator

@@ -1,4 +1,5 @@
 import CloudflareImages
+import CloudflareImagesCore
 import Crypto
 import Foundation
 import Testing

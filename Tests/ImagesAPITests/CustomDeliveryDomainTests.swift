@@ -1,4 +1,5 @@
 import CloudflareImages
+import CloudflareImagesCore
 import Foundation
 import ImageStore
 import HTTPClient

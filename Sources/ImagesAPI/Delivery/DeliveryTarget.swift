@@ -1,4 +1,5 @@
 import CloudflareImages
+import CloudflareImagesCore
 import Configuration
 import Foundation
 import ImageStore

@@ -1,4 +1,5 @@
 import CloudflareImages
+import CloudflareImagesCore
 import Crypto
 import Foundation
 import HTTPServer
@@ -34,7 +35,8 @@ extension APIContext {
             return Self.text(.payloadTooLarge, "Payload too large")
         }
         do {
-            try WebhookVerifier(secret: settings.webhookSecret).verify(request, now: clock())
+            try WebhookVerifier(secret: settings.webhookSecret)
+                .verify(body: request.body, now: clock().timeIntervalSince1970) { request.headers[$0] }
         } catch {
             logger.warning("Invalid webhook signature received", metadata: ["reason": "\(error.message)"])
             metrics.webhook(.badSignature)

@@ -1,5 +1,3 @@
-import Crypto
-
 /// Signs and verifies delivery URLs for private images (`requireSignedURLs`), as Cloudflare does.
 ///
 /// Cloudflare's rule ("Serve private images" in its Images docs): append `exp=<unix seconds>` to the URL, take the

@@ -1,4 +1,4 @@
-import CloudflareImages
+import CloudflareImagesCore
 import Testing
 
 struct TransformationParsingTests {

@@ -1,4 +1,4 @@
-import CloudflareImages
+import CloudflareImagesCore
 import Testing
 
 /// Expected strings are the reference toolkit's `CloudflareImageVariants` output (sorted option names).
