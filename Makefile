@@ -37,7 +37,7 @@ build: deps
 run: build
 	$(BIN) serve
 
-test: deps sdk-check
+test: deps sdk-check example
 	@# openapi.yaml is checked by openapi-spec-validator (PyPI) from this venv; the Swift test fails without it when CI is set.
 	@[ -x .venv-openapi/bin/openapi-spec-validator ] \
 		|| { python3 -m venv .venv-openapi && .venv-openapi/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator; } \
@@ -65,6 +65,16 @@ sdk-check: deps
 		$(SWIFT) build $(BUILD_FLAGS) --product cfimages && $(SDK_VENV)/bin/python Tests/SDK/emulator_sdk_check.py --binary $(BIN); \
 	elif [ -n "$$CI" ]; then echo "error: the SDK check cannot run without $(SDK_VENV)"; exit 1; \
 	else echo "warning: skipping the SDK check"; fi
+
+# Examples/UploadAndDeliver, an app that uses the CloudflareImages library by path (its own package, built into
+# .build-example), run against a standalone `cfimages emulator` on a free port; the script bounds every wait and
+# stops the emulator however it ends.
+.PHONY: example
+example: deps
+	$(SWIFT) build --package-path Examples/UploadAndDeliver --scratch-path .build-example
+	$(SWIFT) build $(BUILD_FLAGS) --product cfimages
+	Examples/UploadAndDeliver/run-against-emulator.sh $(BIN) \
+		"$$($(SWIFT) build --package-path Examples/UploadAndDeliver --scratch-path .build-example --show-bin-path)/UploadAndDeliver"
 
 # Not part of `make test`: release builds of cfimages and its peers, then every scenario; table in bench-results/.
 bench: deps
