@@ -7,6 +7,8 @@
 public struct DeliveryURLParser: Sendable {
     public let customDomains: [DeliveryDomain]
 
+    /// - Parameter customDomains: Your delivery domains, recognized in their configured shape besides
+    ///   `imagedelivery.net` and any host's `/cdn-cgi/imagedelivery/` path.
     public init(customDomains: [DeliveryDomain] = []) {
         self.customDomains = customDomains
     }

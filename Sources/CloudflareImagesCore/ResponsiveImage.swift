@@ -16,6 +16,15 @@ public struct ResponsiveImage: Sendable {
     public let sizes: String
     public let parser: DeliveryURLParser
 
+    /// - Parameters:
+    ///   - source: A delivery URL of the image (any variant; recognized by `parser`). A URL that is not one is
+    ///     used as is for every candidate.
+    ///   - widths: Candidate widths in pixels, each `1...12000`; sorted and deduplicated.
+    ///   - quality: `1...100`.
+    ///   - format: The output format of every candidate (`auto` lets Cloudflare pick AVIF or WebP per browser).
+    ///   - sizes: The `sizes` attribute.
+    ///   - parser: Recognizes `source`; give it your custom delivery domains.
+    /// - Throws: ``TransformationError`` for no widths or an out-of-range width or quality.
     public init(
         source: String,
         widths: [Int],

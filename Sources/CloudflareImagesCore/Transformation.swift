@@ -64,6 +64,7 @@ public struct Transformation: Sendable, Hashable {
         return copy
     }
 
+    /// How the image fits `width` x `height` (`scale-down`, `contain`, `cover`, `crop`, `pad`).
     public func fit(_ value: Fit) -> Transformation {
         var copy = self
         copy.fit = value
@@ -88,6 +89,7 @@ public struct Transformation: Sendable, Hashable {
         return copy
     }
 
+    /// Output format; `auto` serves AVIF or WebP to browsers that take them.
     public func format(_ value: Format) -> Transformation {
         var copy = self
         copy.format = value

@@ -11,6 +11,7 @@
 public struct URLSigner: Sendable, CustomStringConvertible {
     private let key: [UInt8]
 
+    /// - Parameter key: The account's URL signing key (`GET images/v1/keys`, or the dashboard), used as UTF-8 bytes.
     public init(key: String) {
         self.key = Array(key.utf8)
     }
