@@ -1114,7 +1114,9 @@ paths:
           content:
             application/yaml:
               schema:
-                type: string
+                type: object
+                description: This OpenAPI 3.1 document (a YAML mapping, not a JSON string).
+                required: [openapi, info, paths]
 
   /healthz:
     servers:
