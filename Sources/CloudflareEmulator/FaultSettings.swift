@@ -1,5 +1,6 @@
 import JSON
 import Foundation
+import Synchronization
 
 /// Trouble the emulator adds to its API calls, for tests and benchmarks: a delay, random failures, responses lost
 /// after the request was applied, and Cloudflare's rate limits.
@@ -152,13 +153,12 @@ public struct FaultSettings: Sendable, Equatable, Codable {
     }
 }
 
-/// A value behind a lock, for the few settings that change at run time.
-final class LockedValue<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+/// A value behind a lock, for the few settings that change at run time, shared by reference.
+final class LockedValue<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
 
-    init(_ value: Value) { self.value = value }
+    init(_ value: Value) { self.value = Mutex(value) }
 
-    func get() -> Value { lock.withLock { value } }
-    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    func get() -> Value { value.withLock { $0 } }
+    func set(_ newValue: Value) { value.withLock { $0 = newValue } }
 }

@@ -1,6 +1,7 @@
 import CCurl
 import CLinux
 import Foundation
+import Synchronization
 
 /// Owns a libcurl multi handle and the one thread that drives it.
 ///
@@ -23,7 +24,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         var cancels: [CurlTransfer] = []
         var stopping = false
     }
-    private let inbox = Locked(Inbox())
+    private let inbox = Mutex(Inbox())
 
     // Loop thread only.
     /// Transfers currently added to the multi handle, keyed by easy handle.

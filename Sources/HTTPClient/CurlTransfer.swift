@@ -1,4 +1,5 @@
 import CCurl
+import Synchronization
 
 /// One request's libcurl easy handle plus everything libcurl reads from or writes into while it runs.
 ///
@@ -22,7 +23,7 @@ final class CurlTransfer: @unchecked Sendable {
         var cancelled = false
         var finished = false
     }
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     init(_ request: HTTPClientRequest, defaults: HTTPClient.Configuration) throws(HTTPClientError) {
         guard let easy = curl_easy_init() else {

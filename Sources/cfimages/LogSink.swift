@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// Log lines on their way to a file descriptor: callers append formatted text (with the timestamp of the current
 /// second, formatted once per second) under a short lock, and a background thread writes the batch every few
@@ -26,7 +27,7 @@ final class LogSink: @unchecked Sendable {
     private var second = -1
     private var stamp: [UInt8] = []
     // Serialises writers of the descriptor so batches never interleave.
-    private let writeLock = NSLock()
+    private let writeLock = Mutex(())
 
     init(fd: Int32) {
         self.fd = fd
@@ -55,8 +56,10 @@ final class LogSink: @unchecked Sendable {
 
     /// Writes everything queued so far.
     func flush() {
-        writeLock.lock()
-        defer { writeLock.unlock() }
+        writeLock.withLock { _ in flushHoldingWriteLock() }
+    }
+
+    private func flushHoldingWriteLock() {
         condition.lock()
         var batch: [UInt8] = []
         swap(&batch, &pending)
