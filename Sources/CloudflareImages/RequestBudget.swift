@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A client-side sliding-window request budget: at most `limit` requests start in any `window` (Cloudflare's
 /// default is 1,200 per 5 minutes per user), and, when a `burst` cap is set, at most `burst.count` in any
@@ -35,7 +36,7 @@ public final class RequestBudget: Sendable {
     /// The short-window cap, never longer than `window`.
     public let burst: Limit?
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let state: State
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - limit: requests allowed per window (at least 1).
@@ -50,7 +51,6 @@ public final class RequestBudget: Sendable {
         self.window = window
         self.burst = burst.map { Limit(count: max(1, $0.count), window: min(max(.zero, $0.window), window)) }
         self.now = now
-        state = State()
     }
 
     /// Books the earliest slot, unless it is more than `maxWait` away.
@@ -110,16 +110,9 @@ public final class RequestBudget: Sendable {
         }
     }
 
-    private final class State: @unchecked Sendable {
-        private let lock = NSLock()
+    private struct State {
         var slots = Slots()
         var pausedUntil: ContinuousClock.Instant?
-
-        func withLock<Result>(_ body: (State) -> Result) -> Result {
-            lock.lock()
-            defer { lock.unlock() }
-            return body(self)
-        }
     }
 
     /// Booked instants in non-decreasing order, the oldest first; dropping old ones moves a start index (the array
