@@ -1,9 +1,9 @@
 /// Date-times as Django's `parse_datetime` reads them, for webhook timestamps:
 /// `YYYY-MM-DD[( |T)HH:MM[:SS[(.|,)f{1,12}]]][Z|±HH[[:]MM]]`. A bare date is midnight, no offset means UTC, and
 /// fraction digits past the sixth are ignored.
-enum ISO8601DateTime {
+public enum ISO8601DateTime {
     /// Seconds since 1970-01-01T00:00:00Z (microsecond resolution), or `nil` when malformed or out of range.
-    static func unixSeconds(_ text: String) -> Double? {
+    public static func unixSeconds(_ text: String) -> Double? {
         var scanner = DigitScanner(Array(text.utf8))
         guard let year = scanner.number(digits: 4...4), scanner.take("-"),
               let month = scanner.number(digits: 1...2), scanner.take("-"),
