@@ -1,10 +1,16 @@
 import Foundation
 import SQLite
+import Synchronization
 import Testing
 
 /// Concurrent `Database.write` calls share transactions; each still commits or rolls back on its own.
 struct GroupCommitTests {
     struct Refused: Error, Equatable { let index: Int }
+
+    /// How many times write bodies ran, shared by the tasks of a test.
+    final class RunCount: Sendable {
+        let count = Mutex(0)
+    }
 
     @Test func aFailingWriteRollsBackAloneAmongConcurrentOnes() async throws {
         let dir = try TemporaryDirectory()
@@ -43,6 +49,51 @@ struct GroupCommitTests {
         }
         #expect(Set(stored) == Set(expected.map { "v\($0)" }))
         #expect(stored.count == expected.count)
+    }
+
+    /// A batch whose shared COMMIT fails (here a deferred foreign key, checked only at commit) is run again one
+    /// write at a time: the write at fault fails alone, every other one commits, and the bodies of that batch ran
+    /// twice.
+    @Test func aBatchThatFailsAsAWholeRunsEachWriteAgainAlone() async throws {
+        let dir = try TemporaryDirectory()
+        let database = try Database(path: dir.file("db.sqlite"), readerCount: 1)
+        defer { database.close() }
+        try await database.write { connection in
+            try connection.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+            try connection.execute(
+                "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED, v TEXT)")
+        }
+        let runs = RunCount()
+        // A slow write holds the writer, so the next ones queue up behind it and are committed together.
+        async let holder: Void = database.write { _ in Thread.sleep(forTimeInterval: 0.2) }
+        try await Task.sleep(for: .milliseconds(50))
+        let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    do {
+                        try await database.write { connection in
+                            runs.count.withLock { $0 += 1 }
+                            // Write 17 points at a parent that does not exist: accepted now, refused at COMMIT.
+                            try connection.execute("INSERT INTO child (parent, v) VALUES (?, ?)", [i == 17 ? .integer(999) : .null, .text("c\(i)")])
+                        }
+                        return (i, true)
+                    } catch is SQLiteError {
+                        return (i, false)
+                    }
+                }
+            }
+            var all: [Int: Bool] = [:]
+            for try await (i, ok) in group { all[i] = ok }
+            return all
+        }
+        try await holder
+        #expect(outcomes.filter { !$0.value }.keys.sorted() == [17])
+        let stored = try await database.read { connection in
+            try connection.query("SELECT v FROM child ORDER BY id").map { $0[0].stringValue ?? "" }
+        }
+        #expect(Set(stored) == Set((0..<40).filter { $0 != 17 }.map { "c\($0)" }))
+        // The failed batch's writes ran once in it and once alone.
+        #expect(runs.count.withLock { $0 } > 40)
     }
 
     @Test func aWriteIsVisibleToReadersWhenItReturns() async throws {
