@@ -101,11 +101,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The service's log lines: a buffered sink, the text log handler and the access log, control characters
+        // escaped.
+        .target(
+            name: "LogOutput",
+            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore", "ImagesAPI",
-                "Configuration", "SQLite", "HTTPClient", "Crypto",
+                "Configuration", "SQLite", "HTTPClient", "Crypto", "LogOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "CommandTests",
             dependencies: [
-                "cfimages", "HTTPServer", "HTTPClient", "CloudflareEmulator", "CloudflareImages", "ImagesAPI", "ImageStore",
+                "cfimages", "LogOutput", "HTTPServer", "HTTPClient", "CloudflareEmulator", "CloudflareImages", "ImagesAPI", "ImageStore",
                 "Configuration", "SQLite", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

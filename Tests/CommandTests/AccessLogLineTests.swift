@@ -5,7 +5,7 @@ import Foundation
 import HTTPServer
 import Logging
 import Testing
-@testable import cfimages
+@testable import LogOutput
 
 /// The direct access-log writer must give exactly the line the log handler gives for the server's default call.
 @Suite struct AccessLogLineTests {

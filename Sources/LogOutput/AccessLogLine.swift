@@ -3,8 +3,8 @@ import HTTPServer
 /// The access log written straight into a ``LogSink``: byte for byte the line ``BufferedLogHandler`` writes for the
 /// server's default `logger.info("request", metadata: ...)`, without building, merging and sorting a metadata
 /// dictionary for every request.
-enum AccessLogLine {
-    static func writer(label: String, sink: LogSink = .standardError) -> AccessLogWriter {
+public enum AccessLogLine {
+    public static func writer(label: String, sink: LogSink = .standardError) -> AccessLogWriter {
         let prefix = Self.prefix(label: label)
         return { entry in sink.append { append(entry, prefix: prefix, to: &$0) } }
     }

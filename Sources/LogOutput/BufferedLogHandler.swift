@@ -6,25 +6,25 @@ import Logging
 /// `StreamLogHandler`'s line format (`<time> <level> <label>: k=v ... [<source>] <message>`, metadata keys sorted,
 /// local time to the second) written to standard error through a shared ``LogSink`` buffer instead of one locked,
 /// flushed `fwrite` per line. Control characters in keys, values and the message are escaped (``LogEscaping``). Warnings and worse are written through at once, with everything queued before them.
-struct BufferedLogHandler: LogHandler {
+public struct BufferedLogHandler: LogHandler {
     let label: String
     let sink: LogSink
-    var logLevel: Logger.Level = .info
-    var metadata = Logger.Metadata()
-    var metadataProvider: Logger.MetadataProvider?
+    public var logLevel: Logger.Level = .info
+    public var metadata = Logger.Metadata()
+    public var metadataProvider: Logger.MetadataProvider?
 
-    init(label: String, sink: LogSink = .standardError, metadataProvider: Logger.MetadataProvider? = nil) {
+    public init(label: String, sink: LogSink = .standardError, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
         self.sink = sink
         self.metadataProvider = metadataProvider
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get(), !provided.isEmpty {
             merged.merge(provided) { _, new in new }

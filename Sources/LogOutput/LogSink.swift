@@ -8,9 +8,9 @@ import Synchronization
 /// second, formatted once per second) under a short lock, and a background thread writes the batch every few
 /// milliseconds with one `write`. A caller that finds the buffer over ``highWater`` writes it itself, so a flood of
 /// lines slows the loggers down rather than growing memory; nothing is dropped. Flushed at process exit.
-final class LogSink: @unchecked Sendable {
+public final class LogSink: @unchecked Sendable {
     /// Standard error, flushed by a background thread and at exit.
-    static let standardError: LogSink = {
+    public static let standardError: LogSink = {
         let sink = LogSink(fd: 2)
         sink.startFlusher()
         atexit { LogSink.standardError.flush() }
@@ -29,13 +29,13 @@ final class LogSink: @unchecked Sendable {
     // Serialises writers of the descriptor so batches never interleave.
     private let writeLock = Mutex(())
 
-    init(fd: Int32) {
+    public init(fd: Int32) {
         self.fd = fd
         pending.reserveCapacity(64 * 1024)
     }
 
     /// Queues `<timestamp><text>`; `text` must end with a newline.
-    func append(_ text: String, flushNow: Bool = false) {
+    public func append(_ text: String, flushNow: Bool = false) {
         append(flushNow: flushNow) { $0.append(contentsOf: text.utf8) }
     }
 
@@ -55,7 +55,7 @@ final class LogSink: @unchecked Sendable {
     }
 
     /// Writes everything queued so far.
-    func flush() {
+    public func flush() {
         writeLock.withLock { _ in flushHoldingWriteLock() }
     }
 
