@@ -51,7 +51,7 @@ let package = Package(
         // Our HTTP/1.1 server: sockets, parsing, routing. Knows nothing of images.
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", "HTTPFields", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", "HTTPFields", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 

@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 
 /// An error that knows how it should be answered. The router catches these and returns `response`;
 /// any other error becomes a 500 with no detail (and is logged).
@@ -19,10 +19,19 @@ public struct HTTPError: HTTPResponseError, CustomStringConvertible {
     }
 
     public var response: Response {
-        let body = (try? JSONSerialization.data(withJSONObject: ["detail": message])) ?? Data("{}".utf8)
-        var response = Response.json(status, bytes: Array(body))
+        var response = Response.json(status, bytes: Self.detailBody(message))
         for field in extraHeaders { response.headers[field.name] = field.value }
         return response
+    }
+
+    /// `{"detail": message}` (DRF's error shape): the one place that body is written, for every layer.
+    public static func detailBody(_ message: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: message.utf8.count + 16)
+        writer.beginObject()
+        writer.key("detail")
+        writer.string(message)
+        writer.endObject()
+        return writer.bytes
     }
 
     public var description: String { "\(status.code) \(message)" }

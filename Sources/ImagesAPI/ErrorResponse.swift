@@ -24,7 +24,7 @@ struct ErrorResponse: HTTPResponseError, CustomStringConvertible {
 
     /// `{"detail": message}`, DRF's shape for authentication, permission, 404 and parse errors.
     static func detail(_ status: HTTPStatus, _ message: String, headers: HTTPHeaders = HTTPHeaders()) -> ErrorResponse {
-        ErrorResponse(status, body: singleKey("detail", message), headers: headers)
+        ErrorResponse(status, body: HTTPError.detailBody(message), headers: headers)
     }
 
     /// `{"error": message}`, the toolkit's shape for service (Cloudflare) failures.

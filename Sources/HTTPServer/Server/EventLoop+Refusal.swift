@@ -17,7 +17,7 @@ extension EventLoop {
         close(fd)
     }
 
-    static let refusalBody = #"{"detail":"Server is at its connection limit."}"#
+    static let refusalBody = String(decoding: HTTPError.detailBody("Server is at its connection limit."), as: UTF8.self)
     static let refusalHead = Array((
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(refusalBody.utf8.count)\r\nConnection: close\r\nRetry-After: 1\r\n").utf8)
