@@ -30,7 +30,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-        // epoll and eventfd for HTTPServer's reactor (libc; the Glibc module does not export them).
+        // epoll and eventfd for HTTPServer's reactor, thread names, the monotonic clock (libc calls the Glibc module
+        // does not export).
         .systemLibrary(name: "CLinux"),
 
         // JSON values and a byte-level writer, shared by every module that speaks JSON.
@@ -41,7 +42,7 @@ let package = Package(
 
         // Swift owners of the C handles.
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite", "CLinux"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
             dependencies: ["CCurl", "CLinux", "HTTPFields", .product(name: "Logging", package: "swift-log")],

@@ -1,3 +1,4 @@
+import CLinux
 import Logging
 import Synchronization
 
@@ -51,13 +52,9 @@ final class ServerContext: Sendable {
     }
 }
 
-/// Monotonic clock in nanoseconds.
+/// Monotonic clock in nanoseconds (CLinux's, shared with the database pool).
 @inline(__always)
-func monotonicNanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-}
+func monotonicNanoseconds() -> UInt64 { clinux_monotonic_nanoseconds() }
 
 #if canImport(Glibc)
 import Glibc
