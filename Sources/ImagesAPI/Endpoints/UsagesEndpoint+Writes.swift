@@ -102,10 +102,10 @@ extension APIContext {
         let removed = try await repository.pruneUsages(
             contentType: target.contentType, objectID: target.objectID, untouchedSince: started, owner: caller.scope,
             at: started)
-        var query = UsageQuery(owner: caller.scope, contentType: target.contentType, limit: nil)
+        var query = UsageQuery(owner: caller.scope, contentType: target.contentType, objectID: target.objectID, limit: nil)
         query.ordering = .createdAt
         query.descending = false
-        let current = try await usages(query).items.filter { $0.objectID == target.objectID }
+        let current = try await usages(query).items
         var writer = JSONWriter(capacity: 256 * max(1, current.count) + 128)
         writer.beginObject()
         Self.writeSummary(summary, removed: removed, into: &writer)
