@@ -13,7 +13,7 @@ let package = Package(
         .executable(name: "cfimages", targets: ["cfimages"]),
         // For other Swift apps (README, "Using CloudflareImages from your own Swift app"): the API client with
         // delivery URLs, signing, transformations and webhook checks; or those alone, with no C library.
-        .library(name: "CloudflareImages", targets: ["CloudflareImages", "CloudflareImagesCore"]),
+        .library(name: "CloudflareImages", targets: ["CloudflareImages", "CloudflareImagesCore", "JSON"]),
         .library(name: "CloudflareImagesCore", targets: ["CloudflareImagesCore"]),
         // Libraries for the fuzz package under Fuzz/, which depends on this one by path (`make fuzz`).
         .library(name: "CFImagesModules", targets: [

@@ -1,3 +1,4 @@
+import JSON
 import CloudflareImages
 import Configuration
 import Foundation

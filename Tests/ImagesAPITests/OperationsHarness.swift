@@ -1,3 +1,4 @@
+import JSON
 import CloudflareEmulator
 import CloudflareImages
 import Configuration

@@ -1,3 +1,4 @@
+import JSON
 import CloudflareImages
 import Foundation
 import ImageStore

@@ -1,2 +1,0 @@
-/// Image metadata is `JSONValue`; users of this module get the type without importing `JSON` themselves.
-@_exported import JSON
