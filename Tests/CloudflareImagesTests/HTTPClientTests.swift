@@ -173,11 +173,12 @@ import Testing
     }
 
     @Test func threeHundredConcurrentRequestsShareOneThread() async throws {
-        let release = LockedBox(false)
+        let release = Gate()
         let server = try ScriptedServer { request in
-            // Hold every answer until all requests have arrived, so they are truly in flight together.
-            let deadline = Date().addingTimeInterval(10)
-            while !release.current, Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+            // Hold every answer until all requests have arrived, so they are truly in flight together. The 300
+            // connection threads block on a condition (polling them every few milliseconds cost the machine more
+            // than the requests did, and on a loaded machine kept the last ones from arriving in time).
+            release.wait(until: Date().addingTimeInterval(10))
             return .respond(status: 200, body: Array(request.path.utf8))
         }
         defer { server.stop() }
@@ -192,7 +193,7 @@ import Testing
             }
             let allArrived = await eventually(timeout: .seconds(10)) { server.requests.count == count }
             peak.update { $0 = threadCount(named: threadName) }
-            release.update { $0 = true }
+            release.open()
             #expect(allArrived)
             var seen = Set<Int>()
             for try await (i, response) in group {
@@ -271,5 +272,24 @@ import Testing
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
         #expect(server.acceptedConnections == 0)
+    }
+}
+
+/// A one-way gate the fixture server's connection threads wait at until the test opens it.
+final class Gate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var isOpen = false
+
+    func wait(until deadline: Date) {
+        condition.lock()
+        defer { condition.unlock() }
+        while !isOpen, condition.wait(until: deadline) {}
+    }
+
+    func open() {
+        condition.lock()
+        isOpen = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
