@@ -50,7 +50,7 @@ public enum ISO8601DateTime {
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -59,7 +59,8 @@ public enum ISO8601DateTime {
         return era * 146_097 + doe - 719_468
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
+    /// Days in `month` (1...12) of `year`, leap years included.
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30

@@ -1,3 +1,4 @@
+import CloudflareImagesCore
 import Foundation
 
 /// Datetimes as Django's serializers write them (`DjangoJSONEncoder`): ISO 8601, `Z` for UTC, the fraction cut to
@@ -55,9 +56,9 @@ enum DjangoDateTime {
             offsetMinutes = sign * (hours * 60 + minutes)
         }
         guard at == bytes.count, (1...9999).contains(year), (1...12).contains(month),
-            (1...daysIn(month: month, year: year)).contains(day), hour <= 23, minute <= 59, second <= 59
+            (1...ISO8601DateTime.daysIn(month: month, year: year)).contains(day), hour <= 23, minute <= 59, second <= 59
         else { return nil }
-        let days = Int64(daysFromCivil(year: year, month: month, day: day))
+        let days = Int64(ISO8601DateTime.daysFromCivil(year: year, month: month, day: day))
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
         return seconds * 1_000_000 + Int64(micros)
     }
@@ -95,24 +96,6 @@ enum DjangoDateTime {
     private static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// The inverse of `daysFromCivil`.
