@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// ```swift
 /// let emulator = try CloudflareEmulator(configuration: config, logger: logger)
-/// let server = HTTPServer(configuration: ..., logger: logger, handler: emulator.makeRouter(mountPath: "").respond)
+/// let server = HTTPServer(configuration: ..., logger: logger, responder: emulator.makeRouter(mountPath: "").responder)
 /// ```
 public final class CloudflareEmulator: Sendable {
     public let configuration: Configuration

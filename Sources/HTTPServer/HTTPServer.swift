@@ -6,10 +6,10 @@ import Synchronization
 
 /// An HTTP/1.1 server on non-blocking POSIX sockets: a fixed set of epoll event loops (one per core by default)
 /// run every connection, and each request's `Handler` runs as a task whose executor is its connection's loop
-/// (unless an `ImmediateHandler` answered it on the loop first).
+/// (unless the ``Responder``'s `ImmediateHandler` answered it on the loop first).
 ///
 /// ```swift
-/// let server = HTTPServer(configuration: .init(port: 8000), logger: logger, handler: router.respond)
+/// let server = HTTPServer(configuration: .init(port: 8000), logger: logger, responder: router.responder)
 /// try server.start()
 /// await TerminationSignal.wait()
 /// await server.shutdown()
@@ -22,15 +22,25 @@ public final class HTTPServer: Sendable {
     /// - Parameters:
     ///   - observer: told about every answered request (method, status, route pattern, duration).
     ///   - accessLogWriter: writes the access log (when `configuration.accessLog` is on) instead of `logger`.
-    ///   - immediate: tried first for every request, on the loop thread; `handler` runs when it declines.
+    ///   - responder: what answers each request (its immediate handler first, on the loop thread).
     public init(
         configuration: Configuration, logger: Logger, observer: RequestObserver? = nil,
-        accessLogWriter: AccessLogWriter? = nil, immediate: ImmediateHandler? = nil, handler: @escaping Handler
+        accessLogWriter: AccessLogWriter? = nil, responder: Responder
     ) {
         self.configuration = configuration
         self.context = ServerContext(
-            configuration: configuration, handler: handler, immediate: immediate, logger: logger, observer: observer,
+            configuration: configuration, responder: responder, logger: logger, observer: observer,
             accessLogWriter: accessLogWriter)
+    }
+
+    /// A server whose every request runs `handler`.
+    public convenience init(
+        configuration: Configuration, logger: Logger, observer: RequestObserver? = nil,
+        accessLogWriter: AccessLogWriter? = nil, handler: @escaping Handler
+    ) {
+        self.init(
+            configuration: configuration, logger: logger, observer: observer, accessLogWriter: accessLogWriter,
+            responder: Responder(handler: handler))
     }
 
     /// Raises the process's open-file limit to its hard limit, binds, listens and starts the event loops. Throws a

@@ -30,19 +30,21 @@ public final class Router: Sendable {
         let segments: [Segment]
         let handler: Handler
         let immediate: ImmediateRouteHandler?
+        /// The group's check of the caller (see ``RouteBuilder/group(_:_:)``), also run before a 405 for this path.
+        let admission: Admission?
         /// Prefix included, parameters as `{name}`: built once, put on every response of this route.
         let pattern: String
         /// The names of its parameters, in pattern order: shared by every request's ``PathParameters``.
         let parameterNames: [String]
 
-        init(_ method: HTTPMethod, _ segments: [Segment], _ handler: @escaping Handler, _ immediate: ImmediateRouteHandler?,
-             pattern: String) {
-            self.method = method
-            self.segments = segments
-            self.handler = handler
-            self.immediate = immediate
+        init(_ spec: RouteBuilder.Spec, pattern: String) {
+            self.method = spec.method
+            self.segments = spec.segments
+            self.handler = spec.handler
+            self.immediate = spec.immediate
+            self.admission = spec.admission
             self.pattern = pattern
-            self.parameterNames = segments.compactMap { segment in
+            self.parameterNames = spec.segments.compactMap { segment in
                 switch segment {
                 case .literal: nil
                 case .parameter(let name), .rest(let name): name
@@ -83,10 +85,7 @@ public final class Router: Sendable {
         build(&builder)
         let prefix = Router.split(prefix)
         self.prefix = prefix.map { Array($0.utf8) }
-        self.routes = builder.routes.map { route in
-            Route(route.method, route.segments, route.handler, route.immediate,
-                  pattern: Router.pattern(prefix: prefix, route.segments))
-        }
+        self.routes = builder.routes.map { Route($0, pattern: Router.pattern(prefix: prefix, $0.segments)) }
         self.index = Index(routes)
         self.hasImmediateRoutes = routes.contains { $0.immediate != nil }
     }
@@ -107,14 +106,29 @@ public final class Router: Sendable {
         return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
     }
 
-    /// Answers the request: the matching handler's response, 405, or 404. Errors conforming to
-    /// `HTTPResponseError` become their response; others propagate to the server (which answers 500). The response
-    /// carries the matched route's pattern in `routePattern` (for a 405, the first route whose path matched).
+    /// The router as the server takes it: its handler, and its immediate routes when it has any.
+    public var responder: Responder {
+        var immediate: ImmediateHandler?
+        if hasImmediateRoutes {
+            immediate = { [self] (request: inout Request) -> Response? in respondImmediately(to: &request) }
+        }
+        return Responder(immediate: immediate) { [self] request in try await respond(to: request) }
+    }
+
+    /// Answers the request: the matching handler's response, 405, or 404. The response carries the matched route's
+    /// pattern in `routePattern` (for a 405, the first route whose path matched); a handler's error propagates with
+    /// that pattern attached, for the error boundary (``Responder``) to answer. Before a 405, the first matching
+    /// route's admission runs, so a caller its group refuses learns that (401, 403) rather than the methods.
     public func respond(to request: Request) async throws -> Response {
         switch select(request) {
         case .route(let route, let parameters):
-            return try await Router.run(route, request, parameters)
+            var request = request
+            request.pathParameters = parameters
+            return try await Router.labelling(route.pattern) { try await route.handler(request) }
         case .methodNotAllowed(let firstMatch, let allowed):
+            if let admission = firstMatch.admission {
+                try await Router.labelling(firstMatch.pattern) { try await admission(request); return Response() }
+            }
             var names = allowed.map(\.rawValue)
             if names.contains("GET"), !names.contains("HEAD") { names.append("HEAD") }
             var response = HTTPError(
@@ -173,21 +187,8 @@ public final class Router: Sendable {
         }
     }
 
-    /// Runs `route`'s handler; an `HTTPResponseError` becomes its response. Either way the route's pattern is set.
-    private static func run(_ route: Route, _ request: Request, _ parameters: PathParameters) async throws -> Response {
-        var request = request
-        request.pathParameters = parameters
-        var response: Response
-        do {
-            response = try await route.handler(request)
-        } catch let error as any HTTPResponseError {
-            response = error.response
-        }
-        response.routePattern = route.pattern
-        return response
-    }
-
-    static var notFound: Response { HTTPError(.notFound, "Not found.").response }
+    /// The JSON 404 of a path no route matches.
+    public static var notFound: Response { HTTPError(.notFound, "Not found.").response }
 
     /// The non-empty `/`-separated segments of a pattern or prefix.
     static func split(_ path: String) -> [String] { path.split(separator: "/").map(String.init) }
@@ -246,26 +247,48 @@ public final class Router: Sendable {
 }
 
 /// Collects routes for a `Router`.
-public struct RouteBuilder {
-    var routes: [(method: HTTPMethod, segments: [Router.Segment], handler: Handler, immediate: ImmediateRouteHandler?)] = []
+public struct RouteBuilder: RouteDeclaring {
+    struct Spec {
+        let method: HTTPMethod
+        let segments: [Router.Segment]
+        let handler: Handler
+        let immediate: ImmediateRouteHandler?
+        let admission: Admission?
+    }
+
+    var routes: [Spec] = []
 
     /// - Parameter immediate: answers at once when it can, before `handler` (see ``ImmediateHandler``).
     public mutating func on(
         _ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler, immediate: ImmediateRouteHandler? = nil
+    ) {
+        add(method, pattern, handler, immediate: immediate, admission: nil)
+    }
+
+    mutating func add(
+        _ method: HTTPMethod, _ pattern: String, _ handler: @escaping Handler, immediate: ImmediateRouteHandler?,
+        admission: Admission?
     ) {
         let segments = Router.split(pattern).map { part -> Router.Segment in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
             return .literal(Array(part.utf8))
         }
-        routes.append((method, segments, handler, immediate))
+        routes.append(Spec(method: method, segments: segments, handler: handler, immediate: immediate, admission: admission))
     }
 
-    public mutating func get(_ pattern: String, _ handler: @escaping Handler, immediate: ImmediateRouteHandler? = nil) {
-        on(.get, pattern, handler, immediate: immediate)
+    /// Routes whose handlers first need something resolved from the request (an authenticated caller, say):
+    /// `resolve` runs before each of them, and its value is their second argument. What it throws is the answer;
+    /// it also runs before a 405 on these paths.
+    public mutating func group<Context: Sendable>(
+        _ resolve: @escaping @Sendable (Request) async throws -> Context, _ build: (inout RouteGroup<Context>) -> Void
+    ) {
+        var group = RouteGroup(resolve: resolve)
+        build(&group)
+        routes += group.builder.routes
     }
-    public mutating func post(_ pattern: String, _ handler: @escaping Handler) { on(.post, pattern, handler) }
-    public mutating func put(_ pattern: String, _ handler: @escaping Handler) { on(.put, pattern, handler) }
-    public mutating func patch(_ pattern: String, _ handler: @escaping Handler) { on(.patch, pattern, handler) }
-    public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { on(.delete, pattern, handler) }
+
 }
+
+/// What a route group checks before its handlers run (and before a 405 on its paths).
+typealias Admission = @Sendable (Request) async throws -> Void

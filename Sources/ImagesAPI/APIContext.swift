@@ -55,8 +55,12 @@ final class APIContext: Sendable {
 
     /// `handler`'s 200 answers with an `ETag` and `Cache-Control: private, no-cache`, and a 304 for a request that
     /// already holds that version (``ConditionalGet``).
-    func cached(_ handler: @escaping Handler) -> Handler {
-        { request in ConditionalGet.apply(try await handler(request), to: request, cacheControl: ConditionalGet.perUser) }
+    func cached<Context: Sendable>(
+        _ handler: @escaping RouteGroup<Context>.GroupHandler
+    ) -> RouteGroup<Context>.GroupHandler {
+        { request, caller in
+            ConditionalGet.apply(try await handler(request, caller), to: request, cacheControl: ConditionalGet.perUser)
+        }
     }
 
     /// The immediate path of a ``cached(_:)-…`` route: the same validators, on the event loop.
@@ -64,20 +68,11 @@ final class APIContext: Sendable {
         { request in immediate(request).map { ConditionalGet.apply($0, to: request, cacheControl: ConditionalGet.perUser) } }
     }
 
-    /// Runs `body` for an authenticated caller.
-    func authenticated(_ body: @escaping @Sendable (Request, Caller) async throws -> Response) -> Handler {
-        { [authenticator] request in
-            let caller = try await authenticator.authenticate(request)
-            return try await body(request, caller)
-        }
-    }
-
-    /// Runs `body` for an authenticated administrator; others get 403.
-    func admin(_ body: @escaping @Sendable (Request, Caller) async throws -> Response) -> Handler {
-        authenticated { request, caller in
-            guard caller.isAdmin else { throw ErrorResponse.permissionDenied }
-            return try await body(request, caller)
-        }
+    /// The authenticated caller when an administrator; others get 403 (anonymous callers 401).
+    func administrator(_ request: Request) async throws -> Caller {
+        let caller = try await authenticator.authenticate(request)
+        guard caller.isAdmin else { throw ErrorResponse.permissionDenied }
+        return caller
     }
 
     func json(_ bytes: [UInt8], status: HTTPStatus = .ok) -> Response {

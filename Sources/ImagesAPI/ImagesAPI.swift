@@ -10,7 +10,7 @@ import Logging
 ///
 /// ```swift
 /// let api = ImagesAPI(settings: settings, repository: repository, cloudflare: client, logger: logger)
-/// let server = HTTPServer(configuration: .init(port: settings.port), logger: logger, handler: api.handler)
+/// let server = HTTPServer(configuration: .init(port: settings.port), logger: logger, responder: api.responder())
 /// let sweeper = api.makeSweeper()
 /// try server.start(); await sweeper.start()
 /// ```
@@ -63,7 +63,7 @@ public final class ImagesAPI: Sendable {
     public var metrics: ServiceMetrics { context.metrics }
 
     /// For a separate metrics listener (`CFIMAGES_METRICS_ADDRESS`): `GET /metrics` without auth, 404 otherwise.
-    public var metricsHandler: Handler { context.metricsOnlyHandler }
+    public var metricsResponder: Responder { context.metricsOnlyResponder }
 
     /// Drops cached token lookups (call after revoking a token in this process to make it effective at once).
     public func invalidateTokenCache() { context.authenticator.cache.removeAll() }
@@ -71,73 +71,59 @@ public final class ImagesAPI: Sendable {
     /// How many list responses are cached (for diagnostics and tests).
     public var cachedListPages: Int { context.listPages.count }
 
-    /// The API's routes under the configured prefix (no `/healthz`, no 405 auth ordering; see ``handler``).
+    /// The API's routes under the configured prefix, without the operations paths (for documentation checks).
     public func makeRouter() -> Router { Self.makeRouter(context) }
 
-    /// The server's handler: `/healthz`, `/readyz`, `/metrics` (admin only), then the API routes. As DRF checks credentials before the method, a 405
-    /// for an unauthenticated caller becomes the 401. Unexpected errors answer a JSON 500 and are logged.
-    public var handler: Handler {
-        { [router, context] request in
-            do {
-                if let response = try await context.operations(request) { return response }
-                let response = try await router.respond(to: request)
-                if response.status == .methodNotAllowed {
-                    if request.rawPath.contains("/api/webhook") {
-                        _ = try await context.authenticator.authenticateIfPresent(request)
-                    } else {
-                        _ = try await context.authenticator.authenticate(request)
-                    }
-                }
-                return response
-            } catch let error as any HTTPResponseError {
-                return error.response
-            } catch {
-                context.metrics.recordIfDatabaseError(error)
-                context.logger.error("Unhandled error", metadata: ["path": "\(request.rawPath)", "error": "\(error)"])
-                return ErrorResponse.detail(.internalServerError, "Internal server error.").response
-            }
-        }
+    /// The service as the server takes it: `/healthz`, `/readyz`, `/metrics` (admin only), then the API routes, with
+    /// `mounts` (the emulator, …) claiming their paths first. The API's immediate routes answer on the event loop;
+    /// a database error no response stands for is counted in the metrics.
+    public func responder(mounting mounts: [Responder.Mount] = []) -> Responder {
+        let routes = router.responder
+        let api = Responder(
+            immediate: routes.immediate, unhandledError: { [metrics] error in metrics.recordIfDatabaseError(error) },
+            handler: routes.handler)
+        return Responder.mounting(mounts + [context.operationsMount], otherwise: api)
     }
 
-    /// Tried by the server before ``handler``, on its event loop: answers the hot lookups it can serve without
-    /// waiting, exactly as ``handler`` would, and declines (nil) everything else.
-    public var immediateHandler: ImmediateHandler {
-        { [router] request in
-            APIContext.operationsRoute(request.rawPath) == nil ? router.respondImmediately(to: &request) : nil
-        }
-    }
-
+    /// Routes as DRF's views answer: authentication before the method check (a 405 for an unauthenticated caller
+    /// is the 401), then the view.
     static func makeRouter(_ c: APIContext) -> Router {
         Router(prefix: c.settings.pathPrefix) { routes in
-            routes.get("api", c.authenticated { request, _ in c.apiRoot(request) })
-            routes.get("api/images", c.cached(c.authenticated(c.listImages)))
-            routes.post("api/images/bulk_delete", c.authenticated(c.bulkDelete))
-            routes.post("api/images/bulk_status_check", c.authenticated(c.bulkStatusCheck))
-            routes.get("api/images/by-cloudflare-id/*cloudflare_id", c.cached(c.authenticated(c.imageByCloudflareID)))
-            routes.get("api/images/orphans", c.cached(c.authenticated(c.listOrphans)))
-            routes.post("api/images/register", c.authenticated(c.registerUploaded))
-            routes.get(
-                "api/images/:id", c.cached(c.authenticated(c.retrieveImage)), immediate: c.cached(c.retrieveImageImmediately))
-            routes.put("api/images/:id", c.authenticated(c.updateImage))
-            routes.patch("api/images/:id", c.authenticated(c.updateImage))
-            routes.delete("api/images/:id", c.authenticated(c.deleteImage))
-            routes.get("api/images/:id/logs", c.authenticated(c.imageLogs))
-            routes.get("api/images/:id/usages", c.cached(c.authenticated(c.imageUsages)))
-            routes.get("api/usages", c.cached(c.authenticated(c.listUsages)))
-            routes.post("api/usages", c.authenticated(c.createUsage))
-            routes.put("api/usages/object", c.authenticated(c.replaceObjectUsages))
-            routes.post("api/usages/reconcile", c.authenticated(c.reconcileUsages))
-            routes.get("api/usages/:usage", c.cached(c.authenticated(c.retrieveUsage)))
-            routes.delete("api/usages/:usage", c.authenticated(c.deleteUsage))
-            routes.post("api/images/:id/check_status", c.authenticated(c.checkStatus))
-            routes.delete("api/images/:id/delete_from_cloudflare", c.authenticated(c.deleteImage))
-            routes.post("api/upload-url", c.authenticated(c.createUploadURL))
-            routes.post("api/webhook", c.webhook)
-            routes.get("api/stats", c.cached(c.authenticated(c.stats)))
-            routes.post("api/cleanup-expired", c.admin(c.cleanupExpired))
-            let delivery = DeliveryEndpoints(c)
-            routes.get("api/images/:id/url", c.authenticated(delivery.url))
-            routes.get("api/images/:id/srcset", c.authenticated(delivery.srcset))
+            routes.group(c.authenticator.authenticate) { routes in
+                routes.get("api", { request, _ in c.apiRoot(request) })
+                routes.get("api/images", c.cached(c.listImages))
+                routes.post("api/images/bulk_delete", c.bulkDelete)
+                routes.post("api/images/bulk_status_check", c.bulkStatusCheck)
+                routes.get("api/images/by-cloudflare-id/*cloudflare_id", c.cached(c.imageByCloudflareID))
+                routes.get("api/images/orphans", c.cached(c.listOrphans))
+                routes.post("api/images/register", c.registerUploaded)
+                routes.get("api/images/:id", immediate: c.cached(c.retrieveImageImmediately), c.cached(c.retrieveImage))
+                routes.put("api/images/:id", c.updateImage)
+                routes.patch("api/images/:id", c.updateImage)
+                routes.delete("api/images/:id", c.deleteImage)
+                routes.get("api/images/:id/logs", c.imageLogs)
+                routes.get("api/images/:id/usages", c.cached(c.imageUsages))
+                routes.get("api/usages", c.cached(c.listUsages))
+                routes.post("api/usages", c.createUsage)
+                routes.put("api/usages/object", c.replaceObjectUsages)
+                routes.post("api/usages/reconcile", c.reconcileUsages)
+                routes.get("api/usages/:usage", c.cached(c.retrieveUsage))
+                routes.delete("api/usages/:usage", c.deleteUsage)
+                routes.post("api/images/:id/check_status", c.checkStatus)
+                routes.delete("api/images/:id/delete_from_cloudflare", c.deleteImage)
+                routes.post("api/upload-url", c.createUploadURL)
+                routes.get("api/stats", c.cached(c.stats))
+                let delivery = DeliveryEndpoints(c)
+                routes.get("api/images/:id/url", delivery.url)
+                routes.get("api/images/:id/srcset", delivery.srcset)
+            }
+            routes.group(c.administrator) { routes in
+                routes.post("api/cleanup-expired", c.cleanupExpired)
+            }
+            // Anyone may deliver a webhook (its secret is checked); a 405 still refuses bad credentials first.
+            routes.group(c.authenticator.authenticateIfPresent) { routes in
+                routes.post("api/webhook", { request, _ in try await c.webhook(request) })
+            }
             routes.get("api/openapi.yaml", { request in
                 ConditionalGet.apply(OpenAPIDocument.response, to: request, cacheControl: ConditionalGet.publicDocument)
             })

@@ -50,6 +50,9 @@ struct EmbeddedEmulator {
         return EmbeddedEmulator(emulator: emulator, router: emulator.makeRouter(mountPath: mountPath), apiToken: apiToken)
     }
 
+    /// The emulator's routes, under ``mountPath`` of the service.
+    var mount: Responder.Mount { .under(Self.mountPath, router.responder) }
+
     func clientConfiguration(_ settings: Settings) -> CloudflareClient.Configuration {
         var configuration = CloudflareClientFactory.configuration(settings)
         configuration.accountID = Self.accountID

@@ -95,9 +95,9 @@ struct EmulatorCommand: AsyncParsableCommand {
             logger: logger
         )
         defer { emulator.close() }
-        let router = emulator.makeRouter(mountPath: "")
         let server = HTTPServer(
-            configuration: .init(host: host, port: port), logger: logger, handler: { try await router.respond(to: $0) })
+            configuration: .init(host: host, port: port), logger: logger,
+            responder: emulator.makeRouter(mountPath: "").responder)
         do {
             try server.start()
         } catch {

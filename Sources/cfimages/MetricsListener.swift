@@ -5,12 +5,12 @@ import Logging
 
 /// The optional second listener of `serve` (`CFIMAGES_METRICS_ADDRESS`): `GET /metrics` without auth, nothing else.
 enum MetricsListener {
-    /// Binds `address` (`host:port`, IPv6 hosts in brackets) and serves `handler`; the caller shuts it down.
-    static func start(address: String, handler: @escaping Handler, logger: Logger) throws -> HTTPServer {
+    /// Binds `address` (`host:port`, IPv6 hosts in brackets) and serves `responder`; the caller shuts it down.
+    static func start(address: String, responder: Responder, logger: Logger) throws -> HTTPServer {
         let (host, port) = split(address)
         let server = HTTPServer(
             configuration: .init(host: host, port: port, eventLoopCount: 1, maxConnections: 64, accessLog: false),
-            logger: logger, handler: handler)
+            logger: logger, responder: responder)
         do {
             try server.start()
         } catch {

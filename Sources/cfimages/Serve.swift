@@ -34,8 +34,7 @@ struct Serve: AsyncParsableCommand {
             logger: logger,
             observer: metrics.requestObserver,
             accessLogWriter: logger.logLevel <= .info ? AccessLogLine.writer(label: logger.label) : nil,
-            immediate: { slot.respondImmediately(&$0) },
-            handler: { try await slot.handle($0) }
+            responder: slot.responder
         )
         metrics.track(server: server)
         do {
@@ -46,12 +45,12 @@ struct Serve: AsyncParsableCommand {
         let origin = "http://\(Self.advertisedHost(settings.host)):\(server.localPort)"
 
         var emulator: CloudflareEmulator?
-        var emulatorRouter: Router?
+        var mounts: [Responder.Mount] = []
         let cloudflareConfiguration: CloudflareClient.Configuration
         if settings.usesEmbeddedEmulator {
             let embedded = try EmbeddedEmulator.make(settings: &settings, origin: origin, logger: logger)
             emulator = embedded.emulator
-            emulatorRouter = embedded.router
+            mounts.append(embedded.mount)
             cloudflareConfiguration = embedded.clientConfiguration(settings)
             let warning = "NO CLOUDFLARE ACCOUNT CONFIGURED: serving the built-in Cloudflare emulator; images stay on"
                 + " this machine. Set CLOUDFLARE_IMAGES_ACCOUNT_ID, CLOUDFLARE_IMAGES_API_TOKEN and"
@@ -84,18 +83,9 @@ struct Serve: AsyncParsableCommand {
             settings: settings, repository: context.repository, cloudflare: cloudflare, logger: logger,
             metrics: metrics, readiness: readiness)
         let metricsServer = try settings.metricsAddress.map {
-            try MetricsListener.start(address: $0, handler: api.metricsHandler, logger: logger)
+            try MetricsListener.start(address: $0, responder: api.metricsResponder, logger: logger)
         }
-        let apiHandler = api.handler
-        let apiImmediate = api.immediateHandler
-        if let emulatorRouter {
-            let mount = EmbeddedEmulator.mountPath + "/"
-            slot.set({ request in
-                request.rawPath.hasPrefix(mount) ? try await emulatorRouter.respond(to: request) : try await apiHandler(request)
-            }, immediate: { request in request.rawPath.hasPrefix(mount) ? nil : apiImmediate(&request) })
-        } else {
-            slot.set(apiHandler, immediate: apiImmediate)
-        }
+        slot.set(api.responder(mounting: mounts))
         let sweeper = api.makeSweeper()
         await sweeper.start()
         logger.notice("cfimages serving", metadata: ["url": "\(origin)\(settings.pathPrefix)/api/"])

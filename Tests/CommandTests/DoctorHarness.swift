@@ -50,7 +50,7 @@ final class DoctorHarness: Sendable {
         let slot = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger(),
-            handler: { try await slot.handle($0) })
+            responder: slot.responder)
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
         var configuration = CloudflareEmulator.Configuration(
@@ -68,11 +68,7 @@ final class DoctorHarness: Sendable {
         let api = ImagesAPI(
             settings: apiSettings, repository: SQLiteImageRepository(database: database),
             cloudflare: try harness.client(token: token), logger: logger())
-        let emulatorRouter = emulator.makeRouter(mountPath: "/_emulator")
-        let apiHandler = api.handler
-        slot.set { request in
-            request.rawPath.hasPrefix("/_emulator/") ? try await emulatorRouter.respond(to: request) : try await apiHandler(request)
-        }
+        slot.set(api.responder(mounting: [.under("/_emulator", emulator.makeRouter(mountPath: "/_emulator").responder)]))
         return harness
     }
 

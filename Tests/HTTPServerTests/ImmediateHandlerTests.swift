@@ -116,19 +116,20 @@ extension ServerTests {
 @Suite struct HandlerSlotTests {
     @Test func answers503UntilSetThenTheHandlers() async throws {
         let slot = HandlerSlot()
+        let served = slot.responder
         var request = Request(method: .get, target: "/x")
-        #expect(try await slot.handle(request).status == .serviceUnavailable)
-        #expect(slot.respondImmediately(&request) == nil)
-        slot.set({ _ in .text(.ok, "later") }, immediate: { _ in .text(.ok, "now") })
-        #expect(try await slot.handle(request).body == Array("later".utf8))
-        #expect(slot.respondImmediately(&request)?.body == Array("now".utf8))
+        #expect(try await served.handler(request).status == .serviceUnavailable)
+        #expect(served.immediate?(&request) == nil)
+        slot.set(Responder(immediate: { _ in .text(.ok, "now") }) { _ in .text(.ok, "later") })
+        #expect(try await served.handler(request).body == Array("later".utf8))
+        #expect(served.immediate?(&request)?.body == Array("now".utf8))
     }
 
     @Test func settingTwiceTraps() async {
         await #expect(processExitsWith: .failure) {
             let slot = HandlerSlot()
-            slot.set { _ in .empty() }
-            slot.set { _ in .empty() }
+            slot.set(Responder { _ in .empty() })
+            slot.set(Responder { _ in .empty() })
         }
     }
 }

@@ -5,8 +5,9 @@ import Testing
 @Suite struct RawPathRoutingTests {
     let api = Router(prefix: "/cloudflare-images") { r in
         r.get("/api/images/by-cloudflare-id/*cid") { req in .text(.ok, "cf:" + (req.pathParameters["cid"] ?? "")) }
-        r.get("/api/images/:id", { req in .text(.ok, "id:" + (req.pathParameters["id"] ?? "")) },
-              immediate: { req in .text(.ok, "now:" + (req.pathParameters["id"] ?? "")) })
+        r.get("/api/images/:id", immediate: { req in .text(.ok, "now:" + (req.pathParameters["id"] ?? "")) }) { req in
+            .text(.ok, "id:" + (req.pathParameters["id"] ?? ""))
+        }
         r.post("/api/webhook") { _ in .text(.ok, "webhook") }
     }
     let emulator = Router(prefix: "/_emulator") { r in

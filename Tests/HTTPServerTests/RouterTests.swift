@@ -92,9 +92,9 @@ import Testing
 
 @Suite struct RouterImmediateTests {
     let router = Router(prefix: "/p") { r in
-        r.get("/items/:id", { _ in .text(.ok, "later") }, immediate: { request in
+        r.get("/items/:id", immediate: { request in
             request.pathParameters["id"] == "skip" ? nil : .text(.ok, "now:" + (request.pathParameters["id"] ?? ""))
-        })
+        }) { _ in .text(.ok, "later") }
         r.get("/items/:id/plain") { _ in .text(.ok, "plain") }
         r.delete("/items/:id") { _ in .empty() }
     }

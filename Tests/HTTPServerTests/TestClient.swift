@@ -222,7 +222,8 @@ func withServer(
     handler: @escaping Handler = echoHandler,
     _ body: (HTTPServer, Int) async throws -> Void
 ) async throws {
-    let server = HTTPServer(configuration: configuration, logger: logger, immediate: immediate, handler: handler)
+    let server = HTTPServer(
+        configuration: configuration, logger: logger, responder: Responder(immediate: immediate, handler: handler))
     try server.start()
     do {
         try await body(server, server.localPort)

@@ -17,11 +17,16 @@ import Testing
     /// The API's immediate answer to a copy of `request`.
     static func immediate(_ h: APIHarness, _ request: Request) -> Response? {
         var request = request
-        return h.api.immediateHandler(&request)
+        return h.api.responder().immediate?(&request)
+    }
+
+    /// The answer of the API's task path alone (its handler, through the error boundary).
+    static func handled(_ h: APIHarness, _ request: Request) async -> Response {
+        await Responder(handler: h.api.responder().handler).respond(to: request, logger: ServiceFixture.quietLogger("immediate-detail"))
     }
 
     static func expectSame(_ h: APIHarness, _ request: Request) async throws {
-        let slow = try await h.api.handler(request)
+        let slow = await Self.handled(h, request)
         let now = try #require(Self.immediate(h, request))
         #expect(now.status == slow.status)
         #expect(now.body == slow.body)
@@ -53,7 +58,7 @@ import Testing
             let bob = try await h.fixture.token("bob")
             let unused = try await h.fixture.token("alice", label: "never used")
             for token in [alice, bob] {  // puts both tokens in the cache
-                _ = try await h.api.handler(Self.request("api/", token: token))
+                _ = await Self.handled(h, Self.request("api/", token: token))
             }
             let declined: [(String, Request)] = [
                 ("token not cached yet", Self.request("api/images/\(id)/", token: unused)),
@@ -93,7 +98,7 @@ import Testing
             let records = try await ListTests.seed(h)
             let alice = try await h.fixture.token("alice")
             let request = Self.request("api/images/\(records[0].id.lowercasedText)/", token: alice)
-            #expect(try await h.api.handler(request).status == .ok)
+            #expect(await Self.handled(h, request).status == .ok)
             #expect(Self.immediate(h, request) == nil)
         }
     }

@@ -46,7 +46,7 @@ final class OperationsHarness: FixtureHarness {
         let sourceBox = HandlerSlot()
         let sources = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-            handler: { try await sourceBox.handle($0) })
+            responder: sourceBox.responder)
         try sources.start()
 
         let cloudflare = try CloudflareClient(
@@ -57,7 +57,7 @@ final class OperationsHarness: FixtureHarness {
         let harness = OperationsHarness(fixture: fixture, sources: sources, cloudflare: cloudflare, logger: logger)
 
         let router = fixture.emulator!.makeRouter(mountPath: "/_emulator")
-        fixture.slot.set { [weak harness] request in
+        fixture.slot.set(Responder { [weak harness] request in
             if request.method == .get, request.path.hasSuffix("/images/v2"), let harness {
                 let call = harness.listCalls.withLock { $0 += 1; return $0 }
                 if harness.failingListCalls.withLock({ $0.contains(call) }) {
@@ -65,11 +65,11 @@ final class OperationsHarness: FixtureHarness {
                 }
             }
             return try await router.respond(to: request)
-        }
-        sourceBox.set { [weak harness] request in
+        })
+        sourceBox.set(Responder { [weak harness] request in
             guard let harness else { return Response(status: .serviceUnavailable) }
             return try await harness.serveSource(request)
-        }
+        })
         return harness
     }
 

@@ -60,7 +60,7 @@ final class OpsHarness: FixtureHarness {
         if metricsListener {
             let listener = HTTPServer(
                 configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
-                handler: api.metricsHandler)
+                responder: api.metricsResponder)
             try listener.start()
             metricsServer = listener
         }

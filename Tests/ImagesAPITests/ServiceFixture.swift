@@ -67,7 +67,7 @@ final class ServiceFixture: TestService {
                 host: "127.0.0.1", port: 0, eventLoopCount: 1,
                 bodyLimit: ImagesAPI.bodyLimit(settings: Settings(), emulatorMountPath: options == nil ? nil : "/_emulator"),
                 accessLog: accessLog), logger: logger,
-            observer: observer, immediate: { slot.respondImmediately(&$0) }, handler: { try await slot.handle($0) })
+            observer: observer, responder: slot.responder)
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
         let emulator = try options.map { options in
@@ -99,24 +99,10 @@ final class ServiceFixture: TestService {
         origin + (path.hasPrefix("/") ? path : "/cloudflare-images/" + path)
     }
 
-    /// Installs `handler` (and `immediate`, tried first, as `cfimages serve` does) for every request, except those
-    /// under `/_emulator/` when there is an emulator.
-    func serve(_ handler: @escaping Handler, immediate: ImmediateHandler? = nil) {
-        let emulatorRouter = emulator?.makeRouter(mountPath: "/_emulator")
-        let forEmulator: @Sendable (Request) -> Bool = { emulatorRouter != nil && $0.rawPath.hasPrefix("/_emulator/") }
-        let combined: Handler = { request in
-            if let emulatorRouter, forEmulator(request) { return try await emulatorRouter.respond(to: request) }
-            return try await handler(request)
-        }
-        var combinedImmediate: ImmediateHandler?
-        if let immediate {
-            combinedImmediate = { request in forEmulator(request) ? nil : immediate(&request) }
-        }
-        slot.set(combined, immediate: combinedImmediate)
+    /// Installs the API as `cfimages serve` does, with the emulator under `/_emulator/` when there is one.
+    func serve(_ api: ImagesAPI) {
+        slot.set(api.responder(mounting: emulator.map { [.under("/_emulator", $0.makeRouter(mountPath: "/_emulator").responder)] } ?? []))
     }
-
-    /// Installs the API as `cfimages serve` does: its immediate handler first, then its handler.
-    func serve(_ api: ImagesAPI) { serve(api.handler, immediate: api.immediateHandler) }
 
     /// API settings for the embedded emulator, as `serve` makes them: its account hash, delivery URLs on its
     /// delivery base, and `webhookSecret`.

@@ -86,16 +86,22 @@ func runBlocking<Value: Sendable>(_ body: @escaping @Sendable () async throws ->
     }
 }
 
+let quietLogger: Logger = {
+    var logger = Logger(label: "fuzz")
+    logger.logLevel = .critical
+    return logger
+}()
+
 struct Harness: Sendable {
-    let handler: Handler
+    /// The API's task path alone, through the error boundary, and its immediate path.
+    let handled: Responder
     let immediate: ImmediateHandler
     let token: String
     let imageID: UUID
 
     static func make() -> Harness {
         runBlocking {
-            var logger = Logger(label: "fuzz")
-            logger.logLevel = .critical
+            let logger = quietLogger
             let directory = NSTemporaryDirectory() + "cfimages-fuzz-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let database = try Database(path: directory + "/fuzz.sqlite", readerCount: 1)
@@ -117,7 +123,10 @@ struct Harness: Sendable {
             let api = ImagesAPI(
                 settings: settings, repository: repository, cloudflare: cloudflare, logger: logger,
                 tokenCacheTTL: .seconds(3600))
-            return Harness(handler: api.handler, immediate: api.immediateHandler, token: issued.key, imageID: image.id)
+            let responder = api.responder()
+            return Harness(
+                handled: Responder(handler: responder.handler), immediate: responder.immediate!, token: issued.key,
+                imageID: image.id)
         }
     }
 
@@ -180,8 +189,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(sameJSON(value, again), "JSON round trip changed \(value) into \(again)")
         return 0
     }
-    let handler = harness.handler
-    let response = runBlocking { try await handler(request) }
+    let handled = harness.handled
+    let response = runBlocking { await handled.respond(to: request, logger: quietLogger) }
     var offered = request
     if let immediate = harness.immediate(&offered) {
         // The immediate answer must be the handler's (the token is cached after the first request).

@@ -2,10 +2,11 @@ import CLinux
 import Logging
 import Synchronization
 
-/// What every event loop shares: the configuration, the application's handler, the logger and the counters.
+/// What every event loop shares: the configuration, the application's responder, the logger and the counters.
 final class ServerContext: Sendable {
     let configuration: HTTPServer.Configuration
-    let handler: Handler
+    let responder: Responder
+    /// The responder's immediate handler, kept apart so the loop reads one stored property per request.
     let immediate: ImmediateHandler?
     let logger: Logger
     let counters = ServerCounters()
@@ -20,35 +21,21 @@ final class ServerContext: Sendable {
     let timesRequests: Bool
 
     init(
-        configuration: HTTPServer.Configuration, handler: @escaping Handler, immediate: ImmediateHandler? = nil,
-        logger: Logger, observer: RequestObserver? = nil, accessLogWriter: AccessLogWriter? = nil
+        configuration: HTTPServer.Configuration, responder: Responder, logger: Logger, observer: RequestObserver? = nil, accessLogWriter: AccessLogWriter? = nil
     ) {
         self.configuration = configuration
         self.bodyBudget = BodyBudget(cap: configuration.maxBufferedBodyBytes)
-        self.handler = handler
-        self.immediate = immediate
+        self.responder = responder
+        self.immediate = responder.immediate
         self.logger = logger
         self.observer = observer
         self.accessLogWriter = accessLogWriter
         self.timesRequests = configuration.accessLog || observer != nil
     }
 
-    /// Runs the handler. An `HTTPResponseError` becomes its response; anything else is logged with the request id
-    /// and answered with a 500 that reveals nothing.
+    /// Runs the handler, through the one error boundary (``Responder``).
     func respond(to request: Request) async -> Response {
-        do {
-            return try await handler(request)
-        } catch let error as any HTTPResponseError {
-            return error.response
-        } catch {
-            logger.error("Unhandled error in request handler", metadata: [
-                "request_id": .string(request.requestID),
-                "http.method": .string(request.method.rawValue),
-                "http.path": .string(request.rawPath),
-                "error": .string(String(describing: error)),
-            ])
-            return HTTPError(.internalServerError, "Internal server error.").response
-        }
+        await responder.answer(request, logger: logger)
     }
 }
 

@@ -14,21 +14,18 @@ extension APIContext {
     static let readyzRoute = "/readyz"
     static let metricsRoute = "/metrics"
 
-    /// The answer for an operations path, nil for any other path (checked without allocating).
-    func operations(_ request: Request) async throws -> Response? {
-        guard let route = Self.operationsRoute(request.rawPath) else { return nil }
-        var response: Response
-        do {
-            switch route {
-            case Self.healthzRoute: response = Response.json(.ok, bytes: Self.healthzBody)
-            case Self.readyzRoute: response = try await readyz(request)
-            default: response = try await metricsResponse(request, requireAdmin: true)
+    /// Claims the operations paths (checked without allocating), ahead of the API's routes.
+    var operationsMount: Responder.Mount {
+        Responder.Mount(claiming: { Self.operationsRoute($0) != nil }, Responder { [self] request in
+            let route = Self.operationsRoute(request.rawPath) ?? Self.healthzRoute
+            return try await Router.labelling(route) {
+                switch route {
+                case Self.healthzRoute: Response.json(.ok, bytes: Self.healthzBody)
+                case Self.readyzRoute: try await readyz(request)
+                default: try await metricsResponse(request, requireAdmin: true)
+                }
             }
-        } catch let error as any HTTPResponseError {
-            response = error.response
-        }
-        response.routePattern = route
-        return response
+        })
     }
 
     /// `{"status":"ok","version":"…"}`, built once.
@@ -98,19 +95,10 @@ extension APIContext {
     }
 
     /// The separate metrics listener: `/metrics` without auth, 404 for anything else.
-    var metricsOnlyHandler: Handler {
-        { [self] request in
-            guard Self.operationsRoute(request.rawPath) == Self.metricsRoute else {
-                return HTTPError(.notFound, "Not found.").response
-            }
-            var response: Response
-            do {
-                response = try await metricsResponse(request, requireAdmin: false)
-            } catch let error as any HTTPResponseError {
-                response = error.response
-            }
-            response.routePattern = Self.metricsRoute
-            return response
+    var metricsOnlyResponder: Responder {
+        Responder { [self] request in
+            guard Self.operationsRoute(request.rawPath) == Self.metricsRoute else { return Router.notFound }
+            return try await Router.labelling(Self.metricsRoute) { try await metricsResponse(request, requireAdmin: false) }
         }
     }
 }

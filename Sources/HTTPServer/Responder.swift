@@ -1,0 +1,123 @@
+import Logging
+
+/// Everything an application gives the server: a ``Handler`` run as a task for each request, an
+/// ``ImmediateHandler`` tried first on the event loop when the application has hot routes, and a reporter told of
+/// errors that no response stands for.
+///
+/// Build one from a ``Router`` (``Router/responder``), put several together with ``mounting(_:otherwise:)``, and give
+/// the result to ``HTTPServer`` (directly or through a ``HandlerSlot``). Errors are turned into responses in one
+/// place, ``respond(to:logger:)``, which the server also uses: an ``HTTPResponseError`` becomes its response, anything
+/// else a 500 that reveals nothing, logged with the request id and passed to ``unhandledError``. Handlers therefore
+/// throw rather than catch.
+public struct Responder: Sendable {
+    /// Told about an error that reached the boundary without being an ``HTTPResponseError`` (answered 500).
+    public typealias ErrorReporter = @Sendable (any Error) -> Void
+
+    public let handler: Handler
+    public let immediate: ImmediateHandler?
+    public let unhandledError: ErrorReporter?
+
+    public init(immediate: ImmediateHandler? = nil, unhandledError: ErrorReporter? = nil, handler: @escaping Handler) {
+        self.handler = handler
+        self.immediate = immediate
+        self.unhandledError = unhandledError
+    }
+
+    /// A part of a composite responder that answers the paths it claims.
+    public struct Mount: Sendable {
+        let claims: @Sendable (String) -> Bool
+        let responder: Responder
+
+        /// Claims every raw path for which `claims` is true.
+        public init(claiming claims: @escaping @Sendable (String) -> Bool, _ responder: Responder) {
+            self.claims = claims
+            self.responder = responder
+        }
+
+        /// Claims the raw paths under `path` (`/_emulator` claims `/_emulator/…`, not `/_emulatorx`).
+        public static func under(_ path: String, _ responder: Responder) -> Mount {
+            let prefix = path.hasSuffix("/") ? path : path + "/"
+            return Mount(claiming: { $0.hasPrefix(prefix) }, responder)
+        }
+    }
+
+    /// Each request goes to the first mount that claims its path, otherwise to `fallback`; the immediate path follows
+    /// the same choice, so a mount's requests never reach the fallback's immediate handler.
+    public static func mounting(_ mounts: [Mount], otherwise fallback: Responder) -> Responder {
+        guard !mounts.isEmpty else { return fallback }
+        let reporters = ([fallback] + mounts.map(\.responder)).compactMap(\.unhandledError)
+        var immediate: ImmediateHandler?
+        if fallback.immediate != nil || mounts.contains(where: { $0.responder.immediate != nil }) {
+            immediate = { (request: inout Request) -> Response? in
+                for mount in mounts where mount.claims(request.rawPath) { return mount.responder.immediate?(&request) }
+                return fallback.immediate?(&request)
+            }
+        }
+        var report: ErrorReporter?
+        if !reporters.isEmpty {
+            report = { error in for reporter in reporters { reporter(error) } }
+        }
+        return Responder(immediate: immediate, unhandledError: report) { request in
+            for mount in mounts where mount.claims(request.rawPath) { return try await mount.responder.handler(request) }
+            return try await fallback.handler(request)
+        }
+    }
+
+    /// The answer: the immediate one when there is one, else the handler's, with errors mapped as the server maps
+    /// them. For running a responder without a server (tests, fuzzing); the server calls the parts itself.
+    public func respond(to request: Request, logger: Logger) async -> Response {
+        var request = request
+        if let immediate, let response = immediate(&request) { return response }
+        return await answer(request, logger: logger)
+    }
+
+    /// The handler's answer, errors mapped: the one error boundary.
+    func answer(_ request: Request, logger: Logger) async -> Response {
+        do {
+            return try await handler(request)
+        } catch let routed as RoutedError {
+            var response = response(for: routed.underlying, request, logger)
+            response.routePattern = routed.pattern
+            return response
+        } catch {
+            return response(for: error, request, logger)
+        }
+    }
+
+    private func response(for error: any Error, _ request: Request, _ logger: Logger) -> Response {
+        if let error = error as? any HTTPResponseError { return error.response }
+        logger.error("Unhandled error in request handler", metadata: [
+            "request_id": .string(request.requestID),
+            "http.method": .string(request.method.rawValue),
+            "http.path": .string(request.rawPath),
+            "error": .string(String(describing: error)),
+        ])
+        unhandledError?(error)
+        return HTTPError(.internalServerError, "Internal server error.").response
+    }
+}
+
+/// An error thrown by a route's handler, with the route it came from, so that the boundary's response carries the
+/// route's pattern (metrics label by it).
+struct RoutedError: Error {
+    let pattern: String
+    let underlying: any Error
+}
+
+extension Router {
+    /// `body`'s response labelled with `pattern` (``Response/routePattern``), whether it returns or throws: for
+    /// answers that do not come from a ``Router`` route but should be counted as one.
+    public static func labelling(
+        _ pattern: String, _ body: () async throws -> Response
+    ) async throws -> Response {
+        do {
+            var response = try await body()
+            response.routePattern = pattern
+            return response
+        } catch let error as RoutedError {
+            throw error
+        } catch {
+            throw RoutedError(pattern: pattern, underlying: error)
+        }
+    }
+}
