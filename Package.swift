@@ -13,8 +13,8 @@ let package = Package(
         .executable(name: "cfimages", targets: ["cfimages"]),
         // For other Swift apps (README, "Using CloudflareImages from your own Swift app"): the API client with
         // delivery URLs, signing, transformations and webhook checks; or those alone, with no C library.
-        .library(name: "CloudflareImages", targets: ["CloudflareImages", "CloudflareImagesCore", "JSON"]),
-        .library(name: "CloudflareImagesCore", targets: ["CloudflareImagesCore"]),
+        .library(name: "CloudflareImages", targets: ["CloudflareImages", "CloudflareImagesCore", "Base16", "JSON"]),
+        .library(name: "CloudflareImagesCore", targets: ["CloudflareImagesCore", "Base16"]),
         // Libraries for the fuzz package under Fuzz/, which depends on this one by path (`make fuzz`).
         .library(name: "CFImagesModules", targets: [
             "JSON", "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
@@ -34,6 +34,12 @@ let package = Package(
         // does not export).
         .systemLibrary(name: "CLinux"),
 
+        // The monotonic clock and Duration in the units C APIs, headers and metrics take.
+        .target(name: "Timekeeping", dependencies: ["CLinux"], swiftSettings: swiftSettings),
+
+        // Base-16 text of bytes (MACs, digests, keys), pure Swift: shared by the library and the service.
+        .target(name: "Base16", swiftSettings: swiftSettings),
+
         // JSON values and a byte-level writer, shared by every module that speaks JSON.
         .target(name: "JSON", swiftSettings: swiftSettings),
 
@@ -41,24 +47,24 @@ let package = Package(
         .target(name: "HTTPFields", swiftSettings: swiftSettings),
 
         // Swift owners of the C handles.
-        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "SQLite", dependencies: ["CSQLite", "CLinux"], swiftSettings: swiftSettings),
+        .target(name: "Crypto", dependencies: ["COpenSSL", "Base16"], swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite", "Timekeeping"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
-            dependencies: ["CCurl", "CLinux", "HTTPFields", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CCurl", "CLinux", "HTTPFields", "Timekeeping", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
         // Our HTTP/1.1 server: sockets, parsing, routing. Knows nothing of images.
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", "HTTPFields", "JSON", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", "HTTPFields", "JSON", "Timekeeping", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
         // Cloudflare Images without I/O: delivery URLs, signing (pure-Swift HMAC-SHA256), transformations, presets,
-        // srcset, webhook checks. Depends on nothing, not even Foundation, so any Swift app can take it.
-        .target(name: "CloudflareImagesCore", swiftSettings: swiftSettings),
+        // srcset, webhook checks. Depends on nothing but Base16, not even Foundation, so any Swift app can take it.
+        .target(name: "CloudflareImagesCore", dependencies: ["Base16"], swiftSettings: swiftSettings),
 
         // Cloudflare Images API client (libcurl through HTTPClient). Knows nothing of our server or storage.
         .target(
@@ -73,7 +79,7 @@ let package = Package(
         .target(
             name: "CloudflareEmulator",
             dependencies: [
-                "HTTPServer", "SQLite", "Crypto", "HTTPClient", "JSON",
+                "HTTPServer", "SQLite", "Crypto", "Base16", "HTTPClient", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -82,12 +88,12 @@ let package = Package(
         // Image tracking storage: repository protocol, SQLite implementation, migrations.
         .target(
             name: "ImageStore",
-            dependencies: ["SQLite", "Crypto", "JSON", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SQLite", "Crypto", "Base16", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
         // Prometheus metrics: counters, gauges, histograms, labelled families, the text exposition format.
-        .target(name: "Metrics", swiftSettings: swiftSettings),
+        .target(name: "Metrics", dependencies: ["Timekeeping"], swiftSettings: swiftSettings),
 
         // Settings from the environment and Config/*.env.
         .target(name: "Configuration", swiftSettings: swiftSettings),
@@ -97,7 +103,7 @@ let package = Package(
             name: "ImagesAPI",
             dependencies: [
                 "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration", "Crypto",
-                "JSON", "Metrics", "SQLite", .product(name: "Logging", package: "swift-log"),
+                "Base16", "JSON", "Metrics", "SQLite", "Timekeeping", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -122,7 +128,8 @@ let package = Package(
         ),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
-        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"], swiftSettings: swiftSettings),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto", "Base16"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
@@ -136,12 +143,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CloudflareImagesCoreTests",
-            dependencies: ["CloudflareImagesCore", "Crypto"],
+            dependencies: ["CloudflareImagesCore", "Crypto", "Base16"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudflareEmulatorTests",
-            dependencies: ["CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "HTTPClient", "HTTPServer"],
+            dependencies: ["CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "HTTPClient", "HTTPServer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
@@ -150,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "ImagesAPITests",
             dependencies: [
-                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "SQLite",
+                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "ImageStore", "SQLite",
                 "HTTPServer", "HTTPClient", "Configuration", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import Base16
 /// Signs and verifies delivery URLs for private images (`requireSignedURLs`), as Cloudflare does.
 ///
 /// Cloudflare's rule ("Serve private images" in its Images docs): append `exp=<unix seconds>` to the URL, take the

@@ -1,3 +1,4 @@
+import Base16
 /// Checks that a webhook delivery is authentic and fresh, before its body is trusted.
 ///
 /// With a secret, a delivery must carry one of:

@@ -1,3 +1,4 @@
+import Base16
 import COpenSSL
 
 /// Cryptographically secure random bytes from OpenSSL's `RAND_bytes`.

@@ -2,6 +2,7 @@ import CCurl
 import CLinux
 import Foundation
 import Synchronization
+import Timekeeping
 
 /// Owns a libcurl multi handle and the one thread that drives it.
 ///
@@ -175,9 +176,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Until libcurl's timer is due, at most a second (nothing is lost by waking early), 0 when it is due.
     private func waitMilliseconds() -> Int32 {
         guard let deadline = timerDeadline else { return 1000 }
-        let (seconds, attoseconds) = (deadline - .now).components
-        let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(max(0, min(ms, 1000)))
+        return Int32(min((deadline - .now).wholeMilliseconds(roundingUp: true), 1000))
     }
 
     /// `CURLMOPT_SOCKETFUNCTION`: watch `socket` for what libcurl wants, or stop watching it.

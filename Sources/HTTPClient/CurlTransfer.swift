@@ -1,5 +1,6 @@
 import CCurl
 import Synchronization
+import Timekeeping
 
 /// One request's libcurl easy handle plus everything libcurl reads from or writes into while it runs.
 ///
@@ -195,9 +196,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-        return Int(max(1, min(ms, Int64(Int32.max))))
+        Int(max(1, min(duration.wholeMilliseconds(), Int64(Int32.max))))
     }
 
     // MARK: Callbacks (multi thread)

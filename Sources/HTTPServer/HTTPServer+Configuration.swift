@@ -85,12 +85,3 @@ extension HTTPServer {
     }
 }
 
-extension Duration {
-    /// Whole nanoseconds, saturating; negative durations count as zero.
-    var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? UInt64.max / 2 : whole + UInt64(max(0, attoseconds) / 1_000_000_000)
-    }
-}

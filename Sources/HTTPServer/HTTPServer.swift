@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Logging
 import Synchronization
+import Timekeeping
 
 /// An HTTP/1.1 server on non-blocking POSIX sockets: a fixed set of epoll event loops (one per core by default)
 /// run every connection, and each request's `Handler` runs as a task whose executor is its connection's loop
@@ -110,7 +111,7 @@ public final class HTTPServer: Sendable {
         }
         if !loops.isEmpty {
             context.logger.info("HTTP server shutting down", metadata: ["http.port": .stringConvertible(localPort)])
-            let deadline = monotonicNanoseconds() &+ configuration.shutdownGracePeriod.nanoseconds
+            let deadline = MonotonicClock.nanoseconds() &+ configuration.shutdownGracePeriod.wholeNanoseconds
             context.stopping.store(true, ordering: .releasing)
             for loop in loops { loop.execute { loop.beginShutdown(deadline: deadline) } }
         }

@@ -1,3 +1,4 @@
+import Base16
 import JSON
 import Crypto
 import Foundation

@@ -1,5 +1,6 @@
 import CloudflareImages
 import HTTPServer
+import Timekeeping
 
 /// How a failed Cloudflare call is answered: `{"error": "<prefix>: <reason>"}` with 400 for Cloudflare's own 4xx
 /// answers (bad id, rejected metadata, unknown image, refused credentials), 503 when rate limited (429, or our
@@ -14,7 +15,7 @@ enum CloudflareFailure {
         case .rateLimited(let retryAfter, _):
             var headers = HTTPHeaders()
             if let retryAfter {
-                headers["Retry-After"] = String(retryAfter.retryAfterSeconds)
+                headers["Retry-After"] = String(max(1, retryAfter.wholeSecondsRoundedUp))
             }
             return .error(.serviceUnavailable, message, headers: headers)
         case .timeout:
@@ -31,11 +32,3 @@ enum CloudflareFailure {
     }
 }
 
-extension Duration {
-    /// Whole seconds for a `Retry-After` header: rounded up, at least 1.
-    var retryAfterSeconds: Int {
-        let (seconds, attoseconds) = components
-        let (rounded, overflow) = Int(clamping: seconds).addingReportingOverflow(attoseconds > 0 ? 1 : 0)
-        return overflow ? Int.max : max(1, rounded)
-    }
-}

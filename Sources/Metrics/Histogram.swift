@@ -1,4 +1,5 @@
 import Synchronization
+import Timekeeping
 
 /// Observations counted into fixed buckets (Prometheus `histogram`), with their sum and count. One short lock per
 /// observation; buckets are stored per interval and made cumulative only when rendered.
@@ -34,8 +35,7 @@ public final class Histogram: Sendable {
 
     /// Observes a duration in seconds.
     public func observe(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        observe(Double(seconds) + Double(attoseconds) / 1e18)
+        observe(duration.secondsValue)
     }
 
     /// Cumulative bucket counts (one per upper bound, then `+Inf`), sum and count, read together.

@@ -1,4 +1,5 @@
 import Foundation
+import Timekeeping
 
 /// A queue of jobs served by dedicated threads, each of which owns one `Connection` for its whole life.
 ///
@@ -76,9 +77,7 @@ final class ConnectionWorkers: @unchecked Sendable {
 
     /// Waits until every thread has exited (after `shutdown()`), at most `timeout`. Returns false on timeout.
     func waitForExit(timeout: Duration) -> Bool {
-        let nanos = UInt64(timeout.components.seconds) * 1_000_000_000
-            + UInt64(timeout.components.attoseconds / 1_000_000_000)
-        return exited.wait(timeout: .now() + .nanoseconds(Int(nanos))) == .success
+        exited.wait(timeout: .now() + .nanoseconds(Int(clamping: timeout.wholeNanoseconds))) == .success
     }
 
     private func serve(_ source: ConnectionSource) {

@@ -1,9 +1,9 @@
-import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
 import Dispatch
 import Synchronization
+import Timekeeping
 
 /// Read-only connections for `Database.readNow`, lent to whichever thread asks and opened on demand.
 ///
@@ -41,8 +41,7 @@ final class ReaderPool: Sendable {
     init(path: String, capacity: Int = 8, linger: Duration = .milliseconds(1)) {
         self.path = path
         self.slots = (0..<max(1, capacity)).map { _ in Slot() }
-        let (seconds, attoseconds) = linger.components
-        self.linger = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        self.linger = linger.wholeNanoseconds
     }
 
     /// Runs `body` on the calling thread inside a read transaction on a pooled connection (a reused snapshot when
@@ -63,7 +62,7 @@ final class ReaderPool: Sendable {
 
     private func read<T>(on slot: Slot, _ body: (Connection) throws -> T) throws -> T {
         guard let connection = slot.connection else { throw SQLiteError.misuse("database \(path) is closed") }
-        let now = monotonicNanoseconds()
+        let now = MonotonicClock.nanoseconds()
         if slot.snapshotStart != 0, now &- slot.snapshotStart >= linger || LocalCommits.current != slot.commitsAtStart {
             end(slot)
         }
@@ -107,8 +106,7 @@ final class ReaderPool: Sendable {
     private func armSweep() {
         guard sweepArmed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
-        let (seconds, attoseconds) = Self.sweepInterval.components
-        let delay = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        let delay = DispatchTimeInterval.nanoseconds(Int(clamping: Self.sweepInterval.wholeNanoseconds))
         // Strong: the pool outlives a pending sweep by at most one interval (and a weak reference would give the
         // object a side table that leak checkers cannot see through).
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in sweep() }
@@ -118,7 +116,7 @@ final class ReaderPool: Sendable {
     /// is left to its reader, which arms the sweep again when it lets the slot go.
     private func sweep() {
         sweepArmed.store(false, ordering: .releasing)
-        let now = monotonicNanoseconds()
+        let now = MonotonicClock.nanoseconds()
         var remaining = false
         for slot in slots where slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             if closed.load(ordering: .acquiring) {
@@ -155,7 +153,3 @@ final class ReaderPool: Sendable {
         return connection
     }
 }
-
-/// Monotonic clock in nanoseconds (CLinux's, shared with the HTTP server).
-@inline(__always)
-func monotonicNanoseconds() -> UInt64 { clinux_monotonic_nanoseconds() }

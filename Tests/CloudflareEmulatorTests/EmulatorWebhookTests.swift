@@ -1,3 +1,4 @@
+import Base16
 import Crypto
 import Foundation
 import HTTPServer

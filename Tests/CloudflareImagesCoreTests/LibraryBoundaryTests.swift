@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// What the library products promise other apps (README, "Using CloudflareImages from your own Swift app"):
-/// `CloudflareImagesCore` imports nothing (no C library, no Foundation), and the client imports none of our server,
-/// storage or emulator modules.
+/// `CloudflareImagesCore` imports nothing but the pure-Swift `Base16` (no C library, no Foundation), `Base16` imports
+/// nothing, and the client imports none of our server, storage or emulator modules.
 struct LibraryBoundaryTests {
     static let sources: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -32,10 +32,13 @@ struct LibraryBoundaryTests {
         return result
     }
 
-    @Test func coreImportsNothing() throws {
+    @Test func coreImportsOnlyBase16() throws {
         let files = try Self.imports(of: "CloudflareImagesCore")
         #expect(files.count > 10)
         for (file, modules) in files {
+            #expect(modules.isSubset(of: ["Base16"]), "\(file) imports \(modules.sorted())")
+        }
+        for (file, modules) in try Self.imports(of: "Base16") {
             #expect(modules.isEmpty, "\(file) imports \(modules.sorted())")
         }
     }

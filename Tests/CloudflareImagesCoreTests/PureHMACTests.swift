@@ -1,3 +1,4 @@
+import Base16
 import Crypto
 import Testing
 @testable import CloudflareImagesCore
@@ -8,8 +9,8 @@ struct PureHMACTests {
     private typealias PureSHA256 = CloudflareImagesCore.SHA256
     private typealias PureHMAC = CloudflareImagesCore.HMAC
 
-    private func hex(_ bytes: [UInt8]) -> String { CloudflareImagesCore.Hex.encode(bytes) }
-    private func bytes(_ hex: String) throws -> [UInt8] { try #require(CloudflareImagesCore.Hex.decode(hex)) }
+    private func hex(_ bytes: [UInt8]) -> String { Base16.Hex.encode(bytes) }
+    private func bytes(_ hex: String) throws -> [UInt8] { try #require(Base16.Hex.decode(hex)) }
 
     @Test func nistSHA256Vectors() {
         let vectors: [(String, String)] = [

@@ -1,4 +1,5 @@
 import Logging
+import Timekeeping
 
 extension Connection {
     /// Serializes `response` into the output buffer: status line, the handler's headers (minus the ones the server
@@ -74,7 +75,7 @@ extension Connection {
     func logAccess(_ status: Int, _ bytes: Int, _ exchange: Exchange) {
         let entry = AccessLogEntry(
             method: exchange.method, path: exchange.rawPath, status: status, bytes: bytes,
-            durationNanoseconds: monotonicNanoseconds() &- exchange.startedAt, requestID: exchange.requestID)
+            durationNanoseconds: MonotonicClock.nanoseconds() &- exchange.startedAt, requestID: exchange.requestID)
         if let writer = loop.context.accessLogWriter { return writer(entry) }
         entry.log(to: loop.context.logger)
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CLinux
+import Timekeeping
 
 /// One client connection: reads into the parser, runs one request at a time (pipelined requests wait their turn,
 /// so answers go out in order), writes responses, and enforces the timeouts.
@@ -176,7 +177,7 @@ final class Connection: @unchecked Sendable {
         let exchange = Exchange(
             method: head.method, rawPath: request.rawPath, minorVersion: head.version.minor,
             keepAlive: head.keepAlive, requestID: requestID,
-            startedAt: context.timesRequests ? monotonicNanoseconds() : 0
+            startedAt: context.timesRequests ? MonotonicClock.nanoseconds() : 0
         )
         if let immediate = context.immediate, let response = immediate(&request) {
             answer(response, exchange, flushing: false)
@@ -209,13 +210,13 @@ final class Connection: @unchecked Sendable {
         send(response, exchange, close: close)
         if close {
             state = .closing
-            deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds
+            deadline = loop.now + loop.context.configuration.idleTimeout.wholeNanoseconds
             flush()
         } else {
             state = .reading
             phase = .none
             // Bounds a write stalled by a client that stops reading; re-armed once input is processed again.
-            deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds
+            deadline = loop.now + loop.context.configuration.idleTimeout.wholeNanoseconds
             if flushing { flush() }
         }
     }
@@ -224,11 +225,11 @@ final class Connection: @unchecked Sendable {
     private func respondAndClose(_ response: Response) {
         let exchange = Exchange(
             method: HTTPMethod(rawValue: "-"), rawPath: "-", minorVersion: 1, keepAlive: false,
-            requestID: loop.requestIDs.next(), startedAt: loop.context.timesRequests ? monotonicNanoseconds() : 0
+            requestID: loop.requestIDs.next(), startedAt: loop.context.timesRequests ? MonotonicClock.nanoseconds() : 0
         )
         send(response, exchange, close: true)
         state = .closing
-        deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds
+        deadline = loop.now + loop.context.configuration.idleTimeout.wholeNanoseconds
         flush()
     }
 
@@ -240,7 +241,7 @@ final class Connection: @unchecked Sendable {
         if let observer = loop.context.observer {
             observer(CompletedRequest(
                 method: exchange.method, status: response.status.code, routePattern: response.routePattern,
-                durationNanoseconds: monotonicNanoseconds() &- exchange.startedAt))
+                durationNanoseconds: MonotonicClock.nanoseconds() &- exchange.startedAt))
         }
     }
 
@@ -294,7 +295,7 @@ final class Connection: @unchecked Sendable {
     /// Ends a connection whose peer has closed its side or that must stop: pending output first.
     private func finish() {
         state = .closing
-        if deadline == 0 { deadline = loop.now + loop.context.configuration.idleTimeout.nanoseconds }
+        if deadline == 0 { deadline = loop.now + loop.context.configuration.idleTimeout.wholeNanoseconds }
         flush()
     }
 
@@ -324,7 +325,7 @@ final class Connection: @unchecked Sendable {
         case .body: timeout = configuration.bodyTimeout
         case .none: return
         }
-        deadline = loop.now + timeout.nanoseconds
+        deadline = loop.now + timeout.wholeNanoseconds
     }
 
     func checkDeadline(_ now: UInt64) {

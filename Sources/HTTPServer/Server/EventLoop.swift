@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import CLinux
+import Timekeeping
 
 /// One reactor thread: epoll over its connections (loop 0 also owns the listening socket and hands accepted
 /// connections out round-robin), an eventfd to wake it from other threads, and a job queue that makes it a Swift
@@ -50,7 +51,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     var peers: [EventLoop] = []
     private var nextPeer = 0
     private var acceptPausedUntil: UInt64 = 0
-    private(set) var now: UInt64 = monotonicNanoseconds()
+    private(set) var now: UInt64 = MonotonicClock.nanoseconds()
     var dateCache = DateCache()
     var requestIDs = RequestIDGenerator()
     let readBuffer: UnsafeMutableRawBufferPointer
@@ -66,7 +67,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         fallback = DispatchQueue(label: "HTTPServer.EventLoop\(index).fallback")
         readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
         let configuration = context.configuration
-        let shortest = min(configuration.headerTimeout, configuration.bodyTimeout, configuration.idleTimeout).nanoseconds
+        let shortest = min(configuration.headerTimeout, configuration.bodyTimeout, configuration.idleTimeout).wholeNanoseconds
         sweepInterval = min(max(shortest / 5, 5_000_000), 250_000_000)
 
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -163,13 +164,13 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         threadID.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .relaxed)
         _ = clinux_set_thread_name("http-loop-\(index)")
         var events = [epoll_event](repeating: epoll_event(), count: 256)
-        now = monotonicNanoseconds()
+        now = MonotonicClock.nanoseconds()
         nextSweep = now + sweepInterval
         while true {
             let hasWork = queue.withLock { !$0.work.isEmpty }
             let timeout: Int32 = hasWork ? 0 : Int32(clamping: (nextSweep &- min(now, nextSweep) + 999_999) / 1_000_000)
             let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
-            now = monotonicNanoseconds()
+            now = MonotonicClock.nanoseconds()
             if count > 0 {
                 for i in 0..<Int(count) {
                     let fd = events[i].data.fd

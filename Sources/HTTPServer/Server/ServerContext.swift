@@ -1,6 +1,6 @@
-import CLinux
 import Logging
 import Synchronization
+import Timekeeping
 
 /// What every event loop shares: the configuration, the application's responder, the logger and the counters.
 final class ServerContext: Sendable {
@@ -39,9 +39,6 @@ final class ServerContext: Sendable {
     }
 }
 
-/// Monotonic clock in nanoseconds (CLinux's, shared with the database pool).
-@inline(__always)
-func monotonicNanoseconds() -> UInt64 { clinux_monotonic_nanoseconds() }
 
 #if canImport(Glibc)
 import Glibc

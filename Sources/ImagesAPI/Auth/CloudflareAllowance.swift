@@ -2,6 +2,7 @@ import CloudflareImages
 import Foundation
 import HTTPServer
 import Synchronization
+import Timekeeping
 
 /// Shares the account's Cloudflare budget (1,200 calls per 5 minutes by default, shared by every user) so that
 /// one token cannot spend it for everyone: each user may start at most `perUser` calls per window, and user calls
@@ -51,7 +52,7 @@ final class CloudflareAllowance: Sendable {
 
     /// DRF's throttling answer: the message and `Retry-After` in whole seconds, rounded up.
     static func refusal(_ status: HTTPStatus, after: Duration, _ message: (Int) -> String) -> ErrorResponse {
-        let seconds = after.retryAfterSeconds
+        let seconds = Int(clamping: max(1, after.wholeSecondsRoundedUp))
         var headers = HTTPHeaders()
         headers["Retry-After"] = String(seconds)
         return ErrorResponse.detail(status, message(seconds), headers: headers)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Timekeeping
 
 /// Progress of a long command (`cfimages sync`, `cfimages import`), written as text.
 ///
@@ -115,6 +116,6 @@ public final class ProgressReporter: Sendable {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.secondsValue
     }
 }
