@@ -4,6 +4,7 @@ import PackageDescription
 /// Settings shared by every Swift target: Swift 6 language mode plus explicit `any` for existentials.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -13,11 +14,11 @@ let package = Package(
         .executable(name: "cfimages", targets: ["cfimages"]),
         // For other Swift apps (README, "Using CloudflareImages from your own Swift app"): the API client with
         // delivery URLs, signing, transformations and webhook checks; or those alone, with no C library.
-        .library(name: "CloudflareImages", targets: ["CloudflareImages", "CloudflareImagesCore", "Base16", "JSON"]),
+        .library(name: "CloudflareImages", targets: ["CloudflareImages", "CloudflareImagesCore", "Base16", "HTTPFields", "JSON"]),
         .library(name: "CloudflareImagesCore", targets: ["CloudflareImagesCore", "Base16"]),
         // Libraries for the fuzz package under Fuzz/, which depends on this one by path (`make fuzz`).
         .library(name: "CFImagesModules", targets: [
-            "JSON", "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
+            "JSON", "HTTPFields", "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
             "ImagesAPI", "SQLite",
         ]),
     ],
@@ -43,7 +44,7 @@ let package = Package(
         // JSON values and a byte-level writer, shared by every module that speaks JSON.
         .target(name: "JSON", swiftSettings: swiftSettings),
 
-        // Header fields as both HTTP modules use them (each re-exports this).
+        // Header fields as both HTTP modules use them.
         .target(name: "HTTPFields", swiftSettings: swiftSettings),
 
         // Swift owners of the C handles.
@@ -70,7 +71,7 @@ let package = Package(
         .target(
             name: "CloudflareImages",
             dependencies: [
-                "CloudflareImagesCore", "HTTPClient", "JSON", .product(name: "Logging", package: "swift-log"),
+                "CloudflareImagesCore", "HTTPClient", "HTTPFields", "JSON", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,7 +80,7 @@ let package = Package(
         .target(
             name: "CloudflareEmulator",
             dependencies: [
-                "HTTPServer", "SQLite", "Crypto", "Base16", "HTTPClient", "JSON",
+                "HTTPServer", "SQLite", "Crypto", "Base16", "HTTPClient", "HTTPFields", "JSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -102,8 +103,8 @@ let package = Package(
         .target(
             name: "ImagesAPI",
             dependencies: [
-                "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration", "Crypto",
-                "Base16", "JSON", "Metrics", "SQLite", "Timekeeping", .product(name: "Logging", package: "swift-log"),
+                "HTTPServer", "HTTPClient", "HTTPFields", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
+                "Crypto", "Base16", "JSON", "Metrics", "SQLite", "Timekeeping", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,7 +113,7 @@ let package = Package(
         // escaped.
         .target(
             name: "LogOutput",
-            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "HTTPFields", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -120,7 +121,7 @@ let package = Package(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore", "ImagesAPI",
-                "Configuration", "SQLite", "HTTPClient", "Crypto", "LogOutput",
+                "Configuration", "SQLite", "HTTPClient", "HTTPFields", "Crypto", "JSON", "LogOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,12 +134,12 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "HTTPFields", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudflareImagesTests",
-            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto", "JSON"],
+            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPFields", "HTTPServer", "Crypto", "JSON"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -148,7 +149,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CloudflareEmulatorTests",
-            dependencies: ["CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "HTTPClient", "HTTPServer"],
+            dependencies: [
+                "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "Crypto", "HTTPClient", "HTTPFields",
+                "HTTPServer", "JSON", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
@@ -158,7 +162,7 @@ let package = Package(
             name: "ImagesAPITests",
             dependencies: [
                 "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "ImageStore", "SQLite",
-                "HTTPServer", "HTTPClient", "Configuration", .product(name: "Logging", package: "swift-log"),
+                "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -168,6 +172,7 @@ let package = Package(
             dependencies: [
                 "cfimages", "LogOutput", "HTTPServer", "HTTPClient", "CloudflareEmulator", "CloudflareImages", "ImagesAPI", "ImageStore",
                 "Configuration", "SQLite", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

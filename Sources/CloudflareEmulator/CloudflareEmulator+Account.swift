@@ -1,6 +1,8 @@
 import Crypto
+import HTTPFields
 import JSON
 import HTTPServer
+import Logging
 
 /// The account-wide settings under `/client/v4/accounts/{account_id}/images/v1`: `config` (flexible variants),
 /// `variants`, and which tokens may do what.

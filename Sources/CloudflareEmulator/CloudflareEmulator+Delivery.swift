@@ -1,4 +1,5 @@
 import Foundation
+import HTTPFields
 import HTTPServer
 
 /// `GET {mount}/imagedelivery/<hash>/<id>/<variant>`: the stored bytes, standing in for `imagedelivery.net`.

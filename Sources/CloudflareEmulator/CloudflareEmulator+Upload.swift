@@ -2,6 +2,8 @@ import Crypto
 import Foundation
 import HTTPClient
 import HTTPServer
+import JSON
+import Logging
 
 /// Receiving image bytes: the one-time direct upload URL and `POST v1` (by `file` or by `url`).
 extension CloudflareEmulator {

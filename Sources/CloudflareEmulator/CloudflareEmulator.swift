@@ -2,6 +2,7 @@ import JSON
 import Crypto
 import Foundation
 import HTTPClient
+import HTTPFields
 import HTTPServer
 import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 import JSON
 import Foundation
+import HTTPFields
 import HTTPServer
 
 /// An API error answered in Cloudflare's v4 envelope: `{"result":null,"success":false,"errors":[{"code":n,

@@ -1,5 +1,6 @@
 import JSON
 import Foundation
+import HTTPFields
 import HTTPServer
 
 /// The form fields of an image API request (`id`, `metadata` or `metadata[key]`, `requireSignedURLs`, `expiry`,

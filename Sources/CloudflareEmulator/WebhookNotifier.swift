@@ -3,6 +3,7 @@ import JSON
 import Crypto
 import Foundation
 import HTTPClient
+import HTTPFields
 import Logging
 
 /// Posts upload notifications to the configured URL: by default as Cloudflare Notifications do (their envelope,

@@ -1,3 +1,4 @@
+import HTTPClient
 import JSON
 
 /// The account-wide Images settings: named variants and the `v1/config` switches.

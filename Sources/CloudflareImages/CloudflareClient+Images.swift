@@ -1,6 +1,7 @@
 import JSON
 import Foundation
 import HTTPClient
+import Logging
 
 extension CloudflareClient {
     /// `POST images/v2/direct_upload`: a one-time upload URL for a browser or app to send the image to.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import HTTPFields
 
 extension CloudflareClient {
     /// One HTTP request for `call`, its response mapped to an envelope or a ``CloudflareError``. The request's

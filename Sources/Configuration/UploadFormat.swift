@@ -1,3 +1,4 @@
+import Foundation
 /// An image format Cloudflare Images accepts for upload (its "Upload images" page: PNG, GIF, JPEG, WebP, SVG and
 /// HEIC), with the file extensions and media types that name it. `CLOUDFLARE_IMAGES_ALLOWED_FORMATS` narrows them.
 public enum UploadFormat: String, Sendable, CaseIterable, Comparable {

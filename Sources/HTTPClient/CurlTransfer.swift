@@ -1,4 +1,5 @@
 import CCurl
+import HTTPFields
 import Synchronization
 import Timekeeping
 

@@ -1,3 +1,4 @@
+import HTTPFields
 /// One HTTP request for ``HTTPClient/send(_:)``.
 public struct HTTPClientRequest: Sendable, CustomStringConvertible {
     /// What goes in the request body.

@@ -1,5 +1,5 @@
 /// An ordered list of HTTP header fields; lookups compare names case-insensitively (ASCII). One type for the
-/// server's requests and responses and the client's: both modules re-export this one.
+/// server's requests and responses and the client's.
 ///
 /// `description` redacts credentials (`Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`), so headers
 /// can be logged safely.

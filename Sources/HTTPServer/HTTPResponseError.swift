@@ -1,3 +1,4 @@
+import HTTPFields
 import JSON
 
 /// An error that knows how it should be answered. The router catches these and returns `response`;

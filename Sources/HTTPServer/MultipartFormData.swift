@@ -1,3 +1,4 @@
+import HTTPFields
 /// A parsed `multipart/form-data` body (RFC 7578 over RFC 2046), from a complete body in memory.
 ///
 /// Lenient where real clients differ (bare LF line endings, a preamble and an epilogue, transport padding after a

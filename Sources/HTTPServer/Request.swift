@@ -1,3 +1,4 @@
+import HTTPFields
 /// A parsed HTTP request, as handed to a handler. The body is complete (de-chunked) when the handler runs.
 public struct Request: Sendable {
     public var method: HTTPMethod

@@ -1,3 +1,4 @@
+import HTTPFields
 /// A response a handler returns. The server adds `Date`, `Content-Length`, `Connection` and `X-Request-ID`,
 /// and drops the body for HEAD requests and for 1xx/204/304 statuses.
 public struct Response: Sendable {

@@ -1,3 +1,4 @@
+import HTTPFields
 /// The one seam between the server and an application: every request goes through a handler.
 public typealias Handler = @Sendable (Request) async throws -> Response
 

@@ -1,4 +1,5 @@
 import CloudflareImages
+import HTTPFields
 import HTTPServer
 import Timekeeping
 

@@ -1,6 +1,7 @@
 import CloudflareImages
 import Configuration
 import Foundation
+import HTTPFields
 import HTTPServer
 import ImageStore
 import JSON

@@ -1,3 +1,4 @@
+import HTTPFields
 import HTTPServer
 
 /// The access log written straight into a ``LogSink``: byte for byte the line ``BufferedLogHandler`` writes for the

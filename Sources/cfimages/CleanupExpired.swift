@@ -1,8 +1,10 @@
 import ArgumentParser
 import CloudflareImages
+import Configuration
 import ImagesAPI
 import Foundation
 import Logging
+import SQLite
 
 /// `cfimages cleanup-expired`: the same sweep the server runs periodically, on demand.
 struct CleanupExpired: AsyncParsableCommand {

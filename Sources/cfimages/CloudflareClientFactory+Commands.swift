@@ -1,5 +1,6 @@
 import CloudflareImages
 import Configuration
+import Foundation
 import Logging
 
 extension CloudflareClientFactory {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImagesAPI
+import SQLite
 
 /// `cfimages export-django --output FILE`: the way back to django-cloudflareimages-toolkit.
 struct ExportDjangoCommand: AsyncParsableCommand {

@@ -1,8 +1,10 @@
 import ArgumentParser
 import HTTPClient
 import CloudflareImages
+import Configuration
 import Foundation
 import ImagesAPI
+import SQLite
 
 /// `cfimages import --from-file FILE`: uploads listed image URLs through Cloudflare's upload-by-URL.
 struct ImportCommand: AsyncParsableCommand {

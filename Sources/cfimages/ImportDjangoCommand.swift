@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImagesAPI
+import SQLite
 
 /// `cfimages import-django --from-file DUMP.json`: imports a django-cloudflareimages-toolkit `dumpdata` file.
 struct ImportDjangoCommand: AsyncParsableCommand {

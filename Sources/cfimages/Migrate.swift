@@ -1,4 +1,7 @@
 import ArgumentParser
+import Configuration
+import ImageStore
+import SQLite
 
 /// `cfimages migrate`: apply pending migrations (or list them with `--status`).
 struct Migrate: AsyncParsableCommand {

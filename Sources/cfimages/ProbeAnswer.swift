@@ -1,4 +1,5 @@
 import HTTPClient
+import HTTPFields
 
 /// What a plain HTTP probe (a delivery URL, the webhook URL) got back: a status, or why there was none.
 enum ProbeAnswer: Sendable, CustomStringConvertible {

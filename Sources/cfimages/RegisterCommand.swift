@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ImagesAPI
+import ImageStore
+import SQLite
 
 /// `cfimages register --cloudflare-id ID --owner NAME`: tracks an image uploaded some other way.
 struct RegisterCommand: AsyncParsableCommand {

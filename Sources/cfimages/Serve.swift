@@ -8,6 +8,7 @@ import HTTPClient
 import HTTPServer
 import ImagesAPI
 import Logging
+import SQLite
 
 /// `cfimages serve`: migrate, then serve the API (and, with no Cloudflare account configured, the built-in emulator
 /// under `/_emulator` on the same port) until SIGTERM or SIGINT.

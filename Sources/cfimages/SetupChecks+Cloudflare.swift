@@ -3,6 +3,7 @@ import CloudflareImagesCore
 import Configuration
 import Crypto
 import Foundation
+import HTTPFields
 
 /// The checks that ask Cloudflare: read and edit permissions, account hash, variants, delivery and flexible
 /// variants, signing keys.

@@ -1,5 +1,7 @@
+import Configuration
 import Foundation
 import HTTPClient
+import HTTPFields
 import ImageStore
 import SQLite
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CloudflareImages
 import Foundation
 import ImagesAPI
+import SQLite
 
 /// `cfimages sync`: brings the database in line with every image of the Cloudflare account (or of the emulator of
 /// the running `cfimages serve` when no account is configured).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageStore
+import SQLite
 
 /// `cfimages token create|list|revoke`: API tokens for `Authorization: Token <key>`.
 struct TokenCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImagesAPI
+import SQLite
 
 /// `cfimages usages reconcile --from-file FILE`: rebuilds the usage registry from a client's references.
 struct UsagesCommand: AsyncParsableCommand {

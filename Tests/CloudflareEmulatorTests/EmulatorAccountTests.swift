@@ -1,6 +1,7 @@
 import CloudflareImages
 import Foundation
 import HTTPClient
+import HTTPFields
 import Testing
 @testable import CloudflareEmulator
 

@@ -1,5 +1,6 @@
 import CloudflareImages
 import Foundation
+import JSON
 import Testing
 @testable import CloudflareEmulator
 

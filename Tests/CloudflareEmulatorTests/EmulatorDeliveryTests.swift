@@ -1,6 +1,8 @@
 import CloudflareImages
 import CloudflareImagesCore
 import Foundation
+import HTTPClient
+import HTTPFields
 import Testing
 @testable import CloudflareEmulator
 

@@ -1,6 +1,7 @@
 import CloudflareEmulator
 import Foundation
 import HTTPClient
+import HTTPFields
 import HTTPServer
 import Logging
 

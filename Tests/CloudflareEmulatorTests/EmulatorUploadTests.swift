@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import HTTPFields
 import Testing
 @testable import CloudflareEmulator
 

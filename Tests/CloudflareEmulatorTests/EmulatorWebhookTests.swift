@@ -1,6 +1,7 @@
 import Base16
 import Crypto
 import Foundation
+import HTTPFields
 import HTTPServer
 import Logging
 import Testing

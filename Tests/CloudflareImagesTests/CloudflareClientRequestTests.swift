@@ -1,6 +1,7 @@
 import JSON
 import CloudflareImages
 import Foundation
+import HTTPFields
 import Testing
 
 /// Each call's request shape (method, path, query, form fields, JSON body, Bearer header) and its decoding.

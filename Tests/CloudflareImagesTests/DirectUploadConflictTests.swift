@@ -1,4 +1,5 @@
 import CloudflareImages
+import JSON
 import Testing
 
 /// A direct upload with a custom id whose answer was lost (a 5xx after Cloudflare created the draft) is retried

@@ -3,6 +3,7 @@ import HTTPClient
 
 #if canImport(Glibc)
 import Glibc
+import HTTPFields
 #endif
 
 /// What the scripted server does with one request.

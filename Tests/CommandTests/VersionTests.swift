@@ -1,3 +1,4 @@
+import ArgumentParser
 import ImagesAPI
 import Testing
 @testable import cfimages

@@ -1,3 +1,4 @@
+import HTTPFields
 import Synchronization
 import Testing
 @testable import HTTPServer

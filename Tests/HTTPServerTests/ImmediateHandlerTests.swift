@@ -1,4 +1,5 @@
 import Foundation
+import HTTPFields
 import Synchronization
 import Testing
 @testable import HTTPServer

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import HTTPFields
 import HTTPServer
 import Logging
 import Synchronization

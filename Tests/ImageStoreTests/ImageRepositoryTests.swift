@@ -1,5 +1,6 @@
 import Foundation
 import ImageStore
+import JSON
 import SQLite
 import Testing
 

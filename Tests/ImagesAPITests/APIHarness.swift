@@ -2,6 +2,7 @@ import CloudflareImages
 import Configuration
 import Foundation
 import HTTPClient
+import HTTPFields
 import HTTPServer
 import ImageStore
 import ImagesAPI

@@ -1,4 +1,6 @@
 import Foundation
+import ImagesAPI
+import ImageStore
 import JSON
 import Testing
 

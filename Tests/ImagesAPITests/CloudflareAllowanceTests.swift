@@ -1,5 +1,8 @@
 import CloudflareImages
+import Configuration
 import Foundation
+import HTTPFields
+import HTTPServer
 import Synchronization
 import Testing
 @testable import ImagesAPI

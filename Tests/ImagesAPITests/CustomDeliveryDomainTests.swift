@@ -1,5 +1,6 @@
 import CloudflareImages
 import CloudflareImagesCore
+import Configuration
 import Foundation
 import ImageStore
 import HTTPClient

@@ -1,6 +1,8 @@
 import CloudflareImages
 import CloudflareImagesCore
+import Configuration
 import Foundation
+import ImageStore
 import JSON
 import Testing
 

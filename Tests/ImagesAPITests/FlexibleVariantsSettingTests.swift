@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import Configuration
 import Foundation
 import JSON

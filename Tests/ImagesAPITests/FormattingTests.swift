@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import JSON
 @testable import ImagesAPI
 import Testing
 

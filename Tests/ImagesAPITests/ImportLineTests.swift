@@ -1,4 +1,5 @@
 import ImagesAPI
+import JSON
 import Testing
 
 /// The line format of `cfimages import` files.

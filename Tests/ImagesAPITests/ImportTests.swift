@@ -2,6 +2,8 @@ import CloudflareImages
 import Foundation
 import ImageStore
 import ImagesAPI
+import JSON
+import Synchronization
 import Testing
 
 /// `cfimages import` against the emulator, which fetches the URLs from a second loopback server.

@@ -1,4 +1,6 @@
+import Configuration
 import Foundation
+import ImagesAPI
 import ImageStore
 import JSON
 import SQLite

@@ -1,6 +1,9 @@
+import CloudflareImages
 import Foundation
+import HTTPServer
 import ImageStore
 import JSON
+import SQLite
 import Testing
 
 /// `GET /metrics` over loopback: access control, the text format, and counters moving with real requests.

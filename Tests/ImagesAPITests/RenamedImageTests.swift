@@ -1,6 +1,8 @@
 import CloudflareEmulator
 import CloudflareImages
 import Foundation
+import ImageStore
+import JSON
 import Testing
 
 /// Cloudflare's API reference for `PATCH images/v1/{id}`: a change of `requireSignedURLs` "Returns a new UID".

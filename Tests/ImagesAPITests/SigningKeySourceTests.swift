@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import CloudflareImages
 import Foundation
 import Synchronization

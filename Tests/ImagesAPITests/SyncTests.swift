@@ -3,6 +3,8 @@ import Foundation
 import HTTPClient
 import ImageStore
 import ImagesAPI
+import JSON
+import Synchronization
 import Testing
 
 /// `cfimages sync` against the emulator over loopback.

@@ -1,5 +1,9 @@
+import CloudflareEmulator
+import Configuration
 import Foundation
 import HTTPClient
+import HTTPFields
+import ImageStore
 import JSON
 import Testing
 @testable import ImagesAPI

@@ -1,6 +1,7 @@
 import CloudflareEmulator
 import CloudflareImages
 import Foundation
+import ImageStore
 import JSON
 import Synchronization
 import Testing

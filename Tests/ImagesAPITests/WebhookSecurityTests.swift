@@ -1,6 +1,7 @@
 import Base16
 import Crypto
 import Foundation
+import ImageStore
 import JSON
 import Testing
 

@@ -1,4 +1,5 @@
 import Base16
+import Configuration
 import Crypto
 import Foundation
 import ImageStore

@@ -1,3 +1,4 @@
+import HTTPFields
 extension HTTPRequestParser {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 

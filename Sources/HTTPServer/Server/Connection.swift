@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import CLinux
+import HTTPFields
+import Synchronization
 import Timekeeping
 
 /// One client connection: reads into the parser, runs one request at a time (pipelined requests wait their turn,

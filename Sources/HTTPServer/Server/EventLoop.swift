@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import CLinux
+import Logging
 import Timekeeping
 
 /// One reactor thread: epoll over its connections (loop 0 also owns the listening socket and hands accepted

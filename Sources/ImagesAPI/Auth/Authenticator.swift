@@ -1,3 +1,4 @@
+import HTTPFields
 import HTTPServer
 import ImageStore
 

@@ -1,5 +1,6 @@
 import CloudflareImages
 import Foundation
+import HTTPFields
 import HTTPServer
 import Synchronization
 import Timekeeping

@@ -1,3 +1,5 @@
+import Foundation
+import HTTPFields
 import HTTPServer
 
 /// HTTP validators on `GET` (and `HEAD`) answers: a strong `ETag` derived from the body, `If-None-Match` answered

@@ -1,6 +1,7 @@
 import CloudflareImages
 import Foundation
 import ImageStore
+import JSON
 import Logging
 
 /// Expires stale uploads, asking Cloudflare first: for each pending/draft row whose upload URL expired more than

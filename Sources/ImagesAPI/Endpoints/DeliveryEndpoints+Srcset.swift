@@ -1,7 +1,9 @@
 import CloudflareImages
 import CloudflareImagesCore
+import Configuration
 import Foundation
 import HTTPServer
+import ImageStore
 import JSON
 
 /// `GET api/images/{id}/srcset/?widths=320,640,1024&sizes=...&formats=avif,webp&alt=...&class=...`:

@@ -1,7 +1,9 @@
 import CloudflareImages
 import CloudflareImagesCore
+import Configuration
 import Foundation
 import HTTPServer
+import ImageStore
 import JSON
 
 /// `GET api/images/{id}/url/?variant=public&expiry=3600` or `?width=300&height=200&fit=cover&format=webp`:

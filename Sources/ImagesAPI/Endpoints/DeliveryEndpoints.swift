@@ -1,8 +1,10 @@
 import CloudflareImages
 import CloudflareImagesCore
+import Configuration
 import Foundation
 import HTTPServer
 import ImageStore
+import Logging
 
 /// `GET api/images/{id}/url/` and `GET api/images/{id}/srcset/`: delivery URLs and responsive-image markup for a
 /// tracked image, built from the settings' delivery domain (or the stored URLs' base, see ``DeliveryTarget``) and

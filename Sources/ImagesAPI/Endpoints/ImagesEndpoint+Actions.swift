@@ -3,6 +3,7 @@ import Foundation
 import HTTPServer
 import ImageStore
 import JSON
+import Logging
 
 /// `POST api/images/{id}/check_status/` and `GET api/images/{id}/logs/`.
 extension APIContext {

@@ -1,9 +1,11 @@
 import CloudflareImages
 import Configuration
 import Foundation
+import HTTPFields
 import HTTPServer
 import ImageStore
 import JSON
+import Logging
 
 /// `GET/PUT/PATCH/DELETE api/images/{id}/` and the lookups every per-image route shares.
 extension APIContext {

@@ -2,6 +2,7 @@ import CloudflareImages
 import HTTPServer
 import ImageStore
 import JSON
+import Logging
 
 /// `GET api/stats/`: the reference's counters for the caller, from the repository's counter table (no scan of the
 /// images table). Administrators also get `global` (every user) and `cloudflare` (account usage from

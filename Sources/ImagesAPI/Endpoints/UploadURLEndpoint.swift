@@ -1,8 +1,10 @@
 import CloudflareImages
+import Configuration
 import Foundation
 import HTTPServer
 import ImageStore
 import JSON
+import Logging
 
 /// `POST api/upload-url/`: validates the request, asks Cloudflare for a one-time upload URL, and only then stores
 /// the pending image and its `upload_url_created` log (one transaction). A Cloudflare failure leaves no row.

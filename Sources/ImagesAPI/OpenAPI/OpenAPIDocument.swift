@@ -1,3 +1,5 @@
+import Foundation
+import HTTPFields
 import HTTPServer
 
 /// `GET {prefix}/api/openapi.yaml` (no token): the OpenAPI 3.1 description of the service, `openapi.yaml` at the

@@ -1,5 +1,7 @@
+import HTTPFields
 import HTTPServer
 import JSON
+import Logging
 import Metrics
 
 /// `GET /healthz`, `GET /readyz` and `GET /metrics`: outside the API prefix, trailing slash optional.

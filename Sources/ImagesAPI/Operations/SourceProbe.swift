@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import HTTPFields
 
 /// Looks at an import's source before Cloudflare fetches it, so `CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB` and
 /// `CLOUDFLARE_IMAGES_ALLOWED_FORMATS` hold for imports too: the URL's extension, then a `HEAD` request's

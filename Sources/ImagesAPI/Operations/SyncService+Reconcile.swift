@@ -1,5 +1,7 @@
 import Foundation
 import ImageStore
+import JSON
+import Logging
 
 extension SyncService {
     /// Rows Cloudflare did not list, among those not changed since the run began (a row changed later may belong to
@@ -43,7 +45,7 @@ extension SyncService {
     /// Moves every unseen row in `statuses` to `status`, in batches, each row with `log`. Returns how many moved.
     private func markUnseen(
         scope: String, statuses: [ImageStatus], updatedBefore: Date, expiringBefore: Date?, to status: ImageStatus,
-        log: LogEvent
+        log: ImageStore.LogEvent
     ) async throws -> Int {
         var moved = 0
         var visited = Set<UUID>()

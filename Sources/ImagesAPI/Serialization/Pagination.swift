@@ -1,3 +1,4 @@
+import HTTPFields
 import HTTPServer
 
 /// DRF's two pagination styles for the image list: `page`/`page_size` (the reference's `ImagePagination`: default

@@ -1,4 +1,5 @@
 import Foundation
+import ImageStore
 import JSON
 
 /// DRF field semantics on JSON input: each parser takes the raw value (nil when the key is absent), records DRF's

@@ -1,4 +1,5 @@
 import Configuration
+import Foundation
 
 /// What this deployment accepts: `CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB` and `CLOUDFLARE_IMAGES_ALLOWED_FORMATS`,
 /// checked wherever the service sees an image's name, type or size before Cloudflare does (the `filename` of an

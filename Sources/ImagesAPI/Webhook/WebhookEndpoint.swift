@@ -1,11 +1,14 @@
 import Base16
 import CloudflareImages
 import CloudflareImagesCore
+import Configuration
 import Crypto
 import Foundation
+import HTTPFields
 import HTTPServer
 import ImageStore
 import JSON
+import Logging
 
 /// `POST api/webhook/` (no token needed; a bad `Authorization: Token` header still answers 401 JSON).
 ///
