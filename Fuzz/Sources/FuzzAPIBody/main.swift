@@ -3,6 +3,7 @@ import Configuration
 import Dispatch
 import Foundation
 import HTTPClient
+import HTTPFields
 import HTTPServer
 import ImageStore
 import ImagesAPI
