@@ -79,7 +79,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Image tracking storage: repository protocol, SQLite implementation, migrations.
+        // Image tracking storage: repository protocol, SQLite implementation, migrations. Nothing above it sees SQLite:
+        // its errors leave as ImageStoreError, and SQLiteStore opens a file.
         .target(
             name: "ImageStore",
             dependencies: ["SQLite", "Crypto", "JSON", .product(name: "Logging", package: "swift-log")],
@@ -97,7 +98,7 @@ let package = Package(
             name: "ImagesAPI",
             dependencies: [
                 "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration", "Crypto",
-                "JSON", "Metrics", "SQLite", .product(name: "Logging", package: "swift-log"),
+                "JSON", "Metrics", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,7 +115,7 @@ let package = Package(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore", "ImagesAPI",
-                "Configuration", "SQLite", "HTTPClient", "Crypto", "LogOutput",
+                "Configuration", "HTTPClient", "Crypto", "LogOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

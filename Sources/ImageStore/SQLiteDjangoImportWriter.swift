@@ -7,7 +7,7 @@ import SQLite
 /// Each import reads the stored row with the same identity first (image id, log id, usage key, token hash), so a
 /// row imported again is `unchanged` and writes nothing. Statements are cached; the few objects that take more than
 /// one statement run in a savepoint, so a failure leaves nothing of them behind.
-final class SQLiteDjangoImportWriter: DjangoImportWriter {
+final class SQLiteDjangoImportWriter {
     private let connection: Connection
     private let hashToken: @Sendable (String) -> String
     private let now: Date
@@ -26,7 +26,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
         try connection.cachedStatement("BEGIN IMMEDIATE").run()
     }
 
-    func commit() throws {
+    func commitBatch() throws {
         guard !dryRun else { return }
         try connection.cachedStatement("COMMIT").run()
         try begin()
@@ -66,7 +66,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
         VALUES (\((1...22).map { "?\($0)" }.joined(separator: ", ")))
         """
 
-    func importImage(_ image: ImageRecord) throws -> DjangoImportOutcome {
+    func storeImage(_ image: ImageRecord) throws -> DjangoImportOutcome {
         var record = image.atStoragePrecision
         record.lastReferencedAt = record.lastReferencedAt?.storagePrecision
         do {
@@ -95,7 +95,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
 
     // MARK: Logs
 
-    func importLog(_ entry: UploadLogEntry) throws -> DjangoImportOutcome {
+    func storeLog(_ entry: UploadLogEntry) throws -> DjangoImportOutcome {
         let content: [SQLiteValue] = [
             .text(entry.imageID.lowercasedText), .text(entry.eventType), .text(entry.message),
             .text(JSONText.encode(entry.data)), .integer(entry.timestamp.microseconds),
@@ -128,7 +128,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
 
     // MARK: Usages
 
-    func importUsage(_ usage: ImageUsage) throws -> DjangoImportOutcome {
+    func storeUsage(_ usage: ImageUsage) throws -> DjangoImportOutcome {
         let created = usage.createdAt.microseconds
         let updated = usage.updatedAt.microseconds
         let stored = try connection.first(
@@ -202,7 +202,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
 
     // MARK: Tokens
 
-    func importToken(_ token: DjangoImportedToken) throws -> DjangoImportOutcome {
+    func storeToken(_ token: DjangoImportedToken) throws -> DjangoImportOutcome {
         let hash = hashToken(token.key)
         let stored = try connection.first(
             "SELECT id, user_name, is_admin, label, revoked_at IS NOT NULL FROM api_tokens WHERE token_hash = ?", [.text(hash)]
@@ -223,5 +223,28 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
             [ImageSQL.text(UUID(uuid: RandomUUID.bytes())), .text(hash), .text(token.userName), .bool(token.isAdmin),
              .text(token.label), .integer(token.createdAt.microseconds), .integer(token.revoked ? now.microseconds : nil)])
         return .created
+    }
+}
+
+/// The face the import run sees: what SQLite throws leaves as `ImageStoreError`.
+extension SQLiteDjangoImportWriter: DjangoImportWriter {
+    func importImage(_ image: ImageRecord) throws -> DjangoImportOutcome {
+        try ImageStoreError.mapping { try storeImage(image) }
+    }
+
+    func importLog(_ entry: UploadLogEntry) throws -> DjangoImportOutcome {
+        try ImageStoreError.mapping { try storeLog(entry) }
+    }
+
+    func importUsage(_ usage: ImageUsage) throws -> DjangoImportOutcome {
+        try ImageStoreError.mapping { try storeUsage(usage) }
+    }
+
+    func importToken(_ token: DjangoImportedToken) throws -> DjangoImportOutcome {
+        try ImageStoreError.mapping { try storeToken(token) }
+    }
+
+    func commit() throws {
+        try ImageStoreError.mapping { try commitBatch() }
     }
 }

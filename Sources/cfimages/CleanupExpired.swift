@@ -33,7 +33,7 @@ struct CleanupExpired: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         // With the built-in emulator, drafts live in the running `cfimages serve`; without it they are counted as
         // failures to delete while the rows are still marked expired.
         let configuration = context.settings.usesEmbeddedEmulator

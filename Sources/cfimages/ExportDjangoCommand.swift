@@ -31,7 +31,7 @@ struct ExportDjangoCommand: AsyncParsableCommand {
     func run() async throws {
         let path = URL(fileURLWithPath: output).standardizedFileURL.path
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         let progress = noProgress
             ? nil : ProgressReporter(label: "export-django", unit: "objects", style: ProgressReporter.styleForStandardError())
         let report: DjangoExportReport

@@ -50,7 +50,7 @@ struct ImportCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("Cannot read \(path)") }
         guard let contents = String(data: data, encoding: .utf8) else { throw CommandFailure("\(path) is not UTF-8 text") }
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         let service = ImportService(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
             logger: context.logger, settings: context.settings, probe: try HTTPClient(logger: context.logger))

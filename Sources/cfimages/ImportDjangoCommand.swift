@@ -49,7 +49,7 @@ struct ImportDjangoCommand: AsyncParsableCommand {
     func run() async throws {
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         var options = DjangoImportService.Options(dryRun: dryRun, ownerForUnowned: ownerForUnowned)
         options.userModel = userModel
         options.usernameField = usernameField

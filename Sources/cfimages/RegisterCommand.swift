@@ -28,7 +28,7 @@ struct RegisterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         let registrar = ImageRegistrar(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
             logger: context.logger)

@@ -47,7 +47,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         let service = SyncService(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
             logger: context.logger)

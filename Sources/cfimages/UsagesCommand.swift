@@ -27,7 +27,7 @@ struct UsagesCommand: AsyncParsableCommand {
             guard let handle = FileHandle(forReadingAtPath: path) else { throw CommandFailure("Cannot read \(path)") }
             defer { try? handle.close() }
             let context = try await ServiceContext.open()
-            defer { context.database.close() }
+            defer { context.store.close() }
             let progress = noProgress
                 ? nil : ProgressReporter(label: "reconcile", unit: "lines", style: ProgressReporter.styleForStandardError())
             let report = try await UsageReconcileService(repository: context.repository, logger: context.logger)

@@ -1,0 +1,58 @@
+import SQLite
+
+/// The store's `Database`: the same guarantees (see `Database`), with every `SQLiteError` that leaves it turned into
+/// an `ImageStoreError`. Inside a body SQLite's errors are still themselves, so a body can catch the ones it expects.
+struct StoreDatabase: Sendable {
+    let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
+    /// `Database.readSnapshot`: one snapshot holding every commit made before the call.
+    func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await database.readSnapshot(body)
+        } catch {
+            throw ImageStoreError.mapped(error)
+        }
+    }
+
+    /// `Database.readRecentSnapshot`: one snapshot holding every commit of this process made before the call; the
+    /// caller's thread never waits for a lock.
+    func readRecentSnapshot<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await database.readRecentSnapshot(body)
+        } catch {
+            throw ImageStoreError.mapped(error)
+        }
+    }
+
+    /// `Database.readRecentSnapshotWithoutWaiting`: that snapshot on the caller's thread, or `ImageStoreError.busy`
+    /// at once instead of any wait.
+    func readRecentSnapshotWithoutWaiting<T>(_ body: (Connection) throws -> T) throws -> T {
+        do {
+            return try database.readRecentSnapshotWithoutWaiting(body)
+        } catch {
+            throw ImageStoreError.mapped(error)
+        }
+    }
+
+    /// `Database.write`: one atomic transaction, committed when this returns; `body` may run twice.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await database.write(body)
+        } catch {
+            throw ImageStoreError.mapped(error)
+        }
+    }
+
+    /// `Database.writeWithoutTransaction`: exclusive use of the writer, no transaction around `body`.
+    func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        do {
+            return try await database.writeWithoutTransaction(body)
+        } catch {
+            throw ImageStoreError.mapped(error)
+        }
+    }
+}
