@@ -61,32 +61,27 @@ final class SQLiteDjangoImportWriter {
 
     // MARK: Images
 
-    private static let insertImage = """
-        INSERT INTO images (\(ImageSQL.writtenColumns), last_referenced_at) \
-        VALUES (\((1...22).map { "?\($0)" }.joined(separator: ", ")))
-        """
+    /// An import stores every column but `usage_count` (its usage rows set that), its own `last_referenced_at`
+    /// and, on an update, its `created_at` too.
+    private static let insertedColumns = ImageSQL.inserted + [.lastReferencedAt]
+    private static let updatedColumns = ImageSQL.updated + [.createdAt, .lastReferencedAt]
+    private static let insertImage = ImageSQL.insertStatement(insertedColumns)
+    private static let updateImage = ImageSQL.updateStatement(setting: updatedColumns)
+    private static let updateBindings = updatedColumns + [.id]
 
     func storeImage(_ image: ImageRecord) throws -> DjangoImportOutcome {
         var record = image.atStoragePrecision
         record.lastReferencedAt = record.lastReferencedAt?.storagePrecision
         do {
             guard let stored = try SQLiteImageRepository.fetch(connection, .id(record.id), owner: nil) else {
-                try connection.execute(
-                    Self.insertImage, try ImageSQL.values(record) + [.integer(record.lastReferencedAt?.microseconds)])
+                try connection.execute(Self.insertImage, ImageSQL.values(record, Self.insertedColumns))
                 return .created
             }
             record.usageCount = stored.usageCount
             if record == stored { return .unchanged }
             if stored.updatedAt > record.updatedAt { return .keptNewer }
-            let values = try ImageSQL.values(record)
-            let extra: [SQLiteValue] = [
-                .integer(record.createdAt.microseconds), .integer(record.lastReferencedAt?.microseconds), ImageSQL.text(record.id),
-            ]
-            return try atomically {
-                try connection.execute(ImageSQL.update, values)
-                try connection.execute("UPDATE images SET created_at = ?, last_referenced_at = ? WHERE id = ?", extra)
-                return .updated
-            }
+            try connection.execute(Self.updateImage, ImageSQL.values(record, Self.updateBindings))
+            return .updated
         } catch let error as SQLiteError where error.isConstraintUnique && error.message.contains("images.cloudflare_id") {
             let other = try connection.scalar("SELECT id FROM images WHERE cloudflare_id = ?", [.text(record.cloudflareID)])
             return .conflict("Cloudflare id \(record.cloudflareID) is already tracked as image \(other?.stringValue ?? "?")")

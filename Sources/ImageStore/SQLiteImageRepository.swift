@@ -62,8 +62,8 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
     /// Cloudflare id becomes `ImageStoreError`.
     static func insertImage(_ connection: Connection, _ record: ImageRecord, log: LogEvent, at now: Date) throws {
         do {
-            try connection.execute(ImageSQL.insert, try ImageSQL.values(record))
-        } catch let error as SQLiteError {
+            try connection.execute(ImageSQL.insert, ImageSQL.insertValues(record))
+        } catch {
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: log, at: now)
@@ -215,8 +215,8 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
         record.updatedAt = now
         record = record.atStoragePrecision
         do {
-            try connection.execute(ImageSQL.update, try ImageSQL.values(record))
-        } catch let error as SQLiteError {
+            try connection.execute(ImageSQL.update, ImageSQL.updateValues(record))
+        } catch {
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: event, at: now)
