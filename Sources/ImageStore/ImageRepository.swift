@@ -104,8 +104,6 @@ public protocol ImageRepository: Sendable {
     /// Forgets webhook keys received before `cutoff`. Returns how many.
     func pruneWebhookEvents(receivedBefore cutoff: Date) async throws -> Int
 
-    // MARK: API tokens
-
     // MARK: Usages
 
     /// One page of the usages matching `query`, and the number of matches.

@@ -30,4 +30,13 @@ extension ImageStoreError {
             throw mapped(error)
         }
     }
+
+    /// Runs `body`, mapping what it throws (see `mapped(_:)`).
+    static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw mapped(error)
+        }
+    }
 }

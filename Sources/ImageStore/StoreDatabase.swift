@@ -11,48 +11,28 @@ struct StoreDatabase: Sendable {
 
     /// `Database.readSnapshot`: one snapshot holding every commit made before the call.
     func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.readSnapshot(body)
-        } catch {
-            throw ImageStoreError.mapped(error)
-        }
+        try await ImageStoreError.mapping { try await database.readSnapshot(body) }
     }
 
     /// `Database.readRecentSnapshot`: one snapshot holding every commit of this process made before the call; the
     /// caller's thread never waits for a lock.
     func readRecentSnapshot<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.readRecentSnapshot(body)
-        } catch {
-            throw ImageStoreError.mapped(error)
-        }
+        try await ImageStoreError.mapping { try await database.readRecentSnapshot(body) }
     }
 
     /// `Database.readRecentSnapshotWithoutWaiting`: that snapshot on the caller's thread, or `ImageStoreError.busy`
     /// at once instead of any wait.
     func readRecentSnapshotWithoutWaiting<T>(_ body: (Connection) throws -> T) throws -> T {
-        do {
-            return try database.readRecentSnapshotWithoutWaiting(body)
-        } catch {
-            throw ImageStoreError.mapped(error)
-        }
+        try ImageStoreError.mapping { try database.readRecentSnapshotWithoutWaiting(body) }
     }
 
     /// `Database.write`: one atomic transaction, committed when this returns; `body` may run twice.
     func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch {
-            throw ImageStoreError.mapped(error)
-        }
+        try await ImageStoreError.mapping { try await database.write(body) }
     }
 
     /// `Database.writeWithoutTransaction`: exclusive use of the writer, no transaction around `body`.
     func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await database.writeWithoutTransaction(body)
-        } catch {
-            throw ImageStoreError.mapped(error)
-        }
+        try await ImageStoreError.mapping { try await database.writeWithoutTransaction(body) }
     }
 }
