@@ -23,6 +23,7 @@ extension ImageStoreError {
     }
 
     /// Runs `body`, mapping what it throws (see `mapped(_:)`).
+    @inline(__always)
     static func mapping<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
@@ -32,6 +33,7 @@ extension ImageStoreError {
     }
 
     /// Runs `body`, mapping what it throws (see `mapped(_:)`).
+    @inline(__always)
     static func mapping<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
