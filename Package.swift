@@ -86,7 +86,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Image tracking storage: repository protocol, SQLite implementation, migrations.
+        // Image tracking storage: repository protocol, SQLite implementation, migrations. Nothing above it sees SQLite:
+        // its errors leave as ImageStoreError, and SQLiteStore opens a file.
         .target(
             name: "ImageStore",
             dependencies: ["SQLite", "Crypto", "Base16", "JSON", .product(name: "Logging", package: "swift-log")],
@@ -104,7 +105,7 @@ let package = Package(
             name: "ImagesAPI",
             dependencies: [
                 "HTTPServer", "HTTPClient", "HTTPFields", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
-                "Crypto", "Base16", "JSON", "Metrics", "SQLite", "Timekeeping", .product(name: "Logging", package: "swift-log"),
+                "Crypto", "Base16", "JSON", "Metrics", "Timekeeping", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -121,7 +122,7 @@ let package = Package(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore", "ImagesAPI",
-                "Configuration", "SQLite", "HTTPClient", "HTTPFields", "Crypto", "JSON", "LogOutput",
+                "Configuration", "HTTPClient", "HTTPFields", "Crypto", "JSON", "LogOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -76,13 +76,13 @@ final class EmulatorStore: Sendable {
     }
 
     func image(id: String) async throws -> EmulatorImage? {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             try connection.query("SELECT \(EmulatorStore.columns) FROM images WHERE id = ?", [.text(id)], map: { EmulatorStore.image(from: $0) }).first
         }
     }
 
     func image(uploadToken: String) async throws -> EmulatorImage? {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             try connection.query("SELECT \(EmulatorStore.columns) FROM images WHERE upload_token = ?", [.text(uploadToken)], map: { EmulatorStore.image(from: $0) }).first
         }
     }
@@ -132,7 +132,7 @@ final class EmulatorStore: Sendable {
     /// Cloudflare lists them: a draft created early and uploaded late comes late.
     func list(creator: String?, after position: ListPosition?, descending: Bool, offset: Int, limit: Int) async throws
         -> (images: [(image: EmulatorImage, position: ListPosition)], total: Int) {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             var conditions = ["draft = 0"]
             var bindings: [SQLiteValue] = []
             if let creator {
@@ -173,7 +173,7 @@ final class EmulatorStore: Sendable {
     }
 
     func uploadedCount() async throws -> Int {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             Int(try connection.scalar("SELECT COUNT(*) FROM images WHERE draft = 0")?.int64Value ?? 0)
         }
     }

@@ -57,7 +57,7 @@ extension ImageListSQL {
 
     /// True when the count comes from the counter table and an index serves the ordering under these filters, so
     /// a page whose boundary is known reads a bounded number of index entries (short enough for the caller's
-    /// thread; see `Database.readSoon`).
+    /// thread; see `Database.readRecentSnapshot`).
     var isIndexedPage: Bool {
         guard countableFromCounters else { return false }
         if let orphaned = query.orphaned {

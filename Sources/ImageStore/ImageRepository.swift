@@ -3,7 +3,11 @@ import Foundation
 /// Storage for tracked images, their logs, API tokens and webhook deliveries.
 ///
 /// Every method that changes an image writes its `image_upload_logs` row in the same transaction. `owner` parameters
-/// scope a lookup to one user; nil means any owner (administrators). Implementations: `SQLiteImageRepository`.
+/// scope a lookup to one user; nil means any owner (administrators). Every read sees one consistent snapshot that
+/// holds every write made through this repository before the call; every method that writes is one transaction,
+/// committed when it returns. Errors are `ImageStoreError` (or what a caller's closure threw).
+/// Implementations: `SQLiteImageRepository`. A backend that can also answer point reads without waiting offers
+/// `ImmediateImageReading` besides.
 public protocol ImageRepository: Sendable {
     // MARK: Images
 
@@ -13,10 +17,6 @@ public protocol ImageRepository: Sendable {
 
     /// The image with this key, if it exists and belongs to `owner` (any owner when nil).
     func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord?
-
-    /// `image(_:owner:)` answered at once on the calling thread (an HTTP event loop's fast path), or `.wouldWait`
-    /// when that needs waiting (a lock held elsewhere, a network round trip): then call `image(_:owner:)`.
-    func imageImmediately(_ key: ImageKey, owner: String?) throws -> ImmediateImage
 
     /// The images with these UUIDs (in scope), in no particular order; unknown IDs are skipped.
     func images(ids: [UUID], owner: String?) async throws -> [ImageRecord]
@@ -103,8 +103,6 @@ public protocol ImageRepository: Sendable {
 
     /// Forgets webhook keys received before `cutoff`. Returns how many.
     func pruneWebhookEvents(receivedBefore cutoff: Date) async throws -> Int
-
-    // MARK: API tokens
 
     // MARK: Usages
 

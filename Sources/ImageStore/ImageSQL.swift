@@ -2,27 +2,44 @@ import JSON
 import Foundation
 import SQLite
 
-/// The fixed SQL for the `images` table and the mapping between rows and `ImageRecord`.
+/// The fixed SQL for the `images` table and the mapping between rows and `ImageRecord`, all derived from
+/// `ImageColumn`: each string is built once, when first used.
 enum ImageSQL {
-    /// The columns the application writes, in the order `values` uses.
-    static let writtenColumns = """
-        id, cloudflare_id, owner, filename, original_filename, content_type, file_size, upload_url, status, \
-        require_signed_urls, metadata, creator, created_at, updated_at, uploaded_at, expires_at, width, height, \
-        format, variants, cloudflare_metadata
-        """
+    /// Every column, in `ImageColumn` order: what `decode` reads (by `ImageColumn.index`).
+    static let columns = ImageColumn.allCases.map(\.name).joined(separator: ", ")
 
-    /// Every column `decode` reads: the written ones, then those the usage triggers keep (migration 0005).
-    static let columns = writtenColumns + ", usage_count, last_referenced_at"
+    /// The columns a new image is stored with (all but those the usage triggers keep).
+    static let inserted = ImageColumn.allCases.filter { $0.role != .maintained }
+    /// The columns an update rewrites.
+    static let updated = ImageColumn.allCases.filter { $0.role == .changing }
 
-    static let insert = "INSERT INTO images (\(writtenColumns)) VALUES (\(Array(repeating: "?", count: 21).joined(separator: ", ")))"
+    /// Binds `values(record, inserted)`.
+    static let insert = insertStatement(inserted)
+    /// Binds `values(record, updated + [.id])`.
+    static let update = updateStatement(setting: updated)
 
-    /// Every column but `id` and `created_at`, then the `id` to update.
-    static let update = """
-        UPDATE images SET cloudflare_id = ?2, owner = ?3, filename = ?4, original_filename = ?5, content_type = ?6, \
-        file_size = ?7, upload_url = ?8, status = ?9, require_signed_urls = ?10, metadata = ?11, creator = ?12, \
-        updated_at = ?14, uploaded_at = ?15, expires_at = ?16, width = ?17, height = ?18, format = ?19, \
-        variants = ?20, cloudflare_metadata = ?21 WHERE id = ?1
-        """
+    /// `INSERT INTO images (<columns>) VALUES (?1, ..., ?n)`, bound with `values(_:_:)` of the same columns.
+    static func insertStatement(_ columns: [ImageColumn]) -> String {
+        let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
+        return "INSERT INTO images (\(columns.map(\.name).joined(separator: ", "))) VALUES (\(placeholders))"
+    }
+
+    /// `UPDATE images SET <column> = ?k, ... WHERE id = ?n`, bound with `values(_:_:)` of `columns + [.id]`.
+    static func updateStatement(setting columns: [ImageColumn]) -> String {
+        let assignments = columns.enumerated().map { "\($1.name) = ?\($0 + 1)" }.joined(separator: ", ")
+        return "UPDATE images SET \(assignments) WHERE \(ImageColumn.id.name) = ?\(columns.count + 1)"
+    }
+
+    /// The record's values for `columns`, in that order.
+    static func values(_ image: ImageRecord, _ columns: [ImageColumn]) -> [SQLiteValue] {
+        columns.map { $0.value(of: image) }
+    }
+
+    /// The bindings of `insert`.
+    static func insertValues(_ image: ImageRecord) -> [SQLiteValue] { values(image, inserted) }
+    /// The bindings of `update`.
+    static func updateValues(_ image: ImageRecord) -> [SQLiteValue] { values(image, updatedByID) }
+    private static let updatedByID = updated + [.id]
 
     static let selectByID = "SELECT \(columns) FROM images WHERE id = ?1 AND (?2 IS NULL OR owner = ?2)"
     static let selectByCloudflareID = "SELECT \(columns) FROM images WHERE cloudflare_id = ?1 AND (?2 IS NULL OR owner = ?2)"
@@ -48,62 +65,46 @@ enum ImageSQL {
         try id.withLowercasedUTF8 { text throws(SQLiteError) in try statement.bindText(text, at: index) }
     }
 
-    /// The record's column values, in `columns` order.
-    static func values(_ image: ImageRecord) throws -> [SQLiteValue] {
-        [
-            text(image.id),
-            .text(image.cloudflareID),
-            .text(image.owner),
-            .text(image.filename),
-            .text(image.originalFilename),
-            .text(image.contentType),
-            .int(image.fileSize),
-            .text(image.uploadURL),
-            .text(image.status.rawValue),
-            .bool(image.requireSignedURLs),
-            .text(JSONText.encode(image.metadata)),
-            .text(image.creator),
-            .integer(image.createdAt.microseconds),
-            .integer(image.updatedAt.microseconds),
-            .integer(image.uploadedAt?.microseconds),
-            .integer(image.expiresAt.microseconds),
-            .int(image.width),
-            .int(image.height),
-            .text(image.format),
-            .text(JSONText.encode(image.variants)),
-            .text(JSONText.encode(image.cloudflareMetadata)),
-        ]
-    }
-
     /// Reads the row the statement is on (selected with `columns`).
     static func decode(_ row: Statement) throws -> ImageRecord {
-        guard let id = row.withUTF8(at: 0, { UUID(canonicalUTF8: $0) }) else { throw ImageStoreError.corruptRow("images.id") }
-        guard let status = ImageStatus(rawValue: row.text(at: 8)) else { throw ImageStoreError.corruptRow("images.status") }
-        func optionalInt(_ index: Int) -> Int? { row.isNull(at: index) ? nil : Int(row.int64(at: index)) }
+        typealias C = ImageColumn
+        guard let id = row.withUTF8(at: C.id.index, { UUID(canonicalUTF8: $0) }) else {
+            throw ImageStoreError.corruptRow(C.id.qualifiedName)
+        }
+        guard let status = ImageStatus(rawValue: row.text(at: C.status.index)) else {
+            throw ImageStoreError.corruptRow(C.status.qualifiedName)
+        }
+        func text(_ column: C) -> String { row.text(at: column.index) }
+        func int(_ column: C) -> Int? { row.isNull(at: column.index) ? nil : Int(row.int64(at: column.index)) }
+        func date(_ column: C) -> Date { Date(microseconds: row.int64(at: column.index)) }
+        func optionalDate(_ column: C) -> Date? { row.isNull(at: column.index) ? nil : date(column) }
+        func object(_ column: C) throws -> [String: JSONValue] {
+            try JSONText.object(row, at: column.index, column: column.qualifiedName)
+        }
         return ImageRecord(
             id: id,
-            cloudflareID: row.text(at: 1),
-            owner: row.text(at: 2),
-            filename: row.text(at: 3),
-            originalFilename: row.text(at: 4),
-            contentType: row.text(at: 5),
-            fileSize: optionalInt(6),
-            uploadURL: row.text(at: 7),
+            cloudflareID: text(.cloudflareID),
+            owner: text(.owner),
+            filename: text(.filename),
+            originalFilename: text(.originalFilename),
+            contentType: text(.contentType),
+            fileSize: int(.fileSize),
+            uploadURL: text(.uploadURL),
             status: status,
-            requireSignedURLs: row.int64(at: 9) != 0,
-            metadata: try JSONText.object(row, at: 10, column: "images.metadata"),
-            creator: row.text(at: 11),
-            createdAt: Date(microseconds: row.int64(at: 12)),
-            updatedAt: Date(microseconds: row.int64(at: 13)),
-            uploadedAt: row.isNull(at: 14) ? nil : Date(microseconds: row.int64(at: 14)),
-            expiresAt: Date(microseconds: row.int64(at: 15)),
-            width: optionalInt(16),
-            height: optionalInt(17),
-            format: row.text(at: 18),
-            variants: try JSONText.strings(row, at: 19, column: "images.variants"),
-            cloudflareMetadata: try JSONText.object(row, at: 20, column: "images.cloudflare_metadata"),
-            usageCount: Int(row.int64(at: 21)),
-            lastReferencedAt: row.isNull(at: 22) ? nil : Date(microseconds: row.int64(at: 22))
+            requireSignedURLs: row.int64(at: C.requireSignedURLs.index) != 0,
+            metadata: try object(.metadata),
+            creator: text(.creator),
+            createdAt: date(.createdAt),
+            updatedAt: date(.updatedAt),
+            uploadedAt: optionalDate(.uploadedAt),
+            expiresAt: date(.expiresAt),
+            width: int(.width),
+            height: int(.height),
+            format: text(.format),
+            variants: try JSONText.strings(row, at: C.variants.index, column: C.variants.qualifiedName),
+            cloudflareMetadata: try object(.cloudflareMetadata),
+            usageCount: Int(row.int64(at: C.usageCount.index)),
+            lastReferencedAt: optionalDate(.lastReferencedAt)
         )
     }
 

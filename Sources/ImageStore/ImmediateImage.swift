@@ -3,6 +3,6 @@
 public enum ImmediateImage: Sendable, Equatable {
     case found(ImageRecord)
     case missing
-    /// Answering means waiting (a lock held elsewhere, a network round trip): ask `image(_:owner:)` instead.
+    /// Answering means waiting (a lock held elsewhere, a network round trip): ask `ImageRepository.image(_:owner:)` instead.
     case wouldWait
 }

@@ -2,7 +2,8 @@ import Foundation
 import SQLite
 
 /// Applies the migration files of one folder to a database, recording each in `schema_migrations`
-/// (version, name, checksum, applied_at in microseconds).
+/// (version, name, checksum, applied_at in microseconds). Throws `MigrationError` when the files or what they do
+/// fail, `ImageStoreError` when the database does.
 public struct Migrator: Sendable {
     /// A migration recorded as applied.
     public struct Applied: Sendable, Hashable {
@@ -13,11 +14,11 @@ public struct Migrator: Sendable {
     }
 
     public let directory: String
-    public let database: Database
+    let database: StoreDatabase
 
     public init(directory: String, database: Database) {
         self.directory = directory
-        self.database = database
+        self.database = StoreDatabase(database)
     }
 
     static let createTable = """
@@ -31,7 +32,7 @@ public struct Migrator: Sendable {
 
     /// The migrations recorded in the database, in version order.
     public func applied() async throws -> [Applied] {
-        try await database.read { try Self.applied($0) }
+        try await database.readSnapshot { try Self.applied($0) }
     }
 
     /// Migrations not yet applied, in order.
@@ -53,7 +54,7 @@ public struct Migrator: Sendable {
     @discardableResult
     public func apply(now: @escaping @Sendable () -> Date = { Date() }) async throws -> [Migration] {
         let files = try Migration.load(from: directory)
-        return try await database.withWriter { connection in
+        return try await database.writeWithoutTransaction { connection in
             try connection.execute(Self.createTable)
             var done: [Migration] = []
             for migration in try Self.pending(files: files, applied: Self.applied(connection)) {

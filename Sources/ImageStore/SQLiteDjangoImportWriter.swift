@@ -7,7 +7,7 @@ import SQLite
 /// Each import reads the stored row with the same identity first (image id, log id, usage key, token hash), so a
 /// row imported again is `unchanged` and writes nothing. Statements are cached; the few objects that take more than
 /// one statement run in a savepoint, so a failure leaves nothing of them behind.
-final class SQLiteDjangoImportWriter: DjangoImportWriter {
+final class SQLiteDjangoImportWriter {
     private let connection: Connection
     private let hashToken: @Sendable (String) -> String
     private let now: Date
@@ -26,7 +26,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
         try connection.cachedStatement("BEGIN IMMEDIATE").run()
     }
 
-    func commit() throws {
+    func commitBatch() throws {
         guard !dryRun else { return }
         try connection.cachedStatement("COMMIT").run()
         try begin()
@@ -61,32 +61,27 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
 
     // MARK: Images
 
-    private static let insertImage = """
-        INSERT INTO images (\(ImageSQL.writtenColumns), last_referenced_at) \
-        VALUES (\((1...22).map { "?\($0)" }.joined(separator: ", ")))
-        """
+    /// An import stores every column but `usage_count` (its usage rows set that), its own `last_referenced_at`
+    /// and, on an update, its `created_at` too.
+    private static let insertedColumns = ImageSQL.inserted + [.lastReferencedAt]
+    private static let updatedColumns = ImageSQL.updated + [.createdAt, .lastReferencedAt]
+    private static let insertImage = ImageSQL.insertStatement(insertedColumns)
+    private static let updateImage = ImageSQL.updateStatement(setting: updatedColumns)
+    private static let updateBindings = updatedColumns + [.id]
 
-    func importImage(_ image: ImageRecord) throws -> DjangoImportOutcome {
+    func storeImage(_ image: ImageRecord) throws -> DjangoImportOutcome {
         var record = image.atStoragePrecision
         record.lastReferencedAt = record.lastReferencedAt?.storagePrecision
         do {
             guard let stored = try SQLiteImageRepository.fetch(connection, .id(record.id), owner: nil) else {
-                try connection.execute(
-                    Self.insertImage, try ImageSQL.values(record) + [.integer(record.lastReferencedAt?.microseconds)])
+                try connection.execute(Self.insertImage, ImageSQL.values(record, Self.insertedColumns))
                 return .created
             }
             record.usageCount = stored.usageCount
             if record == stored { return .unchanged }
             if stored.updatedAt > record.updatedAt { return .keptNewer }
-            let values = try ImageSQL.values(record)
-            let extra: [SQLiteValue] = [
-                .integer(record.createdAt.microseconds), .integer(record.lastReferencedAt?.microseconds), ImageSQL.text(record.id),
-            ]
-            return try atomically {
-                try connection.execute(ImageSQL.update, values)
-                try connection.execute("UPDATE images SET created_at = ?, last_referenced_at = ? WHERE id = ?", extra)
-                return .updated
-            }
+            try connection.execute(Self.updateImage, ImageSQL.values(record, Self.updateBindings))
+            return .updated
         } catch let error as SQLiteError where error.isConstraintUnique && error.message.contains("images.cloudflare_id") {
             let other = try connection.scalar("SELECT id FROM images WHERE cloudflare_id = ?", [.text(record.cloudflareID)])
             return .conflict("Cloudflare id \(record.cloudflareID) is already tracked as image \(other?.stringValue ?? "?")")
@@ -95,7 +90,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
 
     // MARK: Logs
 
-    func importLog(_ entry: UploadLogEntry) throws -> DjangoImportOutcome {
+    func storeLog(_ entry: UploadLogEntry) throws -> DjangoImportOutcome {
         let content: [SQLiteValue] = [
             .text(entry.imageID.lowercasedText), .text(entry.eventType), .text(entry.message),
             .text(JSONText.encode(entry.data)), .integer(entry.timestamp.microseconds),
@@ -128,7 +123,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
 
     // MARK: Usages
 
-    func importUsage(_ usage: ImageUsage) throws -> DjangoImportOutcome {
+    func storeUsage(_ usage: ImageUsage) throws -> DjangoImportOutcome {
         let created = usage.createdAt.microseconds
         let updated = usage.updatedAt.microseconds
         let stored = try connection.first(
@@ -202,7 +197,7 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
 
     // MARK: Tokens
 
-    func importToken(_ token: DjangoImportedToken) throws -> DjangoImportOutcome {
+    func storeToken(_ token: DjangoImportedToken) throws -> DjangoImportOutcome {
         let hash = hashToken(token.key)
         let stored = try connection.first(
             "SELECT id, user_name, is_admin, label, revoked_at IS NOT NULL FROM api_tokens WHERE token_hash = ?", [.text(hash)]
@@ -223,5 +218,28 @@ final class SQLiteDjangoImportWriter: DjangoImportWriter {
             [ImageSQL.text(UUID(uuid: RandomUUID.bytes())), .text(hash), .text(token.userName), .bool(token.isAdmin),
              .text(token.label), .integer(token.createdAt.microseconds), .integer(token.revoked ? now.microseconds : nil)])
         return .created
+    }
+}
+
+/// The face the import run sees: what SQLite throws leaves as `ImageStoreError`.
+extension SQLiteDjangoImportWriter: DjangoImportWriter {
+    func importImage(_ image: ImageRecord) throws -> DjangoImportOutcome {
+        try ImageStoreError.mapping { try storeImage(image) }
+    }
+
+    func importLog(_ entry: UploadLogEntry) throws -> DjangoImportOutcome {
+        try ImageStoreError.mapping { try storeLog(entry) }
+    }
+
+    func importUsage(_ usage: ImageUsage) throws -> DjangoImportOutcome {
+        try ImageStoreError.mapping { try storeUsage(usage) }
+    }
+
+    func importToken(_ token: DjangoImportedToken) throws -> DjangoImportOutcome {
+        try ImageStoreError.mapping { try storeToken(token) }
+    }
+
+    func commit() throws {
+        try ImageStoreError.mapping { try commitBatch() }
     }
 }

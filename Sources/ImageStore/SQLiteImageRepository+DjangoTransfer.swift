@@ -9,7 +9,7 @@ extension SQLiteImageRepository: DjangoTransferStore {
     ) async throws -> T {
         let hashToken = hashToken
         let now = clock()
-        return try await database.withWriter { connection in
+        return try await database.writeWithoutTransaction { connection in
             // A larger page cache for the run: index pages touched by one batch are then mostly written once per
             // commit instead of read back from the file (restored after, the writer serves everything else).
             let cacheSize = try connection.scalar("PRAGMA cache_size")?.int64Value ?? -2000
@@ -32,13 +32,13 @@ extension SQLiteImageRepository: DjangoTransferStore {
     static let djangoImportCacheKiB = -65_536
 
     public func withDjangoExport<T: Sendable>(_ body: @escaping @Sendable (any DjangoExportReader) throws -> T) async throws -> T {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             try body(SQLiteDjangoExportReader(connection: connection))
         }
     }
 }
 
-/// Streams rows for `export-django` from the read transaction `Database.read` holds.
+/// Streams rows for `export-django` from the read transaction `Database.readSnapshot` holds.
 final class SQLiteDjangoExportReader: DjangoExportReader {
     private let connection: Connection
 

@@ -5,7 +5,7 @@ extension SQLiteImageRepository {
     public func importedLines(hashes: [String]) async throws -> [String: ImportLedgerEntry] {
         guard !hashes.isEmpty else { return [:] }
         let list = JSONText.encode(hashes)
-        let entries = try await database.read { connection in
+        let entries = try await database.readSnapshot { connection in
             try connection.query(
                 """
                 SELECT line_hash, image_id, cloudflare_id, source, line_number, imported_at FROM import_ledger

@@ -2,35 +2,36 @@ import SQLite
 
 extension SQLiteImageRepository {
     /// The count and the page in one read transaction. A page of an indexed ordering whose count comes from the
-    /// counter table runs on the caller's thread (`Database.readSoon`), as point reads do, unless it needs more
+    /// counter table is a recent snapshot (`Database.readRecentSnapshot`: on the caller's thread), as point reads are, unless it needs more
     /// boundaries than `shortReadBoundaries` computed first or a long skip; then, like every other listing, it runs
     /// on a reader thread.
     public func list(_ query: ImageQuery) async throws -> ImagePage {
-        do {
-            return try await listPage(query)
-        } catch let error as SQLiteError where error.isQueryShapeLimit {
-            throw ImageStoreError.invalidQuery(error.message)
-        }
-    }
-
-    private func listPage(_ query: ImageQuery) async throws -> ImagePage {
         let sql = try ImageListSQL(query)
         let cache = listBoundaries
         let isShort = sql.isIndexedPage && (query.limit ?? .max) <= Self.shortReadMaxRows
         if isShort {
             do {
-                return try await database.readSoon { connection in
-                    try ListPageReader(connection: connection, sql: sql, cache: cache, budget: Self.shortReadBoundaries).page()
+                return try await database.readRecentSnapshot { connection in
+                    try Self.page(ListPageReader(connection: connection, sql: sql, cache: cache, budget: Self.shortReadBoundaries))
                 }
             } catch is ListPageReader.LongRead {}
         }
-        return try await database.read { connection in
-            try ListPageReader(connection: connection, sql: sql, cache: cache, budget: nil).page()
+        return try await database.readSnapshot { connection in
+            try Self.page(ListPageReader(connection: connection, sql: sql, cache: cache, budget: nil))
+        }
+    }
+
+    /// The reader's page; a query past one of SQLite's limits on a statement's shape is the query's fault.
+    private static func page(_ reader: ListPageReader) throws -> ImagePage {
+        do {
+            return try reader.page()
+        } catch let error as SQLiteError where error.isQueryShapeLimit {
+            throw ImageStoreError.invalidQuery(error.message)
         }
     }
 
     public func imagesGeneration() async throws -> Int64 {
-        try await database.readSoon { try ListPageReader.generation($0) }
+        try await database.readRecentSnapshot { try ListPageReader.generation($0) }
     }
 
     /// The largest page read on the caller's thread.

@@ -5,7 +5,7 @@ extension SQLiteImageRepository {
     public func expirable(now: Date, limit: Int) async throws -> ImagePage {
         let stale = "FROM images WHERE status IN ('pending', 'draft') AND expires_at < ?"
         let cutoff = SQLiteValue.integer(now.microseconds)
-        return try await database.read { connection in
+        return try await database.readSnapshot { connection in
             let count = Int(try connection.scalar("SELECT count(*) \(stale)", [cutoff])?.int64Value ?? 0)
             let items = try connection.query(
                 "SELECT \(ImageSQL.columns) \(stale) ORDER BY expires_at LIMIT ?",
@@ -37,7 +37,7 @@ extension SQLiteImageRepository {
     // MARK: Cloudflare follow-ups
 
     public func cloudflareFollowUps(_ kind: CloudflareFollowUp.Kind, limit: Int) async throws -> [CloudflareFollowUp] {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             try connection.query(
                 "SELECT \(Self.followUpColumns) FROM cloudflare_follow_ups WHERE kind = ? ORDER BY updated_at LIMIT ?",
                 [.text(kind.rawValue), .integer(Int64(max(0, limit)))], map: Self.decodeFollowUp)
@@ -45,7 +45,7 @@ extension SQLiteImageRepository {
     }
 
     public func cloudflareFollowUp(_ kind: CloudflareFollowUp.Kind, imageID: UUID) async throws -> CloudflareFollowUp? {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             try connection.query(
                 "SELECT \(Self.followUpColumns) FROM cloudflare_follow_ups WHERE kind = ? AND image_id = ? LIMIT 1",
                 [.text(kind.rawValue), ImageSQL.text(imageID)], map: Self.decodeFollowUp
@@ -111,7 +111,7 @@ extension SQLiteImageRepository {
     // MARK: Webhooks
 
     public func webhookEventSeen(key: String) async throws -> Bool {
-        try await database.readSoon { connection in
+        try await database.readRecentSnapshot { connection in
             try connection.scalar("SELECT 1 FROM webhook_events WHERE event_key = ?", [.text(key)]) != nil
         }
     }

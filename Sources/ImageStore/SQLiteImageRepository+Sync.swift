@@ -6,7 +6,7 @@ extension SQLiteImageRepository {
         "scope, continuation_token, listing_complete, pages, images_seen, started_at, updated_at"
 
     public func syncCheckpoint(scope: String) async throws -> SyncCheckpoint? {
-        try await database.read { try Self.checkpoint($0, scope: scope) }
+        try await database.readSnapshot { try Self.checkpoint($0, scope: scope) }
     }
 
     public func beginSync(scope: String, at date: Date) async throws -> SyncCheckpoint {
@@ -62,7 +62,7 @@ extension SQLiteImageRepository {
             .text(JSONText.encode(statuses.map(\.rawValue))), .integer(updatedBefore.microseconds),
             .integer(expiringBefore?.microseconds), .text(scope),
         ]
-        return try await database.read { connection in
+        return try await database.readSnapshot { connection in
             let count = Int(try connection.scalar("SELECT count(*) \(filter)", bindings)?.int64Value ?? 0)
             let items = try connection.query(
                 "SELECT \(ImageSQL.columns) \(filter) ORDER BY updated_at, id LIMIT ?5",

@@ -28,7 +28,7 @@ extension SQLiteImageRepository {
     public func authenticate(key: String) async throws -> AuthenticatedUser? {
         guard !key.isEmpty else { return nil }
         let hash = hashToken(key)
-        let found = try await database.readSoon { connection in
+        let found = try await database.readRecentSnapshot { connection in
             try connection.query(
                 "SELECT id, user_name, is_admin, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
                 [.text(hash)]
@@ -57,7 +57,7 @@ extension SQLiteImageRepository {
             ? "SELECT \(Self.tokenColumns) FROM api_tokens ORDER BY created_at DESC, rowid DESC"
             : "SELECT \(Self.tokenColumns) FROM api_tokens WHERE user_name = ? ORDER BY created_at DESC, rowid DESC"
         let bindings: [SQLiteValue] = userName.map { [.text($0)] } ?? []
-        return try await database.read { connection in
+        return try await database.readSnapshot { connection in
             try connection.query(sql, bindings) { row in
                 guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
                 return APIToken(

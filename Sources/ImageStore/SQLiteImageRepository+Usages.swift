@@ -81,7 +81,7 @@ extension SQLiteImageRepository {
         }
         // The usages of one image, one object or one id are a few index entries: read on the caller's thread.
         let pointRead = query.usageID != nil || query.imageID != nil || (query.contentType != nil && query.objectID != nil)
-        return try await pointRead ? database.readSoon(body) : database.read(body)
+        return try await pointRead ? database.readRecentSnapshot(body) : database.readSnapshot(body)
     }
 
     public func recordUsages(_ references: [UsageReference], at now: Date) async throws -> UsageWriteSummary {
@@ -188,7 +188,7 @@ extension SQLiteImageRepository {
             FROM images WHERE usage_count = 0 AND status = 'uploaded' AND (last_referenced_at < ?1
             OR (last_referenced_at IS NULL AND created_at < ?1))
             """
-        return try await database.read { connection in
+        return try await database.readSnapshot { connection in
             let count = Int(try connection.scalar("SELECT count(*) \(filter)", [.integer(bound)])?.int64Value ?? 0)
             let items = try connection.query(
                 "SELECT \(ImageSQL.columns) \(filter) ORDER BY created_at, rowid LIMIT ?2", [.integer(bound), .int(max(0, limit))],
@@ -208,7 +208,7 @@ extension SQLiteImageRepository {
     }
 
     public func usageCount(imageID: UUID) async throws -> Int {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             Int(try connection.scalar("SELECT usage_count FROM images WHERE id = ?", [ImageSQL.text(imageID)])?.int64Value ?? 0)
         }
     }

@@ -6,10 +6,11 @@ import SQLite
 
 /// `ImageRepository` on a SQLite `Database` whose schema the `Migrator` has brought up to date.
 ///
-/// Reads run on the database's reader connections, each in one snapshot; writes run on its writer, each call in one
-/// `BEGIN IMMEDIATE` transaction. All SQL is fixed text with bound parameters (list ordering comes from a whitelist).
-public final class SQLiteImageRepository: ImageRepository {
-    let database: Database
+/// Every read is one snapshot; every write is one transaction (which may share its commit with others, see
+/// `Database.write`). All SQL is fixed text with bound parameters (list ordering comes from a whitelist). What SQLite
+/// throws leaves as `ImageStoreError` (see `StoreDatabase`).
+public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading {
+    let database: StoreDatabase
     let hashToken: @Sendable (String) -> String
     let randomKey: @Sendable () throws -> String
     let clock: @Sendable () -> Date
@@ -30,7 +31,7 @@ public final class SQLiteImageRepository: ImageRepository {
         clock: @escaping @Sendable () -> Date = { Date() },
         listPageInterval: Int = 256
     ) {
-        self.database = database
+        self.database = StoreDatabase(database)
         self.hashToken = hashToken
         self.randomKey = randomKey
         self.clock = clock
@@ -62,22 +63,23 @@ public final class SQLiteImageRepository: ImageRepository {
     /// Cloudflare id becomes `ImageStoreError`.
     static func insertImage(_ connection: Connection, _ record: ImageRecord, log: LogEvent, at now: Date) throws {
         do {
-            try connection.execute(ImageSQL.insert, try ImageSQL.values(record))
-        } catch let error as SQLiteError {
+            try connection.execute(ImageSQL.insert, ImageSQL.insertValues(record))
+        } catch {
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: log, at: now)
     }
 
-    /// A point read on an index: runs at once on the caller's thread (`Database.readSoon`).
+    /// A point read on an index: a recent snapshot, on the caller's thread when that needs no wait.
     public func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord? {
-        try await database.readSoon { try Self.fetch($0, key, owner: owner) }
+        try await database.readRecentSnapshot { try Self.fetch($0, key, owner: owner) }
     }
 
-    public func imageImmediately(_ key: ImageKey, owner: String?) throws -> ImmediateImage {
+    public func imageWithoutWaiting(_ key: ImageKey, owner: String?) throws -> ImmediateImage {
         do {
-            return try database.readNow { try Self.fetch($0, key, owner: owner) }.map(ImmediateImage.found) ?? .missing
-        } catch let error as SQLiteError where error.isBusy {
+            return try database.readRecentSnapshotWithoutWaiting { try Self.fetch($0, key, owner: owner) }
+                .map(ImmediateImage.found) ?? .missing
+        } catch ImageStoreError.busy {
             return .wouldWait
         }
     }
@@ -85,7 +87,7 @@ public final class SQLiteImageRepository: ImageRepository {
     public func images(ids: [UUID], owner: String?) async throws -> [ImageRecord] {
         guard !ids.isEmpty else { return [] }
         let list = JSONText.encode(ids.map { $0.lowercasedText })
-        return try await database.read { connection in
+        return try await database.readSnapshot { connection in
             try connection.query(ImageSQL.selectByIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
         }
     }
@@ -93,7 +95,7 @@ public final class SQLiteImageRepository: ImageRepository {
     public func images(cloudflareIDs: [String], owner: String?) async throws -> [ImageRecord] {
         guard !cloudflareIDs.isEmpty else { return [] }
         let list = JSONText.encode(cloudflareIDs)
-        return try await database.read { connection in
+        return try await database.readSnapshot { connection in
             try connection.query(ImageSQL.selectByCloudflareIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
         }
     }
@@ -145,7 +147,7 @@ public final class SQLiteImageRepository: ImageRepository {
             SELECT id, image_id, event_type, message, data, timestamp FROM image_upload_logs
             WHERE image_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?
             """
-        return try await database.read { connection in
+        return try await database.readSnapshot { connection in
             try connection.query(sql, [ImageSQL.text(imageID), .integer(Int64(limit ?? -1))]) { row in
                 UploadLogEntry(
                     id: row.int64(at: 0),
@@ -169,7 +171,7 @@ public final class SQLiteImageRepository: ImageRepository {
             : "SELECT \(columns) WHERE owner = ? GROUP BY status"
         let bindings: [SQLiteValue] = owner.map { [.text($0)] } ?? []
         // The counter table holds a few rows per owner: cheap enough to read on the caller's thread.
-        return try await database.readSoon { connection in
+        return try await database.readRecentSnapshot { connection in
             var counts = ImageCounts()
             try connection.forEachRow(sql, bindings) { row in
                 guard let status = ImageStatus(rawValue: row.text(at: 0)) else { return }
@@ -214,8 +216,8 @@ public final class SQLiteImageRepository: ImageRepository {
         record.updatedAt = now
         record = record.atStoragePrecision
         do {
-            try connection.execute(ImageSQL.update, try ImageSQL.values(record))
-        } catch let error as SQLiteError {
+            try connection.execute(ImageSQL.update, ImageSQL.updateValues(record))
+        } catch {
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: event, at: now)

@@ -10,6 +10,8 @@ import Logging
 final class APIContext: Sendable {
     let settings: Settings
     let repository: any ImageRepository
+    /// The repository's reads that never wait, when it offers them (the event loop's path for `GET api/images/{id}`).
+    let immediateImages: (any ImmediateImageReading)?
     let cloudflare: CloudflareClient
     let logger: Logger
     let clock: @Sendable () -> Date
@@ -32,6 +34,7 @@ final class APIContext: Sendable {
     ) {
         self.settings = settings
         self.repository = repository
+        self.immediateImages = repository as? any ImmediateImageReading
         self.cloudflare = cloudflare
         self.logger = logger
         self.clock = now

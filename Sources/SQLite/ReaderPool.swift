@@ -5,7 +5,7 @@ import Dispatch
 import Synchronization
 import Timekeeping
 
-/// Read-only connections for `Database.readNow`, lent to whichever thread asks and opened on demand.
+/// Read-only connections for `Database.readRecentSnapshotWithoutWaiting`, lent to whichever thread asks and opened on demand.
 ///
 /// A fixed set of slots, each taken with one compare-and-exchange: no lock, so threads reading at the same moment
 /// never meet in the kernel. A thread starts at the slot its identity hashes to, so an event loop thread keeps
@@ -143,7 +143,7 @@ final class ReaderPool: Sendable {
     /// How much of the file each pooled connection maps.
     static let mmapBytes = 1 << 30
 
-    /// No busy timeout: a read that would wait for a lock fails at once (see `Database.readSoon`).
+    /// No busy timeout: a read that would wait for a lock fails at once (see `Database.readRecentSnapshot`).
     private static func open(_ path: String) throws(SQLiteError) -> Connection {
         let connection = try Connection(path: path, mode: .readWrite, busyTimeoutMilliseconds: 0)
         try connection.execute("PRAGMA query_only = ON")

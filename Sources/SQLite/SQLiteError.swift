@@ -48,8 +48,15 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A CHECK constraint was violated.
     public var isConstraintCheck: Bool { extendedCode == ExtendedCode.constraintCheck }
 
-    /// The database was locked by another connection for longer than the busy timeout (at once for `readNow`).
+    /// The database was locked by another connection for longer than the busy timeout (at once for `readRecentSnapshotWithoutWaiting`).
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
+
+    /// The file itself failed: corrupt, not a database, an I/O error, disk full, read-only, cannot be opened, or
+    /// no permission. Not the query's fault, and not passing: retrying will not help.
+    public var isFileFailure: Bool {
+        [SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM,
+         SQLITE_PROTOCOL, SQLITE_NOLFS].contains(code)
+    }
 
     /// One of SQLite's limits on a statement's shape was passed (a string or blob too big, too many variables or
     /// terms, a LIKE pattern too complex, an expression tree too deep): the query, not the database, is at fault.

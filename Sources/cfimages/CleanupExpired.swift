@@ -3,8 +3,8 @@ import CloudflareImages
 import Configuration
 import ImagesAPI
 import Foundation
+import ImageStore
 import Logging
-import SQLite
 
 /// `cfimages cleanup-expired`: the same sweep the server runs periodically, on demand.
 struct CleanupExpired: AsyncParsableCommand {
@@ -35,7 +35,7 @@ struct CleanupExpired: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         // With the built-in emulator, drafts live in the running `cfimages serve`; without it they are counted as
         // failures to delete while the rows are still marked expired.
         let configuration = context.settings.usesEmbeddedEmulator

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImagesAPI
-import SQLite
+import ImageStore
 
 /// `cfimages export-django --output FILE`: the way back to django-cloudflareimages-toolkit.
 struct ExportDjangoCommand: AsyncParsableCommand {
@@ -32,7 +32,7 @@ struct ExportDjangoCommand: AsyncParsableCommand {
     func run() async throws {
         let path = URL(fileURLWithPath: output).standardizedFileURL.path
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         let progress = noProgress
             ? nil : ProgressReporter(label: "export-django", unit: "objects", style: ProgressReporter.styleForStandardError())
         let report: DjangoExportReport

@@ -4,7 +4,7 @@ import CloudflareImages
 import Configuration
 import Foundation
 import ImagesAPI
-import SQLite
+import ImageStore
 
 /// `cfimages import --from-file FILE`: uploads listed image URLs through Cloudflare's upload-by-URL.
 struct ImportCommand: AsyncParsableCommand {
@@ -52,7 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("Cannot read \(path)") }
         guard let contents = String(data: data, encoding: .utf8) else { throw CommandFailure("\(path) is not UTF-8 text") }
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         let service = ImportService(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
             logger: context.logger, settings: context.settings, probe: try HTTPClient(logger: context.logger))

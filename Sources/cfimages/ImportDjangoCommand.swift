@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImagesAPI
-import SQLite
+import ImageStore
 
 /// `cfimages import-django --from-file DUMP.json`: imports a django-cloudflareimages-toolkit `dumpdata` file.
 struct ImportDjangoCommand: AsyncParsableCommand {
@@ -50,7 +50,7 @@ struct ImportDjangoCommand: AsyncParsableCommand {
     func run() async throws {
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         var options = DjangoImportService.Options(dryRun: dryRun, ownerForUnowned: ownerForUnowned)
         options.userModel = userModel
         options.usernameField = usernameField

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Configuration
 import ImageStore
-import SQLite
 
 /// `cfimages migrate`: apply pending migrations (or list them with `--status`).
 struct Migrate: AsyncParsableCommand {
@@ -12,8 +11,8 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await ServiceContext.open(migrate: false)
-        defer { context.database.close() }
-        let migrator = try ServiceContext.migrator(context.settings, database: context.database)
+        defer { context.store.close() }
+        let migrator = try ServiceContext.migrator(context.settings, store: context.store)
         if status {
             for migration in try await migrator.applied() {
                 print("applied  \(migration.version) \(migration.name)")

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ImagesAPI
 import ImageStore
-import SQLite
 
 /// `cfimages register --cloudflare-id ID --owner NAME`: tracks an image uploaded some other way.
 struct RegisterCommand: AsyncParsableCommand {
@@ -30,7 +29,7 @@ struct RegisterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         let registrar = ImageRegistrar(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
             logger: context.logger)

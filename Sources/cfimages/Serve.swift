@@ -7,8 +7,8 @@ import Foundation
 import HTTPClient
 import HTTPServer
 import ImagesAPI
+import ImageStore
 import Logging
-import SQLite
 
 /// `cfimages serve`: migrate, then serve the API (and, with no Cloudflare account configured, the built-in emulator
 /// under `/_emulator` on the same port) until SIGTERM or SIGINT.
@@ -18,7 +18,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         TerminationSignal.prepare()
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         var settings = context.settings
         let logger = context.logger
 
@@ -78,7 +78,7 @@ struct Serve: AsyncParsableCommand {
             httpClient: http, budget: cloudflare.budget, logger: Logger(label: "cfimages.cloudflare"),
             observer: metrics.cloudflareObserver)
         let readiness = ReadinessCheck(
-            repository: context.repository, migrator: try ServiceContext.migrator(settings, database: context.database),
+            repository: context.repository, migrator: try ServiceContext.migrator(settings, store: context.store),
             cloudflare: probe, cloudflareIsEmulator: emulator != nil)
         let api = ImagesAPI(
             settings: settings, repository: context.repository, cloudflare: cloudflare, logger: logger,

@@ -4,14 +4,13 @@ import Configuration
 import Foundation
 import ImageStore
 import Logging
-import SQLite
 
 /// What every subcommand starts from: checked settings, logging, and the migrated database.
 struct ServiceContext {
     let settings: Settings
     let logger: Logger
-    let database: Database
-    let repository: SQLiteImageRepository
+    let store: SQLiteStore
+    var repository: SQLiteImageRepository { store.repository }
 
     /// Loads settings (a bad one stops here with its name), bootstraps logging, opens the database and applies
     /// pending migrations.
@@ -23,30 +22,27 @@ struct ServiceContext {
             throw CommandFailure("Invalid setting: \(error)")
         }
         let logger = bootstrapLogging(settings, label: label)
-        let database = try openDatabase(settings)
+        let store = try openStore(settings)
         if migrate {
-            let migrator = try migrator(settings, database: database)
+            let migrator = try migrator(settings, store: store)
             let applied = try await migrator.apply()
             for migration in applied {
                 logger.info("Applied migration", metadata: ["migration": "\(migration.version)_\(migration.name)"])
             }
         }
-        return ServiceContext(
-            settings: settings, logger: logger, database: database,
-            repository: SQLiteImageRepository(database: database)
-        )
+        return ServiceContext(settings: settings, logger: logger, store: store)
     }
 
-    static func migrator(_ settings: Settings, database: Database) throws -> Migrator {
-        Migrator(directory: try MigrationsDirectory.locate(explicit: settings.migrationsDirectory), database: database)
+    static func migrator(_ settings: Settings, store: SQLiteStore) throws -> Migrator {
+        store.migrator(directory: try MigrationsDirectory.locate(explicit: settings.migrationsDirectory))
     }
 
-    static func openDatabase(_ settings: Settings) throws -> Database {
+    static func openStore(_ settings: Settings) throws -> SQLiteStore {
         let folder = (settings.databasePath as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             try SecretFile.privateDirectory(folder)
         }
-        return try Database(path: settings.databasePath)
+        return try SQLiteStore.open(path: settings.databasePath)
     }
 
     static func bootstrapLogging(_ settings: Settings, label: String) -> Logger {

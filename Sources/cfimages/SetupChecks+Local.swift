@@ -3,7 +3,6 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import ImageStore
-import SQLite
 
 /// The checks of this side of the setup: webhook secret, webhook URL, database and migrations.
 extension SetupChecks {
@@ -88,14 +87,14 @@ extension SetupChecks {
         } catch {
             return .fail("database", "Migrations cannot be checked: \(error)", fix: "set CFIMAGES_MIGRATIONS_DIR")
         }
-        let database: Database
+        let store: SQLiteStore
         do {
-            database = try Database(path: path, readerCount: 1)
+            store = try SQLiteStore.open(path: path, readerCount: 1)
         } catch {
             return .fail("database", "The database \(path) cannot be opened: \(error)", fix: "check the file and its permissions")
         }
-        defer { database.close() }
-        let migrator = Migrator(directory: directory, database: database)
+        defer { store.close() }
+        let migrator = store.migrator(directory: directory)
         do {
             let pending = try await migrator.pending()
             guard pending.isEmpty else {

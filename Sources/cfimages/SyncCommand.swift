@@ -2,7 +2,7 @@ import ArgumentParser
 import CloudflareImages
 import Foundation
 import ImagesAPI
-import SQLite
+import ImageStore
 
 /// `cfimages sync`: brings the database in line with every image of the Cloudflare account (or of the emulator of
 /// the running `cfimages serve` when no account is configured).
@@ -48,7 +48,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try await ServiceContext.open()
-        defer { context.database.close() }
+        defer { context.store.close() }
         let service = SyncService(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
             logger: context.logger)

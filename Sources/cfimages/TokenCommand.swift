@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ImageStore
-import SQLite
 
 /// `cfimages token create|list|revoke`: API tokens for `Authorization: Token <key>`.
 struct TokenCommand: AsyncParsableCommand {
@@ -33,7 +32,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try await ServiceContext.open()
-            defer { context.database.close() }
+            defer { context.store.close() }
             let issued = try await context.repository.createToken(
                 userName: user.trimmingCharacters(in: .whitespaces), isAdmin: admin, label: label)
             print("Created \(admin ? "admin " : "")token \(issued.token.id.lowercasedText) for \(issued.token.userName).")
@@ -50,7 +49,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let context = try await ServiceContext.open()
-            defer { context.database.close() }
+            defer { context.store.close() }
             let tokens = try await context.repository.tokens(userName: user)
             if tokens.isEmpty { print("No tokens.") }
             let format = ISO8601DateFormatter()
@@ -74,7 +73,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             guard let uuid = UUID(canonicalText: id) else { throw ValidationError("'\(id)' is not a token id.") }
             let context = try await ServiceContext.open()
-            defer { context.database.close() }
+            defer { context.store.close() }
             guard try await context.repository.revokeToken(id: uuid, userName: nil) else {
                 throw CommandFailure("No active token with id \(id).")
             }

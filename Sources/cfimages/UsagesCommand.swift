@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImagesAPI
-import SQLite
+import ImageStore
 
 /// `cfimages usages reconcile --from-file FILE`: rebuilds the usage registry from a client's references.
 struct UsagesCommand: AsyncParsableCommand {
@@ -28,7 +28,7 @@ struct UsagesCommand: AsyncParsableCommand {
             guard let handle = FileHandle(forReadingAtPath: path) else { throw CommandFailure("Cannot read \(path)") }
             defer { try? handle.close() }
             let context = try await ServiceContext.open()
-            defer { context.database.close() }
+            defer { context.store.close() }
             let progress = noProgress
                 ? nil : ProgressReporter(label: "reconcile", unit: "lines", style: ProgressReporter.styleForStandardError())
             let report = try await UsageReconcileService(repository: context.repository, logger: context.logger)

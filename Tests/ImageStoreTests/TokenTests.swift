@@ -66,8 +66,13 @@ struct TokenTests {
         #expect(issued.key == "fixed-key")
         #expect(try await store.repository.authenticate(key: "fixed-key")?.userName == "bob")
         // The same key again collides on the hash: an error, never a second owner for one key.
-        await #expect(throws: SQLiteError.self) {
+        let error = await #expect(throws: ImageStoreError.self) {
             try await store.repository.createToken(userName: "eve", isAdmin: true, label: "")
         }
+        guard case .constraintViolation(let failure)? = error else {
+            Issue.record("expected a constraint violation, got \(String(describing: error))")
+            return
+        }
+        #expect(failure.message.contains("api_tokens"))
     }
 }

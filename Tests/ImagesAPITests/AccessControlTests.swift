@@ -135,7 +135,7 @@ import Testing
             var keys: [String] = []
             for user in ["alice", "bob", "carol"] { keys.append(try await h.token(user, admin: user == "carol")) }
             #expect(try await h.send("GET", "api/images/", token: keys[0]).status == 200)
-            let rows = try await h.database.read { try $0.query("SELECT * FROM api_tokens") }
+            let rows = try await h.database.readSnapshot { try $0.query("SELECT * FROM api_tokens") }
             #expect(rows.count == 3)
             for row in rows {
                 for value in row.values {

@@ -99,7 +99,7 @@ struct TransferSnapshot: Sendable, Equatable {
     var counts: [Row]
 
     static func take(_ database: Database) async throws -> TransferSnapshot {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             TransferSnapshot(
                 images: try connection.query("SELECT * FROM images ORDER BY id"),
                 logs: try connection.query("SELECT * FROM image_upload_logs ORDER BY id"),
@@ -112,6 +112,6 @@ struct TransferSnapshot: Sendable, Equatable {
 
     /// The counter every write to `images` moves.
     static func generation(_ database: Database) async throws -> Int64 {
-        try await database.read { try $0.scalar("SELECT generation FROM image_generation")?.int64Value ?? -1 }
+        try await database.readSnapshot { try $0.scalar("SELECT generation FROM image_generation")?.int64Value ?? -1 }
     }
 }

@@ -57,7 +57,7 @@ final class FaultService: FixtureHarness {
 
     /// Rows in `images`, counted by SQL (not through the counters the API keeps).
     func imageRowCount() async throws -> Int {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             guard case .integer(let count)? = try connection.scalar("SELECT COUNT(*) FROM images") else { return -1 }
             return Int(count)
         }

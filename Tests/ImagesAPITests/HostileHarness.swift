@@ -91,7 +91,7 @@ final class HostileHarness: FixtureHarness {
 
     /// Every stored image, log row and webhook event, to compare before and after a rejected request.
     func snapshot() async throws -> StoreSnapshot {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             StoreSnapshot(
                 images: try connection.query("SELECT * FROM images ORDER BY id"),
                 logs: try connection.query("SELECT * FROM image_upload_logs ORDER BY id"),

@@ -17,7 +17,7 @@ struct DatabaseTests {
             try connection.execute("INSERT INTO t (v) VALUES (?)", ["a"])
             return connection.lastInsertRowID
         }
-        let value = try await database.read { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(id)]) }
+        let value = try await database.readSnapshot { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(id)]) }
         #expect(value == .text("a"))
     }
 
@@ -32,7 +32,7 @@ struct DatabaseTests {
                 throw Boom()
             }
         }
-        let count = try await database.read { try $0.scalar("SELECT count(*) FROM t") }
+        let count = try await database.readSnapshot { try $0.scalar("SELECT count(*) FROM t") }
         #expect(count == .integer(0))
     }
 
@@ -41,7 +41,7 @@ struct DatabaseTests {
         let database = try await makeDatabase(dir)
         defer { database.close() }
         await #expect(throws: SQLiteError.self) {
-            try await database.read { try $0.execute("INSERT INTO t (v) VALUES (?)", ["a"]) }
+            try await database.readSnapshot { try $0.execute("INSERT INTO t (v) VALUES (?)", ["a"]) }
         }
     }
 
@@ -53,10 +53,10 @@ struct DatabaseTests {
         let path = dir.file("db.sqlite")
         try FileManager.default.moveItem(atPath: path, toPath: path + ".away")
         await #expect(throws: SQLiteError.self) {
-            try await database.read { try $0.scalar("SELECT count(*) FROM t") }
+            try await database.readSnapshot { try $0.scalar("SELECT count(*) FROM t") }
         }
         try FileManager.default.moveItem(atPath: path + ".away", toPath: path)
-        let count = try await database.read { try $0.scalar("SELECT count(*) FROM t") }
+        let count = try await database.readSnapshot { try $0.scalar("SELECT count(*) FROM t") }
         #expect(count == .integer(0))
     }
 
@@ -78,13 +78,13 @@ struct DatabaseTests {
         // Several concurrent reads complete while the write transaction is still open.
         try await withThrowingTaskGroup(of: SQLiteValue?.self) { group in
             for _ in 0..<6 {
-                group.addTask { try await database.read { try $0.scalar("SELECT count(*) FROM t") } }
+                group.addTask { try await database.readSnapshot { try $0.scalar("SELECT count(*) FROM t") } }
             }
             for try await count in group { #expect(count == .integer(1)) }
         }
         releaseWriter.signal()
         #expect(try await held)
-        let after = try await database.read { try $0.scalar("SELECT count(*) FROM t") }
+        let after = try await database.readSnapshot { try $0.scalar("SELECT count(*) FROM t") }
         #expect(after == .integer(2))
     }
 
@@ -100,7 +100,7 @@ struct DatabaseTests {
             }
             try await group.waitForAll()
         }
-        let count = try await database.read { try $0.scalar("SELECT count(*) FROM t") }
+        let count = try await database.readSnapshot { try $0.scalar("SELECT count(*) FROM t") }
         #expect(count == .integer(50))
     }
 
@@ -108,6 +108,6 @@ struct DatabaseTests {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
         database.close()
-        await #expect(throws: SQLiteError.self) { try await database.read { try $0.scalar("SELECT 1") } }
+        await #expect(throws: SQLiteError.self) { try await database.readSnapshot { try $0.scalar("SELECT 1") } }
     }
 }

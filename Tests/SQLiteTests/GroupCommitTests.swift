@@ -44,7 +44,7 @@ struct GroupCommitTests {
         }
         let expected = (0..<200).filter { $0 % 7 != 3 && $0 % 11 != 5 }
         #expect(outcomes.filter(\.value).keys.sorted() == expected)
-        let stored = try await database.read { connection in
+        let stored = try await database.readSnapshot { connection in
             try connection.query("SELECT v FROM t ORDER BY id").map { $0[0].stringValue ?? "" }
         }
         #expect(Set(stored) == Set(expected.map { "v\($0)" }))
@@ -88,7 +88,7 @@ struct GroupCommitTests {
         }
         try await holder
         #expect(outcomes.filter { !$0.value }.keys.sorted() == [17])
-        let stored = try await database.read { connection in
+        let stored = try await database.readSnapshot { connection in
             try connection.query("SELECT v FROM child ORDER BY id").map { $0[0].stringValue ?? "" }
         }
         #expect(Set(stored) == Set((0..<40).filter { $0 != 17 }.map { "c\($0)" }))
@@ -108,7 +108,7 @@ struct GroupCommitTests {
                         try connection.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")])
                         return connection.lastInsertRowID
                     }
-                    let value = try database.readNow { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(id)]) }
+                    let value = try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(id)]) }
                     #expect(value == .text("v\(i)"))
                 }
             }

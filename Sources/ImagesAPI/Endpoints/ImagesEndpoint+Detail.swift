@@ -38,11 +38,12 @@ extension APIContext {
     }
 
     /// `retrieveImage` on the event loop, for the plain lookup (no query filters) by a caller whose token is cached
-    /// of a row readable without waiting. Anything else, a 404 included, is left to `retrieveImage`.
+    /// of a row readable without waiting (by a repository that offers such reads). Anything else, a 404 included,
+    /// is left to `retrieveImage`.
     func retrieveImageImmediately(_ request: Request) -> Response? {
-        guard request.query.isEmpty, let caller = authenticator.cachedCaller(request),
+        guard let immediateImages, request.query.isEmpty, let caller = authenticator.cachedCaller(request),
               let id = Fields.parseUUID(request.pathParameters["id"] ?? ""),
-              case .found(let image)? = try? repository.imageImmediately(.id(id), owner: caller.scope)
+              case .found(let image)? = try? immediateImages.imageWithoutWaiting(.id(id), owner: caller.scope)
         else { return nil }
         return json(serializer.bytes(image, now: clock()))
     }

@@ -2,7 +2,6 @@ import CloudflareImages
 import HTTPServer
 import ImageStore
 import Metrics
-import SQLite
 import Synchronization
 
 /// The service's Prometheus metrics: HTTP requests (by route pattern, method and status, with latency), in-flight
@@ -77,7 +76,7 @@ public final class ServiceMetrics: Sendable {
             "cfimages_images", help: "Tracked images by status (from the counter table, read at scrape time).",
             labels: StatusLabels.self)
         databaseErrors = registry.counter(
-            "cfimages_database_errors_total", help: "SQLite errors surfacing from repository calls.")
+            "cfimages_database_errors_total", help: "Database failures surfacing from repository calls.")
         for outcome in WebhookDelivery.allCases { _ = webhooks.labels(outcome) }
         for status in ImageStatus.allCases { _ = images.labels(StatusLabels(status: status)) }
     }
@@ -135,7 +134,7 @@ public final class ServiceMetrics: Sendable {
     /// Counts `error` when it is a database error; returns whether it was.
     @discardableResult
     func recordIfDatabaseError(_ error: any Error) -> Bool {
-        guard error is SQLiteError else { return false }
+        guard (error as? ImageStoreError)?.underlyingDatabaseFailure != nil else { return false }
         databaseErrors.increment()
         return true
     }

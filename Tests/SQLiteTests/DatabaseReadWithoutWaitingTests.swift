@@ -3,16 +3,16 @@ import SQLite
 import Synchronization
 import Testing
 
-/// `Database.readNow`: synchronous reads on the caller's thread from a pool of read-only connections.
-struct DatabaseReadNowTests {
+/// `Database.readRecentSnapshotWithoutWaiting`: synchronous reads on the caller's thread from a pool of read-only connections.
+struct DatabaseReadWithoutWaitingTests {
     @Test func seesCommittedWritesAndIsQueryOnly() async throws {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
         defer { database.close() }
         try await database.write { try $0.execute("INSERT INTO t (v) VALUES (?)", ["a"]) }
-        #expect(try database.readNow { try $0.scalar("SELECT v FROM t") } == .text("a"))
-        #expect(throws: SQLiteError.self) { try database.readNow { try $0.execute("INSERT INTO t (v) VALUES (?)", ["b"]) } }
-        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT v FROM t") } == .text("a"))
+        #expect(throws: SQLiteError.self) { try database.readRecentSnapshotWithoutWaiting { try $0.execute("INSERT INTO t (v) VALUES (?)", ["b"]) } }
+        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
     }
 
     @Test func readsOneSnapshotWhileAWriterHoldsATransaction() async throws {
@@ -30,10 +30,10 @@ struct DatabaseReadNowTests {
         }
         for _ in 0..<2_000 where !writerInside.isSet { try await Task.sleep(for: .milliseconds(5)) }
         #expect(writerInside.isSet)
-        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
         releaseWriter.signal()
         #expect(try await held)
-        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(2))
+        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(2))
     }
 
     @Test func concurrentCallersEachGetAConnection() async throws {
@@ -44,8 +44,8 @@ struct DatabaseReadNowTests {
             for i in 0..<100 { try connection.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")]) }
         }
         // Nested: a read inside a read needs a second connection, not the one in use.
-        let nested = try database.readNow { outer in
-            try database.readNow { inner in
+        let nested = try database.readRecentSnapshotWithoutWaiting { outer in
+            try database.readRecentSnapshotWithoutWaiting { inner in
                 #expect(outer !== inner)
                 return try inner.scalar("SELECT count(*) FROM t")
             }
@@ -56,7 +56,7 @@ struct DatabaseReadNowTests {
                 group.addTask {
                     var total = 0
                     for id in 1...100 {
-                        let value = try database.readNow { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(Int64(id))]) }
+                        let value = try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(Int64(id))]) }
                         if value == .text("v\(id - 1)") { total += 1 }
                     }
                     return total
@@ -70,16 +70,16 @@ struct DatabaseReadNowTests {
         struct Boom: Error {}
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
-        #expect(throws: Boom.self) { try database.readNow { _ in throw Boom() } }
+        #expect(throws: Boom.self) { try database.readRecentSnapshotWithoutWaiting { _ in throw Boom() } }
         // The connection went back to the pool outside any transaction (BEGIN would fail inside one).
-        for _ in 0..<3 { #expect(try database.readNow { try $0.scalar("SELECT 1") } == .integer(1)) }
+        for _ in 0..<3 { #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT 1") } == .integer(1)) }
         database.close()
-        #expect(throws: SQLiteError.self) { try database.readNow { try $0.scalar("SELECT 1") } }
+        #expect(throws: SQLiteError.self) { try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT 1") } }
     }
 }
 
 /// Reused read snapshots: never older than this process's last commit, never held long when idle.
-struct ReadSnapshotTests {
+struct RecentSnapshotTests {
     @Test func everyReadSeesTheCommitsOfThisProcessBeforeIt() async throws {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
@@ -90,7 +90,7 @@ struct ReadSnapshotTests {
         for i in 1...200 {
             let writer = i.isMultiple(of: 2) ? database : other
             try await writer.write { try $0.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")]) }
-            #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(Int64(i)))
+            #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(Int64(i)))
         }
     }
 
@@ -100,12 +100,12 @@ struct ReadSnapshotTests {
         let database = try await makeDatabase(dir)
         defer { database.close() }
         for i in 1...200 {
-            try await database.withWriter { connection in
+            try await database.writeWithoutTransaction { connection in
                 try connection.execute("BEGIN IMMEDIATE")
                 try connection.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")])
                 try connection.execute("COMMIT")
             }
-            #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(Int64(i)))
+            #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(Int64(i)))
         }
     }
 
@@ -113,13 +113,13 @@ struct ReadSnapshotTests {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
         defer { database.close() }
-        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
         // A bare connection is not a Database: like another process, its commit is not counted here.
         let outsider = try Connection(path: dir.file("db.sqlite"))
         try outsider.execute("INSERT INTO t (v) VALUES ('x')")
         var seen = false
         for _ in 0..<2_000 where !seen {
-            seen = try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(1)
+            seen = try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1)
             if !seen { try await Task.sleep(for: .milliseconds(1)) }
         }
         #expect(seen)
@@ -130,7 +130,7 @@ struct ReadSnapshotTests {
         let database = try await makeDatabase(dir)
         defer { database.close() }
         try await database.write { try $0.execute("INSERT INTO t (v) VALUES ('a')") }
-        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
         try await database.write { try $0.execute("INSERT INTO t (v) VALUES ('b')") }
         // A TRUNCATE checkpoint reports busy while any reader still holds a snapshot of the log.
         let checkpointer = try Connection(path: dir.file("db.sqlite"))
@@ -147,11 +147,11 @@ struct ReadSnapshotTests {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
         defer { database.close() }
-        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
-        #expect(throws: Boom.self) { try database.readNow { _ in throw Boom() } }
-        #expect(try database.readNow { $0.isAutocommit } == false)
-        #expect(throws: SQLiteError.self) { try database.readNow { try $0.scalar("SELECT * FROM missing") } }
-        #expect(try database.readNow { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+        #expect(throws: Boom.self) { try database.readRecentSnapshotWithoutWaiting { _ in throw Boom() } }
+        #expect(try database.readRecentSnapshotWithoutWaiting { $0.isAutocommit } == false)
+        #expect(throws: SQLiteError.self) { try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT * FROM missing") } }
+        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
     }
 }
 
