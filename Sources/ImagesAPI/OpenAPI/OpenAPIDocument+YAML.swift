@@ -8,8 +8,11 @@ info:
   version: 1.0.0
   summary: A self-hosted broker for Cloudflare Images (the REST API of django-cloudflareimages-toolkit 1.1.6, plus delivery URLs).
   description: |
-    Every `/api/...` route is under `CFIMAGES_PATH_PREFIX` (default `/cloudflare-images`); the trailing slash is
-    optional. `/healthz`, `/readyz` and `/metrics` are outside the prefix.
+    Every `/api/...` route is under `CFIMAGES_PATH_PREFIX`; the paths below are written with the default,
+    `/cloudflare-images` (with another prefix, replace it). The trailing slash is optional. `/healthz`, `/readyz`
+    and `/metrics` are outside the prefix, at the host's root. A known path answers `OPTIONS` with 204 and an
+    `Allow` header listing its methods (`HEAD` wherever `GET` is), another method on it is a 405 with the same
+    `Allow`, and an unknown path is a 404 `{"detail": "Not found."}`.
 
     Requests carry `Authorization: Token <key>` (or `Bearer <key>`). Without a valid one the answer is 401
     `{"detail": "..."}` with `WWW-Authenticate: Token`. Users see only their own images (another user's image is a
@@ -23,8 +26,8 @@ info:
     name: MIT
     identifier: MIT
 servers:
-  - url: /cloudflare-images
-    description: The API under the default CFIMAGES_PATH_PREFIX.
+  - url: /
+    description: The host's root (API paths carry the default CFIMAGES_PATH_PREFIX, /cloudflare-images).
 security:
   - tokenAuth: []
   - bearerAuth: []
@@ -38,7 +41,7 @@ tags:
   - name: operations
 
 paths:
-  /api/:
+  /cloudflare-images/api/:
     get:
       tags: [images]
       operationId: apiRoot
@@ -64,7 +67,7 @@ paths:
         '401':
           $ref: '#/components/responses/Unauthorized'
 
-  /api/upload-url/:
+  /cloudflare-images/api/upload-url/:
     post:
       tags: [uploads]
       operationId: createUploadURL
@@ -104,7 +107,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/:
+  /cloudflare-images/api/images/:
     get:
       tags: [images]
       operationId: listImages
@@ -157,7 +160,7 @@ paths:
               schema:
                 $ref: '#/components/schemas/Detail'
 
-  /api/images/bulk_delete/:
+  /cloudflare-images/api/images/bulk_delete/:
     post:
       tags: [images]
       operationId: bulkDelete
@@ -185,7 +188,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/images/bulk_status_check/:
+  /cloudflare-images/api/images/bulk_status_check/:
     post:
       tags: [images]
       operationId: bulkStatusCheck
@@ -210,7 +213,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/images/by-cloudflare-id/{cloudflare_id}/:
+  /cloudflare-images/api/images/by-cloudflare-id/{cloudflare_id}/:
     get:
       tags: [images]
       operationId: imageByCloudflareID
@@ -244,7 +247,7 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
 
-  /api/images/{id}/:
+  /cloudflare-images/api/images/{id}/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -361,7 +364,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/logs/:
+  /cloudflare-images/api/images/{id}/logs/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -382,7 +385,7 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
 
-  /api/images/{id}/check_status/:
+  /cloudflare-images/api/images/{id}/check_status/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     post:
@@ -411,7 +414,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/delete_from_cloudflare/:
+  /cloudflare-images/api/images/{id}/delete_from_cloudflare/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     delete:
@@ -440,7 +443,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/url/:
+  /cloudflare-images/api/images/{id}/url/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -465,10 +468,14 @@ paths:
       parameters:
         - name: variant
           in: query
-          description: A named variant (letters, digits, `-`, `_`), or flexible options such as `w=300,fit=cover`.
+          description: A named variant (letters, digits, `-`, `_`, at most 100), or flexible options such as `w=300,fit=cover`.
           schema:
             type: string
             default: public
+            anyOf:
+              - pattern: '^[A-Za-z0-9_-]{1,100}$'
+              - pattern: '='
+
         - name: expiry
           in: query
           description: Lifetime of a signed URL in seconds (ignored, but still validated, for a public image).
@@ -482,7 +489,7 @@ paths:
         - {name: fit, in: query, schema: {type: string, enum: [scale-down, contain, cover, crop, pad]}}
         - {name: format, in: query, description: 'Output format (alias `f`).', schema: {type: string, enum: [auto, webp, avif, jpeg, json]}}
         - {name: quality, in: query, description: 'Alias `q`.', schema: {type: integer, minimum: 1, maximum: 100}}
-        - {name: gravity, in: query, description: 'auto, left, right, top, bottom, center, or `XxY` in 0...1 (alias `g`).', schema: {type: string}}
+        - {name: gravity, in: query, description: 'auto, left, right, top, bottom, center, or `XxY` in 0...1 (alias `g`).', schema: {type: string, pattern: '^(auto|left|right|top|bottom|center|(0(\\.[0-9]+)?|1(\\.0+)?)x(0(\\.[0-9]+)?|1(\\.0+)?))$'}}
         - {name: dpr, in: query, schema: {type: number, minimum: 1, maximum: 3}}
         - {name: sharpen, in: query, schema: {type: number, minimum: 0, maximum: 10}}
         - {name: blur, in: query, schema: {type: integer, minimum: 1, maximum: 250}}
@@ -490,11 +497,11 @@ paths:
         - {name: contrast, in: query, schema: {type: number, minimum: -1, maximum: 1}}
         - {name: gamma, in: query, schema: {type: number, minimum: 0.1, maximum: 9.9}}
         - {name: rotate, in: query, schema: {type: integer, enum: [0, 90, 180, 270]}}
-        - {name: background, in: query, description: 'Six hex digits, `#` optional.', schema: {type: string}}
-        - {name: trim, in: query, description: '`auto`, a hex colour, a tolerance in 0...1, or `colour;tolerance`.', schema: {type: string}}
-        - {name: border, in: query, description: '`width;colour`, e.g. `5;ff0000` (or `border_width` with `border_color`).', schema: {type: string}}
-        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string}}
-        - {name: crop, in: query, description: '`x;y;width;height`.', schema: {type: string}}
+        - {name: background, in: query, description: 'Six hex digits, `#` optional.', schema: {type: string, pattern: '^#?[0-9A-Fa-f]{6}$'}}
+        - {name: trim, in: query, description: '`auto`, a hex colour, a tolerance in 0...1, or `colour;tolerance`.', schema: {type: string, pattern: '^(auto|#?[0-9A-Fa-f]{6}|[+]?(0|1)(\\.0*)?|[+]?0\\.[0-9]+|#?[0-9A-Fa-f]{6};([+]?(0|1)(\\.0*)?|[+]?0\\.[0-9]+))$'}}
+        - {name: border, in: query, description: '`width;colour`, e.g. `5;ff0000` (or `border_width` with `border_color`).', schema: {type: string, pattern: '^\\+?0*([1-9][0-9]?|100);#?[0-9A-Fa-f]{6}$'}}
+        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string, pattern: '^( *\\+?0*([0-9]{1,2}|[1-4][0-9]{2}|500) *)(, *\\+?0*([0-9]{1,2}|[1-4][0-9]{2}|500) *){0,3}$'}}
+        - {name: crop, in: query, description: '`x;y;width;height`.', schema: {type: string, pattern: '^[0-9]{1,18};[0-9]{1,18};0*[1-9][0-9]{0,17};0*[1-9][0-9]{0,17}$'}}
       responses:
         '200':
           description: The URL.
@@ -536,7 +543,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/srcset/:
+  /cloudflare-images/api/images/{id}/srcset/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -556,18 +563,22 @@ paths:
           description: Comma-separated widths, each 1...12000, at most 20 (sorted, duplicates dropped).
           schema:
             type: string
+            pattern: '^ *\+?0*([1-9][0-9]{0,3}|1[01][0-9]{3}|12000) *(, *\+?0*([1-9][0-9]{0,3}|1[01][0-9]{3}|12000) *){0,19}$'
             default: 320,640,1024
         - name: sizes
           in: query
-          description: The `sizes` attribute, at most 1000 characters.
+          description: The `sizes` attribute, at most 1000 characters, not blank.
           schema:
             type: string
+            maxLength: 1000
+            pattern: '[^ ]'
             default: 100vw
         - name: formats
           in: query
           description: Comma-separated `avif`, `webp`, `jpeg`; when given, `html` is a `<picture>`.
           schema:
             type: string
+            pattern: '^ *((avif|webp|jpeg) *)?(, *((avif|webp|jpeg) *)?)*$'
             examples: ['avif,webp']
         - name: format
           in: query
@@ -588,12 +599,14 @@ paths:
           description: The `alt` text (escaped), at most 1000 characters.
           schema:
             type: string
+            maxLength: 1000
             default: ''
         - name: class
           in: query
           description: The `class` attribute (escaped; left out when empty), at most 1000 characters.
           schema:
             type: string
+            maxLength: 1000
         - name: lazy
           in: query
           description: Whether the `<img>` gets `loading="lazy"`.
@@ -625,7 +638,7 @@ paths:
         '500':
           $ref: '#/components/responses/DeliveryMisconfigured'
 
-  /api/images/orphans/:
+  /cloudflare-images/api/images/orphans/:
     get:
       tags: [usages]
       operationId: listOrphans
@@ -671,7 +684,7 @@ paths:
               schema:
                 $ref: '#/components/schemas/Detail'
 
-  /api/images/register/:
+  /cloudflare-images/api/images/register/:
     post:
       tags: [usages]
       operationId: registerUploaded
@@ -691,6 +704,7 @@ paths:
                 cloudflare_id:
                   type: string
                   maxLength: 255
+                  pattern: '\S'
                 expected_creator:
                   type: [string, 'null']
       responses:
@@ -739,7 +753,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/usages/:
+  /cloudflare-images/api/images/{id}/usages/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -769,7 +783,7 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
 
-  /api/usages/:
+  /cloudflare-images/api/usages/:
     get:
       tags: [usages]
       operationId: listUsages
@@ -863,7 +877,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/usages/object/:
+  /cloudflare-images/api/usages/object/:
     put:
       tags: [usages]
       operationId: replaceObjectUsages
@@ -881,9 +895,13 @@ paths:
               properties:
                 content_type:
                   type: string
+                  pattern: '^[a-z0-9_]+\.[a-z0-9_]+$'
+                  maxLength: 255
                   description: app_label.model
                 object_id:
                   type: string
+                  pattern: '\S'
+                  maxLength: 255
                 references:
                   type: object
                   additionalProperties:
@@ -910,7 +928,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/usages/reconcile/:
+  /cloudflare-images/api/usages/reconcile/:
     post:
       tags: [usages]
       operationId: reconcileUsages
@@ -926,6 +944,9 @@ paths:
               properties:
                 content_type:
                   type: string
+                  pattern: '^[a-z0-9_]+\.[a-z0-9_]+$'
+                  maxLength: 255
+                  description: app_label.model
                 references:
                   type: array
                   items:
@@ -952,7 +973,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/usages/{usage}/:
+  /cloudflare-images/api/usages/{usage}/:
     parameters:
       - $ref: '#/components/parameters/UsageID'
     get:
@@ -991,7 +1012,7 @@ paths:
         '404':
           $ref: '#/components/responses/UsageNotFound'
 
-  /api/stats/:
+  /cloudflare-images/api/stats/:
     get:
       tags: [images]
       operationId: stats
@@ -1015,7 +1036,7 @@ paths:
         '401':
           $ref: '#/components/responses/Unauthorized'
 
-  /api/webhook/:
+  /cloudflare-images/api/webhook/:
     post:
       tags: [webhooks]
       operationId: webhook
@@ -1067,7 +1088,7 @@ paths:
         '502':
           $ref: '#/components/responses/WebhookText'
 
-  /api/cleanup-expired/:
+  /cloudflare-images/api/cleanup-expired/:
     post:
       tags: [admin]
       operationId: cleanupExpired
@@ -1093,7 +1114,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
 
-  /api/openapi.yaml:
+  /cloudflare-images/api/openapi.yaml:
     get:
       tags: [operations]
       operationId: openapi
@@ -1119,8 +1140,6 @@ paths:
                 required: [openapi, info, paths]
 
   /healthz:
-    servers:
-      - url: /
     get:
       tags: [operations]
       operationId: healthz
@@ -1142,8 +1161,6 @@ paths:
                     description: The service's version, as `info.version` here and `cfimages --version`.
 
   /readyz:
-    servers:
-      - url: /
     get:
       tags: [operations]
       operationId: readyz
@@ -1174,8 +1191,6 @@ paths:
                   value: {status: unavailable, checks: {database: ok, migrations: 'pending: 0003_x', cloudflare: unreachable}}
 
   /metrics:
-    servers:
-      - url: /
     get:
       tags: [operations]
       operationId: metrics
@@ -1249,21 +1264,21 @@ components:
     PageSize:
       name: page_size
       in: query
-      description: Items per page (default 20; larger values are capped at 100).
+      description: Items per page (default 20; larger values are capped at 100; below 1 or not an integer is a 400 naming `page_size`).
       schema:
         type: integer
         minimum: 1
     Limit:
       name: limit
       in: query
-      description: Items per page in limit/offset mode (default 20, capped at 100).
+      description: Items per page in limit/offset mode (default 20, capped at 100; below 1 or not an integer is a 400 naming `limit`).
       schema:
         type: integer
         minimum: 1
     Offset:
       name: offset
       in: query
-      description: Items to skip in limit/offset mode; above 2147483647 is a 400 naming `offset`.
+      description: Items to skip in limit/offset mode; below 0, above 2147483647 or not an integer is a 400 naming `offset`.
       schema:
         type: integer
         minimum: 0
@@ -1276,15 +1291,15 @@ components:
     UploadedAfter:
       name: uploaded_after
       in: query
-      description: Uploaded at or after this time (`YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]`).
+      description: Uploaded at or after this time (`YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]`, a real date and time; without an offset, UTC).
       schema:
-        type: string
+        $ref: '#/components/schemas/FilterDateTime'
     UploadedBefore:
       name: uploaded_before
       in: query
-      description: Uploaded at or before this time.
+      description: Uploaded at or before this time (as `uploaded_after`).
       schema:
-        type: string
+        $ref: '#/components/schemas/FilterDateTime'
     HasVariants:
       name: has_variants
       in: query
@@ -1453,6 +1468,14 @@ components:
             type: string
 
   schemas:
+    FilterDateTime:
+      type: string
+      format: date-time
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([+-][0-9]{2}:[0-9]{2}|Z)?$'
+    NonBlank:
+      description: A string with at least one character that is not white space (DRF's CharField trims, then refuses blank).
+      type: string
+      pattern: '\S'
     Readiness:
       type: object
       required: [status, checks]
@@ -1470,6 +1493,8 @@ components:
     Detail:
       type: object
       required: [detail]
+      not:
+        required: [error]
       properties:
         detail:
           type: string
@@ -1488,6 +1513,10 @@ components:
         DRF's validation errors: each field maps to its messages; a list field may map to `{"<index>": [messages]}`;
         errors not tied to one field are under `non_field_errors`.
       type: object
+      minProperties: 1
+      propertyNames:
+        not:
+          enum: [detail, error]
       additionalProperties:
         oneOf:
           - type: array
@@ -1656,8 +1685,15 @@ components:
       properties:
         custom_id:
           type: string
-          maxLength: 1024
-          description: Your own Cloudflare id (may contain `/`, not at either end; not a UUID).
+          maxLength: 255
+          pattern: '\S'
+          not:
+            anyOf:
+              - pattern: '^\s*/|/\s*$'
+              - pattern: '[\x00-\x1f\x7f?#]'
+              - pattern: '(^|/)\.{0,2}(/|$)'
+              - pattern: '^\s*[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\s*$'
+          description: Your own Cloudflare id (may contain `/`, not at either end; no control characters, `?` or `#`; no empty, `.` or `..` segments; not a UUID; not one already taken).
         metadata:
           type: object
           description: At most 1024 bytes serialized; merged over the configured default metadata.
@@ -1672,6 +1708,7 @@ components:
         filename:
           type: string
           maxLength: 255
+          pattern: '\S'
         creator:
           type: string
           maxLength: 255
@@ -1696,7 +1733,12 @@ components:
 
     BulkDeleteRequest:
       type: object
-      description: At least one of `ids` and `cloudflare_ids`.
+      description: At least one of `ids` and `cloudflare_ids`, not empty.
+      anyOf:
+        - required: [ids]
+          properties: {ids: {minItems: 1}}
+        - required: [cloudflare_ids]
+          properties: {cloudflare_ids: {minItems: 1}}
       properties:
         ids:
           type: array
@@ -1846,18 +1888,23 @@ components:
         cloudflare_id:
           type: string
           maxLength: 255
+          pattern: '\S'
         image:
           type: string
           format: uuid
         content_type:
           type: string
+          pattern: '^[a-z0-9_]+\.[a-z0-9_]+$'
+          maxLength: 255
           description: app_label.model
         object_id:
           type: string
           maxLength: 255
+          pattern: '\S'
         field_name:
           type: string
           maxLength: 255
+          pattern: '\S'
           default: manual
         source:
           type: string
