@@ -54,6 +54,7 @@ def main():
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (server log, reports)")
     args, extra = parser.parse_known_args()
+    args.binary, args.schemathesis = os.path.abspath(args.binary), os.path.abspath(args.schemathesis)
 
     workdir = tempfile.mkdtemp(prefix="cfimages-fuzz-")
     port = free_port()
@@ -80,7 +81,8 @@ def main():
     try:
         wait_healthy(server, port)
         command = [
-            args.schemathesis, "run", os.path.join(REPO, "openapi.yaml"),
+            args.schemathesis, "--config-file", os.path.join(REPO, "scripts", "openapi-conformance", "schemathesis.toml"),
+            "run", os.path.join(REPO, "openapi.yaml"),
             "--url", f"http://127.0.0.1:{port}",
             "--header", f"Authorization: Token {token}",
             "--checks", "all",

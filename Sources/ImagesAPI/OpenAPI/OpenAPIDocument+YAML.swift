@@ -48,6 +48,8 @@ paths:
       summary: API root
       description: The router root, as DRF's DefaultRouter answers it.
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: Links to the collections.
           content:
@@ -86,6 +88,8 @@ paths:
             schema:
               $ref: '#/components/schemas/UploadURLRequest'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '201':
           description: The upload URL and the tracked image.
           content:
@@ -136,6 +140,8 @@ paths:
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -175,6 +181,8 @@ paths:
             schema:
               $ref: '#/components/schemas/BulkDeleteRequest'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: One result per image named.
           content:
@@ -200,6 +208,8 @@ paths:
             schema:
               $ref: '#/components/schemas/BulkStatusCheckRequest'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: One result per image found (unknown ids are left out), newest first.
           content:
@@ -227,6 +237,8 @@ paths:
           schema:
             type: string
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -258,6 +270,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -288,6 +302,8 @@ paths:
             schema:
               $ref: '#/components/schemas/ImageUpdate'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           $ref: '#/components/responses/ImageUpdated'
         '400':
@@ -320,6 +336,8 @@ paths:
             schema:
               $ref: '#/components/schemas/ImageUpdate'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           $ref: '#/components/responses/ImageUpdated'
         '400':
@@ -345,6 +363,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/Force'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '204':
           description: Deleted (an image Cloudflare no longer has counts as deleted there).
         '409':
@@ -372,6 +392,8 @@ paths:
       operationId: imageLogs
       summary: The image's event log, newest first
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: Every log entry of the image (not paginated).
           content:
@@ -393,6 +415,8 @@ paths:
       operationId: checkStatus
       summary: Refresh status, variants and dimensions from Cloudflare
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The refreshed status.
           content:
@@ -424,6 +448,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/Force'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '204':
           description: Deleted.
         '409':
@@ -489,7 +515,7 @@ paths:
         - {name: fit, in: query, schema: {type: string, enum: [scale-down, contain, cover, crop, pad]}}
         - {name: format, in: query, description: 'Output format (alias `f`).', schema: {type: string, enum: [auto, webp, avif, jpeg, json]}}
         - {name: quality, in: query, description: 'Alias `q`.', schema: {type: integer, minimum: 1, maximum: 100}}
-        - {name: gravity, in: query, description: 'auto, left, right, top, bottom, center, or `XxY` in 0...1 (alias `g`).', schema: {type: string, pattern: '^(auto|left|right|top|bottom|center|(0(\\.[0-9]+)?|1(\\.0+)?)x(0(\\.[0-9]+)?|1(\\.0+)?))$'}}
+        - {name: gravity, in: query, description: 'auto, left, right, top, bottom, center, or `XxY` in 0...1 (alias `g`).', schema: {type: string, pattern: '^(auto|left|right|top|bottom|center|(0(\.[0-9]+)?|1(\.0+)?)x(0(\.[0-9]+)?|1(\.0+)?))$'}}
         - {name: dpr, in: query, schema: {type: number, minimum: 1, maximum: 3}}
         - {name: sharpen, in: query, schema: {type: number, minimum: 0, maximum: 10}}
         - {name: blur, in: query, schema: {type: integer, minimum: 1, maximum: 250}}
@@ -498,11 +524,13 @@ paths:
         - {name: gamma, in: query, schema: {type: number, minimum: 0.1, maximum: 9.9}}
         - {name: rotate, in: query, schema: {type: integer, enum: [0, 90, 180, 270]}}
         - {name: background, in: query, description: 'Six hex digits, `#` optional.', schema: {type: string, pattern: '^#?[0-9A-Fa-f]{6}$'}}
-        - {name: trim, in: query, description: '`auto`, a hex colour, a tolerance in 0...1, or `colour;tolerance`.', schema: {type: string, pattern: '^(auto|#?[0-9A-Fa-f]{6}|[+]?(0|1)(\\.0*)?|[+]?0\\.[0-9]+|#?[0-9A-Fa-f]{6};([+]?(0|1)(\\.0*)?|[+]?0\\.[0-9]+))$'}}
-        - {name: border, in: query, description: '`width;colour`, e.g. `5;ff0000` (or `border_width` with `border_color`).', schema: {type: string, pattern: '^\\+?0*([1-9][0-9]?|100);#?[0-9A-Fa-f]{6}$'}}
-        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string, pattern: '^( *\\+?0*([0-9]{1,2}|[1-4][0-9]{2}|500) *)(, *\\+?0*([0-9]{1,2}|[1-4][0-9]{2}|500) *){0,3}$'}}
+        - {name: trim, in: query, description: '`auto`, a hex colour, a tolerance in 0...1, or `colour;tolerance`.', schema: {type: string, pattern: '^(auto|#?[0-9A-Fa-f]{6}|[+]?(0|1)(\.0*)?|[+]?0\.[0-9]+|#?[0-9A-Fa-f]{6};([+]?(0|1)(\.0*)?|[+]?0\.[0-9]+))$'}}
+        - {name: border, in: query, description: '`width;colour`, e.g. `5;ff0000` (or `border_width` with `border_color`).', schema: {type: string, pattern: '^\+?0*([1-9][0-9]?|100);#?[0-9A-Fa-f]{6}$'}}
+        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string, pattern: '^( *\+?0*([0-9]{1,2}|[1-4][0-9]{2}|500) *)(, *\+?0*([0-9]{1,2}|[1-4][0-9]{2}|500) *){0,3}$'}}
         - {name: crop, in: query, description: '`x;y;width;height`.', schema: {type: string, pattern: '^[0-9]{1,18};[0-9]{1,18};0*[1-9][0-9]{0,17};0*[1-9][0-9]{0,17}$'}}
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The URL.
           content:
@@ -614,6 +642,8 @@ paths:
             type: boolean
             default: true
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The markup.
           content:
@@ -660,6 +690,8 @@ paths:
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -702,12 +734,15 @@ paths:
               required: [cloudflare_id]
               properties:
                 cloudflare_id:
-                  type: string
+                  type: [string, number]
                   maxLength: 255
-                  pattern: '\S'
+                  pattern: '^[^\x00]*\S[^\x00]*$'
                 expected_creator:
-                  type: [string, 'null']
+                  type: [string, number, 'null']
+                  pattern: '^[^\x00]*$'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: Already tracked by the caller.
           content:
@@ -763,6 +798,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -812,15 +849,19 @@ paths:
             type: string
         - name: search
           in: query
-          description: Terms, each a case-insensitive substring of `cloudflare_id`, `field_name` or `object_id`.
+          description: Terms, each a case-insensitive substring of `cloudflare_id`, `field_name` or `object_id`. At most 1,000 characters (no NUL) and 32 terms (more is a 400 naming `search`).
           schema:
             type: string
+            maxLength: 1000
+            pattern: '^[^\x00]*$'
         - name: ordering
           in: query
           schema:
             type: string
-            enum: [created_at, -created_at, updated_at, -updated_at]
+            enum: ['', created_at, -created_at, updated_at, -updated_at]
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -858,6 +899,8 @@ paths:
             schema:
               $ref: '#/components/schemas/UsageRequest'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The slot's existing row, updated.
           content:
@@ -899,14 +942,21 @@ paths:
                   maxLength: 255
                   description: app_label.model
                 object_id:
-                  type: string
-                  pattern: '\S'
+                  type: [string, number]
+                  pattern: '^[^\x00]*\S[^\x00]*$'
                   maxLength: 255
                 references:
                   type: object
+                  propertyNames:
+                    minLength: 1
+                    maxLength: 255
                   additionalProperties:
                     type: [string, 'null']
+                    maxLength: 255
+                    pattern: '^[^\x00]*$'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: What changed, and the object's usages now.
           content:
@@ -954,12 +1004,20 @@ paths:
                     required: [object_id, field_name, cloudflare_id]
                     properties:
                       object_id:
-                        type: string
+                        type: [string, number]
+                        maxLength: 255
+                        pattern: '^[^\x00]*\S[^\x00]*$'
                       field_name:
-                        type: string
+                        type: [string, number]
+                        maxLength: 255
+                        pattern: '^[^\x00]*\S[^\x00]*$'
                       cloudflare_id:
-                        type: string
+                        type: [string, number]
+                        maxLength: 255
+                        pattern: '^[^\x00]*\S[^\x00]*$'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: What changed.
           content:
@@ -983,6 +1041,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -1005,6 +1065,8 @@ paths:
       operationId: deleteUsage
       summary: Remove one usage (the reference's unregister_usage)
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '204':
           description: Removed.
         '401':
@@ -1020,6 +1082,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -1066,6 +1130,8 @@ paths:
             schema:
               $ref: '#/components/schemas/WebhookPayload'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           $ref: '#/components/responses/WebhookText'
         '400':
@@ -1095,6 +1161,8 @@ paths:
       summary: 'Admin: expire unused upload URLs now'
       description: Marks pending and draft images past their upload expiry as expired (every user) and deletes the drafts at Cloudflare. The body is ignored.
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: What was done.
           content:
@@ -1123,6 +1191,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -1146,6 +1216,8 @@ paths:
       summary: Liveness
       security: []
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The process is serving requests.
           content:
@@ -1171,6 +1243,8 @@ paths:
         counts as an answer). For load balancers and orchestrators.
       security: []
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: Ready.
           content:
@@ -1203,6 +1277,8 @@ paths:
         - bearerAuth: []
         - {}
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The metrics.
           content:
@@ -1286,8 +1362,11 @@ components:
     StatusFilter:
       name: status
       in: query
+      description: Empty means no filter.
       schema:
-        $ref: '#/components/schemas/ImageStatusValue'
+        anyOf:
+          - const: ''
+          - $ref: '#/components/schemas/ImageStatusValue'
     UploadedAfter:
       name: uploaded_after
       in: query
@@ -1304,30 +1383,34 @@ components:
       name: has_variants
       in: query
       schema:
-        type: boolean
+        $ref: '#/components/schemas/QueryBoolean'
     RequireSignedURLsFilter:
       name: require_signed_urls
       in: query
       schema:
-        type: boolean
+        $ref: '#/components/schemas/QueryBoolean'
     FilenameFilter:
       name: filename
       in: query
-      description: Case-insensitive substring of the filename or the original filename.
+      description: Case-insensitive substring of the filename or the original filename (empty means no filter; white space alone is a 400).
       schema:
         type: string
+        maxLength: 1024
+        pattern: '^$|^[^\x00]*\S[^\x00]*$'
     CreatorFilter:
       name: creator
       in: query
-      description: Exact creator.
+      description: Exact creator (empty means no filter; white space alone is a 400).
       schema:
         type: string
+        maxLength: 1024
+        pattern: '^$|^[^\x00]*\S[^\x00]*$'
     Orphaned:
       name: orphaned
       in: query
       description: '`true`: only images no usage points at. As in the reference, `false` filters nothing.'
       schema:
-        type: boolean
+        $ref: '#/components/schemas/QueryBoolean'
     UsageID:
       name: usage
       in: path
@@ -1344,19 +1427,27 @@ components:
     Search:
       name: search
       in: query
-      description: Terms (space or comma separated), each a case-insensitive substring of the Cloudflare id, filename, original filename or creator. At most 1,000 characters and 32 terms (more is a 400 naming `search`).
+      description: 'Terms (space or comma separated), each a case-insensitive substring of the Cloudflare id, filename, original filename or creator. At most 1,000 characters and 32 terms (more is a 400 naming `search`); a NUL is a 400 `["Null characters are not allowed."]`, as the reference answers.'
       schema:
         type: string
         maxLength: 1000
+        pattern: '^[^\x00]*$'
     Ordering:
       name: ordering
       in: query
-      description: Comma-separated `created_at`, `uploaded_at`, `expires_at`, `file_size`; prefix `-` for descending.
+      description: Comma-separated `created_at`, `uploaded_at`, `expires_at`, `file_size`; prefix `-` for descending (the first one orders; empty means the default).
       schema:
         type: string
+        pattern: '^[ ,]*(-?(created_at|uploaded_at|expires_at|file_size) *)?(,[ ,]*-?(created_at|uploaded_at|expires_at|file_size) *)*[ ,]*$'
         default: -created_at
 
   responses:
+    URITooLong:
+      description: 'The request line (method, path and query) is longer than 8 KiB: `{"detail": "Request line too long."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
     NotModified:
       description: The version named by `If-None-Match` is still current; no body.
       headers:
@@ -1407,7 +1498,7 @@ components:
           schema:
             $ref: '#/components/schemas/Detail'
     BadRequest:
-      description: Field errors, a parse error `{"detail"}`, or Cloudflare's own refusal `{"error"}`.
+      description: Field errors, a parse error `{"detail"}`, Cloudflare's own refusal `{"error"}`, or (a NUL in a list's `search`) a list of messages.
       content:
         application/json:
           schema:
@@ -1415,6 +1506,9 @@ components:
               - $ref: '#/components/schemas/FieldErrors'
               - $ref: '#/components/schemas/Detail'
               - $ref: '#/components/schemas/ServiceError'
+              - type: array
+                items:
+                  type: string
     Throttled:
       description: 'The caller''s share of Cloudflare calls is spent (`CFIMAGES_CLOUDFLARE_CALLS_PER_USER`): `{"detail": "Request was throttled. Expected available in N seconds."}`.'
       headers:
@@ -1469,13 +1563,31 @@ components:
 
   schemas:
     FilterDateTime:
+      description: Empty means no filter.
+      anyOf:
+        - const: ''
+        - type: string
+          format: date-time
+          pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([+-][0-9]{2}:[0-9]{2}|Z)?$'
+    QueryBoolean:
+      description: 'DRF''s boolean text in any case: `true`, `t`, `yes`, `y`, `on`, `1`, or `false`, `f`, `no`, `n`, `off`, `0`; empty means no filter.'
       type: string
-      format: date-time
-      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([+-][0-9]{2}:[0-9]{2}|Z)?$'
-    NonBlank:
-      description: A string with at least one character that is not white space (DRF's CharField trims, then refuses blank).
-      type: string
-      pattern: '\S'
+      pattern: '^([tT]([rR][uU][eE])?|[yY]([eE][sS])?|[oO][nN]|1|[fF]([aA][lL][sS][eE])?|[nN]([oO])?|[oO][fF][fF]|0)?$'
+    DRFBoolean:
+      description: 'A JSON boolean, `0` or `1`, or DRF''s boolean text in any case (`true`, `t`, `yes`, `y`, `on`, `1`, `false`, `f`, `no`, `n`, `off`, `0`).'
+      anyOf:
+        - type: boolean
+        - enum: [0, 1]
+        - type: string
+          pattern: '^([tT]([rR][uU][eE])?|[yY]([eE][sS])?|[oO][nN]|1|[fF]([aA][lL][sS][eE])?|[nN]([oO])?|[oO][fF][fF]|0)$'
+    DRFUUID:
+      description: A UUID, as text (hyphens optional) or as its integer value.
+      anyOf:
+        - type: string
+          format: uuid
+        - type: integer
+          minimum: 0
+          maximum: 9223372036854775807
     Readiness:
       type: object
       required: [status, checks]
@@ -1627,20 +1739,24 @@ components:
       type: object
       properties:
         filename:
-          type: string
+          type: [string, number]
+          pattern: '^[^\x00]*$'
           maxLength: 255
         original_filename:
-          type: string
+          type: [string, number]
+          pattern: '^[^\x00]*$'
           maxLength: 255
         content_type:
-          type: string
+          type: [string, number]
+          pattern: '^[^\x00]*$'
           maxLength: 100
         file_size:
           type: [integer, 'null']
           minimum: 0
-          maximum: 2147483647
+          maximum: 10485760
+          description: At most `CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB` (10 by default, the maximum stated here) MiB.
         require_signed_urls:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
         metadata:
           type: object
 
@@ -1684,9 +1800,9 @@ components:
       type: object
       properties:
         custom_id:
-          type: string
+          type: [string, number]
           maxLength: 255
-          pattern: '\S'
+          pattern: '^[^\x00]*\S[^\x00]*$'
           not:
             anyOf:
               - pattern: '^\s*/|/\s*$'
@@ -1698,7 +1814,7 @@ components:
           type: object
           description: At most 1024 bytes serialized; merged over the configured default metadata.
         require_signed_urls:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
           description: Defaults to `CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS` (true).
         expiry_minutes:
           type: integer
@@ -1706,12 +1822,13 @@ components:
           maximum: 360
           default: 30
         filename:
-          type: string
+          type: [string, number]
           maxLength: 255
-          pattern: '\S'
+          pattern: '^[^\x00]*\S[^\x00]*$'
         creator:
-          type: string
+          type: [string, number]
           maxLength: 255
+          pattern: '^[^\x00]*$'
 
     UploadURLResponse:
       type: object
@@ -1736,21 +1853,27 @@ components:
       description: At least one of `ids` and `cloudflare_ids`, not empty.
       anyOf:
         - required: [ids]
-          properties: {ids: {minItems: 1}}
+          properties:
+            ids:
+              type: array
+              minItems: 1
         - required: [cloudflare_ids]
-          properties: {cloudflare_ids: {minItems: 1}}
+          properties:
+            cloudflare_ids:
+              type: array
+              minItems: 1
       properties:
         ids:
           type: array
           items:
-            type: string
-            format: uuid
+            $ref: '#/components/schemas/DRFUUID'
         cloudflare_ids:
           type: array
           items:
-            type: string
+            type: [string, number]
+            pattern: '^[^\x00]*\S[^\x00]*$'
         force:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
           description: Delete images still referenced by content too (default false, as in the reference).
 
     BulkDeleteResponse:
@@ -1784,8 +1907,7 @@ components:
           type: array
           maxItems: 50
           items:
-            type: string
-            format: uuid
+            $ref: '#/components/schemas/DRFUUID'
 
     BulkStatusCheckResponse:
       type: object
@@ -1886,9 +2008,9 @@ components:
       description: One of `cloudflare_id` and `image` (our id).
       properties:
         cloudflare_id:
-          type: string
+          type: [string, number]
           maxLength: 255
-          pattern: '\S'
+          pattern: '^[^\x00]*\S[^\x00]*$'
         image:
           type: string
           format: uuid
@@ -1898,13 +2020,13 @@ components:
           maxLength: 255
           description: app_label.model
         object_id:
-          type: string
+          type: [string, number]
           maxLength: 255
-          pattern: '\S'
+          pattern: '^[^\x00]*\S[^\x00]*$'
         field_name:
-          type: string
+          type: [string, number]
           maxLength: 255
-          pattern: '\S'
+          pattern: '^[^\x00]*\S[^\x00]*$'
           default: manual
         source:
           type: string

@@ -25,20 +25,21 @@ struct Pagination: Sendable {
     let mode: Mode
 
     /// Reads the parameters; a bad page number answers 404 `Invalid page.` (DRF). A `page_size` or `limit` below 1,
-    /// an `offset` below 0 or above ``maxOffset``, or any of them not an integer, answers 400 naming the parameter
-    /// (where DRF silently falls back to the default: openapi.yaml states the bounds, and the server applies them).
+    /// an `offset` below 0 or above ``maxOffset``, or any of them not an integer, answers 400 naming the parameter,
+    /// whichever style is used (where DRF silently falls back to the default: openapi.yaml states the bounds, and
+    /// the server applies them).
     init(_ query: QueryParameters) throws(ErrorResponse) {
+        // Each size parameter given is checked, whichever style it ends up unused in.
         var errors = FieldErrors()
+        let pageSize = Self.integer(query, "page_size", min: 1, errors: &errors)
+        let limit = Self.integer(query, "limit", min: 1, errors: &errors)
+        let offset = Self.integer(query, "offset", min: 0, max: Self.maxOffset, errors: &errors)
+        try errors.check()
         let page = Self.last(query, "page")
-        if page == nil, Self.last(query, "limit") != nil || Self.last(query, "offset") != nil {
-            let limit = Self.integer(query, "limit", min: 1, errors: &errors)
-            let offset = Self.integer(query, "offset", min: 0, max: Self.maxOffset, errors: &errors)
-            try errors.check()
+        if page == nil, limit != nil || offset != nil {
             mode = .limitOffset(limit: limit.map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize, offset: offset ?? 0)
             return
         }
-        let pageSize = Self.integer(query, "page_size", min: 1, errors: &errors)
-        try errors.check()
         let size = pageSize.map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize
         switch page {
         case nil: mode = .page(number: .number(1), size: size)

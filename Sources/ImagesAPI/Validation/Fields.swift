@@ -159,6 +159,9 @@ enum Fields {
         case .int(let i) where i >= 0:
             let hex = String(i, radix: 16)
             return parseUUID(String(repeating: "0", count: 32 - hex.count) + hex)
+        case .double(let d) where d >= 0 && d.rounded() == d && d < 9e18:
+            // An integral number written with a fraction (`174.0`) is that integer, as JSON Schema counts it.
+            return uuid(.int(Int64(d)))
         default: return nil
         }
     }
