@@ -48,6 +48,8 @@ paths:
       summary: API root
       description: The router root, as DRF's DefaultRouter answers it.
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -88,6 +90,10 @@ paths:
             schema:
               $ref: '#/components/schemas/UploadURLRequest'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '201':
@@ -140,6 +146,8 @@ paths:
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -181,6 +189,10 @@ paths:
             schema:
               $ref: '#/components/schemas/BulkDeleteRequest'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -208,6 +220,10 @@ paths:
             schema:
               $ref: '#/components/schemas/BulkStatusCheckRequest'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -237,6 +253,8 @@ paths:
           schema:
             type: string
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -270,6 +288,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -301,7 +321,14 @@ paths:
           application/json:
             schema:
               $ref: '#/components/schemas/ImageUpdate'
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/ImageUpdate'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -335,7 +362,14 @@ paths:
           application/json:
             schema:
               $ref: '#/components/schemas/ImageUpdate'
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/ImageUpdate'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -363,6 +397,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/Force'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '204':
@@ -392,6 +428,8 @@ paths:
       operationId: imageLogs
       summary: The image's event log, newest first
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -415,6 +453,8 @@ paths:
       operationId: checkStatus
       summary: Refresh status, variants and dimensions from Cloudflare
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -448,6 +488,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/Force'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '204':
@@ -526,7 +568,7 @@ paths:
         - {name: background, in: query, description: 'Six hex digits, `#` optional.', schema: {type: string, pattern: '^#?[0-9A-Fa-f]{6}$'}}
         - {name: trim, in: query, description: '`auto`, a hex colour, a tolerance in 0...1, or `colour;tolerance`.', schema: {type: string, pattern: '^(auto|#?[0-9A-Fa-f]{6}|[+]?(0|1)(\.0*)?|[+]?0\.[0-9]+|#?[0-9A-Fa-f]{6};([+]?(0|1)(\.0*)?|[+]?0\.[0-9]+))$'}}
         - {name: border, in: query, description: '`width;colour`, e.g. `5;ff0000` (or `border_width` with `border_color`).', schema: {type: string, pattern: '^\+?0*([1-9][0-9]?|100);#?[0-9A-Fa-f]{6}$'}}
-        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string, pattern: '^( *\+?0*([0-9]{1,2}|[1-4][0-9]{2}|500) *)(, *\+?0*([0-9]{1,2}|[1-4][0-9]{2}|500) *){0,3}$'}}
+        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string, pattern: '^( *([+-]?0+|\+?0*([1-9][0-9]?|[1-4][0-9]{2}|500)) *)(, *([+-]?0+|\+?0*([1-9][0-9]?|[1-4][0-9]{2}|500)) *){0,3}$'}}
         - {name: crop, in: query, description: '`x;y;width;height`.', schema: {type: string, pattern: '^[0-9]{1,18};[0-9]{1,18};0*[1-9][0-9]{0,17};0*[1-9][0-9]{0,17}$'}}
       responses:
         '414':
@@ -591,7 +633,7 @@ paths:
           description: Comma-separated widths, each 1...12000, at most 20 (sorted, duplicates dropped).
           schema:
             type: string
-            pattern: '^ *\+?0*([1-9][0-9]{0,3}|1[01][0-9]{3}|12000) *(, *\+?0*([1-9][0-9]{0,3}|1[01][0-9]{3}|12000) *){0,19}$'
+            pattern: '^[ ,]*\+?0*([1-9][0-9]{0,3}|1[01][0-9]{3}|12000) *(,[ ,]*\+?0*([1-9][0-9]{0,3}|1[01][0-9]{3}|12000) *){0,19}[ ,]*$'
             default: 320,640,1024
         - name: sizes
           in: query
@@ -603,6 +645,7 @@ paths:
             default: 100vw
         - name: formats
           in: query
+          allowEmptyValue: true
           description: Comma-separated `avif`, `webp`, `jpeg`; when given, `html` is a `<picture>`.
           schema:
             type: string
@@ -624,6 +667,7 @@ paths:
             default: 85
         - name: alt
           in: query
+          allowEmptyValue: true
           description: The `alt` text (escaped), at most 1000 characters.
           schema:
             type: string
@@ -631,6 +675,7 @@ paths:
             default: ''
         - name: class
           in: query
+          allowEmptyValue: true
           description: The `class` attribute (escaped; left out when empty), at most 1000 characters.
           schema:
             type: string
@@ -690,6 +735,8 @@ paths:
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -741,6 +788,10 @@ paths:
                   type: [string, number, 'null']
                   pattern: '^[^\x00]*$'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -798,6 +849,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -836,19 +889,23 @@ paths:
         - $ref: '#/components/parameters/Offset'
         - name: content_type
           in: query
+          allowEmptyValue: true
           schema:
             type: string
         - name: field_name
           in: query
+          allowEmptyValue: true
           schema:
             type: string
         - name: unregistered
           in: query
+          allowEmptyValue: true
           description: '`1`, `true`, `yes` or `on`: only references to untracked images (always none for non-administrators).'
           schema:
             type: string
         - name: search
           in: query
+          allowEmptyValue: true
           description: Terms, each a case-insensitive substring of `cloudflare_id`, `field_name` or `object_id`. At most 1,000 characters (no NUL) and 32 terms (more is a 400 naming `search`).
           schema:
             type: string
@@ -856,10 +913,13 @@ paths:
             pattern: '^[^\x00]*$'
         - name: ordering
           in: query
+          allowEmptyValue: true
           schema:
             type: string
             enum: ['', created_at, -created_at, updated_at, -updated_at]
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -899,6 +959,10 @@ paths:
             schema:
               $ref: '#/components/schemas/UsageRequest'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -955,6 +1019,10 @@ paths:
                     maxLength: 255
                     pattern: '^[^\x00]*$'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1016,6 +1084,10 @@ paths:
                         maxLength: 255
                         pattern: '^[^\x00]*\S[^\x00]*$'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1041,6 +1113,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -1065,6 +1139,8 @@ paths:
       operationId: deleteUsage
       summary: Remove one usage (the reference's unregister_usage)
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '204':
@@ -1082,6 +1158,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -1130,6 +1208,8 @@ paths:
             schema:
               $ref: '#/components/schemas/WebhookPayload'
       responses:
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1146,7 +1226,7 @@ paths:
               schema:
                 $ref: '#/components/schemas/Detail'
         '413':
-          $ref: '#/components/responses/WebhookText'
+          $ref: '#/components/responses/TooLarge'
         '404':
           $ref: '#/components/responses/WebhookText'
         '500':
@@ -1161,6 +1241,8 @@ paths:
       summary: 'Admin: expire unused upload URLs now'
       description: Marks pending and draft images past their upload expiry as expired (every user) and deletes the drafts at Cloudflare. The body is ignored.
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1191,6 +1273,8 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -1216,6 +1300,8 @@ paths:
       summary: Liveness
       security: []
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1243,6 +1329,8 @@ paths:
         counts as an answer). For load balancers and orchestrators.
       security: []
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1277,6 +1365,8 @@ paths:
         - bearerAuth: []
         - {}
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1362,6 +1452,7 @@ components:
     StatusFilter:
       name: status
       in: query
+      allowEmptyValue: true
       description: Empty means no filter.
       schema:
         anyOf:
@@ -1370,28 +1461,33 @@ components:
     UploadedAfter:
       name: uploaded_after
       in: query
+      allowEmptyValue: true
       description: Uploaded at or after this time (`YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]`, a real date and time; without an offset, UTC).
       schema:
         $ref: '#/components/schemas/FilterDateTime'
     UploadedBefore:
       name: uploaded_before
       in: query
+      allowEmptyValue: true
       description: Uploaded at or before this time (as `uploaded_after`).
       schema:
         $ref: '#/components/schemas/FilterDateTime'
     HasVariants:
       name: has_variants
       in: query
+      allowEmptyValue: true
       schema:
         $ref: '#/components/schemas/QueryBoolean'
     RequireSignedURLsFilter:
       name: require_signed_urls
       in: query
+      allowEmptyValue: true
       schema:
         $ref: '#/components/schemas/QueryBoolean'
     FilenameFilter:
       name: filename
       in: query
+      allowEmptyValue: true
       description: Case-insensitive substring of the filename or the original filename (empty means no filter; white space alone is a 400).
       schema:
         type: string
@@ -1400,6 +1496,7 @@ components:
     CreatorFilter:
       name: creator
       in: query
+      allowEmptyValue: true
       description: Exact creator (empty means no filter; white space alone is a 400).
       schema:
         type: string
@@ -1408,6 +1505,7 @@ components:
     Orphaned:
       name: orphaned
       in: query
+      allowEmptyValue: true
       description: '`true`: only images no usage points at. As in the reference, `false` filters nothing.'
       schema:
         $ref: '#/components/schemas/QueryBoolean'
@@ -1427,6 +1525,7 @@ components:
     Search:
       name: search
       in: query
+      allowEmptyValue: true
       description: 'Terms (space or comma separated), each a case-insensitive substring of the Cloudflare id, filename, original filename or creator. At most 1,000 characters and 32 terms (more is a 400 naming `search`); a NUL is a 400 `["Null characters are not allowed."]`, as the reference answers.'
       schema:
         type: string
@@ -1435,6 +1534,7 @@ components:
     Ordering:
       name: ordering
       in: query
+      allowEmptyValue: true
       description: Comma-separated `created_at`, `uploaded_at`, `expires_at`, `file_size`; prefix `-` for descending (the first one orders; empty means the default).
       schema:
         type: string
@@ -1442,6 +1542,18 @@ components:
         default: -created_at
 
   responses:
+    UnsupportedMediaType:
+      description: 'The body''s `Content-Type` is not one this operation reads: `{"detail": "Unsupported media type \"...\" in request."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    InternalError:
+      description: 'An unexpected failure (the database, a bug): `{"detail": "Internal server error."}`; it is logged.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
     URITooLong:
       description: 'The request line (method, path and query) is longer than 8 KiB: `{"detail": "Request line too long."}`.'
       content:
@@ -1549,11 +1661,13 @@ components:
           schema:
             $ref: '#/components/schemas/Detail'
     DeliveryMisconfigured:
-      description: 'The settings cannot yield a delivery URL (no account hash, invalid delivery domain): `{"error": "Cannot build a delivery URL: ..."}`.'
+      description: 'The settings cannot yield a delivery URL (no account hash, invalid delivery domain): `{"error": "Cannot build a delivery URL: ..."}`; or an unexpected failure, `{"detail": "Internal server error."}`.'
       content:
         application/json:
           schema:
-            $ref: '#/components/schemas/ServiceError'
+            oneOf:
+              - $ref: '#/components/schemas/ServiceError'
+              - $ref: '#/components/schemas/Detail'
     WebhookText:
       description: '`OK`, `Invalid JSON`, `Invalid payload`, `Image not found`, `Cloudflare API error` or `Internal server error`, as plain text.'
       content:
@@ -1751,9 +1865,10 @@ components:
           pattern: '^[^\x00]*$'
           maxLength: 100
         file_size:
-          type: [integer, 'null']
+          type: [integer, string, 'null']
           minimum: 0
           maximum: 10485760
+          pattern: '^\s*\+?[0-9]+(\.0*)?\s*$'
           description: At most `CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB` (10 by default, the maximum stated here) MiB.
         require_signed_urls:
           $ref: '#/components/schemas/DRFBoolean'
@@ -1805,10 +1920,11 @@ components:
           pattern: '^[^\x00]*\S[^\x00]*$'
           not:
             anyOf:
-              - pattern: '^\s*/|/\s*$'
-              - pattern: '[\x00-\x1f\x7f?#]'
-              - pattern: '(^|/)\.{0,2}(/|$)'
-              - pattern: '^\s*[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\s*$'
+              - {type: string, pattern: '^\s*/|/\s*$'}
+              - {type: string, pattern: '[\x00-\x1f\x7f?#]'}
+              - {type: string, pattern: '(^|/)\.{0,2}(/|$)'}
+              - type: string
+                pattern: '^\s*[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\s*$'
           description: Your own Cloudflare id (may contain `/`, not at either end; no control characters, `?` or `#`; no empty, `.` or `..` segments; not a UUID; not one already taken).
         metadata:
           type: object
@@ -1817,7 +1933,8 @@ components:
           $ref: '#/components/schemas/DRFBoolean'
           description: Defaults to `CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS` (true).
         expiry_minutes:
-          type: integer
+          type: [integer, string]
+          pattern: '^\s*[+-]?[0-9]+(\.0*)?\s*$'
           minimum: 2
           maximum: 360
           default: 30
@@ -2089,7 +2206,7 @@ components:
         uploaded:
           type: string
         draft:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
         variants:
           type: array
           items:
@@ -2101,7 +2218,7 @@ components:
         creator:
           type: string
         requireSignedURLs:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
       additionalProperties: true
 
     DeliveryURL:

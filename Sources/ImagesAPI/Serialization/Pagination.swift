@@ -1,4 +1,5 @@
 import HTTPServer
+import JSON
 
 /// DRF's two pagination styles for the image list: `page`/`page_size` (the reference's `ImagePagination`: default
 /// 20, at most 100) and `limit`/`offset` (LimitOffsetPagination, chosen when `limit` or `offset` is present and
@@ -153,10 +154,16 @@ struct Pagination: Sendable {
         _ query: QueryParameters, _ name: String, min: Int, max: Int? = nil, errors: inout FieldErrors
     ) -> Int? {
         guard let text = last(query, name) else { return nil }
-        // Digits past Int's range are a (very) large integer: capped like any size above 100, or over `max`.
-        let digits = text.hasPrefix("+") ? text.dropFirst() : Substring(text)
-        let huge = !digits.isEmpty && digits.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-            && Int(digits) == nil
-        return Fields.integer(huge ? .int(Int64.max) : .string(text), name, min: min, max: max, errors: &errors) ?? nil
+        // Only an optionally signed run of digits is an integer here (as Python's `int()` reads query text); digits
+        // past Int's range are a (very) large integer: capped like any size above 100, or over `max`.
+        let sign = text.hasPrefix("+") || text.hasPrefix("-") ? 1 : 0
+        let digits = text.dropFirst(sign)
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            errors.add(name, "A valid integer is required.")
+            return nil
+        }
+        let huge = Int(text) == nil
+        let value: JSONValue = huge ? .int(text.hasPrefix("-") ? Int64.min : Int64.max) : .string(text)
+        return Fields.integer(value, name, min: min, max: max, errors: &errors) ?? nil
     }
 }
