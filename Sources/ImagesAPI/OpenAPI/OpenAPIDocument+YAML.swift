@@ -88,7 +88,12 @@ paths:
               $ref: '#/components/schemas/UploadURLRequest'
           application/x-www-form-urlencoded:
             schema:
-              $ref: '#/components/schemas/UploadURLRequest'
+              description: UploadURLRequest as form fields, where there is no JSON object (so no `metadata`).
+              type: object
+              allOf:
+                - $ref: '#/components/schemas/UploadURLRequest'
+                - properties:
+                    metadata: false
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
@@ -323,7 +328,7 @@ paths:
               $ref: '#/components/schemas/ImageUpdate'
           application/x-www-form-urlencoded:
             schema:
-              $ref: '#/components/schemas/ImageUpdate'
+              $ref: '#/components/schemas/ImageUpdateForm'
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
@@ -364,7 +369,7 @@ paths:
               $ref: '#/components/schemas/ImageUpdate'
           application/x-www-form-urlencoded:
             schema:
-              $ref: '#/components/schemas/ImageUpdate'
+              $ref: '#/components/schemas/ImageUpdateForm'
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
@@ -783,7 +788,7 @@ paths:
                 cloudflare_id:
                   type: [string, number]
                   maxLength: 255
-                  pattern: '^[^\x00]*\S[^\x00]*$'
+                  pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
                 expected_creator:
                   type: [string, number, 'null']
                   pattern: '^[^\x00]*$'
@@ -1007,7 +1012,7 @@ paths:
                   description: app_label.model
                 object_id:
                   type: [string, number]
-                  pattern: '^[^\x00]*\S[^\x00]*$'
+                  pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
                   maxLength: 255
                 references:
                   type: object
@@ -1074,15 +1079,15 @@ paths:
                       object_id:
                         type: [string, number]
                         maxLength: 255
-                        pattern: '^[^\x00]*\S[^\x00]*$'
+                        pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
                       field_name:
                         type: [string, number]
                         maxLength: 255
-                        pattern: '^[^\x00]*\S[^\x00]*$'
+                        pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
                       cloudflare_id:
                         type: [string, number]
                         maxLength: 255
-                        pattern: '^[^\x00]*\S[^\x00]*$'
+                        pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
@@ -1492,7 +1497,7 @@ components:
       schema:
         type: string
         maxLength: 1024
-        pattern: '^$|^[^\x00]*\S[^\x00]*$'
+        pattern: '^$|^[^\x00]*[^\s\x00][^\x00]*$'
     CreatorFilter:
       name: creator
       in: query
@@ -1501,7 +1506,7 @@ components:
       schema:
         type: string
         maxLength: 1024
-        pattern: '^$|^[^\x00]*\S[^\x00]*$'
+        pattern: '^$|^[^\x00]*[^\s\x00][^\x00]*$'
     Orphaned:
       name: orphaned
       in: query
@@ -1868,12 +1873,22 @@ components:
           type: [integer, string, 'null']
           minimum: 0
           maximum: 10485760
-          pattern: '^\s*\+?[0-9]+(\.0*)?\s*$'
+          pattern: '^[ \t\n\r\x0b\x0c]*\+?[0-9]+(\.0*)?[ \t\n\r\x0b\x0c]*$'
           description: At most `CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB` (10 by default, the maximum stated here) MiB.
         require_signed_urls:
           $ref: '#/components/schemas/DRFBoolean'
         metadata:
           type: object
+
+    ImageUpdateForm:
+      description: ImageUpdate as form fields, where there is no null and no JSON object (so no `metadata`).
+      type: object
+      allOf:
+        - $ref: '#/components/schemas/ImageUpdate'
+        - properties:
+            file_size:
+              type: [integer, string]
+            metadata: false
 
     ImagePage:
       description: DRF's paginated list.
@@ -1917,7 +1932,7 @@ components:
         custom_id:
           type: [string, number]
           maxLength: 255
-          pattern: '^[^\x00]*\S[^\x00]*$'
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
           not:
             anyOf:
               - {type: string, pattern: '^\s*/|/\s*$'}
@@ -1934,14 +1949,14 @@ components:
           description: Defaults to `CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS` (true).
         expiry_minutes:
           type: [integer, string]
-          pattern: '^\s*[+-]?[0-9]+(\.0*)?\s*$'
+          pattern: '^[ \t\n\r\x0b\x0c]*[+-]?[0-9]+(\.0*)?[ \t\n\r\x0b\x0c]*$'
           minimum: 2
           maximum: 360
           default: 30
         filename:
           type: [string, number]
           maxLength: 255
-          pattern: '^[^\x00]*\S[^\x00]*$'
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
         creator:
           type: [string, number]
           maxLength: 255
@@ -1988,7 +2003,7 @@ components:
           type: array
           items:
             type: [string, number]
-            pattern: '^[^\x00]*\S[^\x00]*$'
+            pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
         force:
           $ref: '#/components/schemas/DRFBoolean'
           description: Delete images still referenced by content too (default false, as in the reference).
@@ -2127,7 +2142,7 @@ components:
         cloudflare_id:
           type: [string, number]
           maxLength: 255
-          pattern: '^[^\x00]*\S[^\x00]*$'
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
         image:
           type: string
           format: uuid
@@ -2139,11 +2154,11 @@ components:
         object_id:
           type: [string, number]
           maxLength: 255
-          pattern: '^[^\x00]*\S[^\x00]*$'
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
         field_name:
           type: [string, number]
           maxLength: 255
-          pattern: '^[^\x00]*\S[^\x00]*$'
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
           default: manual
         source:
           type: string
