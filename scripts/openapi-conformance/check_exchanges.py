@@ -20,7 +20,8 @@ request sent through the tests' `sendRequest`) and checks each with openapi-core
    4xx that the operation documents, with a body valid against that response's schema. A 2xx, 3xx or 5xx to
    such a request is a mismatch: the server accepted something the document forbids, or failed on it.
 5. A request whose body was too large to record, or that openapi-core cannot read (a form body whose fields are
-   typed `[string, number]`), is checked by its response only (as in rule 3, any status).
+   typed `[string, number]`, a form body that is not UTF-8, JSON nested deeper than Python's recursion limit:
+   the hostile-input tests send those), is checked by its response only (as in rule 3, any status).
 
 Prints how many exchanges were checked under each rule and how many skipped (and why); lists each mismatch
 (operation, status, what failed, the test that sent it, the first few examples) and exits 1 when there is any.

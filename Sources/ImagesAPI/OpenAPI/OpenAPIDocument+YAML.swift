@@ -92,8 +92,10 @@ paths:
               type: object
               allOf:
                 - $ref: '#/components/schemas/UploadURLRequest'
-                - properties:
-                    metadata: false
+                - type: object
+                  properties:
+                    metadata:
+                      not: {}
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
@@ -1885,10 +1887,12 @@ components:
       type: object
       allOf:
         - $ref: '#/components/schemas/ImageUpdate'
-        - properties:
+        - type: object
+          properties:
             file_size:
               type: [integer, string]
-            metadata: false
+            metadata:
+              not: {}
 
     ImagePage:
       description: DRF's paginated list.
