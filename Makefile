@@ -37,6 +37,7 @@ build: deps
 run: build
 	$(BIN) serve
 
+test: export CFIMAGES_EXCHANGE_LOG = $(CURDIR)/.build/api-exchanges.jsonl
 test: deps sdk-check example
 	@# openapi.yaml is checked by openapi-spec-validator (PyPI) from this venv; the Swift test fails without it when CI is set.
 	@[ -x .venv-openapi/bin/openapi-spec-validator ] \
@@ -49,6 +50,50 @@ test: deps sdk-check example
 	@# Swift Testing's summary is echoed as a plain "N passed, N failed" line (XCTest's "Executed 0 tests" comes first).
 	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test-output.log
 	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/\1 passed, 0 failed/p' .build/test-output.log | tail -n 1
+	@$(MAKE) --no-print-directory openapi-conformance
+
+# openapi.yaml is exact (#17), two ways, both with openapi-core and schemathesis (PyPI, pinned) from .venv-conformance,
+# made once (again when a pin changes); without PyPI both are skipped with a warning, except under CI, where they fail.
+# - openapi-exchanges-check: every exchange the API tests made (the log `make test` has `swift test` write, see
+#   Tests/ImagesAPITests/ExchangeLog.swift) validated against the document (scripts/openapi-conformance/
+#   check_exchanges.py states the rules). `make openapi-exchanges` runs the API tests for it on their own.
+# - openapi-fuzz: schemathesis generates requests from the document (OPENAPI_FUZZ_EXAMPLES per operation, seed
+#   OPENAPI_FUZZ_SEED, every check) against a real `cfimages serve` on a loopback port with a temp database and the
+#   embedded emulator (scripts/openapi-conformance/fuzz.py); any mismatch fails.
+CONFORMANCE_VENV = .venv-conformance
+SCHEMATHESIS_VERSION = 4.32.5
+OPENAPI_CORE_VERSION = 0.23.1
+OPENAPI_FUZZ_EXAMPLES ?= 25
+OPENAPI_FUZZ_SEED ?= 17
+EXCHANGE_LOG = $(CURDIR)/.build/api-exchanges.jsonl
+.PHONY: conformance-venv openapi-conformance openapi-exchanges openapi-exchanges-check openapi-fuzz
+conformance-venv:
+	@$(CONFORMANCE_VENV)/bin/python -c 'import sys, importlib.metadata as m; sys.exit(m.version("schemathesis") != "$(SCHEMATHESIS_VERSION)" or m.version("openapi-core") != "$(OPENAPI_CORE_VERSION)")' 2>/dev/null \
+		|| { rm -rf $(CONFORMANCE_VENV) && python3 -m venv $(CONFORMANCE_VENV) \
+			&& $(CONFORMANCE_VENV)/bin/pip install --quiet --disable-pip-version-check \
+				schemathesis==$(SCHEMATHESIS_VERSION) openapi-core==$(OPENAPI_CORE_VERSION); } \
+		|| { rm -rf $(CONFORMANCE_VENV); echo "warning: could not install schemathesis and openapi-core into $(CONFORMANCE_VENV) (needs python3-venv and PyPI)"; }
+
+openapi-conformance: openapi-exchanges-check openapi-fuzz
+
+openapi-exchanges-check: conformance-venv
+	@if [ -x $(CONFORMANCE_VENV)/bin/python ]; then \
+		$(CONFORMANCE_VENV)/bin/python scripts/openapi-conformance/check_exchanges.py $(EXCHANGE_LOG); \
+	elif [ -n "$$CI" ]; then echo "error: the exchange check cannot run without $(CONFORMANCE_VENV)"; exit 1; \
+	else echo "warning: skipping the exchange check"; fi
+
+openapi-exchanges: deps
+	$(SWIFT) build --build-tests
+	CFIMAGES_EXCHANGE_LOG=$(EXCHANGE_LOG) $(SWIFT) test --skip-build --filter ImagesAPITests
+	@$(MAKE) --no-print-directory openapi-exchanges-check
+
+openapi-fuzz: deps conformance-venv
+	@if [ -x $(CONFORMANCE_VENV)/bin/python ]; then \
+		$(SWIFT) build $(BUILD_FLAGS) --product cfimages && $(CONFORMANCE_VENV)/bin/python scripts/openapi-conformance/fuzz.py \
+			--binary $(BIN) --schemathesis $(CONFORMANCE_VENV)/bin/schemathesis \
+			--max-examples $(OPENAPI_FUZZ_EXAMPLES) --seed $(OPENAPI_FUZZ_SEED); \
+	elif [ -n "$$CI" ]; then echo "error: the OpenAPI fuzz test cannot run without $(CONFORMANCE_VENV)"; exit 1; \
+	else echo "warning: skipping the OpenAPI fuzz test"; fi
 
 # Cloudflare's official Python SDK (pinned) against a standalone `cfimages emulator`: Tests/SDK/emulator_sdk_check.py.
 # The venv is made once (again only when the pinned version changes); without PyPI the check is skipped with a

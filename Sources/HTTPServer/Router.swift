@@ -22,8 +22,12 @@ public typealias ImmediateRouteHandler = @Sendable (Request) -> Response?
 /// slashes included). The prefix and literal segments are compared with the raw, still percent-encoded bytes, so a
 /// path reaches a route only spelled as registered (`/%61pi` is not `/api`); each captured parameter is
 /// percent-decoded on its own after matching (an encoded `%2F` in a parameter is a `/` of its value). A trailing
-/// slash is optional on both sides. A known path with the wrong method answers 405 with `Allow`; an unknown path
-/// answers a JSON 404. `HEAD` falls back to the `GET` route.
+/// slash is optional on both sides. A known path with the wrong method answers 405 with `Allow`, `OPTIONS` on it
+/// (without a route of its own) 204 with the same `Allow`; an unknown path answers a JSON 404. `HEAD` falls back to
+/// the `GET` route. Routes are tried in registration order, with one exception: where a route of another method
+/// has a literal segment in place of a parameter (`POST /images/register` beside `PUT /images/:id`) and no route of
+/// this method has that pattern, the less specific route does not see that path (`PUT /images/register` is a 405
+/// with `Allow: POST, OPTIONS`, as Django's first matching URL pattern answers, not the `:id` route's 404).
 public final class Router: Sendable {
     /// A class, so that trying each route per request retains one reference rather than copying every field.
     final class Route: Sendable {
@@ -37,8 +41,11 @@ public final class Router: Sendable {
         let pattern: String
         /// The names of its parameters, in pattern order: shared by every request's ``PathParameters``.
         let parameterNames: [String]
+        /// Indexes in the router's routes of those that take a path from this one (see the type's comment).
+        let shadowedBy: [Int]
 
-        init(_ spec: RouteBuilder.Spec, pattern: String) {
+        init(_ spec: RouteBuilder.Spec, pattern: String, shadowedBy: [Int]) {
+            self.shadowedBy = shadowedBy
             self.method = spec.method
             self.segments = spec.segments
             self.handler = spec.handler
@@ -72,6 +79,7 @@ public final class Router: Sendable {
     private enum Selection {
         case route(Route, PathParameters)
         case methodNotAllowed(firstMatch: Route, allowed: [HTTPMethod])
+        case options(firstMatch: Route, allowed: [HTTPMethod])
         case notFound
     }
 
@@ -86,7 +94,15 @@ public final class Router: Sendable {
         build(&builder)
         let prefix = Router.split(prefix)
         self.prefix = prefix.map { Array($0.utf8) }
-        self.routes = builder.routes.map { Route($0, pattern: Router.pattern(prefix: prefix, $0.segments)) }
+        let registered = builder.routes
+        self.routes = registered.map { route in
+            Route(route, pattern: Router.pattern(prefix: prefix, route.segments),
+                  shadowedBy: registered.indices.filter { i in
+                      registered[i].method != route.method
+                          && Router.isMoreSpecific(registered[i].segments, than: route.segments)
+                          && !registered.contains { $0.method == route.method && $0.segments == registered[i].segments }
+                  })
+        }
         self.index = Index(routes)
         self.hasImmediateRoutes = routes.contains { $0.immediate != nil }
     }
@@ -130,13 +146,15 @@ public final class Router: Sendable {
             if let admission = firstMatch.admission {
                 try await Router.labelling(firstMatch.pattern) { try await admission(request); return Response() }
             }
-            var names = allowed.map(\.rawValue)
-            if names.contains("GET"), !names.contains("HEAD") { names.append("HEAD") }
             var response = HTTPError(
                 .methodNotAllowed,
                 "Method \"\(request.method.rawValue)\" not allowed.",
-                headers: ["Allow": names.joined(separator: ", ")]
+                headers: ["Allow": Router.allowHeader(allowed)]
             ).response
+            response.routePattern = firstMatch.pattern
+            return response
+        case .options(let firstMatch, let allowed):
+            var response = Router.optionsResponse(allowed)
             response.routePattern = firstMatch.pattern
             return response
         case .notFound:
@@ -168,7 +186,9 @@ public final class Router: Sendable {
             // The usual case: a route with the request's method matches. Only its candidates are tried.
             if let candidates = index.candidates(request.method, segmentCount: rest.count) {
                 for route in candidates {
-                    if let parameters = Router.match(route, rest, in: bytes) { return .route(route, parameters) }
+                    guard let parameters = Router.match(route, rest, in: bytes) else { continue }
+                    if isShadowed(route, rest, in: bytes) { break }
+                    return .route(route, parameters)
                 }
             }
             // Otherwise every route, in order, for HEAD's fallback to GET, 405's `Allow`, or 404.
@@ -176,7 +196,8 @@ public final class Router: Sendable {
             var firstMatch: Route?
             var headFallback: (Route, PathParameters)?
             for route in routes {
-                guard let parameters = Router.match(route, rest, in: bytes) else { continue }
+                guard let parameters = Router.match(route, rest, in: bytes),
+                      !isShadowed(route, rest, in: bytes) else { continue }
                 if route.method == request.method { return .route(route, parameters) }
                 if request.method == .head, route.method == .get, headFallback == nil { headFallback = (route, parameters) }
                 if firstMatch == nil { firstMatch = route }
@@ -184,12 +205,49 @@ public final class Router: Sendable {
             }
             if let (route, parameters) = headFallback { return .route(route, parameters) }
             guard let firstMatch else { return .notFound }
+            if request.method == .options { return .options(firstMatch: firstMatch, allowed: allowed) }
             return .methodNotAllowed(firstMatch: firstMatch, allowed: allowed)
         }
     }
 
+    /// Whether a more specific route of another method matches the path too (then the path is not `route`'s).
+    private func isShadowed(_ route: Route, _ path: ArraySlice<Range<Int>>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        route.shadowedBy.contains { Router.match(routes[$0], path, in: bytes) != nil }
+    }
+
     /// The JSON 404 of a path no route matches.
     public static var notFound: Response { HTTPError(.notFound, "Not found.").response }
+
+    /// `Allow` for a path served by `methods`: each once, in order, then `HEAD` (where `GET` is) and `OPTIONS`.
+    public static func allowHeader(_ methods: [HTTPMethod]) -> String {
+        var names: [String] = []
+        for name in methods.map(\.rawValue) where !names.contains(name) { names.append(name) }
+        if names.contains("GET"), !names.contains("HEAD") { names.append("HEAD") }
+        if !names.contains("OPTIONS") { names.append("OPTIONS") }
+        return names.joined(separator: ", ")
+    }
+
+    /// The answer to `OPTIONS` on a path served by `methods`: 204 with its `Allow`.
+    public static func optionsResponse(_ methods: [HTTPMethod]) -> Response {
+        Response(status: .noContent, headers: ["Allow": allowHeader(methods)])
+    }
+
+    /// Whether some path matches both and `route` has a literal where `other` has a parameter, at the first
+    /// segment where they differ in kind (patterns ending in `*name` take no part).
+    static func isMoreSpecific(_ pattern: [Segment], than other: [Segment]) -> Bool {
+        guard pattern.count == other.count else { return false }
+        var moreSpecific: Bool?
+        for (a, b) in zip(pattern, other) {
+            switch (a, b) {
+            case (.literal(let x), .literal(let y)): if x != y { return false }
+            case (.literal, .parameter): if moreSpecific == nil { moreSpecific = true }
+            case (.parameter, .literal): if moreSpecific == nil { moreSpecific = false }
+            case (.parameter, .parameter): break
+            case (.rest, _), (_, .rest): return false
+            }
+        }
+        return moreSpecific == true
+    }
 
     /// The non-empty `/`-separated segments of a pattern or prefix.
     static func split(_ path: String) -> [String] { path.split(separator: "/").map(String.init) }

@@ -26,7 +26,7 @@ import Testing
     @Test func wrongMethodIs405WithAllow() async throws {
         let response = try await router.respond(to: Request(method: .post, target: "/cloudflare-images/api/images/x"))
         #expect(response.status == .methodNotAllowed)
-        #expect(response.headers["Allow"] == "GET, DELETE, HEAD")
+        #expect(response.headers["Allow"] == "GET, DELETE, HEAD, OPTIONS")
     }
 
     @Test func unknownPathIsJSON404() async throws {
@@ -77,7 +77,37 @@ import Testing
         #expect(try await body(.get, "/a/" + long) == "rest " + long)
         let response = try await router.respond(to: Request(method: .put, target: "/a/" + long))
         #expect(response.status == .methodNotAllowed)
-        #expect(response.headers["Allow"] == "GET, HEAD")
+        #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS")
+    }
+
+    @Test func optionsOnAKnownPathListsItsMethods() async throws {
+        let options = try await router.respond(to: Request(method: .options, target: "/cloudflare-images/api/images/x/"))
+        #expect(options.status == .noContent)
+        #expect(options.headers["Allow"] == "GET, DELETE, HEAD, OPTIONS")
+        #expect(options.body.isEmpty)
+        let unknown = try await router.respond(to: Request(method: .options, target: "/cloudflare-images/api/nothing/"))
+        #expect(unknown.status == .notFound)
+    }
+
+    @Test func aLiteralRouteOfAnotherMethodTakesItsPathFromAParameterRoute() async throws {
+        let router = Router { r in
+            r.get("/images/:id") { _ in .text(.ok, "detail") }
+            r.put("/images/:id") { _ in .text(.ok, "update") }
+            r.post("/images/register") { _ in .text(.ok, "register") }
+            r.get("/items/:id") { _ in .text(.ok, "item") }
+            r.post("/items/new") { _ in .text(.ok, "new") }
+            r.get("/items/new") { _ in .text(.ok, "form") }
+        }
+        for method in [HTTPMethod.get, .put, .head] {
+            let response = try await router.respond(to: Request(method: method, target: "/images/register"))
+            #expect(response.status == .methodNotAllowed, "\(method)")
+            #expect(response.headers["Allow"] == "POST, OPTIONS")
+        }
+        let options = try await router.respond(to: Request(method: .options, target: "/images/register/"))
+        #expect(options.headers["Allow"] == "POST, OPTIONS")
+        #expect(String(decoding: try await router.respond(to: Request(method: .get, target: "/images/abc")).body, as: UTF8.self) == "detail")
+        // A GET route of the literal's own pattern exists: registration order decides, as usual.
+        #expect(String(decoding: try await router.respond(to: Request(method: .get, target: "/items/new")).body, as: UTF8.self) == "item")
     }
 
     @Test func pathParametersCompareAsDictionaries() {

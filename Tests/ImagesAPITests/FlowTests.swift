@@ -81,7 +81,7 @@ import Testing
             let alice = try await h.token("alice")
             let response = try await h.send("POST", "api/images/", token: alice, json: "{}")
             #expect(response.status == 405)
-            #expect(response.header("Allow") == "GET, HEAD")
+            #expect(response.header("Allow") == "GET, HEAD, OPTIONS")
             #expect(response.text == #"{"detail":"Method \"POST\" not allowed."}"#)
             let anonymous = try await h.send("DELETE", "api/stats/")
             #expect(anonymous.status == 401)

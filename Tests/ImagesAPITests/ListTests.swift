@@ -84,6 +84,12 @@ import Testing
                 ("metadata__a__contains=x", #"{"metadata__a__contains":"Unsupported metadata lookup operator."}"#),
                 ("metadata__=x", #"{"metadata__":"Unsupported metadata lookup."}"#),
                 ("search=a%00b", #"["Null characters are not allowed."]"#),
+                // Pagination bounds as openapi.yaml states them, checked whichever style ends up used.
+                ("page_size=0", #"{"page_size":["Ensure this value is greater than or equal to 1."]}"#),
+                ("page_size=1.0", #"{"page_size":["A valid integer is required."]}"#),
+                ("limit=0&offset=-1", #"{"limit":["Ensure this value is greater than or equal to 1."],"offset":["Ensure this value is greater than or equal to 0."]}"#),
+                ("page=1&offset=x", #"{"offset":["A valid integer is required."]}"#),
+                ("offset=2147483648", #"{"offset":["Ensure this value is less than or equal to 2147483647."]}"#),
             ]
             for (query, expected) in cases {
                 let response = try await h.send("GET", "api/images/?\(query)", token: alice)

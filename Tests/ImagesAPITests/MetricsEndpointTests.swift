@@ -25,7 +25,7 @@ import Testing
             #expect(response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
             let post = try await h.send("POST", "/metrics/", token: admin)
             #expect(post.status == 405)
-            #expect(post.header("Allow") == "GET, HEAD")
+            #expect(post.header("Allow") == "GET, HEAD, OPTIONS")
         }
     }
 

@@ -82,10 +82,10 @@ import Testing
         let described = Self.specOperations(try Self.specText())
         #expect(described.count >= 20)
         try await withHarness { h in
-            let prefix = h.settings.pathPrefix
+            // The document's paths carry the default prefix (its servers is the host's root).
+            #expect(h.settings.pathPrefix == "/cloudflare-images")
             let routes = Set(h.api.makeRouter().routeTable.map { route in
-                let pattern = route.pattern.hasPrefix(prefix + "/") ? String(route.pattern.dropFirst(prefix.count)) : route.pattern
-                return "\(route.method.rawValue) \(Self.normalise(pattern))"
+                "\(route.method.rawValue) \(Self.normalise(route.pattern))"
             })
             let outside = ["GET /healthz", "GET /readyz", "GET /metrics"]
             for route in routes.sorted() + outside {
@@ -94,6 +94,32 @@ import Testing
             for operation in described.sorted() where !outside.contains(operation) {
                 #expect(routes.contains(operation), "openapi.yaml describes \(operation), which no route serves")
             }
+        }
+    }
+
+    /// `OPTIONS` on every documented path (no token) is a 204 whose `Allow` lists exactly the document's methods
+    /// for it, plus `HEAD` where `GET` is and `OPTIONS`; a method the path does not serve is a 405 with that `Allow`.
+    @Test func optionsAndAllowAgreeWithTheDocument() async throws {
+        var methods: [String: Set<String>] = [:]
+        for operation in Self.specOperations(try Self.specText()) {
+            let parts = operation.split(separator: " ", maxSplits: 1).map(String.init)
+            methods[parts[1], default: []].insert(parts[0])
+        }
+        try await withHarness { h in
+            let admin = try await h.token("admin", admin: true)
+            for (path, documented) in methods.sorted(by: { $0.key < $1.key }) {
+                let concrete = path.replacingOccurrences(of: "{}", with: "00000000-0000-4000-8000-000000000001") + "/"
+                var expected = documented.union(["OPTIONS"])
+                if documented.contains("GET") { expected.insert("HEAD") }
+                let options = try await h.send("OPTIONS", concrete)
+                #expect(options.status == 204, "OPTIONS \(path)")
+                let allow = Set((options.header("Allow") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                #expect(allow == expected, "OPTIONS \(path): Allow \(allow.sorted()) but the document says \(expected.sorted())")
+                let refused = try await h.send("TRACE", concrete, token: admin)
+                #expect(refused.status == 405, "TRACE \(path)")
+                #expect(refused.header("Allow") == options.header("Allow"), "TRACE \(path)")
+            }
+            #expect(try await h.send("OPTIONS", "/cloudflare-images/api/nothing/").status == 404)
         }
     }
 

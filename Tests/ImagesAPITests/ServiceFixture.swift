@@ -131,7 +131,7 @@ final class ServiceFixture: TestService {
 }
 
 /// One request as the tests send it: `Token` authorization when given, a JSON body (typed `application/json`) or
-/// raw bytes (typed `bodyType`, untyped when nil), then `headers`.
+/// raw bytes (typed `bodyType`, untyped when nil), then `headers`. Recorded in the ``ExchangeLog`` when one is set.
 func sendRequest(
     _ method: String, _ url: String, token: String? = nil, json: String? = nil, body: [UInt8]? = nil,
     bodyType: String? = nil, headers: [(String, String)] = [], timeout: Duration = .seconds(15)
@@ -147,6 +147,9 @@ func sendRequest(
     }
     for (name, value) in headers { request.headers[name] = value }
     let response = try await sharedHTTPClient.send(request)
+    ExchangeLog.shared?.record(
+        method: method, url: url, requestHeaders: request.headers, requestBody: json.map { Array($0.utf8) } ?? body,
+        status: response.status, responseHeaders: response.headers, responseBody: response.body)
     return TestResponse(status: response.status, headers: response.headers, body: response.body)
 }
 

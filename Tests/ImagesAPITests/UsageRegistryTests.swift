@@ -122,7 +122,15 @@ import Testing
             }
             for value in ["2147483648", "-1", "99999999999999999999"] {
                 #expect([200, 404].contains(try await h.send("GET", "api/usages/?page=\(value)", token: alice).status), "\(value)")
+            }
+            // Sizes above 100 are capped; below 1 or not an integer is a 400 naming the parameter.
+            for value in ["2147483648", "99999999999999999999"] {
                 #expect(try await h.send("GET", "api/usages/?page_size=\(value)", token: alice).status == 200, "\(value)")
+            }
+            for value in ["-1", "0", "abc"] {
+                let response = try await h.send("GET", "api/usages/?page_size=\(value)", token: alice)
+                #expect(response.status == 400, "\(value)")
+                #expect(response.object?["page_size"] != nil, "\(value): \(response.text)")
             }
         }
     }

@@ -66,7 +66,8 @@ extension APIContext {
         if let fieldName = parameters["field_name"], !fieldName.isEmpty { query.fieldName = fieldName }
         query.unregisteredOnly = Fields.truthy(parameters["unregistered"])
         if let search = parameters["search"], !search.isEmpty {
-            guard search.count <= ImageFilter.maxSearchLength, !search.utf8.contains(0) else {
+            guard !search.utf8.contains(0) else { throw FieldErrors.field("search", "Null characters are not allowed.") }
+            guard search.count <= ImageFilter.maxSearchLength else {
                 throw FieldErrors.field("search", "Ensure this value has no more than \(ImageFilter.maxSearchLength) characters.")
             }
             let terms = search.split { $0.isWhitespace || $0 == "," }

@@ -8,8 +8,11 @@ info:
   version: 1.0.0
   summary: A self-hosted broker for Cloudflare Images (the REST API of django-cloudflareimages-toolkit 1.1.6, plus delivery URLs).
   description: |
-    Every `/api/...` route is under `CFIMAGES_PATH_PREFIX` (default `/cloudflare-images`); the trailing slash is
-    optional. `/healthz`, `/readyz` and `/metrics` are outside the prefix.
+    Every `/api/...` route is under `CFIMAGES_PATH_PREFIX`; the paths below are written with the default,
+    `/cloudflare-images` (with another prefix, replace it). The trailing slash is optional. `/healthz`, `/readyz`
+    and `/metrics` are outside the prefix, at the host's root. A known path answers `OPTIONS` with 204 and an
+    `Allow` header listing its methods (`HEAD` wherever `GET` is), another method on it is a 405 with the same
+    `Allow`, and an unknown path is a 404 `{"detail": "Not found."}`.
 
     Requests carry `Authorization: Token <key>` (or `Bearer <key>`). Without a valid one the answer is 401
     `{"detail": "..."}` with `WWW-Authenticate: Token`. Users see only their own images (another user's image is a
@@ -23,8 +26,8 @@ info:
     name: MIT
     identifier: MIT
 servers:
-  - url: /cloudflare-images
-    description: The API under the default CFIMAGES_PATH_PREFIX.
+  - url: /
+    description: The host's root (API paths carry the default CFIMAGES_PATH_PREFIX, /cloudflare-images).
 security:
   - tokenAuth: []
   - bearerAuth: []
@@ -38,13 +41,17 @@ tags:
   - name: operations
 
 paths:
-  /api/:
+  /cloudflare-images/api/:
     get:
       tags: [images]
       operationId: apiRoot
       summary: API root
       description: The router root, as DRF's DefaultRouter answers it.
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: Links to the collections.
           content:
@@ -64,7 +71,7 @@ paths:
         '401':
           $ref: '#/components/responses/Unauthorized'
 
-  /api/upload-url/:
+  /cloudflare-images/api/upload-url/:
     post:
       tags: [uploads]
       operationId: createUploadURL
@@ -81,8 +88,21 @@ paths:
               $ref: '#/components/schemas/UploadURLRequest'
           application/x-www-form-urlencoded:
             schema:
-              $ref: '#/components/schemas/UploadURLRequest'
+              description: UploadURLRequest as form fields, where there is no JSON object (so no `metadata`).
+              type: object
+              allOf:
+                - $ref: '#/components/schemas/UploadURLRequest'
+                - type: object
+                  properties:
+                    metadata:
+                      not: {}
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '201':
           description: The upload URL and the tracked image.
           content:
@@ -104,7 +124,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/:
+  /cloudflare-images/api/images/:
     get:
       tags: [images]
       operationId: listImages
@@ -133,6 +153,10 @@ paths:
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -157,7 +181,7 @@ paths:
               schema:
                 $ref: '#/components/schemas/Detail'
 
-  /api/images/bulk_delete/:
+  /cloudflare-images/api/images/bulk_delete/:
     post:
       tags: [images]
       operationId: bulkDelete
@@ -172,6 +196,12 @@ paths:
             schema:
               $ref: '#/components/schemas/BulkDeleteRequest'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: One result per image named.
           content:
@@ -185,7 +215,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/images/bulk_status_check/:
+  /cloudflare-images/api/images/bulk_status_check/:
     post:
       tags: [images]
       operationId: bulkStatusCheck
@@ -197,6 +227,12 @@ paths:
             schema:
               $ref: '#/components/schemas/BulkStatusCheckRequest'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: One result per image found (unknown ids are left out), newest first.
           content:
@@ -210,7 +246,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/images/by-cloudflare-id/{cloudflare_id}/:
+  /cloudflare-images/api/images/by-cloudflare-id/{cloudflare_id}/:
     get:
       tags: [images]
       operationId: imageByCloudflareID
@@ -224,6 +260,10 @@ paths:
           schema:
             type: string
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -244,7 +284,7 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
 
-  /api/images/{id}/:
+  /cloudflare-images/api/images/{id}/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -255,6 +295,10 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -284,7 +328,16 @@ paths:
           application/json:
             schema:
               $ref: '#/components/schemas/ImageUpdate'
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/ImageUpdateForm'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           $ref: '#/components/responses/ImageUpdated'
         '400':
@@ -316,7 +369,16 @@ paths:
           application/json:
             schema:
               $ref: '#/components/schemas/ImageUpdate'
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/ImageUpdateForm'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           $ref: '#/components/responses/ImageUpdated'
         '400':
@@ -342,6 +404,10 @@ paths:
       parameters:
         - $ref: '#/components/parameters/Force'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '204':
           description: Deleted (an image Cloudflare no longer has counts as deleted there).
         '409':
@@ -361,7 +427,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/logs/:
+  /cloudflare-images/api/images/{id}/logs/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -369,6 +435,10 @@ paths:
       operationId: imageLogs
       summary: The image's event log, newest first
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: Every log entry of the image (not paginated).
           content:
@@ -382,7 +452,7 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
 
-  /api/images/{id}/check_status/:
+  /cloudflare-images/api/images/{id}/check_status/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     post:
@@ -390,6 +460,10 @@ paths:
       operationId: checkStatus
       summary: Refresh status, variants and dimensions from Cloudflare
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The refreshed status.
           content:
@@ -411,7 +485,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/delete_from_cloudflare/:
+  /cloudflare-images/api/images/{id}/delete_from_cloudflare/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     delete:
@@ -421,6 +495,10 @@ paths:
       parameters:
         - $ref: '#/components/parameters/Force'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '204':
           description: Deleted.
         '409':
@@ -440,7 +518,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/url/:
+  /cloudflare-images/api/images/{id}/url/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -465,10 +543,14 @@ paths:
       parameters:
         - name: variant
           in: query
-          description: A named variant (letters, digits, `-`, `_`), or flexible options such as `w=300,fit=cover`.
+          description: A named variant (letters, digits, `-`, `_`, at most 100), or flexible options such as `w=300,fit=cover`.
           schema:
             type: string
             default: public
+            anyOf:
+              - pattern: '^[A-Za-z0-9_-]{1,100}$'
+              - pattern: '='
+
         - name: expiry
           in: query
           description: Lifetime of a signed URL in seconds (ignored, but still validated, for a public image).
@@ -482,7 +564,7 @@ paths:
         - {name: fit, in: query, schema: {type: string, enum: [scale-down, contain, cover, crop, pad]}}
         - {name: format, in: query, description: 'Output format (alias `f`).', schema: {type: string, enum: [auto, webp, avif, jpeg, json]}}
         - {name: quality, in: query, description: 'Alias `q`.', schema: {type: integer, minimum: 1, maximum: 100}}
-        - {name: gravity, in: query, description: 'auto, left, right, top, bottom, center, or `XxY` in 0...1 (alias `g`).', schema: {type: string}}
+        - {name: gravity, in: query, description: 'auto, left, right, top, bottom, center, or `XxY` in 0...1 (alias `g`).', schema: {type: string, pattern: '^(auto|left|right|top|bottom|center|(0(\.[0-9]+)?|1(\.0+)?)x(0(\.[0-9]+)?|1(\.0+)?))$'}}
         - {name: dpr, in: query, schema: {type: number, minimum: 1, maximum: 3}}
         - {name: sharpen, in: query, schema: {type: number, minimum: 0, maximum: 10}}
         - {name: blur, in: query, schema: {type: integer, minimum: 1, maximum: 250}}
@@ -490,12 +572,14 @@ paths:
         - {name: contrast, in: query, schema: {type: number, minimum: -1, maximum: 1}}
         - {name: gamma, in: query, schema: {type: number, minimum: 0.1, maximum: 9.9}}
         - {name: rotate, in: query, schema: {type: integer, enum: [0, 90, 180, 270]}}
-        - {name: background, in: query, description: 'Six hex digits, `#` optional.', schema: {type: string}}
-        - {name: trim, in: query, description: '`auto`, a hex colour, a tolerance in 0...1, or `colour;tolerance`.', schema: {type: string}}
-        - {name: border, in: query, description: '`width;colour`, e.g. `5;ff0000` (or `border_width` with `border_color`).', schema: {type: string}}
-        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string}}
-        - {name: crop, in: query, description: '`x;y;width;height`.', schema: {type: string}}
+        - {name: background, in: query, description: 'Six hex digits, `#` optional.', schema: {type: string, pattern: '^#?[0-9A-Fa-f]{6}$'}}
+        - {name: trim, in: query, description: '`auto`, a hex colour, a tolerance in 0...1, or `colour;tolerance`.', schema: {type: string, pattern: '^(auto|#?[0-9A-Fa-f]{6}|[+]?(0|1)(\.0*)?|[+]?0\.[0-9]+|#?[0-9A-Fa-f]{6};([+]?(0|1)(\.0*)?|[+]?0\.[0-9]+))$'}}
+        - {name: border, in: query, description: '`width;colour`, e.g. `5;ff0000` (or `border_width` with `border_color`).', schema: {type: string, pattern: '^\+?0*([1-9][0-9]?|100);#?[0-9A-Fa-f]{6}$'}}
+        - {name: pad, in: query, description: 'One to four pixel values in 0...500, comma-separated.', schema: {type: string, pattern: '^( *([+-]?0+|\+?0*([1-9][0-9]?|[1-4][0-9]{2}|500)) *)(, *([+-]?0+|\+?0*([1-9][0-9]?|[1-4][0-9]{2}|500)) *){0,3}$'}}
+        - {name: crop, in: query, description: '`x;y;width;height`.', schema: {type: string, pattern: '^[0-9]{1,18};[0-9]{1,18};0*[1-9][0-9]{0,17};0*[1-9][0-9]{0,17}$'}}
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The URL.
           content:
@@ -536,7 +620,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/srcset/:
+  /cloudflare-images/api/images/{id}/srcset/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -556,18 +640,23 @@ paths:
           description: Comma-separated widths, each 1...12000, at most 20 (sorted, duplicates dropped).
           schema:
             type: string
+            pattern: '^[ ,]*\+?0*([1-9][0-9]{0,3}|1[01][0-9]{3}|12000) *(,[ ,]*\+?0*([1-9][0-9]{0,3}|1[01][0-9]{3}|12000) *){0,19}[ ,]*$'
             default: 320,640,1024
         - name: sizes
           in: query
-          description: The `sizes` attribute, at most 1000 characters.
+          description: The `sizes` attribute, at most 1000 characters, not blank.
           schema:
             type: string
+            maxLength: 1000
+            pattern: '[^ ]'
             default: 100vw
         - name: formats
           in: query
+          allowEmptyValue: true
           description: Comma-separated `avif`, `webp`, `jpeg`; when given, `html` is a `<picture>`.
           schema:
             type: string
+            pattern: '^ *((avif|webp|jpeg) *)?(, *((avif|webp|jpeg) *)?)*$'
             examples: ['avif,webp']
         - name: format
           in: query
@@ -585,15 +674,19 @@ paths:
             default: 85
         - name: alt
           in: query
+          allowEmptyValue: true
           description: The `alt` text (escaped), at most 1000 characters.
           schema:
             type: string
+            maxLength: 1000
             default: ''
         - name: class
           in: query
+          allowEmptyValue: true
           description: The `class` attribute (escaped; left out when empty), at most 1000 characters.
           schema:
             type: string
+            maxLength: 1000
         - name: lazy
           in: query
           description: Whether the `<img>` gets `loading="lazy"`.
@@ -601,6 +694,8 @@ paths:
             type: boolean
             default: true
       responses:
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The markup.
           content:
@@ -625,7 +720,7 @@ paths:
         '500':
           $ref: '#/components/responses/DeliveryMisconfigured'
 
-  /api/images/orphans/:
+  /cloudflare-images/api/images/orphans/:
     get:
       tags: [usages]
       operationId: listOrphans
@@ -647,6 +742,10 @@ paths:
         - $ref: '#/components/parameters/Search'
         - $ref: '#/components/parameters/Ordering'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -671,7 +770,7 @@ paths:
               schema:
                 $ref: '#/components/schemas/Detail'
 
-  /api/images/register/:
+  /cloudflare-images/api/images/register/:
     post:
       tags: [usages]
       operationId: registerUploaded
@@ -689,11 +788,19 @@ paths:
               required: [cloudflare_id]
               properties:
                 cloudflare_id:
-                  type: string
+                  type: [string, number]
                   maxLength: 255
+                  pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
                 expected_creator:
-                  type: [string, 'null']
+                  type: [string, number, 'null']
+                  pattern: '^[^\x00]*$'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: Already tracked by the caller.
           content:
@@ -739,7 +846,7 @@ paths:
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
-  /api/images/{id}/usages/:
+  /cloudflare-images/api/images/{id}/usages/:
     parameters:
       - $ref: '#/components/parameters/ImageID'
     get:
@@ -749,6 +856,10 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -769,7 +880,7 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
 
-  /api/usages/:
+  /cloudflare-images/api/usages/:
     get:
       tags: [usages]
       operationId: listUsages
@@ -785,28 +896,39 @@ paths:
         - $ref: '#/components/parameters/Offset'
         - name: content_type
           in: query
+          allowEmptyValue: true
           schema:
             type: string
         - name: field_name
           in: query
+          allowEmptyValue: true
           schema:
             type: string
         - name: unregistered
           in: query
+          allowEmptyValue: true
           description: '`1`, `true`, `yes` or `on`: only references to untracked images (always none for non-administrators).'
           schema:
             type: string
         - name: search
           in: query
-          description: Terms, each a case-insensitive substring of `cloudflare_id`, `field_name` or `object_id`.
+          allowEmptyValue: true
+          description: Terms, each a case-insensitive substring of `cloudflare_id`, `field_name` or `object_id`. At most 1,000 characters (no NUL) and 32 terms (more is a 400 naming `search`).
           schema:
             type: string
+            maxLength: 1000
+            pattern: '^[^\x00]*$'
         - name: ordering
           in: query
+          allowEmptyValue: true
           schema:
             type: string
-            enum: [created_at, -created_at, updated_at, -updated_at]
+            enum: ['', created_at, -created_at, updated_at, -updated_at]
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -844,6 +966,12 @@ paths:
             schema:
               $ref: '#/components/schemas/UsageRequest'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The slot's existing row, updated.
           content:
@@ -863,7 +991,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/usages/object/:
+  /cloudflare-images/api/usages/object/:
     put:
       tags: [usages]
       operationId: replaceObjectUsages
@@ -881,14 +1009,29 @@ paths:
               properties:
                 content_type:
                   type: string
+                  pattern: '^[a-z0-9_]+\.[a-z0-9_]+$'
+                  maxLength: 255
                   description: app_label.model
                 object_id:
-                  type: string
+                  type: [string, number]
+                  pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
+                  maxLength: 255
                 references:
                   type: object
+                  propertyNames:
+                    minLength: 1
+                    maxLength: 255
                   additionalProperties:
                     type: [string, 'null']
+                    maxLength: 255
+                    pattern: '^[^\x00]*$'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: What changed, and the object's usages now.
           content:
@@ -910,7 +1053,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/usages/reconcile/:
+  /cloudflare-images/api/usages/reconcile/:
     post:
       tags: [usages]
       operationId: reconcileUsages
@@ -926,6 +1069,9 @@ paths:
               properties:
                 content_type:
                   type: string
+                  pattern: '^[a-z0-9_]+\.[a-z0-9_]+$'
+                  maxLength: 255
+                  description: app_label.model
                 references:
                   type: array
                   items:
@@ -933,12 +1079,24 @@ paths:
                     required: [object_id, field_name, cloudflare_id]
                     properties:
                       object_id:
-                        type: string
+                        type: [string, number]
+                        maxLength: 255
+                        pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
                       field_name:
-                        type: string
+                        type: [string, number]
+                        maxLength: 255
+                        pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
                       cloudflare_id:
-                        type: string
+                        type: [string, number]
+                        maxLength: 255
+                        pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: What changed.
           content:
@@ -952,7 +1110,7 @@ paths:
         '413':
           $ref: '#/components/responses/TooLarge'
 
-  /api/usages/{usage}/:
+  /cloudflare-images/api/usages/{usage}/:
     parameters:
       - $ref: '#/components/parameters/UsageID'
     get:
@@ -962,6 +1120,10 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -984,6 +1146,10 @@ paths:
       operationId: deleteUsage
       summary: Remove one usage (the reference's unregister_usage)
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '204':
           description: Removed.
         '401':
@@ -991,7 +1157,7 @@ paths:
         '404':
           $ref: '#/components/responses/UsageNotFound'
 
-  /api/stats/:
+  /cloudflare-images/api/stats/:
     get:
       tags: [images]
       operationId: stats
@@ -999,6 +1165,10 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -1015,7 +1185,7 @@ paths:
         '401':
           $ref: '#/components/responses/Unauthorized'
 
-  /api/webhook/:
+  /cloudflare-images/api/webhook/:
     post:
       tags: [webhooks]
       operationId: webhook
@@ -1045,6 +1215,10 @@ paths:
             schema:
               $ref: '#/components/schemas/WebhookPayload'
       responses:
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           $ref: '#/components/responses/WebhookText'
         '400':
@@ -1059,7 +1233,7 @@ paths:
               schema:
                 $ref: '#/components/schemas/Detail'
         '413':
-          $ref: '#/components/responses/WebhookText'
+          $ref: '#/components/responses/TooLarge'
         '404':
           $ref: '#/components/responses/WebhookText'
         '500':
@@ -1067,13 +1241,17 @@ paths:
         '502':
           $ref: '#/components/responses/WebhookText'
 
-  /api/cleanup-expired/:
+  /cloudflare-images/api/cleanup-expired/:
     post:
       tags: [admin]
       operationId: cleanupExpired
       summary: 'Admin: expire unused upload URLs now'
       description: Marks pending and draft images past their upload expiry as expired (every user) and deletes the drafts at Cloudflare. The body is ignored.
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: What was done.
           content:
@@ -1093,7 +1271,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
 
-  /api/openapi.yaml:
+  /cloudflare-images/api/openapi.yaml:
     get:
       tags: [operations]
       operationId: openapi
@@ -1102,6 +1280,10 @@ paths:
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '304':
           $ref: '#/components/responses/NotModified'
         '200':
@@ -1119,14 +1301,16 @@ paths:
                 required: [openapi, info, paths]
 
   /healthz:
-    servers:
-      - url: /
     get:
       tags: [operations]
       operationId: healthz
       summary: Liveness
       security: []
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The process is serving requests.
           content:
@@ -1142,8 +1326,6 @@ paths:
                     description: The service's version, as `info.version` here and `cfimages --version`.
 
   /readyz:
-    servers:
-      - url: /
     get:
       tags: [operations]
       operationId: readyz
@@ -1154,6 +1336,10 @@ paths:
         counts as an answer). For load balancers and orchestrators.
       security: []
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: Ready.
           content:
@@ -1174,8 +1360,6 @@ paths:
                   value: {status: unavailable, checks: {database: ok, migrations: 'pending: 0003_x', cloudflare: unreachable}}
 
   /metrics:
-    servers:
-      - url: /
     get:
       tags: [operations]
       operationId: metrics
@@ -1188,6 +1372,10 @@ paths:
         - bearerAuth: []
         - {}
       responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
         '200':
           description: The metrics.
           content:
@@ -1249,21 +1437,21 @@ components:
     PageSize:
       name: page_size
       in: query
-      description: Items per page (default 20; larger values are capped at 100).
+      description: Items per page (default 20; larger values are capped at 100; below 1 or not an integer is a 400 naming `page_size`).
       schema:
         type: integer
         minimum: 1
     Limit:
       name: limit
       in: query
-      description: Items per page in limit/offset mode (default 20, capped at 100).
+      description: Items per page in limit/offset mode (default 20, capped at 100; below 1 or not an integer is a 400 naming `limit`).
       schema:
         type: integer
         minimum: 1
     Offset:
       name: offset
       in: query
-      description: Items to skip in limit/offset mode; above 2147483647 is a 400 naming `offset`.
+      description: Items to skip in limit/offset mode; below 0, above 2147483647 or not an integer is a 400 naming `offset`.
       schema:
         type: integer
         minimum: 0
@@ -1271,48 +1459,63 @@ components:
     StatusFilter:
       name: status
       in: query
+      allowEmptyValue: true
+      description: Empty means no filter.
       schema:
-        $ref: '#/components/schemas/ImageStatusValue'
+        anyOf:
+          - const: ''
+          - $ref: '#/components/schemas/ImageStatusValue'
     UploadedAfter:
       name: uploaded_after
       in: query
-      description: Uploaded at or after this time (`YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]`).
+      allowEmptyValue: true
+      description: Uploaded at or after this time (`YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]`, a real date and time; without an offset, UTC).
       schema:
-        type: string
+        $ref: '#/components/schemas/FilterDateTime'
     UploadedBefore:
       name: uploaded_before
       in: query
-      description: Uploaded at or before this time.
+      allowEmptyValue: true
+      description: Uploaded at or before this time (as `uploaded_after`).
       schema:
-        type: string
+        $ref: '#/components/schemas/FilterDateTime'
     HasVariants:
       name: has_variants
       in: query
+      allowEmptyValue: true
       schema:
-        type: boolean
+        $ref: '#/components/schemas/QueryBoolean'
     RequireSignedURLsFilter:
       name: require_signed_urls
       in: query
+      allowEmptyValue: true
       schema:
-        type: boolean
+        $ref: '#/components/schemas/QueryBoolean'
     FilenameFilter:
       name: filename
       in: query
-      description: Case-insensitive substring of the filename or the original filename.
+      allowEmptyValue: true
+      description: Case-insensitive substring of the filename or the original filename (empty means no filter; white space alone is a 400).
       schema:
         type: string
+        maxLength: 1024
+        pattern: '^$|^[^\x00]*[^\s\x00][^\x00]*$'
     CreatorFilter:
       name: creator
       in: query
-      description: Exact creator.
+      allowEmptyValue: true
+      description: Exact creator (empty means no filter; white space alone is a 400).
       schema:
         type: string
+        maxLength: 1024
+        pattern: '^$|^[^\x00]*[^\s\x00][^\x00]*$'
     Orphaned:
       name: orphaned
       in: query
+      allowEmptyValue: true
       description: '`true`: only images no usage points at. As in the reference, `false` filters nothing.'
       schema:
-        type: boolean
+        $ref: '#/components/schemas/QueryBoolean'
     UsageID:
       name: usage
       in: path
@@ -1329,19 +1532,41 @@ components:
     Search:
       name: search
       in: query
-      description: Terms (space or comma separated), each a case-insensitive substring of the Cloudflare id, filename, original filename or creator. At most 1,000 characters and 32 terms (more is a 400 naming `search`).
+      allowEmptyValue: true
+      description: 'Terms (space or comma separated), each a case-insensitive substring of the Cloudflare id, filename, original filename or creator. At most 1,000 characters and 32 terms (more is a 400 naming `search`); a NUL is a 400 `["Null characters are not allowed."]`, as the reference answers.'
       schema:
         type: string
         maxLength: 1000
+        pattern: '^[^\x00]*$'
     Ordering:
       name: ordering
       in: query
-      description: Comma-separated `created_at`, `uploaded_at`, `expires_at`, `file_size`; prefix `-` for descending.
+      allowEmptyValue: true
+      description: Comma-separated `created_at`, `uploaded_at`, `expires_at`, `file_size`; prefix `-` for descending (the first one orders; empty means the default).
       schema:
         type: string
+        pattern: '^[ ,]*(-?(created_at|uploaded_at|expires_at|file_size) *)?(,[ ,]*-?(created_at|uploaded_at|expires_at|file_size) *)*[ ,]*$'
         default: -created_at
 
   responses:
+    UnsupportedMediaType:
+      description: 'The body''s `Content-Type` is not one this operation reads: `{"detail": "Unsupported media type \"...\" in request."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    InternalError:
+      description: 'An unexpected failure (the database, a bug): `{"detail": "Internal server error."}`; it is logged.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
+    URITooLong:
+      description: 'The request line (method, path and query) is longer than 8 KiB: `{"detail": "Request line too long."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
     NotModified:
       description: The version named by `If-None-Match` is still current; no body.
       headers:
@@ -1392,7 +1617,7 @@ components:
           schema:
             $ref: '#/components/schemas/Detail'
     BadRequest:
-      description: Field errors, a parse error `{"detail"}`, or Cloudflare's own refusal `{"error"}`.
+      description: Field errors, a parse error `{"detail"}`, Cloudflare's own refusal `{"error"}`, or (a NUL in a list's `search`) a list of messages.
       content:
         application/json:
           schema:
@@ -1400,6 +1625,9 @@ components:
               - $ref: '#/components/schemas/FieldErrors'
               - $ref: '#/components/schemas/Detail'
               - $ref: '#/components/schemas/ServiceError'
+              - type: array
+                items:
+                  type: string
     Throttled:
       description: 'The caller''s share of Cloudflare calls is spent (`CFIMAGES_CLOUDFLARE_CALLS_PER_USER`): `{"detail": "Request was throttled. Expected available in N seconds."}`.'
       headers:
@@ -1440,11 +1668,13 @@ components:
           schema:
             $ref: '#/components/schemas/Detail'
     DeliveryMisconfigured:
-      description: 'The settings cannot yield a delivery URL (no account hash, invalid delivery domain): `{"error": "Cannot build a delivery URL: ..."}`.'
+      description: 'The settings cannot yield a delivery URL (no account hash, invalid delivery domain): `{"error": "Cannot build a delivery URL: ..."}`; or an unexpected failure, `{"detail": "Internal server error."}`.'
       content:
         application/json:
           schema:
-            $ref: '#/components/schemas/ServiceError'
+            oneOf:
+              - $ref: '#/components/schemas/ServiceError'
+              - $ref: '#/components/schemas/Detail'
     WebhookText:
       description: '`OK`, `Invalid JSON`, `Invalid payload`, `Image not found`, `Cloudflare API error` or `Internal server error`, as plain text.'
       content:
@@ -1453,6 +1683,32 @@ components:
             type: string
 
   schemas:
+    FilterDateTime:
+      description: Empty means no filter.
+      anyOf:
+        - const: ''
+        - type: string
+          format: date-time
+          pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?([+-][0-9]{2}:[0-9]{2}|Z)?$'
+    QueryBoolean:
+      description: 'DRF''s boolean text in any case: `true`, `t`, `yes`, `y`, `on`, `1`, or `false`, `f`, `no`, `n`, `off`, `0`; empty means no filter.'
+      type: string
+      pattern: '^([tT]([rR][uU][eE])?|[yY]([eE][sS])?|[oO][nN]|1|[fF]([aA][lL][sS][eE])?|[nN]([oO])?|[oO][fF][fF]|0)?$'
+    DRFBoolean:
+      description: 'A JSON boolean, `0` or `1`, or DRF''s boolean text in any case (`true`, `t`, `yes`, `y`, `on`, `1`, `false`, `f`, `no`, `n`, `off`, `0`).'
+      anyOf:
+        - type: boolean
+        - enum: [0, 1]
+        - type: string
+          pattern: '^([tT]([rR][uU][eE])?|[yY]([eE][sS])?|[oO][nN]|1|[fF]([aA][lL][sS][eE])?|[nN]([oO])?|[oO][fF][fF]|0)$'
+    DRFUUID:
+      description: A UUID, as text (hyphens optional) or as its integer value.
+      anyOf:
+        - type: string
+          format: uuid
+        - type: integer
+          minimum: 0
+          maximum: 9223372036854775807
     Readiness:
       type: object
       required: [status, checks]
@@ -1470,6 +1726,8 @@ components:
     Detail:
       type: object
       required: [detail]
+      not:
+        required: [error]
       properties:
         detail:
           type: string
@@ -1488,6 +1746,10 @@ components:
         DRF's validation errors: each field maps to its messages; a list field may map to `{"<index>": [messages]}`;
         errors not tied to one field are under `non_field_errors`.
       type: object
+      minProperties: 1
+      propertyNames:
+        not:
+          enum: [detail, error]
       additionalProperties:
         oneOf:
           - type: array
@@ -1598,22 +1860,39 @@ components:
       type: object
       properties:
         filename:
-          type: string
+          type: [string, number]
+          pattern: '^[^\x00]*$'
           maxLength: 255
         original_filename:
-          type: string
+          type: [string, number]
+          pattern: '^[^\x00]*$'
           maxLength: 255
         content_type:
-          type: string
+          type: [string, number]
+          pattern: '^[^\x00]*$'
           maxLength: 100
         file_size:
-          type: [integer, 'null']
+          type: [integer, string, 'null']
           minimum: 0
-          maximum: 2147483647
+          maximum: 10485760
+          pattern: '^[ \t\n\r\x0b\x0c]*\+?[0-9]+(\.0*)?[ \t\n\r\x0b\x0c]*$'
+          description: At most `CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB` (10 by default, the maximum stated here) MiB.
         require_signed_urls:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
         metadata:
           type: object
+
+    ImageUpdateForm:
+      description: ImageUpdate as form fields, where there is no null and no JSON object (so no `metadata`).
+      type: object
+      allOf:
+        - $ref: '#/components/schemas/ImageUpdate'
+        - type: object
+          properties:
+            file_size:
+              type: [integer, string]
+            metadata:
+              not: {}
 
     ImagePage:
       description: DRF's paginated list.
@@ -1655,26 +1934,37 @@ components:
       type: object
       properties:
         custom_id:
-          type: string
-          maxLength: 1024
-          description: Your own Cloudflare id (may contain `/`, not at either end; not a UUID).
+          type: [string, number]
+          maxLength: 255
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
+          not:
+            anyOf:
+              - {type: string, pattern: '^\s*/|/\s*$'}
+              - {type: string, pattern: '[\x00-\x1f\x7f?#]'}
+              - {type: string, pattern: '(^|/)\.{0,2}(/|$)'}
+              - type: string
+                pattern: '^\s*[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\s*$'
+          description: Your own Cloudflare id (may contain `/`, not at either end; no control characters, `?` or `#`; no empty, `.` or `..` segments; not a UUID; not one already taken).
         metadata:
           type: object
           description: At most 1024 bytes serialized; merged over the configured default metadata.
         require_signed_urls:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
           description: Defaults to `CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS` (true).
         expiry_minutes:
-          type: integer
+          type: [integer, string]
+          pattern: '^[ \t\n\r\x0b\x0c]*[+-]?[0-9]+(\.0*)?[ \t\n\r\x0b\x0c]*$'
           minimum: 2
           maximum: 360
           default: 30
         filename:
-          type: string
+          type: [string, number]
           maxLength: 255
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
         creator:
-          type: string
+          type: [string, number]
           maxLength: 255
+          pattern: '^[^\x00]*$'
 
     UploadURLResponse:
       type: object
@@ -1696,19 +1986,30 @@ components:
 
     BulkDeleteRequest:
       type: object
-      description: At least one of `ids` and `cloudflare_ids`.
+      description: At least one of `ids` and `cloudflare_ids`, not empty.
+      anyOf:
+        - required: [ids]
+          properties:
+            ids:
+              type: array
+              minItems: 1
+        - required: [cloudflare_ids]
+          properties:
+            cloudflare_ids:
+              type: array
+              minItems: 1
       properties:
         ids:
           type: array
           items:
-            type: string
-            format: uuid
+            $ref: '#/components/schemas/DRFUUID'
         cloudflare_ids:
           type: array
           items:
-            type: string
+            type: [string, number]
+            pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
         force:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
           description: Delete images still referenced by content too (default false, as in the reference).
 
     BulkDeleteResponse:
@@ -1742,8 +2043,7 @@ components:
           type: array
           maxItems: 50
           items:
-            type: string
-            format: uuid
+            $ref: '#/components/schemas/DRFUUID'
 
     BulkStatusCheckResponse:
       type: object
@@ -1844,20 +2144,25 @@ components:
       description: One of `cloudflare_id` and `image` (our id).
       properties:
         cloudflare_id:
-          type: string
+          type: [string, number]
           maxLength: 255
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
         image:
           type: string
           format: uuid
         content_type:
           type: string
+          pattern: '^[a-z0-9_]+\.[a-z0-9_]+$'
+          maxLength: 255
           description: app_label.model
         object_id:
-          type: string
+          type: [string, number]
           maxLength: 255
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
         field_name:
-          type: string
+          type: [string, number]
           maxLength: 255
+          pattern: '^[^\x00]*[^\s\x00][^\x00]*$'
           default: manual
         source:
           type: string
@@ -1920,7 +2225,7 @@ components:
         uploaded:
           type: string
         draft:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
         variants:
           type: array
           items:
@@ -1932,7 +2237,7 @@ components:
         creator:
           type: string
         requireSignedURLs:
-          type: boolean
+          $ref: '#/components/schemas/DRFBoolean'
       additionalProperties: true
 
     DeliveryURL:

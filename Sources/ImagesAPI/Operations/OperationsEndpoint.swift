@@ -6,7 +6,9 @@ import Metrics
 
 /// `GET /healthz`, `GET /readyz` and `GET /metrics`: outside the API prefix, trailing slash optional.
 ///
-/// - `/healthz`: 200 `{"status":"ok","version":"…"}` while the process serves (any method, no auth).
+/// Each answers `GET` and `HEAD`, `OPTIONS` with 204 and `Allow` (no auth), any other method with 405.
+///
+/// - `/healthz`: 200 `{"status":"ok","version":"…"}` while the process serves (no auth).
 /// - `/readyz`: 200 `{"status":"ok","checks":{...}}` when ``ReadinessCheck`` passes, else 503 with
 ///   `"status":"unavailable"` and each check's reason. No auth: it reveals nothing secret.
 /// - `/metrics`: Prometheus text format. On the API port it needs an admin token (401 without one, 403 for a
@@ -22,9 +24,12 @@ extension APIContext {
             let route = Self.operationsRoute(request.rawPath) ?? Self.healthzRoute
             return try await Router.labelling(route) {
                 switch route {
-                case Self.healthzRoute: Response.json(.ok, bytes: Self.healthzBody)
-                case Self.readyzRoute: try await readyz(request)
-                default: try await metricsResponse(request, requireAdmin: true)
+                case _ where request.method == .options: return Router.optionsResponse([.get])
+                case Self.healthzRoute:
+                    try Self.requireGet(request)
+                    return Response.json(.ok, bytes: Self.healthzBody)
+                case Self.readyzRoute: return try await readyz(request)
+                default: return try await metricsResponse(request, requireAdmin: true)
                 }
             }
         })
@@ -92,7 +97,8 @@ extension APIContext {
     static func requireGet(_ request: Request) throws(ErrorResponse) {
         guard request.method == .get || request.method == .head else {
             throw ErrorResponse.detail(
-                .methodNotAllowed, "Method \"\(request.method.rawValue)\" not allowed.", headers: ["Allow": "GET, HEAD"])
+                .methodNotAllowed, "Method \"\(request.method.rawValue)\" not allowed.",
+                headers: ["Allow": Router.allowHeader([.get])])
         }
     }
 

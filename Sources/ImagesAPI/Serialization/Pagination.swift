@@ -1,5 +1,6 @@
 import HTTPFields
 import HTTPServer
+import JSON
 
 /// DRF's two pagination styles for the image list: `page`/`page_size` (the reference's `ImagePagination`: default
 /// 20, at most 100) and `limit`/`offset` (LimitOffsetPagination, chosen when `limit` or `offset` is present and
@@ -25,19 +26,23 @@ struct Pagination: Sendable {
 
     let mode: Mode
 
-    /// Reads the parameters; a bad page number answers 404 `Invalid page.` (DRF), a bad size falls back to 20.
+    /// Reads the parameters; a bad page number answers 404 `Invalid page.` (DRF). A `page_size` or `limit` below 1,
+    /// an `offset` below 0 or above ``maxOffset``, or any of them not an integer, answers 400 naming the parameter,
+    /// whichever style is used (where DRF silently falls back to the default: openapi.yaml states the bounds, and
+    /// the server applies them).
     init(_ query: QueryParameters) throws(ErrorResponse) {
+        // Each size parameter given is checked, whichever style it ends up unused in.
+        var errors = FieldErrors()
+        let pageSize = Self.integer(query, "page_size", min: 1, errors: &errors)
+        let limit = Self.integer(query, "limit", min: 1, errors: &errors)
+        let offset = Self.integer(query, "offset", min: 0, max: Self.maxOffset, errors: &errors)
+        try errors.check()
         let page = Self.last(query, "page")
-        if page == nil, Self.last(query, "limit") != nil || Self.last(query, "offset") != nil {
-            let limit = Self.positive(Self.last(query, "limit")).map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize
-            let offset = Self.last(query, "offset").flatMap { Int($0) }.map { max(0, $0) } ?? 0
-            guard offset <= Self.maxOffset else {
-                throw FieldErrors.field("offset", "Ensure this value is less than or equal to \(Self.maxOffset).")
-            }
-            mode = .limitOffset(limit: limit, offset: offset)
+        if page == nil, limit != nil || offset != nil {
+            mode = .limitOffset(limit: limit.map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize, offset: offset ?? 0)
             return
         }
-        let size = Self.positive(Self.last(query, "page_size")).map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize
+        let size = pageSize.map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize
         switch page {
         case nil: mode = .page(number: .number(1), size: size)
         case "last": mode = .page(number: .last, size: size)
@@ -145,8 +150,21 @@ struct Pagination: Sendable {
         query.all(name).last
     }
 
-    private static func positive(_ text: String?) -> Int? {
-        guard let text, let value = Int(text), value > 0 else { return nil }
-        return value
+    /// The parameter's last value as an integer within bounds (nil when absent); a bad value is recorded in `errors`.
+    private static func integer(
+        _ query: QueryParameters, _ name: String, min: Int, max: Int? = nil, errors: inout FieldErrors
+    ) -> Int? {
+        guard let text = last(query, name) else { return nil }
+        // Only an optionally signed run of digits is an integer here (as Python's `int()` reads query text); digits
+        // past Int's range are a (very) large integer: capped like any size above 100, or over `max`.
+        let sign = text.hasPrefix("+") || text.hasPrefix("-") ? 1 : 0
+        let digits = text.dropFirst(sign)
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            errors.add(name, "A valid integer is required.")
+            return nil
+        }
+        let huge = Int(text) == nil
+        let value: JSONValue = huge ? .int(text.hasPrefix("-") ? Int64.min : Int64.max) : .string(text)
+        return Fields.integer(value, name, min: min, max: max, errors: &errors) ?? nil
     }
 }

@@ -30,7 +30,13 @@ struct FieldErrors: Sendable {
         if let position = entries.firstIndex(where: { $0.field == field }), case .indexed(var list) = entries[position].entry {
             // Drop the stored copy first: appending to a shared list copied it, making n item errors cost O(n²).
             entries[position].entry = .messages([])
-            list.append((index, [message]))
+            // One key per index: another message for the element just reported joins its list (an element's
+            // messages are added together, so only the last entry is looked at).
+            if let last = list.indices.last, list[last].index == index {
+                list[last].messages.append(message)
+            } else {
+                list.append((index, [message]))
+            }
             entries[position].entry = .indexed(list)
         } else {
             entries.append((field, .indexed([(index, [message])])))

@@ -160,6 +160,9 @@ enum Fields {
         case .int(let i) where i >= 0:
             let hex = String(i, radix: 16)
             return parseUUID(String(repeating: "0", count: 32 - hex.count) + hex)
+        case .double(let d) where d >= 0 && d.rounded() == d && d < 9e18:
+            // An integral number written with a fraction (`174.0`) is that integer, as JSON Schema counts it.
+            return uuid(.int(Int64(d)))
         default: return nil
         }
     }
@@ -179,14 +182,17 @@ enum Fields {
         (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
     }
 
-    /// `int(re.sub(r'\.0*\s*$', '', str(value)))`.
+    /// `int(re.sub(r'\.0*\s*$', '', str(value)))`, white space being ASCII's (space, tab, CR, LF, VT, FF), as
+    /// openapi.yaml's integer-text pattern states.
     static func integerText(_ text: String) -> Int? {
-        var trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
+        var trimmed = Substring(text.trimmingCharacters(in: asciiWhitespace))
         if let dot = trimmed.lastIndex(of: "."), trimmed[trimmed.index(after: dot)...].allSatisfy({ $0 == "0" }) {
             trimmed = trimmed[..<dot]
         }
         return Int(trimmed)
     }
+
+    static let asciiWhitespace = CharacterSet(charactersIn: " \t\n\r\u{0B}\u{0C}")
 
     /// Python's `str(float)` for the values a JSON number can hold.
     static func pythonFloat(_ value: Double) -> String {
