@@ -102,6 +102,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The web console under <prefix>/console/: server-rendered pages over the API, sessions, CSRF, assets.
+        .target(
+            name: "WebConsole",
+            dependencies: ["HTTPServer", "ImagesAPI", "ImageStore", "Crypto", "JSON", "Configuration"],
+            swiftSettings: swiftSettings
+        ),
+
         // The service's log lines: a buffered sink, the text log handler and the access log, control characters
         // escaped.
         .target(
@@ -114,7 +121,7 @@ let package = Package(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore", "ImagesAPI",
-                "Configuration", "SQLite", "HTTPClient", "Crypto", "LogOutput",
+                "Configuration", "SQLite", "HTTPClient", "Crypto", "LogOutput", "WebConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

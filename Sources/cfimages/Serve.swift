@@ -7,7 +7,9 @@ import Foundation
 import HTTPClient
 import HTTPServer
 import ImagesAPI
+import ImageStore
 import Logging
+import WebConsole
 
 /// `cfimages serve`: migrate, then serve the API (and, with no Cloudflare account configured, the built-in emulator
 /// under `/_emulator` on the same port) until SIGTERM or SIGINT.
@@ -86,7 +88,10 @@ struct Serve: AsyncParsableCommand {
         let metricsServer = try settings.metricsAddress.map {
             try MetricsListener.start(address: $0, handler: api.metricsHandler, logger: logger)
         }
-        let apiHandler = api.handler
+        let console = WebConsole(
+            api: api, sessions: SQLiteConsoleSessionStore(database: context.database),
+            imageSources: emulator == nil ? [] : [origin], connectSources: emulator == nil ? [] : [origin])
+        let apiHandler = console.mounted(over: api.handler)
         let apiImmediate = api.immediateHandler
         if let emulatorRouter {
             let mount = EmbeddedEmulator.mountPath + "/"
