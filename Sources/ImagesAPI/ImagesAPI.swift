@@ -77,6 +77,11 @@ public final class ImagesAPI: Sendable {
     /// The server's handler: `/healthz`, `/readyz`, `/metrics` (admin only), then the API routes. As DRF checks credentials before the method, a 405
     /// for an unauthenticated caller becomes the 401. Unexpected errors answer a JSON 500 and are logged.
     public var handler: Handler {
+        CORSPolicy(origins: context.settings.corsOrigins).apply(to: uncorsHandler)
+    }
+
+    /// ``handler`` before CORS.
+    private var uncorsHandler: Handler {
         { [router, context] request in
             do {
                 if let response = try await context.operations(request) { return response }
@@ -102,8 +107,10 @@ public final class ImagesAPI: Sendable {
     /// Tried by the server before ``handler``, on its event loop: answers the hot lookups it can serve without
     /// waiting, exactly as ``handler`` would, and declines (nil) everything else.
     public var immediateHandler: ImmediateHandler {
-        { [router] request in
-            APIContext.operationsRoute(request.rawPath) == nil ? router.respondImmediately(to: &request) : nil
+        let cors = CORSPolicy(origins: context.settings.corsOrigins)
+        return { [router] request in
+            APIContext.operationsRoute(request.rawPath) == nil && cors.admitsImmediate(request)
+                ? router.respondImmediately(to: &request) : nil
         }
     }
 

@@ -42,7 +42,7 @@ final class ConsoleContext: Sendable {
             routes.post("sign-in", { [self] request in try await self.signIn(request) })
             routes.post("sign-out", signedIn { visit in try await self.signOut(visit) })
             routes.get("images", signedIn { visit in try await self.gallery(visit) })
-            routes.post("images/bulk", signedIn(form: true) { visit in try await self.bulkAction(visit) })
+            routes.post("images/bulk", signedIn { visit in try await self.bulkAction(visit) })
             routes.get("images/:id", signedIn { visit in try await self.detail(visit) })
             routes.get("images/:id/url", signedIn { visit in try await self.playgroundURL(visit) })
             routes.post("images/:id/check-status", signedIn(json: true) { visit in try await self.checkStatus(visit) })
@@ -50,8 +50,8 @@ final class ConsoleContext: Sendable {
             routes.post("upload-url", signedIn(json: true) { visit in try await self.uploadURL(visit) })
             routes.get("stats", signedIn { visit in try await self.statsPage(visit) })
             routes.get("tokens", signedIn(admin: true) { visit in try await self.tokensPage(visit) })
-            routes.post("tokens", signedIn(form: true, admin: true) { visit in try await self.createToken(visit) })
-            routes.post("tokens/:token/revoke", signedIn(form: true, admin: true) { visit in try await self.revokeToken(visit) })
+            routes.post("tokens", signedIn(admin: true) { visit in try await self.createToken(visit) })
+            routes.post("tokens/:token/revoke", signedIn(admin: true) { visit in try await self.revokeToken(visit) })
             routes.get("health", signedIn(admin: true) { visit in try await self.healthPage(visit) })
             routes.get("static/:file", { request in Self.asset(request) })
         }
@@ -63,7 +63,7 @@ final class ConsoleContext: Sendable {
     /// state-changing request must carry the session's CSRF token (a form's `csrf` field, or `X-CSRF-Token`), else
     /// 403; admin pages refuse other users with 403.
     func signedIn(
-        form: Bool = false, json: Bool = false, admin: Bool = false, _ body: @escaping @Sendable (Visit) async throws -> Response
+        json: Bool = false, admin: Bool = false, _ body: @escaping @Sendable (Visit) async throws -> Response
     ) -> Handler {
         { [self] request in
             guard let session = try await sessions.session(request) else {
@@ -71,7 +71,7 @@ final class ConsoleContext: Sendable {
                 if request.method != .get && request.method != .head { return errorPage(.forbidden, "You are signed out. Sign in and try again.") }
                 return ConsoleResponse.redirect(base + "/sign-in?next=" + URLQuery.encode(request.target))
             }
-            let visit = Visit(request: request, session: session, form: form ? FormFields(request) : FormFields())
+            let visit = Visit(request: request, session: session, form: json ? FormFields() : FormFields(request))
             if request.method != .get && request.method != .head {
                 let sent = json ? request.headers["X-CSRF-Token"] : visit.form["csrf"]
                 guard SessionManager.tokensMatch(sent, session.csrfToken) else {

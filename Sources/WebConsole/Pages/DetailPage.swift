@@ -84,12 +84,18 @@ extension ConsoleContext {
     /// `srcset`, `<img>` and `<picture>` from `GET api/images/{id}/srcset/`, each with a copy button.
     func snippets(_ visit: Visit, path: String, image: GalleryImage) async -> HTML {
         guard image.status == "uploaded", !image.requireSigned else { return .empty }
-        let (status, json) = await call(visit, .get, path + "srcset/", query: [("widths", "320,640,1024"), ("alt", image.displayName)])
+        let query = [("widths", "320,640,1024"), ("alt", image.displayName)]
+        let (status, json) = await call(visit, .get, path + "srcset/", query: query)
         guard status == 200, let markup = json?.objectValue else {
             return "<section class=\"panel\"><h2>Markup</h2><p class=\"muted\">\(Self.message(json))</p></section>"
         }
-        let parts = [("srcset", "srcset"), ("img", "img"), ("picture", "picture")].compactMap { key, label -> HTML? in
-            guard let text = markup[key]?.stringValue else { return nil }
+        let (_, pictureJSON) = await call(visit, .get, path + "srcset/", query: query + [("formats", "avif,webp")])
+        let texts = [
+            ("srcset", "srcset", markup["srcset"]?.stringValue), ("img", "<img>", markup["html"]?.stringValue),
+            ("picture", "<picture>", pictureJSON?.objectValue?["html"]?.stringValue),
+        ]
+        let parts = texts.compactMap { key, label, text -> HTML? in
+            guard let text else { return nil }
             return "<h3 class=\"small\">\(label)</h3><pre id=\"snippet-\(key)\">\(text)</pre><button type=\"button\" class=\"secondary\" data-copy=\"snippet-\(key)\">Copy</button>"
         }
         return "<section class=\"panel\"><h2>Markup to copy</h2>\(parts)</section>"

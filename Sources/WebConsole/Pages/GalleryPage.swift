@@ -153,7 +153,7 @@ struct GalleryImage {
 
     init(_ json: [String: JSONValue]) {
         id = json["id"]?.stringValue ?? ""
-        let name = json["filename"]?.stringValue ?? json["original_filename"]?.stringValue ?? ""
+        let name = [json["filename"]?.stringValue, json["original_filename"]?.stringValue].compactMap { $0 }.first { !$0.isEmpty } ?? ""
         displayName = name.isEmpty ? (json["cloudflare_id"]?.stringValue ?? id) : name
         status = json["status"]?.stringValue ?? "unknown"
         requireSigned = json["require_signed_urls"] == .bool(true)
