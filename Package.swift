@@ -158,7 +158,7 @@ let package = Package(
             name: "ImagesAPITests",
             dependencies: [
                 "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "SQLite",
-                "HTTPServer", "HTTPClient", "Configuration", .product(name: "Logging", package: "swift-log"),
+                "HTTPServer", "HTTPClient", "Configuration", "WebConsole", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

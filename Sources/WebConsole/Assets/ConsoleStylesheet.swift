@@ -78,6 +78,8 @@ progress { width: 100%; height: 12px; }
 .stat { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 12px; }
 .stat .n { font-size: 24px; font-weight: 700; }
 .signin { max-width: 420px; margin: 60px auto; }
+.toolbar label { display: inline; margin: 0; }
+.dropzone:focus-within { outline: 3px solid #f5b400; outline-offset: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 .key { font-family: ui-monospace, monospace; background: #fffbe6; padding: 8px; border: 1px solid #fde68a; overflow-wrap: anywhere; }
 @media (max-width: 720px) { .split { grid-template-columns: 1fr; } dl.fields { grid-template-columns: 1fr; }
