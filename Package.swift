@@ -105,7 +105,7 @@ let package = Package(
         // The web console under <prefix>/console/: server-rendered pages over the API, sessions, CSRF, assets.
         .target(
             name: "WebConsole",
-            dependencies: ["HTTPServer", "ImagesAPI", "ImageStore", "Crypto", "JSON", "Configuration"],
+            dependencies: ["HTTPServer", "ImagesAPI", "ImageStore", "CloudflareImagesCore", "Crypto", "JSON", "Configuration"],
             swiftSettings: swiftSettings
         ),
 

@@ -3,25 +3,12 @@ import Foundation
 import HTTPServer
 import ImageStore
 
-/// Who a console session acts as: the user of the API token it was opened with.
-public struct ConsoleIdentity: Sendable, Hashable {
-    public var tokenID: UUID
-    public var userName: String
-    public var isAdmin: Bool
-
-    public init(tokenID: UUID, userName: String, isAdmin: Bool) {
-        self.tokenID = tokenID
-        self.userName = userName
-        self.isAdmin = isAdmin
-    }
-}
-
 /// The façade the web console uses: every page asks the API itself, in-process, so listing, filters, deletion with
 /// its in-use protection, status checks, upload URLs, stats and readiness mean exactly what the REST API means.
 extension ImagesAPI {
     /// Answers `request` (a path under the prefix, or `/readyz`, `/metrics`) as the API would for a request carrying
     /// `identity`'s token: same routes, same rules, same errors.
-    public func respond(to request: Request, as identity: ConsoleIdentity) async -> Response {
+    public func respond(to request: Request, as identity: AuthenticatedUser) async -> Response {
         let caller = Caller(userName: identity.userName, isAdmin: identity.isAdmin)
         do {
             return try await Authenticator.$delegated.withValue(caller) { try await handler(request) }
@@ -31,9 +18,8 @@ extension ImagesAPI {
     }
 
     /// The identity behind an API key, or nil for an unknown or revoked one (sign-in).
-    public func identity(forKey key: String) async throws -> ConsoleIdentity? {
-        guard let user = try await context.repository.authenticate(key: key) else { return nil }
-        return ConsoleIdentity(tokenID: user.tokenID, userName: user.userName, isAdmin: user.isAdmin)
+    public func identity(forKey key: String) async throws -> AuthenticatedUser? {
+        try await context.repository.authenticate(key: key)
     }
 
     /// Every token (admins' token page), newest first.

@@ -1,3 +1,5 @@
+import CloudflareImagesCore
+
 /// A fragment of HTML. Interpolated `String`s (and numbers) are escaped by ``escape(_:)``, the console's one
 /// escaping function; interpolated `HTML` is kept as it is. So a page is built only from literals, escaped values
 /// and other fragments:
@@ -17,22 +19,9 @@ public struct HTML: Sendable, ExpressibleByStringInterpolation, Equatable {
 
     public static let empty: HTML = ""
 
-    /// `&`, `<`, `>`, `"` and `'` as character references: safe in element content and in quoted attributes.
-    public static func escape(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// `&`, `<`, `>`, `"` and `'` as character references: safe in element content and in quoted attributes (the
+    /// library's own escaping, which its `<img>`/`<picture>` markup uses too).
+    public static func escape(_ value: String) -> String { HTMLEscaping.escape(value) }
 
     public struct StringInterpolation: StringInterpolationProtocol {
         var text = ""

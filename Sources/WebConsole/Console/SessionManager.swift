@@ -31,7 +31,7 @@ struct SessionManager: Sendable {
     }
 
     /// Opens a session for `identity` and returns the cookie that carries it.
-    func open(_ identity: ConsoleIdentity) async throws -> String {
+    func open(_ identity: AuthenticatedUser) async throws -> String {
         let id = try SecureRandom.hexString(byteCount: 32)
         let csrf = try SecureRandom.hexString(byteCount: 32)
         let now = clock()

@@ -8,8 +8,8 @@ struct Visit: Sendable {
     let session: ConsoleSession
     let form: FormFields
 
-    var identity: ConsoleIdentity {
-        ConsoleIdentity(tokenID: session.tokenID, userName: session.userName, isAdmin: session.isAdmin)
+    var identity: AuthenticatedUser {
+        AuthenticatedUser(tokenID: session.tokenID, userName: session.userName, isAdmin: session.isAdmin)
     }
 }
 
