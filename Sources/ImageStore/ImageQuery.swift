@@ -27,6 +27,10 @@ public struct ImageQuery: Sendable, Hashable {
     /// Page size; nil returns every match.
     public var limit: Int?
     public var offset: Int
+    /// False: the total is not counted (a `count(*)` over every match when filters other than owner, status and
+    /// orphaned apply); the page's `count` is then `offset` plus the rows found, one more than `limit` asked for
+    /// when there are more (see ``ImagePage/hasMore``).
+    public var countTotal = true
 
     public init(
         owner: String? = nil,

@@ -49,6 +49,7 @@ final class ListBoundaryCache: Sendable {
         var shape = query
         shape.limit = nil
         shape.offset = 0
+        shape.countTotal = true
         return shape
     }
 

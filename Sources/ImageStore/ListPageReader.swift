@@ -20,7 +20,8 @@ struct ListPageReader {
     func page() throws -> ImagePage {
         let query = sql.query
         let generation = try Self.generation(connection)
-        let count = Int(try connection.scalar(sql.countSQL, sql.bindings)?.int64Value ?? 0)
+        // Not counting: every page is taken to exist (the rows found say how far it goes).
+        let count = query.countTotal ? Int(try connection.scalar(sql.countSQL, sql.bindings)?.int64Value ?? 0) : Int.max
         guard query.limit != 0, query.offset < count else {
             return ImagePage(count: count, items: [], generation: generation)
         }

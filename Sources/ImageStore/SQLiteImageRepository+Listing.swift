@@ -7,7 +7,19 @@ extension SQLiteImageRepository {
     /// on a reader thread.
     public func list(_ query: ImageQuery) async throws -> ImagePage {
         do {
-            return try await listPage(query)
+            guard !query.countTotal, let limit = query.limit else {
+                var page = try await listPage(query)
+                page.hasMore = query.limit.map { query.offset + $0 < page.count } ?? false
+                return page
+            }
+            // One row more than asked says whether another page follows.
+            var probe = query
+            probe.limit = limit + 1
+            var page = try await listPage(probe)
+            page.hasMore = page.items.count > limit
+            page.items = Array(page.items.prefix(limit))
+            page.count = query.offset + page.items.count + (page.hasMore ? 1 : 0)
+            return page
         } catch let error as SQLiteError where error.isQueryShapeLimit {
             throw ImageStoreError.invalidQuery(error.message)
         }

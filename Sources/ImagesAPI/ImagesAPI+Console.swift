@@ -17,6 +17,30 @@ extension ImagesAPI {
         }
     }
 
+    /// One page of `GET api/images/` for the console: the same filters and ordering (`parameters` as the list
+    /// takes them, without paging), the same image JSON in the same page body, but not counted: `count` is `offset`
+    /// plus the images returned, plus one when more follow (a count of every match would scan them all).
+    public func listPage(
+        _ parameters: QueryParameters, limit: Int, offset: Int, as identity: AuthenticatedUser
+    ) async -> Response {
+        let caller = Caller(userName: identity.userName, isAdmin: identity.isAdmin)
+        do {
+            var query = try ImageFilter(parameters).query(owner: caller.scope, limit: max(1, min(limit, 100)), offset: max(0, offset))
+            query.countTotal = false
+            let page = try await context.list(query)
+            let now = context.clock()
+            let writer = APIContext.page(count: page.count, links: (nil, nil), capacity: 1024 * max(1, page.items.count)) { writer in
+                for image in page.items { context.serializer.write(image, now: now, into: &writer) }
+            }
+            return Response.json(.ok, bytes: writer.bytes)
+        } catch let error as any HTTPResponseError {
+            return error.response
+        } catch {
+            context.metrics.recordIfDatabaseError(error)
+            return ErrorResponse.detail(.internalServerError, "Internal server error.").response
+        }
+    }
+
     /// The identity behind an API key, or nil for an unknown or revoked one (sign-in).
     public func identity(forKey key: String) async throws -> AuthenticatedUser? {
         try await context.repository.authenticate(key: key)
@@ -35,6 +59,15 @@ extension ImagesAPI {
         let revoked = try await context.repository.revokeToken(id: id, userName: nil)
         invalidateTokenCache()
         return revoked
+    }
+
+    /// Marks the caller's pending or draft images expired now (the gallery's bulk action), each decided with
+    /// Cloudflare as the expiry sweep does; ids outside the caller's scope are `nil` in the answer.
+    public func markExpired(ids: [UUID], as identity: AuthenticatedUser) async throws -> [UUID: CleanupService.MarkOutcome] {
+        let caller = Caller(userName: identity.userName, isAdmin: identity.isAdmin)
+        let images = try await context.repository.images(ids: ids, owner: caller.scope)
+        try context.allowance.admit(caller, calls: images.count)
+        return try await context.cleanup.markExpired(images, by: identity.userName)
     }
 
     /// The settings the API runs with (upload limits, prefix, delivery), for pages that show or check them.

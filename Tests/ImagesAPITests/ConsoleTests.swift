@@ -192,4 +192,24 @@ import Testing
             #expect(try await h.get("/static/nothing.js").status == 404)
         }
     }
+
+    @Test func markExpiredExpiresPendingImagesOnly() async throws {
+        try await running(try await ConsoleHarness.start()) { h in
+            let alice = try await h.token("alice")
+            let pending = try await h.pendingImage(alice, filename: "pending.png")
+            let other = try await h.pendingImage(try await h.token("bob"), filename: "bobs.png")
+            let (cookie, csrf) = try await h.signIn(alice)
+            let answer = try await h.post(
+                "/images/bulk", form: [("csrf", csrf), ("action", "expire"), ("id", pending), ("id", other)], cookies: cookie)
+            #expect(answer.status == 200)
+            #expect(answer.text.contains("expired") && answer.text.contains("not_found"))
+            let expired = try #require(try await h.repository.image(.id(UUID(uuidString: pending)!), owner: nil))
+            #expect(expired.status == .expired)
+            #expect(try await h.repository.image(.id(UUID(uuidString: other)!), owner: nil)?.status == .pending)
+            let logs = try await h.repository.logs(imageID: expired.id, limit: nil)
+            #expect(logs.contains { $0.message == "Marked expired by alice before an upload" })
+            let again = try await h.post("/images/bulk", form: [("csrf", csrf), ("action", "expire"), ("id", pending)], cookies: cookie)
+            #expect(again.text.contains("not_pending"))
+        }
+    }
 }

@@ -30,7 +30,8 @@ button.secondary, .button.secondary { background: #fff; color: var(--accent); }
 button.danger { background: var(--danger); border-color: var(--danger); }
 button.link { background: none; border: none; color: #d1d5db; padding: 4px; text-decoration: underline; }
 .filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; align-items: end; }
-.filters .actions { display: flex; gap: 8px; }
+.actions { display: flex; gap: 8px; margin-top: 12px; }
+details summary { cursor: pointer; margin: 12px 0 8px; font-weight: 600; color: var(--accent); }
 .toolbar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; justify-content: space-between; margin: 12px 0; }
 .toolbar .group { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; list-style: none;

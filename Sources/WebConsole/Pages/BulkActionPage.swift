@@ -1,4 +1,5 @@
 import HTTPServer
+import Foundation
 import JSON
 
 /// Bulk actions on a selection, by the API's bulk endpoints: status check (`bulk_status_check`) and delete
@@ -17,6 +18,8 @@ extension ConsoleContext {
         switch action {
         case "delete":
             (status, json) = await call(visit, .post, "images/bulk_delete/", body: .object(["ids": .array(ids.map(JSONValue.string)), "force": .bool(force)]))
+        case "expire":
+            (status, json) = await markExpired(visit, ids)
         case "check":
             (status, json) = await call(visit, .post, "images/bulk_status_check/", body: .object(["image_ids": .array(ids.map(JSONValue.string))]))
         default:
@@ -44,13 +47,32 @@ extension ConsoleContext {
             \(inUse.map { id -> HTML in "<input type=\"hidden\" name=\"id\" value=\"\(id)\">" })\
             <button type="submit" class="danger" id="force-delete">Delete them anyway</button></form></div>
             """
-        let title = action == "delete" ? "Delete" : "Status check"
+        let title = ["delete": "Delete", "expire": "Mark expired"][action] ?? "Status check"
         let body: HTML = """
             <h1>\(title): results</h1>\(confirm)<div class="table-wrap"><table id="bulk-results"><thead><tr><th scope="col">Image</th>\
             <th scope="col">Outcome</th><th scope="col">Details</th></tr></thead><tbody>\(rows)</tbody></table></div>\
             <p><a href="\(base)/images">Back to the gallery</a></p>
             """
         return page(visit, title, current: .gallery, body)
+    }
+
+    /// The "mark expired" action (``ImagesAPI/markExpired(ids:as:)``), answered as the bulk endpoints answer:
+    /// `{"results": [{"id", "status"}]}`.
+    func markExpired(_ visit: Visit, _ ids: [String]) async -> (Int, JSONValue?) {
+        let uuids = ids.compactMap(UUID.init(uuidString:))
+        do {
+            let outcomes = try await api.markExpired(ids: uuids, as: visit.identity)
+            let results = ids.map { id -> JSONValue in
+                let outcome = UUID(uuidString: id).flatMap { outcomes[$0] }?.rawValue ?? "not_found"
+                return .object(["id": .string(id), "status": .string(outcome)])
+            }
+            return (200, .object(["results": .array(results)]))
+        } catch let error as any HTTPResponseError {
+            let response = error.response
+            return (response.status.code, try? JSONValue.parse(response.body))
+        } catch {
+            return (500, .object(["detail": "Internal server error."]))
+        }
     }
 
     /// `POST images/{id}/check-status` (JSON, for the upload page): `POST api/images/{id}/check_status/`.

@@ -19,9 +19,10 @@ extension ConsoleContext {
         if let day = query["uploaded_from"], !day.isEmpty { apiQuery.append(("uploaded_after", day + "T00:00:00Z")) }
         if let day = query["uploaded_to"], !day.isEmpty { apiQuery.append(("uploaded_before", day + "T23:59:59.999999Z")) }
         if let key = query["meta_key"], !key.isEmpty { apiQuery.append(("metadata__" + key, query["meta_value"] ?? "")) }
-        apiQuery += [("limit", String(Self.pageSize)), ("offset", String(offset))]
-
-        let (status, json) = await call(visit, .get, "images/", query: apiQuery)
+        let response = await api.listPage(
+            QueryParameters(apiQuery.map { (name: $0.0, value: $0.1) }), limit: Self.pageSize, offset: offset, as: visit.identity)
+        let status = response.status.code
+        let json = try? JSONValue.parse(response.body)
         let filters = filterForm(visit, grid: grid)
         guard status == 200, let page = json?.objectValue else {
             let body: HTML = "<h1>Images</h1>\(filters)<p class=\"notice error\" role=\"alert\">\(Self.message(json))</p><p>Change the filters and try again.</p>"
@@ -37,7 +38,7 @@ extension ConsoleContext {
         }
         let selection: HTML
         if images.isEmpty {
-            let hasFilters = !apiQuery.dropLast(2).isEmpty
+            let hasFilters = !apiQuery.isEmpty
             selection = hasFilters
                 ? "<div class=\"empty panel\" id=\"empty\"><p>No image matches these filters.</p><p><a href=\"\(base)/images\">Clear the filters</a></p></div>"
                 : "<div class=\"empty panel\" id=\"empty\"><p>No images yet.</p><p><a class=\"button\" href=\"\(base)/upload\">Upload the first ones</a></p></div>"
@@ -50,13 +51,13 @@ extension ConsoleContext {
                 <input type="hidden" name="csrf" value="\(visit.session.csrfToken)">\
                 <div class="toolbar"><div class="group"><label class="check"><input type="checkbox" data-select-all> Select all on this page</label></div>\
                 <div class="group"><label for="bulk-action" class="small">With the selection</label>\
-                <select name="action" id="bulk-action"><option value="check">Check status</option><option value="delete">Delete</option></select>\
+                <select name="action" id="bulk-action"><option value="check">Check status</option><option value="expire">Mark expired</option><option value="delete">Delete</option></select>\
                 <button type="submit" id="bulk-apply">Apply</button></div></div>\(list)</form>
                 """
         }
         let pager = pagerLinks(visit, offset: offset, shown: images.count, count: count)
         let body: HTML = """
-            <h1>Images <span class="muted small">\(count) in all</span></h1>\(filters)\(selection)\(pager)
+            <h1>Images <span class="muted small">\(images.isEmpty ? "" : "\(offset + 1)–\(offset + images.count)")</span></h1>\(filters)\(selection)\(pager)
             """
         return self.page(visit, "Gallery", current: .gallery, body)
     }
@@ -84,18 +85,21 @@ extension ConsoleContext {
             "<div><label for=\"f-\(name)\">\(label)</label><input type=\"\(type)\" id=\"f-\(name)\" name=\"\(name)\" value=\"\(q[name] ?? "")\"></div>"
         }
         let any = ("", "Any")
+        let more = ["require_signed_urls", "orphaned", "has_variants", "creator", "uploaded_from", "uploaded_to", "meta_key", "meta_value"]
+        let open: HTML = more.contains { !(q[$0] ?? "").isEmpty } ? " open" : ""
         return """
-            <form method="get" action="\(base)/images" class="panel filters" role="search" id="filters">\
+            <form method="get" action="\(base)/images" class="panel" role="search" id="filters"><div class="filters">\
             \(field("search", "Search", type: "search"))\
             \(select("status", "Status", [any, ("pending", "Pending"), ("draft", "Draft"), ("uploaded", "Uploaded"), ("failed", "Failed"), ("expired", "Expired")]))\
+            \(select("ordering", "Sort by", [("", "Newest first"), ("created_at", "Oldest first"), ("-uploaded_at", "Recently uploaded"), ("-file_size", "Largest"), ("file_size", "Smallest"), ("expires_at", "Expiring soonest")]))\
+            \(select("view", "View", [("grid", "Gallery"), ("table", "Table")]))</div>\
+            <details\(open)><summary>More filters</summary><div class="filters">\
             \(select("require_signed_urls", "Signed URLs", [any, ("true", "Required"), ("false", "Public")]))\
             \(select("orphaned", "Usage", [any, ("true", "Orphaned"), ("false", "In use")]))\
             \(select("has_variants", "Variants", [any, ("true", "Has variants"), ("false", "None")]))\
             \(field("creator", "Creator"))\
             \(field("uploaded_from", "Uploaded from", type: "date"))\(field("uploaded_to", "Uploaded to", type: "date"))\
-            \(field("meta_key", "Metadata key"))\(field("meta_value", "Metadata value"))\
-            \(select("ordering", "Sort by", [("", "Newest first"), ("created_at", "Oldest first"), ("-uploaded_at", "Recently uploaded"), ("-file_size", "Largest"), ("file_size", "Smallest"), ("expires_at", "Expiring soonest")]))\
-            \(select("view", "View", [("grid", "Gallery"), ("table", "Table")]))\
+            \(field("meta_key", "Metadata key"))\(field("meta_value", "Metadata value"))</div></details>\
             <div class="actions"><button type="submit" id="apply-filters">Apply</button><a class="button secondary" href="\(base)/images">Clear</a></div></form>
             """
     }
