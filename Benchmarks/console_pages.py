@@ -3,8 +3,7 @@
 Signs in through the console's own form (as a browser does: the sign-in check cookie, then the session cookie),
 requests each page `ROUNDS` times one after another, and reads each request's server time (`http.duration_ms`) from
 cfimages' access log, so the figures are the server's, not the client's or the loopback's. The gallery is timed on
-its first page, filtered by status, by metadata, and at a deep cursor (keyset listing with the API's page
-boundaries), the detail page on a random seeded image.
+its first page, filtered by status, by metadata, and halfway down by keyset cursor both ways, the detail page on a random seeded image.
 """
 import http.client
 import random
@@ -54,13 +53,13 @@ def sign_in(port, key):
 
 def pages(count):
     """(label, path, needs admin) of every timed page; paths are fresh per round where they vary."""
-    deep = (count // 2) // 48 * 48
     return [
         ("gallery", lambda: "/images", False),
         ("gallery, status filter", lambda: "/images?status=uploaded", False),
         ("gallery, metadata filter", lambda: "/images?meta_key=source&meta_value=benchmark", False),
-        ("gallery, deep cursor", lambda: "/images?cursor=%d" % deep, False),
-        ("gallery, table view", lambda: "/images?view=table&ordering=-file_size", False),
+        ("gallery, cursor halfway down", lambda: "/images?after=" + image_id(count // 2), False),
+        ("gallery, previous page halfway", lambda: "/images?before=" + image_id(count // 2), False),
+        ("gallery, table view by upload time", lambda: "/images?view=table&ordering=-uploaded_at", False),
         ("detail", lambda: "/images/" + image_id(random.randint(1, count)), False),
         ("upload", lambda: "/upload", False),
         ("stats", lambda: "/stats", False),
@@ -71,41 +70,42 @@ def pages(count):
 
 
 def run(port, user_key, admin_key, count, access_log):
-    """{label: {"p50_ms", "max_ms", "status"}} from the access log's server times."""
+    """{label: {"p50_ms", "max_ms", "status"}} from the access log's server times, matched by X-Request-ID."""
     sessions = {False: sign_in(port, user_key), True: sign_in(port, admin_key)}
     timed = {}
-    for label, path, admin in pages(count):
+    for index, (label, path, admin) in enumerate(pages(count)):
         statuses = set()
-        paths = []
-        for _ in range(ROUNDS):
-            p = CONSOLE + path()
-            status, _, _ = _request(port, "GET", p, headers={"Cookie": sessions[admin]})
+        ids = []
+        for round_ in range(ROUNDS):
+            request_id = "console-s6-%02d-%03d-%08x" % (index, round_, random.getrandbits(32))
+            status, _, _ = _request(port, "GET", CONSOLE + path(), headers={
+                "Cookie": sessions[admin], "X-Request-ID": request_id})
             statuses.add(status)
-            paths.append(p)
-        timed[label] = (paths, statuses)
+            ids.append(request_id)
+        timed[label] = (ids, statuses)
     time.sleep(1.5)  # the access log is buffered
     durations = _durations(access_log)
     results = {}
-    for label, (paths, statuses) in timed.items():
-        values = [d for p in set(paths) for d in durations.get(p, [])]
-        # Only this page's requests: the access log holds one line per request in order; take the last ROUNDS.
-        values = values[-ROUNDS:]
+    for label, (ids, statuses) in timed.items():
+        values = [durations[i] for i in ids if i in durations]
         results[label] = {
             "p50_ms": statistics.median(values) if values else None,
             "max_ms": max(values) if values else None,
             "status": ",".join(str(s) for s in sorted(statuses)),
+            "requests": len(values),
         }
     return results
 
 
 def _durations(access_log):
+    """request id -> http.duration_ms for every access-log line of a console page."""
     durations = {}
-    pattern = re.compile(r"http\.duration_ms=([0-9.]+) .*?http\.path=(\S+)")
+    pattern = re.compile(r"http\.duration_ms=([0-9.]+) .*?request_id=(console-s6-\S+)")
     with open(access_log, errors="replace") as f:
         for line in f:
             m = pattern.search(line)
-            if m and CONSOLE in m.group(2):
-                durations.setdefault(m.group(2), []).append(float(m.group(1)))
+            if m:
+                durations[m.group(2)] = float(m.group(1))
     return durations
 
 

@@ -31,6 +31,10 @@ public struct ImageQuery: Sendable, Hashable {
     /// orphaned apply); the page's `count` is then `offset` plus the rows found, one more than `limit` asked for
     /// when there are more (see ``ImagePage/hasMore``).
     public var countTotal = true
+    /// Keyset paging: the rows that follow this image in the ordering (within the filters and owner), `offset`
+    /// ignored; a page reads only its own rows however deep it is. An image that is gone or out of scope gives an
+    /// empty page.
+    public var after: UUID?
 
     public init(
         owner: String? = nil,

@@ -50,6 +50,7 @@ final class ListBoundaryCache: Sendable {
         shape.limit = nil
         shape.offset = 0
         shape.countTotal = true
+        shape.after = nil
         return shape
     }
 

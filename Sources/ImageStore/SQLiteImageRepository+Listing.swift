@@ -18,7 +18,7 @@ extension SQLiteImageRepository {
             var page = try await listPage(probe)
             page.hasMore = page.items.count > limit
             page.items = Array(page.items.prefix(limit))
-            page.count = query.offset + page.items.count + (page.hasMore ? 1 : 0)
+            page.count = (query.after == nil ? query.offset : 0) + page.items.count + (page.hasMore ? 1 : 0)
             return page
         } catch let error as SQLiteError where error.isQueryShapeLimit {
             throw ImageStoreError.invalidQuery(error.message)

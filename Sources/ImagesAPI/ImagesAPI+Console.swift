@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import HTTPServer
 import ImageStore
+import JSON
 
 /// The façade the web console uses: every page asks the API itself, in-process, so listing, filters, deletion with
 /// its in-use protection, status checks, upload URLs, stats and readiness mean exactly what the REST API means.
@@ -17,21 +18,58 @@ extension ImagesAPI {
         }
     }
 
+    /// Where a console list page starts: the first page, the images after one (next), or those before one
+    /// (previous).
+    public enum ListPosition: Sendable {
+        case first
+        case after(UUID)
+        case before(UUID)
+    }
+
     /// One page of `GET api/images/` for the console: the same filters and ordering (`parameters` as the list
-    /// takes them, without paging), the same image JSON in the same page body, but not counted: `count` is `offset`
-    /// plus the images returned, plus one when more follow (a count of every match would scan them all).
+    /// takes them, without paging), the same image JSON in the same page body, but by keyset from `position`
+    /// (a page reads only its own rows however deep) and not counted (a count of every match would scan them all):
+    /// `count` is null, `next` the id to continue after (null on the last page), `previous` the id to go back before
+    /// (null on the first).
     public func listPage(
-        _ parameters: QueryParameters, limit: Int, offset: Int, as identity: AuthenticatedUser
+        _ parameters: QueryParameters, limit: Int, from position: ListPosition, as identity: AuthenticatedUser
     ) async -> Response {
         let caller = Caller(userName: identity.userName, isAdmin: identity.isAdmin)
         do {
-            var query = try ImageFilter(parameters).query(owner: caller.scope, limit: max(1, min(limit, 100)), offset: max(0, offset))
+            var query = try ImageFilter(parameters).query(owner: caller.scope, limit: max(1, min(limit, 100)), offset: 0)
             query.countTotal = false
-            let page = try await context.list(query)
-            let now = context.clock()
-            let writer = APIContext.page(count: page.count, links: (nil, nil), capacity: 1024 * max(1, page.items.count)) { writer in
-                for image in page.items { context.serializer.write(image, now: now, into: &writer) }
+            switch position {
+            case .first: break
+            case .after(let id): query.after = id
+            case .before(let id):
+                // Backwards: the rows before it are the rows after it in the reversed ordering, read and turned round.
+                query.after = id
+                query.ordering = ImageOrdering(query.ordering.field, descending: !query.ordering.descending)
             }
+            let page = try await context.list(query)
+            var items = page.items
+            let links: (next: String?, previous: String?)
+            switch position {
+            case .first: links = (page.hasMore ? items.last?.id.lowercasedText : nil, nil)
+            case .after: links = (page.hasMore ? items.last?.id.lowercasedText : nil, items.first?.id.lowercasedText)
+            case .before:
+                items.reverse()
+                links = (items.last?.id.lowercasedText, page.hasMore ? items.first?.id.lowercasedText : nil)
+            }
+            let now = context.clock()
+            var writer = JSONWriter(capacity: 1024 * max(1, items.count) + 128)
+            writer.beginObject()
+            writer.key("count")
+            writer.null()
+            writer.key("next")
+            writer.string(links.next)
+            writer.key("previous")
+            writer.string(links.previous)
+            writer.key("results")
+            writer.beginArray()
+            for image in items { context.serializer.write(image, now: now, into: &writer) }
+            writer.endArray()
+            writer.endObject()
             return Response.json(.ok, bytes: writer.bytes)
         } catch let error as any HTTPResponseError {
             return error.response

@@ -133,6 +133,40 @@ struct ListSeekTests {
         }
     }
 
+    /// Keyset pages (`after` the last image of the page before) walk the same rows as one plain listing, for every
+    /// filter, ordering and direction (a reversed ordering is how the console pages backwards).
+    @Test func keysetPagesWalkTheWholeListing() async throws {
+        let store = try await Self.seeded(rows: 150)
+        defer { withExtendedLifetime(store) {} }
+        let (seeking, plain) = Self.repositories(store)
+        for (name, filter) in Self.filters {
+            for ordering in Self.orderings {
+                var all = filter
+                all.ordering = ordering
+                all.limit = nil
+                let reference = try await plain.list(all).items.map(\.cloudflareID)
+                var walked: [String] = []
+                var query = all
+                query.limit = 11
+                query.countTotal = false
+                while true {
+                    let page = try await seeking.list(query)
+                    walked += page.items.map(\.cloudflareID)
+                    guard page.hasMore, let last = page.items.last else { break }
+                    query.after = last.id
+                    #expect(walked.count <= reference.count, "\(name) \(ordering.parameter)")
+                    if walked.count > reference.count { break }
+                }
+                #expect(walked == reference, "\(name) \(ordering.parameter)")
+            }
+        }
+        // Out of scope: another owner's image as the cursor gives nothing.
+        let bobs = try await plain.list(ImageQuery(owner: "bob", limit: 1)).items[0]
+        var alice = ImageQuery(owner: "alice", limit: 5)
+        alice.after = bobs.id
+        #expect(try await seeking.list(alice).items.isEmpty)
+    }
+
     @Test func everyPageSizeAndOffsetAroundBoundaries() async throws {
         let store = try await Self.seeded(rows: 120)
         // The repositories hold only the database: keep the store (and its files) until the test ends.

@@ -212,4 +212,33 @@ import Testing
             #expect(again.text.contains("not_pending"))
         }
     }
+
+    @Test func galleryPagesByKeysetCursorBothWays() async throws {
+        try await running(try await ConsoleHarness.start()) { h in
+            let key = try await h.token("alice")
+            var ids: [String] = []
+            for i in 0..<50 { ids.append(try await h.pendingImage(key, filename: String(format: "p%02d.png", i))) }
+            let (cookie, _) = try await h.signIn(key)
+            func names(_ html: String) -> [String] {
+                html.components(separatedBy: "class=\"name\" href=").dropFirst().compactMap { part in
+                    part.split(separator: ">", maxSplits: 1).last.map { String($0.prefix { $0 != "<" }) }
+                }
+            }
+            func link(_ html: String, _ rel: String) -> String? {
+                guard let range = html.range(of: "rel=\"\(rel)\" href=\"") else { return nil }
+                let href = String(html[range.upperBound...].prefix { $0 != "\"" })
+                return href.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "/cloudflare-images/console", with: "")
+            }
+            let first = try await h.get("/images", cookies: cookie).text
+            #expect(names(first) == (2..<50).reversed().map { String(format: "p%02d.png", $0) })
+            #expect(link(first, "prev") == nil)
+            let nextPath = try #require(link(first, "next"))
+            let second = try await h.get(nextPath, cookies: cookie).text
+            #expect(names(second) == ["p01.png", "p00.png"])
+            #expect(link(second, "next") == nil)
+            let back = try await h.get(try #require(link(second, "prev")), cookies: cookie).text
+            #expect(names(back) == names(first))
+            #expect(link(back, "prev") == nil)
+        }
+    }
 }

@@ -1,17 +1,26 @@
+import Foundation
 import HTTPServer
+import ImagesAPI
 import JSON
 
 /// The gallery: the API's image list (same filters, same keyset listing), as cards or a table, with a selection
-/// for bulk actions and previous/next pages by offset cursor.
+/// for bulk actions and previous/next pages by keyset cursor (`after`/`before` an image id).
 extension ConsoleContext {
     static let pageSize = 48
 
-    /// Console filter fields, passed to `GET api/images/` under the API's own names.
+    /// Console filter fields, passed to `GET api/images/` under the API's own names. The sort options offered are
+    /// the indexed orderings (creation and upload time): sorting 1,000,000 rows by size or expiry has no index.
     static let listFilters = ["status", "search", "require_signed_urls", "has_variants", "orphaned", "filename", "creator", "ordering"]
 
     func gallery(_ visit: Visit) async throws -> Response {
         let query = visit.request.query
-        let offset = max(0, min(Int(query["cursor"] ?? "") ?? 0, 2_000_000_000))
+        let position: ImagesAPI.ListPosition = if let after = query["after"].flatMap(UUID.init(uuidString:)) {
+            .after(after)
+        } else if let before = query["before"].flatMap(UUID.init(uuidString:)) {
+            .before(before)
+        } else {
+            .first
+        }
         let grid = query["view"] != "table"
         var apiQuery: [(String, String)] = Self.listFilters.compactMap { name in
             query[name].flatMap { $0.isEmpty ? nil : (name, $0) }
@@ -20,7 +29,7 @@ extension ConsoleContext {
         if let day = query["uploaded_to"], !day.isEmpty { apiQuery.append(("uploaded_before", day + "T23:59:59.999999Z")) }
         if let key = query["meta_key"], !key.isEmpty { apiQuery.append(("metadata__" + key, query["meta_value"] ?? "")) }
         let response = await api.listPage(
-            QueryParameters(apiQuery.map { (name: $0.0, value: $0.1) }), limit: Self.pageSize, offset: offset, as: visit.identity)
+            QueryParameters(apiQuery.map { (name: $0.0, value: $0.1) }), limit: Self.pageSize, from: position, as: visit.identity)
         let status = response.status.code
         let json = try? JSONValue.parse(response.body)
         let filters = filterForm(visit, grid: grid)
@@ -29,8 +38,6 @@ extension ConsoleContext {
             return self.page(visit, "Gallery", current: .gallery, body, status: .init(code: status == 200 ? 502 : status))
         }
         let items = Self.array(json)
-        var count = 0
-        if case .int(let n)? = page["count"] { count = Int(clamping: n) }
         let images = items.compactMap { $0.objectValue }.map(GalleryImage.init)
         var thumbnails: [String: String] = [:]
         for image in images where image.requireSigned && image.status == "uploaded" {
@@ -55,9 +62,9 @@ extension ConsoleContext {
                 <button type="submit" id="bulk-apply">Apply</button></div></div>\(list)</form>
                 """
         }
-        let pager = pagerLinks(visit, offset: offset, shown: images.count, count: count)
+        let pager = pagerLinks(visit, next: page["next"]?.stringValue, previous: page["previous"]?.stringValue)
         let body: HTML = """
-            <h1>Images <span class="muted small">\(images.isEmpty ? "" : "\(offset + 1)–\(offset + images.count)")</span></h1>\(filters)\(selection)\(pager)
+            <h1>Images</h1>\(filters)\(selection)\(pager)
             """
         return self.page(visit, "Gallery", current: .gallery, body)
     }
@@ -91,7 +98,7 @@ extension ConsoleContext {
             <form method="get" action="\(base)/images" class="panel" role="search" id="filters"><div class="filters">\
             \(field("search", "Search", type: "search"))\
             \(select("status", "Status", [any, ("pending", "Pending"), ("draft", "Draft"), ("uploaded", "Uploaded"), ("failed", "Failed"), ("expired", "Expired")]))\
-            \(select("ordering", "Sort by", [("", "Newest first"), ("created_at", "Oldest first"), ("-uploaded_at", "Recently uploaded"), ("-file_size", "Largest"), ("file_size", "Smallest"), ("expires_at", "Expiring soonest")]))\
+            \(select("ordering", "Sort by", [("", "Newest first"), ("created_at", "Oldest first"), ("-uploaded_at", "Recently uploaded"), ("uploaded_at", "First uploaded")]))\
             \(select("view", "View", [("grid", "Gallery"), ("table", "Table")]))</div>\
             <details\(open)><summary>More filters</summary><div class="filters">\
             \(select("require_signed_urls", "Signed URLs", [any, ("true", "Required"), ("false", "Public")]))\
@@ -133,14 +140,15 @@ extension ConsoleContext {
             """
     }
 
-    func pagerLinks(_ visit: Visit, offset: Int, shown: Int, count: Int) -> HTML {
-        let kept = visit.request.query.pairs.filter { $0.name != "cursor" }.map { ($0.name, $0.value) }
-        func link(_ cursor: Int, _ text: String, _ rel: String) -> HTML {
-            "<a class=\"button secondary\" rel=\"\(rel)\" href=\"\(base)/images?\(URLQuery.encode(kept + [("cursor", String(cursor))]))\">\(text)</a>"
+    /// Previous and next by keyset cursor (`before`/`after` an image id), the filters kept.
+    func pagerLinks(_ visit: Visit, next: String?, previous: String?) -> HTML {
+        let kept = visit.request.query.pairs.filter { $0.name != "after" && $0.name != "before" }.map { ($0.name, $0.value) }
+        func link(_ name: String, _ id: String, _ text: String, _ rel: String) -> HTML {
+            "<a class=\"button secondary\" rel=\"\(rel)\" href=\"\(base)/images?\(URLQuery.encode(kept + [(name, id)]))\">\(text)</a>"
         }
         var links: [HTML] = []
-        if offset > 0 { links.append(link(max(0, offset - Self.pageSize), "← Previous", "prev")) }
-        if offset + shown < count { links.append(link(offset + shown, "Next →", "next")) }
+        if let previous { links.append(link("before", previous, "← Previous", "prev")) }
+        if let next { links.append(link("after", next, "Next →", "next")) }
         return links.isEmpty ? .empty : "<nav class=\"pager\" aria-label=\"Pages\">\(links)</nav>"
     }
 }
