@@ -18,12 +18,13 @@ public final class WebConsole: Sendable {
     ///   - imageSources, connectSources: origins besides this one that pages may show images from and upload to
     ///     (the embedded emulator's); Cloudflare's delivery and upload hosts are always allowed.
     ///   - now: the clock of session expiry (injectable for tests).
+    ///   - uploads: uploads per day for the stats chart (none: the chart is left out).
     public init(
-        api: ImagesAPI, sessions store: any ConsoleSessionStore, imageSources: [String] = [], connectSources: [String] = [],
-        now: @escaping @Sendable () -> Date = Date.init
+        api: ImagesAPI, sessions store: any ConsoleSessionStore, uploads: (any UploadHistory)? = nil,
+        imageSources: [String] = [], connectSources: [String] = [], now: @escaping @Sendable () -> Date = Date.init
     ) {
         let context = ConsoleContext(
-            api: api, store: store, imageSources: imageSources, connectSources: connectSources, now: now)
+            api: api, store: store, uploads: uploads, imageSources: imageSources, connectSources: connectSources, now: now)
         self.context = context
         self.router = context.makeRouter()
     }

@@ -90,6 +90,7 @@ struct Serve: AsyncParsableCommand {
         }
         let console = WebConsole(
             api: api, sessions: SQLiteConsoleSessionStore(database: context.database),
+            uploads: SQLiteUploadHistory(database: context.database),
             imageSources: emulator == nil ? [] : [origin], connectSources: emulator == nil ? [] : [origin])
         let apiHandler = console.mounted(over: api.handler)
         let apiImmediate = api.immediateHandler

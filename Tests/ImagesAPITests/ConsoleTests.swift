@@ -241,4 +241,35 @@ import Testing
             #expect(link(back, "prev") == nil)
         }
     }
+
+    @Test func statsChartUploadsPerDayFromTheTriggers() async throws {
+        try await running(try await ConsoleHarness.start()) { h in
+            let key = try await h.token("alice")
+            let now = Int64(h.clock.now.timeIntervalSince1970 * 1_000_000)
+            try await h.database.write { connection in
+                for (i, owner) in ["alice", "alice", "bob"].enumerated() {
+                    try connection.execute(
+                        """
+                        INSERT INTO images (id, cloudflare_id, owner, status, created_at, updated_at, uploaded_at, expires_at)
+                        VALUES (?, ?, ?, 'uploaded', ?, ?, ?, ?)
+                        """,
+                        [.text(UUID().uuidString.lowercased()), .text("day-\(i)"), .text(owner), .integer(now), .integer(now),
+                         .integer(now), .integer(now)])
+                }
+                // An upload completing later counts once, on its day.
+                try connection.execute(
+                    "INSERT INTO images (id, cloudflare_id, owner, status, created_at, updated_at, expires_at) VALUES (?, 'later', 'alice', 'pending', ?, ?, ?)",
+                    [.text(UUID().uuidString.lowercased()), .integer(now), .integer(now), .integer(now)])
+                try connection.execute("UPDATE images SET uploaded_at = ?, status = 'uploaded' WHERE cloudflare_id = 'later'", [.integer(now)])
+                try connection.execute("UPDATE images SET uploaded_at = ? WHERE cloudflare_id = 'later'", [.integer(now + 1)])
+            }
+            let (alice, _) = try await h.signIn(key)
+            let page = try await h.get("/stats", cookies: alice)
+            #expect(page.status == 200)
+            #expect(page.text.contains("id=\"uploads-chart\""))
+            #expect(page.text.contains("you: 3 in all"))
+            let (admin, _) = try await h.signIn(try await h.token("root", admin: true))
+            #expect(try await h.get("/stats", cookies: admin).text.contains("every user: 4 in all"))
+        }
+    }
 }

@@ -75,6 +75,7 @@ progress { width: 100%; height: 12px; }
 .form-row { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; margin-bottom: 12px; }
 .check { display: flex; gap: 8px; align-items: center; font-weight: 400; }
 .chart svg { width: 100%; height: auto; max-width: 720px; }
+#uploads-chart svg { max-width: 480px; }
 .stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 12px; }
 .stat { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 12px; }
 .stat .n { font-size: 24px; font-weight: 700; }

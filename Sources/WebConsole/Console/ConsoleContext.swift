@@ -11,13 +11,17 @@ final class ConsoleContext: Sendable {
     /// `<prefix>/console`, no trailing slash.
     let base: String
     let csp: String
+    let uploads: (any UploadHistory)?
+    let clock: @Sendable () -> Date
 
     init(
-        api: ImagesAPI, store: any ConsoleSessionStore, imageSources: [String], connectSources: [String],
-        now: @escaping @Sendable () -> Date
+        api: ImagesAPI, store: any ConsoleSessionStore, uploads: (any UploadHistory)?, imageSources: [String],
+        connectSources: [String], now: @escaping @Sendable () -> Date
     ) {
         let settings = api.settings
         self.api = api
+        self.uploads = uploads
+        self.clock = now
         self.base = settings.pathPrefix + "/console"
         self.sessions = SessionManager(
             store: store, clock: now, idleTimeout: TimeInterval(settings.consoleIdleMinutes) * 60,
