@@ -57,19 +57,9 @@ extension ImagesAPI {
                 links = (items.last?.id.lowercasedText, page.hasMore ? items.first?.id.lowercasedText : nil)
             }
             let now = context.clock()
-            var writer = JSONWriter(capacity: 1024 * max(1, items.count) + 128)
-            writer.beginObject()
-            writer.key("count")
-            writer.null()
-            writer.key("next")
-            writer.string(links.next)
-            writer.key("previous")
-            writer.string(links.previous)
-            writer.key("results")
-            writer.beginArray()
-            for image in items { context.serializer.write(image, now: now, into: &writer) }
-            writer.endArray()
-            writer.endObject()
+            let writer = APIContext.page(count: nil, links: links, capacity: 1024 * max(1, items.count)) { writer in
+                for image in items { context.serializer.write(image, now: now, into: &writer) }
+            }
             return Response.json(.ok, bytes: writer.bytes)
         } catch let error as any HTTPResponseError {
             return error.response
