@@ -29,8 +29,12 @@ final class ConsoleContext: Sendable {
             secureCookies: settings.publicURL?.lowercased().hasPrefix("https://") ?? false, cookiePath: base + "/")
         var images = ["https://imagedelivery.net"] + imageSources
         if let delivery = settings.deliveryURL, let origin = Self.origin(of: delivery) { images.append(origin) }
+        func unique(_ origins: [String]) -> [String] {
+            var seen = Set<String>()
+            return origins.filter { seen.insert($0).inserted }
+        }
         self.csp = ConsoleResponse.contentSecurityPolicy(
-            imageSources: images, connectSources: ["https://upload.imagedelivery.net"] + connectSources)
+            imageSources: unique(images), connectSources: unique(["https://upload.imagedelivery.net"] + connectSources))
     }
 
     static func origin(of url: String) -> String? {
