@@ -35,6 +35,14 @@ public struct ImageQuery: Sendable, Hashable {
     /// ignored; a page reads only its own rows however deep it is. An image that is gone or out of scope gives an
     /// empty page.
     public var after: UUID?
+    /// Only this owner's images, on top of `owner` (an administrator's `owner=` filter; for a user whose scope is
+    /// another owner, nothing matches).
+    public var ownerFilter: String?
+    /// `created_at >= createdAfter`, `created_at <= createdBefore`, and the same for `expires_at`.
+    public var createdAfter: Date?
+    public var createdBefore: Date?
+    public var expiresAfter: Date?
+    public var expiresBefore: Date?
 
     public init(
         owner: String? = nil,

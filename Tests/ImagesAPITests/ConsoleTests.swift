@@ -272,4 +272,39 @@ import Testing
             #expect(try await h.get("/stats", cookies: admin).text.contains("every user: 4 in all"))
         }
     }
+
+    @Test func ownerAndDateRangeFiltersInTheAPIAndTheGallery() async throws {
+        try await running(try await ConsoleHarness.start()) { h in
+            let alice = try await h.token("alice")
+            let bob = try await h.token("bob")
+            let admin = try await h.token("root", admin: true)
+            _ = try await h.pendingImage(alice, filename: "alice-one.png")
+            _ = try await h.pendingImage(bob, filename: "bob-one.png")
+            func list(_ key: String, _ query: String) async throws -> [String] {
+                let answer = try await sendRequest("GET", h.origin + "/cloudflare-images/api/images/?" + query, token: key)
+                #expect(answer.status == 200, "\(query): \(answer.text)")
+                guard case .array(let items)? = answer.object?["results"] else { return [] }
+                return items.compactMap { item in
+                    [item.objectValue?.string("filename"), item.objectValue?.string("original_filename")].compactMap { $0 }.first { !$0.isEmpty }
+                }.sorted()
+            }
+            #expect(try await list(admin, "owner=bob") == ["bob-one.png"])
+            #expect(try await list(alice, "owner=alice") == ["alice-one.png"])
+            #expect(try await list(alice, "owner=bob").isEmpty, "a user naming another user gets nothing")
+            #expect(try await list(admin, "created_after=2000-01-01T00:00:00Z&created_before=2999-01-01T00:00:00Z").count == 2)
+            #expect(try await list(admin, "created_after=2999-01-01T00:00:00Z").isEmpty)
+            #expect(try await list(admin, "expires_before=2000-01-01T00:00:00Z").isEmpty)
+            #expect(try await list(admin, "expires_after=2000-01-01T00:00:00Z").count == 2)
+            let bad = try await sendRequest("GET", h.origin + "/cloudflare-images/api/images/?created_after=yesterday", token: admin)
+            #expect(bad.status == 400 && bad.text.contains("created_after"))
+
+            let (adminCookie, _) = try await h.signIn(admin)
+            let bobs = try await h.get("/images?owner=bob&created_from=2000-01-01&expires_to=2999-12-31", cookies: adminCookie)
+            #expect(bobs.text.contains("bob-one.png") && !bobs.text.contains("alice-one.png"))
+            let (aliceCookie, _) = try await h.signIn(alice)
+            let own = try await h.get("/images?owner=bob", cookies: aliceCookie)
+            #expect(own.text.contains("alice-one.png"), "the owner field is an admin's; a user's gallery ignores it")
+            #expect(!own.text.contains("id=\"f-owner\""))
+        }
+    }
 }

@@ -125,6 +125,11 @@ paths:
         - $ref: '#/components/parameters/StatusFilter'
         - $ref: '#/components/parameters/UploadedAfter'
         - $ref: '#/components/parameters/UploadedBefore'
+        - $ref: '#/components/parameters/CreatedAfter'
+        - $ref: '#/components/parameters/CreatedBefore'
+        - $ref: '#/components/parameters/ExpiresAfter'
+        - $ref: '#/components/parameters/ExpiresBefore'
+        - $ref: '#/components/parameters/OwnerFilter'
         - $ref: '#/components/parameters/HasVariants'
         - $ref: '#/components/parameters/RequireSignedURLsFilter'
         - $ref: '#/components/parameters/FilenameFilter'
@@ -640,6 +645,11 @@ paths:
         - $ref: '#/components/parameters/StatusFilter'
         - $ref: '#/components/parameters/UploadedAfter'
         - $ref: '#/components/parameters/UploadedBefore'
+        - $ref: '#/components/parameters/CreatedAfter'
+        - $ref: '#/components/parameters/CreatedBefore'
+        - $ref: '#/components/parameters/ExpiresAfter'
+        - $ref: '#/components/parameters/ExpiresBefore'
+        - $ref: '#/components/parameters/OwnerFilter'
         - $ref: '#/components/parameters/HasVariants'
         - $ref: '#/components/parameters/RequireSignedURLsFilter'
         - $ref: '#/components/parameters/FilenameFilter'
@@ -1283,6 +1293,36 @@ components:
       name: uploaded_before
       in: query
       description: Uploaded at or before this time.
+      schema:
+        type: string
+    CreatedAfter:
+      name: created_after
+      in: query
+      description: Created at or after this time (same format as `uploaded_after`).
+      schema:
+        type: string
+    CreatedBefore:
+      name: created_before
+      in: query
+      description: Created at or before this time.
+      schema:
+        type: string
+    ExpiresAfter:
+      name: expires_after
+      in: query
+      description: Upload URL expiring at or after this time.
+      schema:
+        type: string
+    ExpiresBefore:
+      name: expires_before
+      in: query
+      description: Upload URL expiring at or before this time.
+      schema:
+        type: string
+    OwnerFilter:
+      name: owner
+      in: query
+      description: One user's images (for administrators; a user naming another user gets none). Not in the reference.
       schema:
         type: string
     HasVariants:

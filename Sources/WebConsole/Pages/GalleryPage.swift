@@ -25,8 +25,11 @@ extension ConsoleContext {
         var apiQuery: [(String, String)] = Self.listFilters.compactMap { name in
             query[name].flatMap { $0.isEmpty ? nil : (name, $0) }
         }
-        if let day = query["uploaded_from"], !day.isEmpty { apiQuery.append(("uploaded_after", day + "T00:00:00Z")) }
-        if let day = query["uploaded_to"], !day.isEmpty { apiQuery.append(("uploaded_before", day + "T23:59:59.999999Z")) }
+        for field in ["uploaded", "created", "expires"] {
+            if let day = query[field + "_from"], !day.isEmpty { apiQuery.append((field + "_after", day + "T00:00:00Z")) }
+            if let day = query[field + "_to"], !day.isEmpty { apiQuery.append((field + "_before", day + "T23:59:59.999999Z")) }
+        }
+        if visit.session.isAdmin, let owner = query["owner"], !owner.isEmpty { apiQuery.append(("owner", owner)) }
         if let key = query["meta_key"], !key.isEmpty { apiQuery.append(("metadata__" + key, query["meta_value"] ?? "")) }
         let response = await api.listPage(
             QueryParameters(apiQuery.map { (name: $0.0, value: $0.1) }), limit: Self.pageSize, from: position, as: visit.identity)
@@ -92,7 +95,11 @@ extension ConsoleContext {
             "<div><label for=\"f-\(name)\">\(label)</label><input type=\"\(type)\" id=\"f-\(name)\" name=\"\(name)\" value=\"\(q[name] ?? "")\"></div>"
         }
         let any = ("", "Any")
-        let more = ["require_signed_urls", "orphaned", "has_variants", "creator", "uploaded_from", "uploaded_to", "meta_key", "meta_value"]
+        let more = [
+            "require_signed_urls", "orphaned", "has_variants", "creator", "owner", "uploaded_from", "uploaded_to", "created_from",
+            "created_to", "expires_from", "expires_to", "meta_key", "meta_value",
+        ]
+        let owner: HTML = visit.session.isAdmin ? field("owner", "Owner") : .empty
         let open: HTML = more.contains { !(q[$0] ?? "").isEmpty } ? " open" : ""
         return """
             <form method="get" action="\(base)/images" class="panel" role="search" id="filters"><div class="filters">\
@@ -104,8 +111,10 @@ extension ConsoleContext {
             \(select("require_signed_urls", "Signed URLs", [any, ("true", "Required"), ("false", "Public")]))\
             \(select("orphaned", "Usage", [any, ("true", "Orphaned"), ("false", "In use")]))\
             \(select("has_variants", "Variants", [any, ("true", "Has variants"), ("false", "None")]))\
-            \(field("creator", "Creator"))\
+            \(field("creator", "Creator"))\(owner)\
             \(field("uploaded_from", "Uploaded from", type: "date"))\(field("uploaded_to", "Uploaded to", type: "date"))\
+            \(field("created_from", "Created from", type: "date"))\(field("created_to", "Created to", type: "date"))\
+            \(field("expires_from", "URL expires from", type: "date"))\(field("expires_to", "URL expires to", type: "date"))\
             \(field("meta_key", "Metadata key"))\(field("meta_value", "Metadata value"))</div></details>\
             <div class="actions"><button type="submit" id="apply-filters">Apply</button><a class="button secondary" href="\(base)/images">Clear</a></div></form>
             """
