@@ -9,6 +9,7 @@ step passed.
 """
 
 import argparse
+import base64
 import http.server
 import json
 import shutil
@@ -279,6 +280,30 @@ def main() -> int:
             run.shot("upload")
             return "2 files sent by direct creator upload"
 
+        def drag_and_drop():
+            run.get("/upload")
+            run.driver.find_element(By.ID, "require-signed").click()
+            driver.execute_script("""
+                var bytes = Uint8Array.from(atob(arguments[0]), function (c) { return c.charCodeAt(0); });
+                var data = new DataTransfer();
+                data.items.add(new File([bytes], "dropped.png", { type: "image/png" }));
+                data.items.add(new File(["not an image"], "notes.txt", { type: "text/plain" }));
+                var zone = document.getElementById("dropzone");
+                zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+                zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+                """, base64.b64encode(png(20, 20, (10, 160, 60))).decode())
+            run.wait(lambda: any("Not an allowed type" in e.text for e in run.css("#upload-list .notice.error")), "the type refusal")
+            run.driver.find_element(By.ID, "upload-start").click()
+            run.wait(lambda: len(run.css(".uploaded-link")) == 1, "the dropped file uploaded", timeout=40)
+            run.shot("upload-dropped")
+            status, page = service.api("GET", "images/?search=dropped", alice_key)
+            assert status == 200 and page["count"] == 1, (status, page)
+            dropped = run.css(".uploaded-link")[0].get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
+            # Out of the way of the next steps, which count the two images of the upload step.
+            status, _ = service.api("DELETE", "images/" + dropped + "/", alice_key)
+            assert status == 204, status
+            return "dropped.png uploaded (then deleted), notes.txt refused before sending"
+
         def gallery_thumbnails():
             run.get("/images")
             run.wait(lambda: len(run.css("#gallery .card")) == 2, "two cards")
@@ -430,6 +455,7 @@ def main() -> int:
 
         run.step("sign in", sign_in_page)
         run.step("upload two PNG files", upload_two)
+        run.step("drag and drop, type checked before sending", drag_and_drop)
         run.step("gallery with loaded thumbnails", gallery_thumbnails)
         run.step("filter and search", filter_and_search)
         run.step("detail page and playground", detail_and_playground)
