@@ -38,7 +38,7 @@ run: build
 	$(BIN) serve
 
 test: export CFIMAGES_EXCHANGE_LOG = $(CURDIR)/.build/api-exchanges.jsonl
-test: deps sdk-check example
+test: deps sdk-check example console-test
 	@# openapi.yaml is checked by openapi-spec-validator (PyPI) from this venv; the Swift test fails without it when CI is set.
 	@[ -x .venv-openapi/bin/openapi-spec-validator ] \
 		|| { python3 -m venv .venv-openapi && .venv-openapi/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator; } \
@@ -110,6 +110,27 @@ sdk-check: deps
 		$(SWIFT) build $(BUILD_FLAGS) --product cfimages && $(SDK_VENV)/bin/python Tests/SDK/emulator_sdk_check.py --binary $(BIN); \
 	elif [ -n "$$CI" ]; then echo "error: the SDK check cannot run without $(SDK_VENV)"; exit 1; \
 	else echo "warning: skipping the SDK check"; fi
+
+# The web console and the upload widget in headless Chromium (Debian's chromium + chromium-driver, installed when
+# missing) driven by Selenium (PyPI, pinned, in .venv-browser): Tests/Browser/console_browser_test.py against the
+# real `cfimages serve` with the embedded emulator. Screenshots of every page go to .build/screenshots/.
+BROWSER_VENV = .venv-browser
+SELENIUM_VERSION = 4.38.0
+.PHONY: console-test
+console-test: deps
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/chromedriver ] || missing="$$missing chromium-driver"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+		$$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
+	@$(BROWSER_VENV)/bin/python -c 'import sys, selenium; sys.exit(selenium.__version__ != "$(SELENIUM_VERSION)")' 2>/dev/null \
+		|| { rm -rf $(BROWSER_VENV) && python3 -m venv $(BROWSER_VENV) \
+			&& $(BROWSER_VENV)/bin/pip install --quiet --disable-pip-version-check selenium==$(SELENIUM_VERSION); }
+	$(SWIFT) build $(BUILD_FLAGS) --product cfimages
+	$(BROWSER_VENV)/bin/python Tests/Browser/console_browser_test.py --binary $(BIN) --screenshots .build/screenshots
 
 # Examples/UploadAndDeliver, an app that uses the CloudflareImages library by path (its own package, built into
 # .build-example), run against a standalone `cfimages emulator` on a free port; the script bounds every wait and

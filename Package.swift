@@ -110,6 +110,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The web console under <prefix>/console/: server-rendered pages over the API, sessions, CSRF, assets.
+        .target(
+            name: "WebConsole",
+            dependencies: [
+                "HTTPServer", "HTTPFields", "ImagesAPI", "ImageStore", "CloudflareImagesCore", "Crypto", "Base16", "JSON", "Configuration",
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The service's log lines: a buffered sink, the text log handler and the access log, control characters
         // escaped.
         .target(
@@ -122,7 +131,7 @@ let package = Package(
             name: "cfimages",
             dependencies: [
                 "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore", "ImagesAPI",
-                "Configuration", "HTTPClient", "HTTPFields", "Crypto", "JSON", "LogOutput",
+                "Configuration", "HTTPClient", "HTTPFields", "Crypto", "JSON", "LogOutput", "WebConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -163,7 +172,8 @@ let package = Package(
             name: "ImagesAPITests",
             dependencies: [
                 "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "ImageStore", "SQLite",
-                "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", .product(name: "Logging", package: "swift-log"),
+                "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", "WebConsole",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -24,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+import console_pages  # noqa: E402
 import seed  # noqa: E402
 
 PREFIX = "/cloudflare-images/api"
@@ -217,7 +218,7 @@ class Contestant:
 
 class Ours(Contestant):
     name = "cfimages"
-    phases = ("s1", "s2", "s3", "s4", "s5")
+    phases = ("s1", "s2", "s3", "s4", "s5", "s6")
 
     def __init__(self, args, work):
         self.bin, self.work = args.cfimages, work
@@ -435,7 +436,7 @@ def detail_path(i=1):
 def run_phase(c, phase, args, emulators, results):
     """Starts `c` for one phase, runs that phase's loads, records into results[c.name]."""
     r = results.setdefault(c.name, {})
-    count = args.big if phase in ("s2", "s5") else args.small
+    count = args.big if phase in ("s2", "s5", "s6") else args.small
     emulator = emulators.get(50 if phase == "s3" else 0)
     log("[%s] %s: starting" % (c.name, phase))
     # The previous phase's access logs and databases (over 100 MB after S2) would otherwise be written back during
@@ -483,6 +484,12 @@ def run_phase(c, phase, args, emulators, results):
                 wrk(port, script, 64, max(3, args.duration // 2), env, timeout_s=30)
                 r[key] = wrk(port, script, 64, args.duration, env, timeout_s=30)
             r["s5_rss_kb"] = memory_kb(proc.pid, "VmHWM")
+        elif phase == "s6":
+            # An admin token for the admin pages, made by the CLI beside the running server (as an operator would).
+            db = c.work / ("ours-%s.sqlite" % phase)
+            out = run_tracked([c.bin, "token", "create", "benchadmin", "--admin"], env=c.base_env(db, None), cwd=c.work)
+            admin_key = out.strip().splitlines()[-1].strip()
+            r["s6"] = console_pages.run(port, c.key, admin_key, count, c.work / ("ours-%s.log" % phase))
         elif phase == "s3":
             r["s3"] = wrk(port, "upload.lua", 256, args.duration, env, timeout_s=10)
             r["s3_rss_kb"] = memory_kb(proc.pid, "VmHWM")
@@ -513,7 +520,7 @@ def main():
     ap.add_argument("--ready-timeout", type=int, default=30)
     ap.add_argument("--single-timeout", type=int, default=90, help="bound of the one-request fallback")
     ap.add_argument("--only", default="", help="comma-separated contestant names")
-    ap.add_argument("--scenarios", default="s1,s2,s3,s4,s5")
+    ap.add_argument("--scenarios", default="s1,s2,s3,s4,s5,s6")
     ap.add_argument("--out", default=str(ROOT / "bench-results"))
     args = ap.parse_args()
 
@@ -577,6 +584,8 @@ def main():
         cleanup()
 
     table = report.render(results, [c.name for c in contestants], args, time.time() - started)
+    if "s6" in results.get("cfimages", {}):
+        table += "\n" + console_pages.table(results["cfimages"]["s6"])
     print(table)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M%S")
     path = out_dir / ("%s.md" % stamp)

@@ -133,7 +133,8 @@ public final class CloudflareEmulator: Sendable {
             for method in [HTTPMethod.get, .post, .put, .patch, .delete] {
                 r.on(method, "/client/v4/*path") { request in EmulatorError.noRoute(request.rawPath).response }
             }
-            r.post("/upload/:token", { [self] request in try await receiveUpload(request) })
+            r.post("/upload/:token", { [self] request in try await Self.allowingAnyOrigin { try await receiveUpload(request) } })
+            r.on(.options, "/upload/:token", { request in Self.uploadPreflight(request) })
             r.get("/imagedelivery/:hash/*path", { [self] request in try await deliver(request, mountPath: mountPath) })
             r.get("/_control/faults", { [self] request in try control(request, update: false) })
             r.post("/_control/faults", { [self] request in try control(request, update: true) })

@@ -4,7 +4,7 @@ extension ResponsiveImage {
         var attributes: [(String, String)] = [("src", src), ("srcset", srcset), ("sizes", sizes), ("alt", alt)]
         if !cssClass.isEmpty { attributes.append(("class", cssClass)) }
         if lazy { attributes.append(("loading", "lazy")) }
-        return "<img " + attributes.map { "\($0.0)=\"\(HTML.escape($0.1))\"" }.joined(separator: " ") + ">"
+        return "<img " + attributes.map { "\($0.0)=\"\(HTMLEscaping.escape($0.1))\"" }.joined(separator: " ") + ">"
     }
 
     /// `<picture>` with one `<source type=... srcset=... sizes=...>` per format (e.g. AVIF then WebP) and the
@@ -20,16 +20,17 @@ extension ResponsiveImage {
             guard let type = format.mimeType else {
                 throw .invalidValue(option: "format", value: format.rawValue, expected: "avif, webp or jpeg for <source>")
             }
-            html += "<source type=\"\(type)\" srcset=\"\(HTML.escape(srcset(format: format)))\""
-                + " sizes=\"\(HTML.escape(sizes))\">"
+            html += "<source type=\"\(type)\" srcset=\"\(HTMLEscaping.escape(srcset(format: format)))\""
+                + " sizes=\"\(HTMLEscaping.escape(sizes))\">"
         }
         return html + imgTag(alt: alt, cssClass: cssClass, lazy: lazy) + "</picture>"
     }
 }
 
-/// Escaping for HTML text and double- or single-quoted attribute values.
-enum HTML {
-    static func escape(_ text: String) -> String {
+/// Escaping for HTML text and double- or single-quoted attribute values: `&`, `<`, `>`, `"` and `'` become
+/// character references.
+public enum HTMLEscaping {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for char in text {

@@ -19,6 +19,14 @@ public struct Settings: Sendable {
     public var metricsAddress: String?
     /// Memory for finished list responses reused while no image changes; 0 turns the cache off.
     public var listCacheMB = 16
+    /// The service's public origin (`https://images.example.com`); an https one makes console cookies `Secure`.
+    public var publicURL: String?
+    /// Minutes a console session lives without a request.
+    public var consoleIdleMinutes = 30
+    /// Hours a console session lives at most, however busy.
+    public var consoleSessionHours = 12
+    /// Origins (`https://app.example.com`) allowed to call the API from a browser (CORS).
+    public var corsOrigins: [String] = []
 
     // Cloudflare
     public var accountID: String?
@@ -121,6 +129,10 @@ public struct Settings: Sendable {
         cleanupIntervalSeconds = try reader.integer("CFIMAGES_CLEANUP_INTERVAL_SECONDS", in: 0...86_400) ?? cleanupIntervalSeconds
         metricsAddress = try reader.hostPort("CFIMAGES_METRICS_ADDRESS")
         listCacheMB = try reader.integer("CFIMAGES_LIST_CACHE_MB", in: 0...4096) ?? listCacheMB
+        publicURL = try reader.url("CFIMAGES_PUBLIC_URL")
+        consoleIdleMinutes = try reader.integer("CFIMAGES_CONSOLE_IDLE_MINUTES", in: 1...10_080) ?? consoleIdleMinutes
+        consoleSessionHours = try reader.integer("CFIMAGES_CONSOLE_SESSION_HOURS", in: 1...720) ?? consoleSessionHours
+        corsOrigins = try reader.origins("CFIMAGES_CORS_ORIGINS") ?? corsOrigins
 
         accountID = try reader.string("CLOUDFLARE_IMAGES_ACCOUNT_ID")
         apiToken = try reader.string("CLOUDFLARE_IMAGES_API_TOKEN", secret: true)
@@ -194,6 +206,7 @@ public struct Settings: Sendable {
         "CFIMAGES_CONFIG_FILE", "CFIMAGES_HOST", "CFIMAGES_PORT", "CFIMAGES_DATA_DIR", "CFIMAGES_DATABASE",
         "CFIMAGES_PATH_PREFIX", "CFIMAGES_LOG_LEVEL", "CFIMAGES_ACCESS_LOG", "CFIMAGES_MIGRATIONS_DIR",
         "CFIMAGES_EVENT_LOOPS", "CFIMAGES_CLEANUP_INTERVAL_SECONDS", "CFIMAGES_METRICS_ADDRESS", "CFIMAGES_LIST_CACHE_MB",
+        "CFIMAGES_PUBLIC_URL", "CFIMAGES_CONSOLE_IDLE_MINUTES", "CFIMAGES_CONSOLE_SESSION_HOURS", "CFIMAGES_CORS_ORIGINS",
         "CLOUDFLARE_IMAGES_ACCOUNT_ID", "CLOUDFLARE_IMAGES_API_TOKEN", "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
         "CLOUDFLARE_IMAGES_BASE_URL", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET", "CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED",
         "CFIMAGES_WEBHOOK_RETENTION_HOURS", "CLOUDFLARE_IMAGES_SIGNING_KEY",

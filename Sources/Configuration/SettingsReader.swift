@@ -92,6 +92,21 @@ struct SettingsReader {
         return value
     }
 
+    /// Comma-separated origins, each `scheme://host[:port]` with no path (a browser's `Origin` header, compared
+    /// exactly), or `*`.
+    func origins(_ name: String) throws -> [String]? {
+        guard let value = try string(name) else { return nil }
+        let origins = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for origin in origins where origin != "*" {
+            guard let components = URLComponents(string: origin), let scheme = components.scheme,
+                  scheme == "http" || scheme == "https", components.percentEncodedHost?.isEmpty == false,
+                  components.path.isEmpty, components.query == nil, components.fragment == nil else {
+                throw fail(name, origin, "origins such as https://app.example.com, separated by commas (or *)")
+            }
+        }
+        return origins
+    }
+
     func hostPort(_ name: String) throws -> String? {
         guard let value = try string(name) else { return nil }
         guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),

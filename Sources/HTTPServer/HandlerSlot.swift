@@ -29,6 +29,7 @@ public final class HandlerSlot: Sendable {
                 installed.load()?.responder.immediate?(&request)
             },
             unhandledError: { [self] error in installed.load()?.responder.unhandledError?(error) },
+            finisher: { [self] request, response in installed.load()?.responder.finisher?(request, &response) },
             handler: { [self] request in
                 guard let current = installed.load() else {
                     return HTTPError(.serviceUnavailable, "Starting up.").response

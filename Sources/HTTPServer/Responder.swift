@@ -1,26 +1,45 @@
 import Logging
 
 /// Everything an application gives the server: a ``Handler`` run as a task for each request, an
-/// ``ImmediateHandler`` tried first on the event loop when the application has hot routes, and a reporter told of
-/// errors that no response stands for.
+/// ``ImmediateHandler`` tried first on the event loop when the application has hot routes, a reporter told of
+/// errors that no response stands for, and a finisher that sees every response last (CORS headers, say).
 ///
 /// Build one from a ``Router`` (``Router/responder``), put several together with ``mounting(_:otherwise:)``, and give
 /// the result to ``HTTPServer`` (directly or through a ``HandlerSlot``). Errors are turned into responses in one
 /// place, ``respond(to:logger:)``, which the server also uses: an ``HTTPResponseError`` becomes its response, anything
-/// else a 500 that reveals nothing, logged with the request id and passed to ``unhandledError``. Handlers therefore
-/// throw rather than catch.
+/// else a 500 that reveals nothing, logged with the request id and passed to ``unhandledError``; then ``finisher``
+/// runs on the answer, whichever way it came (immediate, handler or error). Handlers therefore throw rather than
+/// catch, and a middleware that adds to responses is a finisher rather than a wrapper that would miss errors.
 public struct Responder: Sendable {
     /// Told about an error that reached the boundary without being an ``HTTPResponseError`` (answered 500).
     public typealias ErrorReporter = @Sendable (any Error) -> Void
+    /// Sees every response last, with its request; cheap and non-blocking (it also runs on the event loop).
+    public typealias Finisher = @Sendable (Request, inout Response) -> Void
 
     public let handler: Handler
     public let immediate: ImmediateHandler?
     public let unhandledError: ErrorReporter?
+    public let finisher: Finisher?
 
-    public init(immediate: ImmediateHandler? = nil, unhandledError: ErrorReporter? = nil, handler: @escaping Handler) {
+    public init(
+        immediate: ImmediateHandler? = nil, unhandledError: ErrorReporter? = nil, finisher: Finisher? = nil,
+        handler: @escaping Handler
+    ) {
         self.handler = handler
         self.immediate = immediate
         self.unhandledError = unhandledError
+        self.finisher = finisher
+    }
+
+    /// The immediate handler with the finisher applied to what it answers.
+    var finishedImmediate: ImmediateHandler? {
+        guard let immediate else { return nil }
+        guard let finisher else { return immediate }
+        return { (request: inout Request) -> Response? in
+            guard var response = immediate(&request) else { return nil }
+            finisher(request, &response)
+            return response
+        }
     }
 
     /// A part of a composite responder that answers the paths it claims.
@@ -57,7 +76,17 @@ public struct Responder: Sendable {
         if !reporters.isEmpty {
             report = { error in for reporter in reporters { reporter(error) } }
         }
-        return Responder(immediate: immediate, unhandledError: report) { request in
+        var finisher: Finisher?
+        if fallback.finisher != nil || mounts.contains(where: { $0.responder.finisher != nil }) {
+            finisher = { request, response in
+                for mount in mounts where mount.claims(request.rawPath) {
+                    mount.responder.finisher?(request, &response)
+                    return
+                }
+                fallback.finisher?(request, &response)
+            }
+        }
+        return Responder(immediate: immediate, unhandledError: report, finisher: finisher) { request in
             for mount in mounts where mount.claims(request.rawPath) { return try await mount.responder.handler(request) }
             return try await fallback.handler(request)
         }
@@ -67,21 +96,23 @@ public struct Responder: Sendable {
     /// them. For running a responder without a server (tests, fuzzing); the server calls the parts itself.
     public func respond(to request: Request, logger: Logger) async -> Response {
         var request = request
-        if let immediate, let response = immediate(&request) { return response }
+        if let immediate = finishedImmediate, let response = immediate(&request) { return response }
         return await answer(request, logger: logger)
     }
 
-    /// The handler's answer, errors mapped: the one error boundary.
+    /// The handler's answer, errors mapped, then finished: the one error boundary.
     func answer(_ request: Request, logger: Logger) async -> Response {
+        var response: Response
         do {
-            return try await handler(request)
+            response = try await handler(request)
         } catch let routed as RoutedError {
-            var response = response(for: routed.underlying, request, logger)
+            response = self.response(for: routed.underlying, request, logger)
             response.routePattern = routed.pattern
-            return response
         } catch {
-            return response(for: error, request, logger)
+            response = self.response(for: error, request, logger)
         }
+        finisher?(request, &response)
+        return response
     }
 
     private func response(for error: any Error, _ request: Request, _ logger: Logger) -> Response {

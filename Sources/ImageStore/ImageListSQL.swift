@@ -16,6 +16,11 @@ struct ImageListSQL {
         if let limit = query.limit, limit < 0 { throw ImageStoreError.invalidQuery("limit must not be negative") }
         if let owner = query.owner { add("owner = ?", .text(owner), countable: true) }
         if let status = query.status { add("status = ?", .text(status.rawValue), countable: true) }
+        if let owner = query.ownerFilter { add("owner = ?", .text(owner), countable: true) }
+        if let after = query.createdAfter { add("created_at >= ?", .integer(after.microseconds)) }
+        if let before = query.createdBefore { add("created_at <= ?", .integer(before.microseconds)) }
+        if let after = query.expiresAfter { add("expires_at >= ?", .integer(after.microseconds)) }
+        if let before = query.expiresBefore { add("expires_at <= ?", .integer(before.microseconds)) }
         if let after = query.uploadedAfter { add("uploaded_at >= ?", .integer(after.microseconds)) }
         if let before = query.uploadedBefore { add("uploaded_at <= ?", .integer(before.microseconds)) }
         if let hasVariants = query.hasVariants { add(hasVariants ? "variants <> '[]'" : "variants = '[]'") }

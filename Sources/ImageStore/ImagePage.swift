@@ -7,6 +7,9 @@ public struct ImagePage: Sendable, Hashable {
     /// ``ImageRepository/imagesGeneration()``); nil when the store does not keep one.
     public var generation: Int64?
 
+    /// Whether matches follow this page: from the count, or for a query that does not count, from one extra row.
+    public var hasMore = false
+
     public init(count: Int, items: [ImageRecord], generation: Int64? = nil) {
         self.count = count
         self.items = items

@@ -27,6 +27,22 @@ public struct ImageQuery: Sendable, Hashable {
     /// Page size; nil returns every match.
     public var limit: Int?
     public var offset: Int
+    /// False: the total is not counted (a `count(*)` over every match when filters other than owner, status and
+    /// orphaned apply); the page's `count` is then `offset` plus the rows found, one more than `limit` asked for
+    /// when there are more (see ``ImagePage/hasMore``).
+    public var countTotal = true
+    /// Keyset paging: the rows that follow this image in the ordering (within the filters and owner), `offset`
+    /// ignored; a page reads only its own rows however deep it is. An image that is gone or out of scope gives an
+    /// empty page.
+    public var after: UUID?
+    /// Only this owner's images, on top of `owner` (an administrator's `owner=` filter; for a user whose scope is
+    /// another owner, nothing matches).
+    public var ownerFilter: String?
+    /// `created_at >= createdAfter`, `created_at <= createdBefore`, and the same for `expires_at`.
+    public var createdAfter: Date?
+    public var createdBefore: Date?
+    public var expiresAfter: Date?
+    public var expiresBefore: Date?
 
     public init(
         owner: String? = nil,

@@ -49,6 +49,8 @@ final class ListBoundaryCache: Sendable {
         var shape = query
         shape.limit = nil
         shape.offset = 0
+        shape.countTotal = true
+        shape.after = nil
         return shape
     }
 

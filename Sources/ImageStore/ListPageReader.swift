@@ -1,3 +1,4 @@
+import Foundation
 import SQLite
 
 /// Reads the count and one page of a listing on one connection, inside the caller's read transaction.
@@ -20,7 +21,9 @@ struct ListPageReader {
     func page() throws -> ImagePage {
         let query = sql.query
         let generation = try Self.generation(connection)
-        let count = Int(try connection.scalar(sql.countSQL, sql.bindings)?.int64Value ?? 0)
+        // Not counting: every page is taken to exist (the rows found say how far it goes).
+        let count = query.countTotal ? Int(try connection.scalar(sql.countSQL, sql.bindings)?.int64Value ?? 0) : Int.max
+        if let after = query.after { return try page(after: after, count: count, generation: generation) }
         guard query.limit != 0, query.offset < count else {
             return ImagePage(count: count, items: [], generation: generation)
         }
@@ -45,6 +48,22 @@ struct ListPageReader {
             cache.store(boundaries, for: shape, generation: generation)
         }
         let items = try rows(after: boundaries[depth - 1], skip: skip, limit: limit, select: ImageSQL.columns, map: ImageSQL.decode)
+        return ImagePage(count: count, items: items, generation: generation)
+    }
+
+    /// The rows after image `id` (keyset paging): its sort key and rowid are the boundary, in the query's scope.
+    private func page(after id: UUID, count: Int, generation: Int64) throws -> ImagePage {
+        var lookup = "SELECT \(sql.column), rowid FROM images WHERE id = ?"
+        var bindings: [SQLiteValue] = [ImageSQL.text(id)]
+        if let owner = sql.query.owner {
+            lookup += " AND owner = ?"
+            bindings.append(.text(owner))
+        }
+        let decode = { (row: Statement) in ListBoundary(key: row.value(at: 0), rowid: row.int64(at: 1)) }
+        guard let limit = sql.query.limit, limit > 0, let boundary = try connection.query(lookup, bindings, map: decode).first else {
+            return ImagePage(count: count, items: [], generation: generation)
+        }
+        let items = try rows(after: boundary, skip: 0, limit: limit, select: ImageSQL.columns, map: ImageSQL.decode)
         return ImagePage(count: count, items: items, generation: generation)
     }
 

@@ -6,6 +6,22 @@ extension SQLiteImageRepository {
     /// boundaries than `shortReadBoundaries` computed first or a long skip; then, like every other listing, it runs
     /// on a reader thread.
     public func list(_ query: ImageQuery) async throws -> ImagePage {
+        guard !query.countTotal, let limit = query.limit else {
+            var page = try await listPage(query)
+            page.hasMore = query.limit.map { query.offset + $0 < page.count } ?? false
+            return page
+        }
+        // One row more than asked says whether another page follows.
+        var probe = query
+        probe.limit = limit + 1
+        var page = try await listPage(probe)
+        page.hasMore = page.items.count > limit
+        page.items = Array(page.items.prefix(limit))
+        page.count = (query.after == nil ? query.offset : 0) + page.items.count + (page.hasMore ? 1 : 0)
+        return page
+    }
+
+    private func listPage(_ query: ImageQuery) async throws -> ImagePage {
         let sql = try ImageListSQL(query)
         let cache = listBoundaries
         let isShort = sql.isIndexedPage && (query.limit ?? .max) <= Self.shortReadMaxRows

@@ -30,6 +30,12 @@ public final class SQLiteStore: Sendable {
         Migrator(directory: directory, database: database)
     }
 
+    /// The web console's sessions in this file (migration 0006).
+    public var consoleSessions: any ConsoleSessionStore { SQLiteConsoleSessionStore(database: database) }
+
+    /// Uploads per owner and day in this file (migration 0007), for the console's chart.
+    public var uploadHistory: any UploadHistory { SQLiteUploadHistory(database: database) }
+
     /// Finishes the queued work and closes the file; later calls on the repository throw.
     public func close() {
         database.close()

@@ -23,6 +23,8 @@ import Logging
 public final class ImagesAPI: Sendable {
     let context: APIContext
     private let router: Router
+    /// The operations paths and the API routes, as ``responder(mounting:)`` serves them.
+    let service: Responder
 
     /// - Parameters:
     ///   - now: the clock for timestamps, expiry and webhook freshness (injectable for tests).
@@ -49,6 +51,7 @@ public final class ImagesAPI: Sendable {
         )
         self.context = context
         self.router = Self.makeRouter(context)
+        self.service = Self.makeService(context, router)
     }
 
     /// The expiry sweep the API and the CLI share.
@@ -75,15 +78,23 @@ public final class ImagesAPI: Sendable {
     /// The API's routes under the configured prefix, without the operations paths (for documentation checks).
     public func makeRouter() -> Router { Self.makeRouter(context) }
 
-    /// The service as the server takes it: `/healthz`, `/readyz`, `/metrics` (admin only), then the API routes, with
-    /// `mounts` (the emulator, …) claiming their paths first. The API's immediate routes answer on the event loop;
-    /// a database error no response stands for is counted in the metrics.
+    /// The service as the server takes it: `/healthz`, `/readyz`, `/metrics` (admin only), then the API routes (with
+    /// CORS for `CFIMAGES_CORS_ORIGINS`), with `mounts` (the emulator, the console, …) claiming their paths first.
+    /// The API's immediate routes answer on the event loop; a database error no response stands for is counted in
+    /// the metrics.
     public func responder(mounting mounts: [Responder.Mount] = []) -> Responder {
+        Responder.mounting(mounts, otherwise: service)
+    }
+
+    /// The operations paths and the API, with CORS: what ``responder(mounting:)`` mounts the others over.
+    static func makeService(_ context: APIContext, _ router: Router) -> Responder {
         let routes = router.responder
         let api = Responder(
-            immediate: routes.immediate, unhandledError: { [metrics] error in metrics.recordIfDatabaseError(error) },
+            immediate: routes.immediate,
+            unhandledError: { [metrics = context.metrics] error in metrics.recordIfDatabaseError(error) },
             handler: routes.handler)
-        return Responder.mounting(mounts + [context.operationsMount], otherwise: api)
+        let service = Responder.mounting([context.operationsMount], otherwise: api)
+        return CORSPolicy(origins: context.settings.corsOrigins).apply(to: service)
     }
 
     /// Routes as DRF's views answer: authentication before the method check (a 405 for an unauthenticated caller

@@ -9,6 +9,7 @@ import HTTPServer
 import ImagesAPI
 import ImageStore
 import Logging
+import WebConsole
 
 /// `cfimages serve`: migrate, then serve the API (and, with no Cloudflare account configured, the built-in emulator
 /// under `/_emulator` on the same port) until SIGTERM or SIGINT.
@@ -86,6 +87,10 @@ struct Serve: AsyncParsableCommand {
         let metricsServer = try settings.metricsAddress.map {
             try MetricsListener.start(address: $0, responder: api.metricsResponder, logger: logger)
         }
+        let console = WebConsole(
+            api: api, sessions: context.store.consoleSessions, uploads: context.store.uploadHistory,
+            imageSources: emulator == nil ? [] : [origin], connectSources: emulator == nil ? [] : [origin])
+        mounts.append(console.mount)
         slot.set(api.responder(mounting: mounts))
         let sweeper = api.makeSweeper()
         await sweeper.start()

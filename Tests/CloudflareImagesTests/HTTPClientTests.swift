@@ -179,7 +179,7 @@ import Testing
             // Hold every answer until all requests have arrived, so they are truly in flight together. The 300
             // connection threads block on a condition (polling them every few milliseconds cost the machine more
             // than the requests did, and on a loaded machine kept the last ones from arriving in time).
-            release.wait(until: Date().addingTimeInterval(10))
+            release.wait(until: Date().addingTimeInterval(30))
             return .respond(status: 200, body: Array(request.path.utf8))
         }
         defer { server.stop() }
@@ -192,7 +192,7 @@ import Testing
             for i in 0..<count {
                 group.addTask { (i, try await client.send(HTTPClientRequest(url: server.baseURL + "/r\(i)"))) }
             }
-            let allArrived = await eventually(timeout: .seconds(10)) { server.requests.count == count }
+            let allArrived = await eventually(timeout: .seconds(30)) { server.requests.count == count }
             peak.update { $0 = threadCount(named: threadName) }
             release.open()
             #expect(allArrived)

@@ -105,6 +105,68 @@ struct ListSeekTests {
         try await Self.expectAllSame(coldSeeking, plain, reversed: true)
     }
 
+    /// Pages that are not counted (the console's): the same rows as counted ones, `hasMore` exactly when rows follow,
+    /// and `count` the offset plus the rows (one more while more follow).
+    @Test func uncountedPagesMatchCountedOnes() async throws {
+        let store = try await Self.seeded()
+        defer { withExtendedLifetime(store) {} }
+        let (seeking, plain) = Self.repositories(store)
+        for (name, filter) in Self.filters {
+            for ordering in [ImageOrdering(.createdAt, descending: true), ImageOrdering(.fileSize, descending: false)] {
+                var all = filter
+                all.ordering = ordering
+                all.limit = nil
+                let reference = try await plain.list(all).items.map(\.cloudflareID)
+                for offset in stride(from: 0, through: reference.count + 2, by: 17) {
+                    var paged = all
+                    paged.limit = 13
+                    paged.offset = offset
+                    paged.countTotal = false
+                    let page = try await seeking.list(paged)
+                    let end = min(offset + 13, reference.count)
+                    let expected = offset < reference.count ? Array(reference[offset..<end]) : []
+                    #expect(page.items.map(\.cloudflareID) == expected, "\(name) offset \(offset)")
+                    #expect(page.hasMore == (end < reference.count), "\(name) offset \(offset)")
+                    #expect(page.count == offset + expected.count + (page.hasMore ? 1 : 0), "\(name) offset \(offset)")
+                }
+            }
+        }
+    }
+
+    /// Keyset pages (`after` the last image of the page before) walk the same rows as one plain listing, for every
+    /// filter, ordering and direction (a reversed ordering is how the console pages backwards).
+    @Test func keysetPagesWalkTheWholeListing() async throws {
+        let store = try await Self.seeded(rows: 150)
+        defer { withExtendedLifetime(store) {} }
+        let (seeking, plain) = Self.repositories(store)
+        for (name, filter) in Self.filters {
+            for ordering in Self.orderings {
+                var all = filter
+                all.ordering = ordering
+                all.limit = nil
+                let reference = try await plain.list(all).items.map(\.cloudflareID)
+                var walked: [String] = []
+                var query = all
+                query.limit = 11
+                query.countTotal = false
+                while true {
+                    let page = try await seeking.list(query)
+                    walked += page.items.map(\.cloudflareID)
+                    guard page.hasMore, let last = page.items.last else { break }
+                    query.after = last.id
+                    #expect(walked.count <= reference.count, "\(name) \(ordering.parameter)")
+                    if walked.count > reference.count { break }
+                }
+                #expect(walked == reference, "\(name) \(ordering.parameter)")
+            }
+        }
+        // Out of scope: another owner's image as the cursor gives nothing.
+        let bobs = try await plain.list(ImageQuery(owner: "bob", limit: 1)).items[0]
+        var alice = ImageQuery(owner: "alice", limit: 5)
+        alice.after = bobs.id
+        #expect(try await seeking.list(alice).items.isEmpty)
+    }
+
     @Test func everyPageSizeAndOffsetAroundBoundaries() async throws {
         let store = try await Self.seeded(rows: 120)
         // The repositories hold only the database: keep the store (and its files) until the test ends.

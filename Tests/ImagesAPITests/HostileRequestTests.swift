@@ -22,7 +22,8 @@ import Testing
     ]
 
     static let queryParameters = [
-        "status", "uploaded_after", "uploaded_before", "has_variants", "require_signed_urls", "filename", "creator",
+        "status", "uploaded_after", "uploaded_before", "created_after", "created_before", "expires_after", "expires_before",
+        "owner", "has_variants", "require_signed_urls", "filename", "creator",
         "metadata__k", "metadata__a__b", "ordering", "search", "page", "page_size", "limit", "offset",
     ]
 

@@ -100,9 +100,11 @@ final class ServiceFixture: TestService {
         origin + (path.hasPrefix("/") ? path : "/cloudflare-images/" + path)
     }
 
-    /// Installs the API as `cfimages serve` does, with the emulator under `/_emulator/` when there is one.
-    func serve(_ api: ImagesAPI) {
-        slot.set(api.responder(mounting: emulator.map { [.under("/_emulator", $0.makeRouter(mountPath: "/_emulator").responder)] } ?? []))
+    /// Installs the API as `cfimages serve` does, with the emulator under `/_emulator/` when there is one and `mounts`
+    /// (the console) in front.
+    func serve(_ api: ImagesAPI, mounting mounts: [Responder.Mount] = []) {
+        let emulatorMounts = emulator.map { [Responder.Mount.under("/_emulator", $0.makeRouter(mountPath: "/_emulator").responder)] }
+        slot.set(api.responder(mounting: (emulatorMounts ?? []) + mounts))
     }
 
     /// API settings for the embedded emulator, as `serve` makes them: its account hash, delivery URLs on its

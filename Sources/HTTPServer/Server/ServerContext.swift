@@ -6,7 +6,8 @@ import Timekeeping
 final class ServerContext: Sendable {
     let configuration: HTTPServer.Configuration
     let responder: Responder
-    /// The responder's immediate handler, kept apart so the loop reads one stored property per request.
+    /// The responder's immediate handler (its answers finished), kept apart so the loop reads one stored property per
+    /// request.
     let immediate: ImmediateHandler?
     let logger: Logger
     let counters = ServerCounters()
@@ -26,7 +27,7 @@ final class ServerContext: Sendable {
         self.configuration = configuration
         self.bodyBudget = BodyBudget(cap: configuration.maxBufferedBodyBytes)
         self.responder = responder
-        self.immediate = responder.immediate
+        self.immediate = responder.finishedImmediate
         self.logger = logger
         self.observer = observer
         self.accessLogWriter = accessLogWriter

@@ -19,6 +19,10 @@ final class Authenticator: Sendable {
 
     static let notProvided = unauthorized("Authentication credentials were not provided.")
 
+    /// The caller of an in-process request made on behalf of a console session (``ImagesAPI/respond(to:as:)``),
+    /// already authenticated there; never set by anything a client sends.
+    @TaskLocal static var delegated: Caller?
+
     /// The caller, or a 401.
     func authenticate(_ request: Request) async throws -> Caller {
         guard let caller = try await authenticateIfPresent(request) else { throw Self.notProvided }
@@ -27,6 +31,7 @@ final class Authenticator: Sendable {
 
     /// Nil when the request carries no token credentials at all; a 401 when it carries bad ones.
     func authenticateIfPresent(_ request: Request) async throws -> Caller? {
+        if let delegated = Self.delegated { return delegated }
         guard let header = request.headers["Authorization"] else { return nil }
         let key: String
         switch Self.parse(header) {

@@ -76,7 +76,8 @@ public final class CleanupService: Sendable {
     }
 
     /// Decides one row with Cloudflare. False when Cloudflare could not answer (the run stops there).
-    private func decide(_ image: ImageRecord, cutoff: Date, report: inout CleanupReport) async throws -> Bool {
+    /// `markedBy`: the user who marked the image expired by hand (the log says so), nil for the sweep.
+    func decide(_ image: ImageRecord, cutoff: Date, report: inout CleanupReport, markedBy: String? = nil) async throws -> Bool {
         let remote: CloudflareImage?
         do {
             remote = try await reconciler.remoteImage(image.cloudflareID)
@@ -99,8 +100,10 @@ public final class CleanupService: Sendable {
             case .failed: deleteFailed = true; report.cloudflareFailures += 1
             }
         }
+        let message = markedBy.map { "Marked expired by \($0) before an upload" }
+            ?? (remote == nil ? "Upload URL expired; Cloudflare has no such image" : "Upload URL expired before an upload")
         let log = LogEvent(
-            "upload_expired", message: remote == nil ? "Upload URL expired; Cloudflare has no such image" : "Upload URL expired before an upload",
+            "upload_expired", message: message,
             data: ["expires_at": .string(Timestamp.format(image.expiresAt)), "draft_deleted": .bool(remote != nil && !deleteFailed)])
         if try await repository.expire(image.id, expiringBefore: cutoff, log: log, owing: deleteFailed ? .deleteDraft : nil) != nil {
             report.expiredCount += 1

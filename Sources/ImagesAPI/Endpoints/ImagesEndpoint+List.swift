@@ -48,14 +48,15 @@ extension APIContext {
         return json(writer.bytes)
     }
 
-    /// DRF's page body: `{"count", "next", "previous", "results": [...]}`, the results written by `results`.
+    /// DRF's page body: `{"count", "next", "previous", "results": [...]}`, the results written by `results`; a nil
+    /// count (a page that was not counted) is null.
     static func page(
-        count: Int, links: (next: String?, previous: String?), capacity: Int, results: (inout JSONWriter) -> Void
+        count: Int?, links: (next: String?, previous: String?), capacity: Int, results: (inout JSONWriter) -> Void
     ) -> JSONWriter {
         var writer = JSONWriter(capacity: capacity + 128)
         writer.beginObject()
         writer.key("count")
-        writer.int(count)
+        if let count { writer.int(count) } else { writer.null() }
         writer.key("next")
         writer.string(links.next)
         writer.key("previous")

@@ -145,6 +145,11 @@ paths:
         - $ref: '#/components/parameters/StatusFilter'
         - $ref: '#/components/parameters/UploadedAfter'
         - $ref: '#/components/parameters/UploadedBefore'
+        - $ref: '#/components/parameters/CreatedAfter'
+        - $ref: '#/components/parameters/CreatedBefore'
+        - $ref: '#/components/parameters/ExpiresAfter'
+        - $ref: '#/components/parameters/ExpiresBefore'
+        - $ref: '#/components/parameters/OwnerFilter'
         - $ref: '#/components/parameters/HasVariants'
         - $ref: '#/components/parameters/RequireSignedURLsFilter'
         - $ref: '#/components/parameters/FilenameFilter'
@@ -735,6 +740,11 @@ paths:
         - $ref: '#/components/parameters/StatusFilter'
         - $ref: '#/components/parameters/UploadedAfter'
         - $ref: '#/components/parameters/UploadedBefore'
+        - $ref: '#/components/parameters/CreatedAfter'
+        - $ref: '#/components/parameters/CreatedBefore'
+        - $ref: '#/components/parameters/ExpiresAfter'
+        - $ref: '#/components/parameters/ExpiresBefore'
+        - $ref: '#/components/parameters/OwnerFilter'
         - $ref: '#/components/parameters/HasVariants'
         - $ref: '#/components/parameters/RequireSignedURLsFilter'
         - $ref: '#/components/parameters/FilenameFilter'
@@ -1479,6 +1489,40 @@ components:
       description: Uploaded at or before this time (as `uploaded_after`).
       schema:
         $ref: '#/components/schemas/FilterDateTime'
+    CreatedAfter:
+      name: created_after
+      in: query
+      allowEmptyValue: true
+      description: Created at or after this time (same format as `uploaded_after`).
+      schema:
+        $ref: '#/components/schemas/FilterDateTime'
+    CreatedBefore:
+      name: created_before
+      in: query
+      allowEmptyValue: true
+      description: Created at or before this time.
+      schema:
+        $ref: '#/components/schemas/FilterDateTime'
+    ExpiresAfter:
+      name: expires_after
+      in: query
+      allowEmptyValue: true
+      description: Upload URL expiring at or after this time.
+      schema:
+        $ref: '#/components/schemas/FilterDateTime'
+    ExpiresBefore:
+      name: expires_before
+      in: query
+      allowEmptyValue: true
+      description: Upload URL expiring at or before this time.
+      schema:
+        $ref: '#/components/schemas/FilterDateTime'
+    OwnerFilter:
+      name: owner
+      in: query
+      description: One user's images (for administrators; a user naming another user gets none). Not in the reference.
+      schema:
+        type: string
     HasVariants:
       name: has_variants
       in: query

@@ -12,6 +12,11 @@ extension ImageFilter {
         if let uploadedBefore {
             guard let uploaded = image.uploadedAt, uploaded <= uploadedBefore else { return false }
         }
+        if let owner, image.owner != owner { return false }
+        if let createdAfter, image.createdAt < createdAfter { return false }
+        if let createdBefore, image.createdAt > createdBefore { return false }
+        if let expiresAfter, image.expiresAt < expiresAfter { return false }
+        if let expiresBefore, image.expiresAt > expiresBefore { return false }
         if let hasVariants, image.variants.isEmpty == hasVariants { return false }
         if let requireSignedURLs, image.requireSignedURLs != requireSignedURLs { return false }
         if let filename, !Self.contains(image.filename, filename), !Self.contains(image.originalFilename, filename) {

@@ -12,6 +12,12 @@ struct ImageFilter: Sendable {
     var status: ImageStatus?
     var uploadedAfter: Date?
     var uploadedBefore: Date?
+    var createdAfter: Date?
+    var createdBefore: Date?
+    var expiresAfter: Date?
+    var expiresBefore: Date?
+    /// `owner=`: one user's images (for administrators; a user naming another user gets none).
+    var owner: String?
     var hasVariants: Bool?
     var requireSignedURLs: Bool?
     var filename: String?
@@ -43,7 +49,8 @@ struct ImageFilter: Sendable {
 
     /// Whether any parameter narrows the set (detail routes then check the record against it).
     var narrows: Bool {
-        status != nil || uploadedAfter != nil || uploadedBefore != nil || hasVariants != nil
+        status != nil || uploadedAfter != nil || uploadedBefore != nil || hasVariants != nil || owner != nil
+            || createdAfter != nil || createdBefore != nil || expiresAfter != nil || expiresBefore != nil
             || requireSignedURLs != nil || filename != nil || creator != nil || orphaned != nil || !metadata.isEmpty
             || !searchTerms.isEmpty
     }
@@ -67,7 +74,11 @@ struct ImageFilter: Sendable {
                 errors.add("status", "\"\(raw)\" is not a valid choice.")
             }
         }
-        for (name, keyPath) in [("uploaded_after", \ImageFilter.uploadedAfter), ("uploaded_before", \.uploadedBefore)] {
+        let dateFilters: [(String, WritableKeyPath<ImageFilter, Date?>)] = [
+            ("uploaded_after", \.uploadedAfter), ("uploaded_before", \.uploadedBefore), ("created_after", \.createdAfter),
+            ("created_before", \.createdBefore), ("expires_after", \.expiresAfter), ("expires_before", \.expiresBefore),
+        ]
+        for (name, keyPath) in dateFilters {
             if let raw = value(name) {
                 if let date = Timestamp.parse(raw) { self[keyPath: keyPath] = date } else {
                     errors.add(name, Self.dateTimeMessage)
@@ -86,7 +97,7 @@ struct ImageFilter: Sendable {
                 errors.add("orphaned", "Must be a valid boolean.")
             }
         }
-        for (name, keyPath) in [("filename", \ImageFilter.filename), ("creator", \.creator)] {
+        for (name, keyPath) in [("filename", \ImageFilter.filename), ("creator", \.creator), ("owner", \.owner)] {
             if let raw = value(name) {
                 self[keyPath: keyPath] = Fields.string(.string(raw), name, maxLength: Self.maxValueLength, errors: &errors)
             }
@@ -141,11 +152,17 @@ struct ImageFilter: Sendable {
 
     /// The repository query for one owner scope and page.
     func query(owner: String?, limit: Int?, offset: Int) -> ImageQuery {
-        ImageQuery(
+        var query = ImageQuery(
             owner: owner, status: status, uploadedAfter: uploadedAfter, uploadedBefore: uploadedBefore,
             hasVariants: hasVariants, requireSignedURLs: requireSignedURLs, filename: filename, creator: creator,
             orphaned: orphaned, metadata: metadata, search: searchTerms.isEmpty ? nil : searchTerms.joined(separator: " "),
             ordering: ordering, limit: limit, offset: offset
         )
+        query.ownerFilter = self.owner
+        query.createdAfter = createdAfter
+        query.createdBefore = createdBefore
+        query.expiresAfter = expiresAfter
+        query.expiresBefore = expiresBefore
+        return query
     }
 }
