@@ -106,7 +106,7 @@ let package = Package(
         // escaped.
         .target(
             name: "LogOutput",
-            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -121,46 +121,59 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // What the test targets share: raw loopback clients and servers, clocks, polling, seeded randomness, log
+        // capture, temp directories, the repository's paths. Only test targets depend on it.
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudflareImagesTests",
-            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto", "JSON"],
+            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPServer", "Crypto", "JSON", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudflareImagesCoreTests",
-            dependencies: ["CloudflareImagesCore", "Crypto"],
+            dependencies: ["CloudflareImagesCore", "Crypto", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudflareEmulatorTests",
-            dependencies: ["CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "HTTPClient", "HTTPServer"],
+            dependencies: [
+                "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "HTTPClient", "HTTPServer", "TestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON", "TestSupport"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagesAPITests",
             dependencies: [
                 "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "SQLite",
-                "HTTPServer", "HTTPClient", "Configuration", .product(name: "Logging", package: "swift-log"),
+                "HTTPServer", "HTTPClient", "Configuration", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RepositoryTests", swiftSettings: swiftSettings),
+        .testTarget(name: "RepositoryTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CommandTests",
             dependencies: [
                 "cfimages", "LogOutput", "HTTPServer", "HTTPClient", "CloudflareEmulator", "CloudflareImages", "ImagesAPI", "ImageStore",
-                "Configuration", "SQLite", .product(name: "Logging", package: "swift-log"),
+                "Configuration", "SQLite", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

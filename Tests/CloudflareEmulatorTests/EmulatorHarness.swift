@@ -3,6 +3,7 @@ import Foundation
 import HTTPClient
 import HTTPServer
 import Logging
+import TestSupport
 
 /// A real emulator behind a real HTTPServer on 127.0.0.1:0, with its state in a fresh temp directory,
 /// and a libcurl client to talk to it.
@@ -19,17 +20,9 @@ final class EmulatorHarness: Sendable {
     let base: String
     let mount: String
 
-    static func logger() -> Logger {
-        var logger = Logger(label: "emulator-tests")
-        logger.logLevel = .critical
-        return logger
-    }
+    static func logger() -> Logger { quietLogger("emulator-tests") }
 
-    static func makeDirectory() -> String {
-        let path = NSTemporaryDirectory() + "cfemu-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func makeDirectory() throws -> String { try makeTemporaryDirectory(prefix: "cfemu-") }
 
     static func configuration(directory: String) -> CloudflareEmulator.Configuration {
         CloudflareEmulator.Configuration(
@@ -40,7 +33,7 @@ final class EmulatorHarness: Sendable {
 
     init(mount: String = "", directory: String? = nil,
          configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }) throws {
-        self.directory = directory ?? EmulatorHarness.makeDirectory()
+        self.directory = try directory ?? EmulatorHarness.makeDirectory()
         self.mount = mount
         var configuration = EmulatorHarness.configuration(directory: self.directory)
         configure(&configuration)

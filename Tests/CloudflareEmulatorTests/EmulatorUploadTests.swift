@@ -112,7 +112,7 @@ import Testing
     }
 
     @Test func stateSurvivesRestart() async throws {
-        let directory = EmulatorHarness.makeDirectory()
+        let directory = try EmulatorHarness.makeDirectory()
         let first = try EmulatorHarness(directory: directory)
         let (id, url) = try await first.directUpload([("metadata", #"{"keep":"me"}"#)])
         let gif = ImageFixtures.gif(width: 3, height: 3)

@@ -3,6 +3,7 @@ import Foundation
 import HTTPServer
 import Logging
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 /// A tiny HTTPServer that records every request and answers the scripted statuses in turn (then 200).
@@ -29,8 +30,7 @@ final class WebhookRecorder: Sendable {
 
     /// Waits (bounded) until `count` requests arrived.
     func wait(for count: Int, timeout: Duration = .seconds(20)) async -> [Request] {
-        let deadline = ContinuousClock.now + timeout
-        while requests.get().count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        _ = await eventually(timeout: timeout) { requests.get().count >= count }
         return requests.get()
     }
 }

@@ -1,6 +1,7 @@
 import CloudflareImages
 import Foundation
 import Testing
+import TestSupport
 
 /// Error classes, retries, budget behaviour and secrecy of the token.
 @Suite struct CloudflareClientErrorTests {
@@ -191,7 +192,7 @@ import Testing
 
     @Test func refusedConnectionIsConnectFailedAfterRetries() async throws {
         let events = EventLog()
-        let refusing = RefusingPort()
+        let refusing = try RefusingPort()
         defer { withExtendedLifetime(refusing) {} }
         let client = try makeClient(baseURL: "http://127.0.0.1:\(refusing.port)", events: events)
         let error = await cloudflareError { _ = try await client.signingKeys() }

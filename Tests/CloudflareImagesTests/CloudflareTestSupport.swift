@@ -1,5 +1,6 @@
 import CloudflareImages
 import HTTPClient
+import TestSupport
 
 let testToken = "tok-SECRET-5f2a9c"
 let testAccount = "acc123"

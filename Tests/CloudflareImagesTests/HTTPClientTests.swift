@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Testing
+import TestSupport
 
 @Suite struct HTTPClientTests {
     @Test func getReturnsStatusHeadersAndBody() async throws {
@@ -210,7 +211,7 @@ import Testing
 
     @Test func refusedConnectionIsConnectFailed() async throws {
         let client = try HTTPClient()
-        let refusing = RefusingPort()
+        let refusing = try RefusingPort()
         defer { withExtendedLifetime(refusing) {} }
         let port = refusing.port
         await #expect {

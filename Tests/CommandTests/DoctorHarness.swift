@@ -8,6 +8,7 @@ import ImageStore
 import ImagesAPI
 import Logging
 import SQLite
+import TestSupport
 @testable import cfimages
 
 /// A setup for `cfimages doctor` to check, over real loopback sockets: the Cloudflare emulator (at `/_emulator`)
@@ -20,8 +21,6 @@ final class DoctorHarness: Sendable {
     static let accountHash = "DoctorHash"
     static let signingKey = "doctor-signing-key"
     static let webhookSecret = "doctor-webhook-secret"
-    static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations").path
 
     let directory: String
     let emulator: CloudflareEmulator
@@ -29,11 +28,7 @@ final class DoctorHarness: Sendable {
     let server: HTTPServer
     let http: HTTPClient
 
-    static func logger() -> Logger {
-        var logger = Logger(label: "doctor-tests")
-        logger.logLevel = .critical
-        return logger
-    }
+    static func logger() -> Logger { quietLogger("doctor-tests") }
 
     private init(directory: String, emulator: CloudflareEmulator, database: Database, server: HTTPServer, http: HTTPClient) {
         self.directory = directory
@@ -45,8 +40,7 @@ final class DoctorHarness: Sendable {
 
     /// Starts everything; `configure` changes the emulator's account (variants, flexible variants, keys).
     static func start(configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }) async throws -> DoctorHarness {
-        let directory = NSTemporaryDirectory() + "doctor-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory(prefix: "doctor-")
         let slot = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger(),
@@ -59,7 +53,7 @@ final class DoctorHarness: Sendable {
         configure(&configuration)
         let emulator = try CloudflareEmulator(configuration: configuration, logger: logger())
         let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 1)
-        try await Migrator(directory: migrations, database: database).apply()
+        try await Migrator(directory: TestPaths.migrations, database: database).apply()
         let http = try HTTPClient(logger: logger())
         let harness = DoctorHarness(directory: directory, emulator: emulator, database: database, server: server, http: http)
 
@@ -109,7 +103,7 @@ final class DoctorHarness: Sendable {
         settings.deliverThrough(emulator.deliveryBaseURL)
         settings.webhookSecret = Self.webhookSecret
         settings.databasePath = directory + "/cfimages.sqlite"
-        settings.migrationsDirectory = Self.migrations
+        settings.migrationsDirectory = TestPaths.migrations
         settings.dataDirectory = directory
         return settings
     }

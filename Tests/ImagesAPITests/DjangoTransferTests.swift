@@ -3,6 +3,7 @@ import ImageStore
 import ImagesAPI
 import JSON
 import Testing
+import TestSupport
 
 /// `cfimages import-django` and `export-django` against dumps made by the real django-cloudflareimages-toolkit
 /// 1.1.6 (`Tests/Fixtures/django`): after an import every image answers our API as it answered the reference's, the
@@ -358,7 +359,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: DjangoFixture.venvPython)
         process.arguments = [
-            DjangoFixture.root.appendingPathComponent("scripts/django-reference/roundtrip.py").path, export,
+            TestPaths.repository + "/scripts/django-reference/roundtrip.py", export,
             "--expected", expected, "--quiet",
         ]
         let outputPath = NSTemporaryDirectory() + "roundtrip-" + UUID().uuidString + ".txt"

@@ -10,6 +10,7 @@ import JSON
 import Logging
 import SQLite
 import Synchronization
+import TestSupport
 
 /// The API with the Cloudflare emulator mounted at `/_emulator` on one real loopback server, as `cfimages serve`
 /// runs without an account (wiring of `EmulatorFlowTests`). The API's clock is a `TestClock`; the emulator keeps
@@ -36,7 +37,7 @@ final class EmulatorService: FixtureHarness {
     /// Starts everything; `configure` may change the API's settings (the signing key is left unset by default, so
     /// the API fetches it from the emulator's `v1/keys`).
     static func start(configure: (inout Settings) -> Void = { _ in }) async throws -> EmulatorService {
-        let logger = ServiceFixture.quietLogger("delivery-tests")
+        let logger = quietLogger("delivery-tests")
         let fixture = try await ServiceFixture.start(
             logger: logger,
             emulator: .init(accountHash: accountHash, signingKey: signingKey, webhookSecret: webhookSecret))

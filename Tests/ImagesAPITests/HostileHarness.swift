@@ -8,6 +8,7 @@ import ImagesAPI
 import JSON
 import Logging
 import SQLite
+import TestSupport
 
 /// The whole service over loopback, like ``APIHarness``, but every service-side logger (API, server with its access
 /// log, Cloudflare client and its HTTP client) writes at trace level into one ``LogCapture``, and every secret the

@@ -2,12 +2,12 @@ import Foundation
 import HTTPServer
 import ImagesAPI
 import Testing
+import TestSupport
 
 /// `openapi.yaml`: valid OpenAPI (checked by `openapi-spec-validator` from the `.venv-openapi` that `make test`
 /// creates), describing every route the router knows, compiled in unchanged, and served without a token.
 @Suite struct OpenAPITests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: TestPaths.repository)
     static let specPath = root.appendingPathComponent("openapi.yaml").path
     static let validatorPath = root.appendingPathComponent(".venv-openapi/bin/openapi-spec-validator").path
     static var validatorInstalled: Bool { FileManager.default.isExecutableFile(atPath: validatorPath) }

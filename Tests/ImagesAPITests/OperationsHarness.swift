@@ -10,6 +10,7 @@ import ImagesAPI
 import Logging
 import SQLite
 import Synchronization
+import TestSupport
 
 /// For `cfimages sync` and `import` tests: the standalone emulator on a real server (with a switch that fails chosen
 /// `GET images/v2` calls), a second server of source images for upload-by-URL, a migrated database on disk and a
@@ -39,7 +40,7 @@ final class OperationsHarness: FixtureHarness {
     }
 
     static func start() async throws -> OperationsHarness {
-        let logger = ServiceFixture.quietLogger("operations-tests")
+        let logger = quietLogger("operations-tests")
         let fixture = try await ServiceFixture.start(
             logger: logger,
             emulator: .init(accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash", signingKey: "ops-signing-key"))

@@ -7,6 +7,7 @@ import ImageStore
 import ImagesAPI
 import Logging
 import SQLite
+import TestSupport
 
 /// The API wired as `cfimages serve` wires it for operations: metrics observing the server and the Cloudflare
 /// client, `/readyz` checking the database, a migrations folder and a Cloudflare probe, and optionally the separate
@@ -30,12 +31,12 @@ final class OpsHarness: FixtureHarness {
 
     static func start(
         cloudflare override: CloudflareClient.Configuration? = nil,
-        migrations: String = APIHarness.migrations,
+        migrations: String = TestPaths.migrations,
         probeTimeout: Duration = .seconds(2),
         metricsListener: Bool = false,
         configureClient: (inout CloudflareClient.Configuration) -> Void = { _ in }
     ) async throws -> OpsHarness {
-        let logger = ServiceFixture.quietLogger("imagesapi-ops-tests")
+        let logger = quietLogger("imagesapi-ops-tests")
         let metrics = ServiceMetrics()
         let fixture = try await ServiceFixture.start(logger: logger, observer: metrics.requestObserver)
         let fake = try FakeCloudflare.start()
@@ -96,7 +97,7 @@ final class OpsHarness: FixtureHarness {
 /// Runs `body` on a fresh harness and always shuts it down.
 func withOpsHarness(
     cloudflare: CloudflareClient.Configuration? = nil,
-    migrations: String = APIHarness.migrations,
+    migrations: String = TestPaths.migrations,
     probeTimeout: Duration = .seconds(2),
     metricsListener: Bool = false,
     configureClient: (inout CloudflareClient.Configuration) -> Void = { _ in },

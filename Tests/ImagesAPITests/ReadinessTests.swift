@@ -6,6 +6,7 @@ import ImagesAPI
 import JSON
 import Logging
 import Testing
+import TestSupport
 
 /// `GET /readyz`: database, migrations and a cached Cloudflare probe; 503 with reasons.
 @Suite struct ReadinessTests {
@@ -74,8 +75,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var latest = 0
-        for file in try FileManager.default.contentsOfDirectory(atPath: APIHarness.migrations) {
-            try FileManager.default.copyItem(atPath: APIHarness.migrations + "/" + file, toPath: folder + "/" + file)
+        for file in try FileManager.default.contentsOfDirectory(atPath: TestPaths.migrations) {
+            try FileManager.default.copyItem(atPath: TestPaths.migrations + "/" + file, toPath: folder + "/" + file)
             latest = max(latest, Int(file.prefix(while: \.isNumber)) ?? 0)
         }
         let next = String(format: "%04d_add_later", latest + 1)

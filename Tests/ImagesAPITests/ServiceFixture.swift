@@ -8,6 +8,7 @@ import ImageStore
 import ImagesAPI
 import Logging
 import SQLite
+import TestSupport
 
 /// The wiring every service-level harness shares: a temp directory, an on-disk SQLite database migrated from the
 /// repository's `Migrations/` with its repository, an `HTTPServer` on 127.0.0.1:0 behind a `HandlerSlot`, and
@@ -31,9 +32,6 @@ final class ServiceFixture: TestService {
     let server: HTTPServer
     let emulator: CloudflareEmulator?
 
-    static let migrations: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations").path
-
     private init(
         directory: String, database: Database, repository: SQLiteImageRepository, slot: HandlerSlot, server: HTTPServer,
         emulator: CloudflareEmulator?
@@ -46,21 +44,13 @@ final class ServiceFixture: TestService {
         self.emulator = emulator
     }
 
-    /// A logger that only lets critical messages through (the tests' default).
-    static func quietLogger(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_ERRORS"] != nil ? .error : .critical
-        return logger
-    }
-
     /// Starts the server (answering 503 until a handler is installed), the emulator if asked for, and the database.
     /// `clock`, when given, is the repository's clock.
     static func start(
         logger: Logger, clock: TestClock? = nil, accessLog: Bool = false, observer: RequestObserver? = nil,
         emulator options: Emulator? = nil
     ) async throws -> ServiceFixture {
-        let directory = NSTemporaryDirectory() + "imagesapi-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory(prefix: "imagesapi-")
         let slot = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(
@@ -84,7 +74,7 @@ final class ServiceFixture: TestService {
             return try CloudflareEmulator(configuration: configuration, logger: logger)
         }
         let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
-        try await Migrator(directory: migrations, database: database).apply()
+        try await Migrator(directory: TestPaths.migrations, database: database).apply()
         let repository = clock.map { clock in SQLiteImageRepository(database: database, clock: { clock.now }) }
             ?? SQLiteImageRepository(database: database)
         return ServiceFixture(
