@@ -121,11 +121,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // What the test targets share: raw loopback clients and servers, clocks, polling, seeded randomness, log
-        // capture, temp directories, the repository's paths. Only test targets depend on it.
+        // What the test targets share: raw loopback clients and servers, the emulator on a loopback server, clocks,
+        // polling, seeded randomness, log capture, temp directories, the repository's paths. Only test targets depend
+        // on it.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CloudflareEmulator", "HTTPServer", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

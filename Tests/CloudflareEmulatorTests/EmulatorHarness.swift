@@ -14,11 +14,13 @@ final class EmulatorHarness: Sendable {
     static let signingKey = "Oix0bbNaT8Rge9PuyxUBrjI6zrgnsyJ5"
 
     let directory: String
-    let emulator: CloudflareEmulator
-    let server: HTTPServer
+    let loopback: LoopbackEmulator
     let client: HTTPClient
-    let base: String
     let mount: String
+
+    var emulator: CloudflareEmulator { loopback.emulator }
+    var server: HTTPServer { loopback.server }
+    var base: String { loopback.base }
 
     static func logger() -> Logger { quietLogger("emulator-tests") }
 
@@ -37,20 +39,12 @@ final class EmulatorHarness: Sendable {
         self.mount = mount
         var configuration = EmulatorHarness.configuration(directory: self.directory)
         configure(&configuration)
-        emulator = try CloudflareEmulator(configuration: configuration, logger: EmulatorHarness.logger())
-        let router = emulator.makeRouter(mountPath: mount)
-        server = HTTPServer(
-            configuration: .init(port: 0, eventLoopCount: 1, shutdownGracePeriod: .seconds(2), accessLog: false),
-            logger: EmulatorHarness.logger(), handler: router.respond)
-        try server.start()
-        base = "http://127.0.0.1:\(server.localPort)\(mount)"
-        emulator.setPublicBaseURL(base)
+        loopback = try LoopbackEmulator(configuration: configuration, mount: mount, logger: EmulatorHarness.logger())
         client = try HTTPClient(logger: EmulatorHarness.logger())
     }
 
     func stop(removeDirectory: Bool = true) async {
-        await server.shutdown()
-        emulator.close()
+        await loopback.stop()
         if removeDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 

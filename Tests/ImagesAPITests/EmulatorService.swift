@@ -86,15 +86,20 @@ final class EmulatorService: FixtureHarness {
         let id = try await createPending(signed: signed)
         let detail = try await get("api/images/\(id)/")
         guard let uploadURL = detail.object?.string("upload_url") else { throw HarnessError("no upload_url") }
-        var form = MultipartForm()
-        form.append("file", filename: "pic.gif", contentType: "image/gif", data: bytes)
-        let uploaded = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
-        guard uploaded.status == 200 else { throw HarnessError("upload answered \(uploaded.status)") }
+        try await Self.uploadFile(to: uploadURL, bytes: bytes)
         for _ in 0..<200 {
             if try await get("api/images/\(id)/").object?.string("status") == "uploaded" { return id }
             try await Task.sleep(for: .milliseconds(25))
         }
         throw HarnessError("image \(id) was not marked uploaded")
+    }
+
+    /// Uploads a GIF to an emulator's one-time upload URL, as a browser would.
+    static func uploadFile(to uploadURL: String, bytes: [UInt8] = EmulatorFlowTests.gif(width: 8, height: 4)) async throws {
+        var form = MultipartForm()
+        form.append("file", filename: "pic.gif", contentType: "image/gif", data: bytes)
+        let uploaded = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
+        guard uploaded.status == 200 else { throw HarnessError("upload answered \(uploaded.status)") }
     }
 }
 

@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import CloudflareImages
 import Configuration
 import Foundation
@@ -11,19 +12,26 @@ import TestSupport
 
 /// The API wired as `cfimages serve` wires it for operations: metrics observing the server and the Cloudflare
 /// client, `/readyz` checking the database, a migrations folder and a Cloudflare probe, and optionally the separate
-/// metrics listener. Cloudflare is a `FakeCloudflare` unless `cloudflare` points elsewhere.
+/// metrics listener. Cloudflare is the emulator on a loopback server of its own (so that the service's request
+/// metrics see only the service's requests), behind per-endpoint ``faults``, unless `cloudflare` points elsewhere.
 final class OpsHarness: FixtureHarness {
+    static let accountID = "ops-account"
+    static let apiToken = "cf-api-token"
+
     let fixture: ServiceFixture
-    let fake: FakeCloudflare
+    let upstream: LoopbackEmulator
+    let faults: CloudflareFaults
     let metrics: ServiceMetrics
     let api: ImagesAPI
     let metricsServer: HTTPServer?
 
     private init(
-        fixture: ServiceFixture, fake: FakeCloudflare, metrics: ServiceMetrics, api: ImagesAPI, metricsServer: HTTPServer?
+        fixture: ServiceFixture, upstream: LoopbackEmulator, faults: CloudflareFaults, metrics: ServiceMetrics,
+        api: ImagesAPI, metricsServer: HTTPServer?
     ) {
         self.fixture = fixture
-        self.fake = fake
+        self.upstream = upstream
+        self.faults = faults
         self.metrics = metrics
         self.api = api
         self.metricsServer = metricsServer
@@ -39,9 +47,20 @@ final class OpsHarness: FixtureHarness {
         let logger = quietLogger("imagesapi-ops-tests")
         let metrics = ServiceMetrics()
         let fixture = try await ServiceFixture.start(logger: logger, observer: metrics.requestObserver)
-        let fake = try FakeCloudflare.start()
-        let settings = FakeCloudflare.settings(webhookSecret: APIHarness.webhookSecret)
-        var configuration = override ?? fake.clientConfiguration()
+        let faults = CloudflareFaults()
+        let upstream = try LoopbackEmulator(
+            configuration: .init(
+                accountID: accountID, apiToken: apiToken, accountHash: "OpsHash", signingKey: "ops-signing-key",
+                dataDirectory: fixture.directory + "/emulator", publicBaseURL: "http://127.0.0.1:1"),
+            logger: logger, guarding: faults.guarding)
+        var settings = Settings()
+        settings.accountID = accountID
+        settings.apiToken = apiToken
+        settings.accountHash = upstream.emulator.configuration.accountHash
+        settings.webhookSecret = APIHarness.webhookSecret
+        var configuration = override ?? .init(
+            accountID: accountID, apiToken: apiToken, baseURL: upstream.emulator.apiBaseURL, connectTimeout: .seconds(2),
+            requestTimeout: .seconds(3), maxAttempts: 1, callDeadline: .seconds(10))
         configureClient(&configuration)
 
         let cloudflare = try CloudflareClient(
@@ -65,13 +84,14 @@ final class OpsHarness: FixtureHarness {
             try listener.start()
             metricsServer = listener
         }
-        return OpsHarness(fixture: fixture, fake: fake, metrics: metrics, api: api, metricsServer: metricsServer)
+        return OpsHarness(
+            fixture: fixture, upstream: upstream, faults: faults, metrics: metrics, api: api, metricsServer: metricsServer)
     }
 
     func shutdown() async {
         await metricsServer?.shutdown()
         await fixture.shutdown()
-        await fake.stop()
+        await upstream.stop()
     }
 
     /// Sends to `path` on `port` (the API port by default); paths without a leading `/` go under the prefix.

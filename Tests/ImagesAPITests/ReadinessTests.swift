@@ -90,7 +90,8 @@ import TestSupport
 
     @Test func cloudflareAuthenticationFailureIsNotReady() async throws {
         try await withOpsHarness { h in
-            h.fake.inject(.status(401), for: .stats)
+            // The emulator refuses a wrong token with 403, as Cloudflare does; 401 only an injected fault gives.
+            h.faults.inject(.status(401), for: .stats)
             let response = try await h.send("GET", "/readyz")
             #expect(response.status == 503)
             #expect(Self.checks(response)["cloudflare"] == "authentication failed (HTTP 401)")
@@ -103,9 +104,9 @@ import TestSupport
                 let status = try await h.send("GET", "/readyz").status
                 #expect(status == 200)
             }
-            #expect(h.fake.calls(.stats) == 1)
+            #expect(h.faults.calls(.stats) == 1)
             // A failure appearing later is not seen until the cached answer ages out.
-            h.fake.inject(.status(500), for: .stats)
+            h.faults.inject(.status(500), for: .stats)
             let later = try await h.send("GET", "/readyz").status
             #expect(later == 200)
         }
@@ -113,7 +114,7 @@ import TestSupport
 
     @Test func slowCloudflareIsATimeout() async throws {
         try await withOpsHarness(probeTimeout: .milliseconds(200)) { h in
-            h.fake.inject(.hang(.seconds(1)), for: .stats)
+            h.faults.inject(.hang(.seconds(1)), for: .stats)
             let response = try await h.send("GET", "/readyz")
             #expect(response.status == 503)
             #expect(Self.checks(response)["cloudflare"] == "timeout")
