@@ -5,16 +5,6 @@ import TestSupport
 
 /// Error classes, retries, budget behaviour and secrecy of the token.
 @Suite struct CloudflareClientErrorTests {
-    /// Runs `body` and returns the CloudflareError it throws.
-    func cloudflareError(_ body: () async throws -> Void) async -> CloudflareError? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? CloudflareError
-        }
-    }
-
     @Test func notFoundKeepsCloudflareErrorsAndIsNotRetried() async throws {
         let server = try ScriptedServer { _ in .json(404, failure(5404, "Image not found")) }
         defer { server.stop() }

@@ -57,3 +57,13 @@ func makeClient(
     if let events { observer = { events.record($0) } }
     return try CloudflareClient(configuration: configuration, httpClient: sharedHTTPClient, budget: budget, observer: observer)
 }
+
+/// Runs `body` and returns the CloudflareError it throws.
+func cloudflareError(_ body: () async throws -> Void) async -> CloudflareError? {
+    do {
+        try await body()
+        return nil
+    } catch {
+        return error as? CloudflareError
+    }
+}

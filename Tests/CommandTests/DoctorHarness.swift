@@ -114,6 +114,13 @@ final class DoctorHarness: Sendable {
             httpClient: http, logger: Self.logger())
     }
 
+    /// The checks on ``settings`` as `change` leaves them.
+    func check(changing change: (inout Settings) -> Void) async throws -> [DoctorCheck] {
+        var settings = self.settings
+        change(&settings)
+        return try await check(settings)
+    }
+
     /// Runs the doctor's checks after the settings check on `settings` (these by default), as the command does.
     func check(_ settings: Settings? = nil, webhookURL: String? = nil) async throws -> [DoctorCheck] {
         let settings = settings ?? self.settings

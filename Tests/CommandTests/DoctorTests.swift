@@ -71,9 +71,7 @@ import Testing
 
     @Test func aTokenCloudflareRefusesFailsTheReadCheck() async throws {
         try await DoctorHarness.run { h in
-            var settings = h.settings
-            settings.apiToken = "not-the-token"
-            let checks = try await h.check(settings)
+            let checks = try await h.check { $0.apiToken = "not-the-token" }
             try Self.expectOnlyFailure(checks, "read", fix: "Cloudflare Images > Read")
             #expect(try Self.check(checks, "read").message.contains("10000"))
             #expect(try Self.check(checks, "cloudflare").verdict == .skip)
@@ -86,9 +84,7 @@ import Testing
             // An image for the read-only checks to read variant URLs from and fetch.
             _ = try await h.client(token: DoctorHarness.token).uploadImage(
                 file: SetupChecks.testPNG, filename: "a.png", options: ImageUploadOptions(requireSignedURLs: false))
-            var settings = h.settings
-            settings.apiToken = DoctorHarness.readOnlyToken
-            let checks = try await h.check(settings)
+            let checks = try await h.check { $0.apiToken = DoctorHarness.readOnlyToken }
             try Self.expectOnlyFailure(checks, "edit", fix: "Cloudflare Images > Edit")
             #expect(try Self.check(checks, "read").verdict == .ok)
             #expect(try Self.check(checks, "account-hash").verdict == .ok)
@@ -98,9 +94,7 @@ import Testing
 
     @Test func aWrongAccountHashFailsWithTheHashCloudflareUses() async throws {
         try await DoctorHarness.run { h in
-            var settings = h.settings
-            settings.accountHash = "WrongHash"
-            let checks = try await h.check(settings)
+            let checks = try await h.check { $0.accountHash = "WrongHash" }
             try Self.expectOnlyFailure(checks, "account-hash", fix: "CLOUDFLARE_IMAGES_ACCOUNT_HASH=\(DoctorHarness.accountHash)")
         }
     }
@@ -111,17 +105,13 @@ import Testing
             try Self.expectOnlyFailure(checks, "variants", fix: "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT to one of: hero, public")
             #expect(try Self.check(checks, "variants").message.contains(#""thumbnail""#))
 
-            var settings = h.settings
-            settings.thumbnailVariant = "hero"
-            #expect(Self.failures(try await h.check(settings)).isEmpty)
+            #expect(Self.failures(try await h.check { $0.thumbnailVariant = "hero" }).isEmpty)
         }
     }
 
     @Test func aDeliveryDomainThatDoesNotServeTheImageFails() async throws {
         try await DoctorHarness.run { h in
-            var settings = h.settings
-            settings.deliveryPathPrefix = "_emulator/elsewhere"
-            let checks = try await h.check(settings)
+            let checks = try await h.check { $0.deliveryPathPrefix = "_emulator/elsewhere" }
             try Self.expectOnlyFailure(checks, "delivery", fix: "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX")
             #expect(try Self.check(checks, "flexible-variants").verdict == .skip)
         }

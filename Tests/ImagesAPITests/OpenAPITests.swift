@@ -27,24 +27,13 @@ import TestSupport
             Issue.record("CI is set but \(Self.validatorPath) is missing: `make test` should have installed it")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.validatorPath)
-        process.arguments = [Self.specPath]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
         // Bounded wait: the validator takes about a second.
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        let (status, text) = try runProcess(Self.validatorPath, [Self.specPath], timeout: .seconds(60))
+        guard let status else {
             Issue.record("openapi-spec-validator did not finish within 60 s")
             return
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "openapi-spec-validator: \(text)")
+        #expect(status == 0, "openapi-spec-validator: \(text)")
     }
 
     /// `METHOD /path` for every operation in the spec's `paths` (read line by line: two-space path keys, four-space
