@@ -8,10 +8,9 @@ import TestSupport
 /// A real emulator behind a real HTTPServer on 127.0.0.1:0, with its state in a fresh temp directory,
 /// and a libcurl client to talk to it.
 final class EmulatorHarness: Sendable {
-    static let accountID = "023e105f4ecef8ad9ca31a8372d0c353"
-    static let token = "test-token-1234567890"
-    static let hash = "Vi7wi5KSItxGFsWRG2Us6Q"
-    static let signingKey = "Oix0bbNaT8Rge9PuyxUBrjI6zrgnsyJ5"
+    static let account = EmulatorAccount(
+        accountID: "023e105f4ecef8ad9ca31a8372d0c353", apiToken: "test-token-1234567890",
+        accountHash: "Vi7wi5KSItxGFsWRG2Us6Q", signingKey: "Oix0bbNaT8Rge9PuyxUBrjI6zrgnsyJ5")
 
     let directory: String
     let loopback: LoopbackEmulator
@@ -27,10 +26,9 @@ final class EmulatorHarness: Sendable {
     static func makeDirectory() throws -> String { try makeTemporaryDirectory(prefix: "cfemu-") }
 
     static func configuration(directory: String) -> CloudflareEmulator.Configuration {
-        CloudflareEmulator.Configuration(
-            accountID: accountID, apiToken: token, accountHash: hash, signingKey: signingKey,
-            dataDirectory: directory, publicBaseURL: "http://127.0.0.1:1",
-            webhookRetryDelays: [.milliseconds(50), .milliseconds(100)])
+        var configuration = account.configuration(dataDirectory: directory)
+        configuration.webhookRetryDelays = [.milliseconds(50), .milliseconds(100)]
+        return configuration
     }
 
     init(mount: String = "", directory: String? = nil,
@@ -48,10 +46,10 @@ final class EmulatorHarness: Sendable {
         if removeDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    var images: String { "\(base)/client/v4/accounts/\(EmulatorHarness.accountID)/images" }
+    var images: String { "\(base)/client/v4/accounts/\(EmulatorHarness.account.accountID)/images" }
 
     /// Sends a request with the Bearer token (unless `token` is nil) and returns status, JSON body and headers.
-    func call(_ method: String, _ url: String, token: String? = EmulatorHarness.token,
+    func call(_ method: String, _ url: String, token: String? = EmulatorHarness.account.apiToken,
               body: HTTPClientRequest.Body = .none, headers: HTTPHeaders = [:]) async throws -> Reply {
         var headers = headers
         if let token { headers["Authorization"] = "Bearer \(token)" }

@@ -63,7 +63,7 @@ final class WebhookRecorder: Sendable {
                 #expect(payload[key] != nil, "missing \(key)")
             }
             #expect(payload["alert_type"] as? String == "image_notification")
-            #expect(payload["account_id"] as? String == EmulatorHarness.accountID)
+            #expect(payload["account_id"] as? String == EmulatorHarness.account.accountID)
             #expect(payload["id"] == nil, "no flat image object")
         }
         let byImage = Dictionary(uniqueKeysWithValues: received.compactMap { hook -> (String, [String: Any])? in

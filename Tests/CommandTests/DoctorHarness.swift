@@ -15,11 +15,9 @@ import TestSupport
 /// standing in for the account, and the service's API (its webhook endpoint) on one server, with a migrated
 /// database in a temp directory. ``settings`` describe it all correctly; each test breaks one thing.
 final class DoctorHarness: Sendable {
-    static let accountID = "doctor-account"
-    static let token = "doctor-token"
+    static let account = EmulatorAccount(
+        accountID: "doctor-account", apiToken: "doctor-token", accountHash: "DoctorHash", signingKey: "doctor-signing-key")
     static let readOnlyToken = "doctor-read-only-token"
-    static let accountHash = "DoctorHash"
-    static let signingKey = "doctor-signing-key"
     static let webhookSecret = "doctor-webhook-secret"
 
     let directory: String
@@ -47,9 +45,8 @@ final class DoctorHarness: Sendable {
             responder: slot.responder)
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
-        var configuration = CloudflareEmulator.Configuration(
-            accountID: accountID, apiToken: token, accountHash: accountHash, signingKey: signingKey,
-            dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator", readOnlyToken: readOnlyToken)
+        var configuration = account.configuration(dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
+        configuration.readOnlyToken = readOnlyToken
         configure(&configuration)
         let emulator = try CloudflareEmulator(configuration: configuration, logger: logger())
         let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 1)
@@ -61,7 +58,7 @@ final class DoctorHarness: Sendable {
         apiSettings.webhookSecret = webhookSecret
         let api = ImagesAPI(
             settings: apiSettings, repository: SQLiteImageRepository(database: database),
-            cloudflare: try harness.client(token: token), logger: logger())
+            cloudflare: try harness.client(token: account.apiToken), logger: logger())
         slot.set(api.responder(mounting: [.under("/_emulator", emulator.makeRouter(mountPath: "/_emulator").responder)]))
         return harness
     }
@@ -96,9 +93,9 @@ final class DoctorHarness: Sendable {
     /// the webhook secret set.
     var settings: Settings {
         var settings = Settings()
-        settings.accountID = Self.accountID
-        settings.apiToken = Self.token
-        settings.accountHash = Self.accountHash
+        settings.accountID = Self.account.accountID
+        settings.apiToken = Self.account.apiToken
+        settings.accountHash = Self.account.accountHash
         settings.baseURL = emulator.apiBaseURL
         settings.deliverThrough(emulator.deliveryBaseURL)
         settings.webhookSecret = Self.webhookSecret
@@ -110,7 +107,7 @@ final class DoctorHarness: Sendable {
 
     func client(token: String) throws -> CloudflareClient {
         try CloudflareClient(
-            configuration: .init(accountID: Self.accountID, apiToken: token, baseURL: emulator.apiBaseURL, maxAttempts: 1),
+            configuration: .init(accountID: Self.account.accountID, apiToken: token, baseURL: emulator.apiBaseURL, maxAttempts: 1),
             httpClient: http, logger: Self.logger())
     }
 

@@ -16,8 +16,7 @@ import TestSupport
 /// runs without an account (wiring of `EmulatorFlowTests`). The API's clock is a `TestClock`; the emulator keeps
 /// real time, so moving the API's clock back makes the URLs it signs already expired for the emulator.
 final class EmulatorService: FixtureHarness {
-    static let signingKey = "emu-signing-key"
-    static let accountHash = "EmuHash"
+    static let account = ServiceFixture.Emulator().account
     static let webhookSecret = "emu-webhook-secret"
 
     let fixture: ServiceFixture
@@ -40,10 +39,11 @@ final class EmulatorService: FixtureHarness {
         let logger = quietLogger("delivery-tests")
         let fixture = try await ServiceFixture.start(
             logger: logger,
-            emulator: .init(accountHash: accountHash, signingKey: signingKey, webhookSecret: webhookSecret))
+            emulator: .init(account: account, webhookSecret: webhookSecret))
         let cloudflare = try CloudflareClient(
             configuration: .init(
-                accountID: "emu-account", apiToken: "emu-token", baseURL: fixture.emulator!.apiBaseURL, maxAttempts: 1),
+                accountID: account.accountID, apiToken: account.apiToken, baseURL: fixture.emulator!.apiBaseURL,
+                maxAttempts: 1),
             httpClient: sharedHTTPClient)
         var settings = fixture.emulatorSettings(webhookSecret: webhookSecret)
         configure(&settings)

@@ -34,7 +34,7 @@ final class FaultService: FixtureHarness {
         emulated: Bool, client: (String?) throws -> CloudflareClient.Configuration
     ) async throws -> FaultService {
         let logger = quietLogger("fault-tests")
-        let fixture = try await ServiceFixture.start(logger: logger, emulator: emulated ? .init(apiToken: apiToken) : nil)
+        let fixture = try await ServiceFixture.start(logger: logger, emulator: emulated ? .apiToken(apiToken) : nil)
         let token = try await fixture.token("alice", label: "t")
         let service = FaultService(fixture: fixture, token: token)
         let cloudflare = try CloudflareClient(

@@ -41,7 +41,8 @@ final class HostileHarness: FixtureHarness {
         let clock = TestClock()
         let fixture = try await ServiceFixture.start(
             logger: logs.logger("cfimages.http"), clock: clock, accessLog: true,
-            emulator: .init(apiToken: cloudflareAPIToken, signingKey: signingKey))
+            emulator: .init(account: EmulatorAccount(
+                accountID: "hostile-account", apiToken: cloudflareAPIToken, accountHash: "HostileHash", signingKey: signingKey)))
         guard let emulator = fixture.emulator else { throw HarnessError("the fixture started no emulator") }
         var settings = fixture.emulatorSettings(webhookSecret: webhookSecret)
         settings.accountID = emulator.configuration.accountID

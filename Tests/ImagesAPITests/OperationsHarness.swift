@@ -43,7 +43,8 @@ final class OperationsHarness: FixtureHarness {
         let logger = quietLogger("operations-tests")
         let fixture = try await ServiceFixture.start(
             logger: logger,
-            emulator: .init(accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash", signingKey: "ops-signing-key"))
+            emulator: .init(account: EmulatorAccount(
+                accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash", signingKey: "ops-signing-key")))
         let sourceBox = HandlerSlot()
         let sources = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,

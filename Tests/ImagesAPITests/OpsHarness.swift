@@ -15,8 +15,8 @@ import TestSupport
 /// metrics listener. Cloudflare is the emulator on a loopback server of its own (so that the service's request
 /// metrics see only the service's requests), behind per-endpoint ``faults``, unless `cloudflare` points elsewhere.
 final class OpsHarness: FixtureHarness {
-    static let accountID = "ops-account"
-    static let apiToken = "cf-api-token"
+    static let account = EmulatorAccount(
+        accountID: "ops-account", apiToken: "cf-api-token", accountHash: "OpsHash", signingKey: "ops-signing-key")
 
     let fixture: ServiceFixture
     let upstream: LoopbackEmulator
@@ -49,17 +49,16 @@ final class OpsHarness: FixtureHarness {
         let fixture = try await ServiceFixture.start(logger: logger, observer: metrics.requestObserver)
         let faults = CloudflareFaults()
         let upstream = try LoopbackEmulator(
-            configuration: .init(
-                accountID: accountID, apiToken: apiToken, accountHash: "OpsHash", signingKey: "ops-signing-key",
-                dataDirectory: fixture.directory + "/emulator", publicBaseURL: "http://127.0.0.1:1"),
+            configuration: account.configuration(dataDirectory: fixture.directory + "/emulator"),
             logger: logger, guarding: faults.guarding)
         var settings = Settings()
-        settings.accountID = accountID
-        settings.apiToken = apiToken
-        settings.accountHash = upstream.emulator.configuration.accountHash
+        settings.accountID = account.accountID
+        settings.apiToken = account.apiToken
+        settings.accountHash = account.accountHash
         settings.webhookSecret = APIHarness.webhookSecret
         var configuration = override ?? .init(
-            accountID: accountID, apiToken: apiToken, baseURL: upstream.emulator.apiBaseURL, connectTimeout: .seconds(2),
+            accountID: account.accountID, apiToken: account.apiToken, baseURL: upstream.emulator.apiBaseURL,
+            connectTimeout: .seconds(2),
             requestTimeout: .seconds(3), maxAttempts: 1, callDeadline: .seconds(10))
         configureClient(&configuration)
 

@@ -18,11 +18,16 @@ final class ServiceFixture: TestService {
     /// How the embedded emulator is set up. With a `webhookSecret`, its upload webhooks come back to the API at
     /// `/cloudflare-images/api/webhook/` (retried after 50 ms).
     struct Emulator {
-        var accountID = "emu-account"
-        var apiToken = "emu-token"
-        var accountHash = "EmuHash"
-        var signingKey = "emu-signing-key"
+        var account = EmulatorAccount(
+            accountID: "emu-account", apiToken: "emu-token", accountHash: "EmuHash", signingKey: "emu-signing-key")
         var webhookSecret: String?
+
+        /// The default account with another API token.
+        static func apiToken(_ token: String) -> Emulator {
+            var options = Emulator()
+            options.account.apiToken = token
+            return options
+        }
     }
 
     let directory: String
@@ -61,9 +66,8 @@ final class ServiceFixture: TestService {
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
         let emulator = try options.map { options in
-            var configuration = CloudflareEmulator.Configuration(
-                accountID: options.accountID, apiToken: options.apiToken, accountHash: options.accountHash,
-                signingKey: options.signingKey, dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
+            var configuration = options.account.configuration(
+                dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
             // The tests' image origins are on loopback, which the emulator refuses to fetch from by default.
             configuration.allowPrivateURLs = true
             if let secret = options.webhookSecret {
