@@ -61,15 +61,9 @@ final class LocalOrigin: @unchecked Sendable {
     }
 
     private func acceptLoop() {
-        defer { close(listenFD) }
-        while true {
-            let client = accept(listenFD, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let thread = Thread { [self] in serve(client) }
-            thread.start()
+        acceptConnections(on: listenFD) { client in
+            Thread { [self] in serve(client) }.start()
+            return true
         }
     }
 

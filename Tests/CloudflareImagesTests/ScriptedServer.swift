@@ -121,13 +121,7 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
-        defer { close(listenFD) }
-        while true {
-            let client = accept(listenFD, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
+        acceptConnections(on: listenFD) { client in
             let id: Int? = lock.withLock {
                 guard !stopped else { return nil }
                 accepted += 1
@@ -135,7 +129,7 @@ final class ScriptedServer: @unchecked Sendable {
                 openFDs.insert(client)
                 return accepted
             }
-            guard let id else { close(client); return }
+            guard let id else { return false }
             let thread = Thread { [self] in
                 Thread.current.name = "fixture-conn"
                 serve(client, id: id)
@@ -143,6 +137,7 @@ final class ScriptedServer: @unchecked Sendable {
             thread.name = "fixture-conn"
             thread.stackSize = 256 * 1024
             thread.start()
+            return true
         }
     }
 

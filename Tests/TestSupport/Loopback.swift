@@ -75,3 +75,20 @@ public func loopbackConnection(port: Int, timeout: Double = 5) throws(LoopbackCo
 public struct LoopbackConnectError: Error, Equatable {
     public let code: Int32
 }
+
+/// Accepts connections on `listener` until it is shut down, handing each to `take`; one `take` refuses (returns
+/// false) is closed and ends the loop. The listener is closed when the loop ends.
+public func acceptConnections(on listener: Int32, _ take: (Int32) -> Bool) {
+    defer { close(listener) }
+    while true {
+        let client = accept(listener, nil, nil)
+        if client < 0 {
+            if errno == EINTR { continue }
+            return
+        }
+        guard take(client) else {
+            close(client)
+            return
+        }
+    }
+}

@@ -39,24 +39,12 @@ public final class SilentServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
-        defer {
-            close(listenFD)
-            lock.withLock { for fd in held { close(fd) } }
-        }
-        while true {
-            let client = accept(listenFD, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let keep = lock.withLock {
+        defer { lock.withLock { for fd in held { close(fd) } } }
+        acceptConnections(on: listenFD) { client in
+            lock.withLock {
                 guard !stopped else { return false }
                 held.append(client)
                 return true
-            }
-            if !keep {
-                close(client)
-                return
             }
         }
     }
