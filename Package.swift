@@ -138,49 +138,61 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // What the test targets share: raw loopback clients and servers, the emulator on a loopback server, clocks,
+        // polling, seeded randomness, log capture, temp directories, the repository's paths. Only test targets depend
+        // on it.
+        .target(
+            name: "TestSupport",
+            dependencies: ["CloudflareEmulator", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "Base16"], swiftSettings: swiftSettings),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteTests", dependencies: ["TestSupport", "SQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", "HTTPFields", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TestSupport", "HTTPServer", "HTTPFields", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudflareImagesTests",
-            dependencies: ["CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPFields", "HTTPServer", "Crypto", "JSON"],
+            dependencies: ["TestSupport", "CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPFields", "HTTPServer", "Crypto", "JSON"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudflareImagesCoreTests",
-            dependencies: ["CloudflareImagesCore", "Crypto", "Base16"],
+            dependencies: ["TestSupport", "CloudflareImagesCore", "Crypto", "Base16"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CloudflareEmulatorTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "Crypto", "HTTPClient", "HTTPFields",
                 "HTTPServer", "JSON", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON", "TestSupport"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagesAPITests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "ImageStore", "SQLite",
                 "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", "WebConsole",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RepositoryTests", swiftSettings: swiftSettings),
+        .testTarget(name: "RepositoryTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CommandTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "cfimages", "LogOutput", "HTTPServer", "HTTPClient", "CloudflareEmulator", "CloudflareImages", "ImagesAPI", "ImageStore",
                 "Configuration", "SQLite", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

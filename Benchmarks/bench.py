@@ -510,6 +510,7 @@ def main():
     ap.add_argument("--cfimages", default=os.environ.get("BENCH_CFIMAGES"))
     ap.add_argument("--cfimages-problem", default=os.environ.get("BENCH_CFIMAGES_PROBLEM"))
     ap.add_argument("--peers-bin", default=os.environ.get("BENCH_PEERS_BIN"))
+    ap.add_argument("--server-peer-bin", default=os.environ.get("BENCH_SERVER_PEER_BIN"))
     ap.add_argument("--django-venv", default=os.environ.get("BENCH_DJANGO_VENV", str(HERE / "django" / ".venv")))
     ap.add_argument("--django-problem", default=os.environ.get("BENCH_DJANGO_PROBLEM"))
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -547,6 +548,7 @@ def main():
 
     # Servers run with the work folder as their current directory: every path given must be absolute.
     peers_bin = Path(args.peers_bin).resolve() if args.peers_bin else None
+    server_peer_bin = Path(args.server_peer_bin).resolve() if args.server_peer_bin else None
     args.cfimages = str(Path(args.cfimages).resolve()) if args.cfimages else None
     args.django_venv = str(Path(args.django_venv).absolute())
     contestants = [
@@ -554,6 +556,7 @@ def main():
         Django(args, work),
         Peer("Hummingbird", peers_bin / "PeerHummingbird" if peers_bin else None, work),
         Peer("FlyingFox", peers_bin / "PeerFlyingFox" if peers_bin else None, work),
+        Peer("HTTPServer", server_peer_bin / "PeerHTTPServer" if server_peer_bin else None, work),
     ]
     if args.only:
         wanted = {n.strip().lower() for n in args.only.split(",")}

@@ -182,7 +182,7 @@ def render(results, names, args, elapsed):
     peers = [n for n in names if n != OURS]
     phases = {
         OURS: ("s1", "s2", "s3", "s4", "s5"), "Django": ("s1", "s2", "s3", "s4"),
-        "Hummingbird": ("s1", "s4"), "FlyingFox": ("s1", "s4"),
+        "Hummingbird": ("s1", "s4"), "FlyingFox": ("s1", "s4"), "HTTPServer": ("s1", "s4"),
     }
     targets = _targets(results)
     head = ["Metric", "Target"] + names + ["ours vs %s" % p for p in peers] + ["Pass"]
@@ -217,6 +217,7 @@ def render(results, names, args, elapsed):
     if errors:
         lines += ["", "Failures: " + "; ".join("%s %s: %s" % e for e in errors)]
     lines += ["", "Ratios: how many times better cfimages is (throughput ours ÷ peer; latency and memory "
-              "peer ÷ ours). S1/S4 peers (Hummingbird, FlyingFox) serve the record from memory; the "
+              "peer ÷ ours). S1/S4 peers (Hummingbird, FlyingFox, and our HTTPServer without the service) serve the "
+              "record from memory; the "
               "Django peer and cfimages read SQLite."]
     return "\n".join(lines)

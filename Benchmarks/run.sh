@@ -33,6 +33,14 @@ else
     tail -5 "$WORK/build-peers.log"
 fi
 
+echo "Building the HTTPServer peer (release)"
+SERVER_PEER=(--package-path Benchmarks/ServerPeer --scratch-path Benchmarks/ServerPeer/.build -c release)
+if $SWIFT build "${SERVER_PEER[@]}" >"$WORK/build-server-peer.log" 2>&1; then
+    export BENCH_SERVER_PEER_BIN="$($SWIFT build "${SERVER_PEER[@]}" --show-bin-path)"
+else
+    tail -5 "$WORK/build-server-peer.log"
+fi
+
 VENV="$ROOT/Benchmarks/django/.venv"
 if [ ! -x "$VENV/bin/gunicorn" ]; then
     echo "Installing the Django peer into $VENV"

@@ -9,17 +9,20 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+        .package(path: "../PeerRecords"),
     ],
     targets: [
-        .target(name: "PeerRecords"),
         .executableTarget(
             name: "PeerHummingbird",
-            dependencies: ["PeerRecords", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                .product(name: "PeerRecords", package: "PeerRecords"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .executableTarget(
             name: "PeerFlyingFox",
             dependencies: [
-                "PeerRecords",
+                .product(name: "PeerRecords", package: "PeerRecords"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
             ]

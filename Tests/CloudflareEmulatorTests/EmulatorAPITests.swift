@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorAPITests {
@@ -40,8 +41,8 @@ import Testing
         #expect((result["uploaded"] as? String)?.hasSuffix("Z") == true)
         let variants = try #require(result["variants"] as? [String])
         #expect(variants == [
-            "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/users/7/avatar/public",
-            "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/users/7/avatar/thumbnail",
+            "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/users/7/avatar/public",
+            "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/users/7/avatar/thumbnail",
         ])
 
         let patched = try await h.call("PATCH", h.images + "/v1/users/7/avatar", body: .bytes(Array(
@@ -137,7 +138,7 @@ import Testing
         #expect(wrong.status == 403)
         #expect(wrong.errorCode == 10000)
         #expect(wrong.errorMessage == "Authentication error")
-        #expect(!wrong.text.contains(EmulatorHarness.token))
+        #expect(!wrong.text.contains(EmulatorHarness.account.apiToken))
         let missing = try await h.call("GET", h.images + "/v1", token: nil)
         #expect(missing.status == 400)
         #expect(missing.errorCode == 6003)
@@ -195,7 +196,7 @@ import Testing
         let keys = try await h.call("GET", h.images + "/v1/keys")
         let list = try #require(keys.result?["keys"] as? [[String: Any]])
         #expect(list.first?["name"] as? String == "default")
-        #expect(list.first?["value"] as? String == EmulatorHarness.signingKey)
+        #expect(list.first?["value"] as? String == EmulatorHarness.account.signingKey)
         let batch = try await h.call("GET", h.images + "/v1/batch_token")
         #expect((batch.result?["token"] as? String)?.count == 64)
         #expect(batch.result?["expiresAt"] is String)

@@ -3,6 +3,7 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 /// The account-wide settings: flexible variants on and off (`v1/config`), `v1/variants`, a read-only token, and an
@@ -16,7 +17,7 @@ import Testing
         let reply = try await h.call(
             "POST", h.images + "/v1", body: h.form([("id", "pic")], file: ("file", "p.png", bytes)))
         #expect(reply.status == 200)
-        return "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/pic"
+        return "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/pic"
     }
 
     func json(_ object: [String: Any]) throws -> HTTPClientRequest.Body {
@@ -125,7 +126,7 @@ import Testing
         defer { Task { await h.stop() } }
         let client = try CloudflareClient(
             configuration: .init(
-                accountID: EmulatorHarness.accountID, apiToken: EmulatorHarness.token, baseURL: h.emulator.apiBaseURL,
+                accountID: EmulatorHarness.account.accountID, apiToken: EmulatorHarness.account.apiToken, baseURL: h.emulator.apiBaseURL,
                 maxAttempts: 1),
             logger: EmulatorHarness.logger())
         let variants = try await client.variants()

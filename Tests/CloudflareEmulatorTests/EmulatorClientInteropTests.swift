@@ -2,13 +2,14 @@ import CloudflareImages
 import Foundation
 import JSON
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 /// The project's own Cloudflare client, pointed at the emulator: every call decodes into the client's types.
 @Suite struct EmulatorClientInteropTests {
-    func makeClient(_ h: EmulatorHarness, token: String = EmulatorHarness.token) throws -> CloudflareClient {
+    func makeClient(_ h: EmulatorHarness, token: String = EmulatorHarness.account.apiToken) throws -> CloudflareClient {
         try CloudflareClient(configuration: .init(
-            accountID: EmulatorHarness.accountID, apiToken: token, baseURL: h.emulator.apiBaseURL,
+            accountID: EmulatorHarness.account.accountID, apiToken: token, baseURL: h.emulator.apiBaseURL,
             requestTimeout: .seconds(10), maxAttempts: 3, callDeadline: .seconds(20),
             retryBaseDelay: .milliseconds(10), retryMaxDelay: .milliseconds(50)), logger: EmulatorHarness.logger())
     }
@@ -53,7 +54,7 @@ import Testing
         #expect(v2.continuationToken == nil)
 
         #expect(try await client.accountStats().current == 2)
-        #expect(try await client.signingKeys().first?.value == EmulatorHarness.signingKey)
+        #expect(try await client.signingKeys().first?.value == EmulatorHarness.account.signingKey)
 
         try await client.deleteImage(id: "second")
         await #expect(throws: CloudflareError.self) { try await client.deleteImage(id: "second") }

@@ -1,6 +1,7 @@
 import CloudflareImages
 import Foundation
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 /// The emulator's own RFC 3339 reader and writer: fixed cases from RFC 3339 and Cloudflare's API reference, then

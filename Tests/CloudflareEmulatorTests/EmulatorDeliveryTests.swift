@@ -4,6 +4,7 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorDeliveryTests {
@@ -21,7 +22,7 @@ import Testing
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
         let bytes = try await makeImage(h, id: "folder/pic", signed: false).bytes
-        let root = "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/folder/pic"
+        let root = "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/folder/pic"
         for variant in ["public", "thumbnail", "w=300,fit=cover"] {
             let reply = try await h.call("GET", "\(root)/\(variant)", token: nil)
             #expect(reply.status == 200, "\(variant)")
@@ -30,7 +31,7 @@ import Testing
         }
         #expect(try await h.call("GET", "\(root)/nosuchvariant", token: nil).status == 404)
         #expect(try await h.call("GET", "\(h.base)/imagedelivery/wronghash/folder/pic/public", token: nil).status == 404)
-        #expect(try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/missing/public", token: nil).status == 404)
+        #expect(try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/missing/public", token: nil).status == 404)
         let head = try await h.call("HEAD", "\(root)/public", token: nil)
         #expect(head.status == 200)
     }
@@ -39,15 +40,15 @@ import Testing
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
         let (id, _) = try await h.directUpload()
-        #expect(try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/\(id)/public", token: nil).status == 404)
+        #expect(try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/public", token: nil).status == 404)
     }
 
     @Test func privateImagesNeedValidSignatures() async throws {
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
         let (bytes, secret) = try await makeImage(h, id: "", signed: true)
-        let signer = URLSigner(key: EmulatorHarness.signingKey)
-        let path = "/\(EmulatorHarness.hash)/\(secret)/public"
+        let signer = URLSigner(key: EmulatorHarness.account.signingKey)
+        let path = "/\(EmulatorHarness.account.accountHash)/\(secret)/public"
         let deliveryRoot = "\(h.base)/imagedelivery"
         func url(exp: Int64, tamper: Bool = false, omitSig: Bool = false) -> String {
             let sig = signer.signature(for: "\(path)?exp=\(exp)")
@@ -65,10 +66,10 @@ import Testing
         #expect(try await h.call("GET", url(exp: now + 600, omitSig: true), token: nil).status == 403)
         // A signature for one variant does not open another.
         let sig = signer.signature(for: "\(path)?exp=\(now + 600)")
-        let otherVariant = "\(deliveryRoot)/\(EmulatorHarness.hash)/\(secret)/thumbnail?exp=\(now + 600)&sig=\(sig)"
+        let otherVariant = "\(deliveryRoot)/\(EmulatorHarness.account.accountHash)/\(secret)/thumbnail?exp=\(now + 600)&sig=\(sig)"
         #expect(try await h.call("GET", otherVariant, token: nil).status == 403)
         // Flexible variants are refused on private images, even signed.
-        let flexPath = "/\(EmulatorHarness.hash)/\(secret)/w=100"
+        let flexPath = "/\(EmulatorHarness.account.accountHash)/\(secret)/w=100"
         let flexSig = signer.signature(for: "\(flexPath)?exp=\(now + 600)")
         let flexible = try await h.call("GET", "\(deliveryRoot)\(flexPath)?exp=\(now + 600)&sig=\(flexSig)", token: nil)
         #expect(flexible.status == 403)
@@ -93,8 +94,8 @@ import Testing
         try await h.call("PATCH", h.images + "/v1/" + id, body: .bytes(Array(#"{"requireSignedURLs":true}"#.utf8)))
             .status.expect(200)
         let now = Int64(Date().timeIntervalSince1970)
-        let signed = URLSigner(key: EmulatorHarness.signingKey)
-            .signature(for: "/\(EmulatorHarness.hash)/\(id)/public?exp=\(now + 60)")
+        let signed = URLSigner(key: EmulatorHarness.account.signingKey)
+            .signature(for: "/\(EmulatorHarness.account.accountHash)/\(id)/public?exp=\(now + 60)")
         #expect(try await h.call("GET", "\(variant)?exp=\(now + 60)&sig=\(signed)", token: nil).status == 200)
         #expect(try await h.call("GET", variant, token: nil).status == 403)
     }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorFaultTests {
@@ -32,7 +33,7 @@ import Testing
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
         let control = h.base + "/_control/faults"
-        func post(_ json: String, token: String? = EmulatorHarness.token) async throws -> Reply {
+        func post(_ json: String, token: String? = EmulatorHarness.account.apiToken) async throws -> Reply {
             try await h.call("POST", control, token: token, body: .bytes(Array(json.utf8)), headers: ["Content-Type": "application/json"])
         }
         #expect(try await post(#"{"failure_rate":1}"#, token: "wrong").status == 403)

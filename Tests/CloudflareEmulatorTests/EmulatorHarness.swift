@@ -4,68 +4,53 @@ import HTTPClient
 import HTTPFields
 import HTTPServer
 import Logging
+import TestSupport
 
 /// A real emulator behind a real HTTPServer on 127.0.0.1:0, with its state in a fresh temp directory,
 /// and a libcurl client to talk to it.
 final class EmulatorHarness: Sendable {
-    static let accountID = "023e105f4ecef8ad9ca31a8372d0c353"
-    static let token = "test-token-1234567890"
-    static let hash = "Vi7wi5KSItxGFsWRG2Us6Q"
-    static let signingKey = "Oix0bbNaT8Rge9PuyxUBrjI6zrgnsyJ5"
+    static let account = EmulatorAccount(
+        accountID: "023e105f4ecef8ad9ca31a8372d0c353", apiToken: "test-token-1234567890",
+        accountHash: "Vi7wi5KSItxGFsWRG2Us6Q", signingKey: "Oix0bbNaT8Rge9PuyxUBrjI6zrgnsyJ5")
 
     let directory: String
-    let emulator: CloudflareEmulator
-    let server: HTTPServer
+    let loopback: LoopbackEmulator
     let client: HTTPClient
-    let base: String
     let mount: String
 
-    static func logger() -> Logger {
-        var logger = Logger(label: "emulator-tests")
-        logger.logLevel = .critical
-        return logger
-    }
+    var emulator: CloudflareEmulator { loopback.emulator }
+    var server: HTTPServer { loopback.server }
+    var base: String { loopback.base }
 
-    static func makeDirectory() -> String {
-        let path = NSTemporaryDirectory() + "cfemu-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func logger() -> Logger { quietLogger("emulator-tests") }
+
+    static func makeDirectory() throws -> String { try makeTemporaryDirectory(prefix: "cfemu-") }
 
     static func configuration(directory: String) -> CloudflareEmulator.Configuration {
-        CloudflareEmulator.Configuration(
-            accountID: accountID, apiToken: token, accountHash: hash, signingKey: signingKey,
-            dataDirectory: directory, publicBaseURL: "http://127.0.0.1:1",
-            webhookRetryDelays: [.milliseconds(50), .milliseconds(100)])
+        var configuration = account.configuration(dataDirectory: directory)
+        configuration.webhookRetryDelays = [.milliseconds(50), .milliseconds(100)]
+        return configuration
     }
 
     init(mount: String = "", directory: String? = nil,
          configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }) throws {
-        self.directory = directory ?? EmulatorHarness.makeDirectory()
+        self.directory = try directory ?? EmulatorHarness.makeDirectory()
         self.mount = mount
         var configuration = EmulatorHarness.configuration(directory: self.directory)
         configure(&configuration)
-        emulator = try CloudflareEmulator(configuration: configuration, logger: EmulatorHarness.logger())
-        let router = emulator.makeRouter(mountPath: mount)
-        server = HTTPServer(
-            configuration: .init(port: 0, eventLoopCount: 1, shutdownGracePeriod: .seconds(2), accessLog: false),
-            logger: EmulatorHarness.logger(), handler: router.respond)
-        try server.start()
-        base = "http://127.0.0.1:\(server.localPort)\(mount)"
-        emulator.setPublicBaseURL(base)
+        loopback = try LoopbackEmulator(configuration: configuration, mount: mount, logger: EmulatorHarness.logger())
         client = try HTTPClient(logger: EmulatorHarness.logger())
     }
 
     func stop(removeDirectory: Bool = true) async {
-        await server.shutdown()
-        emulator.close()
+        await loopback.stop()
         if removeDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    var images: String { "\(base)/client/v4/accounts/\(EmulatorHarness.accountID)/images" }
+    var images: String { "\(base)/client/v4/accounts/\(EmulatorHarness.account.accountID)/images" }
 
     /// Sends a request with the Bearer token (unless `token` is nil) and returns status, JSON body and headers.
-    func call(_ method: String, _ url: String, token: String? = EmulatorHarness.token,
+    func call(_ method: String, _ url: String, token: String? = EmulatorHarness.account.apiToken,
               body: HTTPClientRequest.Body = .none, headers: HTTPHeaders = [:]) async throws -> Reply {
         var headers = headers
         if let token { headers["Authorization"] = "Bearer \(token)" }

@@ -4,6 +4,7 @@ import CloudflareImagesCore
 import Crypto
 import Foundation
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 /// The emulator's own date and signature code, seen over HTTP: the client's signed URLs and the documented
@@ -14,21 +15,21 @@ import Testing
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
         let now = Int64(Date().timeIntervalSince1970)
-        let signer = URLSigner(key: EmulatorHarness.signingKey)
+        let signer = URLSigner(key: EmulatorHarness.account.signingKey)
         for _ in 0..<4 {
             let upload = try await h.call("POST", h.images + "/v1", body: h.form(
                 [("requireSignedURLs", "true")], file: ("file", "p.png", ImageFixtures.png(width: 1, height: 1))))
             let id = try #require(upload.result?["id"] as? String)
             for variant in ["public", "thumbnail"] {
                 let url = try DeliveryURL(
-                    accountHash: EmulatorHarness.hash, imageID: id, variant: DeliveryURL.Variant(variant))
+                    accountHash: EmulatorHarness.account.accountHash, imageID: id, variant: DeliveryURL.Variant(variant))
                 let clientSigned = signer.sign(url, expiresAt: now + 300)
                 let pathAndQuery = String(clientSigned.dropFirst(DeliveryDomain.imageDelivery.origin.count))
                 #expect(try await h.call("GET", h.base + "/imagedelivery" + pathAndQuery, token: nil).status == 200)
 
                 // Cloudflare's sample signer on a URL that already had a parameter.
                 let message = "\(url.signingPath)?v=1&exp=\(now + 300)"
-                let sig = Hex.encode(HMAC.sha256(key: EmulatorHarness.signingKey, message: message))
+                let sig = Hex.encode(HMAC.sha256(key: EmulatorHarness.account.signingKey, message: message))
                 let documented = "\(h.base)/imagedelivery\(message)&sig=\(sig)"
                 #expect(try await h.call("GET", documented, token: nil).status == 200)
                 #expect(try await h.call("GET", documented.uppercasedSignature, token: nil).status == 403)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorUploadTests {
@@ -24,7 +25,7 @@ import Testing
         #expect(stored.width == width)
         #expect(stored.height == height)
         #expect(stored.size == bytes.count)
-        let delivered = try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/\(id)/public", token: nil)
+        let delivered = try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/public", token: nil)
         #expect(delivered.status == 200)
         #expect(delivered.response.body == bytes)
         #expect(delivered.response.headers["Content-Type"] == ImageFormat(rawValue: format)?.mimeType)
@@ -95,7 +96,7 @@ import Testing
         // The emulator fetches from its own delivery URL of a public copy.
         let publicCopy = try await h.call("POST", h.images + "/v1", body: h.form([("id", "public-copy")], file: ("file", "b.jpg", jpeg)))
         #expect(publicCopy.status == 200)
-        let source = "\(h.base)/imagedelivery/\(EmulatorHarness.hash)/public-copy/public"
+        let source = "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/public-copy/public"
         let byURL = try await h.call("POST", h.images + "/v1", body: h.form([("url", source), ("id", "by-url")]))
         #expect(byURL.status == 200)
         #expect(try await h.emulator.store.image(id: "by-url")?.width == 10)
@@ -113,7 +114,7 @@ import Testing
     }
 
     @Test func stateSurvivesRestart() async throws {
-        let directory = EmulatorHarness.makeDirectory()
+        let directory = try EmulatorHarness.makeDirectory()
         let first = try EmulatorHarness(directory: directory)
         let (id, url) = try await first.directUpload([("metadata", #"{"keep":"me"}"#)])
         let gif = ImageFixtures.gif(width: 3, height: 3)
@@ -126,7 +127,7 @@ import Testing
         let image = try await second.call("GET", second.images + "/v1/" + id)
         #expect(image.status == 200)
         #expect((image.result?["meta"] as? [String: Any])?["keep"] as? String == "me")
-        let bytes = try await second.call("GET", "\(second.base)/imagedelivery/\(EmulatorHarness.hash)/\(id)/thumbnail", token: nil)
+        let bytes = try await second.call("GET", "\(second.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/thumbnail", token: nil)
         #expect(bytes.response.body == gif)
         // The draft's upload URL still works after the restart (its host changed with the new port).
         let token = String(draftURL.split(separator: "/").last!)

@@ -5,6 +5,7 @@ import HTTPFields
 import HTTPServer
 import Logging
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 /// A tiny HTTPServer that records every request and answers the scripted statuses in turn (then 200).
@@ -31,8 +32,7 @@ final class WebhookRecorder: Sendable {
 
     /// Waits (bounded) until `count` requests arrived.
     func wait(for count: Int, timeout: Duration = .seconds(20)) async -> [Request] {
-        let deadline = ContinuousClock.now + timeout
-        while requests.get().count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        _ = await eventually(timeout: timeout) { requests.get().count >= count }
         return requests.get()
     }
 }
@@ -65,7 +65,7 @@ final class WebhookRecorder: Sendable {
                 #expect(payload[key] != nil, "missing \(key)")
             }
             #expect(payload["alert_type"] as? String == "image_notification")
-            #expect(payload["account_id"] as? String == EmulatorHarness.accountID)
+            #expect(payload["account_id"] as? String == EmulatorHarness.account.accountID)
             #expect(payload["id"] == nil, "no flat image object")
         }
         let byImage = Dictionary(uniqueKeysWithValues: received.compactMap { hook -> (String, [String: Any])? in

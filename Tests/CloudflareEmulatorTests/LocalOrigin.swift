@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// A blocking HTTP/1.1 origin on 127.0.0.1 for the emulator's `url` fetches: one canned answer per connection
@@ -31,21 +32,7 @@ final class LocalOrigin: @unchecked Sendable {
 
     init(_ answer: Answer) throws {
         self.answer = answer
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listenFD = fd
-        port = UInt16(bigEndian: address.sin_port)
+        (listenFD, port) = try loopbackListener(backlog: 64)
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "local-origin"
         thread.start()
@@ -69,21 +56,14 @@ final class LocalOrigin: @unchecked Sendable {
 
     /// Waits (bounded) until `count` answers have been written or cut off.
     func waitForOutcomes(_ count: Int, timeout: Duration = .seconds(20)) async -> [Outcome] {
-        let deadline = ContinuousClock.now + timeout
-        while outcomes.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        _ = await eventually(timeout: timeout) { outcomes.count >= count }
         return outcomes
     }
 
     private func acceptLoop() {
-        defer { close(listenFD) }
-        while true {
-            let client = accept(listenFD, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let thread = Thread { [self] in serve(client) }
-            thread.start()
+        acceptConnections(on: listenFD) { client in
+            Thread { [self] in serve(client) }.start()
+            return true
         }
     }
 

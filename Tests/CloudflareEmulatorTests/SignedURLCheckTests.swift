@@ -3,6 +3,7 @@ import CloudflareImagesCore
 import Crypto
 import Foundation
 import Testing
+import TestSupport
 @testable import CloudflareEmulator
 
 /// The emulator's signed-URL check against signatures computed here straight from Cloudflare's "Serve private

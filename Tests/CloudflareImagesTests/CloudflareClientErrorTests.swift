@@ -1,19 +1,10 @@
 import CloudflareImages
 import Foundation
 import Testing
+import TestSupport
 
 /// Error classes, retries, budget behaviour and secrecy of the token.
 @Suite struct CloudflareClientErrorTests {
-    /// Runs `body` and returns the CloudflareError it throws.
-    func cloudflareError(_ body: () async throws -> Void) async -> CloudflareError? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? CloudflareError
-        }
-    }
-
     @Test func notFoundKeepsCloudflareErrorsAndIsNotRetried() async throws {
         let server = try ScriptedServer { _ in .json(404, failure(5404, "Image not found")) }
         defer { server.stop() }
@@ -191,7 +182,7 @@ import Testing
 
     @Test func refusedConnectionIsConnectFailedAfterRetries() async throws {
         let events = EventLog()
-        let refusing = RefusingPort()
+        let refusing = try RefusingPort()
         defer { withExtendedLifetime(refusing) {} }
         let client = try makeClient(baseURL: "http://127.0.0.1:\(refusing.port)", events: events)
         let error = await cloudflareError { _ = try await client.signingKeys() }

@@ -1,5 +1,6 @@
 import CloudflareImages
 import HTTPClient
+import TestSupport
 
 let testToken = "tok-SECRET-5f2a9c"
 let testAccount = "acc123"
@@ -55,4 +56,14 @@ func makeClient(
     var observer: (@Sendable (CallEvent) -> Void)?
     if let events { observer = { events.record($0) } }
     return try CloudflareClient(configuration: configuration, httpClient: sharedHTTPClient, budget: budget, observer: observer)
+}
+
+/// Runs `body` and returns the CloudflareError it throws.
+func cloudflareError(_ body: () async throws -> Void) async -> CloudflareError? {
+    do {
+        try await body()
+        return nil
+    } catch {
+        return error as? CloudflareError
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import Testing
+import TestSupport
 
 @Suite struct HTTPClientTests {
     @Test func getReturnsStatusHeadersAndBody() async throws {
@@ -211,7 +212,7 @@ import Testing
 
     @Test func refusedConnectionIsConnectFailed() async throws {
         let client = try HTTPClient()
-        let refusing = RefusingPort()
+        let refusing = try RefusingPort()
         defer { withExtendedLifetime(refusing) {} }
         let port = refusing.port
         await #expect {

@@ -5,15 +5,6 @@ import Testing
 /// `Retry-After` on a 429. The client stops calling when the quota reaches zero instead of overrunning it (which
 /// blocks every call for five minutes), and during a block fails fast without reaching Cloudflare.
 @Suite struct RateLimitHeaderTests {
-    func cloudflareError(_ body: () async throws -> Void) async -> CloudflareError? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? CloudflareError
-        }
-    }
-
     @Test func parsesCloudflaresExampleAndKeepsTheTightestItem() {
         #expect(RateLimitStatus(header: #""default";r=50;t=30"#) == RateLimitStatus(remaining: 50, resetSeconds: 30))
         #expect(RateLimitStatus(header: #""burst";r=9;t=1, "default";r=0;t=200"#) == RateLimitStatus(remaining: 0, resetSeconds: 200))

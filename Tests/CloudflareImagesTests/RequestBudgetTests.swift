@@ -1,12 +1,6 @@
 import CloudflareImages
 import Testing
-
-/// A clock the test moves by hand.
-final class ManualClock: Sendable {
-    private let instant = LockedBox(ContinuousClock.now)
-    var now: ContinuousClock.Instant { instant.current }
-    func advance(_ duration: Duration) { instant.update { $0 += duration } }
-}
+import TestSupport
 
 @Suite struct RequestBudgetTests {
     @Test func admitsUpToTheLimitThenBooksTheNextFreeSlot() {

@@ -4,6 +4,7 @@ import HTTPClient
 #if canImport(Glibc)
 import Glibc
 import HTTPFields
+import TestSupport
 #endif
 
 /// What the scripted server does with one request.
@@ -83,24 +84,7 @@ final class ScriptedServer: @unchecked Sendable {
 
     init(handler: @escaping @Sendable (RecordedRequest) -> ScriptedAction) throws {
         self.handler = handler
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 1024) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listenFD = fd
-        port = UInt16(bigEndian: address.sin_port)
+        (listenFD, port) = try loopbackListener(backlog: 1024)
         let thread = Thread { [self] in
             Thread.current.name = "fixture-accept"
             acceptLoop()
@@ -138,13 +122,7 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
-        defer { close(listenFD) }
-        while true {
-            let client = accept(listenFD, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
+        acceptConnections(on: listenFD) { client in
             let id: Int? = lock.withLock {
                 guard !stopped else { return nil }
                 accepted += 1
@@ -152,7 +130,7 @@ final class ScriptedServer: @unchecked Sendable {
                 openFDs.insert(client)
                 return accepted
             }
-            guard let id else { close(client); return }
+            guard let id else { return false }
             let thread = Thread { [self] in
                 Thread.current.name = "fixture-conn"
                 serve(client, id: id)
@@ -160,6 +138,7 @@ final class ScriptedServer: @unchecked Sendable {
             thread.name = "fixture-conn"
             thread.stackSize = 256 * 1024
             thread.start()
+            return true
         }
     }
 
@@ -259,13 +238,4 @@ func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? 
         if haystack[i..<i + needle.count].elementsEqual(needle) { return i }
     }
     return nil
-}
-
-/// A tiny lock-protected box for test state shared with server handlers.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    var current: Value { lock.withLock { value } }
-    func update<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&value) } }
 }

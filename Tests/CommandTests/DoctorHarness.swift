@@ -8,20 +8,17 @@ import ImageStore
 import ImagesAPI
 import Logging
 import SQLite
+import TestSupport
 @testable import cfimages
 
 /// A setup for `cfimages doctor` to check, over real loopback sockets: the Cloudflare emulator (at `/_emulator`)
 /// standing in for the account, and the service's API (its webhook endpoint) on one server, with a migrated
 /// database in a temp directory. ``settings`` describe it all correctly; each test breaks one thing.
 final class DoctorHarness: Sendable {
-    static let accountID = "doctor-account"
-    static let token = "doctor-token"
+    static let account = EmulatorAccount(
+        accountID: "doctor-account", apiToken: "doctor-token", accountHash: "DoctorHash", signingKey: "doctor-signing-key")
     static let readOnlyToken = "doctor-read-only-token"
-    static let accountHash = "DoctorHash"
-    static let signingKey = "doctor-signing-key"
     static let webhookSecret = "doctor-webhook-secret"
-    static let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations").path
 
     let directory: String
     let emulator: CloudflareEmulator
@@ -29,11 +26,7 @@ final class DoctorHarness: Sendable {
     let server: HTTPServer
     let http: HTTPClient
 
-    static func logger() -> Logger {
-        var logger = Logger(label: "doctor-tests")
-        logger.logLevel = .critical
-        return logger
-    }
+    static func logger() -> Logger { quietLogger("doctor-tests") }
 
     private init(directory: String, emulator: CloudflareEmulator, database: Database, server: HTTPServer, http: HTTPClient) {
         self.directory = directory
@@ -45,21 +38,19 @@ final class DoctorHarness: Sendable {
 
     /// Starts everything; `configure` changes the emulator's account (variants, flexible variants, keys).
     static func start(configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }) async throws -> DoctorHarness {
-        let directory = NSTemporaryDirectory() + "doctor-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory(prefix: "doctor-")
         let slot = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger(),
             responder: slot.responder)
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
-        var configuration = CloudflareEmulator.Configuration(
-            accountID: accountID, apiToken: token, accountHash: accountHash, signingKey: signingKey,
-            dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator", readOnlyToken: readOnlyToken)
+        var configuration = account.configuration(dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
+        configuration.readOnlyToken = readOnlyToken
         configure(&configuration)
         let emulator = try CloudflareEmulator(configuration: configuration, logger: logger())
         let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 1)
-        try await Migrator(directory: migrations, database: database).apply()
+        try await Migrator(directory: TestPaths.migrations, database: database).apply()
         let http = try HTTPClient(logger: logger())
         let harness = DoctorHarness(directory: directory, emulator: emulator, database: database, server: server, http: http)
 
@@ -67,7 +58,7 @@ final class DoctorHarness: Sendable {
         apiSettings.webhookSecret = webhookSecret
         let api = ImagesAPI(
             settings: apiSettings, repository: SQLiteImageRepository(database: database),
-            cloudflare: try harness.client(token: token), logger: logger())
+            cloudflare: try harness.client(token: account.apiToken), logger: logger())
         slot.set(api.responder(mounting: [.under("/_emulator", emulator.makeRouter(mountPath: "/_emulator").responder)]))
         return harness
     }
@@ -102,22 +93,29 @@ final class DoctorHarness: Sendable {
     /// the webhook secret set.
     var settings: Settings {
         var settings = Settings()
-        settings.accountID = Self.accountID
-        settings.apiToken = Self.token
-        settings.accountHash = Self.accountHash
+        settings.accountID = Self.account.accountID
+        settings.apiToken = Self.account.apiToken
+        settings.accountHash = Self.account.accountHash
         settings.baseURL = emulator.apiBaseURL
         settings.deliverThrough(emulator.deliveryBaseURL)
         settings.webhookSecret = Self.webhookSecret
         settings.databasePath = directory + "/cfimages.sqlite"
-        settings.migrationsDirectory = Self.migrations
+        settings.migrationsDirectory = TestPaths.migrations
         settings.dataDirectory = directory
         return settings
     }
 
     func client(token: String) throws -> CloudflareClient {
         try CloudflareClient(
-            configuration: .init(accountID: Self.accountID, apiToken: token, baseURL: emulator.apiBaseURL, maxAttempts: 1),
+            configuration: .init(accountID: Self.account.accountID, apiToken: token, baseURL: emulator.apiBaseURL, maxAttempts: 1),
             httpClient: http, logger: Self.logger())
+    }
+
+    /// The checks on ``settings`` as `change` leaves them.
+    func check(changing change: (inout Settings) -> Void) async throws -> [DoctorCheck] {
+        var settings = self.settings
+        change(&settings)
+        return try await check(settings)
     }
 
     /// Runs the doctor's checks after the settings check on `settings` (these by default), as the command does.

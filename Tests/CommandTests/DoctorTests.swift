@@ -4,6 +4,7 @@ import Configuration
 import Foundation
 import SQLite
 import Testing
+import TestSupport
 @testable import cfimages
 
 /// `cfimages doctor` against the emulator: a healthy setup passes every check (exit 0), and each broken
@@ -39,12 +40,12 @@ import Testing
             #expect(SetupChecks.exitStatus(checks) == 0)
             #expect(SetupChecks.summary(checks) == "10 ok, 0 warnings, 0 failed")
             // The draft and the test image were deleted.
-            let client = try h.client(token: DoctorHarness.token)
+            let client = try h.client(token: DoctorHarness.account.apiToken)
             #expect(try await client.accountStats().current == 0)
             #expect(try await client.listImagesV2(perPage: 10).images.isEmpty)
             // No secret reaches the checklist.
             let text = checks.flatMap(\.lines).joined(separator: "\n")
-            for secret in [DoctorHarness.token, DoctorHarness.signingKey, DoctorHarness.webhookSecret] {
+            for secret in [DoctorHarness.account.apiToken, DoctorHarness.account.signingKey, DoctorHarness.webhookSecret] {
                 #expect(!text.contains(secret))
             }
         }
@@ -72,9 +73,7 @@ import Testing
 
     @Test func aTokenCloudflareRefusesFailsTheReadCheck() async throws {
         try await DoctorHarness.run { h in
-            var settings = h.settings
-            settings.apiToken = "not-the-token"
-            let checks = try await h.check(settings)
+            let checks = try await h.check { $0.apiToken = "not-the-token" }
             try Self.expectOnlyFailure(checks, "read", fix: "Cloudflare Images > Read")
             #expect(try Self.check(checks, "read").message.contains("10000"))
             #expect(try Self.check(checks, "cloudflare").verdict == .skip)
@@ -85,11 +84,9 @@ import Testing
     @Test func aReadOnlyTokenFailsTheEditCheck() async throws {
         try await DoctorHarness.run { h in
             // An image for the read-only checks to read variant URLs from and fetch.
-            _ = try await h.client(token: DoctorHarness.token).uploadImage(
+            _ = try await h.client(token: DoctorHarness.account.apiToken).uploadImage(
                 file: SetupChecks.testPNG, filename: "a.png", options: ImageUploadOptions(requireSignedURLs: false))
-            var settings = h.settings
-            settings.apiToken = DoctorHarness.readOnlyToken
-            let checks = try await h.check(settings)
+            let checks = try await h.check { $0.apiToken = DoctorHarness.readOnlyToken }
             try Self.expectOnlyFailure(checks, "edit", fix: "Cloudflare Images > Edit")
             #expect(try Self.check(checks, "read").verdict == .ok)
             #expect(try Self.check(checks, "account-hash").verdict == .ok)
@@ -99,10 +96,8 @@ import Testing
 
     @Test func aWrongAccountHashFailsWithTheHashCloudflareUses() async throws {
         try await DoctorHarness.run { h in
-            var settings = h.settings
-            settings.accountHash = "WrongHash"
-            let checks = try await h.check(settings)
-            try Self.expectOnlyFailure(checks, "account-hash", fix: "CLOUDFLARE_IMAGES_ACCOUNT_HASH=\(DoctorHarness.accountHash)")
+            let checks = try await h.check { $0.accountHash = "WrongHash" }
+            try Self.expectOnlyFailure(checks, "account-hash", fix: "CLOUDFLARE_IMAGES_ACCOUNT_HASH=\(DoctorHarness.account.accountHash)")
         }
     }
 
@@ -112,17 +107,13 @@ import Testing
             try Self.expectOnlyFailure(checks, "variants", fix: "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT to one of: hero, public")
             #expect(try Self.check(checks, "variants").message.contains(#""thumbnail""#))
 
-            var settings = h.settings
-            settings.thumbnailVariant = "hero"
-            #expect(Self.failures(try await h.check(settings)).isEmpty)
+            #expect(Self.failures(try await h.check { $0.thumbnailVariant = "hero" }).isEmpty)
         }
     }
 
     @Test func aDeliveryDomainThatDoesNotServeTheImageFails() async throws {
         try await DoctorHarness.run { h in
-            var settings = h.settings
-            settings.deliveryPathPrefix = "_emulator/elsewhere"
-            let checks = try await h.check(settings)
+            let checks = try await h.check { $0.deliveryPathPrefix = "_emulator/elsewhere" }
             try Self.expectOnlyFailure(checks, "delivery", fix: "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX")
             #expect(try Self.check(checks, "flexible-variants").verdict == .skip)
         }
@@ -133,14 +124,14 @@ import Testing
             let checks = try await h.check()
             try Self.expectOnlyFailure(checks, "flexible-variants", fix: #"{"flexible_variants": true}"#)
             let fix = try Self.check(checks, "flexible-variants").fix ?? ""
-            #expect(fix.contains("/accounts/\(DoctorHarness.accountID)/images/v1/config"))
+            #expect(fix.contains("/accounts/\(DoctorHarness.account.accountID)/images/v1/config"))
             #expect(fix.contains("CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false"))
 
             // Saying so in the settings passes; so does turning them on at the account.
             var settings = h.settings
             settings.flexibleVariants = false
             #expect(SetupChecks.exitStatus(try await h.check(settings)) == 0)
-            try await h.client(token: DoctorHarness.token).setFlexibleVariants(true)
+            try await h.client(token: DoctorHarness.account.apiToken).setFlexibleVariants(true)
             #expect(SetupChecks.exitStatus(try await h.check()) == 0)
             // On at the account but off in the settings: only a warning.
             #expect(try Self.check(try await h.check(settings), "flexible-variants").verdict == .warn)
@@ -153,7 +144,7 @@ import Testing
             try Self.expectOnlyFailure(checks, "signing-keys", fix: "PUT .../images/v1/keys/{name}")
 
             var settings = h.settings
-            settings.signingKey = DoctorHarness.signingKey
+            settings.signingKey = DoctorHarness.account.signingKey
             // A configured key the account does not list cannot be confirmed either.
             try Self.expectOnlyFailure(try await h.check(settings), "signing-keys", fix: "CLOUDFLARE_IMAGES_SIGNING_KEY")
         }
@@ -166,9 +157,9 @@ import Testing
             let checks = try await h.check(settings)
             try Self.expectOnlyFailure(checks, "signing-keys", fix: "unset it to use the account's key")
             #expect(!checks.flatMap(\.lines).joined().contains("some-other-key"))
-            #expect(!checks.flatMap(\.lines).joined().contains(DoctorHarness.signingKey))
+            #expect(!checks.flatMap(\.lines).joined().contains(DoctorHarness.account.signingKey))
 
-            settings.signingKey = DoctorHarness.signingKey
+            settings.signingKey = DoctorHarness.account.signingKey
             #expect(try Self.check(try await h.check(settings), "signing-keys").verdict == .ok)
         }
     }

@@ -3,17 +3,8 @@ import Glibc
 #endif
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
-
-/// Polls `condition` every 5 ms for at most `seconds`, on the calling (blocking) thread.
-func waitUntil(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(5_000)
-    }
-    return condition()
-}
 
 extension ServerTests {
     @Suite("Per-route body limits and the buffered-body cap") struct BodyLimits {
@@ -26,7 +17,7 @@ extension ServerTests {
         }
 
         /// Expects `response` to be the final `status` of a connection that then closes.
-        static func expectFinal(_ response: TestResponse, _ status: Int, _ client: TestClient) {
+        static func expectFinal(_ response: RawResponse, _ status: Int, _ client: TestClient) {
             #expect(response.status == status)
             #expect(response.header("Connection") == "close")
             #expect(client.isClosed())

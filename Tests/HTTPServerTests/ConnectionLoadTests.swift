@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 extension ServerTests {
@@ -57,7 +58,7 @@ extension ServerTests {
                     #expect(server.stats.openConnections == cap)
                     #expect(server.stats.bufferedBodyBytes == (Self.slowCount - 2) * Self.slowLength)
                 }
-                #expect(await eventually(10) { server.stats.openConnections == 0 && server.stats.bufferedBodyBytes == 0 })
+                #expect(await eventually(timeout: .seconds(10)) { server.stats.openConnections == 0 && server.stats.bufferedBodyBytes == 0 })
             }
         }
 

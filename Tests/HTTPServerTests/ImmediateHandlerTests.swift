@@ -2,6 +2,7 @@ import Foundation
 import HTTPFields
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 extension ServerTests {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// The per-request observer: method, status, route pattern (never the raw path) and a duration, over loopback.

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 struct SecretFailure: Error, CustomStringConvertible {
@@ -39,7 +40,7 @@ extension ServerTests {
                     }
                 }
             }
-            #expect(await eventually(20) { server.stats.inFlightRequests == 3 })
+            #expect(await eventually(timeout: .seconds(20)) { server.stats.inFlightRequests == 3 })
             let shutdown = Task { await server.shutdown() }
             // Shutdown has begun once it has closed the idle connection (read on a thread of its own: a blocking
             // read on the cooperative pool could starve the shutdown task).

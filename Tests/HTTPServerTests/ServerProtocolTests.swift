@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HTTPServer
 
 /// Every test that runs a real server; serialized so timeouts are not at the mercy of a busy 2-core machine.

@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import SQLite
 import Testing
+import TestSupport
 
 /// The ledger `cfimages import` keeps of the lines it imported.
 struct ImportLedgerTests {

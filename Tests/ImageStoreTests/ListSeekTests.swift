@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import SQLite
 import Testing
+import TestSupport
 
 /// Deep list pages seek from cached boundaries: they must match plain `LIMIT/OFFSET` paging exactly, for every
 /// ordering, direction and filter, and stay right after any write, from any connection.
@@ -257,15 +258,15 @@ struct ListSeekTests {
         let folder = NSTemporaryDirectory() + "migrations-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let files = try FileManager.default.contentsOfDirectory(atPath: TestStore.migrationsDirectory)
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestPaths.migrations)
         for file in files where file.hasPrefix("0001_") || file.hasPrefix("0002_") {
-            try FileManager.default.copyItem(atPath: TestStore.migrationsDirectory + "/" + file, toPath: folder + "/" + file)
+            try FileManager.default.copyItem(atPath: TestPaths.migrations + "/" + file, toPath: folder + "/" + file)
         }
         let store = try await TestStore(migrate: false)
         try await Migrator(directory: folder, database: store.database).apply()
         try await Self.insertRows(store.database, from: 0, count: 100)
 
-        let applied = try await Migrator(directory: TestStore.migrationsDirectory, database: store.database).apply()
+        let applied = try await Migrator(directory: TestPaths.migrations, database: store.database).apply()
         #expect(applied.map(\.version).first == 3)
         let (seeking, plain) = Self.repositories(store)
         try await Self.expectSamePages(seeking, plain, ImageQuery(owner: "alice"), label: "after migration")

@@ -3,6 +3,7 @@ import ImageStore
 import JSON
 import SQLite
 import Testing
+import TestSupport
 
 struct MaintenanceTests {
     @Test func expireSweepMarksOnlyStalePendingAndDraftWithLogs() async throws {

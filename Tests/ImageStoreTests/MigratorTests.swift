@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import SQLite
 import Testing
+import TestSupport
 
 struct MigratorTests {
     /// A temp folder holding a copy of the first real migration plus `extra` files (numbered from 2, so later real
@@ -9,10 +10,10 @@ struct MigratorTests {
     private func migrationsCopy(extra: [String: String] = [:]) throws -> String {
         let folder = NSTemporaryDirectory() + "migrations-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for file in try FileManager.default.contentsOfDirectory(atPath: TestStore.migrationsDirectory)
+        for file in try FileManager.default.contentsOfDirectory(atPath: TestPaths.migrations)
         where file.hasPrefix("0001_") {
             try FileManager.default.copyItem(
-                atPath: TestStore.migrationsDirectory + "/" + file, toPath: folder + "/" + file)
+                atPath: TestPaths.migrations + "/" + file, toPath: folder + "/" + file)
         }
         for (name, sql) in extra {
             try sql.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
@@ -22,9 +23,9 @@ struct MigratorTests {
 
     @Test func appliesOnceAndIsIdempotent() async throws {
         let store = try await TestStore(migrate: false)
-        let migrator = Migrator(directory: TestStore.migrationsDirectory, database: store.database)
+        let migrator = Migrator(directory: TestPaths.migrations, database: store.database)
         #expect(try await !migrator.isCurrent())
-        let versions = try Migration.load(from: TestStore.migrationsDirectory).map(\.version)
+        let versions = try Migration.load(from: TestPaths.migrations).map(\.version)
         #expect(versions.first == 1)
         #expect(try await migrator.pending().map(\.version) == versions)
         let applied = try await migrator.apply()

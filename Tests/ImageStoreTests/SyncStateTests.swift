@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import SQLite
 import Testing
+import TestSupport
 
 /// The sync checkpoint, its seen IDs, and the "not listed by this run" query.
 struct SyncStateTests {
@@ -77,7 +78,7 @@ struct SyncStateTests {
 
     @Test func migrationTwoAppliesOnTopOfOne() async throws {
         let store = try await TestStore()
-        let applied = try await Migrator(directory: TestStore.migrationsDirectory, database: store.database).applied()
+        let applied = try await Migrator(directory: TestPaths.migrations, database: store.database).applied()
         #expect(applied.map(\.version).starts(with: [1, 2]))
         #expect(applied.first { $0.version == 2 }?.name == "sync_import")
     }

@@ -3,6 +3,7 @@ import Foundation
 import ImageStore
 import SQLite
 import Synchronization
+import TestSupport
 
 /// A migrated database in a temp directory, with a repository over it and a settable clock.
 final class TestStore: Sendable {
@@ -11,15 +12,8 @@ final class TestStore: Sendable {
     let repository: SQLiteImageRepository
     let clock: TestClock
 
-    /// The repository's `Migrations` folder, found from this file's path.
-    static let migrationsDirectory: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Migrations").path
-    }()
-
     init(migrate: Bool = true, randomKey: (@Sendable () throws -> String)? = nil) async throws {
-        directory = NSTemporaryDirectory() + "imagestore-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = try makeTemporaryDirectory(prefix: "imagestore-tests-")
         database = try Database(path: directory + "/cfimages.sqlite", readerCount: 3)
         let clock = TestClock(Date(timeIntervalSince1970: 1_750_000_000))
         self.clock = clock
@@ -29,7 +23,7 @@ final class TestStore: Sendable {
             clock: { clock.now }
         )
         if migrate {
-            try await Migrator(directory: Self.migrationsDirectory, database: database).apply()
+            try await Migrator(directory: TestPaths.migrations, database: database).apply()
         }
     }
 
@@ -42,13 +36,6 @@ final class TestStore: Sendable {
         database.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
-}
-
-final class TestClock: Sendable {
-    private let date: Mutex<Date>
-    init(_ date: Date) { self.date = Mutex(date) }
-    var now: Date { date.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { date.withLock { $0 += seconds } }
 }
 
 extension ImageRecord {

@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import SQLite
 import Testing
+import TestSupport
 
 struct TokenTests {
     @Test func createStoresOnlyTheHash() async throws {

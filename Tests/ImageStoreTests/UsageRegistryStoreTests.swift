@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import SQLite
 import Testing
+import TestSupport
 
 /// The usage registry's storage: upserts keyed by (content type, object, field), manual rows winning over auto
 /// ones, prune by run, linking of unregistered references when their image is tracked, and the counters the

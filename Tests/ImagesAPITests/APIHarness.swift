@@ -10,17 +10,10 @@ import JSON
 import Logging
 import SQLite
 import Synchronization
+import TestSupport
 
 /// One HTTP client for every test (one libcurl driver thread).
 let sharedHTTPClient: HTTPClient = try! HTTPClient()
-
-/// A settable clock shared by the repository and the API.
-final class TestClock: Sendable {
-    private let date: Mutex<Date>
-    init(_ date: Date = Date()) { self.date = Mutex(date) }
-    var now: Date { date.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { date.withLock { $0 += seconds } }
-}
 
 /// The whole service over loopback: the API on a real `HTTPServer`, SQLite on disk in a temp directory (migrated from
 /// the repository's `Migrations/`), and the real `CloudflareClient` talking to a `FakeCloudflare`.
@@ -32,8 +25,6 @@ final class APIHarness: FixtureHarness {
     let settings: Settings
     /// The API's own Cloudflare client, for services a command would run beside it.
     let cloudflare: CloudflareClient
-
-    static let migrations = ServiceFixture.migrations
 
     static let webhookSecret = "whsec-test-123"
 
@@ -54,7 +45,7 @@ final class APIHarness: FixtureHarness {
         tokenCacheTTL: Duration = .seconds(5),
         configure: (inout Settings) -> Void = { _ in }
     ) async throws -> APIHarness {
-        let logger = ServiceFixture.quietLogger("imagesapi-tests")
+        let logger = quietLogger("imagesapi-tests")
         let clock = TestClock()
         let fixture = try await ServiceFixture.start(logger: logger, clock: clock)
         let fake = try FakeCloudflare.start()

@@ -5,6 +5,7 @@ import ImageStore
 import JSON
 import SQLite
 import Testing
+import TestSupport
 
 /// Every endpoint × every kind of caller, against the real server. One line per endpoint in ``endpoints``.
 @Suite struct AccessControlTests {
@@ -144,8 +145,11 @@ import Testing
                 #expect(row["token_hash"] != nil)
             }
             // Not in the database file, its WAL or anything else on disk either.
-            let files = try FileManager.default.contentsOfDirectory(atPath: h.directory)
+            let files = try FileManager.default.subpathsOfDirectory(atPath: h.directory)
             for file in files {
+                var isDirectory: ObjCBool = false
+                _ = FileManager.default.fileExists(atPath: h.directory + "/" + file, isDirectory: &isDirectory)
+                if isDirectory.boolValue { continue }
                 let data = try #require(FileManager.default.contents(atPath: h.directory + "/" + file))
                 for key in keys { #expect(data.range(of: Data(key.utf8)) == nil, "\(file)") }
             }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import ImagesAPI
 import Testing
+import TestSupport
 
 /// The body limits `serve` gives the server, by route, and that they apply before a body is read.
 @Suite struct BodyLimitsTests {

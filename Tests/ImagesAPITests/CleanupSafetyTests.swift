@@ -4,6 +4,7 @@ import ImageStore
 import ImagesAPI
 import JSON
 import Testing
+import TestSupport
 
 /// The expiry sweep asks Cloudflare before it expires anything, and never deletes an uploaded image.
 @Suite struct CleanupSafetyTests {

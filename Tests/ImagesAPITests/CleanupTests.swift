@@ -5,6 +5,7 @@ import ImagesAPI
 import JSON
 import Logging
 import Testing
+import TestSupport
 
 @Suite struct CleanupTests {
     @Test func cleanupEndpointExpiresStaleUploadsAndDeletesDrafts() async throws {

@@ -5,21 +5,16 @@ import HTTPFields
 import HTTPServer
 import Synchronization
 import Testing
+import TestSupport
 @testable import ImagesAPI
 
 /// One token cannot spend the account's Cloudflare budget for everyone.
 @Suite struct CloudflareAllowanceTests {
-    final class Instant: Sendable {
-        private let value = Mutex(ContinuousClock.now)
-        var now: ContinuousClock.Instant { value.withLock { $0 } }
-        func advance(_ duration: Duration) { value.withLock { $0 += duration } }
-    }
-
     static let alice = Caller(userName: "alice", isAdmin: false)
     static let bob = Caller(userName: "bob", isAdmin: false)
 
     @Test func eachUserHasAShareAndTheReserveIsKept() throws {
-        let clock = Instant()
+        let clock = ManualClock()
         let account = RequestBudget(limit: 10, window: .seconds(300), now: { clock.now })
         let allowance = CloudflareAllowance(account: account, perUser: 4, reserve: 3, now: { clock.now })
         for _ in 0..<4 { try allowance.admit(Self.alice) }

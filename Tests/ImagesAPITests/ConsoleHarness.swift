@@ -7,6 +7,7 @@ import HTTPServer
 import ImageStore
 import ImagesAPI
 import JSON
+import TestSupport
 import WebConsole
 
 /// The web console in front of the API, with the emulator, on one loopback server, as `cfimages serve` mounts it.
@@ -23,7 +24,7 @@ final class ConsoleHarness: FixtureHarness {
     }
 
     static func start(configure: (inout Settings) -> Void = { _ in }) async throws -> ConsoleHarness {
-        let logger = ServiceFixture.quietLogger("console-tests")
+        let logger = quietLogger("console-tests")
         let fixture = try await ServiceFixture.start(
             logger: logger, emulator: .init(webhookSecret: EmulatorService.webhookSecret))
         let cloudflare = try CloudflareClient(

@@ -4,6 +4,7 @@ import JSON
 import ImageStore
 import SQLite
 import Testing
+import TestSupport
 
 /// The web console's server-side rules over loopback: cookies, headers, CSRF, session expiry and revocation,
 /// user isolation, escaping and assets (`make console-test` drives the same pages in a browser).

@@ -6,6 +6,7 @@ import ImageStore
 import HTTPClient
 import JSON
 import Testing
+import TestSupport
 
 /// A custom delivery domain (`CLOUDFLARE_IMAGES_DELIVERY_URL`) in `public_url` / `thumbnail_url` (contract §3.1)
 /// and in the `url` endpoint, for images whose Cloudflare variant URLs are on `imagedelivery.net`.

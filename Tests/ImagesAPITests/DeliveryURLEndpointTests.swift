@@ -5,6 +5,7 @@ import Foundation
 import ImageStore
 import JSON
 import Testing
+import TestSupport
 
 /// `GET api/images/{id}/url/` against the embedded emulator: signed URLs it accepts, and refuses once expired or
 /// altered; unsigned URLs of public images; transformation options; validation.
@@ -77,11 +78,11 @@ import Testing
             // The same, signed directly with an expiry in the past.
             let image = try #require(try await service.repository.image(.id(UUID(uuidString: id)!), owner: nil))
             let base = try DeliveryURL(
-                accountHash: EmulatorService.accountHash, imageID: image.cloudflareID, variant: .public,
+                accountHash: EmulatorService.account.accountHash, imageID: image.cloudflareID, variant: .public,
                 domain: DeliveryDomain.custom(service.origin, pathPrefix: "_emulator/imagedelivery"))
-            let past = URLSigner(key: EmulatorService.signingKey).sign(base, expiresAt: Int64(Date().timeIntervalSince1970) - 10)
+            let past = URLSigner(key: EmulatorService.account.signingKey).sign(base, expiresAt: Int64(Date().timeIntervalSince1970) - 10)
             #expect(try await service.fetch(past).status == 403)
-            let future = URLSigner(key: EmulatorService.signingKey).sign(base, expiresAt: Int64(Date().timeIntervalSince1970) + 60)
+            let future = URLSigner(key: EmulatorService.account.signingKey).sign(base, expiresAt: Int64(Date().timeIntervalSince1970) + 60)
             #expect(try await service.fetch(future).status == 200)
         }
     }

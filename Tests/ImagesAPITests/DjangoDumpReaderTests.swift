@@ -4,6 +4,7 @@ import JSON
 import SQLite
 import Testing
 
+import TestSupport
 @testable import ImagesAPI
 
 /// `DjangoDumpReader` (the element scanner), `DjangoDateTime` and the object mapping, on fixed cases and on random,
@@ -101,7 +102,7 @@ import Testing
     /// mapped (or refused) without trapping.
     @Test func mutatedAndTruncatedDumpsNeverTrap() throws {
         let original = Array(try Data(contentsOf: URL(fileURLWithPath: DjangoFixture.path("dump-natural.json"))))
-        var random = SplitMix64(seed: 16)
+        var random = SeededGenerator(seed: 16)
         let interesting = Array(#"{}[]",:\ 0n-."#.utf8) + [0x00, 0x80, 0xFF, 0x0A]
         for _ in 0..<1500 {
             var bytes = original
@@ -140,9 +141,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try Database(path: directory + "/store.sqlite", readerCount: 1)
         defer { database.close() }
-        try await Migrator(directory: ServiceFixture.migrations, database: database).apply()
+        try await Migrator(directory: TestPaths.migrations, database: database).apply()
         let service = DjangoImportService(store: SQLiteImageRepository(database: database))
-        var random = SplitMix64(seed: 1616)
+        var random = SeededGenerator(seed: 1616)
         for round in 0..<40 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...20, using: &random) {
@@ -204,7 +205,7 @@ import Testing
             #expect(DjangoDateTime.format(DjangoDateTime.date(microseconds: micros)) == text)
             #expect(DjangoDateTime.microseconds(text) == micros)
         }
-        var random = SplitMix64(seed: 7)
+        var random = SeededGenerator(seed: 7)
         for _ in 0..<5000 {
             let micros = Int64.random(in: -62_000_000_000_000_000...253_000_000_000_000_000, using: &random)
             let date = DjangoDateTime.date(microseconds: micros)
@@ -223,18 +224,5 @@ import Testing
         }
         #expect(DjangoModels.flags(fromLabel: "test") == nil)
         #expect(DjangoModels.flags(fromLabel: "imported from Django (root)") == nil)
-    }
-}
-
-/// A small seeded generator, so a failing case can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -3,13 +3,12 @@ import ImageStore
 import ImagesAPI
 import JSON
 import SQLite
+import TestSupport
 
 /// `Tests/Fixtures/django`: dumps and REST answers recorded from the real django-cloudflareimages-toolkit 1.1.6 by
 /// `scripts/django-reference/make_fixture.py`, and what the Django tests need around them.
 enum DjangoFixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let directory = root.appendingPathComponent("Tests/Fixtures/django").path
+    static let directory = TestPaths.fixtures + "/django"
     static func path(_ name: String) -> String { directory + "/" + name }
 
     /// The dumps `make_fixture.py` writes: plain keys, natural keys, natural keys without `contenttypes`.
@@ -22,7 +21,7 @@ enum DjangoFixture {
     /// The owner `--owner-for-unowned` gives the fixture's image without a user.
     static let unownedOwner = "ops"
 
-    static var venvPython: String { root.appendingPathComponent(".venv-django/bin/python").path }
+    static var venvPython: String { TestPaths.repository + "/.venv-django/bin/python" }
     static var venvExists: Bool { FileManager.default.isExecutableFile(atPath: venvPython) }
     static var venvRequired: Bool { !(ProcessInfo.processInfo.environment["CFIMAGES_REQUIRE_DJANGO_VENV"] ?? "").isEmpty }
 

@@ -4,6 +4,7 @@ import ImageStore
 import ImagesAPI
 import JSON
 import Testing
+import TestSupport
 
 /// `cfimages import-django` and `export-django` against dumps made by the real django-cloudflareimages-toolkit
 /// 1.1.6 (`Tests/Fixtures/django`): after an import every image answers our API as it answered the reference's, the
@@ -356,29 +357,12 @@ import Testing
     }
 
     func runRoundTrip(_ export: String, expected: String) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DjangoFixture.venvPython)
-        process.arguments = [
-            DjangoFixture.root.appendingPathComponent("scripts/django-reference/roundtrip.py").path, export,
-            "--expected", expected, "--quiet",
-        ]
-        let outputPath = NSTemporaryDirectory() + "roundtrip-" + UUID().uuidString + ".txt"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            return (-1, "roundtrip.py did not finish within 120 s")
-        }
-        try output.close()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(atPath: outputPath)
-        return (process.terminationStatus, text)
+        let (status, output) = try runProcess(
+            DjangoFixture.venvPython,
+            [TestPaths.repository + "/scripts/django-reference/roundtrip.py", export, "--expected", expected, "--quiet"],
+            timeout: .seconds(120))
+        guard let status else { return (-1, "roundtrip.py did not finish within 120 s") }
+        return (status, output)
     }
 }
 

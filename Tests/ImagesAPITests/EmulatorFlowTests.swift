@@ -11,6 +11,7 @@ import Logging
 import SQLite
 import Synchronization
 import Testing
+import TestSupport
 
 /// The API and the Cloudflare emulator embedded in one real server (as `cfimages serve` does without an account):
 /// the emulator's upload webhook comes back to the API over loopback.
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func uploadThroughTheEmulatorIsMarkedUploadedByItsWebhook() async throws {
-        let logger = ServiceFixture.quietLogger("emulator-flow")
+        let logger = quietLogger("emulator-flow")
         let secret = "emu-webhook-secret"
         let fixture = try await ServiceFixture.start(logger: logger, emulator: .init(webhookSecret: secret))
         let origin = fixture.origin

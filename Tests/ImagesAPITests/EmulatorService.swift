@@ -10,13 +10,13 @@ import JSON
 import Logging
 import SQLite
 import Synchronization
+import TestSupport
 
 /// The API with the Cloudflare emulator mounted at `/_emulator` on one real loopback server, as `cfimages serve`
 /// runs without an account (wiring of `EmulatorFlowTests`). The API's clock is a `TestClock`; the emulator keeps
 /// real time, so moving the API's clock back makes the URLs it signs already expired for the emulator.
 final class EmulatorService: FixtureHarness {
-    static let signingKey = "emu-signing-key"
-    static let accountHash = "EmuHash"
+    static let account = ServiceFixture.Emulator().account
     static let webhookSecret = "emu-webhook-secret"
 
     let fixture: ServiceFixture
@@ -36,13 +36,14 @@ final class EmulatorService: FixtureHarness {
     /// Starts everything; `configure` may change the API's settings (the signing key is left unset by default, so
     /// the API fetches it from the emulator's `v1/keys`).
     static func start(configure: (inout Settings) -> Void = { _ in }) async throws -> EmulatorService {
-        let logger = ServiceFixture.quietLogger("delivery-tests")
+        let logger = quietLogger("delivery-tests")
         let fixture = try await ServiceFixture.start(
             logger: logger,
-            emulator: .init(accountHash: accountHash, signingKey: signingKey, webhookSecret: webhookSecret))
+            emulator: .init(account: account, webhookSecret: webhookSecret))
         let cloudflare = try CloudflareClient(
             configuration: .init(
-                accountID: "emu-account", apiToken: "emu-token", baseURL: fixture.emulator!.apiBaseURL, maxAttempts: 1),
+                accountID: account.accountID, apiToken: account.apiToken, baseURL: fixture.emulator!.apiBaseURL,
+                maxAttempts: 1),
             httpClient: sharedHTTPClient)
         var settings = fixture.emulatorSettings(webhookSecret: webhookSecret)
         configure(&settings)
@@ -85,15 +86,20 @@ final class EmulatorService: FixtureHarness {
         let id = try await createPending(signed: signed)
         let detail = try await get("api/images/\(id)/")
         guard let uploadURL = detail.object?.string("upload_url") else { throw HarnessError("no upload_url") }
-        var form = MultipartForm()
-        form.append("file", filename: "pic.gif", contentType: "image/gif", data: bytes)
-        let uploaded = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
-        guard uploaded.status == 200 else { throw HarnessError("upload answered \(uploaded.status)") }
+        try await Self.uploadFile(to: uploadURL, bytes: bytes)
         for _ in 0..<200 {
             if try await get("api/images/\(id)/").object?.string("status") == "uploaded" { return id }
             try await Task.sleep(for: .milliseconds(25))
         }
         throw HarnessError("image \(id) was not marked uploaded")
+    }
+
+    /// Uploads a GIF to an emulator's one-time upload URL, as a browser would.
+    static func uploadFile(to uploadURL: String, bytes: [UInt8] = EmulatorFlowTests.gif(width: 8, height: 4)) async throws {
+        var form = MultipartForm()
+        form.append("file", filename: "pic.gif", contentType: "image/gif", data: bytes)
+        let uploaded = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
+        guard uploaded.status == 200 else { throw HarnessError("upload answered \(uploaded.status)") }
     }
 }
 

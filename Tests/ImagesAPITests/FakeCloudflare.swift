@@ -6,18 +6,16 @@ import Logging
 import Synchronization
 
 /// A small Cloudflare Images API stand-in on a real loopback `HTTPServer`: direct uploads, an upload endpoint for the
-/// one-time URLs, get/patch/delete, account stats, and injectable faults per operation.
+/// one-time URLs, get/patch/delete, account stats, and injectable faults per operation (``CloudflareFaults``).
+///
+/// What remains of it serves ``APIHarness``, whose tests need what the emulator does not give: state set by hand and
+/// at once (a draft or an image of the account nobody tracks put in place, an image removed behind the service's
+/// back, an upload completed without a file, with a fixed `uploaded` time that the tests compare against), read back
+/// synchronously inside expectations. The hostile and operations harnesses and ``EmulatorService`` run on the
+/// emulator.
 final class FakeCloudflare: Sendable {
-    enum Operation: String, Sendable {
-        case directUpload, get, patch, delete, stats
-    }
-
-    enum Fault: Sendable {
-        case status(Int, retryAfter: Int? = nil)
-        case hang(Duration)
-        /// 2xx with `success: false`.
-        case apiError(String)
-    }
+    typealias Operation = CloudflareFaults.Operation
+    typealias Fault = CloudflareFaults.Fault
 
     struct Image: Sendable {
         var id: String
@@ -37,10 +35,10 @@ final class FakeCloudflare: Sendable {
     private let port = Mutex(0)
     private let server = Mutex<HTTPServer?>(nil)
 
+    private let faults = CloudflareFaults()
+
     private struct FakeState {
         var images: [String: Image] = [:]
-        var faults: [Operation: Fault] = [:]
-        var calls: [Operation: Int] = [:]
     }
 
     /// Starts a fake on an ephemeral loopback port.
@@ -72,11 +70,9 @@ final class FakeCloudflare: Sendable {
 
     // MARK: Test controls
 
-    func inject(_ fault: Fault?, for operation: Operation) {
-        state.withLock { $0.faults[operation] = fault }
-    }
+    func inject(_ fault: Fault?, for operation: Operation) { faults.inject(fault, for: operation) }
 
-    func calls(_ operation: Operation) -> Int { state.withLock { $0.calls[operation] ?? 0 } }
+    func calls(_ operation: Operation) -> Int { faults.calls(operation) }
 
     func image(_ id: String) -> Image? { state.withLock { $0.images[id] } }
 
@@ -98,31 +94,14 @@ final class FakeCloudflare: Sendable {
 
     // MARK: Handlers
 
-    private func begin(_ operation: Operation) async throws -> Response? {
-        let fault = state.withLock { state -> Fault? in
-            state.calls[operation, default: 0] += 1
-            return state.faults[operation]
-        }
-        switch fault {
-        case nil: return nil
-        case .status(let code, let retryAfter)?:
-            var response = Response.json(HTTPStatus(code: code), bytes: Array(Self.failure(code, "injected failure").utf8))
-            if let retryAfter { response.headers["Retry-After"] = String(retryAfter) }
-            return response
-        case .hang(let duration)?:
-            try await Task.sleep(for: duration)
-            return nil
-        case .apiError(let message)?:
-            return Response.json(.ok, bytes: Array(Self.failure(9999, message).utf8))
-        }
-    }
+    private func begin(_ operation: Operation) async throws -> Response? { try await faults.begin(operation) }
 
     private func directUpload(_ request: Request) async throws -> Response {
         if let fault = try await begin(.directUpload) { return fault }
         let fields = Self.multipartFields(request)
         let id = fields["id"] ?? UUID().uuidString.lowercased()
         if state.withLock({ $0.images[id] != nil }) {
-            return Response.json(.conflict, bytes: Array(Self.failure(5409, "Resource already exists").utf8))
+            return Response.json(.conflict, bytes: Array(CloudflareFaults.failure(5409, "Resource already exists").utf8))
         }
         var meta: [String: JSONValue] = [:]
         if let text = fields["metadata"], case .object(let object)? = try? JSONValue.parse(Array(text.utf8)) { meta = object }
@@ -135,7 +114,7 @@ final class FakeCloudflare: Sendable {
 
     private func receiveUpload(_ request: Request) -> Response {
         let id = String(request.path.dropFirst("/upload/".count))
-        guard image(id) != nil else { return Response.json(.notFound, bytes: Array(Self.failure(5404, "not found").utf8)) }
+        guard image(id) != nil else { return Response.json(.notFound, bytes: Array(CloudflareFaults.failure(5404, "not found").utf8)) }
         completeUpload(id)
         return Self.envelope("{}")
     }
@@ -190,11 +169,7 @@ final class FakeCloudflare: Sendable {
         Response.json(.ok, bytes: Array(#"{"result":\#(result),"success":true,"errors":[],"messages":[]}"#.utf8))
     }
 
-    static func failure(_ code: Int, _ message: String) -> String {
-        #"{"result":null,"success":false,"errors":[{"code":\#(code),"message":"\#(message)"}],"messages":[]}"#
-    }
-
-    static var notFound: Response { Response.json(.notFound, bytes: Array(failure(5404, "Image not found").utf8)) }
+    static var notFound: Response { Response.json(.notFound, bytes: Array(CloudflareFaults.failure(5404, "Image not found").utf8)) }
 
     /// Plain fields of a `multipart/form-data` body (no files), enough for direct-upload requests.
     static func multipartFields(_ request: Request) -> [String: String] {

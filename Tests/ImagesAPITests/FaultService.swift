@@ -9,6 +9,7 @@ import ImagesAPI
 import Logging
 import SQLite
 import Synchronization
+import TestSupport
 
 /// The API on a real loopback server whose Cloudflare client the test configures, with its own `HTTPClient` (as
 /// `cfimages serve` has), optionally talking to an emulator mounted at `/_emulator` on the same server.
@@ -32,8 +33,8 @@ final class FaultService: FixtureHarness {
     static func start(
         emulated: Bool, client: (String?) throws -> CloudflareClient.Configuration
     ) async throws -> FaultService {
-        let logger = ServiceFixture.quietLogger("fault-tests")
-        let fixture = try await ServiceFixture.start(logger: logger, emulator: emulated ? .init(apiToken: apiToken) : nil)
+        let logger = quietLogger("fault-tests")
+        let fixture = try await ServiceFixture.start(logger: logger, emulator: emulated ? .apiToken(apiToken) : nil)
         let token = try await fixture.token("alice", label: "t")
         let service = FaultService(fixture: fixture, token: token)
         let cloudflare = try CloudflareClient(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A libFuzzer dictionary file (`name="value"` lines with `\xNN`, `\"` and `\\` escapes; `#` comments), read so
 /// that the tests and the fuzz targets share one list of values.
@@ -6,8 +7,7 @@ struct FuzzDictionary {
     let entries: [(name: String, raw: String)]
 
     static let boundaries = FuzzDictionary(
-        path: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fuzz/Dictionaries/boundaries.dict").path)
+        path: TestPaths.repository + "/Fuzz/Dictionaries/boundaries.dict")
 
     init(path: String) {
         // A missing file gives no entries, which BoundaryValueTests reports.

@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import CloudflareImages
 import Configuration
 import Foundation
@@ -8,13 +9,14 @@ import ImagesAPI
 import JSON
 import Logging
 import SQLite
+import TestSupport
 
-/// The whole service over loopback, like ``APIHarness``, but every service-side logger (API, server with its access
-/// log, Cloudflare client and its HTTP client) writes at trace level into one ``LogCapture``, and every secret the
-/// service holds is a distinct, greppable value.
+/// The whole service over loopback, like ``APIHarness``, but with the Cloudflare emulator mounted at `/_emulator` as
+/// its account (as `cfimages serve` runs without one), every service-side logger (API, server with its access log,
+/// emulator, Cloudflare client and its HTTP client) writing at trace level into one ``LogCapture``, and every secret
+/// the service holds a distinct, greppable value.
 final class HostileHarness: FixtureHarness {
     let fixture: ServiceFixture
-    let fake: FakeCloudflare
     let api: ImagesAPI
     let logs: LogCapture
     let clock: TestClock
@@ -25,11 +27,9 @@ final class HostileHarness: FixtureHarness {
     static let signingKey = "signing-key-HOSTILE-9f3e"
 
     private init(
-        fixture: ServiceFixture, fake: FakeCloudflare, api: ImagesAPI, logs: LogCapture, clock: TestClock,
-        cloudflareHTTP: HTTPClient
+        fixture: ServiceFixture, api: ImagesAPI, logs: LogCapture, clock: TestClock, cloudflareHTTP: HTTPClient
     ) {
         self.fixture = fixture
-        self.fake = fake
         self.api = api
         self.logs = logs
         self.clock = clock
@@ -39,27 +39,30 @@ final class HostileHarness: FixtureHarness {
     static func start(tokenCacheTTL: Duration = .zero) async throws -> HostileHarness {
         let logs = LogCapture()
         let clock = TestClock()
-        let fixture = try await ServiceFixture.start(logger: logs.logger("cfimages.http"), clock: clock, accessLog: true)
-        let fake = try FakeCloudflare.start()
-        var settings = FakeCloudflare.settings(apiToken: cloudflareAPIToken, webhookSecret: webhookSecret)
+        let fixture = try await ServiceFixture.start(
+            logger: logs.logger("cfimages.http"), clock: clock, accessLog: true,
+            emulator: .init(account: EmulatorAccount(
+                accountID: "hostile-account", apiToken: cloudflareAPIToken, accountHash: "HostileHash", signingKey: signingKey)))
+        guard let emulator = fixture.emulator else { throw HarnessError("the fixture started no emulator") }
+        var settings = fixture.emulatorSettings(webhookSecret: webhookSecret)
+        settings.accountID = emulator.configuration.accountID
+        settings.apiToken = cloudflareAPIToken
         settings.signingKey = signingKey
         // Hundreds of uploads per test by one user: the per-user share of Cloudflare calls is not under test here.
         settings.cloudflareCallsPerUser = 100_000
         let cloudflareHTTP = try HTTPClient(logger: logs.logger("cfimages.http-client"))
         let cloudflare = try CloudflareClient(
-            configuration: fake.clientConfiguration(apiToken: cloudflareAPIToken), httpClient: cloudflareHTTP,
+            configuration: .init(
+                accountID: emulator.configuration.accountID, apiToken: cloudflareAPIToken, baseURL: emulator.apiBaseURL,
+                maxAttempts: 1),
+            httpClient: cloudflareHTTP,
             logger: logs.logger("cfimages.cloudflare"))
         let api = ImagesAPI(
             settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logs.logger("cfimages.api"),
             now: { clock.now }, tokenCacheTTL: tokenCacheTTL)
         fixture.serve(api)
         return HostileHarness(
-            fixture: fixture, fake: fake, api: api, logs: logs, clock: clock, cloudflareHTTP: cloudflareHTTP)
-    }
-
-    func shutdown() async {
-        await fixture.shutdown()
-        await fake.stop()
+            fixture: fixture, api: api, logs: logs, clock: clock, cloudflareHTTP: cloudflareHTTP)
     }
 
     var port: Int { server.localPort }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import JSON
 import Testing
+import TestSupport
 
 /// Hostile values in every body field, query parameter and path parameter of every endpoint, over the real server.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+import TestSupport
 
 /// Hostile query strings, path parameters, raw request lines and headers, and huge bulk lists, over the real server.
 /// Each case must answer below 500 and leave the store unchanged (every route here is read-only for these inputs).

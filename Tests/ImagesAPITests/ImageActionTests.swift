@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import JSON
 import Testing
+import TestSupport
 
 @Suite struct ImageActionTests {
     @Test func patchValidatesAndPushesToCloudflareOnlyWhenItHoldsTheImage() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import JSON
 import Testing
+import TestSupport
 @testable import ImagesAPI
 
 /// `ImageFilter.matches` (the Swift copy of the list filters, which detail and bulk routes use) must decide
@@ -9,17 +10,6 @@ import Testing
 /// mixed and non-ASCII case, creators, nested metadata of every JSON type, usages), then random filters of every
 /// kind, each answered both ways and compared.
 @Suite struct ImageFilterMatchingPropertyTests {
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let words = ["Cat", "cat", "DOG", "dóg", "Ünïcode", "a_b", "100%", "x.y", "hero", "HERO", ""]
     static let creators = ["app", "App", "", "user-1"]
     static let metadataValues: [JSONValue] = [
@@ -27,7 +17,7 @@ import Testing
         .null, .array([.int(1)]), .object(["k": .string("v")]), .string("3"), .string("true"),
     ]
 
-    func randomMetadata(_ g: inout Seeded) -> [String: JSONValue] {
+    func randomMetadata(_ g: inout SeededGenerator) -> [String: JSONValue] {
         var object: [String: JSONValue] = [:]
         for key in ["color", "n", "flag"] where Bool.random(using: &g) {
             object[key] = Self.metadataValues.randomElement(using: &g) ?? .null
@@ -40,7 +30,7 @@ import Testing
 
     @Test func theSwiftFiltersAgreeWithTheSQL() async throws {
         try await withHarness { h in
-            var g = Seeded(state: 0x5EED_1234)
+            var g = SeededGenerator(seed: 0x5EED_1234)
             let base = Date(timeIntervalSince1970: 1_750_000_000)
             var ids: [UUID] = []
             for i in 0..<120 {

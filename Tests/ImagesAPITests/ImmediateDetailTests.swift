@@ -5,6 +5,7 @@ import ImageStore
 import ImagesAPI
 import JSON
 import Testing
+import TestSupport
 
 /// `GET api/images/{id}/` answered on the event loop (`ImagesAPI.immediateHandler`) must be the handler's answer,
 /// byte for byte, and everything it cannot answer exactly must be declined.
@@ -23,7 +24,7 @@ import Testing
 
     /// The answer of the API's task path alone (its handler, through the error boundary).
     static func handled(_ h: APIHarness, _ request: Request) async -> Response {
-        await Responder(handler: h.api.responder().handler).respond(to: request, logger: ServiceFixture.quietLogger("immediate-detail"))
+        await Responder(handler: h.api.responder().handler).respond(to: request, logger: quietLogger("immediate-detail"))
     }
 
     static func expectSame(_ h: APIHarness, _ request: Request) async throws {

@@ -5,6 +5,7 @@ import ImageStore
 import JSON
 import SQLite
 import Testing
+import TestSupport
 
 /// List responses come from `ListPageCache` only while nothing they were built from has changed.
 @Suite struct ListCacheTests {

@@ -6,6 +6,13 @@ import Testing
 
 @Suite struct ListTests {
     /// Five images for alice (created a minute apart, newest last) and one for bob.
+    /// Seeds the images and returns alice's token and the list's absolute URL, as the pagination links spell it.
+    static func seededList(_ h: APIHarness) async throws -> (token: String, base: String) {
+        let alice = try await h.token("alice")
+        _ = try await seed(h)
+        return (alice, "http://127.0.0.1:\(h.server.localPort)/cloudflare-images/api/images/")
+    }
+
     static func seed(_ h: APIHarness) async throws -> [ImageRecord] {
         let base = Date(timeIntervalSince1970: 1_800_000_000)
         let specs: [(String, ImageStatus, String, String, [String: JSONValue], Int?, Bool)] = [
@@ -101,9 +108,7 @@ import Testing
 
     @Test func pageNumberPaginationLinks() async throws {
         try await withHarness { h in
-            let alice = try await h.token("alice")
-            _ = try await Self.seed(h)
-            let base = "http://127.0.0.1:\(h.server.localPort)/cloudflare-images/api/images/"
+            let (alice, base) = try await Self.seededList(h)
             let first = try await h.send("GET", "api/images/?page_size=2&z=1&a=b%20c", token: alice)
             #expect(first.object?["count"] == .int(5))
             #expect(first.object?["next"] == .string(base + "?a=b+c&page=2&page_size=2&z=1"))
@@ -130,9 +135,7 @@ import Testing
 
     @Test func limitOffsetPaginationLinks() async throws {
         try await withHarness { h in
-            let alice = try await h.token("alice")
-            _ = try await Self.seed(h)
-            let base = "http://127.0.0.1:\(h.server.localPort)/cloudflare-images/api/images/"
+            let (alice, base) = try await Self.seededList(h)
             let first = try await h.send("GET", "api/images/?limit=2", token: alice)
             #expect(Self.ids(first) == ["cf-e", "cf-d"])
             #expect(first.object?["next"] == .string(base + "?limit=2&offset=2"))

@@ -111,7 +111,7 @@ import Testing
             $0.retryMaxDelay = .milliseconds(5)
         }) { h in
             let admin = try await h.token("root", admin: true)
-            h.fake.inject(.status(503), for: .directUpload)
+            h.faults.inject(.status(503), for: .directUpload)
             let failed = try await h.send("POST", "api/upload-url/", token: admin, body: Array("{}".utf8))
             #expect(failed.status >= 500)
             let families = try await h.scrape(admin)
@@ -126,13 +126,14 @@ import Testing
         try await withOpsHarness { h in
             let admin = try await h.token("root", admin: true)
             let alice = try await h.token("alice")
-            #expect(try await h.send("POST", "api/upload-url/", token: alice, body: Array(#"{"custom_id":"hooked"}"#.utf8)).status == 201)
+            let created = try await h.send("POST", "api/upload-url/", token: alice, body: Array(#"{"custom_id":"hooked"}"#.utf8))
+            #expect(created.status == 201)
             func post(_ body: String, signed: Bool = true) async throws -> Int {
                 let headers = signed ? [("X-Signature", "sha256=" + WebhookTests.sign(body))] : []
                 return try await h.send("POST", "api/webhook/", body: Array(body.utf8), headers: headers).status
             }
             let payload = WebhookTests.payload("hooked")
-            h.fake.completeUpload("hooked")
+            try await EmulatorService.uploadFile(to: try #require(created.object?.string("upload_url")))
             #expect(try await post(payload) == 200)
             #expect(try await post(payload) == 200)
             #expect(try await post(WebhookTests.payload("stranger")) == 404)

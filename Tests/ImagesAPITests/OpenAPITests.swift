@@ -3,12 +3,12 @@ import Foundation
 import HTTPServer
 import ImagesAPI
 import Testing
+import TestSupport
 
 /// `openapi.yaml`: valid OpenAPI (checked by `openapi-spec-validator` from the `.venv-openapi` that `make test`
 /// creates), describing every route the router knows, compiled in unchanged, and served without a token.
 @Suite struct OpenAPITests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: TestPaths.repository)
     static let specPath = root.appendingPathComponent("openapi.yaml").path
     static let validatorPath = root.appendingPathComponent(".venv-openapi/bin/openapi-spec-validator").path
     static var validatorInstalled: Bool { FileManager.default.isExecutableFile(atPath: validatorPath) }
@@ -28,24 +28,13 @@ import Testing
             Issue.record("CI is set but \(Self.validatorPath) is missing: `make test` should have installed it")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.validatorPath)
-        process.arguments = [Self.specPath]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
         // Bounded wait: the validator takes about a second.
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        let (status, text) = try runProcess(Self.validatorPath, [Self.specPath], timeout: .seconds(60))
+        guard let status else {
             Issue.record("openapi-spec-validator did not finish within 60 s")
             return
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "openapi-spec-validator: \(text)")
+        #expect(status == 0, "openapi-spec-validator: \(text)")
     }
 
     /// `METHOD /path` for every operation in the spec's `paths` (read line by line: two-space path keys, four-space

@@ -11,6 +11,7 @@ import ImagesAPI
 import Logging
 import SQLite
 import Synchronization
+import TestSupport
 
 /// For `cfimages sync` and `import` tests: the standalone emulator on a real server (with a switch that fails chosen
 /// `GET images/v2` calls), a second server of source images for upload-by-URL, a migrated database on disk and a
@@ -40,10 +41,11 @@ final class OperationsHarness: FixtureHarness {
     }
 
     static func start() async throws -> OperationsHarness {
-        let logger = ServiceFixture.quietLogger("operations-tests")
+        let logger = quietLogger("operations-tests")
         let fixture = try await ServiceFixture.start(
             logger: logger,
-            emulator: .init(accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash", signingKey: "ops-signing-key"))
+            emulator: .init(account: EmulatorAccount(
+                accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash", signingKey: "ops-signing-key")))
         let sourceBox = HandlerSlot()
         let sources = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,

@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import CloudflareImages
 import Configuration
 import Foundation
@@ -7,22 +8,30 @@ import ImageStore
 import ImagesAPI
 import Logging
 import SQLite
+import TestSupport
 
 /// The API wired as `cfimages serve` wires it for operations: metrics observing the server and the Cloudflare
 /// client, `/readyz` checking the database, a migrations folder and a Cloudflare probe, and optionally the separate
-/// metrics listener. Cloudflare is a `FakeCloudflare` unless `cloudflare` points elsewhere.
+/// metrics listener. Cloudflare is the emulator on a loopback server of its own (so that the service's request
+/// metrics see only the service's requests), behind per-endpoint ``faults``, unless `cloudflare` points elsewhere.
 final class OpsHarness: FixtureHarness {
+    static let account = EmulatorAccount(
+        accountID: "ops-account", apiToken: "cf-api-token", accountHash: "OpsHash", signingKey: "ops-signing-key")
+
     let fixture: ServiceFixture
-    let fake: FakeCloudflare
+    let upstream: LoopbackEmulator
+    let faults: CloudflareFaults
     let metrics: ServiceMetrics
     let api: ImagesAPI
     let metricsServer: HTTPServer?
 
     private init(
-        fixture: ServiceFixture, fake: FakeCloudflare, metrics: ServiceMetrics, api: ImagesAPI, metricsServer: HTTPServer?
+        fixture: ServiceFixture, upstream: LoopbackEmulator, faults: CloudflareFaults, metrics: ServiceMetrics,
+        api: ImagesAPI, metricsServer: HTTPServer?
     ) {
         self.fixture = fixture
-        self.fake = fake
+        self.upstream = upstream
+        self.faults = faults
         self.metrics = metrics
         self.api = api
         self.metricsServer = metricsServer
@@ -30,17 +39,27 @@ final class OpsHarness: FixtureHarness {
 
     static func start(
         cloudflare override: CloudflareClient.Configuration? = nil,
-        migrations: String = APIHarness.migrations,
+        migrations: String = TestPaths.migrations,
         probeTimeout: Duration = .seconds(2),
         metricsListener: Bool = false,
         configureClient: (inout CloudflareClient.Configuration) -> Void = { _ in }
     ) async throws -> OpsHarness {
-        let logger = ServiceFixture.quietLogger("imagesapi-ops-tests")
+        let logger = quietLogger("imagesapi-ops-tests")
         let metrics = ServiceMetrics()
         let fixture = try await ServiceFixture.start(logger: logger, observer: metrics.requestObserver)
-        let fake = try FakeCloudflare.start()
-        let settings = FakeCloudflare.settings(webhookSecret: APIHarness.webhookSecret)
-        var configuration = override ?? fake.clientConfiguration()
+        let faults = CloudflareFaults()
+        let upstream = try LoopbackEmulator(
+            configuration: account.configuration(dataDirectory: fixture.directory + "/emulator"),
+            logger: logger, guarding: faults.guarding)
+        var settings = Settings()
+        settings.accountID = account.accountID
+        settings.apiToken = account.apiToken
+        settings.accountHash = account.accountHash
+        settings.webhookSecret = APIHarness.webhookSecret
+        var configuration = override ?? .init(
+            accountID: account.accountID, apiToken: account.apiToken, baseURL: upstream.emulator.apiBaseURL,
+            connectTimeout: .seconds(2),
+            requestTimeout: .seconds(3), maxAttempts: 1, callDeadline: .seconds(10))
         configureClient(&configuration)
 
         let cloudflare = try CloudflareClient(
@@ -64,13 +83,14 @@ final class OpsHarness: FixtureHarness {
             try listener.start()
             metricsServer = listener
         }
-        return OpsHarness(fixture: fixture, fake: fake, metrics: metrics, api: api, metricsServer: metricsServer)
+        return OpsHarness(
+            fixture: fixture, upstream: upstream, faults: faults, metrics: metrics, api: api, metricsServer: metricsServer)
     }
 
     func shutdown() async {
         await metricsServer?.shutdown()
         await fixture.shutdown()
-        await fake.stop()
+        await upstream.stop()
     }
 
     /// Sends to `path` on `port` (the API port by default); paths without a leading `/` go under the prefix.
@@ -96,7 +116,7 @@ final class OpsHarness: FixtureHarness {
 /// Runs `body` on a fresh harness and always shuts it down.
 func withOpsHarness(
     cloudflare: CloudflareClient.Configuration? = nil,
-    migrations: String = APIHarness.migrations,
+    migrations: String = TestPaths.migrations,
     probeTimeout: Duration = .seconds(2),
     metricsListener: Bool = false,
     configureClient: (inout CloudflareClient.Configuration) -> Void = { _ in },

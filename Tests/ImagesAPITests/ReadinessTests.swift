@@ -6,6 +6,7 @@ import ImagesAPI
 import JSON
 import Logging
 import Testing
+import TestSupport
 
 /// `GET /readyz`: database, migrations and a cached Cloudflare probe; 503 with reasons.
 @Suite struct ReadinessTests {
@@ -74,8 +75,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var latest = 0
-        for file in try FileManager.default.contentsOfDirectory(atPath: APIHarness.migrations) {
-            try FileManager.default.copyItem(atPath: APIHarness.migrations + "/" + file, toPath: folder + "/" + file)
+        for file in try FileManager.default.contentsOfDirectory(atPath: TestPaths.migrations) {
+            try FileManager.default.copyItem(atPath: TestPaths.migrations + "/" + file, toPath: folder + "/" + file)
             latest = max(latest, Int(file.prefix(while: \.isNumber)) ?? 0)
         }
         let next = String(format: "%04d_add_later", latest + 1)
@@ -89,7 +90,8 @@ import Testing
 
     @Test func cloudflareAuthenticationFailureIsNotReady() async throws {
         try await withOpsHarness { h in
-            h.fake.inject(.status(401), for: .stats)
+            // The emulator refuses a wrong token with 403, as Cloudflare does; 401 only an injected fault gives.
+            h.faults.inject(.status(401), for: .stats)
             let response = try await h.send("GET", "/readyz")
             #expect(response.status == 503)
             #expect(Self.checks(response)["cloudflare"] == "authentication failed (HTTP 401)")
@@ -102,9 +104,9 @@ import Testing
                 let status = try await h.send("GET", "/readyz").status
                 #expect(status == 200)
             }
-            #expect(h.fake.calls(.stats) == 1)
+            #expect(h.faults.calls(.stats) == 1)
             // A failure appearing later is not seen until the cached answer ages out.
-            h.fake.inject(.status(500), for: .stats)
+            h.faults.inject(.status(500), for: .stats)
             let later = try await h.send("GET", "/readyz").status
             #expect(later == 200)
         }
@@ -112,7 +114,7 @@ import Testing
 
     @Test func slowCloudflareIsATimeout() async throws {
         try await withOpsHarness(probeTimeout: .milliseconds(200)) { h in
-            h.fake.inject(.hang(.seconds(1)), for: .stats)
+            h.faults.inject(.hang(.seconds(1)), for: .stats)
             let response = try await h.send("GET", "/readyz")
             #expect(response.status == 503)
             #expect(Self.checks(response)["cloudflare"] == "timeout")

@@ -9,6 +9,7 @@ import ImageStore
 import ImagesAPI
 import Logging
 import SQLite
+import TestSupport
 
 /// The wiring every service-level harness shares: a temp directory, an on-disk SQLite database migrated from the
 /// repository's `Migrations/` with its repository, an `HTTPServer` on 127.0.0.1:0 behind a `HandlerSlot`, and
@@ -18,11 +19,16 @@ final class ServiceFixture: TestService {
     /// How the embedded emulator is set up. With a `webhookSecret`, its upload webhooks come back to the API at
     /// `/cloudflare-images/api/webhook/` (retried after 50 ms).
     struct Emulator {
-        var accountID = "emu-account"
-        var apiToken = "emu-token"
-        var accountHash = "EmuHash"
-        var signingKey = "emu-signing-key"
+        var account = EmulatorAccount(
+            accountID: "emu-account", apiToken: "emu-token", accountHash: "EmuHash", signingKey: "emu-signing-key")
         var webhookSecret: String?
+
+        /// The default account with another API token.
+        static func apiToken(_ token: String) -> Emulator {
+            var options = Emulator()
+            options.account.apiToken = token
+            return options
+        }
     }
 
     let directory: String
@@ -31,9 +37,6 @@ final class ServiceFixture: TestService {
     let slot: HandlerSlot
     let server: HTTPServer
     let emulator: CloudflareEmulator?
-
-    static let migrations: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations").path
 
     private init(
         directory: String, database: Database, repository: SQLiteImageRepository, slot: HandlerSlot, server: HTTPServer,
@@ -47,21 +50,13 @@ final class ServiceFixture: TestService {
         self.emulator = emulator
     }
 
-    /// A logger that only lets critical messages through (the tests' default).
-    static func quietLogger(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_ERRORS"] != nil ? .error : .critical
-        return logger
-    }
-
     /// Starts the server (answering 503 until a handler is installed), the emulator if asked for, and the database.
     /// `clock`, when given, is the repository's clock.
     static func start(
         logger: Logger, clock: TestClock? = nil, accessLog: Bool = false, observer: RequestObserver? = nil,
         emulator options: Emulator? = nil
     ) async throws -> ServiceFixture {
-        let directory = NSTemporaryDirectory() + "imagesapi-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory(prefix: "imagesapi-")
         let slot = HandlerSlot()
         let server = HTTPServer(
             configuration: .init(
@@ -72,9 +67,8 @@ final class ServiceFixture: TestService {
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
         let emulator = try options.map { options in
-            var configuration = CloudflareEmulator.Configuration(
-                accountID: options.accountID, apiToken: options.apiToken, accountHash: options.accountHash,
-                signingKey: options.signingKey, dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
+            var configuration = options.account.configuration(
+                dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
             // The tests' image origins are on loopback, which the emulator refuses to fetch from by default.
             configuration.allowPrivateURLs = true
             if let secret = options.webhookSecret {
@@ -85,7 +79,7 @@ final class ServiceFixture: TestService {
             return try CloudflareEmulator(configuration: configuration, logger: logger)
         }
         let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
-        try await Migrator(directory: migrations, database: database).apply()
+        try await Migrator(directory: TestPaths.migrations, database: database).apply()
         let repository = clock.map { clock in SQLiteImageRepository(database: database, clock: { clock.now }) }
             ?? SQLiteImageRepository(database: database)
         return ServiceFixture(

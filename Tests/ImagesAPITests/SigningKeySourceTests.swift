@@ -3,6 +3,7 @@ import CloudflareImages
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import ImagesAPI
 
 /// A key fetched from `v1/keys` is used for a bounded time, then fetched again (keys can be rotated).
@@ -21,13 +22,13 @@ import Testing
             let source = SigningKeySource(
                 configured: nil, cloudflare: cloudflare, maxAge: .seconds(600), now: { instant.withLock { $0 } })
             let first = try await source.key()
-            #expect(first == EmulatorService.signingKey)
+            #expect(first == EmulatorService.account.signingKey)
             _ = try await source.key()
             instant.withLock { $0 += .seconds(599) }
             _ = try await source.key()
             #expect(fetches.withLock { $0 } == 1, "reused while younger than the max age")
             instant.withLock { $0 += .seconds(2) }
-            #expect(try await source.key() == EmulatorService.signingKey)
+            #expect(try await source.key() == EmulatorService.account.signingKey)
             #expect(fetches.withLock { $0 } == 2, "fetched again once older")
             let configured = SigningKeySource(configured: "mine", cloudflare: cloudflare)
             #expect(try await configured.key() == "mine")

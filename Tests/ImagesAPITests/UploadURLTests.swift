@@ -6,6 +6,7 @@ import HTTPFields
 import ImageStore
 import JSON
 import Testing
+import TestSupport
 @testable import ImagesAPI
 
 @Suite struct UploadURLTests {

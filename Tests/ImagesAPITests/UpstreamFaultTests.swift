@@ -5,6 +5,7 @@ import ImageStore
 import JSON
 import Synchronization
 import Testing
+import TestSupport
 
 /// `POST api/upload-url/` while Cloudflare misbehaves: random 500/503/429 answers, a closed port, a server that
 /// never answers. Each request is checked against the configured call deadline plus `margin` (a bound, not a speed

@@ -4,6 +4,7 @@ import ImagesAPI
 import JSON
 import Logging
 import Testing
+import TestSupport
 
 /// The maintenance commands of the usage registry: `cfimages usages reconcile --from-file` (its service) and
 /// `cfimages cleanup-expired --delete-orphans --orphan-days N` (the reference's `_cleanup_orphans`).

@@ -2,6 +2,7 @@ import Foundation
 import ImageStore
 import JSON
 import Testing
+import TestSupport
 
 /// The usage registry over HTTP: the reference's read API (`api/usages/`, `api/images/{id}/usages/`,
 /// `api/images/orphans/`, `?orphaned=`, stats), its delete semantics (409 unless `force`), and the writes a

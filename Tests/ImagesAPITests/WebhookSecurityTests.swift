@@ -4,6 +4,7 @@ import Foundation
 import ImageStore
 import JSON
 import Testing
+import TestSupport
 
 /// Webhook authenticity, freshness and replay, one line per case, over the real server.
 @Suite struct WebhookSecurityTests {

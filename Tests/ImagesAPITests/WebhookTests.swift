@@ -5,6 +5,7 @@ import Foundation
 import ImageStore
 import JSON
 import Testing
+import TestSupport
 
 @Suite struct WebhookTests {
     static func sign(_ body: String, secret: String = APIHarness.webhookSecret) -> String {

@@ -1,16 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Checks on files that nothing compiles: the Dockerfile and the settings documentation.
 @Suite struct RepositoryFilesTests {
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return url
-    }()
+    static let root = URL(fileURLWithPath: TestPaths.repository)
 
     static func read(_ path: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)

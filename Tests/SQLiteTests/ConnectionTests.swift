@@ -1,6 +1,7 @@
 import Foundation
 import SQLite
 import Testing
+import TestSupport
 
 struct ConnectionTests {
     private func open(_ dir: TemporaryDirectory) throws -> Connection {

@@ -2,6 +2,7 @@ import Foundation
 import SQLite
 import Synchronization
 import Testing
+import TestSupport
 
 /// `Database.readRecentSnapshotWithoutWaiting`: synchronous reads on the caller's thread from a pool of read-only connections.
 struct DatabaseReadWithoutWaitingTests {

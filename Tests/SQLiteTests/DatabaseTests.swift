@@ -1,6 +1,7 @@
 import Foundation
 import SQLite
 import Testing
+import TestSupport
 
 struct DatabaseTests {
     private func makeDatabase(_ dir: TemporaryDirectory, readers: Int = 3) async throws -> Database {

@@ -2,6 +2,7 @@ import Foundation
 import SQLite
 import Synchronization
 import Testing
+import TestSupport
 
 /// Concurrent `Database.write` calls share transactions; each still commits or rolls back on its own.
 struct GroupCommitTests {

@@ -1,6 +1,7 @@
 import Foundation
 import SQLite
 import Testing
+import TestSupport
 
 /// The allocation-sparing paths of a point read: `Connection.first`, `Statement.withUTF8(at:)`, `bindText(_:at:)`,
 /// text binding from a string's own bytes, and the statement cache's recent-statement list.

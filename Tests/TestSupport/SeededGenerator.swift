@@ -1,10 +1,10 @@
 /// SplitMix64: a small deterministic generator, so a generated-input test that fails names a seed that fails again.
-struct SeededGenerator: RandomNumberGenerator {
-    private(set) var state: UInt64
+public struct SeededGenerator: RandomNumberGenerator {
+    public private(set) var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -13,12 +13,12 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     /// `count` random bytes.
-    mutating func bytes(_ count: Int) -> [UInt8] {
+    public mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
     }
 
     /// A string of `count` characters drawn from `alphabet`.
-    mutating func string(from alphabet: [Character], count: Int) -> String {
+    public mutating func string(from alphabet: [Character], count: Int) -> String {
         String((0..<count).map { _ in alphabet.randomElement(using: &self) ?? "x" })
     }
 }
