@@ -2,8 +2,8 @@ import HTTPFields
 import HTTPServer
 
 /// CORS for browsers calling the API from the origins of `CFIMAGES_CORS_ORIGINS`: a preflight (`OPTIONS` with
-/// `Origin` and `Access-Control-Request-Method`) from such an origin is answered 204 before routing; every other
-/// answer to it carries `Access-Control-Allow-Origin`. A listed origin is echoed with
+/// `Origin` and `Access-Control-Request-Method`) from such an origin gets the path's 204 with the methods it may use;
+/// every other answer to it carries `Access-Control-Allow-Origin`. A listed origin is echoed with
 /// `Access-Control-Allow-Credentials: true`; `*` allows any origin, never with credentials. With origins configured,
 /// every answer says `Vary: Origin`. No setting, no CORS headers at all.
 struct CORSPolicy: Sendable {
@@ -21,8 +21,8 @@ struct CORSPolicy: Sendable {
 
     var isEnabled: Bool { anyOrigin || !origins.isEmpty }
 
-    /// `responder` with CORS applied: preflights answered before routing, the headers added to every answer (errors
-    /// and immediate answers too, as a finisher).
+    /// `responder` with CORS applied, as a finisher (so errors and immediate answers carry the headers too): a
+    /// preflight is the router's own `OPTIONS` answer (204 with the path's `Allow`) with the CORS grant added.
     func apply(to responder: Responder) -> Responder {
         guard isEnabled else { return responder }
         let inner = responder.finisher
@@ -32,26 +32,24 @@ struct CORSPolicy: Sendable {
                 inner?(request, &response)
                 finish(request, &response)
             },
-            handler: { [self] request in
-                if request.method == .options, request.headers["Access-Control-Request-Method"] != nil,
-                   request.headers["Origin"].flatMap(allowOrigin) != nil {
-                    var response = Response(status: .noContent)
-                    response.headers.add("Access-Control-Allow-Methods", Self.allowedMethods)
-                    response.headers.add("Access-Control-Allow-Headers", Self.allowedHeaders)
-                    response.headers.add("Access-Control-Max-Age", "600")
-                    return response
-                }
-                return try await responder.handler(request)
-            })
+            handler: responder.handler)
     }
 
-    /// The origin's headers on an answer: the allowed origin (and credentials, for a listed one) or `Vary: Origin`.
+    /// The origin's headers on an answer: the allowed origin (and credentials, for a listed one), and for a
+    /// preflight the methods (the path's `Allow`) and headers it may use; otherwise `Vary: Origin`.
     private func finish(_ request: Request, _ response: inout Response) {
-        if let allowed = request.headers["Origin"].flatMap(allowOrigin) {
-            add(allowed, to: &response)
-            if request.method != .options { response.headers.add("Access-Control-Expose-Headers", Self.exposedHeaders) }
-        } else {
+        guard let allowed = request.headers["Origin"].flatMap(allowOrigin) else {
             response.headers.add("Vary", "Origin")
+            return
+        }
+        add(allowed, to: &response)
+        if request.method == .options, request.headers["Access-Control-Request-Method"] != nil,
+           response.status == .noContent {
+            response.headers.add("Access-Control-Allow-Methods", response.headers["Allow"] ?? Self.allowedMethods)
+            response.headers.add("Access-Control-Allow-Headers", Self.allowedHeaders)
+            response.headers.add("Access-Control-Max-Age", "600")
+        } else {
+            response.headers.add("Access-Control-Expose-Headers", Self.exposedHeaders)
         }
     }
 

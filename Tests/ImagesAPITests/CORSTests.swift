@@ -18,6 +18,15 @@ import Testing
             #expect(preflight.header("Access-Control-Allow-Credentials") == "true")
             #expect(preflight.header("Access-Control-Allow-Headers")?.contains("Authorization") == true)
             #expect(preflight.header("Vary") == "Origin")
+            // The path's own OPTIONS answer, so the methods granted are the ones the path serves.
+            #expect(preflight.header("Allow") == "GET, HEAD, OPTIONS")
+            #expect(preflight.header("Access-Control-Allow-Methods") == preflight.header("Allow"))
+
+            // An error answer carries the grant too, so the browser lets the page read the 401.
+            let refused = try await sendRequest(
+                "GET", h.origin + "/cloudflare-images/api/images/", headers: [("Origin", Self.app)])
+            #expect(refused.status == 401)
+            #expect(refused.header("Access-Control-Allow-Origin") == Self.app)
 
             let list = try await sendRequest(
                 "GET", h.origin + "/cloudflare-images/api/images/", token: key, headers: [("Origin", Self.app)])

@@ -1520,6 +1520,7 @@ components:
     OwnerFilter:
       name: owner
       in: query
+      allowEmptyValue: true
       description: One user's images (for administrators; a user naming another user gets none). Not in the reference.
       schema:
         type: string
@@ -1919,12 +1920,13 @@ components:
           type: [integer, string, 'null']
           minimum: 0
           maximum: 10485760
-          pattern: '^[ \t\n\r\x0b\x0c]*\+?[0-9]+(\.0*)?[ \t\n\r\x0b\x0c]*$'
-          description: At most `CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB` (10 by default, the maximum stated here) MiB.
+          pattern: '^[ \t\n\r\x0b\x0c]*\+?0*[0-9]{1,7}(\.0*)?[ \t\n\r\x0b\x0c]*$'
+          description: At most `CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB` (10 by default, the maximum stated here) MiB; as text, at most seven digits after any leading zeros.
         require_signed_urls:
           $ref: '#/components/schemas/DRFBoolean'
         metadata:
           type: object
+          description: At most 1,024 bytes once serialized as JSON (Cloudflare's limit); more answers 400.
 
     ImageUpdateForm:
       description: ImageUpdate as form fields, where there is no null and no JSON object (so no `metadata`).
