@@ -65,13 +65,22 @@ struct GroupCommitTests {
                 "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED, v TEXT)")
         }
         let runs = RunCount()
-        // A slow write holds the writer, so the next ones queue up behind it and are committed together.
-        async let holder: Void = database.write { _ in Thread.sleep(forTimeInterval: 0.2) }
-        try await Task.sleep(for: .milliseconds(50))
+        let submitted = RunCount()
+        // A write holds the writer until all 40 have been submitted (and a little more, for the last to queue), so
+        // they queue up behind it and are committed together however slowly the machine runs.
+        let started = RunCount()
+        async let holder: Void = database.write { _ in
+            started.count.withLock { $0 = 1 }
+            let deadline = Date().addingTimeInterval(20)
+            while submitted.count.withLock({ $0 }) < 40, Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        while started.count.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
         let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
             for i in 0..<40 {
                 group.addTask {
                     do {
+                        submitted.count.withLock { $0 += 1 }
                         try await database.write { connection in
                             runs.count.withLock { $0 += 1 }
                             // Write 17 points at a parent that does not exist: accepted now, refused at COMMIT.
