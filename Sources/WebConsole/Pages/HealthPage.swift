@@ -18,7 +18,8 @@ extension ConsoleContext {
             .filter { $0.hasPrefix("cfimages_webhook_deliveries_total{") }
             .compactMap { line -> (String, Int)? in
                 guard let open = line.firstIndex(of: "\""), let close = line[line.index(after: open)...].firstIndex(of: "\""),
-                      let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { return nil }
+                      let value = line.split(separator: " ").last.flatMap({ Double($0) }),
+                      value.isFinite, value >= 0, value < 1e15 else { return nil }
                 return (String(line[line.index(after: open)..<close]), Int(value))
             }
         let status = report?["status"]?.stringValue ?? "unknown"
