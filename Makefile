@@ -19,6 +19,17 @@ SYSTEM_PACKAGES = \
 
 .PHONY: deps build run test bench clean openapi fuzz crash-test
 
+# $(call pinned-venv,VENV,PACKAGES): VENV with pip's PACKAGES (each `name==version`), made again unless every one is
+# installed at its version; where that fails (no python3-venv or no PyPI) a warning, and VENV is left absent.
+pinned-venv = $(1)/bin/python -c 'import sys, importlib.metadata as m; \
+	sys.exit(any(m.version(n) != v for n, v in (p.split("==") for p in sys.argv[1:])))' $(2) 2>/dev/null \
+	|| { rm -rf $(1) && python3 -m venv $(1) && $(1)/bin/pip install --quiet --disable-pip-version-check $(2); } \
+	|| { rm -rf $(1); echo "warning: could not install $(2) into $(1) (needs python3-venv and PyPI)"; }
+# $(call in-venv,VENV,WHAT,COMMAND): COMMAND when VENV exists; without it an error under CI, a warning elsewhere.
+in-venv = if [ -x $(1)/bin/python ]; then $(3); \
+	elif [ -n "$$CI" ]; then echo "error: $(2) cannot run without $(1)"; exit 1; \
+	else echo "warning: skipping $(2)"; fi
+
 deps:
 	@missing=""; \
 	for pair in $(SYSTEM_PACKAGES); do \
@@ -68,19 +79,12 @@ OPENAPI_FUZZ_SEED ?= 17
 EXCHANGE_LOG = $(CURDIR)/.build/api-exchanges.jsonl
 .PHONY: conformance-venv openapi-conformance openapi-exchanges openapi-exchanges-check openapi-fuzz
 conformance-venv:
-	@$(CONFORMANCE_VENV)/bin/python -c 'import sys, importlib.metadata as m; sys.exit(m.version("schemathesis") != "$(SCHEMATHESIS_VERSION)" or m.version("openapi-core") != "$(OPENAPI_CORE_VERSION)")' 2>/dev/null \
-		|| { rm -rf $(CONFORMANCE_VENV) && python3 -m venv $(CONFORMANCE_VENV) \
-			&& $(CONFORMANCE_VENV)/bin/pip install --quiet --disable-pip-version-check \
-				schemathesis==$(SCHEMATHESIS_VERSION) openapi-core==$(OPENAPI_CORE_VERSION); } \
-		|| { rm -rf $(CONFORMANCE_VENV); echo "warning: could not install schemathesis and openapi-core into $(CONFORMANCE_VENV) (needs python3-venv and PyPI)"; }
+	@$(call pinned-venv,$(CONFORMANCE_VENV),schemathesis==$(SCHEMATHESIS_VERSION) openapi-core==$(OPENAPI_CORE_VERSION))
 
 openapi-conformance: openapi-exchanges-check openapi-fuzz
 
 openapi-exchanges-check: conformance-venv
-	@if [ -x $(CONFORMANCE_VENV)/bin/python ]; then \
-		$(CONFORMANCE_VENV)/bin/python scripts/openapi-conformance/check_exchanges.py $(EXCHANGE_LOG); \
-	elif [ -n "$$CI" ]; then echo "error: the exchange check cannot run without $(CONFORMANCE_VENV)"; exit 1; \
-	else echo "warning: skipping the exchange check"; fi
+	@$(call in-venv,$(CONFORMANCE_VENV),the exchange check,$(CONFORMANCE_VENV)/bin/python scripts/openapi-conformance/check_exchanges.py $(EXCHANGE_LOG))
 
 openapi-exchanges: deps
 	$(SWIFT) build --build-tests
@@ -88,12 +92,9 @@ openapi-exchanges: deps
 	@$(MAKE) --no-print-directory openapi-exchanges-check
 
 openapi-fuzz: deps conformance-venv
-	@if [ -x $(CONFORMANCE_VENV)/bin/python ]; then \
-		$(SWIFT) build $(BUILD_FLAGS) --product cfimages && $(CONFORMANCE_VENV)/bin/python scripts/openapi-conformance/fuzz.py \
-			--binary $(BIN) --schemathesis $(CONFORMANCE_VENV)/bin/schemathesis \
-			--max-examples $(OPENAPI_FUZZ_EXAMPLES) --seed $(OPENAPI_FUZZ_SEED); \
-	elif [ -n "$$CI" ]; then echo "error: the OpenAPI fuzz test cannot run without $(CONFORMANCE_VENV)"; exit 1; \
-	else echo "warning: skipping the OpenAPI fuzz test"; fi
+	@$(call in-venv,$(CONFORMANCE_VENV),the OpenAPI fuzz test,$(SWIFT) build $(BUILD_FLAGS) --product cfimages \
+		&& $(CONFORMANCE_VENV)/bin/python scripts/openapi-conformance/fuzz.py --binary $(BIN) \
+			--schemathesis $(CONFORMANCE_VENV)/bin/schemathesis --max-examples $(OPENAPI_FUZZ_EXAMPLES) --seed $(OPENAPI_FUZZ_SEED))
 
 # Cloudflare's official Python SDK (pinned) against a standalone `cfimages emulator`: Tests/SDK/emulator_sdk_check.py.
 # The venv is made once (again only when the pinned version changes); without PyPI the check is skipped with a
@@ -102,14 +103,9 @@ SDK_VENV = .venv-sdk
 CLOUDFLARE_SDK_VERSION = 5.9.0
 .PHONY: sdk-check
 sdk-check: deps
-	@$(SDK_VENV)/bin/python -c 'import sys, cloudflare; sys.exit(cloudflare.__version__ != "$(CLOUDFLARE_SDK_VERSION)")' 2>/dev/null \
-		|| { rm -rf $(SDK_VENV) && python3 -m venv $(SDK_VENV) \
-			&& $(SDK_VENV)/bin/pip install --quiet --disable-pip-version-check cloudflare==$(CLOUDFLARE_SDK_VERSION); } \
-		|| { rm -rf $(SDK_VENV); echo "warning: could not install cloudflare==$(CLOUDFLARE_SDK_VERSION) into $(SDK_VENV) (needs python3-venv and PyPI)"; }
-	@if [ -x $(SDK_VENV)/bin/python ]; then \
-		$(SWIFT) build $(BUILD_FLAGS) --product cfimages && $(SDK_VENV)/bin/python Tests/SDK/emulator_sdk_check.py --binary $(BIN); \
-	elif [ -n "$$CI" ]; then echo "error: the SDK check cannot run without $(SDK_VENV)"; exit 1; \
-	else echo "warning: skipping the SDK check"; fi
+	@$(call pinned-venv,$(SDK_VENV),cloudflare==$(CLOUDFLARE_SDK_VERSION))
+	@$(call in-venv,$(SDK_VENV),the SDK check,$(SWIFT) build $(BUILD_FLAGS) --product cfimages \
+		&& $(SDK_VENV)/bin/python Tests/SDK/emulator_sdk_check.py --binary $(BIN))
 
 # The web console and the upload widget in headless Chromium (Debian's chromium + chromium-driver, installed when
 # missing) driven by Selenium (PyPI, pinned, in .venv-browser): Tests/Browser/console_browser_test.py against the
@@ -126,9 +122,7 @@ console-test: deps
 		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
 		$$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends $$missing; \
 	fi
-	@$(BROWSER_VENV)/bin/python -c 'import sys, selenium; sys.exit(selenium.__version__ != "$(SELENIUM_VERSION)")' 2>/dev/null \
-		|| { rm -rf $(BROWSER_VENV) && python3 -m venv $(BROWSER_VENV) \
-			&& $(BROWSER_VENV)/bin/pip install --quiet --disable-pip-version-check selenium==$(SELENIUM_VERSION); }
+	@$(call pinned-venv,$(BROWSER_VENV),selenium==$(SELENIUM_VERSION))
 	$(SWIFT) build $(BUILD_FLAGS) --product cfimages
 	$(BROWSER_VENV)/bin/python Tests/Browser/console_browser_test.py --binary $(BIN) --screenshots .build/screenshots
 

@@ -59,7 +59,7 @@ let package = Package(
         // Our HTTP/1.1 server: sockets, parsing, routing. Knows nothing of images.
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", "HTTPFields", "JSON", "Timekeeping", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", "Base16", "HTTPFields", "JSON", "Timekeeping", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 

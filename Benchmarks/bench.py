@@ -265,11 +265,7 @@ class Ours(Contestant):
         db = self.work / "cache" / ("ours-%s%d-%s.sqlite" % (kind, count, digest.hexdigest()[:12]))
         keyfile = db.with_suffix(".key")
         if not (db.exists() and keyfile.exists()):
-            db.parent.mkdir(parents=True, exist_ok=True)
-            drop_stale(db)
-            tmp = db.with_suffix(".tmp")
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(tmp) + suffix).unlink(missing_ok=True)
+            tmp = seeding_file(db)
             env = self.base_env(tmp, None)
             log("  seeding cfimages database with %d images" % count)
             run_tracked([self.bin, "migrate"], env=env, cwd=self.work)
@@ -324,11 +320,7 @@ class Django(Contestant):
         digest.update(subprocess.run([str(self.python), "-m", "pip", "freeze"], capture_output=True).stdout)
         db = self.work / "cache" / ("django-%d-%s.sqlite" % (count, digest.hexdigest()[:12]))
         if not db.exists():
-            db.parent.mkdir(parents=True, exist_ok=True)
-            drop_stale(db)
-            tmp = db.with_suffix(".tmp")
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(tmp) + suffix).unlink(missing_ok=True)
+            tmp = seeding_file(db)
             env = self.env(tmp, None)
             log("  seeding Django database with %d images" % count)
             run_tracked([str(self.python), "manage.py", "migrate", "-v0"], env=env, cwd=self.project)
@@ -378,6 +370,17 @@ def sqlite_checkpoint(path):
     c = sqlite3.connect(str(path))
     c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     c.close()
+
+
+def seeding_file(db):
+    """The empty temporary file a cached database `db` is seeded in (renamed to `db` when done); older caches of the
+    same kind are dropped first."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    drop_stale(db)
+    tmp = db.with_suffix(".tmp")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    return tmp
 
 
 def drop_stale(db):

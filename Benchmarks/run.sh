@@ -25,21 +25,18 @@ else
     tail -5 "$WORK/build-cfimages.log"
 fi
 
-echo "Building the Hummingbird and FlyingFox peers (release)"
-PEERS=(--package-path Benchmarks/Peers --scratch-path Benchmarks/Peers/.build -c release)
-if $SWIFT build "${PEERS[@]}" >"$WORK/build-peers.log" 2>&1; then
-    export BENCH_PEERS_BIN="$($SWIFT build "${PEERS[@]}" --show-bin-path)"
-else
-    tail -5 "$WORK/build-peers.log"
-fi
-
-echo "Building the HTTPServer peer (release)"
-SERVER_PEER=(--package-path Benchmarks/ServerPeer --scratch-path Benchmarks/ServerPeer/.build -c release)
-if $SWIFT build "${SERVER_PEER[@]}" >"$WORK/build-server-peer.log" 2>&1; then
-    export BENCH_SERVER_PEER_BIN="$($SWIFT build "${SERVER_PEER[@]}" --show-bin-path)"
-else
-    tail -5 "$WORK/build-server-peer.log"
-fi
+# build_peer DESCRIPTION PACKAGE LOG VARIABLE: a release build of a peer package; VARIABLE names its bin folder.
+build_peer() {
+    local args=(--package-path "$2" --scratch-path "$2/.build" -c release)
+    echo "Building $1 (release)"
+    if $SWIFT build "${args[@]}" >"$WORK/$3" 2>&1; then
+        export "$4=$($SWIFT build "${args[@]}" --show-bin-path)"
+    else
+        tail -5 "$WORK/$3"
+    fi
+}
+build_peer "the Hummingbird and FlyingFox peers" Benchmarks/Peers build-peers.log BENCH_PEERS_BIN
+build_peer "the HTTPServer peer" Benchmarks/ServerPeer build-server-peer.log BENCH_SERVER_PEER_BIN
 
 VENV="$ROOT/Benchmarks/django/.venv"
 if [ ! -x "$VENV/bin/gunicorn" ]; then

@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,16 +32,12 @@ import threading
 import time
 from collections import Counter
 
+from throwaway_service import create_admin_token, free_port, service_env
+
 SECRET = "crash-test-webhook-secret"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGP4z8AARww4OQD1MQv1NXv7ggAAAABJRU5ErkJggg==")
 PREFIX = "/cloudflare-images/api/"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Ledger:
@@ -266,29 +261,17 @@ def main():
     seed = args.seed if args.seed is not None else random.randrange(1 << 32)
     rng = random.Random(seed)
     binary = os.path.abspath(args.binary)
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     workdir = tempfile.mkdtemp(prefix="cfimages-crash-")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CFIMAGES_", "CLOUDFLARE_"))}
-    env.update({
-        "CFIMAGES_HOST": "127.0.0.1", "CFIMAGES_PORT": str(port), "CFIMAGES_DATA_DIR": os.path.join(workdir, "data"),
-        "CFIMAGES_MIGRATIONS_DIR": os.path.join(repo, "Migrations"), "CFIMAGES_LOG_LEVEL": "warning",
-        "CFIMAGES_EVENT_LOOPS": "2", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET": SECRET,
-        # One token drives all the load: neither the account's budget nor one user's share may throttle it.
-        "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS": "1000000", "CFIMAGES_CLOUDFLARE_CALLS_PER_USER": "1000000",
-        "CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND": "1000000",
-        "CFIMAGES_CONFIG_FILE": os.path.join(workdir, "empty.env"),
-    })
-    open(env["CFIMAGES_CONFIG_FILE"], "w").close()
+    env = service_env(workdir, port, "warning", CLOUDFLARE_IMAGES_WEBHOOK_SECRET=SECRET)
     database = os.path.join(workdir, "data", "cfimages.sqlite")
     print(f"crash-test: seed {seed}, port {port}, data {workdir}, {args.kills} kills")
 
-    created = subprocess.run([binary, "token", "create", "crash", "--admin"], cwd=workdir, env=env,
-                             capture_output=True, text=True, timeout=60)
-    if created.returncode != 0:
-        print(f"crash-test: token create failed: {created.stderr.strip()}")
+    try:
+        token = create_admin_token(binary, workdir, env, "crash")
+    except RuntimeError as error:
+        print(f"crash-test: {error}")
         return 2
-    token = created.stdout.strip().splitlines()[-1]
 
     ledger, stop = Ledger(), threading.Event()
     server = Server(binary, workdir, env)

@@ -22,14 +22,15 @@ public enum Hex {
         out.reserveCapacity(chars.count / 2)
         var index = 0
         while index < chars.count {
-            guard let high = value(of: chars[index]), let low = value(of: chars[index + 1]) else { return nil }
+            guard let high = value(ofDigit: chars[index]), let low = value(ofDigit: chars[index + 1]) else { return nil }
             out.append(high << 4 | low)
             index += 2
         }
         return out
     }
 
-    private static func value(of char: UInt8) -> UInt8? {
+    /// The value of one hex digit (upper- or lowercase), or nil for any other byte.
+    public static func value(ofDigit char: UInt8) -> UInt8? {
         switch char {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): char - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10

@@ -1,3 +1,5 @@
+import Glibc
+
 /// An instant at millisecond precision, read from and written as RFC 3339 date-times the way the Cloudflare Images
 /// API uses them. The emulator's own code, written from RFC 3339 section 5.6 and Cloudflare's API examples rather
 /// than shared with the client, so a date bug in one is caught by the other.
@@ -93,18 +95,13 @@ struct EmulatorDate: Sendable, Hashable, Comparable {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The inverse of ``days(year:month:day:)``.
+    /// The inverse of ``days(year:month:day:)``, from the C library's `gmtime_r` (a second implementation beside
+    /// the arithmetic one above, so the emulator's reading and writing check each other).
     static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097).quotient
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
+        var seconds = time_t(days * 86_400)
+        var parts = tm()
+        _ = gmtime_r(&seconds, &parts)
+        return (Int64(parts.tm_year) + 1900, Int64(parts.tm_mon) + 1, Int64(parts.tm_mday))
     }
 
     /// Division rounding toward negative infinity, with a remainder in `0..<divisor` (`divisor` > 0).

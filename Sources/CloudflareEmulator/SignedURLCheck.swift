@@ -59,7 +59,7 @@ struct SignedURLCheck: Sendable {
 
         let signedQuery = pairs.filter { Self.name(of: $0) != "sig" }.joined(separator: "&")
         let expected = HMAC.sha256(key: key, message: Array(path.utf8) + Array("?".utf8) + Array(signedQuery.utf8))
-        guard ConstantTime.equals(expected, given) else { return .badSignature }
+        guard ConstantTime.equals(Self.lowercaseHex(expected), given) else { return .badSignature }
         return now >= expiresAt ? .expired(expiresAt: expiresAt) : .valid(expiresAt: expiresAt)
     }
 
@@ -73,27 +73,20 @@ struct SignedURLCheck: Sendable {
         pair.firstIndex(of: "=").map { pair[pair.index(after: $0)...] } ?? ""
     }
 
-    /// The 32 bytes spelled by exactly 64 lowercase hex digits, or nil.
+    /// Exactly 64 lowercase hex digits (the length of a hex SHA-256 MAC), or nil.
     private static func lowercaseHexMAC(_ text: Substring) -> [UInt8]? {
         let digits = Array(text.utf8)
-        guard digits.count == 2 * HMAC.sha256Length else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(HMAC.sha256Length)
-        var index = 0
-        while index + 1 < digits.count {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
+        let lowercaseDigit = { (c: UInt8) in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(c)
         }
-        return bytes
+        guard digits.count == 2 * HMAC.sha256Length, digits.allSatisfy(lowercaseDigit) else { return nil }
+        return digits
     }
 
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: nil
-        }
+    /// Lowercase hex text of `bytes`, as the signature is written.
+    private static func lowercaseHex(_ bytes: [UInt8]) -> [UInt8] {
+        let alphabet = Array("0123456789abcdef".utf8)
+        return bytes.flatMap { [alphabet[Int($0 >> 4)], alphabet[Int($0 & 0x0F)]] }
     }
 
     /// A non-empty run of decimal digits that fits in an `Int64`, or nil (no sign, no spaces).

@@ -59,6 +59,20 @@ public enum ISO8601DateTime {
         return era * 146_097 + doe - 719_468
     }
 
+    /// The date `days` after 1970-01-01, proleptic Gregorian (Howard Hinnant's `civil_from_days`): the inverse of
+    /// ``daysFromCivil(year:month:day:)``.
+    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     /// Days in `month` (1...12) of `year`, leap years included.
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {

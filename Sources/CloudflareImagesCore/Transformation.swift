@@ -1,3 +1,5 @@
+import Base16
+
 /// A set of Cloudflare image transformation options, validated as they are set.
 ///
 /// Build it fluently (every setter returns a new value and throws on a bad value):
@@ -52,23 +54,17 @@ public struct Transformation: Sendable, Hashable {
 
     /// Width in pixels, `1...12000`.
     public func width(_ value: Int) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.width = try Self.check("width", value, in: Self.dimensionRange)
-        return copy
+        try setting(\.width, Self.check("width", value, in: Self.dimensionRange))
     }
 
     /// Height in pixels, `1...12000`.
     public func height(_ value: Int) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.height = try Self.check("height", value, in: Self.dimensionRange)
-        return copy
+        try setting(\.height, Self.check("height", value, in: Self.dimensionRange))
     }
 
     /// How the image fits `width` x `height` (`scale-down`, `contain`, `cover`, `crop`, `pad`).
     public func fit(_ value: Fit) -> Transformation {
-        var copy = self
-        copy.fit = value
-        return copy
+        setting(\.fit, value)
     }
 
     /// Gravity; coordinates must each lie in `0...1`.
@@ -77,65 +73,47 @@ public struct Transformation: Sendable, Hashable {
             _ = try Self.check("gravity", x, in: 0.0...1.0)
             _ = try Self.check("gravity", y, in: 0.0...1.0)
         }
-        var copy = self
-        copy.gravity = value
-        return copy
+        return setting(\.gravity, value)
     }
 
     /// Quality, `1...100`.
     public func quality(_ value: Int) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.quality = try Self.check("quality", value, in: Self.qualityRange)
-        return copy
+        try setting(\.quality, Self.check("quality", value, in: Self.qualityRange))
     }
 
     /// Output format; `auto` serves AVIF or WebP to browsers that take them.
     public func format(_ value: Format) -> Transformation {
-        var copy = self
-        copy.format = value
-        return copy
+        setting(\.format, value)
     }
 
     /// Device pixel ratio, `1.0...3.0`.
     public func dpr(_ value: Double) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.dpr = try Self.check("dpr", value, in: Self.dprRange)
-        return copy
+        try setting(\.dpr, Self.check("dpr", value, in: Self.dprRange))
     }
 
     /// Sharpening strength, `0.0...10.0`.
     public func sharpen(_ value: Double) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.sharpen = try Self.check("sharpen", value, in: Self.sharpenRange)
-        return copy
+        try setting(\.sharpen, Self.check("sharpen", value, in: Self.sharpenRange))
     }
 
     /// Blur radius, `1...250`.
     public func blur(_ value: Int) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.blur = try Self.check("blur", value, in: Self.blurRange)
-        return copy
+        try setting(\.blur, Self.check("blur", value, in: Self.blurRange))
     }
 
     /// Brightness adjustment, `-1.0...1.0`.
     public func brightness(_ value: Double) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.brightness = try Self.check("brightness", value, in: Self.brightnessRange)
-        return copy
+        try setting(\.brightness, Self.check("brightness", value, in: Self.brightnessRange))
     }
 
     /// Contrast adjustment, `-1.0...1.0`.
     public func contrast(_ value: Double) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.contrast = try Self.check("contrast", value, in: Self.contrastRange)
-        return copy
+        try setting(\.contrast, Self.check("contrast", value, in: Self.contrastRange))
     }
 
     /// Gamma correction, `0.1...9.9`.
     public func gamma(_ value: Double) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.gamma = try Self.check("gamma", value, in: Self.gammaRange)
-        return copy
+        try setting(\.gamma, Self.check("gamma", value, in: Self.gammaRange))
     }
 
     /// Rotation: 0, 90, 180 or 270 degrees. `0` clears any rotation.
@@ -143,9 +121,7 @@ public struct Transformation: Sendable, Hashable {
         guard Self.rotations.contains(degrees) else {
             throw .invalidValue(option: "rotate", value: String(degrees), expected: "one of 0, 90, 180, 270")
         }
-        var copy = self
-        copy.rotate = degrees == 0 ? nil : degrees
-        return copy
+        return setting(\.rotate, degrees == 0 ? nil : degrees)
     }
 
     /// Trim borders: `auto` when both are nil, else the border colour (hex, `#` optional) and/or tolerance `0...1`.
@@ -154,24 +130,18 @@ public struct Transformation: Sendable, Hashable {
         let tol = try tolerance.map { (t) throws(TransformationError) in
             try Self.check("trim", t, in: Self.trimToleranceRange)
         }
-        var copy = self
-        copy.trim = Trim(color: hex, tolerance: tol)
-        return copy
+        return setting(\.trim, Trim(color: hex, tolerance: tol))
     }
 
     /// Background colour for transparent areas and `fit=pad`: six hex digits, `#` optional.
     public func background(_ color: String) throws(TransformationError) -> Transformation {
-        var copy = self
-        copy.background = try Self.hexColor("background", color)
-        return copy
+        try setting(\.background, Self.hexColor("background", color))
     }
 
     /// A border `1...100` pixels wide in a hex colour (`#` optional).
     public func border(width: Int, color: String) throws(TransformationError) -> Transformation {
         let w = try Self.check("border", width, in: Self.borderWidthRange)
-        var copy = self
-        copy.border = Border(width: w, color: try Self.hexColor("border", color))
-        return copy
+        return try setting(\.border, Border(width: w, color: Self.hexColor("border", color)))
     }
 
     /// Padding in pixels on every side, `0...500`.
@@ -188,9 +158,7 @@ public struct Transformation: Sendable, Hashable {
             )
         }
         for value in pixels { _ = try Self.check("pad", value, in: Self.padRange) }
-        var copy = self
-        copy.pad = Padding(values: pixels)
-        return copy
+        return setting(\.pad, Padding(values: pixels))
     }
 
     /// Crop to a rectangle: non-negative origin, positive size.
@@ -202,9 +170,7 @@ public struct Transformation: Sendable, Hashable {
         guard width > 0, height > 0 else {
             throw .invalidValue(option: "crop", value: text, expected: "width and height greater than 0")
         }
-        var copy = self
-        copy.crop = Crop(x: x, y: y, width: width, height: height)
-        return copy
+        return setting(\.crop, Crop(x: x, y: y, width: width, height: height))
     }
 
     // MARK: Output
@@ -244,6 +210,12 @@ public struct Transformation: Sendable, Hashable {
 
     // MARK: Validation helpers
 
+    private func setting<Value>(_ option: WritableKeyPath<Transformation, Value?>, _ value: Value?) -> Transformation {
+        var copy = self
+        copy[keyPath: option] = value
+        return copy
+    }
+
     static func check(_ option: String, _ value: Int, in range: ClosedRange<Int>) throws(TransformationError) -> Int {
         guard range.contains(value) else {
             throw .outOfRange(option: option, value: String(value), range: "\(range.lowerBound)...\(range.upperBound)")
@@ -271,9 +243,5 @@ public struct Transformation: Sendable, Hashable {
 }
 
 extension UInt8 {
-    var isHexDigit: Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
-            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
-    }
+    var isHexDigit: Bool { Hex.value(ofDigit: self) != nil }
 }

@@ -1,3 +1,5 @@
+import Base16
+
 /// Percent-decoding of URL components. Invalid escapes are kept literally; invalid UTF-8 is repaired, never a crash.
 public enum PercentDecoding {
     public static func decode(_ text: Substring, plusAsSpace: Bool = false) -> String {
@@ -15,7 +17,7 @@ public enum PercentDecoding {
             if byte == UInt8(ascii: "%"),
                let h1 = utf8.index(i, offsetBy: 1, limitedBy: utf8.endIndex), h1 != utf8.endIndex,
                let h2 = utf8.index(h1, offsetBy: 1, limitedBy: utf8.endIndex), h2 != utf8.endIndex,
-               let hi = hexValue(utf8[h1]), let lo = hexValue(utf8[h2]) {
+               let hi = Hex.value(ofDigit: utf8[h1]), let lo = Hex.value(ofDigit: utf8[h2]) {
                 bytes.append(hi << 4 | lo)
                 i = utf8.index(after: h2)
                 continue
@@ -39,7 +41,7 @@ public enum PercentDecoding {
         var i = first
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
-               let hi = hexValue(bytes[i + 1]), let lo = hexValue(bytes[i + 2]) {
+               let hi = Hex.value(ofDigit: bytes[i + 1]), let lo = Hex.value(ofDigit: bytes[i + 2]) {
                 decoded.append(hi << 4 | lo)
                 i += 3
             } else {
@@ -48,14 +50,5 @@ public enum PercentDecoding {
             }
         }
         return String(decoding: decoded, as: UTF8.self)
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

@@ -30,27 +30,18 @@ extension SQLiteImageRepository {
             conditions.append("i.owner = ?")
             bindings.append(.text(owner))
         }
-        if let usageID = query.usageID {
-            conditions.append("u.id = ?")
-            bindings.append(.integer(usageID))
-        }
-        if let imageID = query.imageID {
-            conditions.append("u.image_id = ?")
-            bindings.append(ImageSQL.text(imageID))
+        let equalities: [(column: String, value: SQLiteValue?)] = [
+            ("u.id", query.usageID.map { .integer($0) }),
+            ("u.image_id", query.imageID.map(ImageSQL.text)),
+            ("u.content_type", query.contentType.map { .text($0) }),
+            ("u.object_id", query.objectID.map { .text($0) }),
+            ("u.field_name", query.fieldName.map { .text($0) }),
+        ]
+        for case let (column, value?) in equalities {
+            conditions.append("\(column) = ?")
+            bindings.append(value)
         }
         if query.unregisteredOnly { conditions.append("u.image_id IS NULL") }
-        if let contentType = query.contentType {
-            conditions.append("u.content_type = ?")
-            bindings.append(.text(contentType))
-        }
-        if let objectID = query.objectID {
-            conditions.append("u.object_id = ?")
-            bindings.append(.text(objectID))
-        }
-        if let fieldName = query.fieldName {
-            conditions.append("u.field_name = ?")
-            bindings.append(.text(fieldName))
-        }
         for term in (query.search ?? "").split(whereSeparator: \.isWhitespace) {
             let pattern = ImageListSQL.containsPattern(String(term))
             conditions.append(

@@ -15,18 +15,13 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+from throwaway_service import create_admin_token, free_port, service_env  # noqa: E402
 
 
 def main():
@@ -41,23 +36,12 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="cfimages-fuzz-")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CFIMAGES_", "CLOUDFLARE_"))}
-    env.update({
-        "CFIMAGES_HOST": "127.0.0.1", "CFIMAGES_PORT": str(port), "CFIMAGES_DATA_DIR": os.path.join(workdir, "data"),
-        "CFIMAGES_MIGRATIONS_DIR": os.path.join(REPO, "Migrations"), "CFIMAGES_LOG_LEVEL": "error",
-        "CFIMAGES_ACCESS_LOG": "false", "CFIMAGES_EVENT_LOOPS": "2",
-        # One token sends every request: neither the account's budget nor one user's share may throttle it.
-        "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS": "1000000", "CFIMAGES_CLOUDFLARE_CALLS_PER_USER": "1000000",
-        "CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND": "1000000",
-        "CFIMAGES_CONFIG_FILE": os.path.join(workdir, "empty.env"),
-    })
-    open(env["CFIMAGES_CONFIG_FILE"], "w").close()
-    created = subprocess.run([args.binary, "token", "create", "fuzz", "--admin"], cwd=workdir, env=env,
-                             capture_output=True, text=True, timeout=60)
-    if created.returncode != 0:
-        print(f"openapi-fuzz: token create failed: {created.stderr.strip()}")
+    env = service_env(workdir, port, "error", CFIMAGES_ACCESS_LOG="false")
+    try:
+        token = create_admin_token(args.binary, workdir, env, "fuzz")
+    except RuntimeError as error:
+        print(f"openapi-fuzz: {error}")
         return 2
-    token = created.stdout.strip().splitlines()[-1]
 
     log = open(os.path.join(workdir, "serve.log"), "w")
     server = subprocess.Popen([args.binary, "serve"], cwd=workdir, env=env, stdout=log, stderr=log)

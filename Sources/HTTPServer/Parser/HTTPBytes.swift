@@ -1,3 +1,5 @@
+import Base16
+
 /// Byte classes from RFC 9110 §5.6 and small helpers the parser shares.
 enum HTTPBytes {
     static let cr = UInt8(ascii: "\r")
@@ -53,7 +55,7 @@ enum HTTPBytes {
     }
 
     static func hexValue(_ byte: UInt8) -> Int? {
-        PercentDecoding.hexValue(byte).map(Int.init)
+        Hex.value(ofDigit: byte).map(Int.init)
     }
 
     /// Lower-case header names the parser looks for.

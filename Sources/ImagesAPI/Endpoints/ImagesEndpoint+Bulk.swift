@@ -70,33 +70,21 @@ extension APIContext {
             processedCloudflareIDs.insert(image.cloudflareID)
             let usageCount = force ? 0 : try await repository.usageCount(imageID: image.id)
             if usageCount > 0 {
-                writer.beginObject()
-                writer.key("id")
-                writer.string(ImageSerializer.uuid(image.id))
-                writer.key("cloudflare_id")
-                writer.string(image.cloudflareID)
-                writer.key("status")
-                writer.string("in_use")
-                writer.key("usage_count")
-                writer.int(usageCount)
-                writer.endObject()
+                Self.writeOutcome(image, "in_use", into: &writer) { detail in
+                    detail.key("usage_count")
+                    detail.int(usageCount)
+                }
                 continue
             }
             let failure = await deleteEverywhere(image, caller: caller)
-            writer.beginObject()
-            writer.key("id")
-            writer.string(ImageSerializer.uuid(image.id))
-            writer.key("cloudflare_id")
-            writer.string(image.cloudflareID)
-            writer.key("status")
             if let failure {
-                writer.string("error")
-                writer.key("error")
-                writer.string(Self.errorMessage(failure))
+                Self.writeOutcome(image, "error", into: &writer) { detail in
+                    detail.key("error")
+                    detail.string(Self.errorMessage(failure))
+                }
             } else {
-                writer.string("deleted")
+                Self.writeOutcome(image, "deleted", into: &writer)
             }
-            writer.endObject()
         }
         writer.endArray()
         writer.endObject()
@@ -160,5 +148,21 @@ extension APIContext {
             return message
         }
         return failure.description
+    }
+
+    /// One bulk result: the image's ids, its `status`, then whatever `detail` adds.
+    private static func writeOutcome(
+        _ image: ImageRecord, _ status: String, into writer: inout JSONWriter,
+        detail: (inout JSONWriter) -> Void = { _ in }
+    ) {
+        writer.beginObject()
+        writer.key("id")
+        writer.string(ImageSerializer.uuid(image.id))
+        writer.key("cloudflare_id")
+        writer.string(image.cloudflareID)
+        writer.key("status")
+        writer.string(status)
+        detail(&writer)
+        writer.endObject()
     }
 }

@@ -29,7 +29,7 @@ enum Timestamp {
             rest += 86_400_000_000
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = ISO8601DateTime.civil(fromDays: Int(days))
         let seconds = Int(rest / 1_000_000)
         let fraction = Int(rest % 1_000_000)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 34) { buffer in
@@ -76,20 +76,5 @@ enum Timestamp {
     /// timestamps are checked with too): one reader for both.
     static func parse(_ text: String) -> Date? {
         ISO8601DateTime.unixSeconds(text).map(Date.init(timeIntervalSince1970:))
-    }
-
-    // MARK: Calendar arithmetic (proleptic Gregorian, Howard Hinnant's algorithms)
-
-    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
     }
 }

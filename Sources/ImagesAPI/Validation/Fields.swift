@@ -1,3 +1,4 @@
+import Base16
 import Foundation
 import ImageStore
 import JSON
@@ -172,14 +173,10 @@ enum Fields {
         if text.utf8.count == 36, let id = UUID(canonicalText: text) { return id }
         var hex = text.replacingOccurrences(of: "urn:", with: "").replacingOccurrences(of: "uuid:", with: "")
         hex = hex.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).replacingOccurrences(of: "-", with: "")
-        guard hex.utf8.count == 32, hex.utf8.allSatisfy({ Self.isHexDigit($0) }) else { return nil }
+        guard hex.utf8.count == 32, hex.utf8.allSatisfy({ Hex.value(ofDigit: $0) != nil }) else { return nil }
         let chars = Array(hex)
         let canonical = "\(String(chars[0..<8]))-\(String(chars[8..<12]))-\(String(chars[12..<16]))-\(String(chars[16..<20]))-\(String(chars[20..<32]))"
         return UUID(canonicalText: canonical)
-    }
-
-    static func isHexDigit(_ byte: UInt8) -> Bool {
-        (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
     }
 
     /// `int(re.sub(r'\.0*\s*$', '', str(value)))`, white space being ASCII's (space, tab, CR, LF, VT, FF), as

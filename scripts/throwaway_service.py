@@ -1,0 +1,43 @@
+"""A throwaway `cfimages serve` for the scripts that drive one (crash-test.py, openapi-conformance/fuzz.py).
+
+It runs on a free loopback port with a data folder (so a SQLite file) and an empty settings file in `workdir`, the
+embedded Cloudflare emulator, nothing inherited from the caller's CFIMAGES_*/CLOUDFLARE_* variables, and a request
+budget that one token's load cannot exhaust.
+"""
+import os
+import socket
+import subprocess
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def service_env(workdir, port, log_level, **extra):
+    """The environment for `cfimages` commands on this service; `extra` adds or overrides variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CFIMAGES_", "CLOUDFLARE_"))}
+    env.update({
+        "CFIMAGES_HOST": "127.0.0.1", "CFIMAGES_PORT": str(port), "CFIMAGES_DATA_DIR": os.path.join(workdir, "data"),
+        "CFIMAGES_MIGRATIONS_DIR": os.path.join(REPO, "Migrations"), "CFIMAGES_LOG_LEVEL": log_level,
+        "CFIMAGES_EVENT_LOOPS": "2",
+        # One token drives all the load: neither the account's budget nor one user's share may throttle it.
+        "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS": "1000000", "CFIMAGES_CLOUDFLARE_CALLS_PER_USER": "1000000",
+        "CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND": "1000000",
+        "CFIMAGES_CONFIG_FILE": os.path.join(workdir, "empty.env"),
+    })
+    env.update(extra)
+    open(env["CFIMAGES_CONFIG_FILE"], "w").close()
+    return env
+
+
+def create_admin_token(binary, workdir, env, name):
+    """The key of a new admin token (`cfimages token create NAME --admin`); raises with the command's error."""
+    created = subprocess.run([binary, "token", "create", name, "--admin"], cwd=workdir, env=env,
+                             capture_output=True, text=True, timeout=60)
+    if created.returncode != 0:
+        raise RuntimeError(f"token create failed: {created.stderr.strip()}")
+    return created.stdout.strip().splitlines()[-1]
