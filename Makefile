@@ -147,7 +147,7 @@ soak: deps
 
 # Regenerates the compiled-in copy of openapi.yaml (OpenAPITests fails while the two differ).
 openapi:
-	{ printf '// Generated from openapi.yaml by `make openapi`; do not edit.\n\nextension OpenAPIDocument {\n    static let yaml = #"""\n'; \
+	{ printf '// swift-format-ignore-file\n// Generated from openapi.yaml by `make openapi`; do not edit.\n\nextension OpenAPIDocument {\n    static let yaml = #"""\n'; \
 	  cat openapi.yaml; printf '\n"""#\n}\n'; } > Sources/ImagesAPI/OpenAPI/OpenAPIDocument+YAML.swift
 
 # libFuzzer targets under Fuzz/ (own package, built into .build-fuzz): FUZZ_SECONDS per target (default 60).

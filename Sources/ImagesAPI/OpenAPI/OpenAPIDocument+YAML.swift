@@ -1,3 +1,4 @@
+// swift-format-ignore-file
 // Generated from openapi.yaml by `make openapi`; do not edit.
 
 extension OpenAPIDocument {
