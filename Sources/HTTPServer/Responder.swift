@@ -60,21 +60,17 @@ public struct Responder: Sendable {
         }
     }
 
-    /// Each request goes to the first mount that claims its path, otherwise to `fallback`; the immediate path follows
-    /// the same choice, so a mount's requests never reach the fallback's immediate handler.
+    /// Each request goes to the first mount that claims its path, otherwise to `fallback`; the immediate path and the
+    /// finisher follow the same choice, so a mount's requests never reach the fallback's immediate handler, and an
+    /// unhandled error is reported to the part whose handler threw it, not to the others.
     public static func mounting(_ mounts: [Mount], otherwise fallback: Responder) -> Responder {
         guard !mounts.isEmpty else { return fallback }
-        let reporters = ([fallback] + mounts.map(\.responder)).compactMap(\.unhandledError)
         var immediate: ImmediateHandler?
         if fallback.immediate != nil || mounts.contains(where: { $0.responder.immediate != nil }) {
             immediate = { (request: inout Request) -> Response? in
                 for mount in mounts where mount.claims(request.rawPath) { return mount.responder.immediate?(&request) }
                 return fallback.immediate?(&request)
             }
-        }
-        var report: ErrorReporter?
-        if !reporters.isEmpty {
-            report = { error in for reporter in reporters { reporter(error) } }
         }
         var finisher: Finisher?
         if fallback.finisher != nil || mounts.contains(where: { $0.responder.finisher != nil }) {
@@ -86,10 +82,20 @@ public struct Responder: Sendable {
                 fallback.finisher?(request, &response)
             }
         }
-        return Responder(immediate: immediate, unhandledError: report, finisher: finisher) { request in
-            for mount in mounts where mount.claims(request.rawPath) { return try await mount.responder.handler(request) }
-            return try await fallback.handler(request)
+        return Responder(immediate: immediate, finisher: finisher) { request in
+            let part = mounts.first { $0.claims(request.rawPath) }?.responder ?? fallback
+            do {
+                return try await part.handler(request)
+            } catch {
+                if let report = part.unhandledError, !Self.isAnswer(error) { report(error) }
+                throw error
+            }
         }
+    }
+
+    /// Whether the boundary answers `error` with a response of its own making (not a 500).
+    private static func isAnswer(_ error: any Error) -> Bool {
+        (error as? RoutedError).map { $0.underlying is any HTTPResponseError } ?? (error is any HTTPResponseError)
     }
 
     /// The answer: the immediate one when there is one, else the handler's, with errors mapped as the server maps
