@@ -18,7 +18,7 @@ import TestSupport
     static func uploadedImage(_ h: APIHarness, token: String, customID: String, signed: Bool) async throws -> String {
         let created = try await h.createUpload(token, #"{"custom_id":"\#(customID)"}"#)
         let id = try #require(created.string("id"))
-        h.fake.completeUpload(customID)
+        try await h.completeUpload(customID)
         let checked = try await h.send("POST", "api/images/\(id)/check_status/", token: token)
         #expect(checked.object?.string("status") == "uploaded")
         if signed {
@@ -39,11 +39,11 @@ import TestSupport
             let base = "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero"
 
             let detail = try #require(try await h.send("GET", "api/images/\(id)/", token: alice).object)
-            #expect(detail.string("public_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42 hero/public")
-            #expect(detail.string("thumbnail_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42 hero/thumbnail")
+            #expect(detail.string("public_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero/public")
+            #expect(detail.string("thumbnail_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero/thumbnail")
             #expect(detail["variants"] == .array([
-                .string("https://imagedelivery.net/HASH123/shop/42 hero/public"),
-                .string("https://imagedelivery.net/HASH123/shop/42 hero/thumbnail"),
+                .string("https://imagedelivery.net/HASH123/shop/42%20hero/public"),
+                .string("https://imagedelivery.net/HASH123/shop/42%20hero/thumbnail"),
             ]))
 
             let answer = try #require(try await h.send("GET", "api/images/\(id)/url/?variant=thumbnail&expiry=120", token: alice).object)
