@@ -19,7 +19,7 @@ extension CloudflareEmulator {
         /// `{publicBaseURL}/upload/<token>` and variants `{publicBaseURL}/imagedelivery/<hash>/<id>/<variant>`.
         public var publicBaseURL: String
         /// The base that image objects' `variants` name instead of the emulator's own delivery route
-        /// (``CloudflareEmulator/deliveryBaseURL``), without a trailing slash: `https://imagedelivery.net` answers
+        /// (``CloudflareEmulator/deliveryBaseURL``), trailing slashes ignored: `https://imagedelivery.net` answers
         /// with the URLs Cloudflare gives, for a client tested without delivery. nil (the default) names URLs the
         /// emulator serves.
         public var variantBaseURL: String?
@@ -96,11 +96,7 @@ extension CloudflareEmulator {
             var base = publicBaseURL
             while base.hasSuffix("/") { base.removeLast() }
             self.publicBaseURL = base
-            self.variantBaseURL = variantBaseURL.map { url in
-                var base = url
-                while base.hasSuffix("/") { base.removeLast() }
-                return base
-            }
+            self.variantBaseURL = variantBaseURL
             self.webhookURL = webhookURL
             self.webhookSecret = webhookSecret
             self.webhookFormat = webhookFormat

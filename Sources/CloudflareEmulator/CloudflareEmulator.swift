@@ -215,7 +215,8 @@ public final class CloudflareEmulator: Sendable {
     func variantURLs(for id: String) -> [String] {
         let encodedID = id.split(separator: "/", omittingEmptySubsequences: false)
             .map { CloudflareEmulator.encodeSegment($0) }.joined(separator: "/")
-        let base = configuration.variantBaseURL ?? deliveryBaseURL
+        var base = configuration.variantBaseURL ?? deliveryBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
         return configuration.variants.map { "\(base)/\(configuration.accountHash)/\(encodedID)/\($0)" }
     }
 

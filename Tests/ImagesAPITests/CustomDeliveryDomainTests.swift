@@ -11,10 +11,9 @@ import TestSupport
 /// A custom delivery domain (`CLOUDFLARE_IMAGES_DELIVERY_URL`) in `public_url` / `thumbnail_url` (contract §3.1)
 /// and in the `url` endpoint, for images whose Cloudflare variant URLs are on `imagedelivery.net`.
 @Suite struct CustomDeliveryDomainTests {
-    /// An uploaded image (`check_status` after the fake's upload): its id.
-    /// An uploaded image with a custom id. Cloudflare lets no image with a custom id require signed URLs, so a
-    /// `signed` one is made private in the row only (as a row synced from elsewhere could be), to test the signer
-    /// on ids with slashes and spaces.
+    /// An uploaded image with a custom id (`check_status` after the emulator's upload): its id. Cloudflare lets no
+    /// image with a custom id require signed URLs, so a `signed` one is made private in the row only (as a row synced
+    /// from elsewhere could be), to test the signer on ids with slashes and spaces.
     static func uploadedImage(_ h: APIHarness, token: String, customID: String, signed: Bool) async throws -> String {
         let created = try await h.createUpload(token, #"{"custom_id":"\#(customID)"}"#)
         let id = try #require(created.string("id"))
@@ -93,8 +92,8 @@ import TestSupport
     }
 
     @Test func privateImageWithoutAnyKeyNamesTheSetting() async throws {
-        // The fake Cloudflare has no v1/keys route, so fetching a key fails; nothing is cached and the error says
-        // which setting is missing.
+        // The harness's account lists no signing key (`v1/keys` is empty), so none is found; nothing is cached and
+        // the error says which setting is missing.
         try await withHarness { h in
             let alice = try await h.token("alice")
             let id = try await Self.uploadedImage(h, token: alice, customID: "secret", signed: true)
