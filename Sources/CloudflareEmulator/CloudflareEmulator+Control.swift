@@ -53,8 +53,9 @@ extension CloudflareEmulator {
         try await store.image(id: id).map(StoredImage.init)
     }
 
-    /// Puts `image` in place as given, without bytes: a new image, or the one with its id changed in
-    /// ``StoredImage``'s fields (its bytes and upload URL kept). Nothing is checked against Cloudflare's limits.
+    /// Puts `image` in place as given: a new image without bytes, or, when the id is taken, that image with
+    /// ``StoredImage``'s fields replaced (its bytes and upload URL kept). Nothing is checked against Cloudflare's
+    /// limits.
     public func putImage(_ image: StoredImage) async throws {
         guard let uploaded = StoredImage.milliseconds(image.uploaded) else {
             throw EmulatorError.badRequest("uploaded must be within the years 0000 through 9999")

@@ -101,8 +101,8 @@ final class EmulatorStore: Sendable {
         }
     }
 
-    /// Puts a record's Cloudflare fields in place: a new record (without bytes or upload URL), or the one with its id
-    /// changed in those fields only (its bytes, upload URL and what sniffing found are kept).
+    /// Puts a record's Cloudflare fields in place: a new record (without bytes or upload URL), or, when the id is
+    /// taken, that record with those fields replaced (its bytes, upload URL and what sniffing found are kept).
     func put(_ image: EmulatorImage) async throws {
         try await database.write { connection in
             try connection.execute(
