@@ -1,3 +1,5 @@
+import Foundation
+
 extension CloudflareEmulator {
     /// Everything the emulator needs: the account it pretends to be, where it keeps state, how its URLs look,
     /// where webhooks go, and the fault knobs' starting values.
@@ -16,6 +18,11 @@ extension CloudflareEmulator {
         /// `http://127.0.0.1:8080/_emulator` (embedded) or `http://127.0.0.1:8787` (standalone). Upload URLs are
         /// `{publicBaseURL}/upload/<token>` and variants `{publicBaseURL}/imagedelivery/<hash>/<id>/<variant>`.
         public var publicBaseURL: String
+        /// The base that image objects' `variants` name instead of the emulator's own delivery route
+        /// (``CloudflareEmulator/deliveryBaseURL``), trailing slashes ignored: `https://imagedelivery.net` answers
+        /// with the URLs Cloudflare gives, for a client tested without delivery. nil (the default) names URLs the
+        /// emulator serves.
+        public var variantBaseURL: String?
         /// Where upload-completed and upload-failed notifications are POSTed; nil sends none.
         public var webhookURL: String?
         /// Sent as `cf-webhook-auth: <secret>` (as Cloudflare Notifications do) and used for `X-Signature`.
@@ -52,6 +59,11 @@ extension CloudflareEmulator {
         /// The formats uploads may have: all Cloudflare accepts, or fewer to stand in for a deployment's own limit.
         public var acceptedFormats: Set<ImageFormat>
 
+        /// The emulator's wall clock (upload URL expiry, draft and upload times, signed URL expiry, rate-limit
+        /// windows): the system's by default. A test gives the clock of the service it stands beside, so that a time
+        /// one computes holds for the other.
+        public var clock: @Sendable () -> Date
+
         public init(
             accountID: String,
             apiToken: String,
@@ -59,6 +71,7 @@ extension CloudflareEmulator {
             signingKey: String,
             dataDirectory: String,
             publicBaseURL: String,
+            variantBaseURL: String? = nil,
             webhookURL: String? = nil,
             webhookSecret: String? = nil,
             webhookFormat: WebhookFormat = .notifications,
@@ -72,7 +85,8 @@ extension CloudflareEmulator {
             flexibleVariants: Bool = true,
             readOnlyToken: String? = nil,
             listsSigningKeys: Bool = true,
-            acceptedFormats: Set<ImageFormat> = Set(ImageFormat.allCases)
+            acceptedFormats: Set<ImageFormat> = Set(ImageFormat.allCases),
+            clock: @escaping @Sendable () -> Date = { Date() }
         ) {
             self.accountID = accountID
             self.apiToken = apiToken
@@ -82,6 +96,7 @@ extension CloudflareEmulator {
             var base = publicBaseURL
             while base.hasSuffix("/") { base.removeLast() }
             self.publicBaseURL = base
+            self.variantBaseURL = variantBaseURL
             self.webhookURL = webhookURL
             self.webhookSecret = webhookSecret
             self.webhookFormat = webhookFormat
@@ -96,6 +111,7 @@ extension CloudflareEmulator {
             self.readOnlyToken = readOnlyToken
             self.listsSigningKeys = listsSigningKeys
             self.acceptedFormats = acceptedFormats
+            self.clock = clock
         }
     }
 }

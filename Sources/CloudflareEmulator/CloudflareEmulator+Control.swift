@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import JSON
 
@@ -39,5 +40,44 @@ extension CloudflareEmulator {
             if let loseNext { loseNextAnswers(loseNext) }
         }
         return envelope(.object(faultSettings.get().json))
+    }
+}
+
+/// In-process controls over the emulator's images, for a test that needs Cloudflare's state set or read at once:
+/// an image of the account nobody tracks, one removed behind a client's back, an upload completed without a file at
+/// a given time. Swift API only: no request reaches them. They skip the fault knobs, rate limits and webhooks, and
+/// count as no API call.
+extension CloudflareEmulator {
+    /// The image `id` as the emulator holds it, drafts included; nil when there is none.
+    public func image(_ id: String) async throws -> StoredImage? {
+        try await store.image(id: id).map(StoredImage.init)
+    }
+
+    /// Puts `image` in place as given: a new image without bytes, or, when the id is taken, that image with
+    /// ``StoredImage``'s fields replaced (its bytes and upload URL kept). Nothing is checked against Cloudflare's
+    /// limits.
+    public func putImage(_ image: StoredImage) async throws {
+        guard let uploaded = StoredImage.milliseconds(image.uploaded) else {
+            throw EmulatorError.badRequest("uploaded must be within the years 0000 through 9999")
+        }
+        try await store.put(EmulatorImage(
+            id: image.id, filename: image.filename, creator: image.creator,
+            metadataJSON: JSONValue.object(image.metadata).jsonText, requireSignedURLs: image.requireSignedURLs,
+            uploaded: uploaded, draft: image.draft))
+    }
+
+    /// Removes the image `id` and its bytes; false when there was none.
+    @discardableResult
+    public func removeImage(_ id: String) async throws -> Bool {
+        try await store.delete(id: id)
+    }
+
+    /// Completes the draft `id` as an upload to its URL would, but without a file: no longer a draft, `uploaded`
+    /// at `time` (to the millisecond), named `filename`. Sends no webhook. False when `id` is not a draft.
+    public func markUploaded(_ id: String, at time: Date, filename: String? = nil) async throws -> Bool {
+        guard let milliseconds = StoredImage.milliseconds(time) else {
+            throw EmulatorError.badRequest("time must be within the years 0000 through 9999")
+        }
+        return try await store.markUploaded(id: id, filename: filename, at: milliseconds)
     }
 }

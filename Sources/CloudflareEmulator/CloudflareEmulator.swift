@@ -48,7 +48,8 @@ public final class CloudflareEmulator: Sendable {
             webhooks = WebhookNotifier(
                 url: url, secret: configuration.webhookSecret, format: configuration.webhookFormat,
                 signsBody: configuration.webhookSignsBody, accountID: configuration.accountID,
-                retryDelays: configuration.webhookRetryDelays, client: client, logger: logger)
+                retryDelays: configuration.webhookRetryDelays, client: client, logger: logger,
+                clock: configuration.clock)
         } else {
             webhooks = nil
         }
@@ -86,8 +87,8 @@ public final class CloudflareEmulator: Sendable {
         logger.info("emulator rate-limit block started", metadata: ["seconds": "\(seconds)"])
     }
 
-    /// The emulator's time in Unix milliseconds.
-    func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) + clockOffset.get() }
+    /// The emulator's time in Unix milliseconds (`Configuration.clock`, plus the offset tests move it by).
+    func now() -> Int64 { Int64((configuration.clock().timeIntervalSince1970 * 1000).rounded(.down)) + clockOffset.get() }
 
     /// The URL the router is reachable at (see `Configuration.publicBaseURL`).
     public var publicBaseURL: String { baseURL.get() }
@@ -210,11 +211,13 @@ public final class CloudflareEmulator: Sendable {
         return Response.json(status, bytes: object.jsonBytes)
     }
 
-    /// Variant URLs for an image id (each path segment percent-encoded, slashes kept).
+    /// Variant URLs for an image id (each path segment percent-encoded, slashes kept), on `variantBaseURL` when set.
     func variantURLs(for id: String) -> [String] {
         let encodedID = id.split(separator: "/", omittingEmptySubsequences: false)
             .map { CloudflareEmulator.encodeSegment($0) }.joined(separator: "/")
-        return configuration.variants.map { "\(deliveryBaseURL)/\(configuration.accountHash)/\(encodedID)/\($0)" }
+        var base = configuration.variantBaseURL ?? deliveryBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return configuration.variants.map { "\(base)/\(configuration.accountHash)/\(encodedID)/\($0)" }
     }
 
     /// RFC 3986 `pchar` encoding: unreserved, sub-delimiters, `:` and `@` stay; everything else becomes `%XX`.

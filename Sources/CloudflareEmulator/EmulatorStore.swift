@@ -101,6 +101,31 @@ final class EmulatorStore: Sendable {
         }
     }
 
+    /// Puts a record's Cloudflare fields in place: a new record (without bytes or upload URL), or, when the id is
+    /// taken, that record with those fields replaced (its bytes, upload URL and what sniffing found are kept).
+    func put(_ image: EmulatorImage) async throws {
+        try await database.write { connection in
+            try connection.execute(
+                """
+                INSERT INTO images (\(EmulatorStore.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET filename = excluded.filename, creator = excluded.creator,
+                    metadata = excluded.metadata, require_signed = excluded.require_signed,
+                    uploaded = excluded.uploaded, draft = excluded.draft
+                """,
+                EmulatorStore.bindings(image))
+        }
+    }
+
+    /// Marks the draft `id` uploaded at `now` without bytes; false when there is no such draft.
+    func markUploaded(id: String, filename: String?, at now: Int64) async throws -> Bool {
+        try await database.write { connection in
+            try connection.execute(
+                "UPDATE images SET draft = 0, filename = ?, uploaded = ? WHERE id = ? AND draft = 1",
+                [.text(filename), .integer(now), .text(id)])
+            return connection.changes == 1
+        }
+    }
+
     func update(id: String, metadataJSON: String?, requireSignedURLs: Bool?) async throws -> EmulatorImage? {
         try await database.write { connection in
             if let metadataJSON {

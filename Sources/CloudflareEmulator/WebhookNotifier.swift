@@ -23,10 +23,12 @@ final class WebhookNotifier: Sendable {
     let retryDelays: [Duration]
     let client: HTTPClient
     let logger: Logger
+    /// The emulator's clock, for the envelope's `ts`.
+    let clock: @Sendable () -> Date
 
     init(
         url: String, secret: String?, format: WebhookFormat, signsBody: Bool, accountID: String, retryDelays: [Duration],
-        client: HTTPClient, logger: Logger
+        client: HTTPClient, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.url = url
         self.secret = secret
@@ -36,6 +38,7 @@ final class WebhookNotifier: Sendable {
         self.retryDelays = retryDelays
         self.client = client
         self.logger = logger
+        self.clock = clock
     }
 
     /// The headers for `body`: JSON content type, plus the two authentication headers when a secret is set.
@@ -51,7 +54,7 @@ final class WebhookNotifier: Sendable {
     /// What is posted for the flat `image` object: the object itself, or Cloudflare's envelope around the image's
     /// id and outcome (Cloudflare documents no fixed `data` for Images: `image_id`, `status` and, on failure,
     /// `error` are ours).
-    func body(for image: [String: JSONValue], imageID: String, now: Date = Date()) -> [UInt8] {
+    func body(for image: [String: JSONValue], imageID: String, now: Date) -> [UInt8] {
         guard format == .notifications else { return JSONValue.object(image).jsonBytes }
         let failed = image["status"]?.stringValue == "failed"
         var data: [String: JSONValue] = ["image_id": .string(imageID), "status": .string(failed ? "failed" : "uploaded")]
@@ -76,7 +79,7 @@ final class WebhookNotifier: Sendable {
     /// task (tests may await it).
     @discardableResult
     func send(_ payload: [String: JSONValue], imageID: String) -> Task<Bool, Never> {
-        let body = body(for: payload, imageID: imageID)
+        let body = body(for: payload, imageID: imageID, now: clock())
         let request = HTTPClientRequest(
             method: "POST", url: url, headers: headers(for: body), body: .bytes(body),
             connectTimeout: .seconds(5), timeout: .seconds(15))

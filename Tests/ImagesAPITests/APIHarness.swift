@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import CloudflareImages
 import Configuration
 import Foundation
@@ -16,10 +17,23 @@ import TestSupport
 let sharedHTTPClient: HTTPClient = try! HTTPClient()
 
 /// The whole service over loopback: the API on a real `HTTPServer`, SQLite on disk in a temp directory (migrated from
-/// the repository's `Migrations/`), and the real `CloudflareClient` talking to a `FakeCloudflare`.
+/// the repository's `Migrations/`), and the real `CloudflareClient` talking to a `CloudflareEmulator` on a loopback
+/// server of its own, behind per-endpoint ``faults``.
+///
+/// The emulator keeps the API's clock, answers with Cloudflare's variant URLs
+/// (`https://imagedelivery.net/HASH123/<id>/<variant>`), lists no signing key and sends no webhooks (the tests post
+/// their own). Tests set and read its state at once with its in-process controls (``emulator``,
+/// ``completeUpload(_:filename:)``).
 final class APIHarness: FixtureHarness {
+    static let account = EmulatorAccount(
+        accountID: "acc-test", apiToken: "cf-api-token", accountHash: "HASH123", signingKey: "acc-test-signing-key")
+    /// The `uploaded` time ``completeUpload(_:filename:)`` gives: 2026-01-02T03:04:05.678Z.
+    static let uploadedAt = Date(timeIntervalSince1970: 1_767_323_045.678)
+
     let fixture: ServiceFixture
-    let fake: FakeCloudflare
+    let upstream: LoopbackEmulator
+    /// Faults injected per Cloudflare endpoint, and calls counted per endpoint, in front of the emulator.
+    let faults: CloudflareFaults
     let api: ImagesAPI
     let clock: TestClock
     let settings: Settings
@@ -28,12 +42,15 @@ final class APIHarness: FixtureHarness {
 
     static let webhookSecret = "whsec-test-123"
 
+    var emulator: CloudflareEmulator { upstream.emulator }
+
     private init(
-        fixture: ServiceFixture, fake: FakeCloudflare, api: ImagesAPI, clock: TestClock, settings: Settings,
-        cloudflare: CloudflareClient
+        fixture: ServiceFixture, upstream: LoopbackEmulator, faults: CloudflareFaults, api: ImagesAPI,
+        clock: TestClock, settings: Settings, cloudflare: CloudflareClient
     ) {
         self.fixture = fixture
-        self.fake = fake
+        self.upstream = upstream
+        self.faults = faults
         self.api = api
         self.clock = clock
         self.settings = settings
@@ -48,21 +65,48 @@ final class APIHarness: FixtureHarness {
         let logger = quietLogger("imagesapi-tests")
         let clock = TestClock()
         let fixture = try await ServiceFixture.start(logger: logger, clock: clock)
-        let fake = try FakeCloudflare.start()
-        var settings = FakeCloudflare.settings(webhookSecret: webhookSecret)
+        let faults = CloudflareFaults()
+        var emulatorConfiguration = account.configuration(dataDirectory: fixture.directory + "/emulator")
+        emulatorConfiguration.variantBaseURL = "https://imagedelivery.net"
+        emulatorConfiguration.listsSigningKeys = false
+        emulatorConfiguration.clock = { clock.now }
+        let upstream: LoopbackEmulator
+        do {
+            upstream = try LoopbackEmulator(configuration: emulatorConfiguration, logger: logger, guarding: faults.guarding)
+        } catch {
+            await fixture.shutdown()
+            throw error
+        }
+        var settings = Settings()
+        settings.accountID = account.accountID
+        settings.apiToken = account.apiToken
+        settings.accountHash = account.accountHash
+        settings.webhookSecret = webhookSecret
         configure(&settings)
         let cloudflare = try CloudflareClient(
-            configuration: fake.clientConfiguration(requestTimeout: requestTimeout), httpClient: sharedHTTPClient)
+            configuration: .init(
+                accountID: account.accountID, apiToken: account.apiToken, baseURL: upstream.emulator.apiBaseURL,
+                connectTimeout: .seconds(2), requestTimeout: requestTimeout, maxAttempts: 1, callDeadline: .seconds(10)),
+            httpClient: sharedHTTPClient)
         let api = ImagesAPI(
             settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger,
             now: { clock.now }, tokenCacheTTL: tokenCacheTTL)
         fixture.serve(api)
-        return APIHarness(fixture: fixture, fake: fake, api: api, clock: clock, settings: settings, cloudflare: cloudflare)
+        return APIHarness(
+            fixture: fixture, upstream: upstream, faults: faults, api: api, clock: clock, settings: settings,
+            cloudflare: cloudflare)
     }
 
     func shutdown() async {
         await fixture.shutdown()
-        await fake.stop()
+        await upstream.stop()
+    }
+
+    /// Completes the draft `id` at the emulator as a browser's upload would, without a file, at ``uploadedAt``.
+    func completeUpload(_ id: String, filename: String = "photo.jpg") async throws {
+        guard try await emulator.markUploaded(id, at: Self.uploadedAt, filename: filename) else {
+            throw HarnessError("the emulator has no draft \(id)")
+        }
     }
 
     /// Sends a request to `path` under the prefix (`/cloudflare-images/` + path) unless it starts with `/`.

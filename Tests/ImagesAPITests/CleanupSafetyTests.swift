@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import Configuration
 import Foundation
 import ImageStore
@@ -23,22 +24,22 @@ import TestSupport
     @Test func anUploadCompletedWithoutAWebhookIsKeptAndMarkedUploaded() async throws {
         try await withHarness { h in
             let id = try await Self.expiredUpload(h, "arrived")
-            h.fake.completeUpload("arrived")
+            try await h.completeUpload("arrived")
             let report = try await h.api.cleanup.run()
             #expect(report.expiredCount == 0 && report.confirmedUploaded == 1)
-            #expect(h.fake.calls(.delete) == 0)
-            #expect(h.fake.image("arrived")?.uploaded != nil, "the image must still be at Cloudflare")
+            #expect(h.faults.calls(.delete) == 0)
+            #expect(try await h.emulator.image("arrived")?.draft == false, "the image must still be at Cloudflare")
             let image = try #require(try await h.repository.image(.id(id), owner: nil))
             #expect(image.status == .uploaded && image.variants.count == 2)
             #expect(try await h.repository.logs(imageID: id, limit: 1).first?.eventType == "upload_confirmed")
             // Through the admin endpoint too.
             let root = try await h.token("root", admin: true)
             let other = try await Self.expiredUpload(h, "arrived-2")
-            h.fake.completeUpload("arrived-2")
+            try await h.completeUpload("arrived-2")
             let response = try await h.send("POST", "api/cleanup-expired/", token: root)
             #expect(response.text == #"{"message":"Marked 0 expired images","expired_count":0}"#)
             #expect(try await Self.status(h, other) == .uploaded)
-            #expect(h.fake.image("arrived-2")?.uploaded != nil)
+            #expect(try await h.emulator.image("arrived-2")?.draft == false)
         }
     }
 
@@ -46,11 +47,11 @@ import TestSupport
         try await withHarness { h in
             let draft = try await Self.expiredUpload(h, "draft")
             let gone = try await Self.expiredUpload(h, "gone", age: 0)
-            h.fake.remove("gone")
+            try await h.emulator.removeImage("gone")
             h.clock.advance(600)
             let report = try await h.api.cleanup.run()
             #expect(report.expiredCount == 2 && report.cloudflareDeleted == 1 && report.confirmedUploaded == 0)
-            #expect(h.fake.image("draft") == nil)
+            #expect(try await h.emulator.image("draft") == nil)
             #expect(try await Self.status(h, draft) == .expired)
             #expect(try await Self.status(h, gone) == .expired)
         }
@@ -59,17 +60,17 @@ import TestSupport
     @Test func whenCloudflareCannotBeReachedNothingIsExpiredOrDeleted() async throws {
         try await withHarness(requestTimeout: .milliseconds(300)) { h in
             let id = try await Self.expiredUpload(h, "waiting")
-            for fault: FakeCloudflare.Fault in [.status(503), .status(500), .apiError("boom"), .hang(.seconds(2))] {
-                h.fake.inject(fault, for: .get)
+            for fault: CloudflareFaults.Fault in [.status(503), .status(500), .apiError("boom"), .hang(.seconds(2))] {
+                h.faults.inject(fault, for: .get)
                 let report = try await h.api.cleanup.run()
                 #expect(report.expiredCount == 0 && report.deferredCount == 1, "\(fault)")
                 #expect(try await Self.status(h, id) == .pending, "\(fault)")
             }
-            #expect(h.fake.calls(.delete) == 0)
-            #expect(h.fake.image("waiting") != nil)
+            #expect(h.faults.calls(.delete) == 0)
+            #expect(try await h.emulator.image("waiting") != nil)
             // Cloudflare is back, and the upload had arrived meanwhile.
-            h.fake.inject(nil, for: .get)
-            h.fake.completeUpload("waiting")
+            h.faults.inject(nil, for: .get)
+            try await h.completeUpload("waiting")
             #expect(try await h.api.cleanup.run().confirmedUploaded == 1)
             #expect(try await Self.status(h, id) == .uploaded)
         }
@@ -78,19 +79,19 @@ import TestSupport
     @Test func aFailedDraftDeleteIsRememberedAndRetried() async throws {
         try await withHarness { h in
             let id = try await Self.expiredUpload(h, "stuck")
-            h.fake.inject(.status(503), for: .delete)
+            h.faults.inject(.status(503), for: .delete)
             let first = try await h.api.cleanup.run()
             #expect(first.expiredCount == 1 && first.cloudflareFailures >= 1)
             #expect(try await Self.status(h, id) == .expired)
             #expect(try await h.repository.cloudflareFollowUps(.deleteDraft, limit: 10).map(\.cloudflareID) == ["stuck"])
-            #expect(h.fake.image("stuck") != nil)
+            #expect(try await h.emulator.image("stuck") != nil)
             let stillDown = try await h.api.cleanup.run()
             #expect(stillDown.cloudflareFailures == 1 && stillDown.expiredCount == 0)
             #expect(try await h.repository.cloudflareFollowUp(.deleteDraft, imageID: id)?.attempts ?? 0 >= 2)
-            h.fake.inject(nil, for: .delete)
+            h.faults.inject(nil, for: .delete)
             let retried = try await h.api.cleanup.run()
             #expect(retried.cloudflareDeleted == 1)
-            #expect(h.fake.image("stuck") == nil)
+            #expect(try await h.emulator.image("stuck") == nil)
             #expect(try await h.repository.cloudflareFollowUps(.deleteDraft, limit: 10).isEmpty)
         }
     }
@@ -100,7 +101,7 @@ import TestSupport
             let id = try await Self.expiredUpload(h, "late", age: CleanupService.uploadGrace - 10)
             let report = try await h.api.cleanup.run()
             #expect(report.expiredCount == 0 && report.deferredCount == 0)
-            #expect(h.fake.calls(.get) == 0)
+            #expect(h.faults.calls(.get) == 0)
             #expect(try await Self.status(h, id) == .pending)
         }
     }

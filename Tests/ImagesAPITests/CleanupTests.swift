@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import Configuration
 import Foundation
 import ImageStore
@@ -14,15 +15,15 @@ import TestSupport
             let root = try await h.token("root", admin: true)
             let stale = try await h.createUpload(alice, #"{"custom_id":"stale","expiry_minutes":2}"#)
             let gone = try await h.createUpload(alice, #"{"custom_id":"gone","expiry_minutes":2}"#)
-            h.fake.remove(try #require(gone.string("cloudflare_id")))
+            try await h.emulator.removeImage(try #require(gone.string("cloudflare_id")))
             h.clock.advance(600)
             _ = try await h.createUpload(alice, #"{"custom_id":"fresh"}"#)
 
             let response = try await h.send("POST", "api/cleanup-expired/", token: root, json: "{}")
             #expect(response.status == 200)
             #expect(response.text == #"{"message":"Marked 2 expired images","expired_count":2}"#)
-            #expect(h.fake.image("stale") == nil)
-            #expect(h.fake.image("fresh") != nil)
+            #expect(try await h.emulator.image("stale") == nil)
+            #expect(try await h.emulator.image("fresh") != nil)
             let image = try #require(try await h.repository.image(.id(UUID(uuidString: stale.string("id")!)!), owner: nil))
             #expect(image.status == .expired)
             let again = try await h.send("POST", "api/cleanup-expired/", token: root)
@@ -37,7 +38,7 @@ import TestSupport
             h.clock.advance(600)
             let dry = try await h.api.cleanup.run(dryRun: true)
             #expect(dry == CleanupReport(dryRun: true, expiredCount: 1, expiredCloudflareIDs: ["old"]))
-            #expect(h.fake.image("old") != nil)
+            #expect(try await h.emulator.image("old") != nil)
             let real = try await h.api.cleanup.run()
             #expect(real.expiredCount == 1 && real.cloudflareDeleted == 1 && real.cloudflareFailures == 0)
             h.clock.advance(8 * 86_400)

@@ -51,7 +51,7 @@ import TestSupport
             #expect(refused.status == 429, "\(refused.text)")
             #expect(Int(refused.header("Retry-After") ?? "") ?? 0 >= 1)
             #expect(refused.object?.string("detail")?.hasPrefix("Request was throttled.") == true)
-            #expect(h.fake.calls(.directUpload) == 2, "a refused request reaches no Cloudflare endpoint")
+            #expect(h.faults.calls(.directUpload) == 2, "a refused request reaches no Cloudflare endpoint")
             #expect(try await h.send("POST", "api/upload-url/", token: bob, json: "{}").status == 201)
             // Reads that need no Cloudflare call are still served.
             #expect(try await h.send("GET", "api/images/", token: alice).status == 200)

@@ -3,10 +3,10 @@ import HTTPFields
 import HTTPServer
 import Synchronization
 
-/// Faults injected per Cloudflare endpoint, in front of the emulator (``guarding(_:)``) or inside ``FakeCloudflare``,
-/// and calls counted per endpoint. This is what the emulator's own knobs cannot produce: its `FaultSettings` fail or
-/// delay every call alike, with 429 or a 5xx only, while these tests need one endpoint failing as the others answer,
-/// any status (400, 401, 403 too), a 2xx with `success: false`, a hang on one endpoint, and how often each was called.
+/// Faults injected per Cloudflare endpoint in front of the emulator (``guarding(_:)``), and calls counted per
+/// endpoint. This is what the emulator's own knobs cannot produce: its `FaultSettings` fail or delay every call
+/// alike, with 429 or a 5xx only, while these tests need one endpoint failing as the others answer, any status (400,
+/// 401, 403 too), a 2xx with `success: false`, a hang on one endpoint, and how often each was called.
 final class CloudflareFaults: Sendable {
     enum Operation: String, Sendable {
         case directUpload, get, patch, delete, stats

@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import Foundation
 import ImageStore
 import JSON
@@ -23,14 +24,14 @@ import Testing
                 "PATCH", "api/images/\(id)/", token: alice, json: #"{"require_signed_urls":true,"metadata":{"k":"v"}}"#)
             #expect(patched.status == 200)
             #expect(patched.object?["require_signed_urls"] == .bool(true))
-            #expect(h.fake.calls(.patch) == 0, "Cloudflare cannot take it before the upload")
-            h.fake.completeUpload("early")
-            #expect(h.fake.image("early")?.requireSignedURLs == false)
+            #expect(h.faults.calls(.patch) == 0, "Cloudflare cannot take it before the upload")
+            try await h.completeUpload("early")
+            #expect(try await h.emulator.image("early")?.requireSignedURLs == false)
 
             let checked = try await h.send("POST", "api/images/\(id)/check_status/", token: alice)
             #expect(checked.status == 200, "\(checked.text)")
-            #expect(h.fake.image("early")?.requireSignedURLs == true)
-            #expect(h.fake.image("early")?.meta == ["k": "v"])
+            #expect(try await h.emulator.image("early")?.requireSignedURLs == true)
+            #expect(try await h.emulator.image("early")?.metadata == ["k": "v"])
             let image = try await h.send("GET", "api/images/\(id)/", token: alice)
             #expect(image.object?["require_signed_urls"] == .bool(true))
             #expect(image.object?.string("status") == "uploaded")
@@ -43,12 +44,12 @@ import Testing
         try await withHarness { h in
             let (alice, id) = try await Self.pending(h, "hooked-late")
             _ = try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"require_signed_urls":true}"#)
-            h.fake.completeUpload("hooked-late")
+            try await h.completeUpload("hooked-late")
             let body = #"{"id":"hooked-late","uploaded":"2026-01-02T03:04:05Z"}"#
             let response = try await h.send(
                 "POST", "api/webhook/", body: Array(body.utf8), headers: [("X-Signature", WebhookTests.sign(body))])
             #expect(response.status == 200)
-            #expect(h.fake.image("hooked-late")?.requireSignedURLs == true)
+            #expect(try await h.emulator.image("hooked-late")?.requireSignedURLs == true)
             #expect(try await Self.events(h, id).prefix(2) == ["cloudflare_settings_applied", "webhook_received"])
         }
     }
@@ -57,14 +58,14 @@ import Testing
         try await withHarness { h in
             let (alice, id) = try await Self.pending(h, "retry")
             _ = try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"require_signed_urls":true}"#)
-            h.fake.completeUpload("retry")
-            h.fake.inject(.status(503), for: .patch)
+            try await h.completeUpload("retry")
+            h.faults.inject(.status(503), for: .patch)
             _ = try await h.send("POST", "api/images/\(id)/check_status/", token: alice)
-            #expect(h.fake.image("retry")?.requireSignedURLs == false)
+            #expect(try await h.emulator.image("retry")?.requireSignedURLs == false)
             #expect(try await h.repository.cloudflareFollowUps(.applySettings, limit: 10).first?.attempts == 1)
-            h.fake.inject(nil, for: .patch)
+            h.faults.inject(nil, for: .patch)
             _ = try await h.send("POST", "api/images/\(id)/check_status/", token: alice)
-            #expect(h.fake.image("retry")?.requireSignedURLs == true)
+            #expect(try await h.emulator.image("retry")?.requireSignedURLs == true)
             #expect(try await h.repository.cloudflareFollowUps(.applySettings, limit: 10).isEmpty)
         }
     }
@@ -72,12 +73,12 @@ import Testing
     @Test func anUploadedImageIsPushedEveryTimeAndAMismatchIsRepaired() async throws {
         try await withHarness { h in
             let (alice, id) = try await Self.pending(h, "done")
-            h.fake.completeUpload("done")
+            try await h.completeUpload("done")
             _ = try await h.send("POST", "api/images/\(id)/check_status/", token: alice)
             // Changed at Cloudflare behind our back: the next check adopts what Cloudflare enforces, and says so.
-            var remote = try #require(h.fake.image("done"))
+            var remote = try #require(try await h.emulator.image("done"))
             remote.requireSignedURLs = true
-            h.fake.put(remote)
+            try await h.emulator.putImage(remote)
             _ = try await h.send("POST", "api/images/\(id)/check_status/", token: alice)
             let image = try await h.send("GET", "api/images/\(id)/", token: alice)
             #expect(image.object?["require_signed_urls"] == .bool(true))
@@ -89,8 +90,8 @@ import Testing
                 let patched = try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"require_signed_urls":false}"#)
                 #expect(patched.object?["require_signed_urls"] == .bool(false))
             }
-            #expect(h.fake.calls(.patch) == 2)
-            #expect(h.fake.image("done")?.requireSignedURLs == false)
+            #expect(h.faults.calls(.patch) == 2)
+            #expect(try await h.emulator.image("done")?.requireSignedURLs == false)
         }
     }
 

@@ -11,14 +11,13 @@ import TestSupport
 /// A custom delivery domain (`CLOUDFLARE_IMAGES_DELIVERY_URL`) in `public_url` / `thumbnail_url` (contract §3.1)
 /// and in the `url` endpoint, for images whose Cloudflare variant URLs are on `imagedelivery.net`.
 @Suite struct CustomDeliveryDomainTests {
-    /// An uploaded image (`check_status` after the fake's upload): its id.
-    /// An uploaded image with a custom id. Cloudflare lets no image with a custom id require signed URLs, so a
-    /// `signed` one is made private in the row only (as a row synced from elsewhere could be), to test the signer
-    /// on ids with slashes and spaces.
+    /// An uploaded image with a custom id (`check_status` after the emulator's upload): its id. Cloudflare lets no
+    /// image with a custom id require signed URLs, so a `signed` one is made private in the row only (as a row synced
+    /// from elsewhere could be), to test the signer on ids with slashes and spaces.
     static func uploadedImage(_ h: APIHarness, token: String, customID: String, signed: Bool) async throws -> String {
         let created = try await h.createUpload(token, #"{"custom_id":"\#(customID)"}"#)
         let id = try #require(created.string("id"))
-        h.fake.completeUpload(customID)
+        try await h.completeUpload(customID)
         let checked = try await h.send("POST", "api/images/\(id)/check_status/", token: token)
         #expect(checked.object?.string("status") == "uploaded")
         if signed {
@@ -39,11 +38,11 @@ import TestSupport
             let base = "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero"
 
             let detail = try #require(try await h.send("GET", "api/images/\(id)/", token: alice).object)
-            #expect(detail.string("public_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42 hero/public")
-            #expect(detail.string("thumbnail_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42 hero/thumbnail")
+            #expect(detail.string("public_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero/public")
+            #expect(detail.string("thumbnail_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero/thumbnail")
             #expect(detail["variants"] == .array([
-                .string("https://imagedelivery.net/HASH123/shop/42 hero/public"),
-                .string("https://imagedelivery.net/HASH123/shop/42 hero/thumbnail"),
+                .string("https://imagedelivery.net/HASH123/shop/42%20hero/public"),
+                .string("https://imagedelivery.net/HASH123/shop/42%20hero/thumbnail"),
             ]))
 
             let answer = try #require(try await h.send("GET", "api/images/\(id)/url/?variant=thumbnail&expiry=120", token: alice).object)
@@ -93,8 +92,8 @@ import TestSupport
     }
 
     @Test func privateImageWithoutAnyKeyNamesTheSetting() async throws {
-        // The fake Cloudflare has no v1/keys route, so fetching a key fails; nothing is cached and the error says
-        // which setting is missing.
+        // The harness's account lists no signing key (`v1/keys` is empty), so none is found; nothing is cached and
+        // the error says which setting is missing.
         try await withHarness { h in
             let alice = try await h.token("alice")
             let id = try await Self.uploadedImage(h, token: alice, customID: "secret", signed: true)

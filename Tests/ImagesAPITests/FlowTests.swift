@@ -1,8 +1,10 @@
+import CloudflareEmulator
 import Foundation
 import HTTPClient
 import ImagesAPI
 import JSON
 import Testing
+import TestSupport
 
 @Suite struct FlowTests {
     @Test func fullFlowFromUploadURLToDelete() async throws {
@@ -20,9 +22,13 @@ import Testing
             let id = try #require(upload.string("id"))
             let uploadURL = try #require(upload.string("upload_url"))
 
-            // The browser uploads the bytes to the one-time URL.
-            let sent = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .bytes([1, 2, 3])))
+            // The browser uploads the file to the one-time URL.
+            var form = MultipartForm()
+            form.append("file", filename: "photo.jpg", contentType: "image/gif", data: EmulatorFlowTests.gif(width: 4, height: 2))
+            let sent = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
             #expect(sent.status == 200)
+            let uploadedAt = try #require(try await h.emulator.image("products/1/hero")?.uploaded)
+            h.clock.advance(5)  // the check comes later: `uploaded_at` must be Cloudflare's time, not the check's
 
             let checked = try await h.send("POST", "api/images/\(id)/check_status/", token: alice)
             #expect(checked.status == 200)
@@ -31,7 +37,7 @@ import Testing
             #expect(status.string("public_url") == "https://imagedelivery.net/HASH123/products/1/hero/public")
             #expect(status.string("thumbnail_url") == "https://imagedelivery.net/HASH123/products/1/hero/thumbnail")
             #expect(status["is_uploaded"] == .bool(true))
-            #expect(checked.text.contains(#""uploaded_at":"2026-01-02T03:04:05.678901Z""#))
+            #expect(checked.text.contains(#""uploaded_at":"\#(Timestamp(uploadedAt))""#), "Cloudflare's upload time")
 
             let list = try await h.send("GET", "api/images/?status=uploaded", token: alice)
             #expect(list.status == 200)
@@ -63,7 +69,7 @@ import Testing
             let deleted = try await h.send("DELETE", "api/images/\(id)/", token: alice)
             #expect(deleted.status == 204)
             #expect(deleted.body.isEmpty)
-            #expect(h.fake.image("products/1/hero") == nil)
+            #expect(try await h.emulator.image("products/1/hero") == nil)
             #expect(try await h.send("GET", "api/images/\(id)/", token: alice).status == 404)
         }
     }

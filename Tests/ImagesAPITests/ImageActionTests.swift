@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import Foundation
 import ImageStore
 import JSON
@@ -24,18 +25,18 @@ import TestSupport
             #expect(pending.status == 200)
             #expect(pending.object?.string("filename") == "new.png")
             #expect(pending.object?.string("status") == "pending")
-            #expect(h.fake.calls(.patch) == 0)
+            #expect(h.faults.calls(.patch) == 0)
 
-            h.fake.completeUpload("editable")
+            try await h.completeUpload("editable")
             _ = try await h.send("POST", "api/images/\(id)/check_status/", token: alice)
             let pushed = try await h.send(
                 "PUT", "api/images/\(id)", token: alice, json: #"{"metadata":{"a":2},"require_signed_urls":false}"#)
             #expect(pushed.status == 200)
-            #expect(h.fake.calls(.patch) == 2)
-            #expect(h.fake.image("editable")?.meta == ["a": 2])
-            #expect(h.fake.image("editable")?.requireSignedURLs == false)
+            #expect(h.faults.calls(.patch) == 2)
+            #expect(try await h.emulator.image("editable")?.metadata == ["a": 2])
+            #expect(try await h.emulator.image("editable")?.requireSignedURLs == false)
 
-            h.fake.inject(.status(502), for: .patch)
+            h.faults.inject(.status(502), for: .patch)
             let failed = try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"metadata":{"a":3}}"#)
             #expect(failed.status == 502)
             #expect(failed.object?.string("error")?.hasPrefix("Failed to update image: ") == true)
@@ -52,14 +53,14 @@ import TestSupport
             let first = try #require(try await h.createUpload(alice).string("id"))
             let second = try await h.createUpload(alice)
             let secondID = try #require(second.string("id"))
-            h.fake.remove(try #require(second.string("cloudflare_id")))
+            try await h.emulator.removeImage(try #require(second.string("cloudflare_id")))
             #expect(try await h.send("DELETE", "api/images/\(secondID)/", token: alice).status == 204)
 
-            h.fake.inject(.status(500), for: .delete)
+            h.faults.inject(.status(500), for: .delete)
             let failed = try await h.send("DELETE", "api/images/\(first)/", token: alice)
             #expect(failed.status == 502)
             #expect(try await h.send("GET", "api/images/\(first)/", token: alice).status == 200)
-            h.fake.inject(.status(400), for: .delete)
+            h.faults.inject(.status(400), for: .delete)
             #expect(try await h.send("DELETE", "api/images/\(first)/", token: alice).status == 400)
         }
     }
@@ -69,11 +70,11 @@ import TestSupport
             let alice = try await h.token("alice")
             let upload = try await h.createUpload(alice)
             let id = try #require(upload.string("id"))
-            h.fake.remove(try #require(upload.string("cloudflare_id")))
+            try await h.emulator.removeImage(try #require(upload.string("cloudflare_id")))
             let missing = try await h.send("POST", "api/images/\(id)/check_status/", token: alice)
             #expect(missing.status == 400)
             #expect(missing.object?.string("error")?.hasPrefix("Failed to check image status: ") == true)
-            h.fake.inject(.status(500), for: .get)
+            h.faults.inject(.status(500), for: .get)
             #expect(try await h.send("POST", "api/images/\(id)/check_status/", token: alice).status == 502)
         }
     }
@@ -97,7 +98,7 @@ import TestSupport
             #expect(response.status == 200)
             #expect(response.text == #"{"results":[{"id":"\#(aID)","cloudflare_id":"bulk-a","status":"deleted"},{"id":"\#(ghost)","status":"not_found"},{"cloudflare_id":"nope","status":"not_found"}]}"#)
 
-            h.fake.inject(.status(500), for: .delete)
+            h.faults.inject(.status(500), for: .delete)
             let failing = try await h.send("POST", "api/images/bulk_delete/", token: alice, json: #"{"cloudflare_ids":["bulk-b"]}"#)
             let item = try #require(failing.object?["results"]).arrayItems.first?.objectValue
             #expect(item?.string("status") == "error")
@@ -115,8 +116,8 @@ import TestSupport
             let a = try await h.createUpload(alice, #"{"custom_id":"st-a"}"#)
             h.clock.advance(1)
             let b = try await h.createUpload(alice, #"{"custom_id":"st-b"}"#)
-            h.fake.completeUpload("st-a")
-            h.fake.remove("st-b")
+            try await h.completeUpload("st-a")
+            try await h.emulator.removeImage("st-b")
             let ids = [try #require(a.string("id")), try #require(b.string("id"))]
             let response = try await h.send(
                 "POST", "api/images/bulk_status_check/", token: alice, json: #"{"image_ids":["\#(ids[0])","\#(ids[1])"]}"#)
@@ -138,12 +139,14 @@ import TestSupport
         try await withHarness { h in
             let alice = try await h.token("alice")
             let root = try await h.token("root", admin: true)
-            _ = try await h.createUpload(alice)
-            _ = try await h.createUpload(alice, #"{"require_signed_urls":false}"#)
+            let first = try await h.createUpload(alice)
+            let second = try await h.createUpload(alice, #"{"require_signed_urls":false}"#)
+            // Cloudflare counts images whose bytes arrived; the service has not been told of these uploads yet.
+            for upload in [first, second] { try await h.completeUpload(try #require(upload.string("cloudflare_id"))) }
             let stats = try await h.send("GET", "api/stats/", token: root)
             #expect(stats.text.hasPrefix(#"{"total_images":0,"#))
             #expect(stats.text.hasSuffix(#""global":{"total_images":2,"uploaded_images":0,"pending_images":2,"draft_images":0,"failed_images":0,"expired_images":0,"total_file_size":0,"images_with_signed_urls":1,"total_usages":0,"orphaned_images":2},"cloudflare":{"allowed":100000,"current":2}}"#))
-            h.fake.inject(.status(500), for: .stats)
+            h.faults.inject(.status(500), for: .stats)
             let degraded = try await h.send("GET", "api/stats/", token: root)
             #expect(degraded.status == 200)
             #expect(degraded.object?["cloudflare"] == .null)

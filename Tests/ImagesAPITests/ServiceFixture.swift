@@ -184,24 +184,3 @@ extension FixtureHarness {
         try await fixture.token(user, admin: admin)
     }
 }
-
-extension FakeCloudflare {
-    /// The API settings for this fake account.
-    static func settings(apiToken: String = "cf-api-token", webhookSecret: String) -> Settings {
-        var settings = Settings()
-        settings.accountID = account
-        settings.apiToken = apiToken
-        settings.accountHash = accountHash
-        settings.webhookSecret = webhookSecret
-        return settings
-    }
-
-    /// A Cloudflare client configuration for this fake that never retries.
-    func clientConfiguration(
-        apiToken: String = "cf-api-token", requestTimeout: Duration = .seconds(3)
-    ) -> CloudflareClient.Configuration {
-        .init(
-            accountID: FakeCloudflare.account, apiToken: apiToken, baseURL: baseURL + "/client/v4",
-            connectTimeout: .seconds(2), requestTimeout: requestTimeout, maxAttempts: 1, callDeadline: .seconds(10))
-    }
-}

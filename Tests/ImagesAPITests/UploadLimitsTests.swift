@@ -15,7 +15,7 @@ import Testing
             let refused = try await h.send("POST", "api/upload-url/", token: alice, json: #"{"filename":"Holiday.JPG"}"#)
             #expect(refused.status == 400)
             #expect(refused.text == #"{"filename":["Files of type jpeg are not allowed. Allowed: png, webp."]}"#)
-            #expect(h.fake.calls(.directUpload) == 0)
+            #expect(h.faults.calls(.directUpload) == 0)
             for name in ["holiday.png", "holiday.WEBP", "holiday", "archive.tar.gz", ".png"] {
                 let accepted = try await h.send("POST", "api/upload-url/", token: alice, json: #"{"filename":"\#(name)"}"#)
                 #expect(accepted.status == 201, "\(name): \(accepted.text)")

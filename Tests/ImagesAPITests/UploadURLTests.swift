@@ -18,7 +18,7 @@ import TestSupport
                 json: #"{"custom_id":"  ","metadata":[1],"require_signed_urls":"maybe","expiry_minutes":1,"filename":"\#(String(repeating: "x", count: 256))","creator":null}"#)
             #expect(response.status == 400)
             #expect(response.text == #"{"custom_id":["This field may not be blank."],"metadata":["metadata must be a JSON object."],"require_signed_urls":["Must be a valid boolean."],"expiry_minutes":["Ensure this value is greater than or equal to 2."],"filename":["Ensure this field has no more than 255 characters."],"creator":["This field may not be null."]}"#)
-            #expect(h.fake.calls(.directUpload) == 0)
+            #expect(h.faults.calls(.directUpload) == 0)
         }
     }
 
@@ -42,7 +42,7 @@ import TestSupport
                 #expect(response.status == 400, "\(body)")
                 #expect(response.text == expected, "\(body)")
             }
-            #expect(h.fake.calls(.directUpload) == 0)
+            #expect(h.faults.calls(.directUpload) == 0)
         }
     }
 
@@ -70,7 +70,7 @@ import TestSupport
                 "POST", "api/upload-url/", token: alice, json: #"{"filename":"\#(String(repeating: "y", count: 1 << 20))"}"#)
             #expect(huge.status == 413)
             #expect(huge.object?["detail"] != nil)
-            #expect(h.fake.calls(.directUpload) == 0)
+            #expect(h.faults.calls(.directUpload) == 0)
         }
     }
 
@@ -90,8 +90,8 @@ import TestSupport
             #expect(stored.creator == "svc")
             #expect(stored.requireSignedURLs == false)
             #expect(abs(stored.expiresAt.timeIntervalSince(before) - 45 * 60) < 1)
-            #expect(h.fake.image(cloudflareID)?.creator == "svc")
-            #expect(h.fake.image(cloudflareID)?.meta == ["team": "web", "env": "prod"])
+            #expect(try await h.emulator.image(cloudflareID)?.creator == "svc")
+            #expect(try await h.emulator.image(cloudflareID)?.metadata == ["team": "web", "env": "prod"])
 
             let form = try await h.send(
                 "POST", "api/upload-url/", token: alice, body: Array("filename=a+b.png&require_signed_urls=true&creator=".utf8),
@@ -102,7 +102,7 @@ import TestSupport
             #expect(formImage.originalFilename == "a b.png")
             #expect(formImage.requireSignedURLs)
             #expect(formImage.creator == "")
-            #expect(h.fake.image(formID)?.creator == nil)
+            #expect(try await h.emulator.image(formID)?.creator == nil)
         }
     }
 
@@ -111,28 +111,28 @@ import TestSupport
             let alice = try await h.token("alice")
             let bob = try await h.token("bob")
             _ = try await h.createUpload(alice, #"{"custom_id":"logo"}"#)
-            h.fake.put(FakeCloudflare.Image(id: "foreign"))
+            try await h.emulator.putImage(StoredImage(id: "foreign"))
             // Taken by another user, by the caller, or by an image of the account nobody here tracks: one answer.
             for (token, id) in [(bob, "logo"), (alice, "logo"), (bob, "foreign")] {
                 let again = try await h.send("POST", "api/upload-url/", token: token, json: #"{"custom_id":"\#(id)"}"#)
                 #expect(again.status == 400)
                 #expect(again.text == #"{"custom_id":["This custom ID is not available."]}"#)
             }
-            #expect(h.fake.calls(.directUpload) == 2)
+            #expect(h.faults.calls(.directUpload) == 2)
         }
     }
 
     @Test func cloudflareFailuresMapToJSONErrorsAndLeaveNoRow() async throws {
         try await withHarness(requestTimeout: .milliseconds(500)) { h in
             let alice = try await h.token("alice")
-            let cases: [(FakeCloudflare.Fault, Int)] = [
+            let cases: [(CloudflareFaults.Fault, Int)] = [
                 (.status(500), 502), (.status(503), 502), (.hang(.seconds(2)), 504), (.status(400), 400),
                 (.status(403), 400), (.apiError("Bad thing"), 400),
                 // Last: a 429 pauses the client's request budget for Retry-After.
                 (.status(429, retryAfter: 7), 503),
             ]
             for (fault, status) in cases {
-                h.fake.inject(fault, for: .directUpload)
+                h.faults.inject(fault, for: .directUpload)
                 let response = try await h.send("POST", "api/upload-url/", token: alice, json: "{}")
                 #expect(response.status == status, "\(fault)")
                 let message = try #require(response.object?.string("error"))
@@ -155,10 +155,10 @@ import TestSupport
                 "POST", "api/upload-url/", token: alice, json: #"{"custom_id":"hero","require_signed_urls":true}"#)
             #expect(refused.status == 400)
             #expect(refused.object?["custom_id"] != nil && refused.object?["require_signed_urls"] != nil, "\(refused.text)")
-            #expect(h.fake.calls(.directUpload) == 0)
+            #expect(h.faults.calls(.directUpload) == 0)
             _ = try await h.createUpload(alice, #"{"custom_id":"hero"}"#)
             #expect(try await h.repository.image(.cloudflareID("hero"), owner: nil)?.requireSignedURLs == false)
-            #expect(h.fake.image("hero")?.requireSignedURLs == false)
+            #expect(try await h.emulator.image("hero")?.requireSignedURLs == false)
             let withoutID = try await h.createUpload(alice, "{}")
             let cloudflareID = try #require(withoutID.string("cloudflare_id"))
             #expect(try await h.repository.image(.cloudflareID(cloudflareID), owner: nil)?.requireSignedURLs == true,

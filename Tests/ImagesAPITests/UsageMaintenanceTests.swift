@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import Foundation
 import ImageStore
 import ImagesAPI
@@ -59,7 +60,7 @@ import TestSupport
             let alice = try await h.token("alice")
             func uploaded(_ id: String) async throws -> String {
                 let upload = try await h.createUpload(alice, #"{"custom_id":"\#(id)"}"#)
-                h.fake.completeUpload(id)
+                try await h.completeUpload(id)
                 let ours = try #require(upload.string("id"))
                 _ = try await h.send("POST", "api/images/\(ours)/check_status/", token: alice)
                 return ours
@@ -73,16 +74,17 @@ import TestSupport
             let cleanup = OrphanCleanup(repository: h.repository, cloudflare: h.cloudflare, logger: Logger(label: "test"), now: { h.clock.now })
             let dry = try await cleanup.run(olderThanDays: 30, dryRun: true)
             #expect(dry.dueCount == 1 && dry.sampleCloudflareIDs == ["old-orphan"] && dry.deleted == 0)
-            #expect(h.fake.calls(.delete) == 0)
+            #expect(h.faults.calls(.delete) == 0)
             let done = try await cleanup.run(olderThanDays: 30, dryRun: false)
             #expect(done.deleted == 1 && done.failures == 0)
-            #expect(h.fake.image("old-orphan") == nil && h.fake.image("still-used") != nil)
+            #expect(try await h.emulator.image("old-orphan") == nil)
+            #expect(try await h.emulator.image("still-used") != nil)
             #expect(try await h.repository.image(.id(try #require(UUID(uuidString: old))), owner: nil) == nil)
             for id in [used, fresh] { #expect(try await h.repository.image(.id(try #require(UUID(uuidString: id))), owner: nil) != nil) }
 
             // A Cloudflare failure keeps the row and is counted.
             h.clock.advance(86_400 * 31)
-            h.fake.inject(.status(500), for: .delete)
+            h.faults.inject(.status(500), for: .delete)
             let failing = try await cleanup.run(olderThanDays: 30, dryRun: false)
             #expect(failing.failures == 1 && failing.deleted == 0)
             #expect(try await h.repository.image(.id(try #require(UUID(uuidString: fresh))), owner: nil) != nil)

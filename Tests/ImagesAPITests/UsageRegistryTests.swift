@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import Foundation
 import ImageStore
 import JSON
@@ -12,7 +13,7 @@ import TestSupport
     func uploaded(_ h: APIHarness, _ token: String, _ customID: String) async throws -> String {
         let upload = try await h.createUpload(token, #"{"custom_id":"\#(customID)"}"#)
         let id = try #require(upload.string("id"))
-        h.fake.completeUpload(customID)
+        try await h.completeUpload(customID)
         _ = try await h.send("POST", "api/images/\(id)/check_status/", token: token)
         return id
     }
@@ -66,13 +67,13 @@ import TestSupport
             #expect(refused.object?.string("error") == "Image is still referenced by content.")
             #expect(refused.object?["usages"]?.arrayValue?.count == 1)
             #expect(try await h.send("DELETE", "api/images/\(id)/delete_from_cloudflare/", token: alice).status == 409)
-            #expect(h.fake.calls(.delete) == 0)
+            #expect(h.faults.calls(.delete) == 0)
 
             let bulk = try await h.send("POST", "api/images/bulk_delete/", token: alice, json: #"{"ids":["\#(id)"],"force":false}"#)
             #expect(bulk.text == #"{"results":[{"id":"\#(id)","cloudflare_id":"in-use","status":"in_use","usage_count":1}]}"#)
 
             #expect(try await h.send("DELETE", "api/images/\(id)/?force=true", token: alice).status == 204)
-            #expect(h.fake.calls(.delete) == 1)
+            #expect(h.faults.calls(.delete) == 1)
             // The reference stays, unregistered: visible to staff only.
             let unregistered = try await h.send("GET", "api/usages/?unregistered=true", token: admin)
             #expect(unregistered.object?["count"] == .int(1))
@@ -190,9 +191,9 @@ import TestSupport
     @Test func uploadedImagesAreRegisteredOnlyWhenCloudflareHasTheirBytes() async throws {
         try await withHarness { h in
             let alice = try await h.token("alice")
-            h.fake.put(.init(id: "elsewhere", uploaded: "2026-01-02T03:04:05Z", draft: false, meta: ["k": "v"], creator: "app-7",
-                             variants: ["https://imagedelivery.net/HASH123/elsewhere/public"]))
-            h.fake.put(.init(id: "still-draft"))
+            try await h.emulator.putImage(StoredImage(
+                id: "elsewhere", creator: "app-7", metadata: ["k": "v"], uploaded: APIHarness.uploadedAt, draft: false))
+            try await h.emulator.putImage(StoredImage(id: "still-draft"))
             #expect(try await h.send("POST", "api/images/register/", token: alice, json: #"{"cloudflare_id":"still-draft"}"#).status == 409)
             #expect(try await h.send("POST", "api/images/register/", token: alice, json: #"{"cloudflare_id":"nowhere"}"#).status == 404)
             let wrongCreator = try await h.send(

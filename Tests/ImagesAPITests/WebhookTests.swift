@@ -24,7 +24,7 @@ import TestSupport
         try await withHarness { h in
             let alice = try await h.token("alice")
             _ = try await h.createUpload(alice, #"{"custom_id":"hooked"}"#)
-            h.fake.completeUpload("hooked")
+            try await h.completeUpload("hooked")
             let body = Self.payload("hooked")
             let response = try await post(h, body, headers: [("X-Signature", "sha256=" + Self.sign(body))])
             #expect(response.status == 200)
@@ -37,7 +37,7 @@ import TestSupport
             #expect(image.width == 640 && image.height == 480 && image.format == "jpeg")
             #expect(image.variants == ["public", "thumbnail"].map { "https://imagedelivery.net/HASH123/hooked/\($0)" })
             #expect(image.cloudflareMetadata == [:])
-            #expect(Timestamp(image.uploadedAt) == "2026-01-02T03:04:05.678901Z")
+            #expect(Timestamp(image.uploadedAt) == "2026-01-02T03:04:05.678000Z")
 
             // The same delivery again changes nothing and writes no second log.
             let again = try await post(h, body, headers: [("X-Cloudflare-Signature", Self.sign(body))])
@@ -99,7 +99,7 @@ import TestSupport
             let body2 = Self.payload("ts-2")
             let stamp = Timestamp(h.clock.now)
             let bound = Hex.encode(HMAC.sha256(key: APIHarness.webhookSecret, message: Array("\(stamp).\(body2)".utf8)))
-            h.fake.completeUpload("ts-2")
+            try await h.completeUpload("ts-2")
             let rfc = try await post(h, body2, headers: [("X-Signature", bound), ("X-Timestamp", stamp)])
             #expect(rfc.status == 200)
             #expect(try await h.repository.image(.cloudflareID("ts-2"), owner: nil)?.status == .uploaded)
@@ -155,15 +155,15 @@ import TestSupport
         try await withHarness { h in
             let alice = try await h.token("alice")
             _ = try await h.createUpload(alice, #"{"custom_id":"notified"}"#)
-            h.fake.completeUpload("notified", filename: "from-api.png")
+            try await h.completeUpload("notified", filename: "from-api.png")
             let body = #"{"name":"Images","text":"Image uploaded","data":{"image_id":"notified","uploaded":"1999-01-01T00:00:00Z"},"ts":\#(Int(h.clock.now.timeIntervalSince1970)),"alert_type":"images_upload"}"#
             let response = try await post(h, body, headers: [("cf-webhook-auth", APIHarness.webhookSecret)])
             #expect(response.status == 200)
-            #expect(h.fake.calls(.get) == 1)
+            #expect(h.faults.calls(.get) == 1)
             let image = try #require(try await h.repository.image(.cloudflareID("notified"), owner: nil))
             #expect(image.status == .uploaded)
             #expect(image.filename == "from-api.png")
-            #expect(Timestamp(image.uploadedAt) == "2026-01-02T03:04:05.678901Z")
+            #expect(Timestamp(image.uploadedAt) == "2026-01-02T03:04:05.678000Z")
             #expect(image.variants.count == 2)
 
             let unknown = #"{"name":"Images","text":"x","data":{"image_id":"nobody"},"ts":1}"#
@@ -173,7 +173,7 @@ import TestSupport
             #expect(try await post(h, noID, headers: [("cf-webhook-auth", APIHarness.webhookSecret)]).status == 400)
 
             _ = try await h.createUpload(alice, #"{"custom_id":"down"}"#)
-            h.fake.inject(.status(500), for: .get)
+            h.faults.inject(.status(500), for: .get)
             let downBody = #"{"name":"Images","text":"x","data":{"image_id":"down"},"ts":2}"#
             let down = try await post(h, downBody, headers: [("cf-webhook-auth", APIHarness.webhookSecret)])
             #expect(down.status == 502)

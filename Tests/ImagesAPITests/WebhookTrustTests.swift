@@ -1,3 +1,4 @@
+import CloudflareEmulator
 import Configuration
 import Foundation
 import ImageStore
@@ -23,10 +24,13 @@ import Testing
             #expect(try await post(h, forged).status == 200)
             var stored = try #require(try await h.repository.image(.cloudflareID("target"), owner: nil))
             #expect(stored.status == .draft && stored.variants.isEmpty && stored.cloudflareMetadata["owned"] == nil)
-            #expect(stored.uploadedAt == nil)
+            // Cloudflare's draft carries its creation time as `uploaded`, which the row takes as the reference does;
+            // never the time the delivery claims.
+            let draftCreated = try #require(try await h.emulator.image("target")?.uploaded)
+            #expect(Timestamp(stored.uploadedAt) == Timestamp(draftCreated))
 
             // Uploaded at Cloudflare: a delivery claiming a draft (or a failure) does not move it back.
-            h.fake.completeUpload("target")
+            try await h.completeUpload("target")
             #expect(try await post(h, forged + " ").status == 200)
             stored = try #require(try await h.repository.image(.cloudflareID("target"), owner: nil))
             #expect(stored.status == .uploaded && stored.variants.allSatisfy { $0.hasPrefix("https://imagedelivery.net/") })
@@ -66,7 +70,7 @@ import Testing
             let response = try await post(h, test)
             #expect(response.status == 200 && response.text == "OK")
             #expect(try await h.repository.counts(owner: nil) == before)
-            #expect(h.fake.calls(.get) == 0)
+            #expect(h.faults.calls(.get) == 0)
             // Without the secret, even the test delivery is refused.
             #expect(try await post(h, test, headers: []).status == 401)
         }

@@ -6,7 +6,7 @@ request sent through the tests' `sendRequest`) and checks each with openapi-core
 
 1. The URL's path, read as the server reads it (empty segments dropped; a trailing slash added or dropped when
    only the other spelling is documented: the server takes both), must be one of the document's paths; otherwise
-   the exchange is skipped as "not a documented path" (the emulator's or fake Cloudflare's URLs, routers mounted
+   the exchange is skipped as "not a documented path" (the emulator's URLs, routers mounted
    under another prefix, unknown paths a test probes). A path spelled as one of the document's literal paths is
    that path, not a template's match (`/images/bulk_delete/` is not `/images/{id}/`). `HEAD` is checked as the
    path's `GET`, by status only (its answer has no body); so are 204 and 304 answers, and bodies too large to

@@ -61,7 +61,8 @@ struct ImageReconciler: Sendable {
                 CloudflareUpdate.apply(remote, to: &record, now: now)
                 if !owesSettings { record.requireSignedURLs = remote.requireSignedURLs }
             }
-            let stillUnfinished = remote == nil || remote?.uploaded == nil
+            // Cloudflare's draft carries `uploaded` too (its creation time): only `draft` tells it from an upload.
+            let stillUnfinished = remote.map { $0.draft || $0.uploaded == nil } ?? true
             if trigger.reportsFailure, stillUnfinished, before.status == .pending || before.status == .draft {
                 record.status = .failed
             }
