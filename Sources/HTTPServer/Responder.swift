@@ -87,15 +87,11 @@ public struct Responder: Sendable {
             do {
                 return try await part.handler(request)
             } catch {
-                if let report = part.unhandledError, !Self.isAnswer(error) { report(error) }
+                let underlying = (error as? RoutedError)?.underlying ?? error
+                if let report = part.unhandledError, !(underlying is any HTTPResponseError) { report(underlying) }
                 throw error
             }
         }
-    }
-
-    /// Whether the boundary answers `error` with a response of its own making (not a 500).
-    private static func isAnswer(_ error: any Error) -> Bool {
-        (error as? RoutedError).map { $0.underlying is any HTTPResponseError } ?? (error is any HTTPResponseError)
     }
 
     /// The answer: the immediate one when there is one, else the handler's, with errors mapped as the server maps

@@ -89,11 +89,11 @@ public final class ImagesAPI: Sendable {
     /// The operations paths and the API, with CORS: what ``responder(mounting:)`` mounts the others over.
     static func makeService(_ context: APIContext, _ router: Router) -> Responder {
         let routes = router.responder
-        let api = Responder(
-            immediate: routes.immediate,
-            unhandledError: { [metrics = context.metrics] error in metrics.recordIfDatabaseError(error) },
-            handler: routes.handler)
-        let service = Responder.mounting([context.operationsMount], otherwise: api)
+        let countDatabaseErrors: Responder.ErrorReporter = { [metrics = context.metrics] error in
+            metrics.recordIfDatabaseError(error)
+        }
+        let api = Responder(immediate: routes.immediate, unhandledError: countDatabaseErrors, handler: routes.handler)
+        let service = Responder.mounting([context.operationsMount(reporting: countDatabaseErrors)], otherwise: api)
         return CORSPolicy(origins: context.settings.corsOrigins).apply(to: service)
     }
 

@@ -18,9 +18,10 @@ extension APIContext {
     static let readyzRoute = "/readyz"
     static let metricsRoute = "/metrics"
 
-    /// Claims the operations paths (checked without allocating), ahead of the API's routes.
-    var operationsMount: Responder.Mount {
-        Responder.Mount(claiming: { Self.operationsRoute($0) != nil }, Responder { [self] request in
+    /// Claims the operations paths (checked without allocating), ahead of the API's routes; errors no response
+    /// stands for go to `reporter`.
+    func operationsMount(reporting reporter: @escaping Responder.ErrorReporter) -> Responder.Mount {
+        Responder.Mount(claiming: { Self.operationsRoute($0) != nil }, Responder(unhandledError: reporter) { [self] request in
             let route = Self.operationsRoute(request.rawPath) ?? Self.healthzRoute
             return try await Router.labelling(route) {
                 switch route {
