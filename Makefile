@@ -15,6 +15,8 @@ SYSTEM_PACKAGES = \
 	/usr/include/$(shell gcc -print-multiarch 2>/dev/null)/curl/curl.h:libcurl4-openssl-dev \
 	/usr/include/sqlite3.h:libsqlite3-dev \
 	/usr/include/openssl/hmac.h:libssl-dev \
+	/usr/include/postgresql/libpq-fe.h:libpq-dev \
+	$(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb):postgresql \
 	/usr/bin/pkg-config:pkg-config
 
 .PHONY: deps build run test bench clean openapi fuzz crash-test
@@ -48,7 +50,8 @@ test: deps sdk-check example console-test
 		|| echo "warning: could not create .venv-django (needs python3-venv and PyPI): the Django round trip is skipped"
 	$(SWIFT) build --build-tests
 	@# Swift Testing's summary is echoed as a plain "N passed, N failed" line (XCTest's "Executed 0 tests" comes first).
-	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test-output.log
+	@# The PostgreSQL variants run against a throwaway cluster (scripts/postgres-test-cluster.sh), removed afterwards.
+	@set -o pipefail; scripts/postgres-test-cluster.sh run -- $(SWIFT) test 2>&1 | tee .build/test-output.log
 	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/\1 passed, 0 failed/p' .build/test-output.log | tail -n 1
 	@$(MAKE) --no-print-directory openapi-conformance
 
