@@ -6,18 +6,22 @@ import PostgreSQL
 public final class PostgreSQLStore: Sendable {
     /// The repository over the database.
     public let repository: PostgreSQLImageRepository
+    /// How messages name the database (the URL without its password, as the caller gave it).
+    public let name: String
     let pool: PostgreSQLPool
 
-    private init(pool: PostgreSQLPool) {
+    private init(pool: PostgreSQLPool, name: String) {
         self.pool = pool
+        self.name = name
         self.repository = PostgreSQLImageRepository(pool: pool)
     }
 
     /// A store on the database at `url` (`postgresql://user:pass@host:port/db?sslmode=...`, or
     /// `postgresql:///db?host=/socket/dir`), with up to `connectionCount` connections (each on its own thread).
-    /// Connections open when first needed; `check()` opens one now.
-    public static func open(url: String, connectionCount: Int = 8) -> PostgreSQLStore {
-        PostgreSQLStore(pool: PostgreSQLPool(url: url, size: connectionCount, name: "pg"))
+    /// Connections open when first needed; `check()` opens one now. `name` is how messages show the database
+    /// (never with a password).
+    public static func open(url: String, name: String = "PostgreSQL", connectionCount: Int = 8) -> PostgreSQLStore {
+        PostgreSQLStore(pool: PostgreSQLPool(url: url, size: connectionCount, name: "pg"), name: name)
     }
 
     /// Opens a connection (if none is open) and runs a trivial query.
