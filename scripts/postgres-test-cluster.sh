@@ -28,7 +28,7 @@ start() {
     as_owner "$PG_BIN/initdb" -D "$root/data" -U "$user" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
         > "$root/initdb.log" 2>&1 || { cat "$root/initdb.log" >&2; exit 1; }
     as_owner "$PG_BIN/pg_ctl" -D "$root/data" -l "$root/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -k $root/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        -o "-c listen_addresses='' -k $root/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000" \
         start > /dev/null || { cat "$root/server.log" >&2; exit 1; }
     as_owner "$PG_BIN/createdb" -h "$root/socket" -U "$user" cfimages_test
     echo "export CFIMAGES_TEST_POSTGRES_URL='postgresql://$user@/cfimages_test?host=$root/socket'"
