@@ -188,7 +188,7 @@ let package = Package(
             name: "ImagesAPITests",
             dependencies: ["TestSupport", 
                 "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "ImageStore", "SQLite",
-                "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", "WebConsole",
+                "PostgreSQL", "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", "WebConsole",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -14,8 +14,10 @@ import SQLite
 /// first, so two instances handed the same delivery apply it once; tokens are checked in the database on every
 /// authentication (no process-local cache), so a revocation anywhere holds at once. What PostgreSQL throws leaves
 /// as `ImageStoreError` (a lost connection: `busy`; the next call opens a new one).
-public final class PostgreSQLImageRepository: ImageRepository {
+public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
     let database: PostgreSQLStoreDatabase
+    /// One connection of its own for the advisory locks of `exclusively` (a session's locks live on its connection).
+    let lockPool: PostgreSQLPool
     let hashToken: @Sendable (String) -> String
     let randomKey: @Sendable () throws -> String
     let clock: @Sendable () -> Date
@@ -32,10 +34,35 @@ public final class PostgreSQLImageRepository: ImageRepository {
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.database = PostgreSQLStoreDatabase(pool: pool)
+        self.lockPool = pool.sibling(size: 1, name: "pg-lock")
         self.hashToken = hashToken
         self.randomKey = randomKey
         self.clock = clock
     }
+
+    deinit { lockPool.close() }
+
+    /// `pg_try_advisory_lock` on the lock connection, keyed by `name`: another instance's sweep holding it means
+    /// nil now. If the lock connection drops, the server releases the lock with it.
+    public func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T? {
+        let key: [SQLiteValue] = [.integer(Self.workLockKey), .text(name)]
+        let locks = PostgreSQLStoreDatabase(pool: lockPool)
+        let claimed = try await locks.read { session in
+            try session.scalarText("SELECT pg_try_advisory_lock(?::int, hashtext(?))", key) == "t"
+        }
+        guard claimed else { return nil }
+        do {
+            let value = try await body()
+            _ = try? await locks.read { try $0.execute("SELECT pg_advisory_unlock(?::int, hashtext(?))", key) }
+            return value
+        } catch {
+            _ = try? await locks.read { try $0.execute("SELECT pg_advisory_unlock(?::int, hashtext(?))", key) }
+            throw error
+        }
+    }
+
+    /// The first key of the work locks ("cfiw"); the second is the work's name hashed.
+    static let workLockKey: Int64 = 0x6366_6977
 
     // MARK: Images
 

@@ -67,6 +67,12 @@ public final class PostgreSQLPool: @unchecked Sendable {
         }
     }
 
+    /// Another pool on the same database (for a connection whose session state, such as an advisory lock,
+    /// must not be shared with the queries of this one).
+    public func sibling(size: Int, name: String) -> PostgreSQLPool {
+        PostgreSQLPool(url: url, size: size, name: name)
+    }
+
     /// Opens a connection now (or uses an open one) and runs `SELECT 1`.
     public func check() async throws {
         try await withConnection { connection in _ = try connection.execute("SELECT 1") }

@@ -60,6 +60,14 @@ final class BackendStore: Sendable {
         }
     }
 
+    /// Another instance on the same PostgreSQL database (its own pool and connections, the same clock); nil on
+    /// SQLite, which one process owns.
+    func otherInstance() -> PostgreSQLImageRepository? {
+        guard let postgresql else { return nil }
+        let clock = clock
+        return PostgreSQLImageRepository(pool: PostgreSQLPool(url: postgresql.url, size: 4, name: "test-pg-b"), clock: { clock.now })
+    }
+
     /// The first column of the first row of `sql` as an integer, read on a separate connection: what is really
     /// stored.
     func scalar(_ sql: String) throws -> Int64? {
