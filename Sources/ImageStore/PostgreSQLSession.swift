@@ -62,47 +62,35 @@ final class PostgreSQLSession {
     /// tested for NULL; where the column is not text, the PostgreSQL SQL casts itself). Text in single quotes is
     /// left alone.
     static func translate(_ sql: String) -> String {
-        var output = ""
-        output.reserveCapacity(sql.utf8.count + 16)
+        let scalars = Array(sql.unicodeScalars)
+        let nullTest = Array(" IS NULL".unicodeScalars)
+        var output = String.UnicodeScalarView()
         var next = 1
         var inQuote = false
-        var characters = sql.unicodeScalars.makeIterator()
-        var pending = characters.next()
-        while let character = pending {
-            pending = characters.next()
+        var index = 0
+        while index < scalars.count {
+            let character = scalars[index]
+            index += 1
             if character == "'" { inQuote.toggle() }
             guard character == "?", !inQuote else {
-                output.unicodeScalars.append(character)
+                output.append(character)
                 continue
             }
-            var digits = ""
-            while let digit = pending, ("0"..."9").contains(digit) {
-                digits.unicodeScalars.append(digit)
-                pending = characters.next()
+            var digits = String.UnicodeScalarView()
+            while index < scalars.count, ("0"..."9").contains(scalars[index]) {
+                digits.append(scalars[index])
+                index += 1
             }
             if digits.isEmpty {
-                digits = String(next)
+                digits = String(next).unicodeScalars
                 next += 1
             }
-            output += "$" + digits
-        }
-        return castNullTests(output)
-    }
-
-    private static func castNullTests(_ sql: String) -> String {
-        guard sql.contains(" IS NULL") else { return sql }
-        var result = sql
-        var searchStart = result.startIndex
-        while let range = result.range(of: " IS NULL", range: searchStart..<result.endIndex) {
-            var start = range.lowerBound
-            while start > result.startIndex, result[result.index(before: start)].isNumber { start = result.index(before: start) }
-            if start > result.startIndex, start < range.lowerBound, result[result.index(before: start)] == "$" {
-                result.insert(contentsOf: "::text", at: range.lowerBound)
-                searchStart = result.index(range.lowerBound, offsetBy: 6 + 8)
-            } else {
-                searchStart = range.upperBound
+            output.append("$")
+            output.append(contentsOf: digits)
+            if scalars.count - index >= nullTest.count, Array(scalars[index..<(index + nullTest.count)]) == nullTest {
+                output.append(contentsOf: "::text".unicodeScalars)
             }
         }
-        return result
+        return String(output)
     }
 }
