@@ -8,6 +8,16 @@ import CLibPQ
 /// are never part of the SQL text.
 public final class PostgreSQLConnection {
     private let handle: OpaquePointer
+    /// Statements prepared on this connection, by SQL text and parameter types: the server parses and plans each
+    /// once per connection rather than on every call.
+    private var prepared: [PreparedKey: String] = [:]
+    /// The most statements one connection prepares; past it, statements run unprepared.
+    static let maxPrepared = 512
+
+    private struct PreparedKey: Hashable {
+        let sql: String
+        let types: [Oid]
+    }
 
     /// Connects with a libpq connection string or URI (`postgresql://user@host/db`, `postgresql:///db?host=/run`).
     /// - Throws: `PostgreSQLError` with libpq's message (SQLSTATE `08001`) when the server cannot be reached.
@@ -42,12 +52,32 @@ public final class PostgreSQLConnection {
         defer { for text in texts { free(text) } }
         let raw = texts.map { UnsafePointer($0) }
         let types = parameters.map { Oid($0.typeOID) }
+        let name = try preparedName(sql, types)
         let result = raw.withUnsafeBufferPointer { values in
-            types.withUnsafeBufferPointer { types in
+            if let name {
+                return PQexecPrepared(handle, name, Int32(values.count), values.baseAddress, nil, nil, 0)
+            }
+            return types.withUnsafeBufferPointer { types in
                 PQexecParams(handle, sql, Int32(values.count), types.baseAddress, values.baseAddress, nil, nil, 0)
             }
         }
         return try checked(result)
+    }
+
+    /// The name of `sql` prepared with `types` on this connection (preparing it now if it is new), or nil when the
+    /// connection holds as many prepared statements as it may (then the statement runs unprepared). Transaction
+    /// control runs unprepared too.
+    private func preparedName(_ sql: String, _ types: [Oid]) throws(PostgreSQLError) -> String? {
+        let key = PreparedKey(sql: sql, types: types)
+        if let name = prepared[key] { return name }
+        guard prepared.count < Self.maxPrepared, !types.isEmpty else { return nil }
+        let name = "cfi\(prepared.count)"
+        let result = types.withUnsafeBufferPointer { types in
+            PQprepare(handle, name, sql, Int32(types.count), types.baseAddress)
+        }
+        _ = try checked(result)
+        prepared[key] = name
+        return name
     }
 
     /// Runs SQL text of several statements with no parameters (a migration file), in the simple query protocol.
