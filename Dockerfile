@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# Build stage: the Swift toolchain and the -dev packages of the three C libraries.
+# Build stage: the Swift toolchain and the -dev packages of the four C libraries.
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev libssl-dev pkg-config \
+    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libsqlite3-dev libssl-dev libpq-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -14,7 +14,7 @@ RUN swift build -c release --product cfimages --static-swift-stdlib -Xswiftc -us
 # Runtime stage: slim Debian with only the shared libraries the binary links.
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 libssl3 ca-certificates curl \
+    && apt-get install -y --no-install-recommends libcurl4 libsqlite3-0 libssl3 libpq5 ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/cfimages --create-home cfimages
 COPY --from=build /out/cfimages /usr/local/bin/cfimages

@@ -15,6 +15,8 @@ SYSTEM_PACKAGES = \
 	/usr/include/$(shell gcc -print-multiarch 2>/dev/null)/curl/curl.h:libcurl4-openssl-dev \
 	/usr/include/sqlite3.h:libsqlite3-dev \
 	/usr/include/openssl/hmac.h:libssl-dev \
+	/usr/include/postgresql/libpq-fe.h:libpq-dev \
+	$(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb):postgresql \
 	/usr/bin/pkg-config:pkg-config
 
 .PHONY: deps build run test bench clean openapi fuzz crash-test
@@ -59,8 +61,14 @@ test: deps sdk-check example console-test
 		|| echo "warning: could not create .venv-django (needs python3-venv and PyPI): the Django round trip is skipped"
 	$(SWIFT) build --build-tests
 	@# Swift Testing's summary is echoed as a plain "N passed, N failed" line (XCTest's "Executed 0 tests" comes first).
-	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test-output.log
+	@# The PostgreSQL variants run against a throwaway cluster (scripts/postgres-test-cluster.sh), removed afterwards:
+	@# the repository suite is parameterised over both backends; the API suite runs a second time on PostgreSQL.
+	@scripts/postgres-test-cluster.sh run -- bash -o pipefail -c '$(SWIFT) test 2>&1 | tee .build/test-output.log \
+		&& CFIMAGES_TEST_API_BACKEND=postgresql $(SWIFT) test --skip-build --filter ImagesAPITests 2>&1 \
+		| tee .build/test-output-postgresql-api.log'
 	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/\1 passed, 0 failed/p' .build/test-output.log | tail -n 1
+	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/API suite on PostgreSQL: \1 passed, 0 failed/p' \
+		.build/test-output-postgresql-api.log | tail -n 1
 	@$(MAKE) --no-print-directory openapi-conformance
 
 # openapi.yaml is exact (#17), two ways, both with openapi-core and schemathesis (PyPI, pinned) from .venv-conformance,

@@ -19,7 +19,7 @@ let package = Package(
         // Libraries for the fuzz package under Fuzz/, which depends on this one by path (`make fuzz`).
         .library(name: "CFImagesModules", targets: [
             "JSON", "HTTPFields", "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
-            "ImagesAPI", "SQLite",
+            "ImagesAPI", "SQLite", "PostgreSQL",
         ]),
     ],
     dependencies: [
@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // epoll and eventfd for HTTPServer's reactor, thread names, the monotonic clock (libc calls the Glibc module
         // does not export).
         .systemLibrary(name: "CLinux"),
@@ -50,6 +51,7 @@ let package = Package(
         // Swift owners of the C handles.
         .target(name: "Crypto", dependencies: ["COpenSSL", "Base16"], swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite", "Timekeeping"], swiftSettings: swiftSettings),
+        .target(name: "PostgreSQL", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
             dependencies: ["CCurl", "CLinux", "HTTPFields", "Timekeeping", .product(name: "Logging", package: "swift-log")],
@@ -90,7 +92,7 @@ let package = Package(
         // its errors leave as ImageStoreError, and SQLiteStore opens a file.
         .target(
             name: "ImageStore",
-            dependencies: ["SQLite", "Crypto", "Base16", "JSON", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SQLite", "PostgreSQL", "Crypto", "Base16", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -143,7 +145,7 @@ let package = Package(
         // on it.
         .target(
             name: "TestSupport",
-            dependencies: ["CloudflareEmulator", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CloudflareEmulator", "HTTPServer", "PostgreSQL", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -152,6 +154,7 @@ let package = Package(
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "Base16"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["TestSupport", "SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["TestSupport", "PostgreSQL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
             dependencies: ["TestSupport", "HTTPServer", "HTTPFields", .product(name: "Logging", package: "swift-log")],
@@ -176,7 +179,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "JSON", "TestSupport"], swiftSettings: swiftSettings
+            name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "PostgreSQL", "JSON", "TestSupport"],
+            swiftSettings: swiftSettings
         ),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
@@ -184,7 +188,7 @@ let package = Package(
             name: "ImagesAPITests",
             dependencies: ["TestSupport", 
                 "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "ImageStore", "SQLite",
-                "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", "WebConsole",
+                "PostgreSQL", "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", "WebConsole",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

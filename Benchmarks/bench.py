@@ -259,7 +259,7 @@ class Ours(Contestant):
     def dataset(self, count, usages=False):
         """A cached, seeded database (with usage rows when `usages`); key file beside it."""
         digest = hashlib.sha256()
-        for f in sorted((ROOT / "Migrations").glob("*.sql")) + [HERE / "seed.py"]:
+        for f in sorted((ROOT / "Migrations" / "sqlite").glob("*.sql")) + [HERE / "seed.py"]:
             digest.update(f.read_bytes())
         kind = "usages-" if usages else ""
         db = self.work / "cache" / ("ours-%s%d-%s.sqlite" % (kind, count, digest.hexdigest()[:12]))

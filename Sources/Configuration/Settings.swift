@@ -8,6 +8,11 @@ public struct Settings: Sendable {
     public var port = 8080
     public var dataDirectory = "data"
     public var databasePath = "data/cfimages.sqlite"
+    /// `CFIMAGES_DATABASE_URL`: PostgreSQL instead of the SQLite file at `databasePath`, shared by any number of
+    /// instances; nil keeps SQLite.
+    public var databaseURL: DatabaseURL?
+    /// Connections each instance keeps to PostgreSQL (`CFIMAGES_DATABASE_CONNECTIONS`).
+    public var databaseConnections = 8
     public var pathPrefix = "/cloudflare-images"
     public var logLevel = LogLevel.info
     public var accessLog = true
@@ -121,6 +126,8 @@ public struct Settings: Sendable {
         port = try reader.integer("CFIMAGES_PORT", in: 0...65535) ?? port
         dataDirectory = try reader.string("CFIMAGES_DATA_DIR") ?? dataDirectory
         databasePath = try reader.string("CFIMAGES_DATABASE") ?? (dataDirectory as NSString).appendingPathComponent("cfimages.sqlite")
+        databaseURL = try reader.string("CFIMAGES_DATABASE_URL", secret: true).map { try DatabaseURL($0) }
+        databaseConnections = try reader.integer("CFIMAGES_DATABASE_CONNECTIONS", in: 1...256) ?? databaseConnections
         pathPrefix = try reader.pathPrefix("CFIMAGES_PATH_PREFIX") ?? pathPrefix
         logLevel = try reader.choice("CFIMAGES_LOG_LEVEL", LogLevel.self) ?? logLevel
         accessLog = try reader.bool("CFIMAGES_ACCESS_LOG") ?? accessLog

@@ -9,9 +9,14 @@ struct ImageListSQL {
     /// What `image_counts` sums for the count.
     private var countColumn = "image_count"
     let query: ImageQuery
+    /// Which SQL the fragments are written in (the same conditions, placeholders as SQLite's either way).
+    let dialect: SQLDialect
 
-    init(_ query: ImageQuery) throws {
+    init(_ query: ImageQuery, dialect: SQLDialect = .sqlite) throws {
         self.query = query
+        self.dialect = dialect
+        // SQLite's LIKE folds ASCII case; PostgreSQL's ILIKE is the one that folds.
+        let like = dialect == .sqlite ? "LIKE" : "ILIKE"
         guard query.offset >= 0 else { throw ImageStoreError.invalidQuery("offset must not be negative") }
         if let limit = query.limit, limit < 0 { throw ImageStoreError.invalidQuery("limit must not be negative") }
         if let owner = query.owner { add("owner = ?", .text(owner), countable: true) }
@@ -27,7 +32,7 @@ struct ImageListSQL {
         if let signed = query.requireSignedURLs { add("require_signed_urls = ?", .bool(signed)) }
         if let filename = query.filename {
             let pattern = Self.containsPattern(filename)
-            add("(filename LIKE ? ESCAPE '\\' OR original_filename LIKE ? ESCAPE '\\')", .text(pattern), .text(pattern))
+            add("(filename \(like) ? ESCAPE '\\' OR original_filename \(like) ? ESCAPE '\\')", .text(pattern), .text(pattern))
         }
         if let creator = query.creator { add("creator = ?", .text(creator)) }
         if let orphaned = query.orphaned {
@@ -36,6 +41,14 @@ struct ImageListSQL {
         }
         for filter in query.metadata {
             let path = try Self.jsonPath(filter.path)
+            if dialect == .postgresql {
+                // `#>>` gives a string's value, a number's or an object's JSON text, `true`/`false`: as SQLite's.
+                let keys = Array(repeating: "?", count: filter.path.count).joined(separator: ", ")
+                conditions.append("(metadata::json #>> ARRAY[\(keys)]::text[]) = ?")
+                bindings += filter.path.map { .text($0) } + [.text(filter.value)]
+                countableFromCounters = false
+                continue
+            }
             add(
                 "(CASE json_type(metadata, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
                     + "ELSE CAST(json_extract(metadata, ?) AS TEXT) END) = ?",
@@ -45,8 +58,8 @@ struct ImageListSQL {
         for term in (query.search ?? "").split(whereSeparator: \.isWhitespace) {
             let pattern = Self.containsPattern(String(term))
             add(
-                "(cloudflare_id LIKE ? ESCAPE '\\' OR filename LIKE ? ESCAPE '\\' "
-                    + "OR original_filename LIKE ? ESCAPE '\\' OR creator LIKE ? ESCAPE '\\')",
+                "(cloudflare_id \(like) ? ESCAPE '\\' OR filename \(like) ? ESCAPE '\\' "
+                    + "OR original_filename \(like) ? ESCAPE '\\' OR creator \(like) ? ESCAPE '\\')",
                 .text(pattern), .text(pattern), .text(pattern), .text(pattern)
             )
         }
@@ -82,7 +95,9 @@ struct ImageListSQL {
     /// `SELECT select FROM images` with the filters (and `extra`), in list order, then `LIMIT ? OFFSET ?`.
     func orderedSQL(select: String, extra: String?) -> String {
         let direction = query.ordering.descending ? "DESC" : "ASC"
-        return "SELECT \(select) FROM images\(whereClause(adding: extra)) ORDER BY \(column) \(direction), rowid \(direction) "
+        // SQLite sorts NULL lowest; PostgreSQL is told to.
+        let nulls = dialect == .sqlite ? "" : query.ordering.descending ? " NULLS LAST" : " NULLS FIRST"
+        return "SELECT \(select) FROM images\(whereClause(adding: extra)) ORDER BY \(column) \(direction)\(nulls), rowid \(direction) "
             + "LIMIT ? OFFSET ?"
     }
 
@@ -90,7 +105,8 @@ struct ImageListSQL {
     var column: String { query.ordering.field.rawValue }
 
     var pageBindings: [SQLiteValue] {
-        bindings + [.integer(Int64(query.limit ?? -1)), .integer(Int64(query.offset))]
+        // No limit: SQLite's LIMIT -1, PostgreSQL's LIMIT NULL.
+        bindings + [query.limit.map { .integer(Int64($0)) } ?? (dialect == .sqlite ? .integer(-1) : .null), .integer(Int64(query.offset))]
     }
 
     /// `%term%` with LIKE's wildcards escaped.

@@ -37,6 +37,13 @@ public enum MigrationsDirectory {
         throw MigrationError.directoryNotFound(searched: candidates)
     }
 
+    /// The folder of one backend's migrations: `directory/<dialect>` (`sqlite`, `postgresql`) when it exists, else
+    /// `directory` itself (a folder holding one backend's files).
+    public static func folder(for dialect: String, in directory: String) -> String {
+        let nested = directory + "/" + dialect
+        return isDirectory(nested) ? nested : directory
+    }
+
     /// The running executable's real path (`/proc/self/exe` on Linux), or nil when unknown.
     public static func executablePath() -> String? {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }

@@ -1,9 +1,11 @@
 import Foundation
+import PostgreSQL
 import SQLite
 
 /// Applies the migration files of one folder to a database, recording each in `schema_migrations`
 /// (version, name, checksum, applied_at in microseconds). Throws `MigrationError` when the files or what they do
-/// fail, `ImageStoreError` when the database does.
+/// fail, `ImageStoreError` when the database does. Each backend reads its own folder, `sqlite/` or `postgresql/`
+/// under the directory given (the directory itself when it has no such folder, e.g. a test's folder of files).
 public struct Migrator: Sendable {
     /// A migration recorded as applied.
     public struct Applied: Sendable, Hashable {
@@ -14,11 +16,22 @@ public struct Migrator: Sendable {
     }
 
     public let directory: String
-    let database: StoreDatabase
+    let backend: Backend
+
+    enum Backend: Sendable {
+        case sqlite(StoreDatabase)
+        case postgresql(PostgreSQLStoreDatabase)
+    }
 
     public init(directory: String, database: Database) {
-        self.directory = directory
-        self.database = StoreDatabase(database)
+        self.directory = MigrationsDirectory.folder(for: "sqlite", in: directory)
+        self.backend = .sqlite(StoreDatabase(database))
+    }
+
+    /// The migrations of `directory` (its `postgresql/` folder) for the database `pool` connects to.
+    public init(directory: String, pool: PostgreSQLPool) {
+        self.directory = MigrationsDirectory.folder(for: "postgresql", in: directory)
+        self.backend = .postgresql(PostgreSQLStoreDatabase(pool: pool))
     }
 
     static let createTable = """
@@ -32,7 +45,10 @@ public struct Migrator: Sendable {
 
     /// The migrations recorded in the database, in version order.
     public func applied() async throws -> [Applied] {
-        try await database.readSnapshot { try Self.applied($0) }
+        switch backend {
+        case .sqlite(let database): try await database.readSnapshot { try Self.applied($0) }
+        case .postgresql(let database): try await database.read { try Self.applied($0) }
+        }
     }
 
     /// Migrations not yet applied, in order.
@@ -54,6 +70,11 @@ public struct Migrator: Sendable {
     @discardableResult
     public func apply(now: @escaping @Sendable () -> Date = { Date() }) async throws -> [Migration] {
         let files = try Migration.load(from: directory)
+        let database: StoreDatabase
+        switch backend {
+        case .sqlite(let sqlite): database = sqlite
+        case .postgresql(let postgresql): return try await Self.apply(files, on: postgresql, now: now)
+        }
         return try await database.writeWithoutTransaction { connection in
             try connection.execute(Self.createTable)
             var done: [Migration] = []

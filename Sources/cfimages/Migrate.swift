@@ -24,7 +24,7 @@ struct Migrate: AsyncParsableCommand {
         }
         let applied = try await migrator.apply()
         if applied.isEmpty {
-            print("Database \(context.settings.databasePath) is up to date.")
+            print("Database \(context.store.name) is up to date.")
         }
         for migration in applied {
             print("Applied \(migration.version) \(migration.name)")

@@ -9,8 +9,16 @@ import Logging
 struct ServiceContext {
     let settings: Settings
     let logger: Logger
-    let store: SQLiteStore
-    var repository: SQLiteImageRepository { store.repository }
+    let store: ImageStorage
+    var repository: any ImageRepository { store.repository }
+
+    /// The Django dump import and export, or a failure saying the backend has none.
+    func djangoTransfer() throws -> any DjangoTransferStore {
+        guard let transfer = store.djangoTransfer else {
+            throw CommandFailure("The Django import and export need the SQLite store (unset CFIMAGES_DATABASE_URL).")
+        }
+        return transfer
+    }
 
     /// Loads settings (a bad one stops here with its name), bootstraps logging, opens the database and applies
     /// pending migrations.
@@ -22,7 +30,7 @@ struct ServiceContext {
             throw CommandFailure("Invalid setting: \(error)")
         }
         let logger = bootstrapLogging(settings, label: label)
-        let store = try openStore(settings)
+        let store = try await openStore(settings)
         if migrate {
             let migrator = try migrator(settings, store: store)
             let applied = try await migrator.apply()
@@ -33,11 +41,28 @@ struct ServiceContext {
         return ServiceContext(settings: settings, logger: logger, store: store)
     }
 
-    static func migrator(_ settings: Settings, store: SQLiteStore) throws -> Migrator {
+    static func migrator(_ settings: Settings, store: ImageStorage) throws -> Migrator {
         store.migrator(directory: try MigrationsDirectory.locate(explicit: settings.migrationsDirectory))
     }
 
-    static func openStore(_ settings: Settings) throws -> SQLiteStore {
+    /// The store the settings name: PostgreSQL when `CFIMAGES_DATABASE_URL` is set (its server reached now, so a
+    /// wrong URL stops here), else the SQLite file.
+    static func openStore(_ settings: Settings) async throws -> ImageStorage {
+        if let url = settings.databaseURL {
+            let store = PostgreSQLStore.open(
+                url: url.connectionString, name: url.description, connectionCount: settings.databaseConnections)
+            do {
+                try await store.check()
+            } catch {
+                store.close()
+                throw CommandFailure("Cannot reach the database \(url): \(error)")
+            }
+            return .postgresql(store)
+        }
+        return .sqlite(try openSQLite(settings))
+    }
+
+    static func openSQLite(_ settings: Settings) throws -> SQLiteStore {
         let folder = (settings.databasePath as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             try SecretFile.privateDirectory(folder)

@@ -75,6 +75,7 @@ extension SetupChecks {
 
     /// The database file exists, opens, and has every migration of the migrations folder applied.
     func databaseCheck() async -> DoctorCheck {
+        if let url = settings.databaseURL { return await postgreSQLCheck(url) }
         let path = settings.databasePath
         guard FileManager.default.fileExists(atPath: path) else {
             return .fail(
@@ -108,6 +109,25 @@ extension SetupChecks {
             return .fail("database", "The database and the migrations folder disagree: \(error)", fix: "use the Migrations folder (and the cfimages build) this database was migrated with")
         } catch {
             return .fail("database", "The database \(path) cannot be read: \(error)", fix: "check the file and its permissions")
+        }
+    }
+
+    /// With `CFIMAGES_DATABASE_URL`: the server answers, and the database has every migration applied.
+    func postgreSQLCheck(_ url: DatabaseURL) async -> DoctorCheck {
+        let store = PostgreSQLStore.open(url: url.connectionString, name: url.description, connectionCount: 1)
+        defer { store.close() }
+        do {
+            try await store.check()
+            let migrator = store.migrator(directory: try MigrationsDirectory.locate(explicit: settings.migrationsDirectory))
+            let pending = try await migrator.pending()
+            guard pending.isEmpty else {
+                let names = pending.map { "\($0.version)_\($0.name)" }.joined(separator: ", ")
+                return .fail("database", "\(pending.count) migration(s) not applied to \(url): \(names)", fix: "run `cfimages migrate`")
+            }
+            let applied = try await migrator.applied()
+            return .ok("database", "The database \(url) answers and has all \(applied.count) migrations applied")
+        } catch {
+            return .fail("database", "The database \(url) cannot be used: \(error)", fix: "check CFIMAGES_DATABASE_URL and the server")
         }
     }
 }

@@ -3,8 +3,8 @@ import ImageStore
 import Testing
 
 struct ConcurrencyTests {
-    @Test func readersSeeConsistentSnapshotsDuringWrites() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func readersSeeConsistentSnapshotsDuringWrites(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -5,23 +5,21 @@ import Testing
 
 struct CounterTests {
     /// The counter table must equal a full scan, per owner and status.
-    private func expectCountersMatchScan(_ store: TestStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let inspect = try store.inspect()
-        let scanned = try inspect.query("""
-            SELECT owner, status, count(*), coalesce(sum(file_size), 0), sum(require_signed_urls)
+    private func expectCountersMatchScan(_ store: BackendStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let scanned = try store.texts("""
+            SELECT owner || '|' || status || '|' || count(*) || '|' || coalesce(sum(file_size), 0) || '|' || sum(require_signed_urls)
             FROM images GROUP BY owner, status ORDER BY owner, status
-            """).map(\.values)
-        let counted = try inspect.query("""
-            SELECT owner, status, image_count, total_file_size, signed_url_count
+            """)
+        let counted = try store.texts("""
+            SELECT owner || '|' || status || '|' || image_count || '|' || total_file_size || '|' || signed_url_count
             FROM image_counts WHERE image_count <> 0 ORDER BY owner, status
-            """).map(\.values)
+            """)
         #expect(counted == scanned, sourceLocation: sourceLocation)
-        #expect(try inspect.scalar("SELECT count(*) FROM image_counts WHERE image_count < 0") == .integer(0),
-                sourceLocation: sourceLocation)
+        #expect(try store.scalar("SELECT count(*) FROM image_counts WHERE image_count < 0") == 0, sourceLocation: sourceLocation)
     }
 
-    @Test func countersFollowEveryKindOfChange() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func countersFollowEveryKindOfChange(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         var generator = SystemRandomNumberGenerator()
         var ids: [UUID] = []
@@ -59,8 +57,8 @@ struct CounterTests {
         try expectCountersMatchScan(store)
     }
 
-    @Test func countsForStats() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func countsForStats(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         _ = try await repo.insert(.sample("s1", fileSize: 100), log: .created)
         var uploaded = ImageRecord.sample("s2", status: .uploaded, fileSize: 50)

@@ -8,8 +8,8 @@ struct ImageListingTests {
     private let base = Date(timeIntervalSince1970: 1_750_000_000)
 
     /// 12 images for alice (i = 0...11) and 3 for bob, with varied fields.
-    private func seeded() async throws -> TestStore {
-        let store = try await TestStore()
+    private func seeded(_ backend: RepositoryBackend) async throws -> BackendStore {
+        let store = try await BackendStore(backend)
         for i in 0..<12 {
             var image = ImageRecord.sample(
                 "alice-\(i)", createdAt: base.addingTimeInterval(Double(i)), fileSize: (i * 7) % 5 * 100,
@@ -35,8 +35,8 @@ struct ImageListingTests {
 
     private func ids(_ page: ImagePage) -> [String] { page.items.map(\.cloudflareID) }
 
-    @Test func defaultsToNewestFirstWithCountAndPaging() async throws {
-        let store = try await seeded()
+    @Test(arguments: RepositoryBackend.all) func defaultsToNewestFirstWithCountAndPaging(_ backend: RepositoryBackend) async throws {
+        let store = try await seeded(backend)
         let repo = store.repository
         let first = try await repo.list(ImageQuery(owner: "alice", limit: 5))
         #expect(first.count == 12)
@@ -51,8 +51,8 @@ struct ImageListingTests {
         await #expect(throws: ImageStoreError.self) { try await repo.list(ImageQuery(offset: -1)) }
     }
 
-    @Test func ordering() async throws {
-        let store = try await seeded()
+    @Test(arguments: RepositoryBackend.all) func ordering(_ backend: RepositoryBackend) async throws {
+        let store = try await seeded(backend)
         let repo = store.repository
         func order(_ parameter: String) async throws -> [String] {
             ids(try await repo.list(ImageQuery(owner: "alice", ordering: try #require(ImageOrdering(parameter: parameter)), limit: nil)))
@@ -67,8 +67,8 @@ struct ImageListingTests {
         #expect(ImageOrdering(parameter: "-file_size")?.parameter == "-file_size")
     }
 
-    @Test func filters() async throws {
-        let store = try await seeded()
+    @Test(arguments: RepositoryBackend.all) func filters(_ backend: RepositoryBackend) async throws {
+        let store = try await seeded(backend)
         let repo = store.repository
         func count(_ query: ImageQuery) async throws -> Int { try await repo.list(query).count }
         #expect(try await count(ImageQuery(owner: "alice", status: .uploaded)) == 4)
@@ -86,8 +86,8 @@ struct ImageListingTests {
         #expect(try await count(ImageQuery(status: .uploaded, hasVariants: true, requireSignedURLs: true)) == 3)
     }
 
-    @Test func metadataFilters() async throws {
-        let store = try await seeded()
+    @Test(arguments: RepositoryBackend.all) func metadataFilters(_ backend: RepositoryBackend) async throws {
+        let store = try await seeded(backend)
         let repo = store.repository
         func count(_ filters: [MetadataFilter]) async throws -> Int {
             try await repo.list(ImageQuery(owner: "alice", metadata: filters)).count
@@ -102,8 +102,8 @@ struct ImageListingTests {
         await #expect(throws: ImageStoreError.self) { try await count([MetadataFilter(path: [], value: "x")]) }
     }
 
-    @Test func searchMatchesEveryTermAcrossFields() async throws {
-        let store = try await seeded()
+    @Test(arguments: RepositoryBackend.all) func searchMatchesEveryTermAcrossFields(_ backend: RepositoryBackend) async throws {
+        let store = try await seeded(backend)
         let repo = store.repository
         #expect(try await repo.list(ImageQuery(search: "bob-1")).count == 1)
         #expect(try await repo.list(ImageQuery(owner: "alice", search: "HOLIDAY jpg")).count == 4)

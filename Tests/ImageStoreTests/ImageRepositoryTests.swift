@@ -6,8 +6,8 @@ import Testing
 import TestSupport
 
 struct ImageRepositoryTests {
-    @Test func insertThenFetchByEitherKeyWithOwnerScoping() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func insertThenFetchByEitherKeyWithOwnerScoping(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let image = ImageRecord.sample(
             "cf-1", createdAt: Date(timeIntervalSince1970: 1_750_000_000.123456789),
@@ -25,21 +25,20 @@ struct ImageRepositoryTests {
         #expect(logs.first?.timestamp == store.clock.now)
     }
 
-    @Test func duplicateCloudflareIDIsTypedAndWritesNothing() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func duplicateCloudflareIDIsTypedAndWritesNothing(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         _ = try await store.repository.insert(.sample("dup"), log: .created)
         let second = ImageRecord.sample("dup", owner: "bob")
         await #expect(throws: ImageStoreError.duplicateCloudflareID("dup")) {
             try await store.repository.insert(second, log: .created)
         }
-        let inspect = try store.inspect()
-        #expect(try inspect.scalar("SELECT count(*) FROM images") == .integer(1))
-        #expect(try inspect.scalar("SELECT count(*) FROM image_upload_logs") == .integer(1))
+        #expect(try store.scalar("SELECT count(*) FROM images") == 1)
+        #expect(try store.scalar("SELECT count(*) FROM image_upload_logs") == 1)
         #expect(try await store.repository.counts(owner: "bob").total == 0)
     }
 
-    @Test func updateWritesChangesAndLogInOneTransaction() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func updateWritesChangesAndLogInOneTransaction(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let image = try await repo.insert(.sample("u1", fileSize: 10), log: .created)
         store.clock.advance(5)
@@ -70,8 +69,8 @@ struct ImageRepositoryTests {
         #expect(try await repo.logs(imageID: image.id, limit: nil).count == 2)
     }
 
-    @Test func updateToATakenCloudflareIDIsTyped() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func updateToATakenCloudflareIDIsTyped(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         _ = try await store.repository.insert(.sample("a"), log: .created)
         let b = try await store.repository.insert(.sample("b"), log: .created)
         await #expect(throws: ImageStoreError.duplicateCloudflareID("a")) {
@@ -82,8 +81,8 @@ struct ImageRepositoryTests {
         }
     }
 
-    @Test func statusTransitions() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func statusTransitions(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let image = try await repo.insert(.sample("t1"), log: .created)
         let uploadedAt = Date(timeIntervalSince1970: 1_750_000_100)
@@ -107,8 +106,8 @@ struct ImageRepositoryTests {
             == ["expired", "failed", "status_checked", "upload_url_created"])
     }
 
-    @Test func deleteIsScopedAndRemovesLogs() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func deleteIsScopedAndRemovesLogs(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let image = try await repo.insert(.sample("d1"), log: .created)
         _ = try await repo.insert(.sample("d2"), log: .created)
@@ -116,12 +115,11 @@ struct ImageRepositoryTests {
         #expect(try await repo.delete(.id(image.id), owner: "alice"))
         #expect(try await !repo.delete(.id(image.id), owner: nil))
         #expect(try await repo.delete(.cloudflareID("d2"), owner: nil))
-        let inspect = try store.inspect()
-        #expect(try inspect.scalar("SELECT count(*) FROM image_upload_logs") == .integer(0))
+        #expect(try store.scalar("SELECT count(*) FROM image_upload_logs") == 0)
     }
 
-    @Test func lookupByLists() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func lookupByLists(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let a = try await repo.insert(.sample("la"), log: .created)
         let b = try await repo.insert(.sample("lb", owner: "bob"), log: .created)
@@ -133,8 +131,8 @@ struct ImageRepositoryTests {
         #expect(byCF.map(\.id) == [a.id])
     }
 
-    @Test func appendLog() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func appendLog(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let image = try await store.repository.insert(.sample("al"), log: .created)
         store.clock.advance(1)
         #expect(try await store.repository.appendLog(imageID: image.id, LogEvent("note", data: ["x": 1])))

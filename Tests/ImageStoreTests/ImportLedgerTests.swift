@@ -6,8 +6,8 @@ import TestSupport
 
 /// The ledger `cfimages import` keeps of the lines it imported.
 struct ImportLedgerTests {
-    @Test func importedImageAndLedgerEntryAreStoredTogether() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func importedImageAndLedgerEntryAreStoredTogether(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let image = ImageRecord.sample("imp-1", status: .uploaded)
         let stored = try await repo.insertImported(
@@ -23,8 +23,8 @@ struct ImportLedgerTests {
         #expect(try await repo.importedLines(hashes: []).isEmpty)
     }
 
-    @Test func aDuplicateLineOrImageWritesNothing() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func aDuplicateLineOrImageWritesNothing(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         _ = try await repo.insertImported(
             .sample("imp-1", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h1", source: "f", lineNumber: 1)
@@ -40,8 +40,8 @@ struct ImportLedgerTests {
         #expect(try await repo.importedLines(hashes: ["h3"]).isEmpty)
     }
 
-    @Test func deletingTheImageMakesTheLineImportableAgain() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func deletingTheImageMakesTheLineImportableAgain(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let stored = try await repo.insertImported(
             .sample("imp-1", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h1", source: "f", lineNumber: 1)

@@ -6,8 +6,8 @@ import Testing
 import TestSupport
 
 struct MaintenanceTests {
-    @Test func expireSweepMarksOnlyStalePendingAndDraftWithLogs() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func expireSweepMarksOnlyStalePendingAndDraftWithLogs(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let now = store.clock.now
         let stale = try await repo.insert(.sample("stale", expiresAt: now.addingTimeInterval(-60)), log: .created)
@@ -43,8 +43,8 @@ struct MaintenanceTests {
         #expect(try await repo.counts(owner: nil).total == 2)
     }
 
-    @Test func webhookEventsAreRecordedOnce() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func webhookEventsAreRecordedOnce(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         #expect(try await store.repository.recordWebhookEvent(key: "evt-1"))
         #expect(try await !store.repository.recordWebhookEvent(key: "evt-1"))
         store.clock.advance(10)
@@ -53,8 +53,8 @@ struct MaintenanceTests {
         #expect(try await store.repository.recordWebhookEvent(key: "evt-1"))
     }
 
-    @Test func applyWebhookChangesOnceAndRecordsKeyWithTheChange() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func applyWebhookChangesOnceAndRecordsKeyWithTheChange(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let image = try await repo.insert(.sample("wh"), log: .created)
         let body: @Sendable (inout ImageRecord) throws -> LogEvent = { record in

@@ -6,8 +6,8 @@ import TestSupport
 
 /// The sync checkpoint, its seen IDs, and the "not listed by this run" query.
 struct SyncStateTests {
-    @Test func checkpointSavesEachPageAndFinishingClearsIt() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func checkpointSavesEachPageAndFinishingClearsIt(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         #expect(try await repo.syncCheckpoint(scope: "account") == nil)
         let started = store.clock.now
@@ -23,15 +23,15 @@ struct SyncStateTests {
 
         try await repo.finishSync(scope: "account")
         #expect(try await repo.syncCheckpoint(scope: "account") == nil)
-        let seenRows = try store.inspect().scalar("SELECT count(*) FROM sync_seen")?.int64Value
+        let seenRows = try store.scalar("SELECT count(*) FROM sync_seen")
         #expect(seenRows == 0)
         await #expect(throws: ImageStoreError.noSyncInProgress("account")) {
             _ = try await repo.recordSyncPage(scope: "account", seen: ["x"], continuationToken: nil)
         }
     }
 
-    @Test func beginningAgainForgetsWhatTheOldRunSaw() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func beginningAgainForgetsWhatTheOldRunSaw(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let now = store.clock.now
         _ = try await repo.insert(.sample("gone", status: .uploaded), log: .created)
@@ -47,8 +47,8 @@ struct SyncStateTests {
         #expect(after.count == 1 && after.items.map(\.cloudflareID) == ["gone"])
     }
 
-    @Test func unseenQueryFiltersByStatusScopeUpdateTimeAndExpiry() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func unseenQueryFiltersByStatusScopeUpdateTimeAndExpiry(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let t0 = store.clock.now
         _ = try await repo.insert(.sample("seen-up", status: .uploaded), log: .created)

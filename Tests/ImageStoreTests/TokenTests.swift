@@ -5,25 +5,24 @@ import Testing
 import TestSupport
 
 struct TokenTests {
-    @Test func createStoresOnlyTheHash() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func createStoresOnlyTheHash(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let issued = try await store.repository.createToken(userName: "alice", isAdmin: false, label: "ci")
         #expect(issued.key.count == 40 && issued.key.allSatisfy(\.isHexDigit))
         #expect(issued.token.userName == "alice" && !issued.token.isAdmin && issued.token.label == "ci")
-        let rows = try store.inspect().query("SELECT * FROM api_tokens")
+        let rows = try store.texts(
+            "SELECT id || '|' || token_hash || '|' || user_name || '|' || is_admin || '|' || label || '|' || created_at FROM api_tokens")
         #expect(rows.count == 1)
-        for value in rows[0].values {
-            #expect(!(value.stringValue ?? "").contains(issued.key))
-        }
+        #expect(!(rows.first??.contains(issued.key) ?? true))
         // SHA-256 hex, checked against the value Python's hashlib gives for the same key.
-        #expect(rows[0]["token_hash"] == .text(SQLiteImageRepository.sha256Hex(issued.key)))
+        #expect(try store.texts("SELECT token_hash FROM api_tokens") == [SQLiteImageRepository.sha256Hex(issued.key)])
         #expect(SQLiteImageRepository.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let another = try await store.repository.createToken(userName: "alice", isAdmin: false, label: "")
         #expect(another.key != issued.key)
     }
 
-    @Test func authenticateRevokeAndList() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func authenticateRevokeAndList(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let admin = try await repo.createToken(userName: "root", isAdmin: true, label: "")
         store.clock.advance(1)
@@ -44,8 +43,8 @@ struct TokenTests {
         #expect(try await repo.tokens(userName: "alice").first?.isRevoked == true)
     }
 
-    @Test func lastUsedIsUpdatedAtMostOnceAMinute() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func lastUsedIsUpdatedAtMostOnceAMinute(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let issued = try await repo.createToken(userName: "alice", isAdmin: false, label: "")
         func lastUsed() async throws -> Date? { try await repo.tokens(userName: "alice").first?.lastUsedAt }
@@ -61,8 +60,8 @@ struct TokenTests {
         #expect(try await lastUsed() == store.clock.now)
     }
 
-    @Test func injectedKeyGenerator() async throws {
-        let store = try await TestStore(randomKey: { "fixed-key" })
+    @Test(arguments: RepositoryBackend.all) func injectedKeyGenerator(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend, randomKey: { "fixed-key" })
         let issued = try await store.repository.createToken(userName: "bob", isAdmin: false, label: "")
         #expect(issued.key == "fixed-key")
         #expect(try await store.repository.authenticate(key: "fixed-key")?.userName == "bob")

@@ -15,27 +15,28 @@ struct UsageRegistryStoreTests {
     }
 
     /// Every derived counter equals a scan.
-    func expectCountersMatchScan(_ store: TestStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let inspect = try store.inspect()
-        let perImage = try inspect.query("""
-            SELECT i.id, i.usage_count, (SELECT count(*) FROM image_usages u WHERE u.image_id = i.id) FROM images i
-            """).filter { $0.values[1] != $0.values[2] }
-        #expect(perImage.isEmpty, "usage_count differs from a scan for \(perImage.count) images", sourceLocation: sourceLocation)
-        let scanned = try inspect.query("""
-            SELECT owner, status, sum(usage_count = 0), sum(usage_count) FROM images GROUP BY owner, status ORDER BY owner, status
-            """).map(\.values)
-        let counted = try inspect.query("""
-            SELECT owner, status, orphan_count, usage_count FROM image_counts WHERE image_count <> 0 ORDER BY owner, status
-            """).map(\.values)
+    func expectCountersMatchScan(_ store: BackendStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let perImage = try store.scalar("""
+            SELECT count(*) FROM images i WHERE i.usage_count <> (SELECT count(*) FROM image_usages u WHERE u.image_id = i.id)
+            """)
+        #expect(perImage == 0, "usage_count differs from a scan for \(perImage ?? -1) images", sourceLocation: sourceLocation)
+        let scanned = try store.texts("""
+            SELECT owner || '|' || status || '|' || sum(CASE WHEN usage_count = 0 THEN 1 ELSE 0 END) || '|' || sum(usage_count)
+            FROM images GROUP BY owner, status ORDER BY owner, status
+            """)
+        let counted = try store.texts("""
+            SELECT owner || '|' || status || '|' || orphan_count || '|' || usage_count FROM image_counts WHERE image_count <> 0
+            ORDER BY owner, status
+            """)
         #expect(counted == scanned, sourceLocation: sourceLocation)
-        let linked = try inspect.scalar("""
+        let linked = try store.scalar("""
             SELECT count(*) FROM image_usages u WHERE u.image_id IS NULL AND EXISTS (SELECT 1 FROM images i WHERE i.cloudflare_id = u.cloudflare_id)
             """)
-        #expect(linked == .integer(0), "an unregistered usage names a tracked image", sourceLocation: sourceLocation)
+        #expect(linked == 0, "an unregistered usage names a tracked image", sourceLocation: sourceLocation)
     }
 
-    @Test func upsertsAreKeyedByObjectAndFieldAndManualRowsWin() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func upsertsAreKeyedByObjectAndFieldAndManualRowsWin(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let a = try await repo.insert(.sample("cf-a", status: .uploaded), log: .created)
         _ = try await repo.insert(.sample("cf-b", status: .uploaded), log: .created)
@@ -56,8 +57,8 @@ struct UsageRegistryStoreTests {
         try expectCountersMatchScan(store)
     }
 
-    @Test func pruneRemovesOnlyUntouchedAutoRows() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func pruneRemovesOnlyUntouchedAutoRows(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         _ = try await repo.insert(.sample("cf-a", status: .uploaded), log: .created)
         _ = try await repo.recordUsages([
@@ -74,8 +75,8 @@ struct UsageRegistryStoreTests {
         try expectCountersMatchScan(store)
     }
 
-    @Test func anUnregisteredReferenceIsLinkedWhenItsImageIsTracked() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func anUnregisteredReferenceIsLinkedWhenItsImageIsTracked(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         _ = try await repo.recordUsages([reference("1", "cover", "later/id")], at: store.clock.now)
         #expect(try await repo.usages(UsageQuery(unregisteredOnly: true)).count == 1)
@@ -91,8 +92,8 @@ struct UsageRegistryStoreTests {
         try expectCountersMatchScan(store)
     }
 
-    @Test func orphansForCleanupFollowTheLastReference() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func orphansForCleanupFollowTheLastReference(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         let start = store.clock.now
         let never = try await repo.insert(.sample("never", status: .uploaded, createdAt: start), log: .created)
@@ -111,8 +112,8 @@ struct UsageRegistryStoreTests {
         #expect(Set(later.items.map(\.id)) == [never.id, dropped.id])
     }
 
-    @Test func generatedSequencesKeepEveryCounterExact() async throws {
-        let store = try await TestStore()
+    @Test(arguments: RepositoryBackend.all) func generatedSequencesKeepEveryCounterExact(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
         let repo = store.repository
         var generator = SystemRandomNumberGenerator()
         let cloudflareIDs = (0..<12).map { "img-\($0)" }
@@ -156,15 +157,14 @@ struct UsageRegistryStoreTests {
         }
         try expectCountersMatchScan(store)
         let counts = try await repo.counts(owner: nil)
-        let inspect = try store.inspect()
-        #expect(try inspect.scalar("SELECT count(*) FROM image_usages WHERE image_id IS NOT NULL") == .integer(Int64(counts.usageCount)))
-        #expect(try inspect.scalar("SELECT count(*) FROM images WHERE usage_count = 0") == .integer(Int64(counts.orphanCount)))
+        #expect(try store.scalar("SELECT count(*) FROM image_usages WHERE image_id IS NOT NULL") == Int64(counts.usageCount))
+        #expect(try store.scalar("SELECT count(*) FROM images WHERE usage_count = 0") == Int64(counts.orphanCount))
         // Unfiltered list counts come from the counters: they must equal a scan, for staff and per owner.
-        #expect(try inspect.scalar("SELECT count(*) FROM image_usages") == .integer(Int64(try await repo.usages(UsageQuery(limit: 0)).count)))
+        #expect(try store.scalar("SELECT count(*) FROM image_usages") == Int64(try await repo.usages(UsageQuery(limit: 0)).count))
         for owner in ["alice", "bob", "carol"] {
-            let scanned = try inspect.scalar(
-                "SELECT count(*) FROM image_usages u JOIN images i ON i.id = u.image_id WHERE i.owner = ?", [.text(owner)])
-            #expect(scanned == .integer(Int64(try await repo.usages(UsageQuery(owner: owner, limit: 0)).count)))
+            let scanned = try store.scalar(
+                "SELECT count(*) FROM image_usages u JOIN images i ON i.id = u.image_id WHERE i.owner = '\(owner)'")
+            #expect(scanned == Int64(try await repo.usages(UsageQuery(owner: owner, limit: 0)).count))
         }
     }
 }

@@ -131,7 +131,7 @@ import TestSupport
         }
     }
 
-    @Test func tokensAreStoredOnlyHashed() async throws {
+    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func tokensAreStoredOnlyHashed() async throws {
         try await withHostileHarness { h in
             var keys: [String] = []
             for user in ["alice", "bob", "carol"] { keys.append(try await h.token(user, admin: user == "carol")) }

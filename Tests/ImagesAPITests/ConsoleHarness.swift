@@ -36,8 +36,8 @@ final class ConsoleHarness: FixtureHarness {
         let api = ImagesAPI(settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger)
         let clock = TestClock()
         let console = WebConsole(
-            api: api, sessions: SQLiteConsoleSessionStore(database: fixture.database),
-            uploads: SQLiteUploadHistory(database: fixture.database), now: { clock.now })
+            api: api, sessions: fixture.consoleSessions,
+            uploads: fixture.uploadHistory, now: { clock.now })
         fixture.serve(api, mounting: [console.mount])
         return ConsoleHarness(fixture: fixture, api: api, clock: clock)
     }

@@ -57,11 +57,9 @@ final class FaultService: FixtureHarness {
     }
 
     /// Rows in `images`, counted by SQL (not through the counters the API keeps).
+    /// How many images are stored (from the counters the triggers keep, on either backend).
     func imageRowCount() async throws -> Int {
-        try await database.readSnapshot { connection in
-            guard case .integer(let count)? = try connection.scalar("SELECT COUNT(*) FROM images") else { return -1 }
-            return Int(count)
-        }
+        try await repository.counts(owner: nil).total
     }
 }
 

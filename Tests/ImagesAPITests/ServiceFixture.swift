@@ -8,6 +8,7 @@ import HTTPServer
 import ImageStore
 import ImagesAPI
 import Logging
+import PostgreSQL
 import SQLite
 import TestSupport
 
@@ -32,19 +33,29 @@ final class ServiceFixture: TestService {
     }
 
     let directory: String
+    /// The SQLite database (migrated on either backend, for the tests that look at SQLite itself).
     let database: Database
-    let repository: SQLiteImageRepository
+    /// The repository the API runs on: over `database`, or over a PostgreSQL schema of its own when
+    /// `CFIMAGES_TEST_API_BACKEND=postgresql` (see `APIBackend`).
+    let repository: any ImageRepository
+    let consoleSessions: any ConsoleSessionStore
+    let uploadHistory: any UploadHistory
     let slot: HandlerSlot
     let server: HTTPServer
     let emulator: CloudflareEmulator?
+    private let postgresql: (schema: String, pool: PostgreSQLPool)?
 
     private init(
-        directory: String, database: Database, repository: SQLiteImageRepository, slot: HandlerSlot, server: HTTPServer,
-        emulator: CloudflareEmulator?
+        directory: String, database: Database, backend: (repository: any ImageRepository, consoleSessions: any ConsoleSessionStore,
+            uploadHistory: any UploadHistory), postgresql: (schema: String, pool: PostgreSQLPool)?, slot: HandlerSlot,
+        server: HTTPServer, emulator: CloudflareEmulator?
     ) {
         self.directory = directory
         self.database = database
-        self.repository = repository
+        self.repository = backend.repository
+        self.consoleSessions = backend.consoleSessions
+        self.uploadHistory = backend.uploadHistory
+        self.postgresql = postgresql
         self.slot = slot
         self.server = server
         self.emulator = emulator
@@ -80,11 +91,23 @@ final class ServiceFixture: TestService {
         }
         let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 2)
         try await Migrator(directory: TestPaths.migrations, database: database).apply()
+        if APIBackend.current == .postgresql {
+            let (schema, url) = try PostgreSQLTestServer.makeSchema(prefix: "api")
+            let pool = PostgreSQLPool(url: url, size: 2, name: "test-pg")
+            try await Migrator(directory: TestPaths.postgresqlMigrations, pool: pool).apply()
+            let repository = clock.map { clock in PostgreSQLImageRepository(pool: pool, clock: { clock.now }) }
+                ?? PostgreSQLImageRepository(pool: pool)
+            return ServiceFixture(
+                directory: directory, database: database,
+                backend: (repository, PostgreSQLConsoleSessionStore(pool: pool), PostgreSQLUploadHistory(pool: pool)),
+                postgresql: (schema, pool), slot: slot, server: server, emulator: emulator)
+        }
         let repository = clock.map { clock in SQLiteImageRepository(database: database, clock: { clock.now }) }
             ?? SQLiteImageRepository(database: database)
         return ServiceFixture(
-            directory: directory, database: database, repository: repository, slot: slot, server: server,
-            emulator: emulator)
+            directory: directory, database: database,
+            backend: (repository, SQLiteConsoleSessionStore(database: database), SQLiteUploadHistory(database: database)),
+            postgresql: nil, slot: slot, server: server, emulator: emulator)
     }
 
     var origin: String { "http://127.0.0.1:\(server.localPort)" }
@@ -122,6 +145,10 @@ final class ServiceFixture: TestService {
         await server.shutdown()
         emulator?.close()
         database.close()
+        if let postgresql {
+            postgresql.pool.close()
+            PostgreSQLTestServer.dropSchema(postgresql.schema)
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
@@ -173,7 +200,16 @@ protocol FixtureHarness: TestService {
 extension FixtureHarness {
     var directory: String { fixture.directory }
     var database: Database { fixture.database }
-    var repository: SQLiteImageRepository { fixture.repository }
+    var repository: any ImageRepository { fixture.repository }
+
+    /// The Django import and export over the fixture's store (SQLite only: the Django suites do not run on
+    /// PostgreSQL).
+    func djangoTransfer() throws -> any DjangoTransferStore {
+        guard let store = fixture.repository as? any DjangoTransferStore else {
+            throw ImageStoreError.invalidQuery("the Django import and export need the SQLite store")
+        }
+        return store
+    }
     var server: HTTPServer { fixture.server }
     var origin: String { fixture.origin }
 

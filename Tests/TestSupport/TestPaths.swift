@@ -7,8 +7,11 @@ public enum TestPaths {
     public static let repository: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
-    /// The repository's `Migrations/`.
-    public static let migrations = repository + "/Migrations"
+    /// The repository's SQLite migrations, `Migrations/sqlite/`.
+    public static let migrations = repository + "/Migrations/sqlite"
+
+    /// The repository's PostgreSQL migrations, `Migrations/postgresql/`.
+    public static let postgresqlMigrations = repository + "/Migrations/postgresql"
 
     /// `Tests/Fixtures/`.
     public static let fixtures = repository + "/Tests/Fixtures"

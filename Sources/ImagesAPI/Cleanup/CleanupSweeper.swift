@@ -1,3 +1,4 @@
+import ImageStore
 import Logging
 
 /// Runs ``CleanupService/run(dryRun:deleteOlderThanDays:)`` every `interval` in-process until stopped.
@@ -28,7 +29,14 @@ public actor CleanupSweeper {
                     return
                 }
                 do {
-                    _ = try await service.run()
+                    // Instances sharing a database take turns: one sweeps, the others skip this round.
+                    if let exclusive = service.repository as? any ExclusiveWork {
+                        if try await exclusive.exclusively("expiry-sweep", { try await service.run() }) == nil {
+                            logger.debug("Cleanup sweep skipped: another instance is sweeping")
+                        }
+                    } else {
+                        _ = try await service.run()
+                    }
                 } catch {
                     logger.error("Cleanup sweep failed", metadata: ["error": "\(error)"])
                 }

@@ -1,0 +1,228 @@
+import Foundation
+import JSON
+import PostgreSQL
+import SQLite
+
+/// `ImageRepository` on PostgreSQL, shared by any number of instances: the same statements as
+/// `SQLiteImageRepository` where the dialects agree (built from `ImageColumn` by `ImageSQL` and `ImageListSQL`),
+/// the same ordering, errors, microsecond timestamps and counters (kept by triggers, migrations in
+/// `Migrations/postgresql/`).
+///
+/// Several instances: every write that changes an image bumps `image_generation` in its transaction (a trigger), so
+/// another instance's list cache and readers see it; a write reads the rows it changes `FOR UPDATE`, so two
+/// instances changing one image queue as SQLite's single writer does; webhook keys are claimed by a unique insert
+/// first, so two instances handed the same delivery apply it once; tokens are checked in the database on every
+/// authentication (no process-local cache), so a revocation anywhere holds at once. What PostgreSQL throws leaves
+/// as `ImageStoreError` (a lost connection: `busy`; the next call opens a new one).
+public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
+    let database: PostgreSQLStoreDatabase
+    /// One connection of its own for the advisory locks of `exclusively` (a session's locks live on its connection).
+    let lockPool: PostgreSQLPool
+    let hashToken: @Sendable (String) -> String
+    let randomKey: @Sendable () throws -> String
+    let clock: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - pool: Connections to a database whose schema the `Migrator` has brought up to date.
+    ///   - hashToken: Hashes API keys for storage and lookup (as `SQLiteImageRepository`'s: one store, one hash).
+    ///   - randomKey: Makes new API keys.
+    ///   - clock: The current time (injectable for tests).
+    public init(
+        pool: PostgreSQLPool,
+        hashToken: @escaping @Sendable (String) -> String = SQLiteImageRepository.sha256Hex,
+        randomKey: @escaping @Sendable () throws -> String = SQLiteImageRepository.randomHexKey,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.database = PostgreSQLStoreDatabase(pool: pool)
+        self.lockPool = pool.sibling(size: 1, name: "pg-lock")
+        self.hashToken = hashToken
+        self.randomKey = randomKey
+        self.clock = clock
+    }
+
+    deinit { lockPool.close() }
+
+    /// `pg_try_advisory_lock` on the lock connection, keyed by `name`: another instance's sweep holding it means
+    /// nil now. If the lock connection drops, the server releases the lock with it.
+    public func exclusively<T: Sendable>(_ name: String, _ body: @Sendable () async throws -> T) async throws -> T? {
+        let key: [SQLiteValue] = [.integer(Self.workLockKey), .text(name)]
+        let locks = PostgreSQLStoreDatabase(pool: lockPool)
+        let claimed = try await locks.read { session in
+            try session.scalarText("SELECT pg_try_advisory_lock(?::int, hashtext(?))", key) == "t"
+        }
+        guard claimed else { return nil }
+        do {
+            let value = try await body()
+            _ = try? await locks.read { try $0.execute("SELECT pg_advisory_unlock(?::int, hashtext(?))", key) }
+            return value
+        } catch {
+            _ = try? await locks.read { try $0.execute("SELECT pg_advisory_unlock(?::int, hashtext(?))", key) }
+            throw error
+        }
+    }
+
+    /// The first key of the work locks ("cfiw"); the second is the work's name hashed.
+    static let workLockKey: Int64 = 0x6366_6977
+
+    // MARK: Images
+
+    public func insert(_ image: ImageRecord, log: LogEvent) async throws -> ImageRecord {
+        let record = image.atStoragePrecision
+        let now = clock()
+        return try await database.write { session in
+            try Self.insertImage(session, record, log: log, at: now)
+            return record
+        }
+    }
+
+    static func insertImage(_ session: PostgreSQLSession, _ record: ImageRecord, log: LogEvent, at now: Date) throws {
+        do {
+            try session.execute(ImageSQL.insert, ImageSQL.insertValues(record))
+        } catch {
+            throw ImageSQL.mapConstraint(error, image: record)
+        }
+        try insertLog(session, imageID: record.id, event: log, at: now)
+    }
+
+    public func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord? {
+        try await database.read { try Self.fetch($0, key, owner: owner, forUpdate: false) }
+    }
+
+    public func images(ids: [UUID], owner: String?) async throws -> [ImageRecord] {
+        guard !ids.isEmpty else { return [] }
+        let list = JSONText.encode(ids.map { $0.lowercasedText })
+        return try await database.read { session in
+            try session.query(ImageSQL.postgreSQLSelectByIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
+        }
+    }
+
+    public func images(cloudflareIDs: [String], owner: String?) async throws -> [ImageRecord] {
+        guard !cloudflareIDs.isEmpty else { return [] }
+        let list = JSONText.encode(cloudflareIDs)
+        return try await database.read { session in
+            try session.query(ImageSQL.postgreSQLSelectByCloudflareIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
+        }
+    }
+
+    public func update(
+        _ key: ImageKey,
+        owner: String?,
+        owing: CloudflareFollowUp.Kind?,
+        settling: CloudflareFollowUp.Kind?,
+        _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
+    ) async throws -> ImageRecord? {
+        let now = clock()
+        return try await database.write { session in
+            guard let record = try Self.fetch(session, key, owner: owner, forUpdate: true) else { return nil }
+            let updated = try Self.applyUpdate(session, to: record, at: now, body)
+            if let owing { try Self.owe(session, owing, for: updated, at: now) }
+            if let settling { try Self.settle(session, settling, cloudflareID: record.cloudflareID) }
+            return updated
+        }
+    }
+
+    public func delete(_ key: ImageKey, owner: String?) async throws -> Bool {
+        try await database.write { session in
+            switch key {
+            case .id(let id): try session.execute(ImageSQL.deleteByID, [ImageSQL.text(id), .text(owner)])
+            case .cloudflareID(let id): try session.execute(ImageSQL.deleteByCloudflareID, [.text(id), .text(owner)])
+            }
+            return session.changes > 0
+        }
+    }
+
+    // MARK: Logs
+
+    public func appendLog(imageID: UUID, _ event: LogEvent) async throws -> Bool {
+        let now = clock()
+        return try await database.write { session in
+            // A foreign-key failure would end the transaction; ask first (the row lock keeps the image until commit).
+            guard try session.scalarInt("SELECT 1 FROM images WHERE id = ? FOR KEY SHARE", [ImageSQL.text(imageID)]) != nil
+            else { return false }
+            try Self.insertLog(session, imageID: imageID, event: event, at: now)
+            return true
+        }
+    }
+
+    public func logs(imageID: UUID, limit: Int?) async throws -> [UploadLogEntry] {
+        let sql = """
+            SELECT id, image_id, event_type, message, data, timestamp FROM image_upload_logs
+            WHERE image_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?
+            """
+        return try await database.read { session in
+            try session.query(sql, [ImageSQL.text(imageID), .integer(limit.map(Int64.init))]) { row in
+                UploadLogEntry(
+                    id: row.int64(at: 0),
+                    imageID: imageID,
+                    eventType: row.text(at: 2),
+                    message: row.text(at: 3),
+                    data: try JSONText.object(Array(row.text(at: 4).utf8), column: "image_upload_logs.data"),
+                    timestamp: Date(microseconds: row.int64(at: 5))
+                )
+            }
+        }
+    }
+
+    // MARK: Statistics
+
+    public func counts(owner: String?) async throws -> ImageCounts {
+        let columns = "status, sum(image_count), sum(total_file_size), sum(signed_url_count), sum(orphan_count), "
+            + "sum(usage_count) FROM image_counts"
+        let sql = owner == nil
+            ? "SELECT \(columns) GROUP BY status"
+            : "SELECT \(columns) WHERE owner = ? GROUP BY status"
+        let bindings: [SQLiteValue] = owner.map { [.text($0)] } ?? []
+        return try await database.read { session in
+            var counts = ImageCounts()
+            for row in try session.query(sql, bindings, map: { $0 }) {
+                guard let status = ImageStatus(rawValue: row.text(at: 0)) else { continue }
+                counts.byStatus[status] = Int(row.int64(at: 1))
+                counts.totalFileSize += Int(row.int64(at: 2))
+                counts.signedURLCount += Int(row.int64(at: 3))
+                counts.orphanCount += Int(row.int64(at: 4))
+                counts.usageCount += Int(row.int64(at: 5))
+            }
+            return counts
+        }
+    }
+
+    // MARK: Shared steps (run on a connection thread)
+
+    static func fetch(_ session: PostgreSQLSession, _ key: ImageKey, owner: String?, forUpdate: Bool) throws -> ImageRecord? {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        switch key {
+        case .id(let id):
+            return try session.first(ImageSQL.selectByID + lock, [ImageSQL.text(id), .text(owner)], map: ImageSQL.decode)
+        case .cloudflareID(let id):
+            return try session.first(ImageSQL.selectByCloudflareID + lock, [.text(id), .text(owner)], map: ImageSQL.decode)
+        }
+    }
+
+    static func applyUpdate(
+        _ session: PostgreSQLSession,
+        to original: ImageRecord,
+        at now: Date,
+        _ body: (inout ImageRecord) throws -> LogEvent
+    ) throws -> ImageRecord {
+        var record = original
+        let event = try body(&record)
+        record.id = original.id
+        record.createdAt = original.createdAt
+        record.updatedAt = now
+        record = record.atStoragePrecision
+        do {
+            try session.execute(ImageSQL.update, ImageSQL.updateValues(record))
+        } catch {
+            throw ImageSQL.mapConstraint(error, image: record)
+        }
+        try insertLog(session, imageID: record.id, event: event, at: now)
+        return record
+    }
+
+    static func insertLog(_ session: PostgreSQLSession, imageID: UUID, event: LogEvent, at date: Date) throws {
+        try session.execute(ImageSQL.insertLog, [
+            ImageSQL.text(imageID), .text(event.eventType), .text(event.message),
+            .text(JSONText.encode(event.data)), .integer(date.microseconds),
+        ])
+    }
+}
