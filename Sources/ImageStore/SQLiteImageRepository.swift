@@ -9,13 +9,15 @@ import SQLite
 /// Every read is one snapshot; every write is one transaction (which may share its commit with others, see
 /// `Database.write`). All SQL is fixed text with bound parameters (list ordering comes from a whitelist). What SQLite
 /// throws leaves as `ImageStoreError` (see `StoreDatabase`).
-public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading {
+public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading, ImageChangeNotifying {
     let database: StoreDatabase
     let hashToken: @Sendable (String) -> String
     let randomKey: @Sendable () throws -> String
     let clock: @Sendable () -> Date
     /// Page boundaries of deep list pages (see `ListPageReader`).
     let listBoundaries: ListBoundaryCache
+    /// Signalled after every committed write.
+    public var changeFeed: ImageChangeFeed { database.changeFeed }
 
     /// - Parameters:
     ///   - database: An open database with the current schema.

@@ -26,6 +26,8 @@ final class APIContext: Sendable {
     let readiness: ReadinessCheck
     let listPages: ListPageCache
     let uploadPolicy: UploadPolicy
+    /// Requests of `GET api/images/{id}/?wait=` held until their image changes.
+    let waiters: ImageWaiters
 
     init(
         settings: Settings, repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
@@ -52,6 +54,7 @@ final class APIContext: Sendable {
         self.readiness = readiness ?? ReadinessCheck(repository: repository, migrator: nil, cloudflare: cloudflare)
         self.listPages = ListPageCache(maxBytes: settings.listCacheMB << 20)
         self.uploadPolicy = UploadPolicy(settings: settings)
+        self.waiters = ImageWaiters(repository: repository)
     }
 
     // MARK: Shared steps

@@ -72,6 +72,9 @@ public final class ImagesAPI: Sendable {
     /// Drops cached token lookups (call after revoking a token in this process to make it effective at once).
     public func invalidateTokenCache() { context.authenticator.cache.removeAll() }
 
+    /// How many `GET api/images/{id}/?wait=` requests are being held (for diagnostics and tests).
+    public var waitingRequests: Int { context.waiters.count }
+
     /// How many list responses are cached (for diagnostics and tests).
     public var cachedListPages: Int { context.listPages.count }
 

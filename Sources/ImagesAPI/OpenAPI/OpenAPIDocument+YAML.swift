@@ -296,9 +296,23 @@ paths:
       tags: [images]
       operationId: retrieveImage
       summary: One image
-      description: The list filters may be given too; an image that does not match them is a 404.
+      description: >-
+        The list filters may be given too; an image that does not match them is a 404. With `wait` the answer is
+        held (at most `wait` seconds) until the image reaches the status `until` names, woken by the change itself
+        (made by this server or another process on the same database); when the time runs out the answer is the
+        current state, still a 200, and a 404 if the image was deleted meanwhile.
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
+        - name: wait
+          in: query
+          description: Seconds to wait for the status `until` names (0, the default, answers at once).
+          schema: {type: integer, minimum: 0, maximum: 60}
+        - name: until
+          in: query
+          description: >-
+            What `wait` waits for: `uploaded` (the status is uploaded) or `final` (the default: uploaded, failed
+            or expired).
+          schema: {type: string, enum: [uploaded, final]}
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
