@@ -29,6 +29,9 @@ extension SQLiteImageRepository {
             let values: [SQLiteValue] = [.integer(now.microseconds), ImageSQL.text(id), .integer(cutoff.microseconds)]
             guard let expired = try connection.query(sql, values, map: ImageSQL.decode).first else { return nil }
             try Self.insertLog(connection, imageID: expired.id, event: log, at: now)
+            var before = expired
+            before.status = .pending
+            try SQLiteEventOutbox.record(connection, from: before, to: expired, at: now)
             if let owing { try Self.owe(connection, owing, for: expired, at: now) }
             return expired
         }
@@ -101,10 +104,13 @@ extension SQLiteImageRepository {
     }
 
     public func deleteExpired(updatedBefore cutoff: Date) async throws -> Int {
-        try await database.write { connection in
-            try connection.execute(
-                "DELETE FROM images WHERE status = 'expired' AND updated_at < ?", [.integer(cutoff.microseconds)])
-            return connection.changes
+        let now = clock()
+        return try await database.write { connection in
+            let deleted = try connection.query(
+                "DELETE FROM images WHERE status = 'expired' AND updated_at < ? RETURNING \(ImageSQL.columns)",
+                [.integer(cutoff.microseconds)], map: ImageSQL.decode)
+            for record in deleted { try SQLiteEventOutbox.record(connection, from: record, to: nil, at: now) }
+            return deleted.count
         }
     }
 

@@ -70,6 +70,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: log, at: now)
+        try SQLiteEventOutbox.record(connection, from: nil, to: record, at: now)
     }
 
     /// A point read on an index: a recent snapshot, on the caller's thread when that needs no wait.
@@ -121,12 +122,12 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
     }
 
     public func delete(_ key: ImageKey, owner: String?) async throws -> Bool {
-        try await database.write { connection in
-            switch key {
-            case .id(let id): try connection.execute(ImageSQL.deleteByID, [ImageSQL.text(id), .text(owner)])
-            case .cloudflareID(let id): try connection.execute(ImageSQL.deleteByCloudflareID, [.text(id), .text(owner)])
-            }
-            return connection.changes > 0
+        let now = clock()
+        return try await database.write { connection in
+            guard let record = try Self.fetch(connection, key, owner: owner) else { return false }
+            try connection.execute(ImageSQL.deleteByID, [ImageSQL.text(record.id), .text(owner)])
+            try SQLiteEventOutbox.record(connection, from: record, to: nil, at: now)
+            return true
         }
     }
 
@@ -223,6 +224,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: event, at: now)
+        try SQLiteEventOutbox.record(connection, from: original, to: record, at: now)
         return record
     }
 

@@ -28,6 +28,8 @@ final class APIContext: Sendable {
     let uploadPolicy: UploadPolicy
     /// Requests of `GET api/images/{id}/?wait=` held until their image changes.
     let waiters: ImageWaiters
+    /// Event endpoints and the outbox, when the repository's backend keeps them.
+    let eventStore: (any EventStore)?
 
     init(
         settings: Settings, repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
@@ -55,6 +57,7 @@ final class APIContext: Sendable {
         self.listPages = ListPageCache(maxBytes: settings.listCacheMB << 20)
         self.uploadPolicy = UploadPolicy(settings: settings)
         self.waiters = ImageWaiters(repository: repository)
+        self.eventStore = repository as? any EventStore
     }
 
     // MARK: Shared steps

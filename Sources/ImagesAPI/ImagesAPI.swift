@@ -1,6 +1,7 @@
 import CloudflareImages
 import Configuration
 import Foundation
+import HTTPClient
 import HTTPFields
 import HTTPServer
 import ImageStore
@@ -61,6 +62,20 @@ public final class ImagesAPI: Sendable {
     public func makeSweeper() -> CleanupSweeper {
         CleanupSweeper(
             service: context.cleanup, interval: .seconds(context.settings.cleanupIntervalSeconds), logger: context.logger)
+    }
+
+    /// The worker delivering events to the endpoints of `api/event-endpoints/` over `httpClient`; nil when the
+    /// repository keeps no events. Call `start()`/`stop()`.
+    public func makeEventWorker(
+        httpClient: HTTPClient, policy: EventDeliveryWorker.Policy = EventDeliveryWorker.Policy()
+    ) -> EventDeliveryWorker? {
+        guard let store = context.eventStore else { return nil }
+        var policy = policy
+        policy.retention = .seconds(Int64(context.settings.eventsRetentionDays) * 86_400)
+        return EventDeliveryWorker(
+            store: store, http: httpClient, serializer: context.serializer, metrics: context.metrics.events,
+            logger: context.logger, clock: context.clock, policy: policy,
+            feed: (context.repository as? any ImageChangeNotifying)?.changeFeed)
     }
 
     /// The metrics this API counts into and `GET /metrics` renders.
@@ -134,6 +149,14 @@ public final class ImagesAPI: Sendable {
             }
             routes.group(c.administrator) { routes in
                 routes.post("api/cleanup-expired", c.cleanupExpired)
+                routes.get("api/event-endpoints", c.listEventEndpoints)
+                routes.post("api/event-endpoints", c.createEventEndpoint)
+                routes.get("api/event-endpoints/:endpoint", c.retrieveEventEndpoint)
+                routes.patch("api/event-endpoints/:endpoint", c.updateEventEndpoint)
+                routes.delete("api/event-endpoints/:endpoint", c.deleteEventEndpoint)
+                routes.post("api/event-endpoints/:endpoint/rotate-secret", c.rotateEventEndpointSecret)
+                routes.get("api/events", c.listEvents)
+                routes.post("api/events/:event/redeliver", c.redeliverEvent)
             }
             // Anyone may deliver a webhook (its secret is checked); a 405 still refuses bad credentials first.
             routes.group(c.authenticator.authenticateIfPresent) { routes in
