@@ -65,16 +65,18 @@ public final class ImagesAPI: Sendable {
     }
 
     /// The worker delivering events to the endpoints of `api/event-endpoints/` over `httpClient`; nil when the
-    /// repository keeps no events. Call `start()`/`stop()`.
+    /// repository keeps no events. Call `start()`/`stop()`. `now` must be the repository's clock (deliveries are
+    /// due by it), which need not be the API's.
     public func makeEventWorker(
-        httpClient: HTTPClient, policy: EventDeliveryWorker.Policy = EventDeliveryWorker.Policy()
+        httpClient: HTTPClient, policy: EventDeliveryWorker.Policy = EventDeliveryWorker.Policy(),
+        now: @escaping @Sendable () -> Date = Date.init
     ) -> EventDeliveryWorker? {
         guard let store = context.eventStore else { return nil }
         var policy = policy
         policy.retention = .seconds(Int64(context.settings.eventsRetentionDays) * 86_400)
         return EventDeliveryWorker(
             store: store, http: httpClient, serializer: context.serializer, metrics: context.metrics.events,
-            logger: context.logger, clock: context.clock, policy: policy,
+            logger: context.logger, clock: now, policy: policy,
             feed: (context.repository as? any ImageChangeNotifying)?.changeFeed)
     }
 

@@ -20,7 +20,6 @@ extension APIContext {
     }
 
     static func newEndpointSecret() throws -> String { "whsec_" + (try SecureRandom.hexString(byteCount: 24)) }
-    static func newEndpointID() throws -> String { "ep_" + (try SecureRandom.hexString(byteCount: 12)) }
 
     func createEventEndpoint(_ request: Request, _ caller: Caller) async throws -> Response {
         let store = try requireEventStore()
@@ -31,9 +30,9 @@ extension APIContext {
         let description = Fields.string(body["description"], "description", maxLength: 1_000, allowBlank: true, errors: &errors)
         try errors.check()
         let now = clock()
-        let endpoint = try await store.createEventEndpoint(EventEndpoint(
-            id: try Self.newEndpointID(), url: url ?? "", description: description ?? "", events: events ?? [],
-            secret: try Self.newEndpointSecret(), createdAt: now, updatedAt: now))
+        let endpoint = try await EventEndpointRegistrar.create(
+            in: store, settings: settings, url: url ?? "", events: (events ?? []).map(\.rawValue),
+            description: description ?? "", now: now)
         logger.info("Event endpoint created", metadata: ["endpoint": "\(endpoint.id)", "user": "\(caller.userName)"])
         return json(Self.endpointJSON(endpoint, showingSecret: true, now: now), status: .created)
     }
