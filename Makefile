@@ -17,7 +17,7 @@ SYSTEM_PACKAGES = \
 	/usr/include/openssl/hmac.h:libssl-dev \
 	/usr/bin/pkg-config:pkg-config
 
-.PHONY: deps build run test bench clean openapi fuzz crash-test
+.PHONY: deps build run test bench clean openapi fuzz crash-test events-crash-test
 
 deps:
 	@missing=""; \
@@ -163,6 +163,10 @@ fuzz: deps
 # SIGKILLs `cfimages serve` under upload-url/webhook/delete load and checks the database after every restart.
 crash-test: build
 	python3 scripts/crash-test.py --binary $(BIN)
+
+# SIGKILL of serve between a change and its event delivery; the event arrives after the restart.
+events-crash-test: build
+	python3 scripts/events-crash-test.py --binary $(BIN)
 
 clean:
 	rm -rf .build .build-* .build_*

@@ -38,7 +38,8 @@ public protocol EventStore: Sendable {
     func nextDeliveryDue() async throws -> Date?
 
     /// Logs the attempt and applies its outcome. A failure marks the endpoint failing (since the first failure);
-    /// when it has been failing since before `disableFailingBefore`, it is disabled. Returns whether it was.
+    /// when it has been failing since before `disableFailingBefore`, or a delivery is given up and nothing was
+    /// delivered to the endpoint since that delivery's first attempt, it is disabled. Returns whether it was.
     func recordDeliveryAttempt(_ attempt: DeliveryAttempt, disableFailingBefore: Date) async throws -> Bool
 
     /// Pending deliveries per enabled endpoint id.

@@ -198,6 +198,14 @@ extension SQLiteImageRepository: EventStore {
                 UPDATE event_endpoints SET enabled = 0, disabled_reason = 'failing for 24 hours', updated_at = ?
                 WHERE id = ? AND enabled = 1 AND failing_since < ?
                 """, [at, .text(attempt.endpointID), .integer(disableFailingBefore.microseconds)])
+            if connection.changes > 0 { return true }
+            guard case .gaveUp = attempt.outcome else { return false }
+            // Given up after the whole window: disabled when no delivery to it succeeded since this one's first try.
+            try connection.execute("""
+                UPDATE event_endpoints SET enabled = 0, disabled_reason = 'failing for 24 hours', updated_at = ?1
+                WHERE id = ?2 AND enabled = 1 AND failing_since <= (
+                    SELECT min(attempted_at) FROM event_attempts WHERE event_seq = ?3 AND endpoint_id = ?2)
+                """, [at, .text(attempt.endpointID), .integer(attempt.eventSeq)])
             return connection.changes > 0
         }
     }

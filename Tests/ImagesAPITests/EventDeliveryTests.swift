@@ -254,6 +254,9 @@ import TestSupport
                 "GET", setup.service.origin + "/metrics", token: setup.admin, timeout: .seconds(10))
             #expect(metrics.text.contains("cfimages_event_deliveries_total{outcome=\"gave_up\"}")
                 || metrics.text.contains("cfimages_event_deliveries_total{outcome=\"failed\"}"))
+            let ready = try await sendRequest("GET", setup.service.origin + "/readyz", timeout: .seconds(10))
+            let events = ready.object?["events"]?.objectValue
+            #expect(events?["disabled_endpoints"] == .array([.string(endpointID)]))
             let enabled = try await setup.admin("PATCH", "api/event-endpoints/\(endpointID)/", json: #"{"enabled":true}"#)
             #expect(enabled.object?["enabled"] == .bool(true) && enabled.object?["disabled_reason"] == .null)
         }

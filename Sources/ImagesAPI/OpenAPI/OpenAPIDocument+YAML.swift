@@ -2050,6 +2050,19 @@ components:
             migrations: {type: string}
             cloudflare: {type: string}
           additionalProperties: {type: string}
+        events:
+          type: object
+          description: >-
+            The event endpoints the delivery worker disabled after failing for 24 hours, and the pending deliveries
+            (informational: they do not make the service unready).
+          required: [disabled_endpoints, backlog]
+          properties:
+            disabled_endpoints:
+              type: array
+              items: {type: string}
+            backlog:
+              type: integer
+              minimum: 0
     EventType:
       type: string
       enum: [image.upload_url_created, image.uploaded, image.failed, image.expired, image.updated, image.deleted]
