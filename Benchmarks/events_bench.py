@@ -164,8 +164,11 @@ async def waiters_phase(port, token, ids, database, pid):
     tasks = [asyncio.create_task(hold(port, token, i, answers, opened)) for i in ids]
     while len(opened) < len(ids):
         await asyncio.sleep(0.1)
-    await asyncio.sleep(2)
-    held = rss_mb(pid)
+    # Until serve has registered every waiter (its RSS stops growing), so the commit finds them all waiting.
+    held, last = rss_mb(pid), 0.0
+    while abs(held - last) > 0.5:
+        await asyncio.sleep(1)
+        last, held = held, rss_mb(pid)
     db = sqlite3.connect(database)
     with db:
         db.execute("UPDATE images SET status = 'uploaded' WHERE status = 'pending'")
