@@ -1,18 +1,22 @@
+import Foundation
 import Synchronization
 
-/// Tells observers, after each committed write of a repository, that something may have changed.
+/// Tells observers, after each committed write of a repository, that something may have changed: `nil` for any
+/// write, then the ids of the images a write changed (when the write knows them).
 ///
-/// The signal carries no detail: an observer re-reads what it cares about. It fires on the writer's completion
-/// path, so observers must be cheap and never block (schedule work, don't do it). Writes made by another process
-/// are not seen here; poll ``ImageRepository/imagesGeneration()`` for those.
+/// Observers re-read what they care about. The signal fires on the writer's completion path, so observers must be
+/// cheap and never block (schedule work, don't do it). Writes made by another process are not seen here; poll
+/// ``ImageRepository/imagesGeneration()`` for those (which also catches any in-process change not named by id).
 public final class ImageChangeFeed: Sendable {
-    private let observers = Mutex<[UInt64: @Sendable () -> Void]>([:])
+    public typealias Observer = @Sendable (_ imageIDs: [UUID]?) -> Void
+
+    private let observers = Mutex<[UInt64: Observer]>([:])
     private let nextID = Atomic<UInt64>(0)
 
     public init() {}
 
     /// Registers `observer`; returns the token that ``removeObserver(_:)`` takes.
-    public func addObserver(_ observer: @escaping @Sendable () -> Void) -> UInt64 {
+    public func addObserver(_ observer: @escaping Observer) -> UInt64 {
         let id = nextID.add(1, ordering: .relaxed).newValue
         observers.withLock { $0[id] = observer }
         return id
@@ -23,9 +27,16 @@ public final class ImageChangeFeed: Sendable {
     }
 
     /// Called after a write has committed.
-    public func committed() {
+    public func committed() { notify(nil) }
+
+    /// Called after a committed write changed these images.
+    public func imagesChanged(_ ids: [UUID]) {
+        if !ids.isEmpty { notify(ids) }
+    }
+
+    private func notify(_ ids: [UUID]?) {
         let current = observers.withLock { $0.isEmpty ? [] : Array($0.values) }
-        for observer in current { observer() }
+        for observer in current { observer(ids) }
     }
 }
 

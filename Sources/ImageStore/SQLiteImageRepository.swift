@@ -111,7 +111,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
         _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
     ) async throws -> ImageRecord? {
         let now = clock()
-        return try await database.write { connection in
+        let updated = try await database.write { connection -> ImageRecord? in
             guard let record = try Self.fetch(connection, key, owner: owner) else { return nil }
             let updated = try Self.applyUpdate(connection, to: record, at: now, body)
             if let owing { try Self.owe(connection, owing, for: updated, at: now) }
@@ -119,16 +119,21 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
             if let settling { try Self.settle(connection, settling, cloudflareID: record.cloudflareID) }
             return updated
         }
+        if let updated { database.changeFeed.imagesChanged([updated.id]) }
+        return updated
     }
 
     public func delete(_ key: ImageKey, owner: String?) async throws -> Bool {
         let now = clock()
-        return try await database.write { connection in
-            guard let record = try Self.fetch(connection, key, owner: owner) else { return false }
+        let deleted = try await database.write { connection -> UUID? in
+            guard let record = try Self.fetch(connection, key, owner: owner) else { return nil }
             try connection.execute(ImageSQL.deleteByID, [ImageSQL.text(record.id), .text(owner)])
             try SQLiteEventOutbox.record(connection, from: record, to: nil, at: now)
-            return true
+            return record.id
         }
+        guard let deleted else { return false }
+        database.changeFeed.imagesChanged([deleted])
+        return true
     }
 
     // MARK: Logs

@@ -76,7 +76,7 @@ public final class EventDeliveryWorker: Sendable {
             return true
         }
         guard started, let feed else { return }
-        let id = feed.addObserver { [weak self] in self?.wake() }
+        let id = feed.addObserver { [weak self] _ in self?.wake() }
         observer.withLock { $0 = id }
     }
 

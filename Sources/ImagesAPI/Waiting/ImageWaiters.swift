@@ -4,10 +4,11 @@ import Synchronization
 
 /// Requests held until an image reaches a status, as suspended continuations (no thread or task per waiter).
 ///
-/// Two things wake them: the repository's ``ImageChangeFeed`` right after a write of this process commits, and,
-/// while anyone waits, a poll of ``ImageRepository/imagesGeneration()`` every `pollInterval` (a write by another
-/// process on the same database). Either starts one re-read of every waited image (coalesced: a signal during a
-/// re-read asks for one more); the poll also ends the waits whose time ran out.
+/// Two things wake them: the repository's ``ImageChangeFeed`` right after a write of this process commits (it
+/// names the images changed: only their waiters are re-checked), and, while anyone waits, a poll of
+/// ``ImageRepository/imagesGeneration()`` every `pollInterval`, which catches a write by another process on the same
+/// database (or one the feed did not name) with one re-read of every waited image (coalesced: a change during a
+/// re-read asks for one more). The poll also ends the waits whose time ran out.
 final class ImageWaiters: Sendable {
     enum Outcome: Sendable {
         case reached(ImageRecord)
@@ -44,7 +45,10 @@ final class ImageWaiters: Sendable {
         self.repository = repository
         self.pollInterval = pollInterval
         if let notifying = repository as? any ImageChangeNotifying {
-            let id = notifying.changeFeed.addObserver { [weak self] in self?.changed() }
+            let id = notifying.changeFeed.addObserver { [weak self] ids in
+                guard let self, let ids else { return }
+                self.imagesChanged(ids)
+            }
             observer.withLock { $0 = id }
         }
     }
@@ -88,6 +92,15 @@ final class ImageWaiters: Sendable {
             return true
         }
         if start { Task { await self.recheck() } }
+    }
+
+    /// Committed writes of this process changed these images: their waiters (if any) are checked.
+    private func imagesChanged(_ ids: [UUID]) {
+        let changed = Set(ids)
+        let waiting = state.withLock { state -> [UInt64] in
+            state.waiters.isEmpty ? [] : state.waiters.compactMap { changed.contains($0.value.imageID) ? $0.key : nil }
+        }
+        for id in waiting { Task { await self.checkOne(id) } }
     }
 
     private func checkOne(_ id: UInt64) async {
