@@ -19,7 +19,7 @@ SYSTEM_PACKAGES = \
 	$(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb):postgresql \
 	/usr/bin/pkg-config:pkg-config
 
-.PHONY: deps build run test bench clean openapi fuzz crash-test
+.PHONY: deps build run test bench clean openapi fuzz crash-test events-crash-test
 
 # $(call pinned-venv,VENV,PACKAGES): VENV with pip's PACKAGES (each `name==version`), made again unless every one is
 # installed at its version; where that fails (no python3-venv or no PyPI) a warning, and VENV is left absent.
@@ -165,6 +165,10 @@ fuzz: deps
 # SIGKILLs `cfimages serve` under upload-url/webhook/delete load and checks the database after every restart.
 crash-test: build
 	python3 scripts/crash-test.py --binary $(BIN)
+
+# SIGKILL of serve between a change and its event delivery; the event arrives after the restart.
+events-crash-test: build
+	python3 scripts/events-crash-test.py --binary $(BIN)
 
 clean:
 	rm -rf .build .build-* .build_*

@@ -45,6 +45,12 @@ public struct Settings: Sendable {
     public var webhookAllowUnsigned = false
     /// How long a webhook delivery is remembered, so a redelivery or replay of it changes nothing.
     public var webhookRetentionHours = 168
+    /// Event endpoints may point at private, loopback or link-local addresses (refused by default).
+    public var eventsAllowPrivateURLs = false
+    /// How long a rotated-out endpoint secret keeps signing beside the new one.
+    public var eventsSecretGraceHours = 24
+    /// Events older than this are pruned with their deliveries.
+    public var eventsRetentionDays = 30
     public var signingKey: String?
     public var defaultExpiryMinutes = 30
     public var maxFileSizeMB = 10
@@ -148,6 +154,9 @@ public struct Settings: Sendable {
         webhookSecret = try reader.string("CLOUDFLARE_IMAGES_WEBHOOK_SECRET", secret: true)
         webhookAllowUnsigned = try reader.bool("CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED") ?? webhookAllowUnsigned
         webhookRetentionHours = try reader.integer("CFIMAGES_WEBHOOK_RETENTION_HOURS", in: 1...8_760) ?? webhookRetentionHours
+        eventsAllowPrivateURLs = try reader.bool("CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS") ?? eventsAllowPrivateURLs
+        eventsSecretGraceHours = try reader.integer("CFIMAGES_EVENTS_SECRET_GRACE_HOURS", in: 0...720) ?? eventsSecretGraceHours
+        eventsRetentionDays = try reader.integer("CFIMAGES_EVENTS_RETENTION_DAYS", in: 1...3_650) ?? eventsRetentionDays
         signingKey = try reader.string("CLOUDFLARE_IMAGES_SIGNING_KEY", secret: true)
         defaultExpiryMinutes = try reader.integer("CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", in: 2...360) ?? defaultExpiryMinutes
         maxFileSizeMB = try reader.integer("CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB", in: 1...10) ?? maxFileSizeMB

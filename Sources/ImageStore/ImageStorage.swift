@@ -38,6 +38,14 @@ public enum ImageStorage: Sendable {
         }
     }
 
+    /// Event endpoints, the outbox and its deliveries.
+    public var events: any EventStore {
+        switch self {
+        case .sqlite(let store): store.repository
+        case .postgresql(let store): store.repository
+        }
+    }
+
     /// The Django dump import and export; nil on PostgreSQL, which does not offer it yet.
     public var djangoTransfer: (any DjangoTransferStore)? {
         switch self {

@@ -28,6 +28,9 @@ extension PostgreSQLImageRepository {
             let values: [SQLiteValue] = [.integer(now.microseconds), ImageSQL.text(id), .integer(cutoff.microseconds)]
             guard let expired = try session.first(sql, values, map: ImageSQL.decode) else { return nil }
             try Self.insertLog(session, imageID: expired.id, event: log, at: now)
+            var before = expired
+            before.status = .pending
+            try PostgreSQLEventOutbox.record(session, from: before, to: expired, at: now)
             if let owing { try Self.owe(session, owing, for: expired, at: now) }
             return expired
         }
@@ -97,9 +100,13 @@ extension PostgreSQLImageRepository {
     }
 
     public func deleteExpired(updatedBefore cutoff: Date) async throws -> Int {
-        try await database.write { session in
-            try session.execute("DELETE FROM images WHERE status = 'expired' AND updated_at < ?", [.integer(cutoff.microseconds)])
-            return session.changes
+        let now = clock()
+        return try await database.write { session in
+            let deleted = try session.query(
+                "DELETE FROM images WHERE status = 'expired' AND updated_at < ? RETURNING \(ImageSQL.columns)",
+                [.integer(cutoff.microseconds)], map: ImageSQL.decode)
+            for record in deleted { try PostgreSQLEventOutbox.record(session, from: record, to: nil, at: now) }
+            return deleted.count
         }
     }
 

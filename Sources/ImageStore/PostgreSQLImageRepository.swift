@@ -82,6 +82,7 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(session, imageID: record.id, event: log, at: now)
+        try PostgreSQLEventOutbox.record(session, from: nil, to: record, at: now)
     }
 
     public func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord? {
@@ -122,12 +123,12 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
     }
 
     public func delete(_ key: ImageKey, owner: String?) async throws -> Bool {
-        try await database.write { session in
-            switch key {
-            case .id(let id): try session.execute(ImageSQL.deleteByID, [ImageSQL.text(id), .text(owner)])
-            case .cloudflareID(let id): try session.execute(ImageSQL.deleteByCloudflareID, [.text(id), .text(owner)])
-            }
-            return session.changes > 0
+        let now = clock()
+        return try await database.write { session in
+            guard let record = try Self.fetch(session, key, owner: owner, forUpdate: true) else { return false }
+            try session.execute(ImageSQL.deleteByID, [ImageSQL.text(record.id), .text(owner)])
+            try PostgreSQLEventOutbox.record(session, from: record, to: nil, at: now)
+            return true
         }
     }
 
@@ -216,6 +217,7 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(session, imageID: record.id, event: event, at: now)
+        try PostgreSQLEventOutbox.record(session, from: original, to: record, at: now)
         return record
     }
 

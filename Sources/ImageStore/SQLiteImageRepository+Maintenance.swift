@@ -25,10 +25,14 @@ extension SQLiteImageRepository {
             RETURNING \(ImageSQL.columns)
             """
         let now = clock()
+        defer { database.changeFeed.imagesChanged([id]) }
         return try await database.write { connection in
             let values: [SQLiteValue] = [.integer(now.microseconds), ImageSQL.text(id), .integer(cutoff.microseconds)]
             guard let expired = try connection.query(sql, values, map: ImageSQL.decode).first else { return nil }
             try Self.insertLog(connection, imageID: expired.id, event: log, at: now)
+            var before = expired
+            before.status = .pending
+            try SQLiteEventOutbox.record(connection, from: before, to: expired, at: now)
             if let owing { try Self.owe(connection, owing, for: expired, at: now) }
             return expired
         }
@@ -101,11 +105,16 @@ extension SQLiteImageRepository {
     }
 
     public func deleteExpired(updatedBefore cutoff: Date) async throws -> Int {
-        try await database.write { connection in
-            try connection.execute(
-                "DELETE FROM images WHERE status = 'expired' AND updated_at < ?", [.integer(cutoff.microseconds)])
-            return connection.changes
+        let now = clock()
+        let deleted = try await database.write { connection in
+            let deleted = try connection.query(
+                "DELETE FROM images WHERE status = 'expired' AND updated_at < ? RETURNING \(ImageSQL.columns)",
+                [.integer(cutoff.microseconds)], map: ImageSQL.decode)
+            for record in deleted { try SQLiteEventOutbox.record(connection, from: record, to: nil, at: now) }
+            return deleted.map(\.id)
         }
+        database.changeFeed.imagesChanged(deleted)
+        return deleted.count
     }
 
     // MARK: Webhooks
@@ -129,7 +138,7 @@ extension SQLiteImageRepository {
         _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
     ) async throws -> WebhookOutcome {
         let now = clock()
-        return try await database.write { connection in
+        let outcome = try await database.write { connection -> WebhookOutcome in
             let seen = try connection.scalar("SELECT 1 FROM webhook_events WHERE event_key = ?", [.text(eventKey)])
             if seen != nil { return .duplicate }
             guard let record = try Self.fetch(connection, .cloudflareID(cloudflareID), owner: nil) else {
@@ -139,6 +148,8 @@ extension SQLiteImageRepository {
             _ = try Self.recordEvent(connection, key: eventKey, at: now)
             return .applied(updated)
         }
+        if case .applied(let updated) = outcome { database.changeFeed.imagesChanged([updated.id]) }
+        return outcome
     }
 
     public func pruneWebhookEvents(receivedBefore cutoff: Date) async throws -> Int {

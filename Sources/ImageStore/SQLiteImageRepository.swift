@@ -9,13 +9,15 @@ import SQLite
 /// Every read is one snapshot; every write is one transaction (which may share its commit with others, see
 /// `Database.write`). All SQL is fixed text with bound parameters (list ordering comes from a whitelist). What SQLite
 /// throws leaves as `ImageStoreError` (see `StoreDatabase`).
-public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading {
+public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading, ImageChangeNotifying {
     let database: StoreDatabase
     let hashToken: @Sendable (String) -> String
     let randomKey: @Sendable () throws -> String
     let clock: @Sendable () -> Date
     /// Page boundaries of deep list pages (see `ListPageReader`).
     let listBoundaries: ListBoundaryCache
+    /// Signalled after every committed write.
+    public var changeFeed: ImageChangeFeed { database.changeFeed }
 
     /// - Parameters:
     ///   - database: An open database with the current schema.
@@ -68,6 +70,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: log, at: now)
+        try SQLiteEventOutbox.record(connection, from: nil, to: record, at: now)
     }
 
     /// A point read on an index: a recent snapshot, on the caller's thread when that needs no wait.
@@ -108,7 +111,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
         _ body: @escaping @Sendable (inout ImageRecord) throws -> LogEvent
     ) async throws -> ImageRecord? {
         let now = clock()
-        return try await database.write { connection in
+        let updated = try await database.write { connection -> ImageRecord? in
             guard let record = try Self.fetch(connection, key, owner: owner) else { return nil }
             let updated = try Self.applyUpdate(connection, to: record, at: now, body)
             if let owing { try Self.owe(connection, owing, for: updated, at: now) }
@@ -116,16 +119,21 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
             if let settling { try Self.settle(connection, settling, cloudflareID: record.cloudflareID) }
             return updated
         }
+        if let updated { database.changeFeed.imagesChanged([updated.id]) }
+        return updated
     }
 
     public func delete(_ key: ImageKey, owner: String?) async throws -> Bool {
-        try await database.write { connection in
-            switch key {
-            case .id(let id): try connection.execute(ImageSQL.deleteByID, [ImageSQL.text(id), .text(owner)])
-            case .cloudflareID(let id): try connection.execute(ImageSQL.deleteByCloudflareID, [.text(id), .text(owner)])
-            }
-            return connection.changes > 0
+        let now = clock()
+        let deleted = try await database.write { connection -> UUID? in
+            guard let record = try Self.fetch(connection, key, owner: owner) else { return nil }
+            try connection.execute(ImageSQL.deleteByID, [ImageSQL.text(record.id), .text(owner)])
+            try SQLiteEventOutbox.record(connection, from: record, to: nil, at: now)
+            return record.id
         }
+        guard let deleted else { return false }
+        database.changeFeed.imagesChanged([deleted])
+        return true
     }
 
     // MARK: Logs
@@ -221,6 +229,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: event, at: now)
+        try SQLiteEventOutbox.record(connection, from: original, to: record, at: now)
         return record
     }
 

@@ -4,9 +4,12 @@ import SQLite
 /// an `ImageStoreError`. Inside a body SQLite's errors are still themselves, so a body can catch the ones it expects.
 struct StoreDatabase: Sendable {
     let database: Database
+    /// Told after every committed `write`.
+    let changeFeed: ImageChangeFeed
 
-    init(_ database: Database) {
+    init(_ database: Database, changeFeed: ImageChangeFeed = ImageChangeFeed()) {
         self.database = database
+        self.changeFeed = changeFeed
     }
 
     /// `Database.readSnapshot`: one snapshot holding every commit made before the call.
@@ -28,11 +31,15 @@ struct StoreDatabase: Sendable {
 
     /// `Database.write`: one atomic transaction, committed when this returns; `body` may run twice.
     func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await ImageStoreError.mapping { try await database.write(body) }
+        let result = try await ImageStoreError.mapping { try await database.write(body) }
+        changeFeed.committed()
+        return result
     }
 
     /// `Database.writeWithoutTransaction`: exclusive use of the writer, no transaction around `body`.
     func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await ImageStoreError.mapping { try await database.writeWithoutTransaction(body) }
+        let result = try await ImageStoreError.mapping { try await database.writeWithoutTransaction(body) }
+        changeFeed.committed()
+        return result
     }
 }

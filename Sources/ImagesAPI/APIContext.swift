@@ -26,6 +26,10 @@ final class APIContext: Sendable {
     let readiness: ReadinessCheck
     let listPages: ListPageCache
     let uploadPolicy: UploadPolicy
+    /// Requests of `GET api/images/{id}/?wait=` held until their image changes.
+    let waiters: ImageWaiters
+    /// Event endpoints and the outbox, when the repository's backend keeps them.
+    let eventStore: (any EventStore)?
 
     init(
         settings: Settings, repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
@@ -52,6 +56,8 @@ final class APIContext: Sendable {
         self.readiness = readiness ?? ReadinessCheck(repository: repository, migrator: nil, cloudflare: cloudflare)
         self.listPages = ListPageCache(maxBytes: settings.listCacheMB << 20)
         self.uploadPolicy = UploadPolicy(settings: settings)
+        self.waiters = ImageWaiters(repository: repository)
+        self.eventStore = repository as? any EventStore
     }
 
     // MARK: Shared steps

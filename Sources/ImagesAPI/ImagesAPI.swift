@@ -1,6 +1,7 @@
 import CloudflareImages
 import Configuration
 import Foundation
+import HTTPClient
 import HTTPFields
 import HTTPServer
 import ImageStore
@@ -63,6 +64,22 @@ public final class ImagesAPI: Sendable {
             service: context.cleanup, interval: .seconds(context.settings.cleanupIntervalSeconds), logger: context.logger)
     }
 
+    /// The worker delivering events to the endpoints of `api/event-endpoints/` over `httpClient`; nil when the
+    /// repository keeps no events. Call `start()`/`stop()`. `now` must be the repository's clock (deliveries are
+    /// due by it), which need not be the API's.
+    public func makeEventWorker(
+        httpClient: HTTPClient, policy: EventDeliveryWorker.Policy = EventDeliveryWorker.Policy(),
+        now: @escaping @Sendable () -> Date = Date.init
+    ) -> EventDeliveryWorker? {
+        guard let store = context.eventStore else { return nil }
+        var policy = policy
+        policy.retention = .seconds(Int64(context.settings.eventsRetentionDays) * 86_400)
+        return EventDeliveryWorker(
+            store: store, http: httpClient, serializer: context.serializer, metrics: context.metrics.events,
+            logger: context.logger, clock: now, policy: policy,
+            feed: (context.repository as? any ImageChangeNotifying)?.changeFeed)
+    }
+
     /// The metrics this API counts into and `GET /metrics` renders.
     public var metrics: ServiceMetrics { context.metrics }
 
@@ -71,6 +88,9 @@ public final class ImagesAPI: Sendable {
 
     /// Drops cached token lookups (call after revoking a token in this process to make it effective at once).
     public func invalidateTokenCache() { context.authenticator.cache.removeAll() }
+
+    /// How many `GET api/images/{id}/?wait=` requests are being held (for diagnostics and tests).
+    public var waitingRequests: Int { context.waiters.count }
 
     /// How many list responses are cached (for diagnostics and tests).
     public var cachedListPages: Int { context.listPages.count }
@@ -131,6 +151,14 @@ public final class ImagesAPI: Sendable {
             }
             routes.group(c.administrator) { routes in
                 routes.post("api/cleanup-expired", c.cleanupExpired)
+                routes.get("api/event-endpoints", c.listEventEndpoints)
+                routes.post("api/event-endpoints", c.createEventEndpoint)
+                routes.get("api/event-endpoints/:endpoint", c.retrieveEventEndpoint)
+                routes.patch("api/event-endpoints/:endpoint", c.updateEventEndpoint)
+                routes.delete("api/event-endpoints/:endpoint", c.deleteEventEndpoint)
+                routes.post("api/event-endpoints/:endpoint/rotate-secret", c.rotateEventEndpointSecret)
+                routes.get("api/events", c.listEvents)
+                routes.post("api/events/:event/redeliver", c.redeliverEvent)
             }
             // Anyone may deliver a webhook (its secret is checked); a 405 still refuses bad credentials first.
             routes.group(c.authenticator.authenticateIfPresent) { routes in

@@ -11,7 +11,7 @@ struct CFImages: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, TokenCommand.self, CleanupExpired.self, SyncCommand.self, ImportCommand.self,
             EmulatorCommand.self, Doctor.self, ImportDjangoCommand.self, ExportDjangoCommand.self, RegisterCommand.self,
-            UsagesCommand.self,
+            UsagesCommand.self, EventsCommand.self,
         ]
     )
 }

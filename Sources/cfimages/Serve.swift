@@ -94,11 +94,14 @@ struct Serve: AsyncParsableCommand {
         slot.set(api.responder(mounting: mounts))
         let sweeper = api.makeSweeper()
         await sweeper.start()
+        let eventWorker = api.makeEventWorker(httpClient: http)
+        eventWorker?.start()
         logger.notice("cfimages serving", metadata: ["url": "\(origin)\(settings.pathPrefix)/api/"])
 
         let signal = await TerminationSignal.wait()
         logger.notice("Shutting down", metadata: ["signal": "\(signal)"])
         await sweeper.stop()
+        await eventWorker?.stop()
         await metricsServer?.shutdown()
         await server.shutdown()
     }

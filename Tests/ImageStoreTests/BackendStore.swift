@@ -21,6 +21,8 @@ enum RepositoryBackend: String, Sendable, CaseIterable, CustomTestStringConverti
 final class BackendStore: Sendable {
     let backend: RepositoryBackend
     let repository: any ImageRepository
+    /// The same repository as the outbox's store.
+    let events: any EventStore
     let clock: TestClock
     let consoleSessions: any ConsoleSessionStore
     let uploadHistory: any UploadHistory
@@ -43,6 +45,7 @@ final class BackendStore: Sendable {
             postgresql = nil
             clock = store.clock
             repository = store.repository
+            events = store.repository
             consoleSessions = SQLiteConsoleSessionStore(database: store.database)
             uploadHistory = SQLiteUploadHistory(database: store.database)
         case .postgresql:
@@ -52,8 +55,10 @@ final class BackendStore: Sendable {
             self.clock = clock
             sqlite = nil
             postgresql = PostgreSQLSchema(name: name, url: url, pool: pool)
-            repository = PostgreSQLImageRepository(
+            let postgreSQLRepository = PostgreSQLImageRepository(
                 pool: pool, randomKey: randomKey ?? SQLiteImageRepository.randomHexKey, clock: { clock.now })
+            repository = postgreSQLRepository
+            events = postgreSQLRepository
             consoleSessions = PostgreSQLConsoleSessionStore(pool: pool)
             uploadHistory = PostgreSQLUploadHistory(pool: pool)
             try await Migrator(directory: TestPaths.repository + "/Migrations", pool: pool).apply()

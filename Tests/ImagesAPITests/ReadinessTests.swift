@@ -43,7 +43,7 @@ import TestSupport
             ) { h in
                 let response = try await h.send("GET", "/readyz")
                 #expect(response.status == 200, "\(response.text)")
-                #expect(response.text == #"{"status":"ok","checks":{"database":"ok","migrations":"ok","cloudflare":"ok"}}"#)
+                #expect(response.text == #"{"status":"ok","checks":{"database":"ok","migrations":"ok","cloudflare":"ok"},"events":{"disabled_endpoints":[],"backlog":0}}"#)
                 #expect(response.header("Content-Type") == "application/json")
                 #expect(try await h.send("GET", "/readyz/").status == 200)
             }

@@ -137,6 +137,15 @@ final class ServiceFixture: TestService {
     }
 
     /// A new token's key.
+    /// A repository on the API's database over connections of its own, standing for another process: its commits
+    /// reach no change feed of the server's repository. The caller closes nothing (the fixture's shutdown does).
+    func otherProcessRepository() throws -> any ImageRepository {
+        if let postgresql {
+            return PostgreSQLImageRepository(pool: postgresql.pool.sibling(size: 1, name: "test-pg-other"))
+        }
+        return SQLiteImageRepository(database: try Database(path: directory + "/cfimages.sqlite", readerCount: 1))
+    }
+
     func token(_ user: String, admin: Bool = false, label: String = "test") async throws -> String {
         try await repository.createToken(userName: user, isAdmin: admin, label: label).key
     }

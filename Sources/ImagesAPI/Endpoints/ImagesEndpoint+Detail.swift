@@ -32,8 +32,20 @@ extension APIContext {
         return image
     }
 
+    /// With `?wait=<s>&until=uploaded|final` the answer waits (at most `wait` seconds) for the image to get there;
+    /// after the time it is the current state, still a 200 (a 404 if the image was deleted meanwhile).
     func retrieveImage(_ request: Request, _ caller: Caller) async throws -> Response {
-        let image = try await image(request, caller)
+        let wait = try WaitRequest.parse(request.query)
+        var image = try await image(request, caller)
+        if let wait, !wait.goal.isReached(by: image.status) {
+            switch await waiters.wait(
+                for: image.id, owner: caller.scope, goal: wait.goal, timeout: .seconds(wait.seconds))
+            {
+            case .reached(let record): image = record
+            case .gone: throw ErrorResponse.imageNotFound
+            case .timedOut: image = try await self.image(request, caller)
+            }
+        }
         return json(serializer.bytes(image, now: clock()))
     }
 

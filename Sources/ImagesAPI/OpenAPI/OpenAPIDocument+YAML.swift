@@ -39,6 +39,8 @@ tags:
   - name: delivery
   - name: webhooks
   - name: admin
+  - name: events
+    description: Signed event deliveries to the host app (README, Events for your app).
   - name: operations
 
 paths:
@@ -297,9 +299,23 @@ paths:
       tags: [images]
       operationId: retrieveImage
       summary: One image
-      description: The list filters may be given too; an image that does not match them is a 404.
+      description: >-
+        The list filters may be given too; an image that does not match them is a 404. With `wait` the answer is
+        held (at most `wait` seconds) until the image reaches the status `until` names, woken by the change itself
+        (made by this server or another process on the same database); when the time runs out the answer is the
+        current state, still a 200, and a 404 if the image was deleted meanwhile.
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
+        - name: wait
+          in: query
+          description: Seconds to wait for the status `until` names (0, the default, answers at once).
+          schema: {type: integer, minimum: 0, maximum: 60}
+        - name: until
+          in: query
+          description: >-
+            What `wait` waits for: `uploaded` (the status is uploaded) or `final` (the default: uploaded, failed
+            or expired).
+          schema: {type: string, enum: [uploaded, final]}
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
@@ -1282,6 +1298,259 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
 
+  /cloudflare-images/api/event-endpoints/:
+    get:
+      tags: [events]
+      operationId: listEventEndpoints
+      summary: 'Admin: the endpoints receiving event deliveries'
+      responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '503':
+          $ref: '#/components/responses/EventsUnavailable'
+        '200':
+          description: Every endpoint, oldest first (never a secret).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [count, results]
+                properties:
+                  count:
+                    type: integer
+                    minimum: 0
+                  results:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/EventEndpoint'
+    post:
+      tags: [events]
+      operationId: createEventEndpoint
+      summary: 'Admin: register an endpoint; its signing secret is in this answer only'
+      description: >-
+        The URL must be http or https; one whose host is or resolves to a private, loopback, link-local, CGNAT or
+        unique-local address is refused unless `CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS` is set. `events` omitted or
+        empty: every type.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/EventEndpointRequest'
+      responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '503':
+          $ref: '#/components/responses/EventsUnavailable'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '201':
+          description: The endpoint with its `secret`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EventEndpointWithSecret'
+
+  /cloudflare-images/api/event-endpoints/{endpoint}/:
+    parameters:
+      - $ref: '#/components/parameters/EventEndpointID'
+    get:
+      tags: [events]
+      operationId: retrieveEventEndpoint
+      summary: 'Admin: one endpoint'
+      responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '503':
+          $ref: '#/components/responses/EventsUnavailable'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '200':
+          description: The endpoint (never its secret).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EventEndpoint'
+    patch:
+      tags: [events]
+      operationId: updateEventEndpoint
+      summary: 'Admin: change an endpoint'
+      description: Fields left out stay. Enabling an endpoint the worker disabled clears its failure state.
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/EventEndpointUpdate'
+      responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '503':
+          $ref: '#/components/responses/EventsUnavailable'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '413':
+          $ref: '#/components/responses/TooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '200':
+          description: The endpoint as changed.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EventEndpoint'
+    delete:
+      tags: [events]
+      operationId: deleteEventEndpoint
+      summary: 'Admin: remove an endpoint and its pending deliveries'
+      responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '503':
+          $ref: '#/components/responses/EventsUnavailable'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '204':
+          description: Removed.
+
+  /cloudflare-images/api/event-endpoints/{endpoint}/rotate-secret/:
+    parameters:
+      - $ref: '#/components/parameters/EventEndpointID'
+    post:
+      tags: [events]
+      operationId: rotateEventEndpointSecret
+      summary: 'Admin: a new signing secret; the old one signs beside it for the grace period'
+      description: >-
+        During `CFIMAGES_EVENTS_SECRET_GRACE_HOURS` (until `previous_secret_expires_at`) deliveries carry two `v1=`
+        signatures, the new secret's first. The body is ignored.
+      responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '503':
+          $ref: '#/components/responses/EventsUnavailable'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '200':
+          description: The endpoint with its new `secret`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EventEndpointWithSecret'
+
+  /cloudflare-images/api/events/:
+    get:
+      tags: [events]
+      operationId: listEvents
+      summary: 'Admin: the newest events with the state of their deliveries'
+      parameters:
+        - name: limit
+          in: query
+          description: How many (default 50).
+          schema: {type: integer, minimum: 1, maximum: 500}
+      responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '503':
+          $ref: '#/components/responses/EventsUnavailable'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '200':
+          description: Newest first.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [count, results]
+                properties:
+                  count:
+                    type: integer
+                    minimum: 0
+                  results:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/EventSummary'
+
+  /cloudflare-images/api/events/{event}/redeliver/:
+    parameters:
+      - name: event
+        in: path
+        required: true
+        description: The event's `id` (`evt_…`).
+        schema:
+          type: string
+    post:
+      tags: [events]
+      operationId: redeliverEvent
+      summary: 'Admin: send an event again'
+      description: Its deliveries (and one per enabled endpoint taking its type that had none) become pending now. The body is ignored.
+      responses:
+        '500':
+          $ref: '#/components/responses/InternalError'
+        '414':
+          $ref: '#/components/responses/URITooLong'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '503':
+          $ref: '#/components/responses/EventsUnavailable'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '202':
+          description: The event, its deliveries pending.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EventSummary'
+
   /cloudflare-images/api/openapi.yaml:
     get:
       tags: [operations]
@@ -1426,6 +1695,13 @@ components:
       name: If-None-Match
       in: header
       description: An `ETag` of an earlier answer (or `*`); while it is current the answer is a 304 with no body.
+      schema:
+        type: string
+    EventEndpointID:
+      name: endpoint
+      in: path
+      required: true
+      description: The endpoint's `id` (`ep_…`).
       schema:
         type: string
     ImageID:
@@ -1601,6 +1877,12 @@ components:
         application/json:
           schema:
             $ref: '#/components/schemas/Detail'
+    EventsUnavailable:
+      description: 'The storage backend keeps no events: `{"detail": "Events are not available with this storage backend."}`.'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Detail'
     InternalError:
       description: 'An unexpected failure (the database, a bug): `{"detail": "Internal server error."}`; it is logged.'
       content:
@@ -1769,6 +2051,163 @@ components:
             migrations: {type: string}
             cloudflare: {type: string}
           additionalProperties: {type: string}
+        events:
+          type: object
+          description: >-
+            The event endpoints the delivery worker disabled after failing for 24 hours, and the pending deliveries
+            (informational: they do not make the service unready).
+          required: [disabled_endpoints, backlog]
+          properties:
+            disabled_endpoints:
+              type: array
+              items: {type: string}
+            backlog:
+              type: integer
+              minimum: 0
+    EventType:
+      type: string
+      enum: [image.upload_url_created, image.uploaded, image.failed, image.expired, image.updated, image.deleted]
+    EventEndpointRequest:
+      type: object
+      required: [url]
+      properties:
+        url:
+          type: string
+          maxLength: 2048
+        events:
+          type: array
+          maxItems: 12
+          items:
+            $ref: '#/components/schemas/EventType'
+        description:
+          type: string
+          maxLength: 1000
+    EventEndpointUpdate:
+      type: object
+      properties:
+        url:
+          type: string
+          maxLength: 2048
+        events:
+          type: array
+          maxItems: 12
+          items:
+            $ref: '#/components/schemas/EventType'
+        description:
+          type: string
+          maxLength: 1000
+        enabled:
+          type: boolean
+    EventEndpoint:
+      type: object
+      required: [id, url, description, events, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at]
+      not:
+        required: [secret]
+      properties:
+        id:
+          type: string
+          examples: [ep_5d1f0c2a9b8e7d6c5b4a3f21]
+        url:
+          type: string
+        description:
+          type: string
+        events:
+          description: The types delivered (every type when registered with none).
+          type: array
+          items:
+            $ref: '#/components/schemas/EventType'
+        enabled:
+          type: boolean
+        disabled_reason:
+          description: Why the worker disabled it (failing for 24 hours); null otherwise.
+          type: [string, 'null']
+        failing_since:
+          description: The first failed attempt since the last success.
+          type: [string, 'null']
+          format: date-time
+        previous_secret_expires_at:
+          description: Until when the secret before the last rotation still signs.
+          type: [string, 'null']
+          format: date-time
+        created_at:
+          type: string
+          format: date-time
+        updated_at:
+          type: string
+          format: date-time
+    EventEndpointWithSecret:
+      type: object
+      required: [id, url, description, events, enabled, disabled_reason, failing_since, previous_secret_expires_at, created_at, updated_at, secret]
+      properties:
+        id:
+          type: string
+        url:
+          type: string
+        description:
+          type: string
+        events:
+          type: array
+          items:
+            $ref: '#/components/schemas/EventType'
+        enabled:
+          type: boolean
+        disabled_reason:
+          type: [string, 'null']
+        failing_since:
+          type: [string, 'null']
+          format: date-time
+        previous_secret_expires_at:
+          type: [string, 'null']
+          format: date-time
+        created_at:
+          type: string
+          format: date-time
+        updated_at:
+          type: string
+          format: date-time
+        secret:
+          description: 'The HMAC-SHA256 key of `Cfimages-Signature`; shown only in this answer.'
+          type: string
+          examples: [whsec_0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978]
+    EventSummary:
+      type: object
+      required: [id, type, created_at, image_id, deliveries]
+      properties:
+        id:
+          type: string
+          examples: [evt_8a7b6c5d4e3f2a1b0c9d8e7f]
+        type:
+          $ref: '#/components/schemas/EventType'
+        created_at:
+          type: string
+          format: date-time
+        image_id:
+          type: string
+          format: uuid
+        deliveries:
+          type: array
+          items:
+            type: object
+            required: [endpoint, state, attempts, next_attempt_at, delivered_at, last_status, last_error]
+            properties:
+              endpoint:
+                type: string
+              state:
+                type: string
+                enum: [pending, delivered, failed]
+              attempts:
+                type: integer
+                minimum: 0
+              next_attempt_at:
+                type: [string, 'null']
+                format: date-time
+              delivered_at:
+                type: [string, 'null']
+                format: date-time
+              last_status:
+                type: [integer, 'null']
+              last_error:
+                type: [string, 'null']
     Detail:
       type: object
       required: [detail]

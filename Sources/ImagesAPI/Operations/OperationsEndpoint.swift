@@ -1,5 +1,6 @@
 import HTTPFields
 import HTTPServer
+import ImageStore
 import JSON
 import Logging
 import Metrics
@@ -72,6 +73,19 @@ extension APIContext {
             writer.string(check.result.description)
         }
         writer.endObject()
+        if let eventStore, let endpoints = try? await eventStore.eventEndpoints(),
+           let backlog = try? await eventStore.deliveryBacklog()
+        {
+            writer.key("events")
+            writer.beginObject()
+            writer.key("disabled_endpoints")
+            writer.beginArray()
+            for endpoint in endpoints where !endpoint.enabled && endpoint.disabledReason != nil { writer.string(endpoint.id) }
+            writer.endArray()
+            writer.key("backlog")
+            writer.int(backlog.values.reduce(0, +))
+            writer.endObject()
+        }
         writer.endObject()
         if !report.isReady {
             let failed = report.checks.filter { $0.result != .ok }.map { "\($0.name): \($0.result)" }

@@ -26,6 +26,8 @@ public final class ServiceMetrics: Sendable {
     let webhooks: MetricFamily<WebhookDelivery, Counter>
     let images: MetricFamily<StatusLabels, Gauge>
     let databaseErrors: Counter
+    /// Event deliveries to the host app.
+    let events: EventMetrics
     private let servers = Mutex<[HTTPServer]>([])
     /// Per route and method: the latency histogram and the counters by status, found with one hash per request.
     private let requestSeries = Mutex<[RouteLabels: RequestSeries]>([:])
@@ -77,6 +79,7 @@ public final class ServiceMetrics: Sendable {
             labels: StatusLabels.self)
         databaseErrors = registry.counter(
             "cfimages_database_errors_total", help: "Database failures surfacing from repository calls.")
+        events = EventMetrics(registry: registry)
         for outcome in WebhookDelivery.allCases { _ = webhooks.labels(outcome) }
         for status in ImageStatus.allCases { _ = images.labels(StatusLabels(status: status)) }
     }

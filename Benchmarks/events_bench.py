@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Event figures for `cfimages serve`: deliveries per second to a local receiver, and many waiters.
+
+1. Deliveries: with serve stopped, N events with one pending delivery each (distinct images, so the per-image order
+   does not serialise them) are written into the database; serve is started and the time until a keep-alive
+   receiver on loopback has accepted all N is measured (events/s, from the first delivery to the last).
+2. Waiters: W pending images are created through the API, W concurrent `GET …/images/{id}/?wait=60&until=final`
+   requests are held, serve's RSS is read, then one transaction by another process (sqlite3) marks them all
+   uploaded; the time from that commit to each answer is the wake latency (the cross-process path; a write of serve
+   itself wakes waiters at once).
+Stdlib only. Usage: Benchmarks/events_bench.py --binary .build/release/cfimages [--events 5000] [--waiters 10000]
+"""
+import argparse
+import asyncio
+import http.client
+import http.server
+import json
+import os
+import resource
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PREFIX = "/cloudflare-images/api/"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Receiver:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times = []
+
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                with receiver.lock:
+                    receiver.times.append(time.monotonic())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+
+def request(port, method, path, token, body=None, connection=None):
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Token {token}"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    connection.request(method, PREFIX + path, body=data, headers=headers)
+    response = connection.getresponse()
+    text = response.read()
+    return response.status, (json.loads(text) if text else None)
+
+
+def start(binary, workdir, env, port):
+    log = open(os.path.join(workdir, "serve.log"), "ab")
+    process = subprocess.Popen([binary, "serve"], cwd=workdir, env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.05)
+    raise RuntimeError("serve did not start")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def deliveries(binary, workdir, env, port, token, database, count):
+    receiver = Receiver()
+    process = start(binary, workdir, env, port)
+    status, endpoint = request(port, "POST", "event-endpoints/", token,
+                               {"url": receiver.url, "events": ["image.upload_url_created"]})
+    assert status == 201, endpoint
+    status, image = request(port, "POST", "upload-url/", token, {"filename": "a.png"})
+    assert status == 201, image
+    deadline = time.monotonic() + 30
+    while not receiver.times and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop(process)
+    db = sqlite3.connect(database)
+    seq, blob, created = db.execute("SELECT seq, image, created_at FROM events ORDER BY seq LIMIT 1").fetchone()
+    now = int(time.time() * 1_000_000)
+    with db:
+        for i in range(count):
+            cursor = db.execute("INSERT INTO events (id, type, image_id, image, created_at) VALUES (?, ?, ?, ?, ?)",
+                                (f"evt_bench{i:016d}", "image.upload_url_created", f"bench-{i}", blob, now))
+            db.execute("INSERT INTO event_deliveries (event_seq, endpoint_id, image_id, next_attempt_at) VALUES (?, ?, ?, ?)",
+                       (cursor.lastrowid, endpoint["id"], f"bench-{i}", now))
+    db.close()
+    with receiver.lock:
+        receiver.times.clear()
+    process = start(binary, workdir, env, port)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        with receiver.lock:
+            if len(receiver.times) >= count:
+                break
+        time.sleep(0.05)
+    with receiver.lock:
+        times = list(receiver.times)
+    stop(process)
+    receiver.server.shutdown()
+    if len(times) < count:
+        return f"deliveries: only {len(times)} of {count} in 600 s"
+    elapsed = times[-1] - times[0]
+    return f"deliveries: {count} events in {elapsed:.2f} s = {count / elapsed:.0f} events/s (receiver: Python ThreadingHTTPServer)"
+
+
+async def hold(port, token, image_id, answers, opened):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write((f"GET {PREFIX}images/{image_id}/?wait=60&until=final HTTP/1.1\r\nHost: x\r\n"
+                  f"Authorization: Token {token}\r\nConnection: close\r\n\r\n").encode())
+    await writer.drain()
+    opened.append(1)
+    data = await reader.read()
+    answers.append((time.monotonic(), b'"status":"uploaded"' in data))
+    writer.close()
+
+
+async def waiters_phase(port, token, ids, database, pid):
+    await asyncio.sleep(1)
+    idle = rss_mb(pid)
+    answers, opened = [], []
+    tasks = [asyncio.create_task(hold(port, token, i, answers, opened)) for i in ids]
+    while len(opened) < len(ids):
+        await asyncio.sleep(0.1)
+    # Until serve has registered every waiter (its RSS stops growing), so the commit finds them all waiting.
+    held, last = rss_mb(pid), 0.0
+    while abs(held - last) > 0.5:
+        await asyncio.sleep(1)
+        last, held = held, rss_mb(pid)
+    db = sqlite3.connect(database)
+    with db:
+        db.execute("UPDATE images SET status = 'uploaded' WHERE status = 'pending'")
+    committed = time.monotonic()
+    db.close()
+    await asyncio.gather(*tasks)
+    latencies = sorted(t - committed for t, _ in answers)
+    woken = sum(1 for _, ok in answers if ok)
+    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+    return (f"waiters: {len(ids)} held, serve RSS {held:.0f} MB while holding ({idle:.0f} MB after creating the images, "
+            f"so {(held - idle) * 1024 / len(ids):.1f} KB per waiting request); {woken} answered uploaded; wake latency "
+            f"after another process's commit min {latencies[0] * 1000:.0f} ms, p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+
+
+def waiters(binary, workdir, env, port, token, database, count):
+    process = start(binary, workdir, env, port)
+    base = rss_mb(process.pid)
+    ids = []
+    lock = threading.Lock()
+
+    def create(n):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(n):
+            status, image = request(port, "POST", "upload-url/", token, {"filename": "w.png"}, connection)
+            assert status == 201, image
+            with lock:
+                ids.append(image["id"])
+
+    threads = [threading.Thread(target=create, args=(count // 8 + (1 if i < count % 8 else 0),)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result = asyncio.run(waiters_phase(port, token, ids, database, process.pid))
+    stop(process)
+    return f"{result} (RSS before: {base:.0f} MB)"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--waiters", type=int, default=10000)
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    binary = os.path.abspath(args.binary)
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    workdir = tempfile.mkdtemp(prefix="cfimages-events-bench-")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CFIMAGES_", "CLOUDFLARE_"))}
+    env.update({
+        "CFIMAGES_HOST": "127.0.0.1", "CFIMAGES_PORT": str(port), "CFIMAGES_DATA_DIR": os.path.join(workdir, "data"),
+        "CFIMAGES_MIGRATIONS_DIR": os.path.join(repo, "Migrations"), "CFIMAGES_LOG_LEVEL": "warning",
+        "CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS": "true", "CFIMAGES_ACCESS_LOG": "false",
+        "CFIMAGES_CONFIG_FILE": os.path.join(workdir, "empty.env"),
+        "CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS": "1000000", "CFIMAGES_CLOUDFLARE_CALLS_PER_USER": "1000000",
+        "CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND": "1000000",
+    })
+    open(env["CFIMAGES_CONFIG_FILE"], "w").close()
+    created = subprocess.run([binary, "token", "create", "bench", "--admin"], cwd=workdir, env=env,
+                             capture_output=True, text=True, timeout=120)
+    token = created.stdout.strip().splitlines()[-1]
+    database = os.path.join(workdir, "data", "cfimages.sqlite")
+    if args.events:
+        print(deliveries(binary, workdir, env, port, token, database, args.events), flush=True)
+    if args.waiters:
+        print(waiters(binary, workdir, env, port, token, database, args.waiters), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

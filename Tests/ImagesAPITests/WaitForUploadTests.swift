@@ -1,0 +1,84 @@
+import Foundation
+import ImageStore
+import ImagesAPI
+import JSON
+import SQLite
+import Testing
+import TestSupport
+
+/// `GET api/images/{id}/?wait=&until=`: held until the change, woken by this process's write or another's.
+@Suite struct WaitForUploadTests {
+    @Test func aWaitingRequestAnswersOnceTheEmulatorsWebhookMarksTheImageUploaded() async throws {
+        try await withEmulatorService { service in
+            let id = try await service.createPending(signed: false)
+            let uploadURL = try #require(try await service.get("api/images/\(id)/").object?.string("upload_url"))
+            let answered = LockedBox(false)
+            let waiting = Task {
+                defer { answered.update { $0 = true } }
+                return try await service.get("api/images/\(id)/?wait=30&until=uploaded")
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!answered.current)
+            #expect(service.api.waitingRequests == 1)
+            try await EmulatorService.uploadFile(to: uploadURL)
+            let response = try await waiting.value
+            #expect(response.status == 200)
+            #expect(response.object?.string("status") == "uploaded")
+            #expect(service.api.waitingRequests == 0)
+        }
+    }
+
+    @Test func aWaitThatRunsOutAnswersTheCurrentState() async throws {
+        try await withEmulatorService { service in
+            let id = try await service.createPending(signed: false)
+            let response = try await service.get("api/images/\(id)/?wait=1&until=final")
+            #expect(response.status == 200)
+            #expect(response.object?.string("status") == "pending")
+        }
+    }
+
+    @Test func anImageAlreadyThereAnswersAtOnce() async throws {
+        try await withEmulatorService { service in
+            let id = try await service.upload(signed: false)
+            let response = try await service.get("api/images/\(id)/?wait=60&until=uploaded")
+            #expect(response.object?.string("status") == "uploaded")
+        }
+    }
+
+    @Test(arguments: ["wait=61", "wait=-1", "wait=abc", "wait=1.5", "wait=100000000000000000000", "until=bogus&wait=5"])
+    func badValuesAnswer400(_ query: String) async throws {
+        try await withEmulatorService { service in
+            let id = try await service.createPending(signed: false)
+            let response = try await service.get("api/images/\(id)/?\(query)")
+            #expect(response.status == 400)
+            let field = query.hasPrefix("until") ? "until" : "wait"
+            #expect(response.object?.messages(field)?.isEmpty == false)
+        }
+    }
+
+    /// A second connection to the same database stands for another process (another instance, on PostgreSQL): its
+    /// commit reaches no change feed of the server's repository, only the generation poll.
+    @Test func aChangeByAnotherConnectionOnTheSameDatabaseWakesTheWaiter() async throws {
+        try await withEmulatorService { service in
+            let id = try await service.createPending(signed: false)
+            let otherRepository = try service.fixture.otherProcessRepository()
+            let waiting = Task { try await service.get("api/images/\(id)/?wait=30") }
+            try await Task.sleep(for: .milliseconds(300))
+            let uuid = try #require(UUID(uuidString: id))
+            _ = try await otherRepository.transition(
+                .id(uuid), owner: nil, to: .failed, log: LogEvent("test", message: "failed elsewhere"))
+            let response = try await waiting.value
+            #expect(response.object?.string("status") == "failed")
+        }
+    }
+
+    @Test func deletingTheImageAnswers404() async throws {
+        try await withEmulatorService { service in
+            let id = try await service.createPending(signed: false)
+            let waiting = Task { try await service.get("api/images/\(id)/?wait=30") }
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try await service.repository.delete(.id(try #require(UUID(uuidString: id))), owner: nil)
+            #expect(try await waiting.value.status == 404)
+        }
+    }
+}
