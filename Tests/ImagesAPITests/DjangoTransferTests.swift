@@ -309,7 +309,7 @@ import TestSupport
             let expected = try DjangoFixture.write(
                 try DjangoFixture.objects().filter { $0.string("model") != "authtoken.token" }.map(JSONValue.object),
                 name: "expected.json")
-            let (status, output) = try runRoundTrip(exportPath, expected: expected)
+            let (status, output) = try await runRoundTrip(exportPath, expected: expected)
             #expect(status == 0, "roundtrip.py: \(output)")
         }
     }
@@ -356,8 +356,8 @@ import TestSupport
         return String(text.prefix(23)) + "000Z"
     }
 
-    func runRoundTrip(_ export: String, expected: String) throws -> (Int32, String) {
-        let (status, output) = try runProcess(
+    func runRoundTrip(_ export: String, expected: String) async throws -> (Int32, String) {
+        let (status, output) = try await runProcess(
             DjangoFixture.venvPython,
             [TestPaths.repository + "/scripts/django-reference/roundtrip.py", export, "--expected", expected, "--quiet"],
             timeout: .seconds(120))

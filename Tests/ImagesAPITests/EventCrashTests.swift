@@ -21,7 +21,7 @@ import TestSupport
     func anEventSurvivesASIGKILLOfServeAndIsDeliveredAfterTheRestart() async throws {
         let binary = try #require(Self.binary)
         let script = TestPaths.repository + "/scripts/events-crash-test.py"
-        let run = try await blocking { try runProcess("/usr/bin/env", ["python3", script, "--binary", binary], timeout: .seconds(170)) }
+        let run = try await runProcess("/usr/bin/env", ["python3", script, "--binary", binary], timeout: .seconds(170))
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("delivered after the restart"), "\(run.output)")
     }
@@ -39,9 +39,7 @@ import TestSupport
         ]
         func run(_ arguments: [String], allowPrivate: Bool = true) async throws -> (status: Int32?, output: String) {
             let settings = environment + ["CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS=\(allowPrivate)"]
-            return try await blocking {
-                try runProcess("/usr/bin/env", settings + [binary, "events", "endpoint"] + arguments, timeout: .seconds(60))
-            }
+            return try await runProcess("/usr/bin/env", settings + [binary, "events", "endpoint"] + arguments, timeout: .seconds(60))
         }
         let refused = try await run(["add", "http://127.0.0.1:9/hook"], allowPrivate: false)
         #expect(refused.status != 0 && refused.output.contains("CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS"), "\(refused.output)")

@@ -85,7 +85,7 @@ import TestSupport
     }
 
     /// The README's verifier in `language` (python or javascript), run as a child process on a real delivery.
-    static func readmeVerifier(_ language: String, secret: String, _ delivery: EventReceiver.Delivery) throws -> String {
+    static func readmeVerifier(_ language: String, secret: String, _ delivery: EventReceiver.Delivery) async throws -> String {
         let readme = try String(contentsOfFile: TestPaths.repository + "/README.md", encoding: .utf8)
         let fence = language == "python" ? "```python\n" : "```javascript\n"
         let marker = "<!-- verifier:\(language) -->\n" + fence
@@ -108,7 +108,7 @@ import TestSupport
                 .write(toFile: script, atomically: true, encoding: .utf8)
             arguments = ["node", script]
         }
-        let run = try runProcess("/usr/bin/env", arguments + [secret, delivery.signature, bodyPath], timeout: .seconds(30))
+        let run = try await runProcess("/usr/bin/env", arguments + [secret, delivery.signature, bodyPath], timeout: .seconds(30))
         return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -136,9 +136,9 @@ import TestSupport
             // An independent HMAC (Python's hmac) over t + "." + body, and the library's verifier.
             let (t, v1) = Self.parts(delivery.signature)
             #expect(v1.count == 1)
-            #expect(try Self.readmeVerifier("python", secret: secret, delivery) == "True")
-            #expect(try Self.readmeVerifier("javascript", secret: secret, delivery) == "True")
-            #expect(try Self.readmeVerifier("python", secret: "whsec_wrong", delivery) == "False")
+            #expect(try await Self.readmeVerifier("python", secret: secret, delivery) == "True")
+            #expect(try await Self.readmeVerifier("javascript", secret: secret, delivery) == "True")
+            #expect(try await Self.readmeVerifier("python", secret: "whsec_wrong", delivery) == "False")
             let verifier = EventSignatureVerifier(secret: secret)
             let now = try #require(Double(t))
             #expect(try verifier.verify(body: delivery.body, header: delivery.signature, now: now + 10) == Int64(t))
@@ -231,7 +231,7 @@ import TestSupport
                 #expect(throws: Never.self) {
                     try EventSignatureVerifier(secret: secret).verify(body: delivery.body, header: delivery.signature, now: now)
                 }
-                #expect(try Self.readmeVerifier("javascript", secret: secret, delivery) == "True")
+                #expect(try await Self.readmeVerifier("javascript", secret: secret, delivery) == "True")
             }
         }
     }

@@ -23,13 +23,13 @@ import TestSupport
     @Test(.enabled(
         if: OpenAPITests.validatorInstalled || OpenAPITests.onCI,
         "openapi-spec-validator is not installed: run `make test` (it creates .venv-openapi)"))
-    func specIsValidOpenAPI() throws {
+    func specIsValidOpenAPI() async throws {
         guard Self.validatorInstalled else {
             Issue.record("CI is set but \(Self.validatorPath) is missing: `make test` should have installed it")
             return
         }
         // Bounded wait: the validator takes about a second.
-        let (status, text) = try runProcess(Self.validatorPath, [Self.specPath], timeout: .seconds(60))
+        let (status, text) = try await runProcess(Self.validatorPath, [Self.specPath], timeout: .seconds(60))
         guard let status else {
             Issue.record("openapi-spec-validator did not finish within 60 s")
             return
