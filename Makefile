@@ -69,6 +69,8 @@ test: deps sdk-check example console-test
 	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/\1 passed, 0 failed/p' .build/test-output.log | tail -n 1
 	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/API suite on PostgreSQL: \1 passed, 0 failed/p' \
 		.build/test-output-postgresql-api.log | tail -n 1
+	@# SIGKILL of serve between a change and its event's delivery (after the suites, whose timing it would disturb).
+	python3 scripts/events-crash-test.py --binary $(shell $(SWIFT) build --show-bin-path)/cfimages
 	@$(MAKE) --no-print-directory openapi-conformance
 
 # openapi.yaml is exact (#17), two ways, both with openapi-core and schemathesis (PyPI, pinned) from .venv-conformance,

@@ -51,6 +51,8 @@ public struct Settings: Sendable {
     public var eventsSecretGraceHours = 24
     /// Events older than this are pruned with their deliveries.
     public var eventsRetentionDays = 30
+    /// The longest a `GET api/images/{id}/?wait=` is held, whatever `wait` asks (below a proxy's idle timeout).
+    public var waitMaxSeconds = 60
     public var signingKey: String?
     public var defaultExpiryMinutes = 30
     public var maxFileSizeMB = 10
@@ -157,6 +159,7 @@ public struct Settings: Sendable {
         eventsAllowPrivateURLs = try reader.bool("CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS") ?? eventsAllowPrivateURLs
         eventsSecretGraceHours = try reader.integer("CFIMAGES_EVENTS_SECRET_GRACE_HOURS", in: 0...720) ?? eventsSecretGraceHours
         eventsRetentionDays = try reader.integer("CFIMAGES_EVENTS_RETENTION_DAYS", in: 1...3_650) ?? eventsRetentionDays
+        waitMaxSeconds = try reader.integer("CFIMAGES_WAIT_MAX_SECONDS", in: 1...60) ?? waitMaxSeconds
         signingKey = try reader.string("CLOUDFLARE_IMAGES_SIGNING_KEY", secret: true)
         defaultExpiryMinutes = try reader.integer("CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", in: 2...360) ?? defaultExpiryMinutes
         maxFileSizeMB = try reader.integer("CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB", in: 1...10) ?? maxFileSizeMB
@@ -222,6 +225,7 @@ public struct Settings: Sendable {
         "CFIMAGES_CONFIG_FILE", "CFIMAGES_HOST", "CFIMAGES_PORT", "CFIMAGES_DATA_DIR", "CFIMAGES_DATABASE",
         "CFIMAGES_PATH_PREFIX", "CFIMAGES_LOG_LEVEL", "CFIMAGES_ACCESS_LOG", "CFIMAGES_MIGRATIONS_DIR",
         "CFIMAGES_EVENT_LOOPS", "CFIMAGES_CLEANUP_INTERVAL_SECONDS", "CFIMAGES_METRICS_ADDRESS", "CFIMAGES_LIST_CACHE_MB",
+        "CFIMAGES_WAIT_MAX_SECONDS",
         "CFIMAGES_PUBLIC_URL", "CFIMAGES_CONSOLE_IDLE_MINUTES", "CFIMAGES_CONSOLE_SESSION_HOURS", "CFIMAGES_CORS_ORIGINS",
         "CLOUDFLARE_IMAGES_ACCOUNT_ID", "CLOUDFLARE_IMAGES_API_TOKEN", "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
         "CLOUDFLARE_IMAGES_BASE_URL", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET", "CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED",

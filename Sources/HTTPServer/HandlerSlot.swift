@@ -28,7 +28,7 @@ public final class HandlerSlot: Sendable {
             immediate: { [self] (request: inout Request) -> Response? in
                 installed.load()?.responder.immediate?(&request)
             },
-            unhandledError: { [self] error in installed.load()?.responder.unhandledError?(error) },
+            unhandledError: { [self] error in installed.load()?.responder.unhandledError?(error) ?? nil },
             finisher: { [self] request, response in installed.load()?.responder.finisher?(request, &response) },
             handler: { [self] request in
                 guard let current = installed.load() else {

@@ -7,12 +7,14 @@ import Logging
 /// Build one from a ``Router`` (``Router/responder``), put several together with ``mounting(_:otherwise:)``, and give
 /// the result to ``HTTPServer`` (directly or through a ``HandlerSlot``). Errors are turned into responses in one
 /// place, ``respond(to:logger:)``, which the server also uses: an ``HTTPResponseError`` becomes its response, anything
-/// else a 500 that reveals nothing, logged with the request id and passed to ``unhandledError``; then ``finisher``
+/// else is logged with the request id and passed to ``unhandledError``, which may answer it (a store that lost its
+/// database: 503), else a 500 that reveals nothing; then ``finisher``
 /// runs on the answer, whichever way it came (immediate, handler or error). Handlers therefore throw rather than
 /// catch, and a middleware that adds to responses is a finisher rather than a wrapper that would miss errors.
 public struct Responder: Sendable {
-    /// Told about an error that reached the boundary without being an ``HTTPResponseError`` (answered 500).
-    public typealias ErrorReporter = @Sendable (any Error) -> Void
+    /// Told about an error that reached the boundary without being an ``HTTPResponseError``; returns the answer for
+    /// it, or nil for the 500.
+    public typealias ErrorReporter = @Sendable (any Error) -> Response?
     /// Sees every response last, with its request; cheap and non-blocking (it also runs on the event loop).
     public typealias Finisher = @Sendable (Request, inout Response) -> Void
 
@@ -88,7 +90,11 @@ public struct Responder: Sendable {
                 return try await part.handler(request)
             } catch {
                 let underlying = (error as? RoutedError)?.underlying ?? error
-                if let report = part.unhandledError, !(underlying is any HTTPResponseError) { report(underlying) }
+                if let report = part.unhandledError, !(underlying is any HTTPResponseError),
+                   let answer = report(underlying)
+                {
+                    throw AnsweredError(error: error, response: answer)
+                }
                 throw error
             }
         }
@@ -107,9 +113,8 @@ public struct Responder: Sendable {
         var response: Response
         do {
             response = try await handler(request)
-        } catch let routed as RoutedError {
-            response = self.response(for: routed.underlying, request, logger)
-            response.routePattern = routed.pattern
+        } catch let answered as AnsweredError {
+            response = self.response(for: answered.error, request, logger, answer: answered.response)
         } catch {
             response = self.response(for: error, request, logger)
         }
@@ -117,7 +122,12 @@ public struct Responder: Sendable {
         return response
     }
 
-    private func response(for error: any Error, _ request: Request, _ logger: Logger) -> Response {
+    private func response(for error: any Error, _ request: Request, _ logger: Logger, answer: Response? = nil) -> Response {
+        if let routed = error as? RoutedError {
+            var response = self.response(for: routed.underlying, request, logger, answer: answer)
+            response.routePattern = routed.pattern
+            return response
+        }
         if let error = error as? any HTTPResponseError { return error.response }
         logger.error("Unhandled error in request handler", metadata: [
             "request_id": .string(request.requestID),
@@ -125,8 +135,8 @@ public struct Responder: Sendable {
             "http.path": .string(request.rawPath),
             "error": .string(String(describing: error)),
         ])
-        unhandledError?(error)
-        return HTTPError(.internalServerError, "Internal server error.").response
+        if let answer { return answer }
+        return unhandledError?(error) ?? HTTPError(.internalServerError, "Internal server error.").response
     }
 }
 
@@ -135,6 +145,13 @@ public struct Responder: Sendable {
 struct RoutedError: Error {
     let pattern: String
     let underlying: any Error
+}
+
+/// An error a mounted part's reporter has already answered (``Responder/mounting(_:otherwise:)``): the boundary logs
+/// `error` and sends `response`.
+struct AnsweredError: Error {
+    let error: any Error
+    let response: Response
 }
 
 extension Router {

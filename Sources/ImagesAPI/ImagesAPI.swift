@@ -101,7 +101,7 @@ public final class ImagesAPI: Sendable {
     /// The service as the server takes it: `/healthz`, `/readyz`, `/metrics` (admin only), then the API routes (with
     /// CORS for `CFIMAGES_CORS_ORIGINS`), with `mounts` (the emulator, the console, …) claiming their paths first.
     /// The API's immediate routes answer on the event loop; a database error no response stands for is counted in
-    /// the metrics.
+    /// the metrics, and a busy or unreachable database answers 503 with `Retry-After`.
     public func responder(mounting mounts: [Responder.Mount] = []) -> Responder {
         Responder.mounting(mounts, otherwise: service)
     }
@@ -111,6 +111,7 @@ public final class ImagesAPI: Sendable {
         let routes = router.responder
         let countDatabaseErrors: Responder.ErrorReporter = { [metrics = context.metrics] error in
             metrics.recordIfDatabaseError(error)
+            return APIContext.storeUnavailable(error)
         }
         let api = Responder(immediate: routes.immediate, unhandledError: countDatabaseErrors, handler: routes.handler)
         let service = Responder.mounting([context.operationsMount(reporting: countDatabaseErrors)], otherwise: api)

@@ -7,6 +7,7 @@ import HTTPServer
 /// `Responder.mounting`: one part answers each path, on every path a response can take (immediate, handler, error).
 @Suite struct ResponderMountingTests {
     struct Failure: Error {}
+    struct Busy: Error {}
 
     final class Reports: Sendable {
         let emulator = Atomic(0)
@@ -16,7 +17,10 @@ import HTTPServer
     static func composite(_ reports: Reports) -> Responder {
         let emulator = Responder(
             immediate: { request in request.path == "/_emulator/now" ? .text(.ok, "emulator now") : nil },
-            unhandledError: { _ in reports.emulator.add(1, ordering: .relaxed) },
+            unhandledError: { _ in
+                reports.emulator.add(1, ordering: .relaxed)
+                return nil
+            },
             finisher: { _, response in response.headers["X-Part"] = "emulator" }
         ) { request in
             if request.path == "/_emulator/fail" { throw Failure() }
@@ -25,10 +29,14 @@ import HTTPServer
         }
         let api = Responder(
             immediate: { request in request.path == "/api/now" ? .text(.ok, "api now") : nil },
-            unhandledError: { _ in reports.api.add(1, ordering: .relaxed) },
+            unhandledError: { error in
+                reports.api.add(1, ordering: .relaxed)
+                return error is Busy ? HTTPError(.serviceUnavailable, "Busy.").response : nil
+            },
             finisher: { _, response in response.headers["X-Part"] = "api" }
         ) { request in
             if request.path == "/api/fail" { throw Failure() }
+            if request.path == "/api/busy" { throw Busy() }
             return .text(.ok, "api later")
         }
         return .mounting([.under("/_emulator", emulator)], otherwise: api)
@@ -70,5 +78,19 @@ import HTTPServer
         let response = await Self.answer(Self.composite(reports), "/_emulator/missing")
         #expect(response.status == .notFound)
         #expect(reports.emulator.load(ordering: .relaxed) == 0)
+    }
+
+    @Test func thePartsReporterMayAnswerTheError() async {
+        let reports = Reports()
+        let responder = Self.composite(reports)
+        let busy = await Self.answer(responder, "/api/busy")
+        #expect(busy.status == .serviceUnavailable)
+        #expect(busy.headers["X-Part"] == "api")
+        #expect(reports.api.load(ordering: .relaxed) == 1)
+        // Not mounted: the reporter's answer on a plain responder's boundary too.
+        let api = Responder(unhandledError: { _ in HTTPError(.serviceUnavailable, "Busy.").response }) { _ in throw Busy() }
+        #expect(await Self.answer(api, "/x").status == .serviceUnavailable)
+        // The emulator's reporter answers nothing: its failure stays the 500.
+        #expect(await Self.answer(responder, "/_emulator/fail").status == .internalServerError)
     }
 }

@@ -137,6 +137,14 @@ final class ServiceFixture: TestService {
     }
 
     /// A new token's key.
+    /// Terminates the PostgreSQL connections of the API's repository, as a restart of the server would (nothing on
+    /// SQLite). How many.
+    @discardableResult
+    func terminateDatabaseConnections() throws -> Int {
+        guard let postgresql else { return 0 }
+        return try PostgreSQLTestServer.terminateConnections(ofSchema: postgresql.schema)
+    }
+
     /// A repository on the API's database over connections of its own, standing for another process: its commits
     /// reach no change feed of the server's repository. The caller closes nothing (the fixture's shutdown does).
     func otherProcessRepository() throws -> any ImageRepository {

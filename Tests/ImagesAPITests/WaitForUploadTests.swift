@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import ImageStore
 import ImagesAPI
@@ -32,6 +33,17 @@ import TestSupport
         try await withEmulatorService { service in
             let id = try await service.createPending(signed: false)
             let response = try await service.get("api/images/\(id)/?wait=1&until=final")
+            #expect(response.status == 200)
+            #expect(response.object?.string("status") == "pending")
+        }
+    }
+
+    /// `CFIMAGES_WAIT_MAX_SECONDS` caps what `wait` asks: a 60-second wait under a 1-second cap answers the current
+    /// state within the test client's receive timeout (a wait held 60 s would fail the request).
+    @Test func theServersCapShortensALongerWait() async throws {
+        try await withEmulatorService(configure: { $0.waitMaxSeconds = 1 }) { service in
+            let id = try await service.createPending(signed: false)
+            let response = try await service.get("api/images/\(id)/?wait=60&until=uploaded")
             #expect(response.status == 200)
             #expect(response.object?.string("status") == "pending")
         }

@@ -34,12 +34,24 @@ public enum PostgreSQLTestServer {
         let connection = try PostgreSQLConnection(url: url)
         try connection.execute("CREATE SCHEMA \(name)")
         let separator = url.contains("?") ? "&" : "?"
-        return (name, url + separator + "options=-csearch_path%3D" + name)
+        // The schema's name is also the connections' application_name, so a test can find (and drop) them.
+        return (name, url + separator + "options=-csearch_path%3D" + name + "&application_name=" + name)
     }
 
     /// Drops a schema made by `makeSchema` and everything in it.
     public static func dropSchema(_ name: String) {
         guard let url, let connection = try? PostgreSQLConnection(url: url) else { return }
         _ = try? connection.execute("DROP SCHEMA IF EXISTS \(name) CASCADE")
+    }
+
+    /// Terminates the server's connections of the schema made by `makeSchema` (as a restart of the server would).
+    /// How many.
+    @discardableResult
+    public static func terminateConnections(ofSchema name: String) throws -> Int {
+        guard let url else { throw Missing() }
+        let connection = try PostgreSQLConnection(url: url)
+        let killed = try connection.scalarInt(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", [.text(name)])
+        return Int(killed ?? 0)
     }
 }

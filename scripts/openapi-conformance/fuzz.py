@@ -36,7 +36,8 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="cfimages-fuzz-")
     port = free_port()
-    env = service_env(workdir, port, "error", CFIMAGES_ACCESS_LOG="false")
+    # Waits are capped at 2 s: the document allows `wait` up to 60, beyond the request timeout below.
+    env = service_env(workdir, port, "error", CFIMAGES_ACCESS_LOG="false", CFIMAGES_WAIT_MAX_SECONDS="2")
     try:
         token = create_admin_token(args.binary, workdir, env, "fuzz")
     except RuntimeError as error:

@@ -33,14 +33,14 @@ extension APIContext {
     }
 
     /// With `?wait=<s>&until=uploaded|final` the answer waits (at most `wait` seconds) for the image to get there;
-    /// after the time it is the current state, still a 200 (a 404 if the image was deleted meanwhile).
+    /// after the time (`wait`, or `CFIMAGES_WAIT_MAX_SECONDS` when that is shorter) it is the current state, still a
+    /// 200 (a 404 if the image was deleted meanwhile).
     func retrieveImage(_ request: Request, _ caller: Caller) async throws -> Response {
         let wait = try WaitRequest.parse(request.query)
         var image = try await image(request, caller)
         if let wait, !wait.goal.isReached(by: image.status) {
-            switch await waiters.wait(
-                for: image.id, owner: caller.scope, goal: wait.goal, timeout: .seconds(wait.seconds))
-            {
+            let timeout = Duration.seconds(min(wait.seconds, settings.waitMaxSeconds))
+            switch await waiters.wait(for: image.id, owner: caller.scope, goal: wait.goal, timeout: timeout) {
             case .reached(let record): image = record
             case .gone: throw ErrorResponse.imageNotFound
             case .timedOut: image = try await self.image(request, caller)

@@ -53,6 +53,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -123,7 +125,7 @@ paths:
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
-          $ref: '#/components/responses/CloudflareFailure'
+          $ref: '#/components/responses/CloudflareOrDatabaseUnavailable'
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
@@ -163,6 +165,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -206,6 +210,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '415':
           $ref: '#/components/responses/UnsupportedMediaType'
         '414':
@@ -237,6 +243,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '415':
           $ref: '#/components/responses/UnsupportedMediaType'
         '414':
@@ -270,6 +278,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -301,7 +311,8 @@ paths:
       summary: One image
       description: >-
         The list filters may be given too; an image that does not match them is a 404. With `wait` the answer is
-        held (at most `wait` seconds) until the image reaches the status `until` names, woken by the change itself
+        held (at most `wait` seconds, or `CFIMAGES_WAIT_MAX_SECONDS` when the server caps it lower) until the
+        image reaches the status `until` names, woken by the change itself
         (made by this server or another process on the same database); when the time runs out the answer is the
         current state, still a 200, and a 404 if the image was deleted meanwhile.
       parameters:
@@ -319,6 +330,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -375,7 +388,7 @@ paths:
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
-          $ref: '#/components/responses/CloudflareFailure'
+          $ref: '#/components/responses/CloudflareOrDatabaseUnavailable'
         '504':
           $ref: '#/components/responses/CloudflareFailure'
     patch:
@@ -416,7 +429,7 @@ paths:
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
-          $ref: '#/components/responses/CloudflareFailure'
+          $ref: '#/components/responses/CloudflareOrDatabaseUnavailable'
         '504':
           $ref: '#/components/responses/CloudflareFailure'
     delete:
@@ -445,7 +458,7 @@ paths:
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
-          $ref: '#/components/responses/CloudflareFailure'
+          $ref: '#/components/responses/CloudflareOrDatabaseUnavailable'
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
@@ -459,6 +472,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -503,7 +518,7 @@ paths:
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
-          $ref: '#/components/responses/CloudflareFailure'
+          $ref: '#/components/responses/CloudflareOrDatabaseUnavailable'
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
@@ -536,7 +551,7 @@ paths:
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
-          $ref: '#/components/responses/CloudflareFailure'
+          $ref: '#/components/responses/CloudflareOrDatabaseUnavailable'
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
@@ -771,6 +786,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -869,7 +886,7 @@ paths:
         '502':
           $ref: '#/components/responses/CloudflareFailure'
         '503':
-          $ref: '#/components/responses/CloudflareFailure'
+          $ref: '#/components/responses/CloudflareOrDatabaseUnavailable'
         '504':
           $ref: '#/components/responses/CloudflareFailure'
 
@@ -885,6 +902,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -954,6 +973,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -995,6 +1016,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '415':
           $ref: '#/components/responses/UnsupportedMediaType'
         '414':
@@ -1055,6 +1078,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '415':
           $ref: '#/components/responses/UnsupportedMediaType'
         '414':
@@ -1120,6 +1145,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '415':
           $ref: '#/components/responses/UnsupportedMediaType'
         '414':
@@ -1149,6 +1176,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -1175,6 +1204,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '204':
@@ -1194,6 +1225,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -1277,6 +1310,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1313,7 +1348,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
         '503':
-          $ref: '#/components/responses/EventsUnavailable'
+          $ref: '#/components/responses/DatabaseUnavailable'
         '200':
           description: Every endpoint, oldest first (never a secret).
           content:
@@ -1335,8 +1370,9 @@ paths:
       summary: 'Admin: register an endpoint; its signing secret is in this answer only'
       description: >-
         The URL must be http or https; one whose host is or resolves to a private, loopback, link-local, CGNAT or
-        unique-local address is refused unless `CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS` is set. `events` omitted or
-        empty: every type.
+        unique-local address is refused unless `CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS` is set, and so is one whose
+        host does not resolve (a 400 naming `url`: it depends on DNS, which the schema cannot state). `events`
+        omitted or empty: every type.
       requestBody:
         required: true
         content:
@@ -1353,7 +1389,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
         '503':
-          $ref: '#/components/responses/EventsUnavailable'
+          $ref: '#/components/responses/DatabaseUnavailable'
         '400':
           $ref: '#/components/responses/BadRequest'
         '413':
@@ -1384,7 +1420,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
         '503':
-          $ref: '#/components/responses/EventsUnavailable'
+          $ref: '#/components/responses/DatabaseUnavailable'
         '404':
           $ref: '#/components/responses/NotFound'
         '200':
@@ -1397,7 +1433,9 @@ paths:
       tags: [events]
       operationId: updateEventEndpoint
       summary: 'Admin: change an endpoint'
-      description: Fields left out stay. Enabling an endpoint the worker disabled clears its failure state.
+      description: >-
+        Fields left out stay. Enabling an endpoint the worker disabled clears its failure state. A new `url` is
+        checked as on registration (a 400 naming `url` when its host does not resolve or is private).
       requestBody:
         required: false
         content:
@@ -1414,7 +1452,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
         '503':
-          $ref: '#/components/responses/EventsUnavailable'
+          $ref: '#/components/responses/DatabaseUnavailable'
         '400':
           $ref: '#/components/responses/BadRequest'
         '413':
@@ -1443,7 +1481,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
         '503':
-          $ref: '#/components/responses/EventsUnavailable'
+          $ref: '#/components/responses/DatabaseUnavailable'
         '404':
           $ref: '#/components/responses/NotFound'
         '204':
@@ -1469,7 +1507,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
         '503':
-          $ref: '#/components/responses/EventsUnavailable'
+          $ref: '#/components/responses/DatabaseUnavailable'
         '404':
           $ref: '#/components/responses/NotFound'
         '200':
@@ -1499,7 +1537,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
         '503':
-          $ref: '#/components/responses/EventsUnavailable'
+          $ref: '#/components/responses/DatabaseUnavailable'
         '400':
           $ref: '#/components/responses/BadRequest'
         '200':
@@ -1541,7 +1579,7 @@ paths:
         '403':
           $ref: '#/components/responses/Forbidden'
         '503':
-          $ref: '#/components/responses/EventsUnavailable'
+          $ref: '#/components/responses/DatabaseUnavailable'
         '404':
           $ref: '#/components/responses/NotFound'
         '202':
@@ -1562,6 +1600,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '304':
@@ -1654,6 +1694,8 @@ paths:
       responses:
         '500':
           $ref: '#/components/responses/InternalError'
+        '503':
+          $ref: '#/components/responses/DatabaseUnavailable'
         '414':
           $ref: '#/components/responses/URITooLong'
         '200':
@@ -1877,12 +1919,30 @@ components:
         application/json:
           schema:
             $ref: '#/components/schemas/Detail'
-    EventsUnavailable:
-      description: 'The storage backend keeps no events: `{"detail": "Events are not available with this storage backend."}`.'
+    DatabaseUnavailable:
+      description: 'The database is busy or the connection to it was lost (the next request reconnects): `{"detail": "The database is busy or unreachable; retry shortly."}` with `Retry-After: 1`. On the event paths also a storage backend that keeps no events: `{"detail": "Events are not available with this storage backend."}`.'
+      headers:
+        Retry-After:
+          description: Seconds to wait before retrying.
+          schema:
+            type: integer
       content:
         application/json:
           schema:
             $ref: '#/components/schemas/Detail'
+    CloudflareOrDatabaseUnavailable:
+      description: 'Cloudflare rate limited the call (`{"error": ...}`, with `Retry-After` when known), or the database is busy or unreachable (`{"detail": ...}`, `Retry-After: 1`).'
+      headers:
+        Retry-After:
+          description: Seconds to wait, when known.
+          schema:
+            type: integer
+      content:
+        application/json:
+          schema:
+            anyOf:
+              - $ref: '#/components/schemas/ServiceError'
+              - $ref: '#/components/schemas/Detail'
     InternalError:
       description: 'An unexpected failure (the database, a bug): `{"detail": "Internal server error."}`; it is logged.'
       content:
@@ -2067,13 +2127,20 @@ components:
     EventType:
       type: string
       enum: [image.upload_url_created, image.uploaded, image.failed, image.expired, image.updated, image.deleted]
+    EventEndpointURL:
+      type: string
+      description: >-
+        An http or https URL with a host and no user or password. Whether its host resolves, and to a public
+        address, is only known when it is checked: a URL that fits this pattern may still be refused with a 400.
+      minLength: 8
+      maxLength: 2048
+      pattern: '^[Hh][Tt][Tt][Pp][Ss]?://([^\s/?#@\[\]]+|\[[0-9A-Fa-f:.]+\])([/?#]\S*)?$'
     EventEndpointRequest:
       type: object
       required: [url]
       properties:
         url:
-          type: string
-          maxLength: 2048
+          $ref: '#/components/schemas/EventEndpointURL'
         events:
           type: array
           maxItems: 12
@@ -2086,8 +2153,7 @@ components:
       type: object
       properties:
         url:
-          type: string
-          maxLength: 2048
+          $ref: '#/components/schemas/EventEndpointURL'
         events:
           type: array
           maxItems: 12

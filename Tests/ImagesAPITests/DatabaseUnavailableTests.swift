@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A lost database connection (PostgreSQL restarted, network cut): the request that finds it answers 503 with
+/// `Retry-After`, the next ones are served on a new connection.
+@Suite struct DatabaseUnavailableTests {
+    @Test(.enabled(if: APIBackend.isPostgreSQL, "needs a PostgreSQL connection to lose"))
+    func aLostConnectionAnswers503AndTheNextRequestIsServed() async throws {
+        try await withOpsHarness { h in
+            let admin = try await h.token("root", admin: true)
+            // The token is now cached, so the requests below authenticate without the database.
+            #expect(try await h.send("GET", "api/images/", token: admin).status == 200)
+            #expect(try h.fixture.terminateDatabaseConnections() > 0)
+            var statuses: [Int] = []
+            for _ in 0..<4 {
+                let response = try await h.send("GET", "api/images/", token: admin)
+                statuses.append(response.status)
+                if response.status == 503 {
+                    #expect(response.header("Retry-After") == "1")
+                    #expect(response.object?.string("detail")?.contains("retry") == true)
+                }
+                if response.status == 200 { break }
+            }
+            // Each pooled connection fails the one call that finds it dead, then reconnects.
+            #expect(statuses.first == 503, "\(statuses)")
+            #expect(statuses.last == 200, "\(statuses)")
+            #expect(statuses.allSatisfy { $0 == 503 || $0 == 200 }, "\(statuses)")
+            let families = try await h.scrape(admin)
+            #expect((families["cfimages_database_errors_total"]?.value() ?? 0) >= 1)
+        }
+    }
+}
