@@ -78,6 +78,13 @@ enum EventSQL {
         ORDER BY d.event_seq LIMIT ?2
         """
 
+    /// Moves a claimed delivery's next attempt to the end of its lease: until then no other worker finds it due.
+    static let extendLease = "UPDATE event_deliveries SET next_attempt_at = ?1 WHERE event_seq = ?2 AND endpoint_id = ?3"
+
+    static func leaseValues(_ delivery: DueDelivery, until: Date) -> [SQLiteValue] {
+        [.integer(until.microseconds), .integer(delivery.event.seq), .text(delivery.endpoint.id)]
+    }
+
     static func dueDelivery(_ row: some StoreRow) throws -> DueDelivery {
         DueDelivery(
             event: try decodeEvent(row, from: 1), endpoint: decodeEndpoint(row, from: 6), attempts: Int(row.int64(at: 0)))

@@ -30,9 +30,11 @@ public protocol EventStore: Sendable {
 
     // MARK: Deliveries
 
-    /// Up to `limit` deliveries that may be sent at `now`: pending, due, to an enabled endpoint, and the oldest
-    /// pending one of their endpoint and image (so each endpoint sees one image's events in order).
-    func dueDeliveries(now: Date, limit: Int) async throws -> [DueDelivery]
+    /// Up to `limit` deliveries that may be sent at `now` (pending, due, to an enabled endpoint, and the oldest
+    /// pending one of their endpoint and image, so each endpoint sees one image's events in order), claimed for the
+    /// caller until `leaseEnd`: no other caller, in this process or another on the same database, gets them before
+    /// then. One whose attempt is not recorded by then (the process died) is due again at `leaseEnd`.
+    func claimDueDeliveries(now: Date, leaseEnd: Date, limit: Int) async throws -> [DueDelivery]
 
     /// When the next pending delivery to an enabled endpoint is due, if any.
     func nextDeliveryDue() async throws -> Date?

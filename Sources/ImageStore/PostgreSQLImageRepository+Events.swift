@@ -62,11 +62,17 @@ extension PostgreSQLImageRepository: EventStore {
 
     // MARK: Deliveries
 
-    public func dueDeliveries(now: Date, limit: Int) async throws -> [DueDelivery] {
-        try await database.readSnapshot { session in
-            try session.query(
-                EventSQL.dueDeliveries, [.integer(now.microseconds), .integer(Int64(max(0, limit)))],
-                map: EventSQL.dueDelivery)
+    /// Another instance's worker claiming at the same moment skips the rows this one locked (`SKIP LOCKED`) and,
+    /// once this transaction commits, finds them not due.
+    public func claimDueDeliveries(now: Date, leaseEnd: Date, limit: Int) async throws -> [DueDelivery] {
+        try await database.write { session in
+            let due = try session.query(
+                EventSQL.dueDeliveries + " FOR UPDATE OF d SKIP LOCKED",
+                [.integer(now.microseconds), .integer(Int64(max(0, limit)))], map: EventSQL.dueDelivery)
+            for delivery in due {
+                try session.execute(EventSQL.extendLease, EventSQL.leaseValues(delivery, until: leaseEnd))
+            }
+            return due
         }
     }
 

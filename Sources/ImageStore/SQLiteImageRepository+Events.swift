@@ -58,11 +58,15 @@ extension SQLiteImageRepository: EventStore {
 
     // MARK: Deliveries
 
-    public func dueDeliveries(now: Date, limit: Int) async throws -> [DueDelivery] {
-        try await database.readSnapshot { connection in
-            try connection.query(
+    public func claimDueDeliveries(now: Date, leaseEnd: Date, limit: Int) async throws -> [DueDelivery] {
+        try await database.write { connection in
+            let due = try connection.query(
                 EventSQL.dueDeliveries, [.integer(now.microseconds), .integer(Int64(max(0, limit)))],
                 map: EventSQL.dueDelivery)
+            for delivery in due {
+                try connection.execute(EventSQL.extendLease, EventSQL.leaseValues(delivery, until: leaseEnd))
+            }
+            return due
         }
     }
 

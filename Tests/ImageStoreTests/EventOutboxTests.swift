@@ -15,6 +15,12 @@ import TestSupport
             createdAt: store.clock.now, updatedAt: store.clock.now))
     }
 
+    /// The deliveries due now, claimed for a minute.
+    func claim(_ store: BackendStore, limit: Int = 10) async throws -> [DueDelivery] {
+        try await store.events.claimDueDeliveries(
+            now: store.clock.now, leaseEnd: store.clock.now.addingTimeInterval(60), limit: limit)
+    }
+
     func types(_ store: BackendStore) async throws -> [String] {
         try await store.events.recentEvents(limit: 100).reversed().map(\.event.type.rawValue)
     }
@@ -65,18 +71,46 @@ import TestSupport
             record.filename = "later"
             return LogEvent("image_updated")
         }
-        let due = try await store.events.dueDeliveries(now: store.clock.now, limit: 10)
+        let due = try await claim(store)
         #expect(due.map(\.event.type) == [.uploadURLCreated, .uploadURLCreated])
+        #expect(try await claim(store).isEmpty)
         let first = try #require(due.first)
         _ = try await store.events.recordDeliveryAttempt(DeliveryAttempt(
             eventSeq: first.event.seq, endpointID: "ep_test", attemptedAt: store.clock.now, status: 204,
             duration: .milliseconds(3), responseExcerpt: "", error: nil, outcome: .delivered),
             disableFailingBefore: store.clock.now.addingTimeInterval(-86_400))
-        let next = try await store.events.dueDeliveries(now: store.clock.now, limit: 10)
-        #expect(next.map(\.event.type) == [.uploadURLCreated, .updated])
+        // a's next event is due; b's first is still claimed. Both claims run out unrecorded: both are due again.
+        #expect(try await claim(store).map(\.event.type) == [.updated])
+        store.clock.advance(61)
+        #expect(try await claim(store).map(\.event.type) == [.uploadURLCreated, .updated])
         store.clock.advance(86_400 * 31)
         #expect(try await store.events.pruneEvents(createdBefore: store.clock.now.addingTimeInterval(-86_400 * 30)) == 3)
         #expect(try await store.events.recentEvents(limit: 10).isEmpty)
+    }
+
+    /// Two workers claiming at once (on PostgreSQL, two instances with pools of their own) never get the same
+    /// delivery, and between them get every one.
+    @Test(arguments: RepositoryBackend.all) func concurrentClaimsAreDisjoint(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
+        _ = try await endpoint(store)
+        for index in 0..<40 { _ = try await store.repository.insert(.sample("cf-\(index)"), log: .created) }
+        let workers: [any EventStore] = [store.events, store.otherInstance() ?? store.events]
+        let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for worker in workers + workers {
+                group.addTask {
+                    var seqs: [Int64] = []
+                    while true {
+                        let due = try await worker.claimDueDeliveries(
+                            now: store.clock.now, leaseEnd: store.clock.now.addingTimeInterval(60), limit: 3)
+                        if due.isEmpty { return seqs }
+                        seqs += due.map(\.event.seq)
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int64]()) { $0 += $1 }
+        }
+        #expect(claimed.count == 40)
+        #expect(Set(claimed).count == 40)
     }
 
     @Test(arguments: RepositoryBackend.all) func endpointsChangeRotateRedeliverAndDisable(_ backend: RepositoryBackend) async throws {
@@ -103,10 +137,12 @@ import TestSupport
         let event = try #require(try await store.events.recentEvents(limit: 1).first?.event)
         #expect(try await store.events.redeliverEvent(id: event.id, at: store.clock.now))
         #expect(try await store.events.redeliverEvent(id: "evt_none", at: store.clock.now) == false)
-        let due = try #require(try await store.events.dueDeliveries(now: store.clock.now, limit: 10).first)
-        #expect(due.event.id == event.id && due.event.image.id == image.id && due.attempts == 0)
         let nextDue = try #require(try await store.events.nextDeliveryDue())
         #expect(abs(nextDue.timeIntervalSince(store.clock.now)) < 0.001)
+        let due = try #require(try await claim(store).first)
+        #expect(due.event.id == event.id && due.event.image.id == image.id && due.attempts == 0)
+        let leaseEnd = try #require(try await store.events.nextDeliveryDue())
+        #expect(abs(leaseEnd.timeIntervalSince(store.clock.now) - 60) < 0.001)
 
         // Failing since longer than the window: the next failed attempt disables the endpoint.
         let failing = DeliveryAttempt(

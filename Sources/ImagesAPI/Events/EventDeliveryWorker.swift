@@ -145,12 +145,17 @@ public final class EventDeliveryWorker: Sendable {
         timer.cancel()
     }
 
-    /// One pass: sends every delivery due now. Returns how many were attempted.
+    /// How long a pass holds the deliveries it claimed: its four rounds of attempts at their timeout, and a margin.
+    var leaseLength: Duration { policy.attemptTimeout * 4 + .seconds(30) }
+
+    /// One pass: claims the deliveries due now and sends them. Returns how many were attempted.
     @discardableResult
     func deliverDue() async -> Int {
         let due: [DueDelivery]
         do {
-            due = try await store.dueDeliveries(now: clock(), limit: max(1, policy.concurrency) * 4)
+            let now = clock(), batch = max(1, policy.concurrency) * 4
+            due = try await store.claimDueDeliveries(
+                now: now, leaseEnd: now.addingTimeInterval(Self.seconds(leaseLength)), limit: batch)
         } catch {
             logger.error("Reading due event deliveries failed", metadata: ["error": "\(error)"])
             return 0
