@@ -19,7 +19,7 @@ SYSTEM_PACKAGES = \
 	$(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb):postgresql \
 	/usr/bin/pkg-config:pkg-config
 
-.PHONY: deps build run test bench clean openapi fuzz crash-test events-crash-test
+.PHONY: deps build run test bench clean openapi fuzz crash-test events-crash-test crash-test-postgresql
 
 # $(call pinned-venv,VENV,PACKAGES): VENV with pip's PACKAGES (each `name==version`), made again unless every one is
 # installed at its version; where that fails (no python3-venv or no PyPI) a warning, and VENV is left absent.
@@ -63,9 +63,11 @@ test: deps sdk-check example console-test
 	@# Swift Testing's summary is echoed as a plain "N passed, N failed" line (XCTest's "Executed 0 tests" comes first).
 	@# The PostgreSQL variants run against a throwaway cluster (scripts/postgres-test-cluster.sh), removed afterwards:
 	@# the repository suite is parameterised over both backends; the API suite runs a second time on PostgreSQL.
+	@# Last in the cluster, since it restarts PostgreSQL: two instances on one database (scripts/two-instances-test.py).
 	@scripts/postgres-test-cluster.sh run -- bash -o pipefail -c '$(SWIFT) test 2>&1 | tee .build/test-output.log \
 		&& CFIMAGES_TEST_API_BACKEND=postgresql $(SWIFT) test --skip-build --filter ImagesAPITests 2>&1 \
-		| tee .build/test-output-postgresql-api.log'
+		| tee .build/test-output-postgresql-api.log \
+		&& python3 scripts/two-instances-test.py --binary "$$($(SWIFT) build --show-bin-path)/cfimages"'
 	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/\1 passed, 0 failed/p' .build/test-output.log | tail -n 1
 	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/API suite on PostgreSQL: \1 passed, 0 failed/p' \
 		.build/test-output-postgresql-api.log | tail -n 1
@@ -171,6 +173,12 @@ crash-test: build
 # SIGKILL of serve between a change and its event delivery; the event arrives after the restart.
 events-crash-test: build
 	python3 scripts/events-crash-test.py --binary $(BIN)
+
+# Two instances on one throwaway PostgreSQL: SIGKILLs of one under load and a PostgreSQL restart (make test runs it
+# with 3 kills; KILLS sets how many).
+KILLS ?= 10
+crash-test-postgresql: build
+	scripts/postgres-test-cluster.sh run -- python3 scripts/two-instances-test.py --binary $(BIN) --kills $(KILLS)
 
 clean:
 	rm -rf .build .build-* .build_*

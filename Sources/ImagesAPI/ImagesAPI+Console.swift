@@ -62,7 +62,7 @@ extension ImagesAPI {
             return error.response
         } catch {
             context.metrics.recordIfDatabaseError(error)
-            return ErrorResponse.detail(.internalServerError, "Internal server error.").response
+            return (APIContext.storeUnavailable(error) ?? ErrorResponse.detail(.internalServerError, "Internal server error.")).response
         }
     }
 

@@ -111,7 +111,7 @@ public final class ImagesAPI: Sendable {
         let routes = router.responder
         let countDatabaseErrors: Responder.ErrorReporter = { [metrics = context.metrics] error in
             metrics.recordIfDatabaseError(error)
-            return APIContext.storeUnavailable(error)
+            return APIContext.storeUnavailable(error)?.response
         }
         let api = Responder(immediate: routes.immediate, unhandledError: countDatabaseErrors, handler: routes.handler)
         let service = Responder.mounting([context.operationsMount(reporting: countDatabaseErrors)], otherwise: api)

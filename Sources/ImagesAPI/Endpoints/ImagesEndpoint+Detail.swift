@@ -190,8 +190,9 @@ extension APIContext {
         do {
             _ = try await repository.delete(.id(image.id), owner: caller.scope)
         } catch {
+            // Gone at Cloudflare, still here: the same DELETE again finishes it (Cloudflare's 404 counts as deleted).
             logger.error("Failed to delete image row", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
-            return ErrorResponse.detail(.internalServerError, "Internal server error.")
+            return APIContext.storeUnavailable(error) ?? ErrorResponse.detail(.internalServerError, "Internal server error.")
         }
         return nil
     }

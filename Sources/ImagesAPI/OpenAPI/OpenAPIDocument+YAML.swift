@@ -1300,6 +1300,17 @@ paths:
           $ref: '#/components/responses/WebhookText'
         '502':
           $ref: '#/components/responses/WebhookText'
+        '503':
+          description: '`Database unavailable` (text), with `Retry-After: 1`: the database is busy or unreachable and nothing was applied; a redelivery is.'
+          headers:
+            Retry-After:
+              description: Seconds to wait before redelivering.
+              schema:
+                type: integer
+          content:
+            text/html:
+              schema:
+                type: string
 
   /cloudflare-images/api/cleanup-expired/:
     post:

@@ -96,6 +96,10 @@ extension APIContext {
             metrics.webhook(.error)
             metrics.recordIfDatabaseError(error)
             logger.error("Webhook processing error", metadata: ["error": "\(error)"])
+            if let unavailable = APIContext.storeUnavailable(error) {
+                // Nothing was applied (the change and its deduplication key commit together): a redelivery is.
+                return Self.text(.serviceUnavailable, "Database unavailable", headers: unavailable.headers)
+            }
             return Self.text(.internalServerError, "Internal server error")
         }
     }
@@ -113,7 +117,9 @@ extension APIContext {
     }
 
     /// Django's `HttpResponse(text)`: `text/html; charset=utf-8`.
-    static func text(_ status: HTTPStatus, _ text: String) -> Response {
-        Response(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(text.utf8))
+    static func text(_ status: HTTPStatus, _ text: String, headers: HTTPHeaders = HTTPHeaders()) -> Response {
+        var headers = headers
+        headers["Content-Type"] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: Array(text.utf8))
     }
 }
