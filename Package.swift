@@ -179,7 +179,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "ImageStoreTests", dependencies: ["ImageStore", "SQLite", "PostgreSQL", "JSON", "TestSupport"],
+            name: "ImageStoreTests",
+            dependencies: ["ImageStore", "SQLite", "PostgreSQL", "JSON", "TestSupport", "CloudflareImages"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),

@@ -15,7 +15,9 @@ Needs CFIMAGES_TEST_POSTGRES_URL (and CFIMAGES_TEST_POSTGRES_ROOT for the Postgr
    hang, never another 5xx), and both instances serve again once it is back, without being restarted;
 5. at the end every acknowledged write is there, read back through B: each upload URL answered 201 is an image
    (unless a delete of it was sent), each delete answered 204 is gone, and `image_counts` equals the images
-   grouped by owner and status.
+   grouped by owner and status;
+6. the Cloudflare budget is the account's, not each instance's: both restarted with a limit of 40 calls per
+   window, upload URLs asked of A and B in turn get at most 40 between them (then 503), and each served some.
 
 Stdlib only (psql for the database set-up and the counts). Usage:
     scripts/postgres-test-cluster.sh run -- scripts/two-instances-test.py --binary .build/debug/cfimages
@@ -356,6 +358,27 @@ def main():
               f"deletes gone; image_counts consistent")
         if checked[200] == 0 or checked[404] == 0:
             failures.append("the load got no acknowledged create or delete; the test checked nothing")
+
+        # 6. One budget for the account: 40 calls per window between both instances, not 40 each.
+        limit = 40
+        for process in (a, b):
+            process.kill(signal.SIGTERM)
+            process.env.update({"CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS": str(limit),
+                                "CFIMAGES_CLOUDFLARE_RESERVED_CALLS": "0"})
+        psql(url, "DELETE FROM cloudflare_request_grants")  # the grants the load booked under its huge limit
+        a.start()
+        b.start()
+        served = Counter()
+        for index in range(2 * limit + 10):
+            name, port = (("A", port_a), ("B", port_b))[index % 2]
+            status, _ = call(port, "POST", PREFIX + "upload-url/", token, {"filename": "budget.png"})
+            served[(name, status)] += 1
+        created = served[("A", 201)] + served[("B", 201)]
+        others = {key: n for key, n in served.items() if key[1] not in (201, 503)}
+        if created > limit or not served[("A", 201)] or not served[("B", 201)] or others:
+            failures.append(f"upload URLs under a shared limit of {limit}: {dict(served)}")
+        print(f"two-instances-test: 6. limit {limit} per window for the account: {served[('A', 201)]} upload URLs "
+              f"on A + {served[('B', 201)]} on B, then 503")
     except RuntimeError as error:
         failures.append(str(error))
     finally:

@@ -13,6 +13,9 @@ public final class CloudflareClient: Sendable {
     public let configuration: Configuration
     /// The budget this client draws from; pass the same one to every client of one account.
     public let budget: RequestBudget
+    /// The budget this process shares with the others of the account, taken from before ``budget``; nil when this
+    /// process is the only one.
+    public let sharedBudget: SharedRequestBudget?
     let http: HTTPClient
     let logger: Logger
     let observer: (@Sendable (CallEvent) -> Void)?
@@ -20,11 +23,13 @@ public final class CloudflareClient: Sendable {
     /// - Parameters:
     ///   - httpClient: shared transport; a new one (with its own thread) when nil.
     ///   - budget: shared budget; a new one from the configuration's limit and window when nil.
+    ///   - sharedBudget: the account's budget across processes, when there are several.
     ///   - observer: called synchronously for every ``CallEvent``; keep it cheap.
     public init(
         configuration: Configuration,
         httpClient: HTTPClient? = nil,
         budget: RequestBudget? = nil,
+        sharedBudget: SharedRequestBudget? = nil,
         logger: Logger = Logger(label: "cfimages.cloudflare"),
         observer: (@Sendable (CallEvent) -> Void)? = nil
     ) throws {
@@ -33,6 +38,7 @@ public final class CloudflareClient: Sendable {
         self.budget = budget ?? RequestBudget(
             limit: configuration.budgetLimit, window: configuration.budgetWindow,
             burst: configuration.requestsPerSecond.map { RequestBudget.Limit(count: $0, window: .seconds(1)) })
+        self.sharedBudget = sharedBudget
         self.logger = logger
         self.observer = observer
     }
@@ -140,8 +146,15 @@ public final class CloudflareClient: Sendable {
         }
     }
 
-    /// Waits for a budget slot, or throws ``CloudflareError/rateLimited(retryAfter:errors:)`` with no errors.
+    /// Waits for a slot of the shared budget (when there is one), then of this process's, or throws ``CloudflareError/rateLimited(retryAfter:errors:)`` with no errors.
     private func admit(_ endpoint: CallEvent.Endpoint, deadline: ContinuousClock.Instant) async throws {
+        while let retryAfter = await sharedBudget?.take() {
+            guard retryAfter <= min(configuration.maxBudgetWait, max(.zero, deadline - ContinuousClock.now)) else {
+                throw CloudflareError.rateLimited(retryAfter: retryAfter, errors: [])
+            }
+            observer?(.budgetWait(endpoint: endpoint, delay: retryAfter))
+            try await Task.sleep(for: retryAfter)
+        }
         let remaining = max(.zero, deadline - ContinuousClock.now)
         switch budget.reserve(maxWait: min(configuration.maxBudgetWait, remaining)) {
         case .proceed:

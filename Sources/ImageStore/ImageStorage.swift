@@ -46,6 +46,14 @@ public enum ImageStorage: Sendable {
         }
     }
 
+    /// The Cloudflare request budget every process on this database books from.
+    public var cloudflareBudget: any CloudflareBudgetStore {
+        switch self {
+        case .sqlite(let store): store.repository
+        case .postgresql(let store): store.repository
+        }
+    }
+
     /// The Django dump import and export; nil on PostgreSQL, which does not offer it yet.
     public var djangoTransfer: (any DjangoTransferStore)? {
         switch self {

@@ -38,10 +38,7 @@ struct CleanupExpired: AsyncParsableCommand {
         defer { context.store.close() }
         // With the built-in emulator, drafts live in the running `cfimages serve`; without it they are counted as
         // failures to delete while the rows are still marked expired.
-        let configuration = context.settings.usesEmbeddedEmulator
-            ? try EmbeddedEmulator.clientConfigurationOfRunningServer(context.settings)
-            : CloudflareClientFactory.configuration(context.settings)
-        let cloudflare = try CloudflareClient(configuration: configuration, logger: Logger(label: "cfimages.cloudflare"))
+        let cloudflare = try CloudflareClientFactory.commandClient(context)
         let service = CleanupService(
             repository: context.repository, cloudflare: cloudflare, logger: context.logger,
             webhookRetention: TimeInterval(context.settings.webhookRetentionHours) * 3_600)

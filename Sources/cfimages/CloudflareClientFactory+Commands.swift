@@ -5,12 +5,14 @@ import Logging
 
 extension CloudflareClientFactory {
     /// The client for a one-off command: the configured account, or without one the emulator of the running
-    /// `cfimages serve` with the same settings.
-    static func commandClient(_ settings: Settings) throws -> CloudflareClient {
-        let configuration = settings.usesEmbeddedEmulator
-            ? try EmbeddedEmulator.clientConfigurationOfRunningServer(settings)
-            : configuration(settings)
-        return try CloudflareClient(configuration: configuration, logger: Logger(label: "cfimages.cloudflare"))
+    /// `cfimages serve` with the same settings; its calls book from the budget the instances share.
+    static func commandClient(_ context: ServiceContext) throws -> CloudflareClient {
+        let configuration = context.settings.usesEmbeddedEmulator
+            ? try EmbeddedEmulator.clientConfigurationOfRunningServer(context.settings)
+            : configuration(context.settings)
+        return try CloudflareClient(
+            configuration: configuration, sharedBudget: context.sharedCloudflareBudget(configuration),
+            logger: Logger(label: "cfimages.cloudflare"))
     }
 
     /// Checks an `--owner` value as `token create` checks user names.

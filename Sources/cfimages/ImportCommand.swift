@@ -54,7 +54,7 @@ struct ImportCommand: AsyncParsableCommand {
         let context = try await ServiceContext.open()
         defer { context.store.close() }
         let service = ImportService(
-            repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
+            repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context),
             logger: context.logger, settings: context.settings, probe: try HTTPClient(logger: context.logger))
         let progress = noProgress
             ? nil : ProgressReporter(label: "import", unit: "lines", style: ProgressReporter.styleForStandardError())

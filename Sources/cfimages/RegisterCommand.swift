@@ -31,7 +31,7 @@ struct RegisterCommand: AsyncParsableCommand {
         let context = try await ServiceContext.open()
         defer { context.store.close() }
         let registrar = ImageRegistrar(
-            repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
+            repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context),
             logger: context.logger)
         do {
             switch try await registrar.register(

@@ -72,12 +72,13 @@ struct Serve: AsyncParsableCommand {
         // (and keep them) rather than queue behind the default 32.
         let http = try HTTPClient(configuration: .init(maxConnectionsPerHost: 512, maxCachedConnections: 512))
         let cloudflare = try CloudflareClient(
-            configuration: cloudflareConfiguration, httpClient: http, logger: Logger(label: "cfimages.cloudflare"),
+            configuration: cloudflareConfiguration, httpClient: http,
+            sharedBudget: context.sharedCloudflareBudget(cloudflareConfiguration), logger: Logger(label: "cfimages.cloudflare"),
             observer: metrics.cloudflareObserver)
         let probe = try CloudflareClient(
             configuration: ReadinessCheck.probeConfiguration(cloudflareConfiguration, timeout: .seconds(2)),
-            httpClient: http, budget: cloudflare.budget, logger: Logger(label: "cfimages.cloudflare"),
-            observer: metrics.cloudflareObserver)
+            httpClient: http, budget: cloudflare.budget, sharedBudget: cloudflare.sharedBudget,
+            logger: Logger(label: "cfimages.cloudflare"), observer: metrics.cloudflareObserver)
         let readiness = ReadinessCheck(
             repository: context.repository, migrator: try ServiceContext.migrator(settings, store: context.store),
             cloudflare: probe, cloudflareIsEmulator: emulator != nil)

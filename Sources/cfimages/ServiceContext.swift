@@ -1,5 +1,6 @@
 import LogOutput
 import ArgumentParser
+import CloudflareImages
 import Configuration
 import Foundation
 import ImageStore
@@ -39,6 +40,18 @@ struct ServiceContext {
             }
         }
         return ServiceContext(settings: settings, logger: logger, store: store)
+    }
+
+    /// The account's Cloudflare budget as every process on this database books it (instances, and commands beside
+    /// them), for `CloudflareClient(sharedBudget:)`.
+    func sharedCloudflareBudget(_ configuration: CloudflareClient.Configuration) -> SharedRequestBudget {
+        let ledger = store.cloudflareBudget
+        return SharedRequestBudget(
+            limit: configuration.budgetLimit, window: configuration.budgetWindow, logger: Logger(label: "cfimages.cloudflare")
+        ) { count, limit, window in
+            let booking = try await ledger.bookCloudflareRequests(count, limit: limit, window: window, now: Date())
+            return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)
+        }
     }
 
     static func migrator(_ settings: Settings, store: ImageStorage) throws -> Migrator {

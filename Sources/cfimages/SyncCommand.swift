@@ -50,7 +50,7 @@ struct SyncCommand: AsyncParsableCommand {
         let context = try await ServiceContext.open()
         defer { context.store.close() }
         let service = SyncService(
-            repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context.settings),
+            repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context),
             logger: context.logger)
         let progress = noProgress
             ? nil : ProgressReporter(label: "sync", unit: "images", style: ProgressReporter.styleForStandardError())

@@ -235,7 +235,7 @@ import TestSupport
             return false
         }
         // A generous bound: the point is that the call ends, not how fast.
-        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(ContinuousClock.now - started < .seconds(90))
     }
 
     @Test func midResponseCloseIsATransportError() async throws {

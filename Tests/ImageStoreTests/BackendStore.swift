@@ -23,6 +23,8 @@ final class BackendStore: Sendable {
     let repository: any ImageRepository
     /// The same repository as the outbox's store.
     let events: any EventStore
+    /// The same repository as the Cloudflare budget's ledger.
+    let cloudflareBudget: any CloudflareBudgetStore
     let clock: TestClock
     let consoleSessions: any ConsoleSessionStore
     let uploadHistory: any UploadHistory
@@ -46,6 +48,7 @@ final class BackendStore: Sendable {
             clock = store.clock
             repository = store.repository
             events = store.repository
+            cloudflareBudget = store.repository
             consoleSessions = SQLiteConsoleSessionStore(database: store.database)
             uploadHistory = SQLiteUploadHistory(database: store.database)
         case .postgresql:
@@ -59,6 +62,7 @@ final class BackendStore: Sendable {
                 pool: pool, randomKey: randomKey ?? SQLiteImageRepository.randomHexKey, clock: { clock.now })
             repository = postgreSQLRepository
             events = postgreSQLRepository
+            cloudflareBudget = postgreSQLRepository
             consoleSessions = PostgreSQLConsoleSessionStore(pool: pool)
             uploadHistory = PostgreSQLUploadHistory(pool: pool)
             try await Migrator(directory: TestPaths.repository + "/Migrations", pool: pool).apply()

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The account's request budget as several processes share it: before a call, one request is taken from grants
+/// that `book` made in a ledger all of them write to (the service's database), a few at a time.
+///
+/// A grant is booked for `window + validity` and spent within `validity` (what is left then is dropped), so the
+/// requests all processes send in any `window` stay within `limit` however their grants interleave. When the
+/// ledger cannot be reached the call goes ahead on the local ``RequestBudget`` alone (logged): a database outage
+/// should not also stop every Cloudflare call.
+public final class SharedRequestBudget: Sendable {
+    /// What one booking granted: `count` requests, or none and how long until some free up.
+    public struct Grant: Sendable, Equatable {
+        public var count: Int
+        public var retryAfter: Duration?
+
+        public init(count: Int, retryAfter: Duration? = nil) {
+            self.count = count
+            self.retryAfter = retryAfter
+        }
+    }
+
+    /// Books up to `count` of the `limit` requests allowed across all processes in any `window`.
+    public typealias Book = @Sendable (_ count: Int, _ limit: Int, _ window: Duration) async throws -> Grant
+
+    public let limit: Int
+    public let window: Duration
+    /// Requests booked at a time: fewer ledger writes, more left unspent when a process stops.
+    public let chunk: Int
+    /// How long a grant may be spent.
+    public let validity: Duration
+    private let book: Book
+    private let logger: Logger
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - chunk: requests per booking; by default a sixtieth of `limit`, 1 to 1,000.
+    ///   - validity: how long a grant may be spent; at most `window`.
+    public init(
+        limit: Int, window: Duration, chunk: Int? = nil, validity: Duration = .seconds(10),
+        logger: Logger = Logger(label: "cfimages.cloudflare"),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+        book: @escaping Book
+    ) {
+        self.limit = max(1, limit)
+        self.window = window
+        self.chunk = min(self.limit, max(1, chunk ?? min(1_000, self.limit / 60)))
+        self.validity = min(max(.milliseconds(1), validity), window)
+        self.logger = logger
+        self.now = now
+        self.book = book
+    }
+
+    /// Takes one request: nil when the call may go, else how long until the processes' budget has room.
+    public func take() async -> Duration? {
+        if state.withLock({ $0.spend(at: now()) }) { return nil }
+        let grant: Grant
+        do {
+            grant = try await book(chunk, limit, window + validity)
+        } catch {
+            if state.withLock({ $0.ledgerFailing(true) }) {
+                logger.warning(
+                    "The shared Cloudflare budget cannot be booked; calls are paced by this process's budget alone",
+                    metadata: ["error": "\(error)"])
+            }
+            return nil
+        }
+        if state.withLock({ $0.ledgerFailing(false) }) {
+            logger.notice("The shared Cloudflare budget is booked again")
+        }
+        guard grant.count > 0 else { return max(.milliseconds(1), grant.retryAfter ?? .seconds(1)) }
+        let expires = now() + validity
+        state.withLock { $0.grants.append((remaining: grant.count - 1, expires: expires)) }
+        return nil
+    }
+
+    /// Requests granted and not yet spent (tests and metrics).
+    public var unspent: Int {
+        let now = now()
+        return state.withLock { state in state.grants.filter { $0.expires > now }.reduce(0) { $0 + $1.remaining } }
+    }
+
+    private struct State {
+        var grants: [(remaining: Int, expires: ContinuousClock.Instant)] = []
+        var failing = false
+
+        /// Spends one request of the oldest live grant; false when none is left.
+        mutating func spend(at now: ContinuousClock.Instant) -> Bool {
+            grants.removeAll { $0.expires <= now || $0.remaining <= 0 }
+            guard !grants.isEmpty else { return false }
+            grants[0].remaining -= 1
+            return true
+        }
+
+        /// Records whether the ledger is failing; true when that changed.
+        mutating func ledgerFailing(_ value: Bool) -> Bool {
+            defer { failing = value }
+            return failing != value
+        }
+    }
+}

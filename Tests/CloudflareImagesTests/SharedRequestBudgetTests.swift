@@ -1,0 +1,75 @@
+import CloudflareImages
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+
+/// The budget several processes share through a ledger (here an in-memory one; `CloudflareBudgetStoreTests` run
+/// the database's on both backends).
+@Suite struct SharedRequestBudgetTests {
+    /// A ledger of `limit` requests in all, recording each booking.
+    final class Ledger: Sendable {
+        let free: Mutex<Int>
+        let bookings = Mutex<[(count: Int, limit: Int, window: Duration)]>([])
+        let failing = Mutex(false)
+
+        init(free: Int) { self.free = Mutex(free) }
+
+        func book(_ count: Int, _ limit: Int, _ window: Duration) throws -> SharedRequestBudget.Grant {
+            struct Unreachable: Error {}
+            if failing.withLock({ $0 }) { throw Unreachable() }
+            bookings.withLock { $0.append((count, limit, window)) }
+            let granted = free.withLock { free in
+                let granted = min(count, free)
+                free -= granted
+                return granted
+            }
+            return SharedRequestBudget.Grant(count: granted, retryAfter: granted == 0 ? .seconds(42) : nil)
+        }
+    }
+
+    @Test func requestsAreBookedAChunkAtATimeAndSpentWithinTheirValidity() async {
+        let clock = ManualClock()
+        let ledger = Ledger(free: 1_000)
+        let budget = SharedRequestBudget(limit: 1_200, window: .seconds(300), now: { clock.now }) { try ledger.book($0, $1, $2) }
+        #expect(budget.chunk == 20)
+        for _ in 0..<20 { #expect(await budget.take() == nil) }
+        #expect(ledger.bookings.withLock { $0.count } == 1)
+        // A booking counts for the window and the time it may be spent in.
+        #expect(ledger.bookings.withLock { $0[0].window } == .seconds(310))
+        #expect(await budget.take() == nil)
+        #expect(ledger.bookings.withLock { $0.count } == 2)
+        #expect(budget.unspent == 19)
+        // What was not spent within the validity is dropped, never sent late.
+        clock.advance(.seconds(11))
+        #expect(budget.unspent == 0)
+        #expect(await budget.take() == nil)
+        #expect(ledger.bookings.withLock { $0.count } == 3)
+    }
+
+    @Test func anExhaustedLedgerSaysHowLongToWaitAndAnUnreachableOneDoesNotStopCalls() async {
+        let ledger = Ledger(free: 3)
+        let budget = SharedRequestBudget(limit: 10, window: .seconds(60), chunk: 2) { try ledger.book($0, $1, $2) }
+        #expect(await budget.take() == nil)
+        #expect(await budget.take() == nil)
+        #expect(await budget.take() == nil)  // the last one, granted alone
+        #expect(await budget.take() == .seconds(42))
+        ledger.failing.withLock { $0 = true }
+        #expect(await budget.take() == nil)
+    }
+
+    @Test func aClientWhoseSharedBudgetIsSpentSendsNothing() async throws {
+        let server = try ScriptedServer { _ in .json(200, envelope(imageJSON)) }
+        defer { server.stop() }
+        let ledger = Ledger(free: 1)
+        let shared = SharedRequestBudget(limit: 10, window: .seconds(60), chunk: 1) { try ledger.book($0, $1, $2) }
+        var configuration = try makeClient(baseURL: server.baseURL).configuration
+        configuration.maxBudgetWait = .seconds(1)
+        let client = try CloudflareClient(configuration: configuration, httpClient: sharedHTTPClient, sharedBudget: shared)
+        _ = try await client.image(id: "a")
+        let error = await cloudflareError { _ = try await client.image(id: "b") }
+        // Cloudflare said nothing: the wait is the ledger's, longer than the client may wait.
+        #expect(error == .rateLimited(retryAfter: .seconds(42), errors: []))
+        #expect(server.requests.count == 1)
+    }
+}

@@ -1,0 +1,68 @@
+import CloudflareImages
+import Foundation
+import ImageStore
+import Testing
+import TestSupport
+
+/// The Cloudflare request budget the processes on one database share (#19: 1,200 per 5 minutes per account, not
+/// per instance).
+@Suite struct CloudflareBudgetStoreTests {
+    @Test(arguments: RepositoryBackend.all) func bookingsGrantWhatIsFreeAndFreeUpAfterTheWindow(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
+        let ledger = store.cloudflareBudget
+        let other: any CloudflareBudgetStore = store.otherInstance() ?? ledger
+        let window = Duration.seconds(300)
+        func book(_ ledger: any CloudflareBudgetStore, _ count: Int) async throws -> CloudflareRequestBooking {
+            try await ledger.bookCloudflareRequests(count, limit: 10, window: window, now: store.clock.now)
+        }
+        #expect(try await book(ledger, 4) == CloudflareRequestBooking(granted: 4, retryAfter: nil))
+        store.clock.advance(100)
+        #expect(try await book(other, 4) == CloudflareRequestBooking(granted: 4, retryAfter: nil))
+        // Only 2 are left of 10, whichever instance asks.
+        #expect(try await book(ledger, 4) == CloudflareRequestBooking(granted: 2, retryAfter: nil))
+        #expect(try await book(other, 1) == CloudflareRequestBooking(granted: 0, retryAfter: .seconds(200)))
+        #expect(try await book(ledger, 0).granted == 0)
+        // The first booking stops counting a window after it was made.
+        store.clock.advance(200)
+        #expect(try await book(other, 9) == CloudflareRequestBooking(granted: 4, retryAfter: nil))
+        #expect(try await store.scalar("SELECT count(*) FROM cloudflare_request_grants") == 3)
+    }
+
+    @Test(arguments: RepositoryBackend.all) func bookingsAtOnceFromTwoInstancesNeverExceedTheLimit(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
+        let ledgers: [any CloudflareBudgetStore] = [store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget]
+        let now = store.clock.now
+        let granted = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    var total = 0
+                    for _ in 0..<10 {
+                        total += try await ledgers[index % 2].bookCloudflareRequests(
+                            7, limit: 100, window: .seconds(300), now: now).granted
+                    }
+                    return total
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(granted == 100)
+    }
+
+    /// Two processes' clients, each with a `SharedRequestBudget` over its own connection to the database: between
+    /// them exactly the limit's worth of calls is let through.
+    @Test(arguments: RepositoryBackend.all) func twoSharedBudgetsOnOneDatabaseLetThroughTheLimitBetweenThem(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
+        let budgets = [store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget].map { ledger in
+            SharedRequestBudget(limit: 30, window: .seconds(300), chunk: 4) { count, limit, window in
+                let booking = try await ledger.bookCloudflareRequests(count, limit: limit, window: window, now: store.clock.now)
+                return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)
+            }
+        }
+        var taken = 0, refused: Duration?
+        for round in 0..<40 {
+            if let wait = await budgets[round % 2].take() { refused = wait } else { taken += 1 }
+        }
+        #expect(taken == 30)
+        #expect(refused != nil)
+    }
+}
