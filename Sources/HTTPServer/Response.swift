@@ -8,6 +8,9 @@ public struct Response: Sendable {
     /// The pattern of the route that answered (`/prefix/items/{id}/`), set by ``Router``; never sent. Observers
     /// label metrics with it instead of the raw path, so the label set stays small.
     public var routePattern: String?
+    /// A body produced after the headers are sent (then `body` is not sent, and the connection closes after it).
+    /// Ignored for HEAD and for statuses without a body.
+    public var stream: ResponseStream?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -25,6 +28,18 @@ public struct Response: Sendable {
 
     public static func text(_ status: HTTPStatus = .ok, _ text: String) -> Response {
         Response(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
+    }
+
+    /// A `text/event-stream` answer whose events `produce` writes.
+    public static func eventStream(
+        headers: HTTPHeaders = HTTPHeaders(), _ produce: @escaping @Sendable (ResponseStream.Writer) async -> Void
+    ) -> Response {
+        var response = Response(status: .ok, headers: headers)
+        response.headers.remove("Content-Type")
+        response.headers.add("Content-Type", "text/event-stream; charset=utf-8")
+        if !response.headers.contains("Cache-Control") { response.headers.add("Cache-Control", "no-cache") }
+        response.stream = ResponseStream(produce)
+        return response
     }
 
     public static func empty(_ status: HTTPStatus = .noContent) -> Response {

@@ -104,6 +104,14 @@ public final class TestClient {
         do { return try !fill() } catch { return false }
     }
 
+    /// What has arrived once it holds `marker` (or at EOF or timeout), leaving nothing buffered.
+    public func read(until marker: String) -> [UInt8] {
+        let needle = Array(marker.utf8)
+        while !buffer.contains(needle), (try? fill()) == true {}
+        defer { buffer = [] }
+        return buffer
+    }
+
     /// Everything until EOF (or timeout).
     public func readAll() -> [UInt8] {
         while (try? fill()) == true {}

@@ -5,18 +5,20 @@ import Timekeeping
 extension Connection {
     /// Serializes `response` into the output buffer: status line, the handler's headers (minus the ones the server
     /// owns), `Date`, `Content-Length`, `Connection`, `X-Request-ID`, then the body unless HEAD or 1xx/204/304.
-    /// Returns the body bytes sent.
-    func appendResponse(_ response: Response, _ exchange: Exchange, close: Bool) -> Int {
-        Self.append(response, exchange, close: close, dateLine: loop.dateCache.currentLine(), to: &output)
+    /// Returns the body bytes sent. A `streaming` response gets its head only: no `Content-Length`, no body.
+    func appendResponse(_ response: Response, _ exchange: Exchange, close: Bool, streaming: Bool = false) -> Int {
+        Self.append(
+            response, exchange, close: close, streaming: streaming, dateLine: loop.dateCache.currentLine(), to: &output)
     }
 
     /// `appendResponse` on a buffer passed in: one exclusive access to it rather than one per append.
     static func append(
-        _ response: Response, _ exchange: Exchange, close: Bool, dateLine: [UInt8], to output: inout [UInt8]
+        _ response: Response, _ exchange: Exchange, close: Bool, streaming: Bool = false, dateLine: [UInt8],
+        to output: inout [UInt8]
     ) -> Int {
         let code = response.status.code
         let bodyAllowed = code >= 200 && code != 204 && code != 304
-        let sendsBody = bodyAllowed && exchange.method != .head
+        let sendsBody = bodyAllowed && exchange.method != .head && !streaming
         output.reserveCapacity(output.count + 256 + (sendsBody ? response.body.count : 0))
 
         if let line = StatusLine.standard(response.status) {
@@ -47,7 +49,7 @@ extension Connection {
         }
 
         output.append(contentsOf: dateLine)
-        if bodyAllowed {
+        if bodyAllowed, !streaming {
             output.append(contentsOf: Connection.contentLengthName)
             // HEAD answers carry the GET's length; a handler that skipped the body may declare it itself.
             if exchange.method == .head, response.body.isEmpty, let declaredLength,

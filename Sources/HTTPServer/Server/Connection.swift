@@ -17,6 +17,8 @@ final class Connection: @unchecked Sendable {
         case reading
         /// A handler is running for the current request.
         case handling
+        /// A ``ResponseStream`` is writing the body of the last response; then the connection closes.
+        case streaming
         /// The last response is being written; then the write side is shut.
         case closing
         /// Write side shut; discarding input until the peer closes, so unread input cannot reset the connection
@@ -62,6 +64,8 @@ final class Connection: @unchecked Sendable {
     private var closeRequested = false
     private var requestsServed = 0
     private var handlerTask: Task<Void, Never>?
+    private var streamSink: ResponseStream.Sink?
+    private var streamTask: Task<Void, Never>?
     /// Queued on the loop's end-of-iteration flush (see `EventLoop.flushLater`).
     private var flushScheduled = false
 
@@ -207,6 +211,11 @@ final class Connection: @unchecked Sendable {
     /// Queues the response; a last one is flushed and the connection closes, otherwise it reads on (the caller
     /// flushes unless `flushing`).
     private func answer(_ response: Response, _ exchange: Exchange, flushing: Bool) {
+        if let stream = response.stream, exchange.method != .head, response.status.code >= 200,
+           response.status.code != 204, response.status.code != 304 {
+            startStream(response, stream, exchange)
+            return
+        }
         let close = !exchange.keepAlive || closeRequested || loop.shuttingDown
             || loop.context.stopping.load(ordering: .acquiring)
         send(response, exchange, close: close)
@@ -223,6 +232,45 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Sends the head, then what `stream` produces as it comes; the connection closes when it ends.
+    private func startStream(_ response: Response, _ stream: ResponseStream, _ exchange: Exchange) {
+        send(response, exchange, close: true, streaming: true)
+        state = .streaming
+        deadline = 0
+        flush()
+        guard state == .streaming else { return }
+        let loop = self.loop
+        let sink = ResponseStream.Sink { bytes in loop.execute { self.streamed(bytes) } }
+        streamSink = sink
+        streamTask = Task(executorPreference: loop) {
+            await stream.produce(ResponseStream.Writer(sink: sink))
+            loop.execute { self.endStream() }
+        }
+    }
+
+    /// A chunk of a stream's body; a client that lets unread output pass the high-water mark is cut off.
+    private func streamed(_ bytes: [UInt8]) {
+        guard state == .streaming else { return }
+        guard pendingOutput < Connection.outputHighWater else {
+            close()
+            return
+        }
+        output.append(contentsOf: bytes)
+        if !outputBlocked { flush() }
+    }
+
+    /// Takes no more of the stream, sends what it wrote, and closes.
+    private func endStream() {
+        streamSink?.end()
+        streamSink = nil
+        streamTask?.cancel()
+        streamTask = nil
+        guard state == .streaming else { return }
+        state = .closing
+        deadline = loop.now + loop.context.configuration.idleTimeout.wholeNanoseconds
+        flush()
+    }
+
     /// Answers without a handler (parse errors, 408) and closes.
     private func respondAndClose(_ response: Response) {
         let exchange = Exchange(
@@ -235,8 +283,8 @@ final class Connection: @unchecked Sendable {
         flush()
     }
 
-    private func send(_ response: Response, _ exchange: Exchange, close: Bool) {
-        let bodyBytes = appendResponse(response, exchange, close: close)
+    private func send(_ response: Response, _ exchange: Exchange, close: Bool, streaming: Bool = false) {
+        let bodyBytes = appendResponse(response, exchange, close: close, streaming: streaming)
         requestsServed += 1
         loop.context.counters.requestsServed.add(1, ordering: .relaxed)
         if loop.context.configuration.accessLog { logAccess(response.status.code, bodyBytes, exchange) }
@@ -307,6 +355,10 @@ final class Connection: @unchecked Sendable {
         parser.releaseReservation()
         handlerTask?.cancel()
         handlerTask = nil
+        streamSink?.end()
+        streamSink = nil
+        streamTask?.cancel()
+        streamTask = nil
         loop.unregister(self)
     }
 
@@ -338,14 +390,16 @@ final class Connection: @unchecked Sendable {
             respondAndClose(HTTPError(.requestTimeout, "Request timeout.").response)
         case .reading, .closing, .lingering:
             close()
-        case .handling, .closed:
+        case .handling, .streaming, .closed:
             break
         }
     }
 
-    /// Server shutdown: an idle connection closes now; a busy one closes after its current response.
+    /// Server shutdown: an idle connection closes now; a busy one closes after its current response; a stream ends
+    /// with what it has written.
     func shutdownRequested() {
         closeRequested = true
+        if state == .streaming { endStream() }
         if state == .reading, parser.isAtRequestBoundary, pendingOutput == 0 { close() }
     }
 }

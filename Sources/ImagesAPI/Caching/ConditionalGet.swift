@@ -4,7 +4,8 @@ import HTTPServer
 
 /// HTTP validators on `GET` (and `HEAD`) answers: a strong `ETag` derived from the body, `If-None-Match` answered
 /// 304 with no body when a tag matches (RFC 9110 §13.1.2: weak comparison, `*` matches anything), and the
-/// `Cache-Control` the answer allows. Only 200 answers get a tag; errors pass through untouched.
+/// `Cache-Control` the answer allows. Only 200 answers with a whole body get a tag; errors and
+/// streams pass through untouched.
 enum ConditionalGet {
     /// Per-user answers: a cache may keep them but must revalidate each time (the 304 makes that cheap).
     static let perUser = "private, no-cache"
@@ -25,7 +26,10 @@ enum ConditionalGet {
 
     /// `response` with its validator and caching headers, or a 304 when `request` already holds that version.
     static func apply(_ response: Response, to request: Request, cacheControl: String) -> Response {
-        guard request.method == .get || request.method == .head, response.status == .ok else { return response }
+        // A stream's body is not known when its head is sent: no validator.
+        guard request.method == .get || request.method == .head, response.status == .ok, response.stream == nil else {
+            return response
+        }
         let tag = entityTag(response.body)
         if let header = request.headers["If-None-Match"], matches(header, tag) {
             var headers = HTTPHeaders()

@@ -38,6 +38,9 @@ extension APIContext {
     func retrieveImage(_ request: Request, _ caller: Caller) async throws -> Response {
         let wait = try WaitRequest.parse(request.query)
         var image = try await image(request, caller)
+        if request.method == .get, Self.acceptsEventStream(request) {
+            return imageEventStream(image, wait: wait, caller: caller)
+        }
         if let wait, !wait.goal.isReached(by: image.status) {
             let timeout = Duration.seconds(min(wait.seconds, settings.waitMaxSeconds))
             switch await waiters.wait(for: image.id, owner: caller.scope, goal: wait.goal, timeout: timeout) {

@@ -315,8 +315,21 @@ paths:
         image reaches the status `until` names, woken by the change itself
         (made by this server or another process on the same database); when the time runs out the answer is the
         current state, still a 200, and a 404 if the image was deleted meanwhile.
+        With `Accept: text/event-stream` (a GET) the answer is Server-Sent Events instead: an `image` event with
+        the image at once; unless it already has the status `until` names, the wait (`wait` seconds, or the
+        longest allowed when absent) with a `: keep-alive` comment line every 15 s, an `image` event when it gets
+        there, or a `deleted` event (`{"id": …}`, the last) when it is deleted meanwhile; then a `done` event,
+        `{"reached": true|false}`, and the connection closes. Errors (400, 401, 404) are answered as JSON before
+        any stream starts.
       parameters:
         - $ref: '#/components/parameters/IfNoneMatch'
+        - name: Accept
+          in: header
+          required: false
+          description: >-
+            `text/event-stream` (anywhere in the list) asks for the Server-Sent Events answer; anything else, or
+            none, for JSON.
+          schema: {type: string}
         - name: wait
           in: query
           description: Seconds to wait for the status `until` names (0, the default, answers at once).
@@ -347,6 +360,10 @@ paths:
             application/json:
               schema:
                 $ref: '#/components/schemas/Image'
+            text/event-stream:
+              schema:
+                type: string
+                description: '`event: image|deleted|done` and one `data:` line of JSON per event, blank-line separated.'
         '400':
           $ref: '#/components/responses/BadRequest'
         '401':
