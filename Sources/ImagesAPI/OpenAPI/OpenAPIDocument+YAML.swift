@@ -1868,9 +1868,13 @@ components:
       name: owner
       in: query
       allowEmptyValue: true
-      description: One user's images (for administrators; a user naming another user gets none). Not in the reference.
+      description: >-
+        One user's images (for administrators; a user naming another user gets none). Not in the reference.
+        Empty means no filter; white space alone is a 400.
       schema:
         type: string
+        maxLength: 1024
+        pattern: '^$|^[^\x00]*[^\s\x00][^\x00]*$'
     HasVariants:
       name: has_variants
       in: query

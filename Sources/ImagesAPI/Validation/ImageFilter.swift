@@ -97,11 +97,9 @@ struct ImageFilter: Sendable {
                 errors.add("orphaned", "Must be a valid boolean.")
             }
         }
-        // As django-filter's CharFilter: the value is stripped, and one left blank filters nothing.
         for (name, keyPath) in [("filename", \ImageFilter.filename), ("creator", \.creator), ("owner", \.owner)] {
             if let raw = value(name) {
-                let cleaned = Fields.string(.string(raw), name, maxLength: Self.maxValueLength, allowBlank: true, errors: &errors)
-                self[keyPath: keyPath] = cleaned?.isEmpty == true ? nil : cleaned
+                self[keyPath: keyPath] = Fields.string(.string(raw), name, maxLength: Self.maxValueLength, errors: &errors)
             }
         }
         if let raw = value("ordering") {
