@@ -85,6 +85,21 @@ import TestSupport
         }
     }
 
+    /// `wait` through the stream: 0 waits not at all (as without it); -1, Int.min, Int.max and beyond are a 400.
+    @Test func waitBoundaries() async throws {
+        try await withEmulatorService { service in
+            let id = try await service.createPending(signed: false)
+            let port = service.fixture.server.localPort
+            let none = try await RawClient.exchange(port: port, Self.streamRequest(service, "api/images/\(id)/?wait=0"))
+            #expect(Self.events(none.bodyText).map(\.name) == ["image", "done"])
+            #expect(Self.events(none.bodyText).last?.data == #"{"reached":false}"#)
+            for bad in ["-1", "\(Int.min)", "\(Int.max)", "99999999999999999999999"] {
+                let answer = try await RawClient.exchange(port: port, Self.streamRequest(service, "api/images/\(id)/?wait=\(bad)"))
+                #expect(answer.status == 400, "wait=\(bad)")
+            }
+        }
+    }
+
     @Test func deletingTheImageEndsTheStreamWithDeleted() async throws {
         try await withEmulatorService { service in
             let id = try await service.createPending(signed: false)

@@ -39,7 +39,7 @@ extension APIContext {
         let wait = try WaitRequest.parse(request.query)
         var image = try await image(request, caller)
         if request.method == .get, Self.acceptsEventStream(request) {
-            return imageEventStream(image, wait: wait, caller: caller)
+            return imageEventStream(image, wait: wait, waitGiven: !(request.query.all("wait").last ?? "").isEmpty, caller: caller)
         }
         if let wait, !wait.goal.isReached(by: image.status) {
             let timeout = Duration.seconds(min(wait.seconds, settings.waitMaxSeconds))

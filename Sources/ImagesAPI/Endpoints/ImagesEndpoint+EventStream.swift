@@ -20,12 +20,12 @@ extension APIContext {
     }
 
     /// An `image` event with the image as it is, then (unless it is already there) waits for `until` at most
-    /// `wait` seconds (the longest wait allowed when absent), with a comment line every 15 s: an `image` event
+    /// `wait` seconds (the longest wait allowed when absent; `wait=0` waits not at all, as without the stream), with a comment line every 15 s: an `image` event
     /// when it gets there, `deleted` when it is deleted meanwhile; last a `done` event, `{"reached": true|false}`
     /// (none after `deleted`). Then the connection closes.
-    func imageEventStream(_ image: ImageRecord, wait: WaitRequest?, caller: Caller) -> Response {
+    func imageEventStream(_ image: ImageRecord, wait: WaitRequest?, waitGiven: Bool, caller: Caller) -> Response {
         let goal = wait?.goal ?? .final
-        let seconds = min(wait?.seconds ?? settings.waitMaxSeconds, settings.waitMaxSeconds)
+        let seconds = min(wait?.seconds ?? (waitGiven ? 0 : settings.waitMaxSeconds), settings.waitMaxSeconds)
         var headers = HTTPHeaders()
         headers["Cache-Control"] = ConditionalGet.perUser
         headers["X-Accel-Buffering"] = "no"

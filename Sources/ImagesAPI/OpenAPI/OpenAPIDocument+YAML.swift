@@ -317,7 +317,7 @@ paths:
         current state, still a 200, and a 404 if the image was deleted meanwhile.
         With `Accept: text/event-stream` (a GET) the answer is Server-Sent Events instead: an `image` event with
         the image at once; unless it already has the status `until` names, the wait (`wait` seconds, or the
-        longest allowed when absent) with a `: keep-alive` comment line every 15 s, an `image` event when it gets
+        longest allowed when absent; 0 waits not at all) with a `: keep-alive` comment line every 15 s, an `image` event when it gets
         there, or a `deleted` event (`{"id": …}`, the last) when it is deleted meanwhile; then a `done` event,
         `{"reached": true|false}`, and the connection closes. Errors (400, 401, 404) are answered as JSON before
         any stream starts.
