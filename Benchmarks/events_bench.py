@@ -97,10 +97,10 @@ def stop(process):
         process.kill()
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
@@ -146,12 +146,14 @@ def deliveries(binary, workdir, env, port, token, database, count):
     return f"deliveries: {count} events in {elapsed:.2f} s = {count / elapsed:.0f} events/s (receiver: Python ThreadingHTTPServer)"
 
 
-async def hold(port, token, image_id, answers, opened):
+async def hold(port, token, image_id, answers, opened, sent, go):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    opened.append(1)
+    await go.wait()
     writer.write((f"GET {PREFIX}images/{image_id}/?wait=60&until=final HTTP/1.1\r\nHost: x\r\n"
                   f"Authorization: Token {token}\r\nConnection: close\r\n\r\n").encode())
     await writer.drain()
-    opened.append(1)
+    sent.append(1)
     data = await reader.read()
     answers.append((time.monotonic(), b'"status":"uploaded"' in data))
     writer.close()
@@ -159,16 +161,25 @@ async def hold(port, token, image_id, answers, opened):
 
 async def waiters_phase(port, token, ids, database, pid):
     await asyncio.sleep(1)
-    idle = rss_mb(pid)
-    answers, opened = [], []
-    tasks = [asyncio.create_task(hold(port, token, i, answers, opened)) for i in ids]
+    idle, idle_anon = rss_mb(pid), rss_mb(pid, "RssAnon")
+    answers, opened, sent, go = [], [], [], asyncio.Event()
+    tasks = [asyncio.create_task(hold(port, token, i, answers, opened, sent, go)) for i in ids]
     while len(opened) < len(ids):
+        await asyncio.sleep(0.1)
+    # Every connection open and idle: what the connections cost before any request waits on them.
+    await asyncio.sleep(1)
+    connected = rss_mb(pid)
+    go.set()
+    while len(sent) < len(ids):
         await asyncio.sleep(0.1)
     # Until serve has registered every waiter (its RSS stops growing), so the commit finds them all waiting.
     held, last = rss_mb(pid), 0.0
     while abs(held - last) > 0.5:
         await asyncio.sleep(1)
         last, held = held, rss_mb(pid)
+    # RSS counts the pages of the database file SQLite maps (once per connection that maps them); RssAnon is the
+    # process's own memory.
+    anon, file = rss_mb(pid, "RssAnon"), rss_mb(pid, "RssFile")
     db = sqlite3.connect(database)
     with db:
         db.execute("UPDATE images SET status = 'uploaded' WHERE status = 'pending'")
@@ -179,7 +190,10 @@ async def waiters_phase(port, token, ids, database, pid):
     woken = sum(1 for _, ok in answers if ok)
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
     return (f"waiters: {len(ids)} held, serve RSS {held:.0f} MB while holding ({idle:.0f} MB after creating the images, "
-            f"so {(held - idle) * 1024 / len(ids):.1f} KB per waiting request); {woken} answered uploaded; wake latency "
+            f"so {(held - idle) * 1024 / len(ids):.1f} KB per waiting request; {connected:.0f} MB with the connections "
+            f"open and idle, so {(connected - idle) * 1024 / len(ids):.1f} KB of that is the connection's and "
+            f"{(held - connected) * 1024 / len(ids):.1f} KB the wait's; of the {held:.0f} MB, {anon:.0f} MB anonymous and "
+            f"{file:.0f} MB mapped files; anonymous memory grew {(anon - idle_anon) * 1024 / len(ids):.1f} KB per waiting request); {woken} answered uploaded; wake latency "
             f"after another process's commit min {latencies[0] * 1000:.0f} ms, p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms, max {latencies[-1] * 1000:.0f} ms")
 
 

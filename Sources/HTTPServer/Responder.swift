@@ -87,17 +87,26 @@ public struct Responder: Sendable {
         return Responder(immediate: immediate, finisher: finisher) { request in
             let part = mounts.first { $0.claims(request.rawPath) }?.responder ?? fallback
             do {
-                return try await part.handler(request)
-            } catch {
-                let underlying = (error as? RoutedError)?.underlying ?? error
-                if let report = part.unhandledError, !(underlying is any HTTPResponseError),
-                   let answer = report(underlying)
-                {
-                    throw AnsweredError(error: error, response: answer)
+                var response = try await part.handler(request)
+                if let pending = response.pending, part.unhandledError != nil {
+                    response.pending = {
+                        do { return try await pending() } catch { throw part.reported(error) }
+                    }
                 }
-                throw error
+                return response
+            } catch {
+                throw part.reported(error)
             }
         }
+    }
+
+    /// `error` as the boundary should see it: answered by ``unhandledError`` when that answers it.
+    private func reported(_ error: any Error) -> any Error {
+        let underlying = (error as? RoutedError)?.underlying ?? error
+        if let report = unhandledError, !(underlying is any HTTPResponseError), let answer = report(underlying) {
+            return AnsweredError(error: error, response: answer)
+        }
+        return error
     }
 
     /// The answer: the immediate one when there is one, else the handler's, with errors mapped as the server maps
@@ -105,22 +114,47 @@ public struct Responder: Sendable {
     public func respond(to request: Request, logger: Logger) async -> Response {
         var request = request
         if let immediate = finishedImmediate, let response = immediate(&request) { return response }
-        return await answer(request, logger: logger)
+        var response = await answer(request, logger: logger)
+        while let pending = response.pending { response = (try? await pending()) ?? Self.internalError }
+        return response
     }
 
-    /// The handler's answer, errors mapped, then finished: the one error boundary.
+    /// The handler's answer, errors mapped, then finished: the one error boundary. A ``Response/later(_:)`` answer
+    /// comes back with its `pending` wrapped the same way (mapped, finished, labelled with the route), so it never
+    /// throws.
     func answer(_ request: Request, logger: Logger) async -> Response {
+        var response = await finished(request, logger) { try await handler(request) }
+        if let pending = response.pending {
+            let pattern = response.routePattern
+            response.pending = { [self] in
+                var ready = await finished(request, logger) {
+                    var ready = try await pending()
+                    while let next = ready.pending { ready = try await next() }
+                    return ready
+                }
+                if ready.routePattern == nil { ready.routePattern = pattern }
+                return ready
+            }
+        }
+        return response
+    }
+
+    private func finished(
+        _ request: Request, _ logger: Logger, _ body: () async throws -> Response
+    ) async -> Response {
         var response: Response
         do {
-            response = try await handler(request)
+            response = try await body()
         } catch let answered as AnsweredError {
             response = self.response(for: answered.error, request, logger, answer: answered.response)
         } catch {
             response = self.response(for: error, request, logger)
         }
-        finisher?(request, &response)
+        if response.pending == nil { finisher?(request, &response) }
         return response
     }
+
+    static var internalError: Response { HTTPError(.internalServerError, "Internal server error.").response }
 
     private func response(for error: any Error, _ request: Request, _ logger: Logger, answer: Response? = nil) -> Response {
         if let routed = error as? RoutedError {
@@ -136,7 +170,7 @@ public struct Responder: Sendable {
             "error": .string(String(describing: error)),
         ])
         if let answer { return answer }
-        return unhandledError?(error) ?? HTTPError(.internalServerError, "Internal server error.").response
+        return unhandledError?(error) ?? Self.internalError
     }
 }
 

@@ -11,6 +11,8 @@ public struct Response: Sendable {
     /// A body produced after the headers are sent (then `body` is not sent, and the connection closes after it).
     /// Ignored for HEAD and for statuses without a body.
     public var stream: ResponseStream?
+    /// Set on a ``later(_:)`` answer: what produces the real one.
+    public var pending: (@Sendable () async throws -> Response)?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -40,6 +42,24 @@ public struct Response: Sendable {
         if !response.headers.contains("Cache-Control") { response.headers.add("Cache-Control", "no-cache") }
         response.stream = ResponseStream(produce)
         return response
+    }
+
+    /// An answer that is not ready yet (a request held until something changes). The handler's task ends with it
+    /// and `produce` runs in a task of its own that holds only its own frames, so a held request costs little more
+    /// than its connection. The error boundary (``Responder``) maps what `produce` throws and finishes what it
+    /// returns, as it does for a handler. Not for immediate handlers (they answer at once).
+    public static func later(_ produce: @escaping @Sendable () async throws -> Response) -> Response {
+        var response = Response()
+        response.pending = produce
+        return response
+    }
+
+    /// `transform` applied to this answer: now, or once a ``later(_:)`` answer is ready.
+    public func map(_ transform: @escaping @Sendable (Response) -> Response) -> Response {
+        guard let pending else { return transform(self) }
+        var mapped = self
+        mapped.pending = { transform(try await pending()) }
+        return mapped
     }
 
     public static func empty(_ status: HTTPStatus = .noContent) -> Response {

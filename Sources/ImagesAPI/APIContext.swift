@@ -68,7 +68,7 @@ final class APIContext: Sendable {
         _ handler: @escaping RouteGroup<Context>.GroupHandler
     ) -> RouteGroup<Context>.GroupHandler {
         { request, caller in
-            ConditionalGet.apply(try await handler(request, caller), to: request, cacheControl: ConditionalGet.perUser)
+            try await handler(request, caller).map { ConditionalGet.apply($0, to: request, cacheControl: ConditionalGet.perUser) }
         }
     }
 

@@ -30,10 +30,11 @@ func withServer(
     logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
     immediate: ImmediateHandler? = nil,
     handler: @escaping Handler = echoHandler,
+    responder: Responder? = nil,
     _ body: (HTTPServer, Int) async throws -> Void
 ) async throws {
     let server = HTTPServer(
-        configuration: configuration, logger: logger, responder: Responder(immediate: immediate, handler: handler))
+        configuration: configuration, logger: logger, responder: responder ?? Responder(immediate: immediate, handler: handler))
     try server.start()
     do {
         try await body(server, server.localPort)

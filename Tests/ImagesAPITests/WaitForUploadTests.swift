@@ -26,6 +26,10 @@ import TestSupport
             #expect(response.status == 200)
             #expect(response.object?.string("status") == "uploaded")
             #expect(service.api.waitingRequests == 0)
+            // The held answer is validated as any other: its tag is the current representation's.
+            let tag = try #require(response.header("ETag"))
+            #expect(response.header("Cache-Control") == "private, no-cache")
+            #expect(try await service.get("api/images/\(id)/").header("ETag") == tag)
         }
     }
 
@@ -35,6 +39,7 @@ import TestSupport
             let response = try await service.get("api/images/\(id)/?wait=1&until=final")
             #expect(response.status == 200)
             #expect(response.object?.string("status") == "pending")
+            #expect(response.header("ETag") != nil)
         }
     }
 

@@ -11,7 +11,7 @@ public enum TestClientError: Error {
 }
 
 /// A parsed response as the test client saw it.
-public struct RawResponse {
+public struct RawResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]

@@ -211,6 +211,10 @@ final class Connection: @unchecked Sendable {
     /// Queues the response; a last one is flushed and the connection closes, otherwise it reads on (the caller
     /// flushes unless `flushing`).
     private func answer(_ response: Response, _ exchange: Exchange, flushing: Bool) {
+        if let pending = response.pending {
+            awaitPending(pending, exchange)
+            return
+        }
         if let stream = response.stream, exchange.method != .head, response.status.code >= 200,
            response.status.code != 204, response.status.code != 304 {
             startStream(response, stream, exchange)
@@ -229,6 +233,19 @@ final class Connection: @unchecked Sendable {
             // Bounds a write stalled by a client that stops reading; re-armed once input is processed again.
             deadline = loop.now + loop.context.configuration.idleTimeout.wholeNanoseconds
             if flushing { flush() }
+        }
+    }
+
+    /// A ``Response/later(_:)`` answer: the connection stays busy while a task of its own (not the handler's, which
+    /// has ended) waits for the real answer.
+    private func awaitPending(_ pending: @escaping @Sendable () async throws -> Response, _ exchange: Exchange) {
+        state = .handling
+        loop.inFlight += 1
+        loop.context.counters.inFlightRequests.add(1, ordering: .relaxed)
+        let loop = self.loop
+        handlerTask = Task(executorPreference: loop) {
+            let response = (try? await pending()) ?? Responder.internalError
+            loop.execute { self.complete(response, exchange) }
         }
     }
 

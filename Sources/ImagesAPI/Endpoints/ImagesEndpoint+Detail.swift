@@ -37,19 +37,21 @@ extension APIContext {
     /// 200 (a 404 if the image was deleted meanwhile).
     func retrieveImage(_ request: Request, _ caller: Caller) async throws -> Response {
         let wait = try WaitRequest.parse(request.query)
-        var image = try await image(request, caller)
+        let image = try await image(request, caller)
         if request.method == .get, Self.acceptsEventStream(request) {
             return imageEventStream(image, wait: wait, waitGiven: !(request.query.all("wait").last ?? "").isEmpty, caller: caller)
         }
-        if let wait, !wait.goal.isReached(by: image.status) {
-            let timeout = Duration.seconds(min(wait.seconds, settings.waitMaxSeconds))
-            switch await waiters.wait(for: image.id, owner: caller.scope, goal: wait.goal, timeout: timeout) {
-            case .reached(let record): image = record
+        guard let wait, !wait.goal.isReached(by: image.status) else { return json(serializer.bytes(image, now: clock())) }
+        let timeout = Duration.seconds(min(wait.seconds, settings.waitMaxSeconds))
+        let id = image.id
+        // Held in a task of its own (``Response/later(_:)``), not in this handler's deeper frames.
+        return .later { [self] in
+            switch await waiters.wait(for: id, owner: caller.scope, goal: wait.goal, timeout: timeout) {
+            case .reached(let record): return json(serializer.bytes(record, now: clock()))
             case .gone: throw ErrorResponse.imageNotFound
-            case .timedOut: image = try await self.image(request, caller)
+            case .timedOut: return json(serializer.bytes(try await self.image(request, caller), now: clock()))
             }
         }
-        return json(serializer.bytes(image, now: clock()))
     }
 
     /// `retrieveImage` on the event loop, for the plain lookup (no query filters) by a caller whose token is cached
