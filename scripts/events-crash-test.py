@@ -3,7 +3,7 @@
 
 Runs the server (embedded emulator, temp data dir) with a receiver on loopback that first answers 503, registers
 the receiver as an event endpoint, creates an upload URL (event `image.upload_url_created`), waits until the first
-delivery attempt has failed, SIGKILLs the server, lets the receiver answer 204, restarts the server and waits for
+delivery attempt has failed and been recorded (`GET api/events/`), SIGKILLs the server, lets the receiver answer 204, restarts the server and waits for
 the same event (same `id`) to arrive; its signature is checked with the README's Python verifier.
 Stdlib only. Usage: scripts/events-crash-test.py --binary .build/debug/cfimages
 """
@@ -153,6 +153,18 @@ def main():
             failures.append("no delivery attempt before the kill")
         else:
             event_id = json.loads(first[0][2])["id"]
+
+            def recorded():
+                status, events = request(port, "GET", "events/", token)
+                for event in (events or {}).get("results", []) if status == 200 else []:
+                    if event["id"] == event_id and any(d["attempts"] >= 1 for d in event["deliveries"]):
+                        return True
+                return False
+
+            # Killed only once the failed attempt is recorded: the retry is then due within the backoff. (A kill
+            # between sending and recording is redelivered too, once the claim's lease lapses: 70 s later.)
+            if not wait_for(recorded, 30):
+                failures.append("the failed first attempt was not recorded within 30s")
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
             print(f"events-crash-test: attempt 1 of {event_id} answered 503; serve SIGKILLed")

@@ -8,7 +8,8 @@ Needs CFIMAGES_TEST_POSTGRES_URL (and CFIMAGES_TEST_POSTGRES_ROOT for the Postgr
    `GET images/{id}/?wait=10&until=uploaded` answers `uploaded`, A's list shows it, and its logs have B's
    `webhook_received`;
 2. a token revoked in the shared database (`cfimages token revoke`) is refused by both instances within the
-   documented bound (5 s, the token cache's age; 1 s of margin for this machine);
+   documented bound (5 s, the token cache's age, counted from the start of the check that cached it; 1 s of
+   margin): no request sent later than that after the revocation is accepted, however slowly it is answered;
 3. load on both instances (upload URLs and deletes) while A is SIGKILLed and restarted `--kills` times: B answers
    every request it gets while A is down, and A serves again after each restart;
 4. under the same load PostgreSQL itself restarts (`pg_ctl restart -m fast`): requests then get 503 (never a
@@ -275,15 +276,30 @@ def main():
                                  capture_output=True, text=True, timeout=60)
         if revoked.returncode != 0:
             raise RuntimeError(f"token revoke failed: {revoked.stderr.strip()}")
+        # The bound is on the server's check, which follows the request's sending: a request sent later than the
+        # bound after the revocation must be refused, however long its answer then takes on a loaded machine.
         started = time.monotonic()
         refused = {}
-        for name, port in (("A", port_a), ("B", port_b)):
-            if wait_for(lambda: call(port, "GET", PREFIX + "images/", doomed)[0] == 401, REVOCATION_BOUND, 0.1):
-                refused[name] = time.monotonic() - started
-            else:
-                failures.append(f"{name} still accepted the revoked token after {REVOCATION_BOUND:.0f}s")
+        late_accepts = {}
+        while len(refused) < 2 and time.monotonic() < started + REVOCATION_BOUND + 30:
+            for name, port in (("A", port_a), ("B", port_b)):
+                if name in refused:
+                    continue
+                sent = time.monotonic() - started
+                status, _ = call(port, "GET", PREFIX + "images/", doomed)
+                if status == 401:
+                    refused[name] = sent
+                elif status == 200 and sent > REVOCATION_BOUND:
+                    late_accepts.setdefault(name, sent)
+            time.sleep(0.1)
+        for name in ("A", "B"):
+            if name in late_accepts:
+                failures.append(f"{name} accepted the revoked token in a request sent {late_accepts[name]:.2f}s "
+                                f"after the revocation (bound {REVOCATION_BOUND:.0f}s)")
+            if name not in refused:
+                failures.append(f"{name} never refused the revoked token")
         print("two-instances-test: 2. revoked token refused by " +
-              ", ".join(f"{name} after {seconds:.2f}s" for name, seconds in refused.items()))
+              ", ".join(f"{name} in a request sent after {seconds:.2f}s" for name, seconds in refused.items()))
 
         # 3. Load on both; A SIGKILLed and restarted under it; B answers everything meanwhile.
         loads = [Load(name, port, token, ledger, stop, rng.randrange(1 << 32))

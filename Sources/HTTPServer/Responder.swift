@@ -114,9 +114,9 @@ public struct Responder: Sendable {
     public func respond(to request: Request, logger: Logger) async -> Response {
         var request = request
         if let immediate = finishedImmediate, let response = immediate(&request) { return response }
-        var response = await answer(request, logger: logger)
-        while let pending = response.pending { response = (try? await pending()) ?? Self.internalError }
-        return response
+        let response = await answer(request, logger: logger)
+        guard let pending = response.pending else { return response }
+        return (try? await pending()) ?? Self.internalError
     }
 
     /// The handler's answer, errors mapped, then finished: the one error boundary. A ``Response/later(_:)`` answer

@@ -40,9 +40,10 @@ final class Authenticator: Sendable {
         case .key(let k): key = k
         }
         if let cached = cache.caller(for: key) { return cached }
+        let checked = ContinuousClock.now
         guard let user = try await repository.authenticate(key: key) else { throw Self.unauthorized("Invalid token.") }
         let caller = Caller(userName: user.userName, isAdmin: user.isAdmin)
-        cache.store(caller, for: key)
+        cache.store(caller, for: key, checked: checked)
         return caller
     }
 

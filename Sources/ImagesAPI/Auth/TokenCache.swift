@@ -4,7 +4,8 @@ import Synchronization
 /// Recently authenticated keys, kept for a few seconds so the hot path skips the database.
 ///
 /// Only successful lookups are cached, so a new token works at once. A revoked token keeps working for at most
-/// `ttl` after its last database check. The cache is bounded: when full, it is emptied.
+/// `ttl` after the start of its last database check: an entry's age counts from before the lookup, so a slow
+/// database (a loaded machine) does not lengthen it. The cache is bounded: when full, it is emptied.
 final class TokenCache: Sendable {
     private struct Entry {
         let caller: Caller
@@ -33,9 +34,11 @@ final class TokenCache: Sendable {
         }
     }
 
-    func store(_ caller: Caller, for key: String) {
+    /// Keeps `caller` until `ttl` after `checked`, the instant the database lookup that found it began.
+    func store(_ caller: Caller, for key: String, checked: ContinuousClock.Instant) {
         guard ttl > .zero else { return }
-        let expires = ContinuousClock.now + ttl
+        let expires = checked + ttl
+        guard expires > ContinuousClock.now else { return }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(caller: caller, expires: expires)
