@@ -5,13 +5,16 @@
    does not serialise them) are written into the database; serve is started and the time until a keep-alive
    receiver on loopback has accepted all N is measured (events/s, from the first delivery to the last).
 2. Waiters: W pending images are created through the API, W concurrent `GET …/images/{id}/?wait=60&until=final`
-   requests are held, serve's RSS is read, then one transaction by another process (sqlite3) marks them all
-   uploaded; the time from that commit to each answer is the wake latency (the cross-process path; a write of serve
-   itself wakes waiters at once).
-Stdlib only. Usage: Benchmarks/events_bench.py --binary .build/release/cfimages [--events 5000] [--waiters 10000]
+   requests are held and serve's RSS is read. Then, while all W are held, S of them (`--samples`, one every 20 ms)
+   are uploaded the way a browser does it, to their one-time URL on the embedded emulator, whose webhook tells
+   serve: the time from the start of the upload to the waiter's answer is the wake latency of one change. Last, one
+   transaction by another process (sqlite3) marks the rest uploaded at once: the time from that commit to each
+   answer is the cross-process path (found by serve's poll, then every waited image re-read).
+Stdlib only. Usage: Benchmarks/events_bench.py --binary .build/release/cfimages [--events 5000] [--waiters 10000] [--samples 200]
 """
 import argparse
 import asyncio
+import base64
 import http.client
 import http.server
 import json
@@ -24,8 +27,11 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 PREFIX = "/cloudflare-images/api/"
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGP4z8AARww4OQD1MQv1NXv7ggAAAABJRU5ErkJggg==")
 
 
 def free_port():
@@ -97,6 +103,19 @@ def stop(process):
         process.kill()
 
 
+def mapped_mb(pid):
+    """Resident MB of each mapped file (from smaps), largest first: the binary's pages and SQLite's mapped database."""
+    sizes, name = {}, None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5:
+                name = os.path.basename(fields[5]) if len(fields) > 5 and fields[5].startswith("/") else None
+            elif fields[0] == "Rss:" and name:
+                sizes[name] = sizes.get(name, 0) + int(fields[1]) / 1024
+    return sorted(((n, mb) for n, mb in sizes.items() if mb >= 1), key=lambda item: -item[1])
+
+
 def rss_mb(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -155,14 +174,35 @@ async def hold(port, token, image_id, answers, opened, sent, go):
     await writer.drain()
     sent.append(1)
     data = await reader.read()
-    answers.append((time.monotonic(), b'"status":"uploaded"' in data))
+    answers[image_id] = (time.monotonic(), b'"status":"uploaded"' in data)
     writer.close()
 
 
-async def waiters_phase(port, token, ids, database, pid):
+def upload(url):
+    boundary = "eventsbenchboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"w.png\"\r\n"
+            "Content-Type: image/png\r\n\r\n").encode() + PNG + f"\r\n--{boundary}--\r\n".encode()
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("POST", parts.path + (f"?{parts.query}" if parts.query else ""), body=body,
+                       headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200, response.status
+    connection.close()
+
+
+def percentiles(latencies):
+    latencies = sorted(latencies)
+    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+    return (f"min {latencies[0] * 1000:.0f} ms, p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms, "
+            f"max {latencies[-1] * 1000:.0f} ms")
+
+
+async def waiters_phase(port, token, ids, upload_urls, database, pid):
     await asyncio.sleep(1)
     idle, idle_anon = rss_mb(pid), rss_mb(pid, "RssAnon")
-    answers, opened, sent, go = [], [], [], asyncio.Event()
+    answers, opened, sent, go = {}, [], [], asyncio.Event()
     tasks = [asyncio.create_task(hold(port, token, i, answers, opened, sent, go)) for i in ids]
     while len(opened) < len(ids):
         await asyncio.sleep(0.1)
@@ -180,27 +220,42 @@ async def waiters_phase(port, token, ids, database, pid):
     # RSS counts the pages of the database file SQLite maps (once per connection that maps them); RssAnon is the
     # process's own memory.
     anon, file = rss_mb(pid, "RssAnon"), rss_mb(pid, "RssFile")
+    files = ", ".join(f"{name} {mb:.0f} MB" for name, mb in mapped_mb(pid))
+    # One change at a time while all are held: each sampled image uploaded through its one-time URL.
+    started = {}
+
+    def sample():
+        for image_id, url in upload_urls.items():
+            started[image_id] = time.monotonic()
+            upload(url)
+            time.sleep(0.02)
+
+    await asyncio.get_running_loop().run_in_executor(None, sample)
+    while any(image_id not in answers for image_id in upload_urls):
+        await asyncio.sleep(0.05)
+    single = [answers[image_id][0] - started[image_id] for image_id in upload_urls]
     db = sqlite3.connect(database)
     with db:
         db.execute("UPDATE images SET status = 'uploaded' WHERE status = 'pending'")
     committed = time.monotonic()
     db.close()
     await asyncio.gather(*tasks)
-    latencies = sorted(t - committed for t, _ in answers)
-    woken = sum(1 for _, ok in answers if ok)
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+    latencies = [t for image_id, (t, _) in answers.items() if image_id not in upload_urls]
+    woken = sum(1 for _, ok in answers.values() if ok)
     return (f"waiters: {len(ids)} held, serve RSS {held:.0f} MB while holding ({idle:.0f} MB after creating the images, "
             f"so {(held - idle) * 1024 / len(ids):.1f} KB per waiting request; {connected:.0f} MB with the connections "
             f"open and idle, so {(connected - idle) * 1024 / len(ids):.1f} KB of that is the connection's and "
             f"{(held - connected) * 1024 / len(ids):.1f} KB the wait's; of the {held:.0f} MB, {anon:.0f} MB anonymous and "
-            f"{file:.0f} MB mapped files; anonymous memory grew {(anon - idle_anon) * 1024 / len(ids):.1f} KB per waiting request); {woken} answered uploaded; wake latency "
-            f"after another process's commit min {latencies[0] * 1000:.0f} ms, p50 {p(0.5):.0f} ms, p99 {p(0.99):.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+            f"{file:.0f} MB mapped files ({files}); anonymous memory grew {(anon - idle_anon) * 1024 / len(ids):.1f} KB per waiting request); {woken} answered uploaded; "
+            f"one change at a time ({len(single)} uploads through the emulator, 20 ms apart, all {len(ids)} held), "
+            f"upload start to answer: {percentiles(single)}; the other {len(latencies)} changed at once by "
+            f"another process's commit, commit to answer: {percentiles([t - committed for t in latencies])}")
 
 
-def waiters(binary, workdir, env, port, token, database, count):
+def waiters(binary, workdir, env, port, token, database, count, samples):
     process = start(binary, workdir, env, port)
     base = rss_mb(process.pid)
-    ids = []
+    ids, upload_urls = [], {}
     lock = threading.Lock()
 
     def create(n):
@@ -210,13 +265,15 @@ def waiters(binary, workdir, env, port, token, database, count):
             assert status == 201, image
             with lock:
                 ids.append(image["id"])
+                if len(upload_urls) < samples:
+                    upload_urls[image["id"]] = image["upload_url"]
 
     threads = [threading.Thread(target=create, args=(count // 8 + (1 if i < count % 8 else 0),)) for i in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    result = asyncio.run(waiters_phase(port, token, ids, database, process.pid))
+    result = asyncio.run(waiters_phase(port, token, ids, upload_urls, database, process.pid))
     stop(process)
     return f"{result} (RSS before: {base:.0f} MB)"
 
@@ -226,6 +283,7 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--waiters", type=int, default=10000)
+    parser.add_argument("--samples", type=int, default=200, help="waiters woken one change at a time")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -250,7 +308,7 @@ def main():
     if args.events:
         print(deliveries(binary, workdir, env, port, token, database, args.events), flush=True)
     if args.waiters:
-        print(waiters(binary, workdir, env, port, token, database, args.waiters), flush=True)
+        print(waiters(binary, workdir, env, port, token, database, args.waiters, args.samples), flush=True)
 
 
 if __name__ == "__main__":

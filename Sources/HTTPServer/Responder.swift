@@ -115,8 +115,8 @@ public struct Responder: Sendable {
         var request = request
         if let immediate = finishedImmediate, let response = immediate(&request) { return response }
         let response = await answer(request, logger: logger)
-        guard let pending = response.pending else { return response }
-        return (try? await pending()) ?? Self.internalError
+        guard response.pending != nil else { return response }
+        return (try? await response.resolved()) ?? Self.internalError
     }
 
     /// The handler's answer, errors mapped, then finished: the one error boundary. A ``Response/later(_:)`` answer
@@ -127,11 +127,7 @@ public struct Responder: Sendable {
         if let pending = response.pending {
             let pattern = response.routePattern
             response.pending = { [self] in
-                var ready = await finished(request, logger) {
-                    var ready = try await pending()
-                    while let next = ready.pending { ready = try await next() }
-                    return ready
-                }
+                var ready = await finished(request, logger) { try await pending().resolved() }
                 if ready.routePattern == nil { ready.routePattern = pattern }
                 return ready
             }

@@ -1,4 +1,6 @@
 import HTTPFields
+import Synchronization
+
 /// A response a handler returns. The server adds `Date`, `Content-Length`, `Connection` and `X-Request-ID`,
 /// and drops the body for HEAD requests and for 1xx/204/304 statuses.
 public struct Response: Sendable {
@@ -13,6 +15,9 @@ public struct Response: Sendable {
     public var stream: ResponseStream?
     /// Set on a ``later(_:)`` answer: what produces the real one.
     public var pending: (@Sendable () async throws -> Response)?
+    /// Set on a ``later(after:_:)`` answer: called once with the function to call when `pending` may run. Until
+    /// then the request has no task at all.
+    public var armed: (@Sendable (_ ready: @escaping @Sendable () -> Void) -> Void)?
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -51,6 +56,43 @@ public struct Response: Sendable {
     public static func later(_ produce: @escaping @Sendable () async throws -> Response) -> Response {
         var response = Response()
         response.pending = produce
+        return response
+    }
+
+    /// An answer produced once something happens: `arm` registers the callback (called once, from any thread, with
+    /// the value that happened) and `produce` makes the answer from that value. While the request waits it is a
+    /// registration and its connection, no task and no frames: what a request held for a minute should cost.
+    public static func later<Value: Sendable>(
+        after arm: @escaping @Sendable (_ ready: @escaping @Sendable (Value) -> Void) -> Void,
+        _ produce: @escaping @Sendable (Value) async throws -> Response
+    ) -> Response {
+        let happened = Mutex<(fired: Bool, value: Value?)>((false, nil))
+        var response = Response.later {
+            guard let value = happened.withLock({ $0.value.take() }) else {
+                throw HTTPError(.internalServerError, "Internal server error.")
+            }
+            return try await produce(value)
+        }
+        response.armed = { ready in
+            arm { value in
+                let first = happened.withLock { happened -> Bool in
+                    guard !happened.fired else { return false }
+                    happened = (true, value)
+                    return true
+                }
+                if first { ready() }
+            }
+        }
+        return response
+    }
+
+    /// The answer once it is ready: this one, or what its ``later(_:)`` (or ``later(after:_:)``) part produces.
+    public func resolved() async throws -> Response {
+        var response = self
+        while let pending = response.pending {
+            if let armed = response.armed { await withCheckedContinuation { ready in armed { ready.resume() } } }
+            response = try await pending()
+        }
         return response
     }
 

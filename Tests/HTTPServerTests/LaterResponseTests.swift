@@ -10,9 +10,13 @@ import TestSupport
 @Suite struct LaterResponseTests {
     struct Plain: Error {}
 
+    /// `/armed` registers its callback in `armed` and answers with the value it is called with.
     /// `/ready` answers later with a mapped header; `/missing` throws a 404 later; `/broken` throws an error the
     /// part's reporter answers with a 503; `/held` waits until cancelled. A finisher marks every answer.
-    static func responder(released: LockedBox<Bool>, cancelled: LockedBox<Bool>) -> Responder {
+    static func responder(
+        released: LockedBox<Bool>, cancelled: LockedBox<Bool>,
+        armed: LockedBox<(@Sendable (String) -> Void)?> = LockedBox(nil)
+    ) -> Responder {
         let part = Responder(unhandledError: { _ in HTTPError(.serviceUnavailable, "Try again.").response }) { request in
             switch request.path {
             case "/ready":
@@ -23,6 +27,11 @@ import TestSupport
                     var response = response
                     response.headers["X-Mapped"] = "yes"
                     return response
+                }
+            case "/armed":
+                return Response.later { ready in armed.update { $0 = ready } } _: { (value: String) in
+                    if value == "throw" { throw HTTPError(.conflict, "Thrown later.") }
+                    return .text(.ok, value)
                 }
             case "/missing":
                 return .later { throw HTTPError(.notFound, "Not here.") }
@@ -110,5 +119,46 @@ import TestSupport
         #expect(ready.headers["X-Finished"] == "yes")
         let missing = await responder.respond(to: Request(method: .get, target: "/missing"), logger: logger)
         #expect(missing.status == .notFound)
+    }
+
+    /// An armed answer waits for its callback (no task meanwhile), takes the first value it is called with, and goes
+    /// through the boundary and the finisher like any other; in-process responding waits for the callback too.
+    @Test func anArmedAnswerIsSentWhenItsCallbackComes() async throws {
+        let armed = LockedBox<(@Sendable (String) -> Void)?>(nil)
+        let responder = Self.responder(released: LockedBox(true), cancelled: LockedBox(false), armed: armed)
+        try await withServer(responder: responder) { server, port in
+            let reply = Task {
+                try await RawClient.exchange(port: port, RawClient.request(Array("GET /armed HTTP/1.1".utf8)))
+            }
+            #expect(await eventually(timeout: .seconds(20)) { armed.current != nil })
+            #expect(server.stats.inFlightRequests == 1)
+            let ready = try #require(armed.current)
+            ready("first")
+            ready("second")
+            let answer = try await reply.value
+            #expect(answer.status == 200)
+            #expect(answer.bodyText == "first")
+            #expect(answer.head.contains("X-Finished: yes"))
+            #expect(await eventually(timeout: .seconds(20)) { server.stats.inFlightRequests == 0 })
+
+            armed.update { $0 = nil }
+            let failing = Task {
+                try await RawClient.exchange(port: port, RawClient.request(Array("GET /armed HTTP/1.1".utf8)))
+            }
+            #expect(await eventually(timeout: .seconds(20)) { armed.current != nil })
+            armed.current?("throw")
+            let thrown = try await failing.value
+            #expect(thrown.status == 409)
+            #expect(thrown.head.contains("X-Finished: yes"))
+        }
+        armed.update { $0 = nil }
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let inProcess = Task { await responder.respond(to: Request(method: .get, target: "/armed"), logger: logger) }
+        #expect(await eventually(timeout: .seconds(20)) { armed.current != nil })
+        armed.current?("in process")
+        let answer = await inProcess.value
+        #expect(answer.pending == nil && answer.armed == nil)
+        #expect(answer.body == Array("in process".utf8))
+        #expect(answer.headers["X-Finished"] == "yes")
     }
 }

@@ -67,15 +67,16 @@ struct DatabaseTests {
         defer { database.close() }
         try await database.write { try $0.execute("INSERT INTO t (v) VALUES (?)", ["committed"]) }
 
-        let writerInside = DispatchSemaphore(value: 0)
+        let writerInside = LockedBox(false)
         let releaseWriter = DispatchSemaphore(value: 0)
+        // The writer thread blocks (bounded: the test releases it right after its reads); this task only polls, so
+        // it holds no thread of the cooperative pool the write may need to start.
         async let held: Bool = database.write { connection in
             try connection.execute("INSERT INTO t (v) VALUES (?)", ["uncommitted"])
-            writerInside.signal()
-            // Bounded: the test releases us right after its reads.
-            return releaseWriter.wait(timeout: .now() + 10) == .success
+            writerInside.update { $0 = true }
+            return releaseWriter.wait(timeout: .now() + 30) == .success
         }
-        #expect(writerInside.wait(timeout: .now() + 10) == .success)
+        #expect(await eventually(timeout: .seconds(30)) { writerInside.current })
         // Several concurrent reads complete while the write transaction is still open.
         try await withThrowingTaskGroup(of: SQLiteValue?.self) { group in
             for _ in 0..<6 {

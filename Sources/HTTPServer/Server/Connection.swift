@@ -212,7 +212,7 @@ final class Connection: @unchecked Sendable {
     /// flushes unless `flushing`).
     private func answer(_ response: Response, _ exchange: Exchange, flushing: Bool) {
         if let pending = response.pending {
-            awaitPending(pending, exchange)
+            awaitPending(pending, armed: response.armed, exchange)
             return
         }
         if let stream = response.stream, exchange.method != .head, response.status.code >= 200,
@@ -237,16 +237,24 @@ final class Connection: @unchecked Sendable {
     }
 
     /// A ``Response/later(_:)`` answer: the connection stays busy while a task of its own (not the handler's, which
-    /// has ended) waits for the real answer.
-    private func awaitPending(_ pending: @escaping @Sendable () async throws -> Response, _ exchange: Exchange) {
+    /// has ended) waits for the real answer. An armed one (``Response/later(after:_:)``) has no task until its
+    /// callback comes; it counts as in flight all the same.
+    private func awaitPending(
+        _ pending: @escaping @Sendable () async throws -> Response,
+        armed: (@Sendable (_ ready: @escaping @Sendable () -> Void) -> Void)?, _ exchange: Exchange
+    ) {
         state = .handling
         loop.inFlight += 1
         loop.context.counters.inFlightRequests.add(1, ordering: .relaxed)
         let loop = self.loop
-        handlerTask = Task(executorPreference: loop) {
-            let response = (try? await pending()) ?? Responder.internalError
-            loop.execute { self.complete(response, exchange) }
+        let produce = { @Sendable in
+            self.handlerTask = Task(executorPreference: loop) {
+                let response = (try? await pending().resolved()) ?? Responder.internalError
+                loop.execute { self.complete(response, exchange) }
+            }
         }
+        guard let armed else { return produce() }
+        armed { loop.execute(produce) }
     }
 
     /// Sends the head, then what `stream` produces as it comes; the connection closes when it ends.

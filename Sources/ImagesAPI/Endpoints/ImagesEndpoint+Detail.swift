@@ -44,9 +44,11 @@ extension APIContext {
         guard let wait, !wait.goal.isReached(by: image.status) else { return json(serializer.bytes(image, now: clock())) }
         let timeout = Duration.seconds(min(wait.seconds, settings.waitMaxSeconds))
         let id = image.id
-        // Held in a task of its own (``Response/later(_:)``), not in this handler's deeper frames.
-        return .later { [self] in
-            switch await waiters.wait(for: id, owner: caller.scope, goal: wait.goal, timeout: timeout) {
+        // Held as a registration (``Response/later(after:_:)``): no task or frames while it waits.
+        return .later { [waiters] ready in
+            waiters.park(for: id, owner: caller.scope, goal: wait.goal, timeout: timeout, wake: ready)
+        } _: { [self] (outcome: ImageWaiters.Outcome) in
+            switch outcome {
             case .reached(let record): return json(serializer.bytes(record, now: clock()))
             case .gone: throw ErrorResponse.imageNotFound
             case .timedOut: return json(serializer.bytes(try await self.image(request, caller), now: clock()))

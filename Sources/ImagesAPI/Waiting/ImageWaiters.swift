@@ -2,7 +2,7 @@ import Foundation
 import ImageStore
 import Synchronization
 
-/// Requests held until an image reaches a status, as suspended continuations (no thread or task per waiter).
+/// Requests held until an image reaches a status, as registered callbacks (no thread or task per waiter).
 ///
 /// Two things wake them: the repository's ``ImageChangeFeed`` right after a write of this process commits (it
 /// names the images changed: only their waiters are re-checked), and, while anyone waits, a poll of
@@ -22,7 +22,7 @@ final class ImageWaiters: Sendable {
         let owner: String?
         let goal: WaitRequest.Goal
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<Outcome, Never>
+        let wake: @Sendable (Outcome) -> Void
     }
 
     private struct State {
@@ -64,20 +64,27 @@ final class ImageWaiters: Sendable {
 
     /// Waits until the image (in `owner`'s scope) reaches `goal`, is deleted, or `timeout` passes.
     func wait(for imageID: UUID, owner: String?, goal: WaitRequest.Goal, timeout: Duration) async -> Outcome {
-        let deadline = ContinuousClock.now + timeout
-        return await withCheckedContinuation { continuation in
-            let (id, startPoller) = state.withLock { state -> (UInt64, Bool) in
-                state.nextID += 1
-                state.waiters[state.nextID] = Waiter(
-                    imageID: imageID, owner: owner, goal: goal, deadline: deadline, continuation: continuation)
-                let start = !state.polling
-                state.polling = true
-                return (state.nextID, start)
-            }
-            if startPoller { Task { await self.poll() } }
-            // The change may have committed between the caller's read and this registration.
-            Task { await self.checkOne(id) }
+        await withCheckedContinuation { continuation in
+            park(for: imageID, owner: owner, goal: goal, timeout: timeout) { continuation.resume(returning: $0) }
         }
+    }
+
+    /// `wait` without a suspended caller: `wake` is called once, from any thread, with the outcome.
+    func park(
+        for imageID: UUID, owner: String?, goal: WaitRequest.Goal, timeout: Duration,
+        wake: @escaping @Sendable (Outcome) -> Void
+    ) {
+        let deadline = ContinuousClock.now + timeout
+        let (id, startPoller) = state.withLock { state -> (UInt64, Bool) in
+            state.nextID += 1
+            state.waiters[state.nextID] = Waiter(imageID: imageID, owner: owner, goal: goal, deadline: deadline, wake: wake)
+            let start = !state.polling
+            state.polling = true
+            return (state.nextID, start)
+        }
+        if startPoller { Task { await self.poll() } }
+        // The change may have committed between the caller's read and this registration.
+        Task { await self.checkOne(id) }
     }
 
     /// A write committed in this process.
@@ -160,7 +167,7 @@ final class ImageWaiters: Sendable {
         let resumed = state.withLock { state in
             outcomes.compactMap { id, outcome in state.waiters.removeValue(forKey: id).map { ($0, outcome) } }
         }
-        for (waiter, outcome) in resumed { waiter.continuation.resume(returning: outcome) }
+        for (waiter, outcome) in resumed { waiter.wake(outcome) }
     }
 
     /// While anyone waits: ends waits whose time ran out and notices other processes' writes.
