@@ -18,7 +18,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -296,6 +298,114 @@ class Ours(Contestant):
         return proc, port, t0
 
 
+class OursPostgreSQL(Ours):
+    """cfimages on PostgreSQL (`--postgres-url`, the throwaway cluster Benchmarks/run.sh starts): S1-S3 as on SQLite,
+    and S1 again with two instances on the one database, each driven by its own wrk with half the connections."""
+    name = "cfimages-pg"
+    phases = ("s1", "s2", "s3")
+    COLUMNS = ("id, cloudflare_id, owner, filename, original_filename, content_type, file_size, upload_url, status,"
+               " require_signed_urls, metadata, creator, created_at, updated_at, uploaded_at, expires_at, format,"
+               " variants, cloudflare_metadata")
+
+    def __init__(self, args, work):
+        super().__init__(args, work)
+        self.url = args.postgres_url
+        if not self.problem and not self.url:
+            self.problem = "no PostgreSQL (--postgres-url, or postgresql not installed for Benchmarks/run.sh)"
+        self.database = None
+
+    def database_url(self, name):
+        parts = urllib.parse.urlsplit(self.url)
+        return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+    def psql(self, sql, database=None, stdin=None, before=()):
+        cmd = [pg_bin("psql"), self.database_url(database) if database else self.url, "-X", "-q", "-At",
+               "-v", "ON_ERROR_STOP=1"]
+        for statement in list(before) + [sql]:
+            cmd += ["-c", statement]
+        done = subprocess.run(cmd, input=stdin, capture_output=True, timeout=1800)
+        if done.returncode != 0:
+            raise RuntimeError("psql failed: %s" % done.stderr.decode(errors="replace").strip()[-300:])
+        return done.stdout.decode().strip()
+
+    def base_env(self, db, emulator_port):
+        env = super().base_env(db, emulator_port)
+        env.pop("CFIMAGES_DATABASE", None)
+        env["CFIMAGES_DATABASE_URL"] = self.database_url(self.database or "postgres")
+        return env
+
+    def dataset(self, count, usages=False):
+        """A seeded database in the cluster (kept for the run), the key beside the SQLite caches."""
+        digest = hashlib.sha256()
+        for f in sorted((ROOT / "Migrations" / "postgresql").glob("*.sql")) + [HERE / "seed.py"]:
+            digest.update(f.read_bytes())
+        name = "bench_seed_%d_%s" % (count, digest.hexdigest()[:12])
+        keyfile = self.work / "cache" / (name + ".key")
+        keyfile.parent.mkdir(parents=True, exist_ok=True)
+        exists = self.psql("SELECT 1 FROM pg_database WHERE datname = '%s'" % name) == "1"
+        if not (exists and keyfile.exists()):
+            log("  seeding a PostgreSQL database with %d images" % count)
+            self.psql("DROP DATABASE IF EXISTS %s" % name)
+            self.psql("CREATE DATABASE %s" % name)
+            self.database = name
+            env = self.base_env(None, None)
+            run_tracked([self.bin, "migrate"], env=env, cwd=self.work)
+            out = run_tracked([self.bin, "token", "create", "bench"], env=env, cwd=self.work)
+            rows = []
+            for i in range(1, count + 1):
+                f = seed.fields(i)
+                us = 1_000_000
+                rows.append(",".join(self.csv(v) for v in (
+                    f["id"], f["cloudflare_id"], "bench", f["filename"], f["filename"], f["content_type"],
+                    f["file_size"], f["upload_url"], f["status"], f["require_signed_urls"], f["metadata"], "",
+                    f["second"] * us, f["second"] * us, f["uploaded"] * us if f["uploaded"] else None,
+                    f["expires"] * us, "", f["variants"], "{}")))
+            # Without the counter triggers (each would update one row per image, in one transaction: quadratic),
+            # then the counters from the rows, as the triggers would have left them.
+            self.psql("COPY images (%s) FROM STDIN WITH (FORMAT csv)" % self.COLUMNS, name,
+                      stdin=("\n".join(rows) + "\n").encode(), before=["SET session_replication_role = replica"])
+            self.psql("INSERT INTO image_counts (owner, status, image_count, total_file_size, signed_url_count,"
+                      " orphan_count, usage_count) SELECT owner, status, count(*), coalesce(sum(file_size), 0),"
+                      " sum(require_signed_urls), count(*) FILTER (WHERE usage_count = 0), sum(usage_count)"
+                      " FROM images GROUP BY owner, status", name)
+            self.psql("INSERT INTO image_upload_days (owner, day, uploads) SELECT owner, uploaded_at / 86400000000,"
+                      " count(*) FROM images WHERE uploaded_at IS NOT NULL GROUP BY 1, 2", name)
+            self.psql("UPDATE image_generation SET generation = generation + 1", name)
+            self.psql("VACUUM ANALYZE", name)
+            keyfile.write_text(out.strip().splitlines()[-1].strip())
+        self.key = keyfile.read_text().strip()
+        return name
+
+    @staticmethod
+    def csv(value):
+        if value is None:
+            return ""
+        text = str(value)
+        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') or text == "" else text
+
+    def start(self, phase, count, emulator_port, instance=0):
+        seeded = self.dataset(count)
+        self.database = "bench_%s" % phase
+        if instance == 0:
+            self.psql("DROP DATABASE IF EXISTS %s" % self.database)
+            self.psql("CREATE DATABASE %s TEMPLATE %s" % (self.database, seeded))
+            self.psql("VACUUM ANALYZE", self.database)
+        port = free_port()
+        env = self.base_env(None, emulator_port)
+        env["CFIMAGES_PORT"] = str(port)
+        env["CFIMAGES_DATA_DIR"] = str(self.work / ("ours-pg-data-%d" % instance))
+        env.update(self.extra_env)
+        t0 = time.time()
+        proc = spawn([self.bin, "serve"], env=env, cwd=self.work,
+                     log=self.work / ("ours-pg-%s-%d.log" % (phase, instance)))
+        return proc, port, t0
+
+
+def pg_bin(name):
+    versions = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: [int(p) for p in v.split(".") if p.isdigit()])
+    return os.path.join("/usr/lib/postgresql", versions[-1], "bin", name)
+
+
 class Django(Contestant):
     name = "Django"
     phases = ("s1", "s2", "s3", "s4")
@@ -456,6 +566,8 @@ def run_phase(c, phase, args, emulators, results):
             r["idle_rss_kb"] = memory_kb(proc.pid, "VmRSS")
             r["s1"] = wrk(port, "detail.lua", 64, args.duration, env)
             r["s1_rss_kb"] = memory_kb(proc.pid, "VmHWM")
+            if isinstance(c, OursPostgreSQL):
+                r["s1_pair"] = two_instances_s1(c, proc, port, count, args, env)
         elif phase == "s2":
             for key, script, path in (("s2_list", "list.lua", PREFIX + "/images/?status=uploaded&page=1"),
                                       ("s2_stats", "stats.lua", PREFIX + "/stats/")):
@@ -508,6 +620,30 @@ def run_phase(c, phase, args, emulators, results):
         stop(proc)
 
 
+def two_instances_s1(c, first, first_port, count, args, env):
+    """S1 with a second instance on the same database: 32 connections to each at once; the sum and each side."""
+    second = None
+    try:
+        second, port, t0 = c.start("s1", count, None, instance=1)
+        wait_ready(second, port, detail_path(), c.auth(), t0, args.ready_timeout)
+        runs = {}
+
+        def drive(key, p):
+            runs[key] = wrk(p, "detail.lua", 32, args.duration, env)
+
+        threads = [threading.Thread(target=drive, args=(k, p)) for k, p in (("a", first_port), ("b", port))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if set(runs) != {"a", "b"}:
+            raise RuntimeError("a wrk run of the two-instance S1 gave no result")
+        return {"ok_rps": runs["a"]["ok_rps"] + runs["b"]["ok_rps"], "a": runs["a"], "b": runs["b"],
+                "p99_ms": max(runs["a"]["p99_ms"], runs["b"]["p99_ms"])}
+    finally:
+        stop(second)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cfimages", default=os.environ.get("BENCH_CFIMAGES"))
@@ -526,6 +662,8 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated contestant names")
     ap.add_argument("--scenarios", default="s1,s2,s3,s4,s5,s6")
     ap.add_argument("--out", default=str(ROOT / "bench-results"))
+    ap.add_argument("--postgres-url", default=os.environ.get("CFIMAGES_TEST_POSTGRES_URL"),
+                    help="a PostgreSQL server for the cfimages-pg contestant (Benchmarks/run.sh starts one)")
     args = ap.parse_args()
 
     signal.signal(signal.SIGINT, on_signal)
@@ -556,6 +694,7 @@ def main():
     args.django_venv = str(Path(args.django_venv).absolute())
     contestants = [
         Ours(args, work),
+        OursPostgreSQL(args, work),
         Django(args, work),
         Peer("Hummingbird", peers_bin / "PeerHummingbird" if peers_bin else None, work),
         Peer("FlyingFox", peers_bin / "PeerFlyingFox" if peers_bin else None, work),

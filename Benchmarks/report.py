@@ -178,7 +178,52 @@ def _machine():
                                                   rev or "?")
 
 
+PG = "cfimages-pg"
+
+
+def postgresql_table(results):
+    """cfimages on PostgreSQL beside cfimages on SQLite from the same run, against the PostgreSQL targets."""
+    ours, pg = results.get(OURS, {}), results.get(PG, {})
+    if "problem" in pg:
+        return ["", "PostgreSQL backend not run: " + pg["problem"]]
+    get = {label: getter for label, _, getter, _, _ in METRICS}
+    s1 = "S1 detail: requests/s (64 conns)"
+    sqlite_s1, pg_s1 = get[s1](ours), get[s1](pg)
+    pair = pg.get("s1_pair") or {}
+    rows = [
+        (s1, "≥ 50% of SQLite", get[s1], "rps",
+         None if not (sqlite_s1 and pg_s1) else pg_s1 >= sqlite_s1 / 2,
+         "" if not (sqlite_s1 and pg_s1) else " (%.0f%%)" % (100 * pg_s1 / sqlite_s1)),
+        ("S1 detail: p50 latency", "", get["S1 detail: p50 latency"], "ms", None, ""),
+        ("S1 detail: p99 latency", "", get["S1 detail: p99 latency"], "ms", None, ""),
+        ("S1, two instances on one database (32 conns each): requests/s", "above one instance",
+         lambda r: (r.get("s1_pair") or {}).get("ok_rps"), "rps",
+         None if not (pair.get("ok_rps") and pg_s1) else pair["ok_rps"] > pg_s1,
+         "" if not pair.get("a") else " (%s + %s)" % (_fmt(pair["a"]["ok_rps"], "rps"), _fmt(pair["b"]["ok_rps"], "rps"))),
+    ]
+    for label, target, limit in (("S2 list page: p99 latency", "< 10 ms", 10), ("S2 stats: p99 latency", "< 10 ms", 10)):
+        value = get[label](pg)
+        rows.append((label, target, get[label], "ms", None if value is None else value < limit, ""))
+    s3 = "S3 upload URLs/s (256 conns, +50 ms)"
+    rows.append((s3, "≥ 2,560/s", get[s3], "rps", None if get[s3](pg) is None else get[s3](pg) >= 2560, ""))
+    for label in ("S1 peak RSS", "S2 peak RSS", "S3 peak RSS"):
+        rows.append((label, "", get[label], "kb", None, ""))
+    lines = ["", "### cfimages on PostgreSQL (same run; one instance unless said)", "",
+             "| Metric | Target | cfimages (SQLite) | cfimages-pg | Pass |", "|---|---|---|---|---|"]
+    for label, target, getter, unit, ok, note in rows:
+        a = None if "problem" in ours else getter(ours) if getter is not None else None
+        b = getter(pg)
+        errs = pg.get("errors", {})
+        cell = _fmt(b, unit) if b is not None else ("failed: " + next(iter(errs.values()))[:60] if errs else "–")
+        lines.append("| %s | %s | %s | %s%s | %s |" % (
+            label, target, _fmt(a, unit) if a is not None else "–", cell, note if b is not None else "",
+            "" if not target else "✅" if ok else "❌" if ok is False else "–"))
+    return lines
+
+
 def render(results, names, args, elapsed):
+    with_pg = PG in names
+    names = [n for n in names if n != PG]
     peers = [n for n in names if n != OURS]
     phases = {
         OURS: ("s1", "s2", "s3", "s4", "s5"), "Django": ("s1", "s2", "s3", "s4"),
@@ -216,6 +261,8 @@ def render(results, names, args, elapsed):
     errors = [(n, ph, e) for n in names for ph, e in results.get(n, {}).get("errors", {}).items()]
     if errors:
         lines += ["", "Failures: " + "; ".join("%s %s: %s" % e for e in errors)]
+    if with_pg:
+        lines += postgresql_table(results)
     lines += ["", "Ratios: how many times better cfimages is (throughput ours ÷ peer; latency and memory "
               "peer ÷ ours). S1/S4 peers (Hummingbird, FlyingFox, and our HTTPServer without the service) serve the "
               "record from memory; the "

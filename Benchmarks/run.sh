@@ -48,4 +48,8 @@ fi
 export BENCH_DJANGO_VENV="$VENV"
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# The cfimages-pg contestant runs on a throwaway PostgreSQL cluster (the tests' script: Unix socket, fsync off).
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    exec scripts/postgres-test-cluster.sh run -- python3 Benchmarks/bench.py "$@"
+fi
 exec python3 Benchmarks/bench.py "$@"

@@ -95,11 +95,16 @@ struct ImageListSQL {
     /// `SELECT select FROM images` with the filters (and `extra`), in list order, then `LIMIT ? OFFSET ?`.
     func orderedSQL(select: String, extra: String?) -> String {
         let direction = query.ordering.descending ? "DESC" : "ASC"
-        // SQLite sorts NULL lowest; PostgreSQL is told to.
-        let nulls = dialect == .sqlite ? "" : query.ordering.descending ? " NULLS LAST" : " NULLS FIRST"
+        // SQLite sorts NULL lowest; PostgreSQL is told to, for the columns that hold NULLs. Said of a NOT NULL
+        // column it would not match the index's order (ASC NULLS LAST, scanned either way), and PostgreSQL would
+        // sort every matching row for each page (7 s at 800,000 rows, against 0.2 ms by the index).
+        let nulls = dialect == .sqlite || !columnHoldsNulls ? "" : query.ordering.descending ? " NULLS LAST" : " NULLS FIRST"
         return "SELECT \(select) FROM images\(whereClause(adding: extra)) ORDER BY \(column) \(direction)\(nulls), rowid \(direction) "
             + "LIMIT ? OFFSET ?"
     }
+
+    /// Whether the ordering column may be NULL (the others are NOT NULL in both schemas).
+    var columnHoldsNulls: Bool { runs.contains(.nulls) }
 
     /// The ordering column, from a fixed enum, never user text.
     var column: String { query.ordering.field.rawValue }

@@ -79,6 +79,15 @@ final class BackendStore: Sendable {
 
     /// The first column of the first row of `sql` as an integer, read on a separate connection: what is really
     /// stored.
+    /// PostgreSQL's plan for `sql` (`EXPLAIN`, one line per row) with sorting and sequential scans made as costly
+    /// as the planner allows, so a plan that still sorts cannot do without it; empty on SQLite.
+    func postgreSQLPlan(_ sql: String) throws -> [String] {
+        guard let postgresql else { return [] }
+        let connection = try PostgreSQLConnection(url: postgresql.url)
+        try connection.executeScript("SET enable_sort = off; SET enable_seqscan = off")
+        return try connection.query("EXPLAIN " + sql) { $0.optionalText(at: 0) ?? "" }
+    }
+
     func scalar(_ sql: String) throws -> Int64? {
         if let sqlite { return try sqlite.inspect().scalar(sql)?.int64Value }
         guard let postgresql else { return nil }
