@@ -26,8 +26,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "scripts"))
 import console_pages  # noqa: E402
 import seed  # noqa: E402
+from throwaway_service import pg_bin  # noqa: E402
 
 PREFIX = "/cloudflare-images/api"
 DJANGO_TOKEN = "b3e1c0ffee0123456789abcdef0123456789abcd"
@@ -399,11 +401,6 @@ class OursPostgreSQL(Ours):
         proc = spawn([self.bin, "serve"], env=env, cwd=self.work,
                      log=self.work / ("ours-pg-%s-%d.log" % (phase, instance)))
         return proc, port, t0
-
-
-def pg_bin(name):
-    versions = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: [int(p) for p in v.split(".") if p.isdigit()])
-    return os.path.join("/usr/lib/postgresql", versions[-1], "bin", name)
 
 
 class Django(Contestant):

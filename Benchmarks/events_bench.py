@@ -14,7 +14,6 @@ Stdlib only. Usage: Benchmarks/events_bench.py --binary .build/release/cfimages 
 """
 import argparse
 import asyncio
-import base64
 import http.client
 import http.server
 import json
@@ -29,9 +28,10 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+from throwaway_service import multipart_png  # noqa: E402
+
 PREFIX = "/cloudflare-images/api/"
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGP4z8AARww4OQD1MQv1NXv7ggAAAABJRU5ErkJggg==")
 
 
 def free_port():
@@ -179,13 +179,10 @@ async def hold(port, token, image_id, answers, opened, sent, go):
 
 
 def upload(url):
-    boundary = "eventsbenchboundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"w.png\"\r\n"
-            "Content-Type: image/png\r\n\r\n").encode() + PNG + f"\r\n--{boundary}--\r\n".encode()
+    body, headers = multipart_png()
     parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    connection.request("POST", parts.path + (f"?{parts.query}" if parts.query else ""), body=body,
-                       headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    connection.request("POST", parts.path + (f"?{parts.query}" if parts.query else ""), body=body, headers=headers)
     response = connection.getresponse()
     response.read()
     assert response.status == 200, response.status

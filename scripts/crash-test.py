@@ -17,7 +17,6 @@ Finally `cfimages migrate` must exit 0 on the crashed database. Prints a summary
 Stdlib only. Usage: scripts/crash-test.py --binary .build/debug/cfimages [--kills 25] [--seed N]
 """
 import argparse
-import base64
 import http.client
 import json
 import os
@@ -32,11 +31,9 @@ import threading
 import time
 from collections import Counter
 
-from throwaway_service import create_admin_token, free_port, service_env
+from throwaway_service import create_admin_token, free_port, multipart_png, service_env
 
 SECRET = "crash-test-webhook-secret"
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGP4z8AARww4OQD1MQv1NXv7ggAAAABJRU5ErkJggg==")
 PREFIX = "/cloudflare-images/api/"
 
 
@@ -87,10 +84,8 @@ class Load(threading.Thread):
         path = url.split(f"127.0.0.1:{self.port}", 1)[-1] if url else ""
         if not path.startswith("/"):
             return False
-        boundary = "crashtestboundary"
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dot.png\"\r\n"
-                "Content-Type: image/png\r\n\r\n").encode() + PNG + f"\r\n--{boundary}--\r\n".encode()
-        status, _ = self.request("POST", path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        body, headers = multipart_png()
+        status, _ = self.request("POST", path, body, headers)
         self.ledger.count("upload", self.outcome(status))
         return status is not None and 200 <= status < 300
 

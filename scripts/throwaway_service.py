@@ -4,17 +4,35 @@ It runs on a free loopback port with a data folder (so a SQLite file) and an emp
 embedded Cloudflare emulator, nothing inherited from the caller's CFIMAGES_*/CLOUDFLARE_* variables, and a request
 budget that one token's load cannot exhaust.
 """
+import base64
 import os
 import socket
 import subprocess
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# A 4x3 PNG, what the scripts upload to one-time URLs of the embedded emulator.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGP4z8AARww4OQD1MQv1NXv7ggAAAABJRU5ErkJggg==")
 
 
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def multipart_png():
+    """(body, headers) of a multipart form with `PNG` as its `file` field, as a browser posts to an upload URL."""
+    boundary = "cfimagesscriptboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dot.png\"\r\n"
+            "Content-Type: image/png\r\n\r\n").encode() + PNG + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def pg_bin(name):
+    """The path of PostgreSQL's program `name` (psql, pg_ctl, ...), of the newest version Debian installed."""
+    versions = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: [int(p) for p in v.split(".") if p.isdigit()])
+    return os.path.join("/usr/lib/postgresql", versions[-1], "bin", name)
 
 
 def service_env(workdir, port, log_level, **extra):

@@ -24,7 +24,6 @@ Stdlib only (psql for the database set-up and the counts). Usage:
     scripts/postgres-test-cluster.sh run -- scripts/two-instances-test.py --binary .build/debug/cfimages
 """
 import argparse
-import base64
 import http.client
 import json
 import os
@@ -39,20 +38,13 @@ import time
 import urllib.parse
 from collections import Counter
 
-from throwaway_service import create_admin_token, free_port, service_env
+from throwaway_service import create_admin_token, free_port, multipart_png, pg_bin, service_env
 
 PREFIX = "/cloudflare-images/api/"
 SECRET = "two-instances-webhook-secret"
 API_TOKEN = "two-instances-api-token"
 SIGNING_KEY = "two-instances-signing-key"
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAADCAIAAAA7ljmRAAAAEElEQVR4nGP4z8AARww4OQD1MQv1NXv7ggAAAABJRU5ErkJggg==")
 REVOCATION_BOUND = 5.0 + 1.0
-
-
-def pg_bin(name):
-    found = sorted((d for d in os.listdir("/usr/lib/postgresql")), key=lambda v: [int(p) for p in v.split(".")])
-    return os.path.join("/usr/lib/postgresql", found[-1], "bin", name)
 
 
 def psql(url, sql):
@@ -90,13 +82,6 @@ def call(port, method, path, token=None, body=None, headers=None, timeout=15):
         return None, str(error)
     finally:
         connection.close()
-
-
-def multipart_png():
-    boundary = "twoinstancesboundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dot.png\"\r\n"
-            "Content-Type: image/png\r\n\r\n").encode() + PNG + f"\r\n--{boundary}--\r\n".encode()
-    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
 
 
 def wait_for(condition, seconds, step=0.05):
