@@ -44,6 +44,7 @@ import Testing
         Route(method: "POST", path: "api/images/bulk_delete/", parameters: filters,
               body: #"{"ids":["00000000-0000-4000-8000-000000000001"]}"#),
         Route(method: "POST", path: "api/cleanup-expired/", parameters: ["days", "dry_run"], admin: true),
+        Route(method: "GET", path: "api/events/", parameters: ["limit"], admin: true),
     ]
 
     @Test func theFuzzDictionaryIsRead() {

@@ -301,7 +301,12 @@ import TestSupport
             #expect(try await send("DELETE", "api/event-endpoints/\(id)/").status == 204)
             #expect(try await send("GET", "api/event-endpoints/\(id)/").status == 404)
             #expect(try await send("POST", "api/events/evt_missing/redeliver/").status == 404)
-            #expect(try await send("GET", "api/events/?limit=0").status == 400)
+            for bad in ["0", "-1", "501", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1e3", "abc"] {
+                #expect(try await send("GET", "api/events/?limit=\(bad)").status == 400, "limit=\(bad)")
+            }
+            for good in ["1", "500"] {
+                #expect(try await send("GET", "api/events/?limit=\(good)").status == 200, "limit=\(good)")
+            }
         }
     }
 }
