@@ -95,7 +95,7 @@ extension APIContext {
     /// `GET api/events/?limit=`: the newest events first (at most 500, default 50) with their deliveries.
     func listEvents(_ request: Request, _ caller: Caller) async throws -> Response {
         var limit = 50
-        if let raw = request.query["limit"], !raw.isEmpty {
+        if let raw = request.query["limit"] {
             guard raw.utf8.count <= 3, let parsed = Int(raw), (1...500).contains(parsed) else {
                 throw FieldErrors.field("limit", "Must be a whole number from 1 to 500.")
             }
