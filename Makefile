@@ -51,6 +51,7 @@ run: build
 	$(BIN) serve
 
 test: export CFIMAGES_EXCHANGE_LOG = $(CURDIR)/.build/api-exchanges.jsonl
+DEADLINE_SUITE = UpstreamFaultTests
 # Swift Testing starts every test at once by default: on two cores ~780 tests then held ~2,500 threads (each store's
 # workers, servers, clients) and starved one another for 20-40 s, so loopback calls missed their deadlines. Sixteen
 # at a time ran the suite faster (87 s against 107 s) and with no such failure.
@@ -68,13 +69,21 @@ test: deps sdk-check example console-test
 	@# The PostgreSQL variants run against a throwaway cluster (scripts/postgres-test-cluster.sh), removed afterwards:
 	@# the repository suite is parameterised over both backends; the API suite runs a second time on PostgreSQL.
 	@# Last in the cluster, since it restarts PostgreSQL: two instances on one database (scripts/two-instances-test.py).
-	@scripts/postgres-test-cluster.sh run -- bash -o pipefail -c '$(SWIFT) test 2>&1 | tee .build/test-output.log \
-		&& CFIMAGES_TEST_API_BACKEND=postgresql $(SWIFT) test --skip-build --filter ImagesAPITests 2>&1 \
-		| tee .build/test-output-postgresql-api.log \
+	@# The deadline suite ($(DEADLINE_SUITE)) runs alone after the parallel run on each backend: its bounds are the
+	@# service's call deadline plus 2 s, and sixteen other tests on two cores once held one of its requests 5.7 s past.
+	@rm -f $(CFIMAGES_EXCHANGE_LOG)
+	@scripts/postgres-test-cluster.sh run -- bash -o pipefail -c '$(SWIFT) test --skip $(DEADLINE_SUITE) 2>&1 \
+		| tee .build/test-output.log \
+		&& $(SWIFT) test --skip-build --filter $(DEADLINE_SUITE) 2>&1 | tee .build/test-output-deadlines.log \
+		&& CFIMAGES_TEST_API_BACKEND=postgresql $(SWIFT) test --skip-build --filter ImagesAPITests \
+		--skip $(DEADLINE_SUITE) 2>&1 | tee .build/test-output-postgresql-api.log \
+		&& CFIMAGES_TEST_API_BACKEND=postgresql $(SWIFT) test --skip-build --filter $(DEADLINE_SUITE) 2>&1 \
+		| tee .build/test-output-postgresql-deadlines.log \
 		&& python3 scripts/two-instances-test.py --binary "$$($(SWIFT) build --show-bin-path)/cfimages"'
-	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/\1 passed, 0 failed/p' .build/test-output.log | tail -n 1
-	@sed -nE 's/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/API suite on PostgreSQL: \1 passed, 0 failed/p' \
-		.build/test-output-postgresql-api.log | tail -n 1
+	@for run in "test-output:" "test-output-deadlines:deadline suite alone: " \
+		"test-output-postgresql-api:API suite on PostgreSQL: " "test-output-postgresql-deadlines:deadline suite on PostgreSQL: "; do \
+		sed -nE "s/.*Test run with ([0-9]+) tests? in [0-9]+ suites? passed.*/$${run#*:}\1 passed, 0 failed/p" \
+			.build/$${run%%:*}.log | tail -n 1; done
 	@# SIGKILL of serve between a change and its event's delivery (after the suites, whose timing it would disturb).
 	python3 scripts/events-crash-test.py --binary $(shell $(SWIFT) build --show-bin-path)/cfimages
 	@$(MAKE) --no-print-directory openapi-conformance
@@ -104,6 +113,7 @@ openapi-exchanges-check: conformance-venv
 
 openapi-exchanges: deps
 	$(SWIFT) build --build-tests
+	rm -f $(EXCHANGE_LOG)
 	CFIMAGES_EXCHANGE_LOG=$(EXCHANGE_LOG) $(SWIFT) test --skip-build --filter ImagesAPITests
 	@$(MAKE) --no-print-directory openapi-exchanges-check
 

@@ -15,9 +15,14 @@ public struct Response: Sendable {
     public var stream: ResponseStream?
     /// Set on a ``later(_:)`` answer: what produces the real one.
     public var pending: (@Sendable () async throws -> Response)?
-    /// Set on a ``later(after:_:)`` answer: called once with the function to call when `pending` may run. Until
-    /// then the request has no task at all.
-    public var armed: (@Sendable (_ ready: @escaping @Sendable () -> Void) -> Void)?
+    /// Set on a ``later(after:_:)`` answer: called once with the function to call when `pending` may run, it
+    /// returns the function that ends the wait early (the server calls it when the client leaves). Until `ready`
+    /// comes the request has no task at all.
+    public var armed: (@Sendable (_ ready: @escaping @Sendable () -> Void) -> Withdraw)?
+
+    /// Ends a held answer's wait at once, as if what it waits for had happened (its `ready` still comes, once).
+    /// Calling it after that, or twice, does nothing.
+    public typealias Withdraw = @Sendable () -> Void
 
     public init(status: HTTPStatus = .ok, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -60,10 +65,12 @@ public struct Response: Sendable {
     }
 
     /// An answer produced once something happens: `arm` registers the callback (called once, from any thread, with
-    /// the value that happened) and `produce` makes the answer from that value. While the request waits it is a
-    /// registration and its connection, no task and no frames: what a request held for a minute should cost.
+    /// the value that happened) and returns what withdraws the registration, calling the callback at once with a
+    /// value that says so; `produce` makes the answer from the value. While the request waits it is a registration
+    /// and its connection, no task and no frames: what a request held for a minute should cost. When the client
+    /// leaves first, the server withdraws the registration and `produce` does not run.
     public static func later<Value: Sendable>(
-        after arm: @escaping @Sendable (_ ready: @escaping @Sendable (Value) -> Void) -> Void,
+        after arm: @escaping @Sendable (_ ready: @escaping @Sendable (Value) -> Void) -> Withdraw,
         _ produce: @escaping @Sendable (Value) async throws -> Response
     ) -> Response {
         let happened = Mutex<(fired: Bool, value: Value?)>((false, nil))
@@ -90,7 +97,7 @@ public struct Response: Sendable {
     public func resolved() async throws -> Response {
         var response = self
         while let pending = response.pending {
-            if let armed = response.armed { await withCheckedContinuation { ready in armed { ready.resume() } } }
+            if let armed = response.armed { await withCheckedContinuation { ready in _ = armed { ready.resume() } } }
             response = try await pending()
         }
         return response

@@ -10,12 +10,14 @@ import TestSupport
 @Suite struct LaterResponseTests {
     struct Plain: Error {}
 
-    /// `/armed` registers its callback in `armed` and answers with the value it is called with.
+    /// `/armed` registers its callback in `armed` (withdrawals are counted in `withdrawn`) and answers with the value
+    /// it is called with (each recorded in `produced`).
     /// `/ready` answers later with a mapped header; `/missing` throws a 404 later; `/broken` throws an error the
     /// part's reporter answers with a 503; `/held` waits until cancelled. A finisher marks every answer.
     static func responder(
         released: LockedBox<Bool>, cancelled: LockedBox<Bool>,
-        armed: LockedBox<(@Sendable (String) -> Void)?> = LockedBox(nil)
+        armed: LockedBox<(@Sendable (String) -> Void)?> = LockedBox(nil), withdrawn: LockedBox<Int> = LockedBox(0),
+        produced: LockedBox<[String]> = LockedBox([])
     ) -> Responder {
         let part = Responder(unhandledError: { _ in HTTPError(.serviceUnavailable, "Try again.").response }) { request in
             switch request.path {
@@ -29,7 +31,14 @@ import TestSupport
                     return response
                 }
             case "/armed":
-                return Response.later { ready in armed.update { $0 = ready } } _: { (value: String) in
+                return Response.later { ready in
+                    armed.update { $0 = ready }
+                    return {
+                        withdrawn.update { $0 += 1 }
+                        ready("withdrawn")
+                    }
+                } _: { (value: String) in
+                    produced.update { $0.append(value) }
                     if value == "throw" { throw HTTPError(.conflict, "Thrown later.") }
                     return .text(.ok, value)
                 }
@@ -160,5 +169,30 @@ import TestSupport
         #expect(answer.pending == nil && answer.armed == nil)
         #expect(answer.body == Array("in process".utf8))
         #expect(answer.headers["X-Finished"] == "yes")
+    }
+
+    /// A client that closes its connection (or only its sending side) while an armed answer waits is gone: the
+    /// registration is withdrawn at once, the answer is never produced, and the request stops counting as in flight.
+    @Test(arguments: [false, true])
+    func aClientThatLeavesWithdrawsTheWait(halfClose: Bool) async throws {
+        let armed = LockedBox<(@Sendable (String) -> Void)?>(nil)
+        let withdrawn = LockedBox(0)
+        let produced = LockedBox<[String]>([])
+        let responder = Self.responder(
+            released: LockedBox(true), cancelled: LockedBox(false), armed: armed, withdrawn: withdrawn, produced: produced)
+        try await withServer(responder: responder) { server, port in
+            try await blocking {
+                let client = try TestClient(port: port, timeout: 20)
+                client.send("GET /armed HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(waitUntil(20) { armed.current != nil })
+                #expect(withdrawn.current == 0)
+                if halfClose { client.shutdownWrite() } else { Glibc.shutdown(client.fd, Int32(SHUT_RDWR)) }
+                #expect(waitUntil(20) { withdrawn.current == 1 && server.stats.inFlightRequests == 0 })
+                if halfClose { #expect(client.isClosed()) }
+            }
+            armed.current?("too late")
+            #expect(withdrawn.current == 1)
+            #expect(produced.current.isEmpty)
+        }
     }
 }

@@ -5,9 +5,9 @@ import JSON
 import Testing
 
 /// Every exchange ``sendRequest`` makes, one JSON line each, written to the file `CFIMAGES_EXCHANGE_LOG` names
-/// (emptied when the test process first writes; nothing is written without it). `make test` sets it for `swift
-/// test`, then validates each line against openapi.yaml (scripts/openapi-conformance/check_exchanges.py, which
-/// states the rules).
+/// (appended to, so the runs of one `make test` share it; nothing is written without it). `make test` empties it,
+/// sets it for its `swift test` runs, then validates each line against openapi.yaml
+/// (scripts/openapi-conformance/check_exchanges.py, which states the rules).
 ///
 /// A line: `{"test", "method", "url", "request_headers": [[name, value]], "request_body" (base64), "status",
 /// "response_headers": [[name, value]], "response_body" (base64)}`; a body over ``maxBody`` bytes is left out and
@@ -23,7 +23,7 @@ final class ExchangeLog: @unchecked Sendable {
     private let lock = NSLock()
 
     private init?(path: String) {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         if descriptor < 0 { return nil }
     }
 

@@ -130,15 +130,17 @@ import TestSupport
         }
     }
 
-    @Test func aClientThatLeavesFreesItsWaiterByTheEndOfTheWait() async throws {
+    /// The stream's wait is withdrawn when its client leaves: well before the 60 s asked, or the 15 s heartbeat.
+    @Test func aClientThatLeavesFreesItsWaiterAtOnce() async throws {
         try await withEmulatorService { service in
             let id = try await service.createPending(signed: false)
             let port = service.fixture.server.localPort
-            let request = Self.streamRequest(service, "api/images/\(id)/?wait=2")
+            let request = Self.streamRequest(service, "api/images/\(id)/?wait=60")
             try await blocking {
                 let client = try TestClient(port: port)
                 client.send(request)
                 _ = client.read(until: "event: image")
+                #expect(waitUntil(10) { service.api.waitingRequests == 1 })
             }
             #expect(await eventually(timeout: .seconds(10)) { service.api.waitingRequests == 0 })
             #expect(try await service.get("api/images/\(id)/").status == 200)

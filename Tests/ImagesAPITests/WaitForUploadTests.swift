@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import HTTPServer
 import ImageStore
 import ImagesAPI
 import JSON
@@ -51,6 +52,27 @@ import TestSupport
             let response = try await service.get("api/images/\(id)/?wait=60&until=uploaded")
             #expect(response.status == 200)
             #expect(response.object?.string("status") == "pending")
+        }
+    }
+
+    /// A client that closes its connection during a 60-second wait is not waited for: its registration goes at
+    /// once and the request stops counting as in flight.
+    @Test func aClientThatLeavesWithdrawsItsWait() async throws {
+        try await withEmulatorService { service in
+            let id = try await service.createPending(signed: false)
+            let port = service.fixture.server.localPort
+            let server = service.fixture.server
+            try await blocking {
+                let client = try TestClient(port: port, timeout: 20)
+                client.send(RawClient.request(
+                    Array("GET /cloudflare-images/api/images/\(id)/?wait=60&until=uploaded HTTP/1.1".utf8),
+                    headers: [Array("Authorization: Token \(service.token)".utf8)]))
+                #expect(waitUntil(10) { service.api.waitingRequests == 1 && server.stats.inFlightRequests == 1 })
+                Glibc.shutdown(client.fd, Int32(SHUT_RDWR))
+            }
+            #expect(await eventually(timeout: .seconds(10)) { service.api.waitingRequests == 0 })
+            #expect(await eventually(timeout: .seconds(10)) { server.stats.inFlightRequests == 0 })
+            #expect(try await service.get("api/images/\(id)/").status == 200)
         }
     }
 

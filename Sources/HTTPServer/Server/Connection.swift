@@ -66,6 +66,10 @@ final class Connection: @unchecked Sendable {
     private var handlerTask: Task<Void, Never>?
     private var streamSink: ResponseStream.Sink?
     private var streamTask: Task<Void, Never>?
+    /// The current answer is held (``Response/later(_:)``): a client that leaves meanwhile is not waited for.
+    private var holding = false
+    /// Ends the wait of a held answer whose callback has not come yet (``Response/later(after:_:)``).
+    private var withdrawHeld: Response.Withdraw?
     /// Queued on the loop's end-of-iteration flush (see `EventLoop.flushLater`).
     private var flushScheduled = false
 
@@ -115,6 +119,9 @@ final class Connection: @unchecked Sendable {
         }
         switch state {
         case .lingering where peerClosed: close()
+        // The end of a client's input while its answer waits (held, or a stream of events) means it left, as nginx
+        // and Go take it: the wait is withdrawn instead of running to its end for nobody.
+        case .handling where peerClosed && holding, .streaming where peerClosed: close()
         case .reading: processInput()
         default: break
         }
@@ -200,9 +207,9 @@ final class Connection: @unchecked Sendable {
 
     /// Writes a handler task's response, then goes back to reading (keep-alive) or closes.
     private func complete(_ response: Response, _ exchange: Exchange) {
-        loop.inFlight -= 1
-        loop.context.counters.inFlightRequests.subtract(1, ordering: .relaxed)
+        requestEnded()
         handlerTask = nil
+        holding = false
         guard state == .handling else { return }
         answer(response, exchange, flushing: true)
         if state == .reading, !outputBlocked { resumeInput() }
@@ -241,20 +248,33 @@ final class Connection: @unchecked Sendable {
     /// callback comes; it counts as in flight all the same.
     private func awaitPending(
         _ pending: @escaping @Sendable () async throws -> Response,
-        armed: (@Sendable (_ ready: @escaping @Sendable () -> Void) -> Void)?, _ exchange: Exchange
+        armed: (@Sendable (_ ready: @escaping @Sendable () -> Void) -> Response.Withdraw)?, _ exchange: Exchange
     ) {
         state = .handling
+        holding = true
         loop.inFlight += 1
         loop.context.counters.inFlightRequests.add(1, ordering: .relaxed)
         let loop = self.loop
         let produce = { @Sendable in
+            self.withdrawHeld = nil
+            guard self.state != .closed else { return self.requestEnded() }
             self.handlerTask = Task(executorPreference: loop) {
                 let response = (try? await pending().resolved()) ?? Responder.internalError
                 loop.execute { self.complete(response, exchange) }
             }
         }
-        guard let armed else { return produce() }
-        armed { loop.execute(produce) }
+        if let armed {
+            let withdraw = armed { loop.execute(produce) }
+            if holding, handlerTask == nil { withdrawHeld = withdraw }
+        } else {
+            produce()
+        }
+        if peerClosed { close() }
+    }
+
+    private func requestEnded() {
+        loop.inFlight -= 1
+        loop.context.counters.inFlightRequests.subtract(1, ordering: .relaxed)
     }
 
     /// Sends the head, then what `stream` produces as it comes; the connection closes when it ends.
@@ -264,6 +284,7 @@ final class Connection: @unchecked Sendable {
         deadline = 0
         flush()
         guard state == .streaming else { return }
+        if peerClosed { return close() }
         let loop = self.loop
         let sink = ResponseStream.Sink { bytes in loop.execute { self.streamed(bytes) } }
         streamSink = sink
@@ -380,6 +401,10 @@ final class Connection: @unchecked Sendable {
         parser.releaseReservation()
         handlerTask?.cancel()
         handlerTask = nil
+        if let withdraw = withdrawHeld {
+            withdrawHeld = nil
+            withdraw()
+        }
         streamSink?.end()
         streamSink = nil
         streamTask?.cancel()

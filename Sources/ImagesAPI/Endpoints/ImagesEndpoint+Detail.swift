@@ -52,6 +52,8 @@ extension APIContext {
             case .reached(let record): return json(serializer.bytes(record, now: clock()))
             case .gone: throw ErrorResponse.imageNotFound
             case .timedOut: return json(serializer.bytes(try await self.image(request, caller), now: clock()))
+            // Only when the client has left (the server then sends nothing).
+            case .withdrawn: throw CancellationError()
             }
         }
     }

@@ -56,6 +56,8 @@ extension APIContext {
                     return
                 case .timedOut:
                     if ContinuousClock.now < deadline { writer.write(Self.heartbeat) }
+                case .withdrawn:
+                    return
                 }
             }
         }

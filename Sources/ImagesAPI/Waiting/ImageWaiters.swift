@@ -15,6 +15,8 @@ final class ImageWaiters: Sendable {
         /// The image was deleted (or left the caller's scope).
         case gone
         case timedOut
+        /// The wait was withdrawn: its client left, or the waiting task was cancelled.
+        case withdrawn
     }
 
     private struct Waiter {
@@ -62,18 +64,37 @@ final class ImageWaiters: Sendable {
     /// How many requests are waiting now.
     var count: Int { state.withLock { $0.waiters.count } }
 
-    /// Waits until the image (in `owner`'s scope) reaches `goal`, is deleted, or `timeout` passes.
+    /// Waits until the image (in `owner`'s scope) reaches `goal`, is deleted, or `timeout` passes; cancelling the
+    /// task ends the wait at once (``Outcome/withdrawn``).
     func wait(for imageID: UUID, owner: String?, goal: WaitRequest.Goal, timeout: Duration) async -> Outcome {
-        await withCheckedContinuation { continuation in
-            park(for: imageID, owner: owner, goal: goal, timeout: timeout) { continuation.resume(returning: $0) }
+        let parked = Mutex<(withdraw: (@Sendable () -> Void)?, cancelled: Bool)>((nil, false))
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let withdraw = park(for: imageID, owner: owner, goal: goal, timeout: timeout) {
+                    continuation.resume(returning: $0)
+                }
+                let cancelled = parked.withLock { parked in
+                    parked.withdraw = withdraw
+                    return parked.cancelled
+                }
+                if cancelled { withdraw() }
+            }
+        } onCancel: {
+            let withdraw = parked.withLock { parked in
+                parked.cancelled = true
+                return parked.withdraw
+            }
+            withdraw?()
         }
     }
 
-    /// `wait` without a suspended caller: `wake` is called once, from any thread, with the outcome.
+    /// `wait` without a suspended caller: `wake` is called once, from any thread, with the outcome. Returns what
+    /// withdraws the wait (`wake` then comes at once with ``Outcome/withdrawn``, unless it already came).
+    @discardableResult
     func park(
         for imageID: UUID, owner: String?, goal: WaitRequest.Goal, timeout: Duration,
         wake: @escaping @Sendable (Outcome) -> Void
-    ) {
+    ) -> @Sendable () -> Void {
         let deadline = ContinuousClock.now + timeout
         let (id, startPoller) = state.withLock { state -> (UInt64, Bool) in
             state.nextID += 1
@@ -85,6 +106,7 @@ final class ImageWaiters: Sendable {
         if startPoller { Task { await self.poll() } }
         // The change may have committed between the caller's read and this registration.
         Task { await self.checkOne(id) }
+        return { [weak self] in self?.resume([id: .withdrawn]) }
     }
 
     /// A write committed in this process.
