@@ -14,6 +14,7 @@ Stdlib only. Usage: Benchmarks/events_bench.py --binary .build/release/cfimages 
 """
 import argparse
 import asyncio
+import calendar
 import http.client
 import http.server
 import json
@@ -174,8 +175,20 @@ async def hold(port, token, image_id, answers, opened, sent, go):
     await writer.drain()
     sent.append(1)
     data = await reader.read()
-    answers[image_id] = (time.monotonic(), b'"status":"uploaded"' in data)
+    answers[image_id] = (time.monotonic(), b'"status":"uploaded"' in data, time.time(), data)
     writer.close()
+
+
+def changed_at(data):
+    """The answer's `updated_at` (the server's clock when it wrote the change), in Unix seconds; None without one."""
+    body = data.split(b"\r\n\r\n", 1)[-1]
+    try:
+        stamp = json.loads(body)["updated_at"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    whole, _, fraction = stamp.rstrip("Z").partition(".")
+    seconds = calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S"))
+    return seconds + (float("0." + fraction) if fraction else 0.0)
 
 
 def upload(url):
@@ -231,21 +244,25 @@ async def waiters_phase(port, token, ids, upload_urls, database, pid):
     while any(image_id not in answers for image_id in upload_urls):
         await asyncio.sleep(0.05)
     single = [answers[image_id][0] - started[image_id] for image_id in upload_urls]
+    # The change itself: from the image's updated_at, written with the status, to the answer (one clock: both here).
+    stamps = [(answers[image_id][2], changed_at(answers[image_id][3])) for image_id in upload_urls]
+    from_change = [answered - stamp for answered, stamp in stamps if stamp is not None]
     db = sqlite3.connect(database)
     with db:
         db.execute("UPDATE images SET status = 'uploaded' WHERE status = 'pending'")
     committed = time.monotonic()
     db.close()
     await asyncio.gather(*tasks)
-    latencies = [t for image_id, (t, _) in answers.items() if image_id not in upload_urls]
-    woken = sum(1 for _, ok in answers.values() if ok)
+    latencies = [answer[0] for image_id, answer in answers.items() if image_id not in upload_urls]
+    woken = sum(1 for answer in answers.values() if answer[1])
     return (f"waiters: {len(ids)} held, serve RSS {held:.0f} MB while holding ({idle:.0f} MB after creating the images, "
             f"so {(held - idle) * 1024 / len(ids):.1f} KB per waiting request; {connected:.0f} MB with the connections "
             f"open and idle, so {(connected - idle) * 1024 / len(ids):.1f} KB of that is the connection's and "
             f"{(held - connected) * 1024 / len(ids):.1f} KB the wait's; of the {held:.0f} MB, {anon:.0f} MB anonymous and "
             f"{file:.0f} MB mapped files ({files}); anonymous memory grew {(anon - idle_anon) * 1024 / len(ids):.1f} KB per waiting request); {woken} answered uploaded; "
             f"one change at a time ({len(single)} uploads through the emulator, 20 ms apart, all {len(ids)} held), "
-            f"upload start to answer: {percentiles(single)}; the other {len(latencies)} changed at once by "
+            f"upload start to answer: {percentiles(single)}, the change (its updated_at) to answer: "
+            f"{percentiles(from_change)}; the other {len(latencies)} changed at once by "
             f"another process's commit, commit to answer: {percentiles([t - committed for t in latencies])}")
 
 

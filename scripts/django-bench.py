@@ -10,6 +10,9 @@ what `/usr/bin/time -v` reports as "Maximum resident set size").
 
     python3 scripts/django-bench.py --images 1000000 --binary .build/release/cfimages --rerun
 
+With --postgresql the import goes into a fresh database of the PostgreSQL at CFIMAGES_TEST_POSTGRES_URL (run it
+under scripts/postgres-test-cluster.sh run --), dropped after.
+
 Exit 1 when an import fails or the rerun creates or updates anything.
 """
 
@@ -28,6 +31,8 @@ import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+from throwaway_service import psql, with_database  # noqa: E402
 TOOLKIT = "django_cloudflareimages_toolkit"
 HASH = "Vi7wi5KSItxGFsWRG2Us6Q"
 
@@ -105,9 +110,11 @@ def write_dump(path: Path, images: int, logs_per_image: int, users: int, usage_e
     return counts
 
 
-def run_import(binary: str, dump: Path, data: Path, label: str) -> dict:
+def run_import(binary: str, dump: Path, data: Path, label: str, database_url: str = None) -> dict:
     env = dict(os.environ, CFIMAGES_DATA_DIR=str(data), CFIMAGES_MIGRATIONS_DIR=str(REPO / "Migrations"),
                CFIMAGES_LOG_LEVEL="warning")
+    if database_url:
+        env["CFIMAGES_DATABASE_URL"] = database_url
     started = time.monotonic()
     # A fresh process per run: ru_maxrss of RUSAGE_CHILDREN is the largest of the children waited for so far, so
     # each import runs under its own `python3 -c` parent that reports only its child.
@@ -139,7 +146,15 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed after)")
     parser.add_argument("--rerun", action="store_true", help="import the same dump again (must change nothing)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--postgresql", action="store_true", help="import into PostgreSQL (CFIMAGES_TEST_POSTGRES_URL)")
     args = parser.parse_args()
+    cluster_url = os.environ.get("CFIMAGES_TEST_POSTGRES_URL")
+    if args.postgresql and not cluster_url:
+        print("error: --postgresql needs CFIMAGES_TEST_POSTGRES_URL (scripts/postgres-test-cluster.sh run -- ...)",
+              file=sys.stderr)
+        return 2
+    database = f"cfimages_django_bench_{os.getpid()}"
+    database_url = with_database(cluster_url, database) if args.postgresql else None
     args.binary = os.path.abspath(args.binary)
     if not os.access(args.binary, os.X_OK):
         print(f"error: no cfimages binary at {args.binary} (swift build -c release --product cfimages)", file=sys.stderr)
@@ -154,19 +169,26 @@ def main() -> int:
         size = dump.stat().st_size
         objects = counts["users"] * 2 + 6 + counts["images"] + counts["logs"] + counts["usages"]
         print(f"dump: {counts} = {objects} objects, {size / 1e6:.0f} MB, written in {time.monotonic() - started:.1f} s")
-        first = run_import(args.binary, dump, data, "import")
+        if database_url:
+            psql(cluster_url, f"CREATE DATABASE {database}")
+        first = run_import(args.binary, dump, data, "import", database_url)
         status = 0 if first["exit"] == 0 else 1
-        database = data / "cfimages.sqlite"
-        print(f"database: {database.stat().st_size / 1e6:.0f} MB; "
+        if database_url:
+            stored = int(psql(database_url, "SELECT pg_database_size(current_database())"))
+        else:
+            stored = (data / "cfimages.sqlite").stat().st_size
+        print(f"database: {stored / 1e6:.0f} MB; "
               f"{objects / first['seconds']:.0f} objects/s, {size / 1e6 / first['seconds']:.1f} MB/s of dump")
         if args.rerun:
-            again = run_import(args.binary, dump, data, "same dump again")
+            again = run_import(args.binary, dump, data, "same dump again", database_url)
             changed = re.findall(r"(\d+) created, (\d+) updated", again["stdout"])
             if again["exit"] != 0 or any(a != "0" or b != "0" for a, b in changed):
                 print("error: the rerun changed something", file=sys.stderr)
                 status = 1
         return status
     finally:
+        if database_url:
+            psql(cluster_url, f"DROP DATABASE IF EXISTS {database}")
         if args.keep or args.dir:
             print(f"kept {work}")
         else:

@@ -8,6 +8,7 @@ import base64
 import os
 import socket
 import subprocess
+import urllib.parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # A 4x3 PNG, what the scripts upload to one-time URLs of the embedded emulator.
@@ -33,6 +34,21 @@ def pg_bin(name):
     """The path of PostgreSQL's program `name` (psql, pg_ctl, ...), of the newest version Debian installed."""
     versions = sorted(os.listdir("/usr/lib/postgresql"), key=lambda v: [int(p) for p in v.split(".") if p.isdigit()])
     return os.path.join("/usr/lib/postgresql", versions[-1], "bin", name)
+
+
+def psql(url, sql):
+    """Runs one SQL statement with psql on the database at `url`; its output (unaligned, tuples only)."""
+    done = subprocess.run([pg_bin("psql"), url, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                          capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise RuntimeError(f"psql failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def with_database(url, name):
+    """The PostgreSQL URL `url` naming database `name` instead."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 def service_env(workdir, port, log_level, **extra):

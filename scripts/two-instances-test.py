@@ -38,26 +38,13 @@ import time
 import urllib.parse
 from collections import Counter
 
-from throwaway_service import create_admin_token, free_port, multipart_png, pg_bin, service_env
+from throwaway_service import create_admin_token, free_port, multipart_png, pg_bin, psql, service_env, with_database
 
 PREFIX = "/cloudflare-images/api/"
 SECRET = "two-instances-webhook-secret"
 API_TOKEN = "two-instances-api-token"
 SIGNING_KEY = "two-instances-signing-key"
 REVOCATION_BOUND = 5.0 + 1.0
-
-
-def psql(url, sql):
-    done = subprocess.run([pg_bin("psql"), url, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                          capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise RuntimeError(f"psql failed: {done.stderr.strip()}")
-    return done.stdout
-
-
-def with_database(url, name):
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 def call(port, method, path, token=None, body=None, headers=None, timeout=15):

@@ -54,11 +54,11 @@ public enum ImageStorage: Sendable {
         }
     }
 
-    /// The Django dump import and export; nil on PostgreSQL, which does not offer it yet.
-    public var djangoTransfer: (any DjangoTransferStore)? {
+    /// The Django dump import and export.
+    public var djangoTransfer: any DjangoTransferStore {
         switch self {
         case .sqlite(let store): store.repository
-        case .postgresql: nil
+        case .postgresql(let store): store.repository
         }
     }
 

@@ -37,7 +37,7 @@ struct ExportDjangoCommand: AsyncParsableCommand {
             ? nil : ProgressReporter(label: "export-django", unit: "objects", style: ProgressReporter.styleForStandardError())
         let report: DjangoExportReport
         do {
-            report = try await DjangoExportService(store: try context.djangoTransfer()).run(
+            report = try await DjangoExportService(store: context.djangoTransfer).run(
                 path: path, options: .init(includeUsers: !noUsers, unownedOwner: ownerForUnowned), progress: progress)
         } catch let error as DjangoDumpError {
             throw CommandFailure(error.reason)

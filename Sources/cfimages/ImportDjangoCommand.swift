@@ -59,7 +59,7 @@ struct ImportDjangoCommand: AsyncParsableCommand {
             ? nil : ProgressReporter(label: "import-django", unit: "objects", style: ProgressReporter.styleForStandardError())
         let report: DjangoImportReport
         do {
-            report = try await DjangoImportService(store: try context.djangoTransfer()).run(path: path, options: options, progress: progress)
+            report = try await DjangoImportService(store: context.djangoTransfer).run(path: path, options: options, progress: progress)
         } catch let error as DjangoDumpError {
             throw CommandFailure(error.reason)
         }

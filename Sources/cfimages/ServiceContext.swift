@@ -13,13 +13,8 @@ struct ServiceContext {
     let store: ImageStorage
     var repository: any ImageRepository { store.repository }
 
-    /// The Django dump import and export, or a failure saying the backend has none.
-    func djangoTransfer() throws -> any DjangoTransferStore {
-        guard let transfer = store.djangoTransfer else {
-            throw CommandFailure("The Django import and export need the SQLite store (unset CFIMAGES_DATABASE_URL).")
-        }
-        return transfer
-    }
+    /// The Django dump import and export.
+    var djangoTransfer: any DjangoTransferStore { store.djangoTransfer }
 
     /// Loads settings (a bad one stops here with its name), bootstraps logging, opens the database and applies
     /// pending migrations.

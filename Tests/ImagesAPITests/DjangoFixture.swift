@@ -89,28 +89,34 @@ enum DjangoFixture {
     }
 }
 
-/// Every row an import writes, to compare two states of the store (token ids, which are random, left out).
+/// Every row an import writes, to compare two states of the store (token ids, which are random, left out), on the
+/// backend the API runs on.
 struct TransferSnapshot: Sendable, Equatable {
-    var images: [Row]
-    var logs: [Row]
-    var usages: [Row]
-    var tokens: [Row]
-    var counts: [Row]
+    typealias Rows = [[String?]]
+    var images: Rows
+    var logs: Rows
+    var usages: Rows
+    var tokens: Rows
+    var counts: Rows
 
-    static func take(_ database: Database) async throws -> TransferSnapshot {
-        try await database.readSnapshot { connection in
-            TransferSnapshot(
-                images: try connection.query("SELECT * FROM images ORDER BY id"),
-                logs: try connection.query("SELECT * FROM image_upload_logs ORDER BY id"),
-                usages: try connection.query("SELECT * FROM image_usages ORDER BY id"),
-                tokens: try connection.query(
-                    "SELECT token_hash, user_name, is_admin, label, created_at, revoked_at FROM api_tokens ORDER BY token_hash"),
-                counts: try connection.query("SELECT * FROM image_counts ORDER BY owner, status"))
-        }
+    /// Every column of `images` but PostgreSQL's `rowid` (the insertion order, which two stores filled in different
+    /// orders do not share; SQLite's rowid is not among `*`).
+    static var imagesSQL: String {
+        APIBackend.isPostgreSQL ? "SELECT (to_jsonb(i) - 'rowid')::text FROM images i ORDER BY id" : "SELECT * FROM images ORDER BY id"
+    }
+
+    static func take(_ fixture: ServiceFixture) async throws -> TransferSnapshot {
+        TransferSnapshot(
+            images: try await fixture.storeRows(imagesSQL),
+            logs: try await fixture.storeRows("SELECT * FROM image_upload_logs ORDER BY id"),
+            usages: try await fixture.storeRows("SELECT * FROM image_usages ORDER BY id"),
+            tokens: try await fixture.storeRows(
+                "SELECT token_hash, user_name, is_admin, label, created_at, revoked_at FROM api_tokens ORDER BY token_hash"),
+            counts: try await fixture.storeRows("SELECT * FROM image_counts ORDER BY owner, status"))
     }
 
     /// The counter every write to `images` moves.
-    static func generation(_ database: Database) async throws -> Int64 {
-        try await database.readSnapshot { try $0.scalar("SELECT generation FROM image_generation")?.int64Value ?? -1 }
+    static func generation(_ fixture: ServiceFixture) async throws -> String? {
+        try await fixture.storeRows("SELECT generation FROM image_generation").first?.first ?? nil
     }
 }

@@ -9,7 +9,7 @@ import Testing
 /// filter, orphans, usages with every filter, stats, the API root, and the deletes (409 for an image in use, `force`,
 /// `bulk_delete` with `in_use`), each destructive one on a fresh import as the fixture rolled each back. Our answer
 /// must equal the reference's (status, keys and values) but for the differences listed, each for a stated reason.
-@Suite(.disabled(if: APIBackend.isPostgreSQL, "the Django import and export are SQLite-only")) struct DjangoRegistryAnswersTests {
+@Suite struct DjangoRegistryAnswersTests {
     /// The fixture's requests went to Django's test client, whose host is `testserver`: links are built from it.
     static let host = [("Host", "testserver")]
 

@@ -10,7 +10,7 @@ import TestSupport
 /// 1.1.6 (`Tests/Fixtures/django`): after an import every image answers our API as it answered the reference's, the
 /// DRF keys authenticate, a re-import changes nothing, bad objects are reported while the rest go in, a stopped
 /// import resumes, and an export loads back into the reference package.
-@Suite(.disabled(if: APIBackend.isPostgreSQL, "the Django import and export are SQLite-only")) struct DjangoTransferTests {
+@Suite struct DjangoTransferTests {
     /// Where our answers differ from the reference's on purpose (README, "Moving from django-cloudflareimages-toolkit").
     static let allowedDifferences = [
         // A staff user's DRF token becomes an admin token, and admin tokens see every image (the reference shows a
@@ -92,28 +92,28 @@ import TestSupport
     func importingAgainChangesNothing(dump: String) async throws {
         try await withDjangoHarness { h in
             _ = try await h.importDump(DjangoFixture.path("dump.json"))
-            let before = try await TransferSnapshot.take(h.database)
-            let generation = try await TransferSnapshot.generation(h.database)
+            let before = try await TransferSnapshot.take(h.fixture)
+            let generation = try await TransferSnapshot.generation(h.fixture)
             let again = try await h.importDump(DjangoFixture.path(dump))
             #expect(!again.hasFailures)
             for (model, counts) in again.counts {
                 #expect(counts.created == 0 && counts.updated == 0 && counts.failed == 0, "\(model): \(counts)")
             }
             #expect(again.counts["django_cloudflareimages_toolkit.imageuploadlog"]?.unchanged == 25)
-            #expect(try await TransferSnapshot.take(h.database) == before)
-            #expect(try await TransferSnapshot.generation(h.database) == generation)
+            #expect(try await TransferSnapshot.take(h.fixture) == before)
+            #expect(try await TransferSnapshot.generation(h.fixture) == generation)
         }
     }
 
     @Test func aDryRunReportsWhatItWouldDoAndWritesNothing() async throws {
         try await withDjangoHarness { h in
-            let empty = try await TransferSnapshot.take(h.database)
+            let empty = try await TransferSnapshot.take(h.fixture)
             let report = try await h.importDump(DjangoFixture.path("dump.json"), DjangoFixture.options(dryRun: true))
             #expect(report.dryRun && !report.hasFailures)
             #expect(report.counts["django_cloudflareimages_toolkit.imageuploadlog"]?.created == 25)
             #expect(report.summaryLines.first == "DRY RUN: nothing was written.")
             #expect(report.summaryLines.contains { $0.contains("14 would create") })
-            #expect(try await TransferSnapshot.take(h.database) == empty)
+            #expect(try await TransferSnapshot.take(h.fixture) == empty)
         }
     }
 
@@ -223,10 +223,10 @@ import TestSupport
             #expect(!resumed.hasFailures)
             #expect(resumed.counts[DjangoModelsName.image]?.created == 6 && resumed.counts[DjangoModelsName.image]?.unchanged == 8)
             #expect(resumed.counts["authtoken.token"]?.unchanged == 4)
-            let after = try await TransferSnapshot.take(h.database)
+            let after = try await TransferSnapshot.take(h.fixture)
             try await withDjangoHarness { clean in
                 _ = try await clean.importDump(DjangoFixture.path("dump.json"))
-                #expect(try await TransferSnapshot.take(clean.database) == after)
+                #expect(try await TransferSnapshot.take(clean.fixture) == after)
             }
         }
     }
@@ -238,10 +238,10 @@ import TestSupport
             let report = try await h.importDump(path)
             #expect(!report.hasFailures, "\(report.summaryLines.joined(separator: "\n"))")
             #expect(report.passes == 3)
-            let snapshot = try await TransferSnapshot.take(h.database)
+            let snapshot = try await TransferSnapshot.take(h.fixture)
             try await withDjangoHarness { clean in
                 _ = try await clean.importDump(DjangoFixture.path("dump.json"))
-                #expect(try await TransferSnapshot.take(clean.database) == snapshot)
+                #expect(try await TransferSnapshot.take(clean.fixture) == snapshot)
             }
         }
     }
@@ -279,11 +279,11 @@ import TestSupport
             #expect(report.counts == ["auth.user": 4, DjangoModelsName.image: 14, DjangoModelsName.log: 25, DjangoModelsName.usage: 9])
             #expect(report.summaryLines.contains { $0.hasPrefix("authtoken.token: not exported") })
             #expect(!FileManager.default.fileExists(atPath: exportPath + ".partial"))
-            let original = try await TransferSnapshot.take(h.database)
+            let original = try await TransferSnapshot.take(h.fixture)
             try await withDjangoHarness { other in
                 let back = try await other.importDump(exportPath)
                 #expect(!back.hasFailures, "\(back.summaryLines.joined(separator: "\n"))")
-                let copy = try await TransferSnapshot.take(other.database)
+                let copy = try await TransferSnapshot.take(other.fixture)
                 #expect(copy.images == original.images && copy.logs == original.logs && copy.usages == original.usages)
                 #expect(copy.tokens.isEmpty)
             }

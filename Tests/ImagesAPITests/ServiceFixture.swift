@@ -145,6 +145,33 @@ final class ServiceFixture: TestService {
         return try PostgreSQLTestServer.terminateConnections(ofSchema: postgresql.schema)
     }
 
+    /// Every row of `sql` on the store the API runs on (either backend), each value as text (nil for NULL): for
+    /// comparing two states of one backend's store.
+    func storeRows(_ sql: String) async throws -> [[String?]] {
+        if let postgresql {
+            return try await postgresql.pool.withConnection { connection in
+                let result = try connection.execute(sql)
+                return (0..<result.rowCount).map { index in
+                    let row = result.row(index)
+                    return (0..<result.columnCount).map { row.optionalText(at: $0) }
+                }
+            }
+        }
+        return try await database.readSnapshot { connection in
+            try connection.query(sql).map { row in
+                row.values.map { value -> String? in
+                    switch value {
+                    case .null: nil
+                    case .integer(let integer): String(integer)
+                    case .real(let real): String(real)
+                    case .text(let text): text
+                    case .blob(let bytes): String(decoding: bytes, as: UTF8.self)
+                    }
+                }
+            }
+        }
+    }
+
     /// A repository on the API's database over connections of its own, standing for another process: its commits
     /// reach no change feed of the server's repository. The caller closes nothing (the fixture's shutdown does).
     func otherProcessRepository() throws -> any ImageRepository {
@@ -219,11 +246,10 @@ extension FixtureHarness {
     var database: Database { fixture.database }
     var repository: any ImageRepository { fixture.repository }
 
-    /// The Django import and export over the fixture's store (SQLite only: the Django suites do not run on
-    /// PostgreSQL).
+    /// The Django import and export over the fixture's store.
     func djangoTransfer() throws -> any DjangoTransferStore {
         guard let store = fixture.repository as? any DjangoTransferStore else {
-            throw ImageStoreError.invalidQuery("the Django import and export need the SQLite store")
+            throw ImageStoreError.invalidQuery("the fixture's repository has no Django import and export")
         }
         return store
     }
