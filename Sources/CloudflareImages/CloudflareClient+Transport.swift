@@ -24,7 +24,7 @@ extension CloudflareClient {
         // Cloudflare blocks every call for minutes once its quota is overrun: stop at zero instead.
         if let status = response.headers["Ratelimit"].flatMap(RateLimitStatus.init(header:)), status.remaining == 0,
            status.resetSeconds > 0 {
-            budget.pause(for: .seconds(status.resetSeconds))
+            await pauseBudgets(for: .seconds(status.resetSeconds))
         }
         return try decode(response, as: Result.self, reading: reading)
     }

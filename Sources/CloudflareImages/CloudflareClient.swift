@@ -107,7 +107,7 @@ public final class CloudflareClient: Sendable {
                 throw failure
             }
             if case .rateLimited(let retryAfter?, let errors) = failure, !errors.isEmpty {
-                budget.pause(for: retryAfter)
+                await pauseBudgets(for: retryAfter)
             }
             if let uncertain, let freeConflict = call.freeConflict, failure.isAlreadyExists {
                 let freed: Bool
@@ -165,6 +165,12 @@ public final class CloudflareClient: Sendable {
         case .refuse(let retryAfter):
             throw CloudflareError.rateLimited(retryAfter: retryAfter, errors: [])
         }
+    }
+
+    /// Cloudflare refuses calls for `duration`: this process's budget and, when there is one, every process's.
+    func pauseBudgets(for duration: Duration) async {
+        budget.pause(for: duration)
+        await sharedBudget?.pause(for: duration)
     }
 
     /// Full jitter on an exponential cap; a 429's `Retry-After` is honoured as a floor.

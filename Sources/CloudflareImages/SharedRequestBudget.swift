@@ -24,6 +24,9 @@ public final class SharedRequestBudget: Sendable {
     /// Books up to `count` of the `limit` requests allowed across all processes in any `window`.
     public typealias Book = @Sendable (_ count: Int, _ limit: Int, _ window: Duration) async throws -> Grant
 
+    /// Books all `limit` requests for `duration` from now, against the same `window` as `Book`'s.
+    public typealias Pause = @Sendable (_ duration: Duration, _ limit: Int, _ window: Duration) async throws -> Void
+
     public let limit: Int
     public let window: Duration
     /// Requests booked at a time: fewer ledger writes, more left unspent when a process stops.
@@ -31,6 +34,7 @@ public final class SharedRequestBudget: Sendable {
     /// How long a grant may be spent.
     public let validity: Duration
     private let book: Book
+    private let pauseLedger: Pause?
     private let logger: Logger
     private let now: @Sendable () -> ContinuousClock.Instant
     private let state = Mutex(State())
@@ -38,10 +42,12 @@ public final class SharedRequestBudget: Sendable {
     /// - Parameters:
     ///   - chunk: requests per booking; by default a sixtieth of `limit`, 1 to 1,000.
     ///   - validity: how long a grant may be spent; at most `window`.
+    ///   - pause: shares ``pause(for:)`` with the other processes (without it a pause is this process's alone).
     public init(
         limit: Int, window: Duration, chunk: Int? = nil, validity: Duration = .seconds(10),
         logger: Logger = Logger(label: "cfimages.cloudflare"),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
+        pause: Pause? = nil,
         book: @escaping Book
     ) {
         self.limit = max(1, limit)
@@ -51,6 +57,21 @@ public final class SharedRequestBudget: Sendable {
         self.logger = logger
         self.now = now
         self.book = book
+        self.pauseLedger = pause
+    }
+
+    /// Cloudflare refuses calls for `duration` (its 429, or its counter at zero): the grants this process holds are
+    /// dropped and the whole limit is booked until then, so no process sends anything before it ends (one 429
+    /// stops them all, not each in turn). A ledger that cannot be reached is logged; the local pause still holds.
+    public func pause(for duration: Duration) async {
+        guard duration > .zero else { return }
+        state.withLock { $0.grants.removeAll() }
+        guard let pauseLedger else { return }
+        do {
+            try await pauseLedger(duration, limit, window + validity)
+        } catch {
+            logger.warning("The Cloudflare pause could not be shared with the other processes", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Takes one request: nil when the call may go, else how long until the processes' budget has room.

@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 
 /// The Cloudflare request budget as every process on one database shares it: the instances of a PostgreSQL
 /// deployment, or `cfimages sync` beside `serve` on one SQLite file. Cloudflare's limit is per account, so the
@@ -8,6 +9,10 @@ public protocol CloudflareBudgetStore: Sendable {
     /// only what is free (all, part or none); a booking counts against the limit until `window` after it.
     func bookCloudflareRequests(_ count: Int, limit: Int, window: Duration, now: Date) async throws
         -> CloudflareRequestBooking
+
+    /// Cloudflare refuses calls for `duration` from `now` (a 429): books the whole `limit`, dated so that it counts
+    /// against the `window` of later bookings exactly until then, so no caller is granted anything before.
+    func pauseCloudflareRequests(for duration: Duration, limit: Int, window: Duration, now: Date) async throws
 }
 
 /// What ``CloudflareBudgetStore/bookCloudflareRequests(_:limit:window:now:)`` granted.
@@ -29,6 +34,14 @@ enum CloudflareBudgetSQL {
     static let forget = "DELETE FROM cloudflare_request_grants WHERE granted_at <= ?1"
     static let booked = "SELECT coalesce(sum(count), 0), coalesce(min(granted_at), 0) FROM cloudflare_request_grants"
     static let book = "INSERT INTO cloudflare_request_grants (granted_at, count) VALUES (?1, ?2)"
+
+    /// The booking that stands for a pause of `duration` from `now`: `limit` requests at its end less `window`;
+    /// nil for no pause.
+    static func pause(for duration: Duration, limit: Int, window: Duration, now: Date) -> [SQLiteValue]? {
+        guard duration > .zero else { return nil }
+        let dated = now.microseconds + duration.microseconds - window.microseconds
+        return [.integer(dated), .integer(Int64(min(max(1, limit), Int(Int32.max))))]
+    }
 
     /// The oldest booking still counting at `now`: the one at or before it has stopped.
     static func horizon(now: Date, window: Duration) -> Int64 {

@@ -17,4 +17,9 @@ extension SQLiteImageRepository: CloudflareBudgetStore {
             return booking
         }
     }
+
+    public func pauseCloudflareRequests(for duration: Duration, limit: Int, window: Duration, now: Date) async throws {
+        guard let booking = CloudflareBudgetSQL.pause(for: duration, limit: limit, window: window, now: now) else { return }
+        try await database.write { try $0.execute(CloudflareBudgetSQL.book, booking) }
+    }
 }

@@ -42,7 +42,10 @@ struct ServiceContext {
     func sharedCloudflareBudget(_ configuration: CloudflareClient.Configuration) -> SharedRequestBudget {
         let ledger = store.cloudflareBudget
         return SharedRequestBudget(
-            limit: configuration.budgetLimit, window: configuration.budgetWindow, logger: Logger(label: "cfimages.cloudflare")
+            limit: configuration.budgetLimit, window: configuration.budgetWindow, logger: Logger(label: "cfimages.cloudflare"),
+            pause: { duration, limit, window in
+                try await ledger.pauseCloudflareRequests(for: duration, limit: limit, window: window, now: Date())
+            }
         ) { count, limit, window in
             let booking = try await ledger.bookCloudflareRequests(count, limit: limit, window: window, now: Date())
             return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)

@@ -12,6 +12,8 @@ import TestSupport
         let free: Mutex<Int>
         let bookings = Mutex<[(count: Int, limit: Int, window: Duration)]>([])
         let failing = Mutex(false)
+        /// Pauses asked for; while one is recorded nothing is granted.
+        let pauses = Mutex<[Duration]>([])
 
         init(free: Int) { self.free = Mutex(free) }
 
@@ -19,6 +21,7 @@ import TestSupport
             struct Unreachable: Error {}
             if failing.withLock({ $0 }) { throw Unreachable() }
             bookings.withLock { $0.append((count, limit, window)) }
+            if let paused = pauses.withLock({ $0.last }) { return SharedRequestBudget.Grant(count: 0, retryAfter: paused) }
             let granted = free.withLock { free in
                 let granted = min(count, free)
                 free -= granted
@@ -70,6 +73,32 @@ import TestSupport
         let error = await cloudflareError { _ = try await client.image(id: "b") }
         // Cloudflare said nothing: the wait is the ledger's, longer than the client may wait.
         #expect(error == .rateLimited(retryAfter: .seconds(42), errors: []))
+        #expect(server.requests.count == 1)
+    }
+
+    /// Cloudflare's 429 with `Retry-After` to one process pauses the shared ledger: another process's client on it
+    /// sends nothing, and the first drops the grants it held.
+    @Test func aRateLimitOnOneClientPausesEveryClientOnTheLedger() async throws {
+        let server = try ScriptedServer { _ in .json(429, failure(971, "slow down"), headers: [("Retry-After", "30")]) }
+        defer { server.stop() }
+        let ledger = Ledger(free: 100)
+        func client() throws -> (CloudflareClient, SharedRequestBudget) {
+            let shared = SharedRequestBudget(
+                limit: 100, window: .seconds(60), chunk: 5, pause: { duration, _, _ in ledger.pauses.withLock { $0.append(duration) } }
+            ) { try ledger.book($0, $1, $2) }
+            var configuration = try makeClient(baseURL: server.baseURL).configuration
+            configuration.maxAttempts = 1
+            configuration.maxBudgetWait = .zero
+            return (try CloudflareClient(configuration: configuration, httpClient: sharedHTTPClient, sharedBudget: shared), shared)
+        }
+        let (first, firstBudget) = try client()
+        let (second, _) = try client()
+        let refused = await cloudflareError { _ = try await first.signingKeys() }
+        #expect(refused == .rateLimited(retryAfter: .seconds(30), errors: [APIError(code: 971, message: "slow down")]))
+        #expect(ledger.pauses.withLock { $0 } == [.seconds(30)])
+        #expect(firstBudget.unspent == 0)
+        let held = await cloudflareError { _ = try await second.signingKeys() }
+        #expect(held == .rateLimited(retryAfter: .seconds(30), errors: []))
         #expect(server.requests.count == 1)
     }
 }

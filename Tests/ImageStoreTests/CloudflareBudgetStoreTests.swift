@@ -65,4 +65,57 @@ import TestSupport
         #expect(taken == 30)
         #expect(refused != nil)
     }
+
+    /// A 429 on one instance holds every instance: the pause books the whole limit until its end, whatever is free.
+    @Test(arguments: RepositoryBackend.all) func aPauseHoldsEveryInstanceUntilItEnds(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
+        let ledger = store.cloudflareBudget
+        let other: any CloudflareBudgetStore = store.otherInstance() ?? ledger
+        let window = Duration.seconds(300)
+        func book(_ ledger: any CloudflareBudgetStore) async throws -> CloudflareRequestBooking {
+            try await ledger.bookCloudflareRequests(5, limit: 1_200, window: window, now: store.clock.now)
+        }
+        #expect(try await book(other).granted == 5)
+        try await ledger.pauseCloudflareRequests(for: .seconds(30), limit: 1_200, window: window, now: store.clock.now)
+        for instance in [ledger, other] {
+            let refused = try await book(instance)
+            #expect(refused.granted == 0)
+            #expect(refused.retryAfter.map { $0 > .zero && $0 <= .seconds(30) } == true, "\(refused)")
+        }
+        store.clock.advance(29)
+        #expect(try await book(other).granted == 0)
+        store.clock.advance(2)
+        #expect(try await book(other) == CloudflareRequestBooking(granted: 5, retryAfter: nil))
+        // No pause at all, and a pause already over, book nothing.
+        try await ledger.pauseCloudflareRequests(for: .zero, limit: 1_200, window: window, now: store.clock.now)
+        try await ledger.pauseCloudflareRequests(for: .seconds(-5), limit: 1_200, window: window, now: store.clock.now)
+        #expect(try await book(ledger).granted == 5)
+    }
+
+    /// Through `SharedRequestBudget`: one instance's pause drops the grants it holds and refuses the other's next
+    /// booking, until the pause is over.
+    @Test(arguments: RepositoryBackend.all) func aSharedBudgetsPauseReachesTheOtherInstance(_ backend: RepositoryBackend) async throws {
+        let store = try await BackendStore(backend)
+        let budgets = [store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget].map { ledger in
+            SharedRequestBudget(
+                limit: 100, window: .seconds(300), chunk: 10,
+                pause: { duration, limit, window in
+                    try await ledger.pauseCloudflareRequests(for: duration, limit: limit, window: window, now: store.clock.now)
+                }
+            ) { count, limit, window in
+                let booking = try await ledger.bookCloudflareRequests(count, limit: limit, window: window, now: store.clock.now)
+                return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)
+            }
+        }
+        #expect(await budgets[0].take() == nil)
+        #expect(await budgets[1].take() == nil)
+        await budgets[0].pause(for: .seconds(60))
+        #expect(budgets[0].unspent == 0)
+        #expect(await budgets[0].take() != nil)
+        // The other instance still holds the 9 requests of its grant; once those are spent it is refused.
+        for _ in 0..<9 { #expect(await budgets[1].take() == nil) }
+        #expect(await budgets[1].take() != nil)
+        store.clock.advance(61)
+        #expect(await budgets[1].take() == nil)
+    }
 }
