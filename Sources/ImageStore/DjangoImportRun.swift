@@ -5,10 +5,12 @@ import SQLite
 /// `DjangoImportWriter` on the connection `withDjangoImport` lends it for the whole run (SQLite's writer, or one
 /// PostgreSQL connection of the pool).
 ///
-/// Each import reads the stored row with the same identity first (image id, log id, usage key, token hash), so a
-/// row imported again is `unchanged` and writes nothing. The objects that take more than one statement run in a
-/// savepoint, so a failure leaves nothing of them behind; so does, on PostgreSQL, a statement that may fail on a
-/// constraint (there a failed statement would end the whole transaction).
+/// Each import is checked against the stored row with the same identity (image id, log id, usage key, token hash),
+/// so a row imported again is `unchanged` and writes nothing. Images and logs are inserted with a statement that
+/// inserts nothing when the row is there or its image is not (see ``TransferSession/insertsFirst`` for which comes
+/// first, that or the lookup). The objects that take more than one statement
+/// run in a savepoint, so a failure leaves nothing of them behind; so does, on PostgreSQL, a statement that may fail
+/// on a constraint (there a failed statement would end the whole transaction).
 final class DjangoImportRun<Session: TransferSession> {
     private let session: Session
     private let hashToken: @Sendable (String) -> String
@@ -61,7 +63,7 @@ final class DjangoImportRun<Session: TransferSession> {
 
     /// Rolls back what is not committed (nothing happens outside a transaction).
     private func rollBack() {
-        try? session.execute("ROLLBACK", [])
+        _ = try? session.execute("ROLLBACK", [])
     }
 
     /// PostgreSQL's identity sequences past the ids imported as they were: an id the import stored must not come
@@ -85,13 +87,14 @@ final class DjangoImportRun<Session: TransferSession> {
             try session.execute("RELEASE django_object", [])
             return result
         } catch {
-            try? session.execute("ROLLBACK TO django_object", [])
-            try? session.execute("RELEASE django_object", [])
+            _ = try? session.execute("ROLLBACK TO django_object", [])
+            _ = try? session.execute("RELEASE django_object", [])
             throw error
         }
     }
 
     /// `body`, whose statement may fail on a constraint with the transaction still usable after.
+    @discardableResult
     private func recoverably<T>(_ body: () throws -> T) throws -> T {
         session.dialect == .postgresql ? try atomically(body) : try body()
     }
@@ -101,24 +104,33 @@ final class DjangoImportRun<Session: TransferSession> {
     func storeImage(_ image: ImageRecord) throws -> DjangoImportOutcome {
         var record = image.atStoragePrecision
         record.lastReferencedAt = record.lastReferencedAt?.storagePrecision
-        do {
-            return try recoverably {
-                guard let stored = try session.image(record.id) else {
-                    try session.execute(DjangoImportSQL.insertImage, ImageSQL.values(record, DjangoImportSQL.insertedColumns))
-                    return .created
-                }
-                record.usageCount = stored.usageCount
-                if record == stored { return .unchanged }
-                if stored.updatedAt > record.updatedAt { return .keptNewer }
-                try session.execute(DjangoImportSQL.updateImage, ImageSQL.values(record, DjangoImportSQL.updateBindings))
-                return .updated
-            }
-        } catch where session.violation(error) == .cloudflareIDTaken {
-            let other = try session.first("SELECT id FROM images WHERE cloudflare_id = ?", [.text(record.cloudflareID)]) {
-                $0.text(at: 0)
-            }
-            return .conflict("Cloudflare id \(record.cloudflareID) is already tracked as image \(other ?? "?")")
+        func inserted() throws -> Bool {
+            try session.execute(DjangoImportSQL.insertImageIfNew, ImageSQL.values(record, DjangoImportSQL.insertedColumns)) == 1
         }
+        if session.insertsFirst, try inserted() { return .created }
+        guard let stored = try session.image(record.id) else {
+            // Not stored under its id: new, unless its Cloudflare id is another image's.
+            if !session.insertsFirst, try inserted() { return .created }
+            return try cloudflareIDConflict(record)
+        }
+        record.usageCount = stored.usageCount
+        if record == stored { return .unchanged }
+        if stored.updatedAt > record.updatedAt { return .keptNewer }
+        do {
+            try recoverably {
+                try session.execute(DjangoImportSQL.updateImage, ImageSQL.values(record, DjangoImportSQL.updateBindings))
+            }
+            return .updated
+        } catch where session.violation(error) == .cloudflareIDTaken {
+            return try cloudflareIDConflict(record)
+        }
+    }
+
+    private func cloudflareIDConflict(_ record: ImageRecord) throws -> DjangoImportOutcome {
+        let other = try session.first("SELECT id FROM images WHERE cloudflare_id = ?", [.text(record.cloudflareID)]) {
+            $0.text(at: 0)
+        }
+        return .conflict("Cloudflare id \(record.cloudflareID) is already tracked as image \(other ?? "?")")
     }
 
     // MARK: Logs
@@ -128,12 +140,20 @@ final class DjangoImportRun<Session: TransferSession> {
             .text(entry.imageID.lowercasedText), .text(entry.eventType), .text(entry.message),
             .text(JSONText.encode(entry.data)), .integer(entry.timestamp.microseconds),
         ]
+        func inserted() throws -> Bool {
+            try session.execute(DjangoImportSQL.insertLogUnderID, [.integer(entry.id)] + content) == 1
+        }
+        if session.insertsFirst, try inserted() { return .created }
         let stored = try session.first(
             "SELECT image_id, event_type, message, data, timestamp FROM image_upload_logs WHERE id = ?", [.integer(entry.id)]
         ) { row -> [SQLiteValue] in
             [.text(row.text(at: 0)), .text(row.text(at: 1)), .text(row.text(at: 2)), .text(row.text(at: 3)), .integer(row.int64(at: 4))]
         }
-        guard let stored else { return try insertLog(id: entry.id, content, image: entry.imageID) }
+        guard let stored else {
+            // The id is free: new, unless its image is not stored.
+            if !session.insertsFirst, try inserted() { return .created }
+            return .missingImage(entry.imageID)
+        }
         if stored == content { return .unchanged }
         // The id is another row's (a log written here): the same row imported before sits under a new id.
         let again = try session.exists(
@@ -142,27 +162,7 @@ final class DjangoImportRun<Session: TransferSession> {
             AND timestamp = ? LIMIT 1
             """, content)
         if again { return .unchanged }
-        return try insertLog(id: nil, content, image: entry.imageID)
-    }
-
-    /// Under `id`, or under a new one when nil.
-    private func insertLog(id: Int64?, _ content: [SQLiteValue], image: UUID) throws -> DjangoImportOutcome {
-        do {
-            try recoverably {
-                if let id {
-                    try session.execute(
-                        "INSERT INTO image_upload_logs (id, image_id, event_type, message, data, timestamp) VALUES (?, ?, ?, ?, ?, ?)",
-                        [.integer(id)] + content)
-                } else {
-                    try session.execute(
-                        "INSERT INTO image_upload_logs (image_id, event_type, message, data, timestamp) VALUES (?, ?, ?, ?, ?)",
-                        content)
-                }
-            }
-            return .created
-        } catch where session.violation(error) == .foreignKey {
-            return .missingImage(image)
-        }
+        return try session.execute(DjangoImportSQL.insertLog, content) == 1 ? .created : .missingImage(entry.imageID)
     }
 
     // MARK: Usages
@@ -300,7 +300,18 @@ private enum DjangoImportSQL {
     /// and, on an update, its `created_at` too.
     static let insertedColumns = ImageSQL.inserted + [.lastReferencedAt]
     static let updatedColumns = ImageSQL.updated + [.createdAt, .lastReferencedAt]
-    static let insertImage = ImageSQL.insertStatement(insertedColumns)
+    /// Inserts nothing (0 rows changed) when the id or the Cloudflare id is stored.
+    static let insertImageIfNew = ImageSQL.insertStatement(insertedColumns) + " ON CONFLICT DO NOTHING"
+    /// Inserts nothing when the id is taken or the image is not stored (so no foreign key can fail).
+    static let insertLogUnderID = """
+        INSERT INTO image_upload_logs (id, image_id, event_type, message, data, timestamp) \
+        SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM images WHERE id = ?2) ON CONFLICT DO NOTHING
+        """
+    /// Under a new id; nothing when the image is not stored.
+    static let insertLog = """
+        INSERT INTO image_upload_logs (image_id, event_type, message, data, timestamp) \
+        SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM images WHERE id = ?1)
+        """
     static let updateImage = ImageSQL.updateStatement(setting: updatedColumns)
     static let updateBindings = updatedColumns + [.id]
 

@@ -14,8 +14,11 @@ final class PostgreSQLTransferSession: TransferSession {
 
     var dialect: SQLDialect { .postgresql }
 
-    func execute(_ sql: String, _ values: [SQLiteValue]) throws {
+    var insertsFirst: Bool { true }
+
+    func execute(_ sql: String, _ values: [SQLiteValue]) throws -> Int {
         try session.execute(sql, values)
+        return session.changes
     }
 
     func forEachRow(_ sql: String, _ values: [SQLiteValue], _ body: (PostgreSQLRow) throws -> Void) throws {

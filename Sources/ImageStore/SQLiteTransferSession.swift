@@ -11,8 +11,11 @@ final class SQLiteTransferSession: TransferSession {
 
     var dialect: SQLDialect { .sqlite }
 
-    func execute(_ sql: String, _ values: [SQLiteValue]) throws {
+    var insertsFirst: Bool { false }
+
+    func execute(_ sql: String, _ values: [SQLiteValue]) throws -> Int {
         try connection.execute(sql, values)
+        return connection.changes
     }
 
     func forEachRow(_ sql: String, _ values: [SQLiteValue], _ body: (Statement) throws -> Void) throws {

@@ -9,7 +9,15 @@ protocol TransferSession: AnyObject {
 
     var dialect: SQLDialect { get }
 
-    func execute(_ sql: String, _ values: [SQLiteValue]) throws
+    /// Whether an import tries a row's insert first and reads the stored row only when it did not go in (one
+    /// statement for a new row, two for one already there), rather than the reverse. PostgreSQL: each statement
+    /// is a round trip and most of an import is new rows. SQLite: a lookup costs less than an insert that does
+    /// nothing, and importing the same dump again is then all lookups.
+    var insertsFirst: Bool { get }
+
+    /// Runs one statement; how many rows it inserted, updated or deleted itself (not its triggers).
+    @discardableResult
+    func execute(_ sql: String, _ values: [SQLiteValue]) throws -> Int
 
     /// Calls `body` with each row of a short result (a lookup).
     func forEachRow(_ sql: String, _ values: [SQLiteValue], _ body: (Row) throws -> Void) throws

@@ -267,6 +267,29 @@ import TestSupport
         }
     }
 
+    /// A log id taken here by a log of ours (id 1 in a fresh store, as in the dump): the dump's log goes in under a
+    /// new id, and a second import finds it there instead of adding it again.
+    @Test func aLogIDTakenHereIsImportedUnderANewIDOnce() async throws {
+        try await withDjangoHarness { h in
+            let now = h.clock.now
+            let ours = try await h.repository.insert(
+                ImageRecord(cloudflareID: "ours-here", owner: "dave", uploadURL: "u", createdAt: now, expiresAt: now),
+                log: LogEvent("created_here"))
+            let ourLog = try #require(try await h.repository.logs(imageID: ours.id, limit: nil).first)
+            #expect(ourLog.id == 1)
+            let first = try await h.importDump(DjangoFixture.path("dump.json"))
+            #expect(!first.hasFailures, "\(first.summaryLines.joined(separator: "\n"))")
+            #expect(first.counts[DjangoModelsName.log]?.created == 25)
+            let again = try await h.importDump(DjangoFixture.path("dump.json"))
+            #expect(again.counts[DjangoModelsName.log]?.unchanged == 25 && again.counts[DjangoModelsName.log]?.created == 0)
+            let logs = try await h.fixture.storeRows("SELECT id, event_type FROM image_upload_logs ORDER BY id")
+            #expect(logs.count == 26)
+            #expect(logs.first == ["1", "created_here"])
+            // The identity sequence (PostgreSQL) is past every imported id: a log of ours after the import goes in.
+            #expect(try await h.repository.appendLog(imageID: ours.id, LogEvent("after_import")))
+        }
+    }
+
     // MARK: The way back
 
     /// Export, then import that export into a fresh store: the same rows (the format needs no Python to check).
