@@ -56,7 +56,7 @@ DEADLINE_SUITE = UpstreamFaultTests
 # workers, servers, clients) and starved one another for 20-40 s, so loopback calls missed their deadlines. Sixteen
 # at a time ran the suite faster (87 s against 107 s) and with no such failure.
 test: export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH ?= 16
-test: deps sdk-check example console-test
+test: deps format-check sdk-check example console-test
 	@# openapi.yaml is checked by openapi-spec-validator (PyPI) from this venv; the Swift test fails without it when CI is set.
 	@[ -x .venv-openapi/bin/openapi-spec-validator ] \
 		|| { python3 -m venv .venv-openapi && .venv-openapi/bin/pip install --quiet --disable-pip-version-check openapi-spec-validator; } \
@@ -102,6 +102,20 @@ OPENAPI_CORE_VERSION = 0.23.1
 OPENAPI_FUZZ_EXAMPLES ?= 25
 OPENAPI_FUZZ_SEED ?= 17
 EXCHANGE_LOG = $(CURDIR)/.build/api-exchanges.jsonl
+# The code follows .swift-format: `make format` applies it, `make test` fails on any finding (swift-format comes with
+# the Swift toolchain; without it the check is skipped with a warning, except under CI).
+FORMATTED = Sources Tests Package.swift Examples/UploadAndDeliver Fuzz/Package.swift Fuzz/Sources
+.PHONY: format format-check
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMATTED)
+
+format-check:
+	@if $(SWIFT) format --version > /dev/null 2>&1; then \
+		$(SWIFT) format lint --strict --recursive --parallel $(FORMATTED) \
+			|| { echo "error: the code does not follow .swift-format (run make format)"; exit 1; }; \
+	elif [ -n "$$CI" ]; then echo "error: swift format is missing"; exit 1; \
+	else echo "warning: swift format is missing: the format check is skipped"; fi
+
 .PHONY: conformance-venv openapi-conformance openapi-exchanges openapi-exchanges-check openapi-fuzz
 conformance-venv:
 	@$(call pinned-venv,$(CONFORMANCE_VENV),schemathesis==$(SCHEMATHESIS_VERSION) openapi-core==$(OPENAPI_CORE_VERSION))

@@ -14,13 +14,18 @@ let package = Package(
         .executable(name: "cfimages", targets: ["cfimages"]),
         // For other Swift apps (README, "Using CloudflareImages from your own Swift app"): the API client with
         // delivery URLs, signing, transformations and webhook checks; or those alone, with no C library.
-        .library(name: "CloudflareImages", targets: ["CloudflareImages", "CloudflareImagesCore", "Base16", "HTTPFields", "JSON"]),
+        .library(
+            name: "CloudflareImages",
+            targets: ["CloudflareImages", "CloudflareImagesCore", "Base16", "HTTPFields", "JSON"]),
         .library(name: "CloudflareImagesCore", targets: ["CloudflareImagesCore", "Base16"]),
         // Libraries for the fuzz package under Fuzz/, which depends on this one by path (`make fuzz`).
-        .library(name: "CFImagesModules", targets: [
-            "JSON", "HTTPFields", "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
-            "ImagesAPI", "SQLite", "PostgreSQL",
-        ]),
+        .library(
+            name: "CFImagesModules",
+            targets: [
+                "JSON", "HTTPFields", "HTTPServer", "HTTPClient", "CloudflareImages", "CloudflareImagesCore",
+                "ImageStore", "Configuration",
+                "ImagesAPI", "SQLite", "PostgreSQL",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,14 +59,19 @@ let package = Package(
         .target(name: "PostgreSQL", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
         .target(
             name: "HTTPClient",
-            dependencies: ["CCurl", "CLinux", "HTTPFields", "Timekeeping", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CCurl", "CLinux", "HTTPFields", "Timekeeping", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
         // Our HTTP/1.1 server: sockets, parsing, routing. Knows nothing of images.
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", "Base16", "HTTPFields", "JSON", "Timekeeping", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CLinux", "Base16", "HTTPFields", "JSON", "Timekeeping",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -73,7 +83,8 @@ let package = Package(
         .target(
             name: "CloudflareImages",
             dependencies: [
-                "CloudflareImagesCore", "HTTPClient", "HTTPFields", "JSON", .product(name: "Logging", package: "swift-log"),
+                "CloudflareImagesCore", "HTTPClient", "HTTPFields", "JSON",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,7 +103,9 @@ let package = Package(
         // its errors leave as ImageStoreError, and SQLiteStore opens a file.
         .target(
             name: "ImageStore",
-            dependencies: ["SQLite", "PostgreSQL", "Crypto", "Base16", "JSON", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SQLite", "PostgreSQL", "Crypto", "Base16", "JSON", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -106,7 +119,8 @@ let package = Package(
         .target(
             name: "ImagesAPI",
             dependencies: [
-                "HTTPServer", "HTTPClient", "HTTPFields", "CloudflareImages", "CloudflareImagesCore", "ImageStore", "Configuration",
+                "HTTPServer", "HTTPClient", "HTTPFields", "CloudflareImages", "CloudflareImagesCore", "ImageStore",
+                "Configuration",
                 "Crypto", "Base16", "JSON", "Metrics", "Timekeeping", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -116,7 +130,8 @@ let package = Package(
         .target(
             name: "WebConsole",
             dependencies: [
-                "HTTPServer", "HTTPFields", "ImagesAPI", "ImageStore", "CloudflareImagesCore", "Crypto", "Base16", "JSON", "Configuration",
+                "HTTPServer", "HTTPFields", "ImagesAPI", "ImageStore", "CloudflareImagesCore", "Crypto", "Base16",
+                "JSON", "Configuration",
             ],
             swiftSettings: swiftSettings
         ),
@@ -132,7 +147,8 @@ let package = Package(
         .executableTarget(
             name: "cfimages",
             dependencies: [
-                "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore", "ImagesAPI",
+                "HTTPServer", "CloudflareImages", "CloudflareImagesCore", "CloudflareEmulator", "ImageStore",
+                "ImagesAPI",
                 "Configuration", "HTTPClient", "HTTPFields", "Crypto", "JSON", "LogOutput", "WebConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,7 +161,9 @@ let package = Package(
         // on it.
         .target(
             name: "TestSupport",
-            dependencies: ["CloudflareEmulator", "HTTPServer", "PostgreSQL", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CloudflareEmulator", "HTTPServer", "PostgreSQL", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -154,7 +172,8 @@ let package = Package(
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "Base16"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["TestSupport", "SQLite"], swiftSettings: swiftSettings),
-        .testTarget(name: "PostgreSQLTests", dependencies: ["TestSupport", "PostgreSQL"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgreSQLTests", dependencies: ["TestSupport", "PostgreSQL"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
             dependencies: ["TestSupport", "HTTPServer", "HTTPFields", .product(name: "Logging", package: "swift-log")],
@@ -162,7 +181,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CloudflareImagesTests",
-            dependencies: ["TestSupport", "CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPFields", "HTTPServer", "Crypto", "JSON"],
+            dependencies: [
+                "TestSupport", "CloudflareImages", "CloudflareEmulator", "HTTPClient", "HTTPFields", "HTTPServer",
+                "Crypto", "JSON",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -172,8 +194,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CloudflareEmulatorTests",
-            dependencies: ["TestSupport", 
-                "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "Crypto", "HTTPClient", "HTTPFields",
+            dependencies: [
+                "TestSupport",
+                "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "Crypto", "HTTPClient",
+                "HTTPFields",
                 "HTTPServer", "JSON", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -187,8 +211,10 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImagesAPITests",
-            dependencies: ["TestSupport", 
-                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "ImageStore", "SQLite",
+            dependencies: [
+                "TestSupport",
+                "ImagesAPI", "CloudflareEmulator", "CloudflareImages", "CloudflareImagesCore", "Base16", "ImageStore",
+                "SQLite",
                 "PostgreSQL", "HTTPServer", "HTTPClient", "HTTPFields", "Configuration", "Crypto", "JSON", "WebConsole",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -197,8 +223,10 @@ let package = Package(
         .testTarget(name: "RepositoryTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CommandTests",
-            dependencies: ["TestSupport", 
-                "cfimages", "LogOutput", "HTTPServer", "HTTPClient", "CloudflareEmulator", "CloudflareImages", "ImagesAPI", "ImageStore",
+            dependencies: [
+                "TestSupport",
+                "cfimages", "LogOutput", "HTTPServer", "HTTPClient", "CloudflareEmulator", "CloudflareImages",
+                "ImagesAPI", "ImageStore",
                 "Configuration", "SQLite", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -8,12 +8,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         // From your app: .package(url: "https://github.com/<owner>/cfimages", branch: "main").
-        .package(name: "cfimages", path: "../.."),
+        .package(name: "cfimages", path: "../..")
     ],
     targets: [
         .executableTarget(
             name: "UploadAndDeliver",
             dependencies: [.product(name: "CloudflareImages", package: "cfimages")]
-        ),
+        )
     ]
 )

@@ -22,7 +22,9 @@ public enum Hex {
         out.reserveCapacity(chars.count / 2)
         var index = 0
         while index < chars.count {
-            guard let high = value(ofDigit: chars[index]), let low = value(ofDigit: chars[index + 1]) else { return nil }
+            guard let high = value(ofDigit: chars[index]), let low = value(ofDigit: chars[index + 1]) else {
+                return nil
+            }
             out.append(high << 4 | low)
             index += 2
         }

@@ -1,7 +1,7 @@
-import JSON
 import Crypto
 import Foundation
 import HTTPServer
+import JSON
 
 /// The JSON API under `/client/v4/accounts/{account_id}/images`.
 extension CloudflareEmulator {
@@ -20,14 +20,16 @@ extension CloudflareEmulator {
             guard let parsed = EmulatorDate(rfc3339: text)?.millisecondsSince1970 else {
                 throw EmulatorError.badRequest("expiry must be an RFC 3339 date-time")
             }
-            guard parsed >= now + CloudflareEmulator.minimumExpiry, parsed <= now + CloudflareEmulator.maximumExpiry else {
+            guard parsed >= now + CloudflareEmulator.minimumExpiry, parsed <= now + CloudflareEmulator.maximumExpiry
+            else {
                 throw EmulatorError.badRequest("expiry must be at least 2 minutes and at most 6 hours in the future")
             }
             expires = parsed
         }
         let token = try SecureRandom.hexString(byteCount: 24)
         let image = EmulatorImage(
-            id: fields.customID ?? UUID(uuid: RandomUUID.bytes()).uuidString.lowercased(), filename: nil, creator: fields.creator,
+            id: fields.customID ?? UUID(uuid: RandomUUID.bytes()).uuidString.lowercased(), filename: nil,
+            creator: fields.creator,
             metadataJSON: fields.metadataJSON ?? "{}", requireSignedURLs: fields.requireSignedURLs ?? false,
             uploaded: now, draft: true, uploadToken: token, uploadExpires: expires)
         guard try await store.insert(image) else { throw EmulatorError.alreadyExists }
@@ -54,16 +56,21 @@ extension CloudflareEmulator {
         }
         var metadataJSON: String?
         if let metadata = body["metadata"] {
-            guard let dictionary = metadata.objectValue else { throw EmulatorError.badRequest("metadata must be a JSON object") }
+            guard let dictionary = metadata.objectValue else {
+                throw EmulatorError.badRequest("metadata must be a JSON object")
+            }
             metadataJSON = try ImageRequestFields.encodeMetadata(dictionary)
         }
         let before = try await store.image(id: id)
         var requireSigned: Bool?
         if let flag = body["requireSignedURLs"] {
-            guard case .bool(let value) = flag else { throw EmulatorError.badRequest("requireSignedURLs must be a boolean") }
+            guard case .bool(let value) = flag else {
+                throw EmulatorError.badRequest("requireSignedURLs must be a boolean")
+            }
             requireSigned = value
         }
-        guard var image = try await store.update(id: id, metadataJSON: metadataJSON, requireSignedURLs: requireSigned) else {
+        guard var image = try await store.update(id: id, metadataJSON: metadataJSON, requireSignedURLs: requireSigned)
+        else {
             throw EmulatorError.imageNotFound
         }
         if requireSigned != nil, faults.renewsIDOnSigningChange, image.requireSignedURLs != before?.requireSignedURLs {
@@ -97,11 +104,15 @@ extension CloudflareEmulator {
     func listImagesV2(_ request: Request) async throws -> Response {
         let perPage = try integer(request, "per_page", default: 1000, range: 10...10_000)
         let order = request.query["sort_order"] ?? "desc"
-        guard order == "asc" || order == "desc" else { throw EmulatorError.badRequest("sort_order must be asc or desc") }
+        guard order == "asc" || order == "desc" else {
+            throw EmulatorError.badRequest("sort_order must be asc or desc")
+        }
         var after: EmulatorStore.ListPosition?
         if let token = request.query["continuation_token"], !token.isEmpty {
             let parts = Data(base64Encoded: token).flatMap { String(data: $0, encoding: .utf8) }?.split(separator: ":")
-            guard let parts, parts.count == 3, parts[0] == "at", let uploaded = Int64(parts[1]), let sequence = Int64(parts[2]) else {
+            guard let parts, parts.count == 3, parts[0] == "at", let uploaded = Int64(parts[1]),
+                let sequence = Int64(parts[2])
+            else {
                 throw EmulatorError.badRequest("continuation_token is invalid")
             }
             after = EmulatorStore.ListPosition(uploaded: uploaded, sequence: sequence)
@@ -119,7 +130,9 @@ extension CloudflareEmulator {
     /// `GET v1/stats`: `{"count": {"allowed": n, "current": n}}`.
     func stats(_ request: Request) async throws -> Response {
         let current = try await store.uploadedCount()
-        return envelope(["count": ["allowed": .int(Int64(configuration.imageAllowance)), "current": .int(Int64(current))]])
+        return envelope([
+            "count": ["allowed": .int(Int64(configuration.imageAllowance)), "current": .int(Int64(current))]
+        ])
     }
 
     /// `GET v1/keys`: the signing key used for signed URLs.

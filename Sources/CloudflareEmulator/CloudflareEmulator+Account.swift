@@ -1,7 +1,7 @@
 import Crypto
 import HTTPFields
-import JSON
 import HTTPServer
+import JSON
 import Logging
 
 /// The account-wide settings under `/client/v4/accounts/{account_id}/images/v1`: `config` (flexible variants),
@@ -31,7 +31,9 @@ extension CloudflareEmulator {
             throw EmulatorError.badRequest("Body must be a JSON object")
         }
         if let value = body["flexible_variants"] {
-            guard case .bool(let enabled) = value else { throw EmulatorError.badRequest("flexible_variants must be a boolean") }
+            guard case .bool(let enabled) = value else {
+                throw EmulatorError.badRequest("flexible_variants must be a boolean")
+            }
             setFlexibleVariants(enabled)
         }
         return envelope(["flexible_variants": .bool(flexibleVariantsEnabled)])
@@ -71,7 +73,8 @@ extension CloudflareEmulator {
     /// A variant as Cloudflare's API describes one. `thumbnail` is a small cover crop, any other name a large
     /// scale-down, as the dashboard's defaults suggest.
     static func variantObject(_ name: String) -> JSONValue {
-        let options: JSONValue = name == "thumbnail"
+        let options: JSONValue =
+            name == "thumbnail"
             ? ["fit": "cover", "metadata": "none", "width": 200, "height": 200]
             : ["fit": "scale-down", "metadata": "none", "width": 1366, "height": 768]
         return ["id": .string(name), "options": options, "neverRequireSignedURLs": false]

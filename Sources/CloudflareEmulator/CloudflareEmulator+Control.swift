@@ -18,11 +18,12 @@ extension CloudflareEmulator {
             }
             var blockFor: Double?
             if let value = object.removeValue(forKey: "block_for") {
-                let seconds: Double? = switch value {
-                case .int(let number): Double(number)
-                case .double(let number): number
-                default: nil
-                }
+                let seconds: Double? =
+                    switch value {
+                    case .int(let number): Double(number)
+                    case .double(let number): number
+                    default: nil
+                    }
                 guard let seconds, seconds >= 0.001, seconds <= 86_400 else {
                     throw EmulatorError.badRequest("block_for must be between 0.001 and 86400 seconds")
                 }
@@ -60,10 +61,11 @@ extension CloudflareEmulator {
         guard let uploaded = StoredImage.milliseconds(image.uploaded) else {
             throw EmulatorError.badRequest("uploaded must be within the years 0000 through 9999")
         }
-        try await store.put(EmulatorImage(
-            id: image.id, filename: image.filename, creator: image.creator,
-            metadataJSON: JSONValue.object(image.metadata).jsonText, requireSignedURLs: image.requireSignedURLs,
-            uploaded: uploaded, draft: image.draft))
+        try await store.put(
+            EmulatorImage(
+                id: image.id, filename: image.filename, creator: image.creator,
+                metadataJSON: JSONValue.object(image.metadata).jsonText, requireSignedURLs: image.requireSignedURLs,
+                uploaded: uploaded, draft: image.draft))
     }
 
     /// Removes the image `id` and its bytes; false when there was none.

@@ -11,7 +11,9 @@ import HTTPServer
 /// flexible variants outright, as Cloudflare does.
 extension CloudflareEmulator {
     func deliver(_ request: Request, mountPath: String) async throws -> Response {
-        guard request.pathParameters["hash"] == configuration.accountHash else { return deliveryError(.notFound, "Image not found") }
+        guard request.pathParameters["hash"] == configuration.accountHash else {
+            return deliveryError(.notFound, "Image not found")
+        }
         let path = request.pathParameters["path"] ?? ""
         guard let slash = path.lastIndex(of: "/") else { return deliveryError(.notFound, "Image not found") }
         let id = String(path[..<slash])
@@ -24,7 +26,8 @@ extension CloudflareEmulator {
         if !flexible, !configuration.variants.contains(variant) { return deliveryError(.notFound, "Variant not found") }
         if image.requireSignedURLs {
             if flexible {
-                return deliveryError(.forbidden, "Flexible variants cannot be used with images that require signed URLs")
+                return deliveryError(
+                    .forbidden, "Flexible variants cannot be used with images that require signed URLs")
             }
             let status = SignedURLCheck(signingKey: configuration.signingKey).check(
                 signedPath(request, mountPath: mountPath), now: now() / 1000)
@@ -50,7 +53,9 @@ extension CloudflareEmulator {
         var raw = Substring(request.rawPath)
         let prefix = Router.normalizedPrefix(mountPath) + "/imagedelivery"
         if raw.hasPrefix(prefix) { raw = raw.dropFirst(prefix.count) }
-        let query = request.target.firstIndex(of: "?").map { String(request.target[request.target.index(after: $0)...]) }
+        let query = request.target.firstIndex(of: "?").map {
+            String(request.target[request.target.index(after: $0)...])
+        }
         return String(raw) + (query.map { "?" + $0 } ?? "")
     }
 

@@ -18,14 +18,18 @@ extension CloudflareEmulator {
             let fields = try ImageRequestFields(request: request)
             let (bytes, info, filename) = try checkedFile(fields)
             let staged = try store.stageBytes(bytes)
-            guard try await store.completeUpload(token: token, filename: filename, info: info, size: bytes.count, at: now) else {
+            guard
+                try await store.completeUpload(token: token, filename: filename, info: info, size: bytes.count, at: now)
+            else {
                 store.discard(staged: staged)
                 throw EmulatorError.alreadyUploaded
             }
             try store.commitBytes(staged: staged, id: draft.id)
             let image = try await store.image(id: draft.id) ?? draft
-            logger.info("emulator upload completed", metadata: ["image": "\(image.id)", "format": "\(info.format.rawValue)"])
-            webhooks?.send(image.webhookObject(variants: variantURLs(for: image.id), status: "uploaded"), imageID: image.id)
+            logger.info(
+                "emulator upload completed", metadata: ["image": "\(image.id)", "format": "\(info.format.rawValue)"])
+            webhooks?.send(
+                image.webhookObject(variants: variantURLs(for: image.id), status: "uploaded"), imageID: image.id)
             return envelope(object(image))
         } catch let error as EmulatorError {
             if error != .alreadyUploaded { notifyFailure(draft, error) }
@@ -51,7 +55,9 @@ extension CloudflareEmulator {
         if let url = fields.url, !url.isEmpty {
             guard fields.file == nil else { throw EmulatorError.badRequest("file and url are mutually exclusive") }
             bytes = try await fetch(url)
-            guard bytes.count <= configuration.maxFileBytes else { throw EmulatorError.tooLarge(limit: configuration.maxFileBytes) }
+            guard bytes.count <= configuration.maxFileBytes else {
+                throw EmulatorError.tooLarge(limit: configuration.maxFileBytes)
+            }
             guard let sniffed = ImageSniffer.sniff(bytes), configuration.acceptedFormats.contains(sniffed.format) else {
                 throw EmulatorError.unsupportedFormat
             }
@@ -62,7 +68,8 @@ extension CloudflareEmulator {
             (bytes, info, filename) = try checkedFile(fields)
         }
         let image = EmulatorImage(
-            id: fields.customID ?? UUID(uuid: RandomUUID.bytes()).uuidString.lowercased(), filename: filename, creator: fields.creator,
+            id: fields.customID ?? UUID(uuid: RandomUUID.bytes()).uuidString.lowercased(), filename: filename,
+            creator: fields.creator,
             metadataJSON: fields.metadataJSON ?? "{}", requireSignedURLs: fields.requireSignedURLs ?? false,
             uploaded: now(), draft: false, format: info.format, width: info.width,
             height: info.height, size: bytes.count)
@@ -78,7 +85,9 @@ extension CloudflareEmulator {
     /// The `file` part, within the size limit and of an accepted format.
     func checkedFile(_ fields: ImageRequestFields) throws(EmulatorError) -> ([UInt8], ImageInfo, String?) {
         guard let file = fields.file else { throw EmulatorError.fileRequired }
-        guard file.body.count <= configuration.maxFileBytes else { throw EmulatorError.tooLarge(limit: configuration.maxFileBytes) }
+        guard file.body.count <= configuration.maxFileBytes else {
+            throw EmulatorError.tooLarge(limit: configuration.maxFileBytes)
+        }
         guard let info = ImageSniffer.sniff(file.body), configuration.acceptedFormats.contains(info.format) else {
             throw EmulatorError.unsupportedFormat
         }
@@ -94,7 +103,9 @@ extension CloudflareEmulator {
         do throws(EmulatorError) {
             target = try await FetchTarget.resolve(url, allowPrivate: configuration.allowPrivateURLs)
         } catch {
-            if error == .urlNotPublic { logger.notice("emulator refused a non-public url", metadata: ["url": "\(url)"]) }
+            if error == .urlNotPublic {
+                logger.notice("emulator refused a non-public url", metadata: ["url": "\(url)"])
+            }
             throw error
         }
         var request = HTTPClientRequest(url: url, connectTimeout: .seconds(5), timeout: .seconds(30))

@@ -19,7 +19,8 @@ extension CloudflareEmulator {
 
     static func uploadPreflight(_ request: Request) -> Response {
         var headers: HTTPHeaders = [
-            "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST, OPTIONS", "Access-Control-Max-Age": "86400",
+            "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST, OPTIONS",
+            "Access-Control-Max-Age": "86400",
         ]
         if let asked = request.headers["Access-Control-Request-Headers"] {
             headers.add("Access-Control-Allow-Headers", asked)

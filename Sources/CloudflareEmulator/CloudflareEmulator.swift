@@ -1,9 +1,9 @@
-import JSON
 import Crypto
 import Foundation
 import HTTPClient
 import HTTPFields
 import HTTPServer
+import JSON
 import Logging
 import Synchronization
 
@@ -65,11 +65,13 @@ public final class CloudflareEmulator: Sendable {
     public func setFaults(_ faults: FaultSettings) throws {
         try faults.validate()
         faultSettings.set(faults)
-        logger.info("emulator faults set", metadata: [
-            "latency_ms": "\(faults.latencyMilliseconds)", "failure_rate": "\(faults.failureRate)",
-            "failure_status": "\(faults.failureStatus)", "apply_then_fail_rate": "\(faults.applyThenFailRate)",
-            "rate_limit_requests": "\(faults.rateLimitRequests)", "per_second_limit": "\(faults.perSecondLimit)",
-        ])
+        logger.info(
+            "emulator faults set",
+            metadata: [
+                "latency_ms": "\(faults.latencyMilliseconds)", "failure_rate": "\(faults.failureRate)",
+                "failure_status": "\(faults.failureStatus)", "apply_then_fail_rate": "\(faults.applyThenFailRate)",
+                "rate_limit_requests": "\(faults.rateLimitRequests)", "per_second_limit": "\(faults.perSecondLimit)",
+            ])
     }
 
     /// API calls received so far, refused ones included: what reached "Cloudflare".
@@ -88,7 +90,9 @@ public final class CloudflareEmulator: Sendable {
     }
 
     /// The emulator's time in Unix milliseconds (`Configuration.clock`, plus the offset tests move it by).
-    func now() -> Int64 { Int64((configuration.clock().timeIntervalSince1970 * 1000).rounded(.down)) + clockOffset.get() }
+    func now() -> Int64 {
+        Int64((configuration.clock().timeIntervalSince1970 * 1000).rounded(.down)) + clockOffset.get()
+    }
 
     /// The URL the router is reachable at (see `Configuration.publicBaseURL`).
     public var publicBaseURL: String { baseURL.get() }
@@ -134,7 +138,9 @@ public final class CloudflareEmulator: Sendable {
             for method in [HTTPMethod.get, .post, .put, .patch, .delete] {
                 r.on(method, "/client/v4/*path") { request in EmulatorError.noRoute(request.rawPath).response }
             }
-            r.post("/upload/:token", { [self] request in try await Self.allowingAnyOrigin { try await receiveUpload(request) } })
+            r.post(
+                "/upload/:token",
+                { [self] request in try await Self.allowingAnyOrigin { try await receiveUpload(request) } })
             r.on(.options, "/upload/:token", { request in Self.uploadPreflight(request) })
             r.get("/imagedelivery/:hash/*path", { [self] request in try await deliver(request, mountPath: mountPath) })
             r.get("/_control/faults", { [self] request in try control(request, update: false) })
@@ -152,12 +158,16 @@ public final class CloudflareEmulator: Sendable {
             let faults = faultSettings.get()
             if faults.latencyMilliseconds > 0 { try? await Task.sleep(for: .milliseconds(faults.latencyMilliseconds)) }
             try authenticate(request)
-            guard request.pathParameters["account"] == configuration.accountID else { throw EmulatorError.authentication }
+            guard request.pathParameters["account"] == configuration.accountID else {
+                throw EmulatorError.authentication
+            }
             let decision = rateLimiter.admit(address: request.remoteAddress ?? "", now: now(), settings: faults)
             let limitHeaders = Self.rateLimitHeaders(decision, faults)
             do {
                 if case .refused(let seconds) = decision { throw EmulatorError.rateLimited(retryAfterSeconds: seconds) }
-                if faults.failureRate > 0, Double.random(in: 0..<1) < faults.failureRate { throw EmulatorError.injected(faults) }
+                if faults.failureRate > 0, Double.random(in: 0..<1) < faults.failureRate {
+                    throw EmulatorError.injected(faults)
+                }
                 var response: Response
                 do {
                     response = try await handler(request)
@@ -186,13 +196,17 @@ public final class CloudflareEmulator: Sendable {
 
     /// `Ratelimit: "default";r=<left>;t=<seconds to reset>` and `Ratelimit-Policy: "default";q=<quota>;w=<window>`,
     /// as Cloudflare's API sends them; none while no quota is set.
-    static func rateLimitHeaders(_ decision: EmulatorRateLimiter.Decision, _ faults: FaultSettings) -> [String: String] {
+    static func rateLimitHeaders(_ decision: EmulatorRateLimiter.Decision, _ faults: FaultSettings) -> [String: String]
+    {
         guard faults.rateLimitRequests > 0 else { return [:] }
         let window = EmulatorRateLimiter.seconds(EmulatorRateLimiter.milliseconds(faults.rateLimitWindowSeconds))
         let policy = "\"default\";q=\(faults.rateLimitRequests);w=\(window)"
         switch decision {
         case .allowed(let remaining, let reset):
-            return ["Ratelimit": "\"default\";r=\(remaining ?? faults.rateLimitRequests);t=\(reset)", "Ratelimit-Policy": policy]
+            return [
+                "Ratelimit": "\"default\";r=\(remaining ?? faults.rateLimitRequests);t=\(reset)",
+                "Ratelimit-Policy": policy,
+            ]
         case .refused(let seconds):
             return ["Ratelimit": "\"default\";r=0;t=\(seconds)", "Ratelimit-Policy": policy]
         }
@@ -201,13 +215,17 @@ public final class CloudflareEmulator: Sendable {
     func authenticate(_ request: Request) throws(EmulatorError) {
         guard let header = request.headers["Authorization"] else { throw .malformedAuthorization }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { throw .malformedAuthorization }
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            throw .malformedAuthorization
+        }
         try checkToken(String(parts[1]).trimmingCharacters(in: .whitespaces), for: request)
     }
 
     /// `{"result": result, "success": true, "errors": [], "messages": [], "result_info": info}`.
     func envelope(_ result: JSONValue, resultInfo: JSONValue = .null, status: HTTPStatus = .ok) -> Response {
-        let object: JSONValue = ["result": result, "success": true, "errors": [], "messages": [], "result_info": resultInfo]
+        let object: JSONValue = [
+            "result": result, "success": true, "errors": [], "messages": [], "result_info": resultInfo,
+        ]
         return Response.json(status, bytes: object.jsonBytes)
     }
 
@@ -225,12 +243,16 @@ public final class CloudflareEmulator: Sendable {
         let allowed = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@".utf8))
         var out = ""
         for byte in segment.utf8 {
-            if allowed.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) } else {
+            if allowed.contains(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
                 out += String(format: "%%%02X", byte)
             }
         }
         return out
     }
 
-    func object(_ image: EmulatorImage) -> JSONValue { .object(image.cloudflareObject(variants: variantURLs(for: image.id))) }
+    func object(_ image: EmulatorImage) -> JSONValue {
+        .object(image.cloudflareObject(variants: variantURLs(for: image.id)))
+    }
 }

@@ -33,7 +33,7 @@ struct EmulatorDate: Sendable, Hashable, Comparable {
     init?(rfc3339 text: some StringProtocol) {
         var parser = Parser(Array(text.utf8))
         guard let milliseconds = parser.dateTime(),
-              (EmulatorDate.earliest...EmulatorDate.latest).contains(milliseconds)
+            (EmulatorDate.earliest...EmulatorDate.latest).contains(milliseconds)
         else { return nil }
         millisecondsSince1970 = milliseconds
     }
@@ -123,11 +123,11 @@ extension EmulatorDate {
 
         mutating func dateTime() -> Int64? {
             guard let year = digits(4), take("-"), let month = digits(2), take("-"), let day = digits(2),
-                  take("T") || take("t"),
-                  let hour = digits(2), take(":"), let minute = digits(2), take(":"), let second = digits(2)
+                take("T") || take("t"),
+                let hour = digits(2), take(":"), let minute = digits(2), take(":"), let second = digits(2)
             else { return nil }
             guard (1...12).contains(month), (1...EmulatorDate.daysInMonth(month, year: year)).contains(day),
-                  (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+                (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
             else { return nil }
 
             var millisecond: Int64 = 0
@@ -155,13 +155,14 @@ extension EmulatorDate {
                     return nil
                 }
                 guard let offsetHour = digits(2), take(":"), let offsetMinute = digits(2),
-                      (0...23).contains(offsetHour), (0...59).contains(offsetMinute)
+                    (0...23).contains(offsetHour), (0...59).contains(offsetMinute)
                 else { return nil }
                 offsetMinutes = sign * (offsetHour * 60 + offsetMinute)
             }
             guard index == bytes.count else { return nil }
 
-            let seconds = EmulatorDate.days(year: year, month: month, day: day) * 86_400
+            let seconds =
+                EmulatorDate.days(year: year, month: month, day: day) * 86_400
                 + hour * 3600 + minute * 60 + second - offsetMinutes * 60
             return seconds * 1000 + millisecond
         }

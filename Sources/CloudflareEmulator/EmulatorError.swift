@@ -1,7 +1,7 @@
-import JSON
 import Foundation
 import HTTPFields
 import HTTPServer
+import JSON
 
 /// An API error answered in Cloudflare's v4 envelope: `{"result":null,"success":false,"errors":[{"code":n,
 /// "message":s}],"messages":[]}`.
@@ -19,8 +19,10 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
     public var chain: [(code: Int, message: String)]
     public var extraHeaders: [String: String]
 
-    public init(status: HTTPStatus, code: Int, message: String, chain: [(code: Int, message: String)] = [],
-                headers: [String: String] = [:]) {
+    public init(
+        status: HTTPStatus, code: Int, message: String, chain: [(code: Int, message: String)] = [],
+        headers: [String: String] = [:]
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -56,16 +58,20 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
         "url must point to a publicly reachable host; loopback, private, link-local and reserved addresses are refused")
     static let imageNotFound = EmulatorError(status: .notFound, code: 5404, message: "Image not found")
     static let alreadyExists = EmulatorError(
-        status: .conflict, code: 5409, message: "Resource already exists. Verify the resource information and try again.")
+        status: .conflict, code: 5409,
+        message: "Resource already exists. Verify the resource information and try again.")
     static let alreadyUploaded = EmulatorError(
         status: .conflict, code: 5409, message: "Resource already exists. An image was already uploaded to this URL.")
     static let fileRequired = EmulatorError(
         status: .badRequest, code: 5415, message: "Images must be uploaded as a file in the form field 'file'")
     static let unsupportedFormat = EmulatorError(
         status: .unsupportedMediaType, code: 5455,
-        message: "Uploaded image must have image/jpeg, image/png, image/webp, image/gif, image/heic or image/svg+xml content-type")
+        message:
+            "Uploaded image must have image/jpeg, image/png, image/webp, image/gif, image/heic or image/svg+xml content-type"
+    )
     static func tooLarge(limit: Int) -> EmulatorError {
-        EmulatorError(status: .payloadTooLarge, code: 5413, message: "Image exceeds the maximum file size of \(limit) bytes")
+        EmulatorError(
+            status: .payloadTooLarge, code: 5413, message: "Image exceeds the maximum file size of \(limit) bytes")
     }
     static let uploadURLExpired = EmulatorError(
         status: .gone, code: 5400, message: "Bad request: This upload URL has expired")
@@ -79,12 +85,14 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
     /// mistakes a bad path for "no such image".
     static func noRoute(_ path: String) -> EmulatorError {
         EmulatorError(
-            status: .badRequest, code: 7003, message: "Could not route to \(path), perhaps your object identifier is invalid?")
+            status: .badRequest, code: 7003,
+            message: "Could not route to \(path), perhaps your object identifier is invalid?")
     }
     static func injected(_ faults: FaultSettings) -> EmulatorError {
         if faults.failureStatus == 429 { return rateLimited(retryAfterSeconds: faults.retryAfterSeconds) }
-        return EmulatorError(status: HTTPStatus(code: faults.failureStatus), code: 5500,
-                             message: "Internal error (injected by the emulator's fault settings)")
+        return EmulatorError(
+            status: HTTPStatus(code: faults.failureStatus), code: 5500,
+            message: "Internal error (injected by the emulator's fault settings)")
     }
     /// Cloudflare's 429: code 971 and `Retry-After` in whole seconds.
     static func rateLimited(retryAfterSeconds: Int) -> EmulatorError {
@@ -95,7 +103,9 @@ public struct EmulatorError: Error, HTTPResponseError, Equatable, CustomStringCo
     /// The answer to a request that was applied, standing for a response lost on its way back.
     static func lostResponse(_ faults: FaultSettings) -> EmulatorError {
         let status = faults.failureStatus >= 500 ? faults.failureStatus : 502
-        return EmulatorError(status: HTTPStatus(code: status), code: 5500,
-                             message: "Internal error (the request was applied; its response was lost, by the emulator's fault settings)")
+        return EmulatorError(
+            status: HTTPStatus(code: status), code: 5500,
+            message: "Internal error (the request was applied; its response was lost, by the emulator's fault settings)"
+        )
     }
 }

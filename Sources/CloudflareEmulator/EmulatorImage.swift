@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// One image as the emulator keeps it: Cloudflare's fields plus the upload URL state and what sniffing found.
 struct EmulatorImage: Sendable, Equatable {

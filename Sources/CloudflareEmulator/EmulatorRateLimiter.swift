@@ -51,7 +51,9 @@ final class EmulatorRateLimiter: Sendable {
                 state.windowStart = nil
                 return .refused(retryAfterSeconds: Self.seconds(block))
             }
-            return .allowed(remaining: settings.rateLimitRequests - state.windowCount, resetSeconds: Self.seconds(start + window - now))
+            return .allowed(
+                remaining: settings.rateLimitRequests - state.windowCount,
+                resetSeconds: Self.seconds(start + window - now))
         }
     }
 

@@ -57,16 +57,19 @@ final class EmulatorStore: Sendable {
     }
 
     static func bindings(_ image: EmulatorImage) -> [SQLiteValue] {
-        [.text(image.id), .text(image.filename), .text(image.creator), .text(image.metadataJSON),
-         .bool(image.requireSignedURLs), .integer(image.uploaded), .bool(image.draft), .text(image.uploadToken),
-         .integer(image.uploadExpires), .text(image.format?.rawValue), .int(image.width), .int(image.height),
-         .int(image.size)]
+        [
+            .text(image.id), .text(image.filename), .text(image.creator), .text(image.metadataJSON),
+            .bool(image.requireSignedURLs), .integer(image.uploaded), .bool(image.draft), .text(image.uploadToken),
+            .integer(image.uploadExpires), .text(image.format?.rawValue), .int(image.width), .int(image.height),
+            .int(image.size),
+        ]
     }
 
     /// Inserts a new record; false when the id is taken.
     func insert(_ image: EmulatorImage) async throws -> Bool {
         try await database.write { connection in
-            let taken = try connection.scalar("SELECT COUNT(*) FROM images WHERE id = ?", [.text(image.id)])?.int64Value ?? 0
+            let taken =
+                try connection.scalar("SELECT COUNT(*) FROM images WHERE id = ?", [.text(image.id)])?.int64Value ?? 0
             if taken > 0 { return false }
             try connection.execute(
                 "INSERT INTO images (\(EmulatorStore.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -77,26 +80,36 @@ final class EmulatorStore: Sendable {
 
     func image(id: String) async throws -> EmulatorImage? {
         try await database.readSnapshot { connection in
-            try connection.query("SELECT \(EmulatorStore.columns) FROM images WHERE id = ?", [.text(id)], map: { EmulatorStore.image(from: $0) }).first
+            try connection.query(
+                "SELECT \(EmulatorStore.columns) FROM images WHERE id = ?", [.text(id)],
+                map: { EmulatorStore.image(from: $0) }
+            ).first
         }
     }
 
     func image(uploadToken: String) async throws -> EmulatorImage? {
         try await database.readSnapshot { connection in
-            try connection.query("SELECT \(EmulatorStore.columns) FROM images WHERE upload_token = ?", [.text(uploadToken)], map: { EmulatorStore.image(from: $0) }).first
+            try connection.query(
+                "SELECT \(EmulatorStore.columns) FROM images WHERE upload_token = ?", [.text(uploadToken)],
+                map: { EmulatorStore.image(from: $0) }
+            ).first
         }
     }
 
     /// Marks the draft with `token` uploaded, only if it is still a draft; false when someone else got there first.
-    func completeUpload(token: String, filename: String?, info: ImageInfo, size: Int, at now: Int64) async throws -> Bool {
+    func completeUpload(
+        token: String, filename: String?, info: ImageInfo, size: Int, at now: Int64
+    ) async throws -> Bool {
         try await database.write { connection in
             try connection.execute(
                 """
                 UPDATE images SET draft = 0, filename = ?, format = ?, width = ?, height = ?, size = ?, uploaded = ?
                 WHERE upload_token = ? AND draft = 1
                 """,
-                [.text(filename), .text(info.format.rawValue), .int(info.width), .int(info.height), .int(size),
-                 .integer(now), .text(token)])
+                [
+                    .text(filename), .text(info.format.rawValue), .int(info.width), .int(info.height), .int(size),
+                    .integer(now), .text(token),
+                ])
             return connection.changes == 1
         }
     }
@@ -132,9 +145,13 @@ final class EmulatorStore: Sendable {
                 try connection.execute("UPDATE images SET metadata = ? WHERE id = ?", [.text(metadataJSON), .text(id)])
             }
             if let requireSignedURLs {
-                try connection.execute("UPDATE images SET require_signed = ? WHERE id = ?", [.bool(requireSignedURLs), .text(id)])
+                try connection.execute(
+                    "UPDATE images SET require_signed = ? WHERE id = ?", [.bool(requireSignedURLs), .text(id)])
             }
-            return try connection.query("SELECT \(EmulatorStore.columns) FROM images WHERE id = ?", [.text(id)], map: { EmulatorStore.image(from: $0) }).first
+            return try connection.query(
+                "SELECT \(EmulatorStore.columns) FROM images WHERE id = ?", [.text(id)],
+                map: { EmulatorStore.image(from: $0) }
+            ).first
         }
     }
 
@@ -155,19 +172,25 @@ final class EmulatorStore: Sendable {
 
     /// Uploaded (non-draft) images, optionally of one creator, ordered by upload time (ties by record order), as
     /// Cloudflare lists them: a draft created early and uploaded late comes late.
-    func list(creator: String?, after position: ListPosition?, descending: Bool, offset: Int, limit: Int) async throws
-        -> (images: [(image: EmulatorImage, position: ListPosition)], total: Int) {
+    func list(
+        creator: String?, after position: ListPosition?, descending: Bool, offset: Int, limit: Int
+    ) async throws
+        -> (images: [(image: EmulatorImage, position: ListPosition)], total: Int)
+    {
         try await database.readSnapshot { connection in
             var conditions = ["draft = 0"]
             var bindings: [SQLiteValue] = []
             if let creator {
-                if creator.isEmpty { conditions.append("creator IS NULL") } else {
+                if creator.isEmpty {
+                    conditions.append("creator IS NULL")
+                } else {
                     conditions.append("creator = ?")
                     bindings.append(.text(creator))
                 }
             }
             let filter = conditions.joined(separator: " AND ")
-            let total = Int(try connection.scalar("SELECT COUNT(*) FROM images WHERE \(filter)", bindings)?.int64Value ?? 0)
+            let total = Int(
+                try connection.scalar("SELECT COUNT(*) FROM images WHERE \(filter)", bindings)?.int64Value ?? 0)
             var pageFilter = filter
             var pageBindings = bindings
             if let position {
@@ -178,7 +201,12 @@ final class EmulatorStore: Sendable {
             let images = try connection.query(
                 "SELECT \(EmulatorStore.columns), seq FROM images WHERE \(pageFilter) ORDER BY uploaded \(order), seq \(order) LIMIT ? OFFSET ?",
                 pageBindings + [.int(limit), .int(offset)],
-                map: { row in (EmulatorStore.image(from: row), ListPosition(uploaded: row.int64(at: 5), sequence: row.int64(at: 13))) })
+                map: { row in
+                    (
+                        EmulatorStore.image(from: row),
+                        ListPosition(uploaded: row.int64(at: 5), sequence: row.int64(at: 13))
+                    )
+                })
             return (images, total)
         }
     }
@@ -186,7 +214,8 @@ final class EmulatorStore: Sendable {
     /// Gives the image `id` the id `newID` (its bytes follow); false when `id` is unknown or `newID` taken.
     func rename(id: String, to newID: String) async throws -> Bool {
         let renamed = try await database.write { connection in
-            let taken = try connection.scalar("SELECT COUNT(*) FROM images WHERE id = ?", [.text(newID)])?.int64Value ?? 0
+            let taken =
+                try connection.scalar("SELECT COUNT(*) FROM images WHERE id = ?", [.text(newID)])?.int64Value ?? 0
             if taken > 0 { return false }
             try connection.execute("UPDATE images SET id = ? WHERE id = ?", [.text(newID), .text(id)])
             return connection.changes == 1

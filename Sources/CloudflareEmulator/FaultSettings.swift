@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 import Synchronization
 
 /// Trouble the emulator adds to its API calls, for tests and benchmarks: a delay, random failures, responses lost
@@ -83,7 +83,9 @@ public struct FaultSettings: Sendable, Equatable, Codable {
             throw .badRequest("per_second_limit must be between 0 and 1000000000")
         }
         for (name, value) in [("rate_limit_window", rateLimitWindowSeconds), ("block_seconds", blockSeconds)] {
-            guard value >= 0.001, value <= 86_400 else { throw .badRequest("\(name) must be between 0.001 and 86400 seconds") }
+            guard value >= 0.001, value <= 86_400 else {
+                throw .badRequest("\(name) must be between 0.001 and 86400 seconds")
+            }
         }
     }
 
@@ -107,7 +109,8 @@ public struct FaultSettings: Sendable, Equatable, Codable {
             "failure_status": .int(Int64(failureStatus)), "retry_after": .int(Int64(retryAfterSeconds)),
             "apply_then_fail_rate": .double(applyThenFailRate), "rate_limit_requests": .int(Int64(rateLimitRequests)),
             "rate_limit_window": .double(rateLimitWindowSeconds), "block_seconds": .double(blockSeconds),
-            "per_second_limit": .int(Int64(perSecondLimit)), "renew_id_on_signing_change": .bool(renewsIDOnSigningChange),
+            "per_second_limit": .int(Int64(perSecondLimit)),
+            "renew_id_on_signing_change": .bool(renewsIDOnSigningChange),
         ]
     }
 

@@ -19,8 +19,10 @@ struct FetchTarget: Sendable, Equatable {
         _ url: String, allowPrivate: Bool,
         resolver: @Sendable (String) async -> [IPAddress] = HostResolver.addresses(of:)
     ) async throws(EmulatorError) -> FetchTarget {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              var host = parsed.host, !host.isEmpty else {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
+            var host = parsed.host, !host.isEmpty
+        else {
             throw EmulatorError.badRequest("url must be an absolute http or https URL")
         }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

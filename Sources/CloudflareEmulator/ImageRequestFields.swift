@@ -1,7 +1,7 @@
-import JSON
 import Foundation
 import HTTPFields
 import HTTPServer
+import JSON
 
 /// The form fields of an image API request (`id`, `metadata` or `metadata[key]`, `requireSignedURLs`, `expiry`,
 /// `creator`, `url`, `file`), read from `multipart/form-data` or `application/x-www-form-urlencoded` and validated
@@ -30,14 +30,19 @@ struct ImageRequestFields {
             // No form at all: every field takes its default.
         } else if contentType.lowercased().hasPrefix("multipart/") {
             let form: MultipartFormData
-            do { form = try request.multipartFormData() } catch { throw .badRequest("Error parsing form fields: \(error)") }
+            do { form = try request.multipartFormData() } catch {
+                throw .badRequest("Error parsing form fields: \(error)")
+            }
             for part in form.parts {
                 guard let name = part.name else { continue }
                 if name == "file" {
                     if file == nil { file = part }
                     continue
                 }
-                if part.isFile, !ImageRequestFields.knownNames.contains(name) { otherFileParts.append(name); continue }
+                if part.isFile, !ImageRequestFields.knownNames.contains(name) {
+                    otherFileParts.append(name)
+                    continue
+                }
                 pairs.append((name, part.text))
             }
         } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
@@ -54,7 +59,9 @@ struct ImageRequestFields {
                 else { throw .badRequest("metadata must be a JSON object") }
                 metadata = (metadata ?? [:]).merging(object) { _, new in new }
             case "requireSignedURLs":
-                guard let flag = ImageRequestFields.bool(value) else { throw .badRequest("requireSignedURLs must be true or false") }
+                guard let flag = ImageRequestFields.bool(value) else {
+                    throw .badRequest("requireSignedURLs must be true or false")
+                }
                 requireSignedURLs = flag
             case "expiry": expiry = value
             case "creator": creator = value.isEmpty ? nil : value
@@ -100,7 +107,9 @@ struct ImageRequestFields {
         guard id.count <= maxCustomIDLength else {
             throw .badRequest("Custom ID must be at most \(maxCustomIDLength) characters")
         }
-        guard !id.hasPrefix("/"), !id.hasSuffix("/") else { throw .badRequest("Custom ID cannot start or end with a /") }
+        guard !id.hasPrefix("/"), !id.hasSuffix("/") else {
+            throw .badRequest("Custom ID cannot start or end with a /")
+        }
         guard !id.contains("//") else { throw .badRequest("Custom ID cannot contain empty path segments") }
         guard !id.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "?" || $0 == "#" }) else {
             throw .badRequest("Custom ID cannot contain control characters, ? or #")

@@ -25,14 +25,16 @@ public enum ImageSniffer {
 
     static func png(_ b: [UInt8]) -> ImageInfo? {
         guard b.count >= 24, Array(b[12..<16]) == Array("IHDR".utf8) else { return nil }
-        let width = be32(b, 16), height = be32(b, 20)
+        let width = be32(b, 16)
+        let height = be32(b, 20)
         guard width > 0, height > 0 else { return nil }
         return ImageInfo(format: .png, width: width, height: height)
     }
 
     static func gif(_ b: [UInt8]) -> ImageInfo? {
         guard b.count >= 10 else { return nil }
-        let width = le16(b, 6), height = le16(b, 8)
+        let width = le16(b, 6)
+        let height = le16(b, 8)
         guard width > 0, height > 0 else { return nil }
         return ImageInfo(format: .gif, width: width, height: height)
     }
@@ -43,14 +45,21 @@ public enum ImageSniffer {
         while i + 3 < b.count {
             guard b[i] == 0xFF else { return nil }
             let marker = b[i + 1]
-            if marker == 0xFF { i += 1; continue }  // fill byte
-            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { i += 2; continue }
+            if marker == 0xFF {
+                i += 1
+                continue
+            }  // fill byte
+            if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) {
+                i += 2
+                continue
+            }
             if marker == 0xD9 || marker == 0xDA { return nil }  // end of image or scan before any frame
             let length = be16(b, i + 2)
             guard length >= 2 else { return nil }
             if (0xC0...0xCF).contains(marker), marker != 0xC4, marker != 0xC8, marker != 0xCC {
                 guard i + 9 <= b.count else { return nil }
-                let height = be16(b, i + 5), width = be16(b, i + 7)
+                let height = be16(b, i + 5)
+                let width = be16(b, i + 7)
                 guard width > 0, height > 0 else { return nil }
                 return ImageInfo(format: .jpeg, width: width, height: height)
             }
@@ -66,7 +75,8 @@ public enum ImageSniffer {
         case "VP8 ":
             // Frame tag (3 bytes) then the start code 9D 01 2A, then 14-bit width and height.
             guard b[23] == 0x9D, b[24] == 0x01, b[25] == 0x2A else { return nil }
-            let width = le16(b, 26) & 0x3FFF, height = le16(b, 28) & 0x3FFF
+            let width = le16(b, 26) & 0x3FFF
+            let height = le16(b, 28) & 0x3FFF
             guard width > 0, height > 0 else { return nil }
             return ImageInfo(format: .webp, width: width, height: height)
         case "VP8L":
@@ -89,7 +99,8 @@ public enum ImageSniffer {
         var i = 0
         while i + 16 <= limit {
             if b[i] == ispe[0], Array(b[i..<i + 4]) == ispe {
-                let width = be32(b, i + 8), height = be32(b, i + 12)
+                let width = be32(b, i + 8)
+                let height = be32(b, i + 12)
                 if width > 0, height > 0 { return ImageInfo(format: .heic, width: width, height: height) }
             }
             i += 1
@@ -102,7 +113,8 @@ public enum ImageSniffer {
     static func svg(_ b: [UInt8]) -> ImageInfo? {
         let head = String(decoding: b.prefix(4096), as: UTF8.self)
         guard let start = head.range(of: "<svg"),
-              let end = head[start.upperBound...].firstIndex(of: ">") else { return nil }
+            let end = head[start.upperBound...].firstIndex(of: ">")
+        else { return nil }
         let prefix = head[..<start.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
         guard prefix.isEmpty || prefix.hasPrefix("<?xml") || prefix.hasPrefix("<!--") || prefix.hasPrefix("<!DOCTYPE")
         else { return nil }
@@ -120,7 +132,10 @@ public enum ImageSniffer {
         var height = number(attribute("height")) ?? 0
         if width == 0 || height == 0, let box = attribute("viewBox") {
             let values = box.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Double($0) }
-            if values.count == 4 { width = Int(values[2].rounded()); height = Int(values[3].rounded()) }
+            if values.count == 4 {
+                width = Int(values[2].rounded())
+                height = Int(values[3].rounded())
+            }
         }
         return ImageInfo(format: .svg, width: width, height: height)
     }

@@ -53,8 +53,8 @@ struct SignedURLCheck: Sendable {
         let expiries = pairs.filter { Self.name(of: $0) == "exp" }
         guard !signatures.isEmpty, !expiries.isEmpty else { return .missing }
         guard signatures.count == 1, expiries.count == 1,
-              let given = Self.lowercaseHexMAC(Self.value(of: signatures[0])),
-              let expiresAt = Self.unixSeconds(Self.value(of: expiries[0]))
+            let given = Self.lowercaseHexMAC(Self.value(of: signatures[0])),
+            let expiresAt = Self.unixSeconds(Self.value(of: expiries[0]))
         else { return .badSignature }
 
         let signedQuery = pairs.filter { Self.name(of: $0) != "sig" }.joined(separator: "&")

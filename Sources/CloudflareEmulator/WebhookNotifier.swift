@@ -1,9 +1,9 @@
 import Base16
-import JSON
 import Crypto
 import Foundation
 import HTTPClient
 import HTTPFields
+import JSON
 import Logging
 
 /// Posts upload notifications to the configured URL: by default as Cloudflare Notifications do (their envelope,
@@ -27,7 +27,8 @@ final class WebhookNotifier: Sendable {
     let clock: @Sendable () -> Date
 
     init(
-        url: String, secret: String?, format: WebhookFormat, signsBody: Bool, accountID: String, retryDelays: [Duration],
+        url: String, secret: String?, format: WebhookFormat, signsBody: Bool, accountID: String,
+        retryDelays: [Duration],
         client: HTTPClient, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.url = url
@@ -46,7 +47,9 @@ final class WebhookNotifier: Sendable {
         var headers: HTTPHeaders = ["Content-Type": "application/json", "User-Agent": "cfimages-emulator"]
         if let secret, !secret.isEmpty {
             headers["cf-webhook-auth"] = secret
-            if format == .flat, signsBody { headers["X-Signature"] = "sha256=" + Hex.encode(HMAC.sha256(key: secret, message: body)) }
+            if format == .flat, signsBody {
+                headers["X-Signature"] = "sha256=" + Hex.encode(HMAC.sha256(key: secret, message: body))
+            }
         }
         return headers
     }
@@ -57,7 +60,9 @@ final class WebhookNotifier: Sendable {
     func body(for image: [String: JSONValue], imageID: String, now: Date) -> [UInt8] {
         guard format == .notifications else { return JSONValue.object(image).jsonBytes }
         let failed = image["status"]?.stringValue == "failed"
-        var data: [String: JSONValue] = ["image_id": .string(imageID), "status": .string(failed ? "failed" : "uploaded")]
+        var data: [String: JSONValue] = [
+            "image_id": .string(imageID), "status": .string(failed ? "failed" : "uploaded"),
+        ]
         if let error = image["error"] { data["error"] = error }
         let policy = "Images upload notifications"
         let envelope: [String: JSONValue] = [
@@ -89,16 +94,21 @@ final class WebhookNotifier: Sendable {
                 do {
                     let response = try await client.send(request)
                     if (200..<300).contains(response.status) {
-                        logger.debug("webhook delivered", metadata: ["image": "\(imageID)", "attempt": "\(attempt + 1)"])
+                        logger.debug(
+                            "webhook delivered", metadata: ["image": "\(imageID)", "attempt": "\(attempt + 1)"])
                         return true
                     }
-                    logger.warning("webhook refused", metadata: [
-                        "image": "\(imageID)", "status": "\(response.status)", "attempt": "\(attempt + 1)",
-                    ])
+                    logger.warning(
+                        "webhook refused",
+                        metadata: [
+                            "image": "\(imageID)", "status": "\(response.status)", "attempt": "\(attempt + 1)",
+                        ])
                 } catch {
-                    logger.warning("webhook delivery failed", metadata: [
-                        "image": "\(imageID)", "error": "\(error)", "attempt": "\(attempt + 1)",
-                    ])
+                    logger.warning(
+                        "webhook delivery failed",
+                        metadata: [
+                            "image": "\(imageID)", "error": "\(error)", "attempt": "\(attempt + 1)",
+                        ])
                 }
             }
             logger.error("webhook given up", metadata: ["image": "\(imageID)", "attempts": "\(retryDelays.count + 1)"])

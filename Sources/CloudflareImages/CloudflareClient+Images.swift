@@ -1,6 +1,6 @@
-import JSON
 import Foundation
 import HTTPClient
+import JSON
 import Logging
 
 extension CloudflareClient {
@@ -12,18 +12,24 @@ extension CloudflareClient {
     /// Cloudflare hands out no upload URL for an existing draft, so the client looks the id up and, when it is a
     /// draft carrying exactly the metadata, creator and signing flag just sent, deletes it and creates it anew;
     /// anything else under that id stays untouched and the 5409 is thrown.
-    public func createDirectUpload(_ options: DirectUploadOptions = DirectUploadOptions()) async throws -> DirectUpload {
+    public func createDirectUpload(_ options: DirectUploadOptions = DirectUploadOptions()) async throws -> DirectUpload
+    {
         var form = MultipartForm()
         if let id = options.id { form.append("id", id) }
         if let metadata = options.metadata { form.append("metadata", JSONValue.object(metadata).jsonText) }
-        if let requireSignedURLs = options.requireSignedURLs { form.append("requireSignedURLs", requireSignedURLs ? "true" : "false") }
+        if let requireSignedURLs = options.requireSignedURLs {
+            form.append("requireSignedURLs", requireSignedURLs ? "true" : "false")
+        }
         if let expiry = options.expiry { form.append("expiry", RFC3339.format(expiry)) }
         if let creator = options.creator { form.append("creator", creator) }
-        var call = Call(endpoint: .createDirectUpload, method: "POST", path: "v2/direct_upload", body: .multipart(form), retry: .idempotent)
+        var call = Call(
+            endpoint: .createDirectUpload, method: "POST", path: "v2/direct_upload", body: .multipart(form),
+            retry: .idempotent)
         if let id = options.id {
             call.freeConflict = { [self] in try await freeOwnDraft(id: id, options: options) }
         }
-        return try Self.required(try await perform(call, decoding: DirectUpload.self, reading: DirectUpload.init(json:)).result)
+        return try Self.required(
+            try await perform(call, decoding: DirectUpload.self, reading: DirectUpload.init(json:)).result)
     }
 
     /// Deletes the draft `id` when it is the one an earlier attempt of this call created; false when it is not.
@@ -35,7 +41,8 @@ extension CloudflareClient {
             return true
         }
         guard existing.draft, existing.meta == options.metadata ?? [:], existing.creator == options.creator,
-              existing.requireSignedURLs == options.requireSignedURLs ?? false else { return false }
+            existing.requireSignedURLs == options.requireSignedURLs ?? false
+        else { return false }
         do {
             try await deleteImage(id: id)
         } catch CloudflareError.notFound {}
@@ -73,7 +80,9 @@ extension CloudflareClient {
     }
 
     /// `PATCH images/v1/{id}` with a JSON body of the non-nil fields; returns the updated image.
-    public func updateImage(id: String, metadata: [String: JSONValue]? = nil, requireSignedURLs: Bool? = nil) async throws -> CloudflareImage {
+    public func updateImage(
+        id: String, metadata: [String: JSONValue]? = nil, requireSignedURLs: Bool? = nil
+    ) async throws -> CloudflareImage {
         var body: [String: JSONValue] = [:]
         if let metadata { body["metadata"] = .object(metadata) }
         if let requireSignedURLs { body["requireSignedURLs"] = .bool(requireSignedURLs) }
@@ -85,7 +94,8 @@ extension CloudflareClient {
 
     /// `DELETE images/v1/{id}`. A missing image throws ``CloudflareError/notFound(_:)``.
     public func deleteImage(id: String) async throws {
-        let call = Call(endpoint: .deleteImage, method: "DELETE", path: "v1/\(Self.percentEncode(id))", retry: .idempotent)
+        let call = Call(
+            endpoint: .deleteImage, method: "DELETE", path: "v1/\(Self.percentEncode(id))", retry: .idempotent)
         _ = try await perform(call, decoding: IgnoredResult.self)
     }
 
@@ -96,11 +106,14 @@ extension CloudflareClient {
     }
 
     /// `POST images/v1` with a `url` field: Cloudflare fetches the image. Not retried once it may have been processed.
-    public func uploadImage(fromURL url: String, options: ImageUploadOptions = ImageUploadOptions()) async throws -> CloudflareImage {
+    public func uploadImage(
+        fromURL url: String, options: ImageUploadOptions = ImageUploadOptions()
+    ) async throws -> CloudflareImage {
         var form = MultipartForm()
         form.append("url", url)
         Self.appendUploadFields(options, to: &form)
-        let call = Call(endpoint: .uploadFromURL, method: "POST", path: "v1", body: .multipart(form), retry: .unprocessedOnly)
+        let call = Call(
+            endpoint: .uploadFromURL, method: "POST", path: "v1", body: .multipart(form), retry: .unprocessedOnly)
         return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
     }
 
@@ -112,7 +125,8 @@ extension CloudflareClient {
         var form = MultipartForm()
         form.append("file", filename: filename, contentType: contentType, data: file)
         Self.appendUploadFields(options, to: &form)
-        let call = Call(endpoint: .uploadFile, method: "POST", path: "v1", body: .multipart(form), retry: .unprocessedOnly)
+        let call = Call(
+            endpoint: .uploadFile, method: "POST", path: "v1", body: .multipart(form), retry: .unprocessedOnly)
         return try Self.required(try await perform(call, decoding: CloudflareImage.self).result)
     }
 
@@ -127,7 +141,9 @@ extension CloudflareClient {
     private static func appendUploadFields(_ options: ImageUploadOptions, to form: inout MultipartForm) {
         if let id = options.id { form.append("id", id) }
         if let metadata = options.metadata { form.append("metadata", JSONValue.object(metadata).jsonText) }
-        if let requireSignedURLs = options.requireSignedURLs { form.append("requireSignedURLs", requireSignedURLs ? "true" : "false") }
+        if let requireSignedURLs = options.requireSignedURLs {
+            form.append("requireSignedURLs", requireSignedURLs ? "true" : "false")
+        }
         if let creator = options.creator { form.append("creator", creator) }
     }
 

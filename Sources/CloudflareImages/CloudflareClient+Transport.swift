@@ -14,7 +14,8 @@ extension CloudflareClient {
         if let contentType = call.contentType { headers["Content-Type"] = contentType }
         let request = HTTPClientRequest(
             method: call.method, url: url(for: call), headers: headers, body: call.body,
-            connectTimeout: min(configuration.connectTimeout, remaining), timeout: min(configuration.requestTimeout, remaining))
+            connectTimeout: min(configuration.connectTimeout, remaining),
+            timeout: min(configuration.requestTimeout, remaining))
         let response: HTTPClientResponse
         do {
             response = try await http.send(request)
@@ -23,7 +24,8 @@ extension CloudflareClient {
         }
         // Cloudflare blocks every call for minutes once its quota is overrun: stop at zero instead.
         if let status = response.headers["Ratelimit"].flatMap(RateLimitStatus.init(header:)), status.remaining == 0,
-           status.resetSeconds > 0 {
+            status.resetSeconds > 0
+        {
             await pauseBudgets(for: .seconds(status.resetSeconds))
         }
         return try decode(response, as: Result.self, reading: reading)
@@ -34,7 +36,9 @@ extension CloudflareClient {
         while base.hasSuffix("/") { base.removeLast() }
         var url = "\(base)/accounts/\(Self.percentEncode(configuration.accountID))/images/\(call.path)"
         if !call.query.isEmpty {
-            url += "?" + call.query.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }.joined(separator: "&")
+            url +=
+                "?"
+                + call.query.map { "\(Self.percentEncode($0.0))=\(Self.percentEncode($0.1))" }.joined(separator: "&")
         }
         return url
     }
@@ -52,7 +56,8 @@ extension CloudflareClient {
                     envelope = try JSONDecoder().decode(Envelope<Result>.self, from: Data(response.body))
                 }
             } catch {
-                throw .invalidResponse(scrub("HTTP \(status) body is not a \(Result.self) envelope (\(Self.summary(of: error)))"))
+                throw .invalidResponse(
+                    scrub("HTTP \(status) body is not a \(Result.self) envelope (\(Self.summary(of: error)))"))
             }
             guard envelope.success else { throw .clientError(status: status, errors: scrub(envelope.errors)) }
             return envelope
@@ -63,8 +68,11 @@ extension CloudflareClient {
         case 404: throw .notFound(errors)
         case 429:
             let reported = errors.isEmpty ? [APIError(code: 429, message: "Too Many Requests")] : errors
-            let retryAfter = response.headers["Retry-After"].flatMap(Self.parseRetryAfter)
-                ?? response.headers["Ratelimit"].flatMap(RateLimitStatus.init(header:)).map { .seconds($0.resetSeconds) }
+            let retryAfter =
+                response.headers["Retry-After"].flatMap(Self.parseRetryAfter)
+                ?? response.headers["Ratelimit"].flatMap(RateLimitStatus.init(header:)).map {
+                    .seconds($0.resetSeconds)
+                }
             throw .rateLimited(retryAfter: retryAfter, errors: reported)
         case 400..<500: throw .clientError(status: status, errors: errors)
         case 500..<600: throw .upstream(status: status, errors: errors)
@@ -131,8 +139,10 @@ extension CloudflareClient {
         guard let error = error as? DecodingError else { return "not JSON" }
         switch error {
         case .keyNotFound(let key, let context): return "missing \(path(context.codingPath + [key]))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type at \(path(context.codingPath))"
-        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context.codingPath))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "wrong type at \(path(context.codingPath))"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context.codingPath))"
         @unknown default: return "undecodable"
         }
     }

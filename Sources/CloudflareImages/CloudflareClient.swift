@@ -35,9 +35,11 @@ public final class CloudflareClient: Sendable {
     ) throws {
         self.configuration = configuration
         self.http = try httpClient ?? HTTPClient()
-        self.budget = budget ?? RequestBudget(
-            limit: configuration.budgetLimit, window: configuration.budgetWindow,
-            burst: configuration.requestsPerSecond.map { RequestBudget.Limit(count: $0, window: .seconds(1)) })
+        self.budget =
+            budget
+            ?? RequestBudget(
+                limit: configuration.budgetLimit, window: configuration.budgetWindow,
+                burst: configuration.requestsPerSecond.map { RequestBudget.Limit(count: $0, window: .seconds(1)) })
         self.sharedBudget = sharedBudget
         self.logger = logger
         self.observer = observer
@@ -115,7 +117,9 @@ public final class CloudflareClient: Sendable {
                     freed = try await freeConflict()
                 } catch {
                     // Whether the id is ours could not be told: that failure is the answer, not "already exists".
-                    finish(call.endpoint, (error as? CloudflareError)?.outcome ?? .cancelled, attempts: attempts, since: started)
+                    finish(
+                        call.endpoint, (error as? CloudflareError)?.outcome ?? .cancelled, attempts: attempts,
+                        since: started)
                     throw error
                 }
                 if freed {
@@ -134,9 +138,12 @@ public final class CloudflareClient: Sendable {
                 throw failure
             }
             observer?(.retrying(endpoint: call.endpoint, attempt: attempts, outcome: failure.outcome, delay: delay))
-            logger.debug("Cloudflare call will retry", metadata: [
-                "endpoint": "\(call.endpoint.rawValue)", "attempt": "\(attempts)", "outcome": "\(failure.outcome.rawValue)",
-            ])
+            logger.debug(
+                "Cloudflare call will retry",
+                metadata: [
+                    "endpoint": "\(call.endpoint.rawValue)", "attempt": "\(attempts)",
+                    "outcome": "\(failure.outcome.rawValue)",
+                ])
             do {
                 try await Task.sleep(for: delay)
             } catch {
@@ -183,11 +190,16 @@ public final class CloudflareClient: Sendable {
     }
 
     private func finish(
-        _ endpoint: CallEvent.Endpoint, _ outcome: CallEvent.Outcome, attempts: Int, since started: ContinuousClock.Instant
+        _ endpoint: CallEvent.Endpoint, _ outcome: CallEvent.Outcome, attempts: Int,
+        since started: ContinuousClock.Instant
     ) {
-        observer?(.completed(endpoint: endpoint, outcome: outcome, attempts: attempts, duration: ContinuousClock.now - started))
-        logger.debug("Cloudflare call", metadata: [
-            "endpoint": "\(endpoint.rawValue)", "outcome": "\(outcome.rawValue)", "attempts": "\(attempts)",
-        ])
+        observer?(
+            .completed(
+                endpoint: endpoint, outcome: outcome, attempts: attempts, duration: ContinuousClock.now - started))
+        logger.debug(
+            "Cloudflare call",
+            metadata: [
+                "endpoint": "\(endpoint.rawValue)", "outcome": "\(outcome.rawValue)", "attempts": "\(attempts)",
+            ])
     }
 }

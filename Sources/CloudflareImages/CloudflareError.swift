@@ -24,7 +24,8 @@ public enum CloudflareError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .notFound(let errors): "Cloudflare: not found\(Self.render(errors))"
-        case .authentication(let status, let errors): "Cloudflare: authentication failed (HTTP \(status))\(Self.render(errors))"
+        case .authentication(let status, let errors):
+            "Cloudflare: authentication failed (HTTP \(status))\(Self.render(errors))"
         case .rateLimited(let retryAfter, let errors):
             "Cloudflare: rate limited\(retryAfter.map { ", retry after \($0)" } ?? "")\(errors.isEmpty ? " (local request budget)" : Self.render(errors))"
         case .clientError(let status, let errors): "Cloudflare: request rejected (HTTP \(status))\(Self.render(errors))"

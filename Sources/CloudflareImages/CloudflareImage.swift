@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// An image as Cloudflare Images describes it (`GET images/v1/{id}` and list entries).
 public struct CloudflareImage: Sendable, Equatable, Codable {
@@ -39,13 +39,15 @@ public struct CloudflareImage: Sendable, Equatable, Codable {
         id = try container.decode(String.self, forKey: .id)
         filename = try container.decodeIfPresent(String.self, forKey: .filename)
         creator = try container.decodeIfPresent(String.self, forKey: .creator)
-        let meta = try container.decodeIfPresent(JSONValue.self, forKey: .meta)
+        let meta =
+            try container.decodeIfPresent(JSONValue.self, forKey: .meta)
             ?? container.decodeIfPresent(JSONValue.self, forKey: .metadata)
         switch meta {
         case .object(let object): self.meta = object
         case nil, .null: self.meta = [:]
         default:
-            throw DecodingError.dataCorruptedError(forKey: .meta, in: container, debugDescription: "meta is not an object")
+            throw DecodingError.dataCorruptedError(
+                forKey: .meta, in: container, debugDescription: "meta is not an object")
         }
         requireSignedURLs = try container.decodeIfPresent(Bool.self, forKey: .requireSignedURLs) ?? false
         uploaded = try container.decodeIfPresent(String.self, forKey: .uploaded).flatMap(RFC3339.parse)

@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// Form fields of `POST images/v2/direct_upload`; nil fields are not sent.
 public struct DirectUploadOptions: Sendable, Equatable {

@@ -27,7 +27,8 @@ struct ErrorEnvelope: Decodable {
     enum CodingKeys: String, CodingKey { case errors }
 
     init(from decoder: any Decoder) throws {
-        errors = (try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([APIError].self, forKey: .errors)) ?? []
+        errors =
+            (try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([APIError].self, forKey: .errors)) ?? []
     }
 }
 

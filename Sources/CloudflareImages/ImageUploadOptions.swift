@@ -8,7 +8,9 @@ public struct ImageUploadOptions: Sendable, Equatable {
     public var requireSignedURLs: Bool?
     public var creator: String?
 
-    public init(id: String? = nil, metadata: [String: JSONValue]? = nil, requireSignedURLs: Bool? = nil, creator: String? = nil) {
+    public init(
+        id: String? = nil, metadata: [String: JSONValue]? = nil, requireSignedURLs: Bool? = nil, creator: String? = nil
+    ) {
         self.id = id
         self.metadata = metadata
         self.requireSignedURLs = requireSignedURLs

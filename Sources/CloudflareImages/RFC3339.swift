@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// RFC 3339 timestamps as Cloudflare writes and reads them (`2023-08-09T15:33:56.273411222Z`): one codec for the
 /// client and the emulator.
@@ -55,9 +56,10 @@ public enum RFC3339 {
             return value
         }
         guard b.count >= 20, let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45,
-              let day = digits(8, 2), [84, 116, 32].contains(b[10]), let hour = digits(11, 2), b[13] == 58,
-              let minute = digits(14, 2), b[16] == 58, let second = digits(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60 else { return nil }
+            let day = digits(8, 2), [84, 116, 32].contains(b[10]), let hour = digits(11, 2), b[13] == 58,
+            let minute = digits(14, 2), b[16] == 58, let second = digits(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+        else { return nil }
         var i = 19
         var nanoseconds: Int64 = 0
         if i < b.count, b[i] == 46 {
@@ -76,7 +78,8 @@ public enum RFC3339 {
         if b[i] == 90 || b[i] == 122 {
             i += 1
         } else if b[i] == 43 || b[i] == 45, let oh = digits(i + 1, 2), b.count > i + 3, b[i + 3] == 58,
-                  let om = digits(i + 4, 2) {
+            let om = digits(i + 4, 2)
+        {
             offsetSeconds = (oh * 3600 + om * 60) * (b[i] == 43 ? 1 : -1)
             i += 6
         } else {

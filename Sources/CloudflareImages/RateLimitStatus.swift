@@ -1,4 +1,5 @@
 import Foundation
+
 /// What Cloudflare's `Ratelimit` response header reports: `"default";r=50;t=30` is 50 requests left in a window
 /// that resets in 30 seconds (a list of such items; the most constrained one counts).
 struct RateLimitStatus: Equatable {

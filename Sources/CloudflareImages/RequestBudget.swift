@@ -84,7 +84,9 @@ public final class RequestBudget: Sendable {
             if let wait = state.slots.wait(adding: count, limit: limit, window: window, now: now) { return wait }
             if let burst {
                 guard count <= burst.count else { return burst.window }
-                if let wait = state.slots.wait(adding: count, limit: burst.count, window: burst.window, now: now) { return wait }
+                if let wait = state.slots.wait(adding: count, limit: burst.count, window: burst.window, now: now) {
+                    return wait
+                }
             }
             // Booked future slots (from `reserve`) stay last: the new ones go before none of them.
             let slot = max(now, state.slots.last ?? now)
@@ -132,7 +134,8 @@ public final class RequestBudget: Sendable {
         func wait(adding: Int, limit: Int, window: Duration, now: ContinuousClock.Instant) -> Duration? {
             let horizon = now - window
             // The first slot after the horizon: slots are sorted, so a binary search finds it.
-            var low = 0, high = count
+            var low = 0
+            var high = count
             while low < high {
                 let middle = low + (high - low) / 2
                 if self[middle] <= horizon { low = middle + 1 } else { high = middle }

@@ -70,7 +70,8 @@ public final class SharedRequestBudget: Sendable {
         do {
             try await pauseLedger(duration, limit, window + validity)
         } catch {
-            logger.warning("The Cloudflare pause could not be shared with the other processes", metadata: ["error": "\(error)"])
+            logger.warning(
+                "The Cloudflare pause could not be shared with the other processes", metadata: ["error": "\(error)"])
         }
     }
 

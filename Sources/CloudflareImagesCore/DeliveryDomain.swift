@@ -49,7 +49,8 @@ public struct DeliveryDomain: Sendable, Hashable, CustomStringConvertible {
             scheme = parts.head.lowercased()
             rest = parts.tail
         }
-        let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let host =
+            rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         guard scheme == "https" || scheme == "http", isValidHost(host) else { throw .invalidDomain(domain) }
         let prefix = pathPrefix.split(separator: "/").joined(separator: "/")
         return DeliveryDomain(

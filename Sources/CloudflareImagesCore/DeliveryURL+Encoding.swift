@@ -28,7 +28,7 @@ enum PathSegment {
             out += rest[..<percent]
             let escape = rest[(percent + 1)...].prefix(2)
             guard escape.count == 2, let high = Hex.value(ofDigit: escape[percent + 1]),
-                  let low = Hex.value(ofDigit: escape[percent + 2])
+                let low = Hex.value(ofDigit: escape[percent + 2])
             else { return nil }
             out.append(high << 4 | low)
             rest = rest[(percent + 3)...]

@@ -26,14 +26,14 @@ public struct DeliveryURL: Sendable, Hashable, CustomStringConvertible {
         let id = imageID.trimming(characters: "/")
         let segments = id.split(separator: "/", omittingEmptySubsequences: false)
         guard !id.isEmpty, !PathSegment.hasControlCharacters(id),
-              segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })
+            segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })
         else {
             throw .invalidImageID(imageID)
         }
         if let variant {
             let text = variant.segment
             guard !text.isEmpty, !text.contains("/"), text != ".", text != "..",
-                  !PathSegment.hasControlCharacters(text)
+                !PathSegment.hasControlCharacters(text)
             else {
                 throw .invalidVariant(text)
             }

@@ -24,7 +24,8 @@ public struct DeliveryURLParser: Sendable {
         } else if let custom = customDomains.first(where: { $0.host == host }) {
             domain = custom
         } else if parts.path.hasPrefix("/\(DeliveryDomain.cloudflarePathPrefix)/"),
-                  let custom = try? DeliveryDomain.custom("\(parts.scheme ?? "https")://\(host)") {
+            let custom = try? DeliveryDomain.custom("\(parts.scheme ?? "https")://\(host)")
+        {
             domain = custom
         } else {
             return nil

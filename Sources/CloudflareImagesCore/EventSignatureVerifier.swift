@@ -57,11 +57,13 @@ public struct EventSignatureVerifier: Sendable, CustomStringConvertible {
         for part in header.split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { throw .malformedHeader }
-            let key = pair[0].trimmedOfSpaces, value = pair[1].trimmedOfSpaces
+            let key = pair[0].trimmedOfSpaces
+            let value = pair[1].trimmedOfSpaces
             switch key {
             case "t":
                 guard value.utf8.count <= 18, !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                      let t = Int64(value) else { throw .malformedHeader }
+                    let t = Int64(value)
+                else { throw .malformedHeader }
                 timestamp = t
             case "v1":
                 guard let bytes = Hex.decode(value), bytes.count == 32 else { throw .malformedHeader }

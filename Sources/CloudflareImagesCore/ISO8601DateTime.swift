@@ -6,14 +6,16 @@ public enum ISO8601DateTime {
     public static func unixSeconds(_ text: String) -> Double? {
         var scanner = DigitScanner(Array(text.utf8))
         guard let year = scanner.number(digits: 4...4), scanner.take("-"),
-              let month = scanner.number(digits: 1...2), scanner.take("-"),
-              let day = scanner.number(digits: 1...2),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
+            let month = scanner.number(digits: 1...2), scanner.take("-"),
+            let day = scanner.number(digits: 1...2),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         var seconds = 0
         var micros = 0
         if scanner.take("T") || scanner.take(" ") {
             guard let hour = scanner.number(digits: 1...2), hour < 24, scanner.take(":"),
-                  let minute = scanner.number(digits: 1...2), minute < 60 else { return nil }
+                let minute = scanner.number(digits: 1...2), minute < 60
+            else { return nil }
             seconds = hour * 3600 + minute * 60
             if scanner.take(":") {
                 guard let second = scanner.number(digits: 1...2), second < 60 else { return nil }

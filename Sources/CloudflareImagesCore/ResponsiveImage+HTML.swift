@@ -18,9 +18,11 @@ extension ResponsiveImage {
         var html = "<picture>"
         for format in formats {
             guard let type = format.mimeType else {
-                throw .invalidValue(option: "format", value: format.rawValue, expected: "avif, webp or jpeg for <source>")
+                throw .invalidValue(
+                    option: "format", value: format.rawValue, expected: "avif, webp or jpeg for <source>")
             }
-            html += "<source type=\"\(type)\" srcset=\"\(HTMLEscaping.escape(srcset(format: format)))\""
+            html +=
+                "<source type=\"\(type)\" srcset=\"\(HTMLEscaping.escape(srcset(format: format)))\""
                 + " sizes=\"\(HTMLEscaping.escape(sizes))\">"
         }
         return html + imgTag(alt: alt, cssClass: cssClass, lazy: lazy) + "</picture>"

@@ -75,7 +75,9 @@ public struct ResponsiveImage: Sendable {
     /// A `sizes` attribute from `(media condition, width)` pairs plus a default width, e.g.
     /// `[("max-width: 768px", "100vw")]`, default `"800"` → `(max-width: 768px) 100vw, 800px`.
     /// A bare number is taken as pixels; a condition already in parentheses is kept as is.
-    public static func sizes(_ breakpoints: [(condition: String, width: String)], default defaultWidth: String? = nil) -> String {
+    public static func sizes(
+        _ breakpoints: [(condition: String, width: String)], default defaultWidth: String? = nil
+    ) -> String {
         var parts = breakpoints.map { condition, width in
             let c = condition.hasPrefix("(") ? condition : "(\(condition))"
             return "\(c) \(cssLength(width))"

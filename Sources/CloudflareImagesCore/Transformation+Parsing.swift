@@ -6,7 +6,9 @@ extension Transformation {
     ]
 
     /// Cloudflare's short aliases and the long names they stand for.
-    public static let aliases: [String: String] = ["w": "width", "h": "height", "q": "quality", "f": "format", "g": "gravity"]
+    public static let aliases: [String: String] = [
+        "w": "width", "h": "height", "q": "quality", "f": "format", "g": "gravity",
+    ]
 
     /// Builds a transformation from query-style parameters such as `["width": "300", "fit": "cover"]`.
     ///
@@ -167,7 +169,7 @@ extension Transformation {
         let expected = "auto, left, right, top, bottom, center, or XxY coordinates in 0...1 such as 0.5x0.5"
         let parts = text.split(separator: "x", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy(isCoordinate),
-              let x = Double(parts[0]), let y = Double(parts[1])
+            let x = Double(parts[0]), let y = Double(parts[1])
         else {
             throw .invalidValue(option: "gravity", value: text, expected: expected)
         }
@@ -194,11 +196,13 @@ extension Transformation {
             } else if Self.isDecimal(piece), tolerance == nil {
                 tolerance = try Self.number("trim", piece)
             } else {
-                throw .invalidValue(option: "trim", value: text, expected: "auto, a hex colour, a tolerance, or colour;tolerance")
+                throw .invalidValue(
+                    option: "trim", value: text, expected: "auto, a hex colour, a tolerance, or colour;tolerance")
             }
         }
         guard parts.count <= 2 else {
-            throw .invalidValue(option: "trim", value: text, expected: "auto, a hex colour, a tolerance, or colour;tolerance")
+            throw .invalidValue(
+                option: "trim", value: text, expected: "auto, a hex colour, a tolerance, or colour;tolerance")
         }
         return try trim(color: color, tolerance: tolerance)
     }

@@ -9,7 +9,8 @@ extension Transformation {
         guard !isEmpty else { return url }
         if let parsed = parser.parse(url) {
             let withOptions = DeliveryURLParser.Result(
-                domain: parsed.domain, accountHash: parsed.accountHash, imageID: parsed.imageID, variant: nil, query: nil
+                domain: parsed.domain, accountHash: parsed.accountHash, imageID: parsed.imageID, variant: nil,
+                query: nil
             )
             return withOptions.string(variant: .transformation(self)) + (parsed.query.map { "?" + $0 } ?? "")
         }

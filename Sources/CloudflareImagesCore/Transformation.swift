@@ -223,7 +223,9 @@ public struct Transformation: Sendable, Hashable {
         return value
     }
 
-    static func check(_ option: String, _ value: Double, in range: ClosedRange<Double>) throws(TransformationError) -> Double {
+    static func check(
+        _ option: String, _ value: Double, in range: ClosedRange<Double>
+    ) throws(TransformationError) -> Double {
         guard value.isFinite, range.contains(value) else {
             throw .outOfRange(
                 option: option, value: formatNumber(value),

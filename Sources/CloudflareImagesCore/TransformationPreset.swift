@@ -48,11 +48,12 @@ public enum TransformationPreset: String, Sendable, Hashable, CaseIterable {
         quality: Int? = nil
     ) throws(TransformationError) -> Transformation {
         let w = width ?? defaultSize.width
-        let h: Int? = switch self {
-        case .responsive, .mobile: nil
-        case .thumbnail, .avatar, .product: height ?? w
-        case .hero, .gallery: height ?? defaultSize.height
-        }
+        let h: Int? =
+            switch self {
+            case .responsive, .mobile: nil
+            case .thumbnail, .avatar, .product: height ?? w
+            case .hero, .gallery: height ?? defaultSize.height
+            }
         var t = try Transformation().width(w).quality(quality ?? defaultQuality)
         if let h { t = try t.height(h) }
         switch self {

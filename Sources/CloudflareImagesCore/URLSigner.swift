@@ -1,4 +1,5 @@
 import Base16
+
 /// Signs and verifies delivery URLs for private images (`requireSignedURLs`), as Cloudflare does.
 ///
 /// Cloudflare's rule ("Serve private images" in its Images docs): append `exp=<unix seconds>` to the URL, take the
@@ -52,8 +53,8 @@ public struct URLSigner: Sendable, CustomStringConvertible {
         let exps = params.filter { $0.hasPrefix("exp=") }
         guard !sigs.isEmpty, !exps.isEmpty else { return .missing }
         guard sigs.count == 1, exps.count == 1,
-              let given = Hex.decode(String(sigs[0].dropFirst(4))),
-              let expiresAt = Self.unixSeconds(exps[0].dropFirst(4))
+            let given = Hex.decode(String(sigs[0].dropFirst(4))),
+            let expiresAt = Self.unixSeconds(exps[0].dropFirst(4))
         else {
             return .badSignature
         }

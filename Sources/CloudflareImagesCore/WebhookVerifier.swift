@@ -1,4 +1,5 @@
 import Base16
+
 /// Checks that a webhook delivery is authentic and fresh, before its body is trusted.
 ///
 /// With a secret, a delivery must carry one of:
@@ -136,7 +137,7 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible {
             scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
         }
         guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-              let last = scalars.lastIndex(where: { !isSpace($0) })
+            let last = scalars.lastIndex(where: { !isSpace($0) })
         else { return "" }
         return String(scalars[first...last])
     }

@@ -20,7 +20,8 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         let named = components.queryItems?.contains { $0.name == "dbname" && !($0.value ?? "").isEmpty } ?? false
         guard !database.isEmpty || named else { throw refuse("names no database (postgresql://host/database)") }
         if let port = components.port, !(1...65535).contains(port) { throw refuse("has a port out of range") }
-        let hasHost = !(components.host ?? "").isEmpty || (components.queryItems?.contains { $0.name == "host" } ?? false)
+        let hasHost =
+            !(components.host ?? "").isEmpty || (components.queryItems?.contains { $0.name == "host" } ?? false)
         guard hasHost else { throw refuse("names no host (postgresql://host/database, or ?host=/socket/dir)") }
         connectionString = text
     }

@@ -133,7 +133,9 @@ public struct Settings: Sendable {
         host = try reader.string("CFIMAGES_HOST") ?? host
         port = try reader.integer("CFIMAGES_PORT", in: 0...65535) ?? port
         dataDirectory = try reader.string("CFIMAGES_DATA_DIR") ?? dataDirectory
-        databasePath = try reader.string("CFIMAGES_DATABASE") ?? (dataDirectory as NSString).appendingPathComponent("cfimages.sqlite")
+        databasePath =
+            try reader.string("CFIMAGES_DATABASE")
+            ?? (dataDirectory as NSString).appendingPathComponent("cfimages.sqlite")
         databaseURL = try reader.string("CFIMAGES_DATABASE_URL", secret: true).map { try DatabaseURL($0) }
         databaseConnections = try reader.integer("CFIMAGES_DATABASE_CONNECTIONS", in: 1...256) ?? databaseConnections
         pathPrefix = try reader.pathPrefix("CFIMAGES_PATH_PREFIX") ?? pathPrefix
@@ -141,7 +143,8 @@ public struct Settings: Sendable {
         accessLog = try reader.bool("CFIMAGES_ACCESS_LOG") ?? accessLog
         migrationsDirectory = try reader.string("CFIMAGES_MIGRATIONS_DIR")
         eventLoops = try reader.integer("CFIMAGES_EVENT_LOOPS", in: 1...256)
-        cleanupIntervalSeconds = try reader.integer("CFIMAGES_CLEANUP_INTERVAL_SECONDS", in: 0...86_400) ?? cleanupIntervalSeconds
+        cleanupIntervalSeconds =
+            try reader.integer("CFIMAGES_CLEANUP_INTERVAL_SECONDS", in: 0...86_400) ?? cleanupIntervalSeconds
         metricsAddress = try reader.hostPort("CFIMAGES_METRICS_ADDRESS")
         listCacheMB = try reader.integer("CFIMAGES_LIST_CACHE_MB", in: 0...4096) ?? listCacheMB
         publicURL = try reader.url("CFIMAGES_PUBLIC_URL")
@@ -155,13 +158,16 @@ public struct Settings: Sendable {
         baseURL = try reader.url("CLOUDFLARE_IMAGES_BASE_URL") ?? baseURL
         webhookSecret = try reader.string("CLOUDFLARE_IMAGES_WEBHOOK_SECRET", secret: true)
         webhookAllowUnsigned = try reader.bool("CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED") ?? webhookAllowUnsigned
-        webhookRetentionHours = try reader.integer("CFIMAGES_WEBHOOK_RETENTION_HOURS", in: 1...8_760) ?? webhookRetentionHours
+        webhookRetentionHours =
+            try reader.integer("CFIMAGES_WEBHOOK_RETENTION_HOURS", in: 1...8_760) ?? webhookRetentionHours
         eventsAllowPrivateURLs = try reader.bool("CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS") ?? eventsAllowPrivateURLs
-        eventsSecretGraceHours = try reader.integer("CFIMAGES_EVENTS_SECRET_GRACE_HOURS", in: 0...720) ?? eventsSecretGraceHours
+        eventsSecretGraceHours =
+            try reader.integer("CFIMAGES_EVENTS_SECRET_GRACE_HOURS", in: 0...720) ?? eventsSecretGraceHours
         eventsRetentionDays = try reader.integer("CFIMAGES_EVENTS_RETENTION_DAYS", in: 1...3_650) ?? eventsRetentionDays
         waitMaxSeconds = try reader.integer("CFIMAGES_WAIT_MAX_SECONDS", in: 1...60) ?? waitMaxSeconds
         signingKey = try reader.string("CLOUDFLARE_IMAGES_SIGNING_KEY", secret: true)
-        defaultExpiryMinutes = try reader.integer("CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", in: 2...360) ?? defaultExpiryMinutes
+        defaultExpiryMinutes =
+            try reader.integer("CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", in: 2...360) ?? defaultExpiryMinutes
         maxFileSizeMB = try reader.integer("CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB", in: 1...10) ?? maxFileSizeMB
         allowedFormats = try reader.choices("CLOUDFLARE_IMAGES_ALLOWED_FORMATS", UploadFormat.self) ?? allowedFormats
         requireSignedURLs = try reader.bool("CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS") ?? requireSignedURLs
@@ -169,23 +175,33 @@ public struct Settings: Sendable {
         if let prefix = try reader.string("CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", allowEmpty: true) {
             deliveryPathPrefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         }
-        deliveryIncludeAccountHash = try reader.bool("CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH") ?? deliveryIncludeAccountHash
+        deliveryIncludeAccountHash =
+            try reader.bool("CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH") ?? deliveryIncludeAccountHash
         thumbnailVariant = try reader.string("CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT") ?? thumbnailVariant
         flexibleVariants = try reader.bool("CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS") ?? flexibleVariants
         defaultMetadataJSON = try reader.jsonObject("CLOUDFLARE_IMAGES_DEFAULT_METADATA") ?? defaultMetadataJSON
         defaultCreator = try reader.string("CLOUDFLARE_IMAGES_DEFAULT_CREATOR")
-        connectTimeoutSeconds = try reader.seconds("CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", in: 0.1...120) ?? connectTimeoutSeconds
-        requestTimeoutSeconds = try reader.seconds("CLOUDFLARE_IMAGES_TIMEOUT_SECONDS", in: 0.1...600) ?? requestTimeoutSeconds
-        callDeadlineSeconds = try reader.seconds("CLOUDFLARE_IMAGES_CALL_DEADLINE_SECONDS", in: 0.1...3600) ?? callDeadlineSeconds
+        connectTimeoutSeconds =
+            try reader.seconds("CLOUDFLARE_IMAGES_CONNECT_TIMEOUT_SECONDS", in: 0.1...120) ?? connectTimeoutSeconds
+        requestTimeoutSeconds =
+            try reader.seconds("CLOUDFLARE_IMAGES_TIMEOUT_SECONDS", in: 0.1...600) ?? requestTimeoutSeconds
+        callDeadlineSeconds =
+            try reader.seconds("CLOUDFLARE_IMAGES_CALL_DEADLINE_SECONDS", in: 0.1...3600) ?? callDeadlineSeconds
         maxAttempts = try reader.integer("CLOUDFLARE_IMAGES_MAX_ATTEMPTS", in: 1...10) ?? maxAttempts
-        rateLimitRequests = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS", in: 1...1_000_000) ?? rateLimitRequests
-        rateLimitWindowSeconds = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", in: 1...86_400) ?? rateLimitWindowSeconds
-        rateLimitPerSecond = try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND", in: 1...1_000_000) ?? rateLimitPerSecond
-        cloudflareCallsPerUser = try reader.integer("CFIMAGES_CLOUDFLARE_CALLS_PER_USER", in: 1...1_000_000) ?? cloudflareCallsPerUser
-        cloudflareReservedCalls = try reader.integer("CFIMAGES_CLOUDFLARE_RESERVED_CALLS", in: 0...1_000_000) ?? cloudflareReservedCalls
+        rateLimitRequests =
+            try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS", in: 1...1_000_000) ?? rateLimitRequests
+        rateLimitWindowSeconds =
+            try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_WINDOW_SECONDS", in: 1...86_400) ?? rateLimitWindowSeconds
+        rateLimitPerSecond =
+            try reader.integer("CLOUDFLARE_IMAGES_RATE_LIMIT_PER_SECOND", in: 1...1_000_000) ?? rateLimitPerSecond
+        cloudflareCallsPerUser =
+            try reader.integer("CFIMAGES_CLOUDFLARE_CALLS_PER_USER", in: 1...1_000_000) ?? cloudflareCallsPerUser
+        cloudflareReservedCalls =
+            try reader.integer("CFIMAGES_CLOUDFLARE_RESERVED_CALLS", in: 0...1_000_000) ?? cloudflareReservedCalls
         if cloudflareReservedCalls >= rateLimitRequests {
             throw SettingsError(
-                setting: "CFIMAGES_CLOUDFLARE_RESERVED_CALLS", reason: "must be less than CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS")
+                setting: "CFIMAGES_CLOUDFLARE_RESERVED_CALLS",
+                reason: "must be less than CLOUDFLARE_IMAGES_RATE_LIMIT_REQUESTS")
         }
 
         requireCloudflare = try reader.bool("CFIMAGES_REQUIRE_CLOUDFLARE") ?? requireCloudflare
@@ -204,18 +220,21 @@ public struct Settings: Sendable {
             if requireCloudflare {
                 throw SettingsError(
                     setting: "CLOUDFLARE_IMAGES_ACCOUNT_ID",
-                    reason: "CLOUDFLARE_IMAGES_ACCOUNT_ID, CLOUDFLARE_IMAGES_API_TOKEN and CLOUDFLARE_IMAGES_ACCOUNT_HASH are"
+                    reason:
+                        "CLOUDFLARE_IMAGES_ACCOUNT_ID, CLOUDFLARE_IMAGES_API_TOKEN and CLOUDFLARE_IMAGES_ACCOUNT_HASH are"
                         + " required: CFIMAGES_REQUIRE_CLOUDFLARE=true forbids the built-in emulator")
             }
             return
         }
         if let first = missing.first {
             let given = account.filter { $0.1 != nil }.map(\.0).joined(separator: ", ")
-            let hint = first == "CLOUDFLARE_IMAGES_ACCOUNT_HASH"
+            let hint =
+                first == "CLOUDFLARE_IMAGES_ACCOUNT_HASH"
                 ? " (find it under Developer Resources in the Images dashboard)" : ""
             throw SettingsError(
                 setting: first,
-                reason: "is required with \(given): set \(missing.joined(separator: " and "))\(hint), or none of them to use"
+                reason:
+                    "is required with \(given): set \(missing.joined(separator: " and "))\(hint), or none of them to use"
                     + " the built-in emulator")
         }
     }
@@ -224,13 +243,16 @@ public struct Settings: Sendable {
     public static let names: [String] = [
         "CFIMAGES_CONFIG_FILE", "CFIMAGES_HOST", "CFIMAGES_PORT", "CFIMAGES_DATA_DIR", "CFIMAGES_DATABASE",
         "CFIMAGES_PATH_PREFIX", "CFIMAGES_LOG_LEVEL", "CFIMAGES_ACCESS_LOG", "CFIMAGES_MIGRATIONS_DIR",
-        "CFIMAGES_EVENT_LOOPS", "CFIMAGES_CLEANUP_INTERVAL_SECONDS", "CFIMAGES_METRICS_ADDRESS", "CFIMAGES_LIST_CACHE_MB",
+        "CFIMAGES_EVENT_LOOPS", "CFIMAGES_CLEANUP_INTERVAL_SECONDS", "CFIMAGES_METRICS_ADDRESS",
+        "CFIMAGES_LIST_CACHE_MB",
         "CFIMAGES_WAIT_MAX_SECONDS",
-        "CFIMAGES_PUBLIC_URL", "CFIMAGES_CONSOLE_IDLE_MINUTES", "CFIMAGES_CONSOLE_SESSION_HOURS", "CFIMAGES_CORS_ORIGINS",
+        "CFIMAGES_PUBLIC_URL", "CFIMAGES_CONSOLE_IDLE_MINUTES", "CFIMAGES_CONSOLE_SESSION_HOURS",
+        "CFIMAGES_CORS_ORIGINS",
         "CLOUDFLARE_IMAGES_ACCOUNT_ID", "CLOUDFLARE_IMAGES_API_TOKEN", "CLOUDFLARE_IMAGES_ACCOUNT_HASH",
         "CLOUDFLARE_IMAGES_BASE_URL", "CLOUDFLARE_IMAGES_WEBHOOK_SECRET", "CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED",
         "CFIMAGES_WEBHOOK_RETENTION_HOURS", "CLOUDFLARE_IMAGES_SIGNING_KEY",
-        "CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", "CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB", "CLOUDFLARE_IMAGES_ALLOWED_FORMATS",
+        "CLOUDFLARE_IMAGES_DEFAULT_EXPIRY_MINUTES", "CLOUDFLARE_IMAGES_MAX_FILE_SIZE_MB",
+        "CLOUDFLARE_IMAGES_ALLOWED_FORMATS",
         "CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS", "CLOUDFLARE_IMAGES_DELIVERY_URL",
         "CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX", "CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH",
         "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT", "CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS",

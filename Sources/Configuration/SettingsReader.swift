@@ -10,7 +10,8 @@ struct SettingsReader {
     }
 
     private func fail(_ name: String, _ value: String, _ expected: String, secret: Bool = false) -> SettingsError {
-        SettingsError(setting: name, reason: secret ? "invalid value; expected \(expected)" : "'\(value)' is not \(expected)")
+        SettingsError(
+            setting: name, reason: secret ? "invalid value; expected \(expected)" : "'\(value)' is not \(expected)")
     }
 
     func string(_ name: String, secret: Bool = false, allowEmpty: Bool = false) throws -> String? {
@@ -55,13 +56,15 @@ struct SettingsReader {
     }
 
     /// A comma-separated list of choices, each once at most; an empty list is refused.
-    func choices<T: RawRepresentable & CaseIterable & Hashable>(_ name: String, _: T.Type) throws -> Set<T>? where T.RawValue == String {
+    func choices<T: RawRepresentable & CaseIterable & Hashable>(_ name: String, _: T.Type) throws -> Set<T>?
+    where T.RawValue == String {
         guard let value = raw(name) else { return nil }
         var chosen = Set<T>()
         for item in value.split(separator: ",", omittingEmptySubsequences: false) {
             let text = item.trimmingCharacters(in: .whitespaces).lowercased()
             guard let choice = T(rawValue: text) else {
-                throw fail(name, value, "a comma-separated list of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+                throw fail(
+                    name, value, "a comma-separated list of " + T.allCases.map(\.rawValue).joined(separator: ", "))
             }
             chosen.insert(choice)
         }
@@ -85,8 +88,9 @@ struct SettingsReader {
         if allowBareHost, !value.contains("://") { value = "https://" + value }
         while value.hasSuffix("/") { value.removeLast() }
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.percentEncodedHost, !host.isEmpty,
-              components.query == nil, components.fragment == nil else {
+            scheme == "http" || scheme == "https", let host = components.percentEncodedHost, !host.isEmpty,
+            components.query == nil, components.fragment == nil
+        else {
             throw fail(name, value, "an http:// or https:// URL")
         }
         return value
@@ -99,8 +103,9 @@ struct SettingsReader {
         let origins = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for origin in origins where origin != "*" {
             guard let components = URLComponents(string: origin), let scheme = components.scheme,
-                  scheme == "http" || scheme == "https", components.percentEncodedHost?.isEmpty == false,
-                  components.path.isEmpty, components.query == nil, components.fragment == nil else {
+                scheme == "http" || scheme == "https", components.percentEncodedHost?.isEmpty == false,
+                components.path.isEmpty, components.query == nil, components.fragment == nil
+            else {
                 throw fail(name, origin, "origins such as https://app.example.com, separated by commas (or *)")
             }
         }
@@ -110,7 +115,8 @@ struct SettingsReader {
     func hostPort(_ name: String) throws -> String? {
         guard let value = try string(name) else { return nil }
         guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
-              (1...65535).contains(port), colon != value.startIndex else {
+            (1...65535).contains(port), colon != value.startIndex
+        else {
             throw fail(name, value, "an address of the form host:port")
         }
         return value

@@ -1,4 +1,5 @@
 import Foundation
+
 /// An image format Cloudflare Images accepts for upload (its "Upload images" page: PNG, GIF, JPEG, WebP, SVG and
 /// HEIC), with the file extensions and media types that name it. `CLOUDFLARE_IMAGES_ALLOWED_FORMATS` narrows them.
 public enum UploadFormat: String, Sendable, CaseIterable, Comparable {
@@ -28,7 +29,9 @@ public enum UploadFormat: String, Sendable, CaseIterable, Comparable {
 
     /// The format a file name's extension names; nil for no extension or one of no format listed here.
     public init?(filename: String) {
-        guard let dot = filename.lastIndex(of: "."), dot != filename.startIndex || filename.count > 1 else { return nil }
+        guard let dot = filename.lastIndex(of: "."), dot != filename.startIndex || filename.count > 1 else {
+            return nil
+        }
         let ext = filename[filename.index(after: dot)...].lowercased()
         guard let format = Self.allCases.first(where: { $0.fileExtensions.contains(ext) }) else { return nil }
         self = format
@@ -36,7 +39,10 @@ public enum UploadFormat: String, Sendable, CaseIterable, Comparable {
 
     /// The format a `Content-Type` value names (parameters ignored); nil for any other type.
     public init?(mediaType: String) {
-        let type = mediaType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let type =
+            mediaType.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            } ?? ""
         guard let format = Self.allCases.first(where: { $0.mediaTypes.contains(type) }) else { return nil }
         self = format
     }

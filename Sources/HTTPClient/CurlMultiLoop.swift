@@ -124,7 +124,10 @@ final class CurlMultiLoop: @unchecked Sendable {
         var running: Int32 = 0
         while true {
             let (adds, cancels, stopping) = inbox.withLock { inbox in
-                defer { inbox.adds = []; inbox.cancels = [] }
+                defer {
+                    inbox.adds = []
+                    inbox.cancels = []
+                }
                 return (inbox.adds, inbox.cancels, inbox.stopping)
             }
             if stopping {
@@ -137,7 +140,8 @@ final class CurlMultiLoop: @unchecked Sendable {
                 } else if curl_multi_add_handle(multi, transfer.easy) == CURLM_OK {
                     active[transfer.easy] = transfer
                 } else {
-                    transfer.finish(.failure(HTTPClientError.transport(code: -1, message: "curl_multi_add_handle failed")))
+                    transfer.finish(
+                        .failure(HTTPClientError.transport(code: -1, message: "curl_multi_add_handle failed")))
                 }
             }
             for transfer in cancels {
@@ -186,7 +190,8 @@ final class CurlMultiLoop: @unchecked Sendable {
             return
         }
         var event = epoll_event()
-        event.events = (what & CURL_POLL_IN != 0 ? EPOLLIN.rawValue : 0) | (what & CURL_POLL_OUT != 0 ? EPOLLOUT.rawValue : 0)
+        event.events =
+            (what & CURL_POLL_IN != 0 ? EPOLLIN.rawValue : 0) | (what & CURL_POLL_OUT != 0 ? EPOLLOUT.rawValue : 0)
         event.data.fd = socket
         if watched.insert(socket).inserted {
             epoll_ctl(epollFD, EPOLL_CTL_ADD, socket, &event)
@@ -229,7 +234,9 @@ private func curlSocketCallback(
     return 0
 }
 
-private func curlTimerCallback(_ multi: UnsafeMutableRawPointer?, _ milliseconds: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
+private func curlTimerCallback(
+    _ multi: UnsafeMutableRawPointer?, _ milliseconds: Int, _ context: UnsafeMutableRawPointer?
+) -> Int32 {
     guard let context else { return 0 }
     Unmanaged<CurlMultiLoop>.fromOpaque(context).takeUnretainedValue().setTimer(milliseconds)
     return 0

@@ -128,7 +128,8 @@ final class CurlTransfer: @unchecked Sendable {
     /// Every connection goes to `target`, never through a proxy, on a fresh connection that is closed afterwards.
     private func pin(to target: HTTPClientRequest.ConnectTarget) throws(HTTPClientError) {
         let address = target.address
-        guard !address.isEmpty, address.utf8.allSatisfy({ Self.isAddressByte($0) }), (1...65535).contains(target.port) else {
+        guard !address.isEmpty, address.utf8.allSatisfy({ Self.isAddressByte($0) }), (1...65535).contains(target.port)
+        else {
             throw .invalidRequest("connect target must be a numeric address and a port from 1 to 65535")
         }
         // `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT`, with HOST and PORT empty: applies to every host and port.
@@ -232,7 +233,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// Stores the continuation; returns false (after resuming it with `CancellationError`) if already cancelled.
     func attach(_ continuation: CheckedContinuation<HTTPClientResponse, any Error>) -> Bool {
         let cancelled = state.withLock { state -> Bool in
-            if state.cancelled { state.finished = true; return true }
+            if state.cancelled {
+                state.finished = true
+                return true
+            }
             state.continuation = continuation
             return false
         }
@@ -294,7 +298,9 @@ extension Substring {
     fileprivate func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
 }
 
-private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+private func curlWriteBody(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
     guard let data, let context else { return 0 }
     let length = size * count
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
@@ -304,7 +310,9 @@ private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
     return kept ? length : 0
 }
 
-private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+private func curlWriteHeader(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
     guard let data, let context else { return 0 }
     let length = size * count
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()

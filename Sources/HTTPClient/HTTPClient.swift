@@ -42,7 +42,9 @@ public final class HTTPClient: Sendable {
     private let loop: CurlMultiLoop
     private let logger: Logger
 
-    public init(configuration: Configuration = Configuration(), logger: Logger = Logger(label: "cfimages.http-client")) throws {
+    public init(
+        configuration: Configuration = Configuration(), logger: Logger = Logger(label: "cfimages.http-client")
+    ) throws {
         try CurlGlobal.ensureInitialized()
         self.configuration = configuration
         self.logger = logger
@@ -66,7 +68,8 @@ public final class HTTPClient: Sendable {
         let transfer = try CurlTransfer(request, defaults: configuration)
         logger.trace("HTTP request", metadata: ["method": "\(request.method)", "url": "\(request.url)"])
         let response = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPClientResponse, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<HTTPClientResponse, any Error>) in
                 if transfer.attach(continuation) { loop.enqueue(transfer) }
             }
         } onCancel: {

@@ -1,4 +1,5 @@
 import HTTPFields
+
 /// One HTTP request for ``HTTPClient/send(_:)``.
 public struct HTTPClientRequest: Sendable, CustomStringConvertible {
     /// What goes in the request body.

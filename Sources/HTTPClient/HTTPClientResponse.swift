@@ -1,4 +1,5 @@
 import HTTPFields
+
 /// A complete HTTP response: status, every header field of the final response, and the body.
 public struct HTTPClientResponse: Sendable {
     public var status: Int

@@ -29,7 +29,9 @@ public struct MultipartForm: Sendable {
     }
 
     /// Appends a file field.
-    public mutating func append(_ name: String, filename: String, contentType: String = "application/octet-stream", data: [UInt8]) {
+    public mutating func append(
+        _ name: String, filename: String, contentType: String = "application/octet-stream", data: [UInt8]
+    ) {
         parts.append(Part(name: name, filename: filename, contentType: contentType, data: data))
     }
 

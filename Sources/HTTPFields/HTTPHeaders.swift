@@ -64,7 +64,8 @@ extension String {
     /// ASCII case-insensitive comparison, as header names and tokens need.
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
-        var a = self, b = other
+        var a = self
+        var b = other
         return a.withUTF8 { a in b.withUTF8 { b in a.equalsIgnoringASCIICase(b) } }
     }
 }
@@ -74,7 +75,8 @@ extension UnsafeBufferPointer where Element == UInt8 {
     public func equalsIgnoringASCIICase(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
         guard count == other.count else { return false }
         for index in 0..<count where self[index] != other[index] {
-            let x = self[index], y = other[index]
+            let x = self[index]
+            let y = other[index]
             let lx = (x >= 65 && x <= 90) ? x + 32 : x
             let ly = (y >= 65 && y <= 90) ? y + 32 : y
             if lx != ly { return false }

@@ -44,14 +44,16 @@ extension AccessLogEntry {
     /// The server's own access log line, when no ``AccessLogWriter`` is installed: `request` at info level with the
     /// entry as metadata.
     public func log(to logger: Logger) {
-        logger.info("request", metadata: [
-            "http.method": .string(method.rawValue),
-            "http.path": .string(path),
-            "http.status": .stringConvertible(status),
-            "http.bytes": .stringConvertible(bytes),
-            "http.duration_ms": .string(durationMilliseconds),
-            "request_id": .string(requestID),
-        ])
+        logger.info(
+            "request",
+            metadata: [
+                "http.method": .string(method.rawValue),
+                "http.path": .string(path),
+                "http.status": .stringConvertible(status),
+                "http.bytes": .stringConvertible(bytes),
+                "http.duration_ms": .string(durationMilliseconds),
+                "request_id": .string(requestID),
+            ])
     }
 }
 

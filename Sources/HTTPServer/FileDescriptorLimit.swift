@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The process's open-file limit (`RLIMIT_NOFILE`), which bounds sockets, SQLite files and libcurl's connections

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import Synchronization
 import Timekeeping
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// An HTTP/1.1 server on non-blocking POSIX sockets: a fixed set of epoll event loops (one per core by default)
 /// run every connection, and each request's `Handler` runs as a task whose executor is its connection's loop
@@ -55,7 +56,8 @@ public final class HTTPServer: Sendable {
             var loops: [EventLoop] = []
             do {
                 for index in 0..<configuration.eventLoopCount {
-                    loops.append(try EventLoop(index: index, context: context) { [lifecycle] in lifecycle.loopStopped() })
+                    loops.append(
+                        try EventLoop(index: index, context: context) { [lifecycle] in lifecycle.loopStopped() })
                 }
             } catch {
                 close(listener)
@@ -69,17 +71,21 @@ public final class HTTPServer: Sendable {
         let loops = lifecycle.state.withLock { $0.loops }
         for loop in loops { loop.start() }
         loops[0].execute { loops[0].startAccepting() }
-        context.logger.info("HTTP server listening", metadata: [
-            "http.host": .string(configuration.host), "http.port": .stringConvertible(localPort),
-            "http.event_loops": .stringConvertible(loops.count),
-            "http.max_connections": .stringConvertible(configuration.maxConnections),
-            "process.open_file_limit": .stringConvertible(descriptors),
-        ])
-        if configuration.maxConnections > FileDescriptorLimit.connectionAllowance(descriptors: descriptors) {
-            context.logger.warning("maxConnections leaves little room below the open-file limit", metadata: [
+        context.logger.info(
+            "HTTP server listening",
+            metadata: [
+                "http.host": .string(configuration.host), "http.port": .stringConvertible(localPort),
+                "http.event_loops": .stringConvertible(loops.count),
                 "http.max_connections": .stringConvertible(configuration.maxConnections),
                 "process.open_file_limit": .stringConvertible(descriptors),
             ])
+        if configuration.maxConnections > FileDescriptorLimit.connectionAllowance(descriptors: descriptors) {
+            context.logger.warning(
+                "maxConnections leaves little room below the open-file limit",
+                metadata: [
+                    "http.max_connections": .stringConvertible(configuration.maxConnections),
+                    "process.open_file_limit": .stringConvertible(descriptors),
+                ])
         }
     }
 

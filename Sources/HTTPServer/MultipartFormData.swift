@@ -1,4 +1,5 @@
 import HTTPFields
+
 /// A parsed `multipart/form-data` body (RFC 7578 over RFC 2046), from a complete body in memory.
 ///
 /// Lenient where real clients differ (bare LF line endings, a preamble and an epilogue, transport padding after a
@@ -24,7 +25,8 @@ public struct MultipartFormData: Sendable {
     /// Parses `body` with an explicit boundary.
     public init(boundary: String, body: [UInt8], maxParts: Int = defaultPartLimit) throws(MultipartError) {
         guard !boundary.isEmpty, boundary.utf8.count <= 70,
-              !boundary.utf8.contains(where: { $0 == 13 || $0 == 10 }) else { throw .invalidBoundary }
+            !boundary.utf8.contains(where: { $0 == 13 || $0 == 10 })
+        else { throw .invalidBoundary }
         parts = try MultipartFormData.parse(body: body, boundary: Array(boundary.utf8), maxParts: maxParts)
     }
 
@@ -34,7 +36,8 @@ public struct MultipartFormData: Sendable {
         let (mediaType, parameters) = parseHeaderValue(contentType)
         guard mediaType.equalsIgnoringASCIICase("multipart/form-data") else { throw .notMultipart }
         guard let boundary = parameters.first(where: { $0.name.equalsIgnoringASCIICase("boundary") })?.value,
-              !boundary.isEmpty else { throw .missingBoundary }
+            !boundary.isEmpty
+        else { throw .missingBoundary }
         return boundary
     }
 
@@ -139,7 +142,8 @@ public struct MultipartFormData: Sendable {
             name = parameters.first { $0.name.equalsIgnoringASCIICase("name") }?.value
             filename = parameters.first { $0.name.equalsIgnoringASCIICase("filename") }?.value
             if let extended = parameters.first(where: { $0.name.equalsIgnoringASCIICase("filename*") })?.value,
-               let decoded = decodeExtendedValue(extended) {
+                let decoded = decodeExtendedValue(extended)
+            {
                 filename = decoded
             }
         }
@@ -148,13 +152,19 @@ public struct MultipartFormData: Sendable {
 
     /// Splits `type/subtype; a=1; b="quoted \" value"` into its leading value and its parameters.
     /// Quoted strings honour backslash escapes; parameter names keep their case.
-    public static func parseHeaderValue(_ value: String) -> (value: String, parameters: [(name: String, value: String)]) {
+    public static func parseHeaderValue(_ value: String) -> (value: String, parameters: [(name: String, value: String)])
+    {
         let scalars = Array(value.unicodeScalars)
         var index = 0
-        func skipSpaces() { while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 } }
+        func skipSpaces() {
+            while index < scalars.count, scalars[index] == " " || scalars[index] == "\t" { index += 1 }
+        }
         func readToken(until stops: Set<Unicode.Scalar>) -> String {
             var out = String.UnicodeScalarView()
-            while index < scalars.count, !stops.contains(scalars[index]) { out.append(scalars[index]); index += 1 }
+            while index < scalars.count, !stops.contains(scalars[index]) {
+                out.append(scalars[index])
+                index += 1
+            }
             return String(String(out).trimmingSpaces())
         }
         skipSpaces()
@@ -214,7 +224,9 @@ public struct MultipartFormData: Sendable {
 
 extension Request {
     /// The body parsed as `multipart/form-data`, using this request's `Content-Type` boundary.
-    public func multipartFormData(maxParts: Int = MultipartFormData.defaultPartLimit) throws(MultipartError) -> MultipartFormData {
+    public func multipartFormData(
+        maxParts: Int = MultipartFormData.defaultPartLimit
+    ) throws(MultipartError) -> MultipartFormData {
         try MultipartFormData(contentType: headers["Content-Type"], body: body, maxParts: maxParts)
     }
 }

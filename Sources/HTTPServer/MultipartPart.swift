@@ -1,4 +1,5 @@
 import HTTPFields
+
 /// One part of a `multipart/form-data` body: its headers, its form field name and file name, and its raw bytes.
 public struct MultipartPart: Sendable {
     /// The part's own header fields (`Content-Disposition`, `Content-Type`, ...).

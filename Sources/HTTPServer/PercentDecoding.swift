@@ -15,9 +15,10 @@ public enum PercentDecoding {
         while i != utf8.endIndex {
             let byte = utf8[i]
             if byte == UInt8(ascii: "%"),
-               let h1 = utf8.index(i, offsetBy: 1, limitedBy: utf8.endIndex), h1 != utf8.endIndex,
-               let h2 = utf8.index(h1, offsetBy: 1, limitedBy: utf8.endIndex), h2 != utf8.endIndex,
-               let hi = Hex.value(ofDigit: utf8[h1]), let lo = Hex.value(ofDigit: utf8[h2]) {
+                let h1 = utf8.index(i, offsetBy: 1, limitedBy: utf8.endIndex), h1 != utf8.endIndex,
+                let h2 = utf8.index(h1, offsetBy: 1, limitedBy: utf8.endIndex), h2 != utf8.endIndex,
+                let hi = Hex.value(ofDigit: utf8[h1]), let lo = Hex.value(ofDigit: utf8[h2])
+            {
                 bytes.append(hi << 4 | lo)
                 i = utf8.index(after: h2)
                 continue
@@ -41,7 +42,8 @@ public enum PercentDecoding {
         var i = first
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
-               let hi = Hex.value(ofDigit: bytes[i + 1]), let lo = Hex.value(ofDigit: bytes[i + 2]) {
+                let hi = Hex.value(ofDigit: bytes[i + 1]), let lo = Hex.value(ofDigit: bytes[i + 2])
+            {
                 decoded.append(hi << 4 | lo)
                 i += 3
             } else {

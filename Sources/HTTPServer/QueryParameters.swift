@@ -18,10 +18,11 @@ public struct QueryParameters: Sendable, Sequence {
                 rawName = part
                 rawValue = ""
             }
-            result.append((
-                name: PercentDecoding.decode(rawName, plusAsSpace: true),
-                value: PercentDecoding.decode(rawValue, plusAsSpace: true)
-            ))
+            result.append(
+                (
+                    name: PercentDecoding.decode(rawName, plusAsSpace: true),
+                    value: PercentDecoding.decode(rawValue, plusAsSpace: true)
+                ))
         }
         pairs = result
     }

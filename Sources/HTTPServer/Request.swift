@@ -1,4 +1,5 @@
 import HTTPFields
+
 /// A parsed HTTP request, as handed to a handler. The body is complete (de-chunked) when the handler runs.
 public struct Request: Sendable {
     public var method: HTTPMethod
@@ -43,7 +44,8 @@ public struct Request: Sendable {
         let rawPath = Self.rawPath(target, parts.path)
         self.rawPath = rawPath
         self.path = parts.hasPercent ? PercentDecoding.decode(rawPath) : rawPath
-        self.query = parts.query.isEmpty
+        self.query =
+            parts.query.isEmpty
             ? QueryParameters() : QueryParameters(parsing: Substring(utf8[Self.range(parts.query, in: utf8)]))
     }
 
@@ -59,7 +61,8 @@ public struct Request: Sendable {
                 var index = 0
                 while index + 2 < bytes.count {
                     if bytes[index] == UInt8(ascii: ":"), bytes[index + 1] == UInt8(ascii: "/"),
-                       bytes[index + 2] == UInt8(ascii: "/") {
+                        bytes[index + 2] == UInt8(ascii: "/")
+                    {
                         guard let slash = bytes[(index + 3)...].firstIndex(of: UInt8(ascii: "/")) else {
                             return (nil, 0..<0, false)
                         }
@@ -98,7 +101,8 @@ public struct Request: Sendable {
     }
 
     private static func range(_ offsets: Range<Int>, in utf8: String.UTF8View) -> Range<String.Index> {
-        utf8.index(utf8.startIndex, offsetBy: offsets.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: offsets.upperBound)
+        utf8.index(
+            utf8.startIndex, offsetBy: offsets.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: offsets.upperBound)
     }
 
     /// The body as text (invalid UTF-8 repaired).

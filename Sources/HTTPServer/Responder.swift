@@ -152,19 +152,23 @@ public struct Responder: Sendable {
 
     static var internalError: Response { HTTPError(.internalServerError, "Internal server error.").response }
 
-    private func response(for error: any Error, _ request: Request, _ logger: Logger, answer: Response? = nil) -> Response {
+    private func response(
+        for error: any Error, _ request: Request, _ logger: Logger, answer: Response? = nil
+    ) -> Response {
         if let routed = error as? RoutedError {
             var response = self.response(for: routed.underlying, request, logger, answer: answer)
             response.routePattern = routed.pattern
             return response
         }
         if let error = error as? any HTTPResponseError { return error.response }
-        logger.error("Unhandled error in request handler", metadata: [
-            "request_id": .string(request.requestID),
-            "http.method": .string(request.method.rawValue),
-            "http.path": .string(request.rawPath),
-            "error": .string(String(describing: error)),
-        ])
+        logger.error(
+            "Unhandled error in request handler",
+            metadata: [
+                "request_id": .string(request.requestID),
+                "http.method": .string(request.method.rawValue),
+                "http.path": .string(request.rawPath),
+                "error": .string(String(describing: error)),
+            ])
         if let answer { return answer }
         return unhandledError?(error) ?? Self.internalError
     }

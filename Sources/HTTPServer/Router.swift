@@ -1,4 +1,5 @@
 import HTTPFields
+
 /// The one seam between the server and an application: every request goes through a handler.
 public typealias Handler = @Sendable (Request) async throws -> Response
 
@@ -96,12 +97,13 @@ public final class Router: Sendable {
         self.prefix = prefix.map { Array($0.utf8) }
         let registered = builder.routes
         self.routes = registered.map { route in
-            Route(route, pattern: Router.pattern(prefix: prefix, route.segments),
-                  shadowedBy: registered.indices.filter { i in
-                      registered[i].method != route.method
-                          && Router.isMoreSpecific(registered[i].segments, than: route.segments)
-                          && !registered.contains { $0.method == route.method && $0.segments == registered[i].segments }
-                  })
+            Route(
+                route, pattern: Router.pattern(prefix: prefix, route.segments),
+                shadowedBy: registered.indices.filter { i in
+                    registered[i].method != route.method
+                        && Router.isMoreSpecific(registered[i].segments, than: route.segments)
+                        && !registered.contains { $0.method == route.method && $0.segments == registered[i].segments }
+                })
         }
         self.index = Index(routes)
         self.hasImmediateRoutes = routes.contains { $0.immediate != nil }
@@ -113,13 +115,15 @@ public final class Router: Sendable {
     }
 
     static func pattern(prefix: [String], _ segments: [Segment]) -> String {
-        let parts = prefix + segments.map { segment -> String in
-            switch segment {
-            case .literal(let bytes): return String(decoding: bytes, as: UTF8.self)
-            case .parameter(let n): return "{\(n)}"
-            case .rest(let n): return "{\(n)}"
+        let parts =
+            prefix
+            + segments.map { segment -> String in
+                switch segment {
+                case .literal(let bytes): return String(decoding: bytes, as: UTF8.self)
+                case .parameter(let n): return "{\(n)}"
+                case .rest(let n): return "{\(n)}"
+                }
             }
-        }
         return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
     }
 
@@ -144,7 +148,10 @@ public final class Router: Sendable {
             return try await Router.labelling(route.pattern) { try await route.handler(request) }
         case .methodNotAllowed(let firstMatch, let allowed):
             if let admission = firstMatch.admission {
-                try await Router.labelling(firstMatch.pattern) { try await admission(request); return Response() }
+                try await Router.labelling(firstMatch.pattern) {
+                    try await admission(request)
+                    return Response()
+                }
             }
             var response = HTTPError(
                 .methodNotAllowed,
@@ -167,7 +174,8 @@ public final class Router: Sendable {
     /// `request` whether it answers or not.
     public func respondImmediately(to request: inout Request) -> Response? {
         guard hasImmediateRoutes, case .route(let route, let parameters) = select(request),
-              let immediate = route.immediate else { return nil }
+            let immediate = route.immediate
+        else { return nil }
         request.pathParameters = parameters
         guard var response = immediate(request) else { return nil }
         response.routePattern = route.pattern
@@ -181,7 +189,8 @@ public final class Router: Sendable {
         return path.withUTF8 { bytes in
             let segments = Router.segmentRanges(bytes)
             guard segments.count >= prefix.count,
-                  zip(segments, prefix).allSatisfy({ bytes[$0].elementsEqual($1) }) else { return .notFound }
+                zip(segments, prefix).allSatisfy({ bytes[$0].elementsEqual($1) })
+            else { return .notFound }
             let rest = segments[prefix.count...]
             // The usual case: a route with the request's method matches. Only its candidates are tried.
             if let candidates = index.candidates(request.method, segmentCount: rest.count) {
@@ -197,9 +206,12 @@ public final class Router: Sendable {
             var headFallback: (Route, PathParameters)?
             for route in routes {
                 guard let parameters = Router.match(route, rest, in: bytes),
-                      !isShadowed(route, rest, in: bytes) else { continue }
+                    !isShadowed(route, rest, in: bytes)
+                else { continue }
                 if route.method == request.method { return .route(route, parameters) }
-                if request.method == .head, route.method == .get, headFallback == nil { headFallback = (route, parameters) }
+                if request.method == .head, route.method == .get, headFallback == nil {
+                    headFallback = (route, parameters)
+                }
                 if firstMatch == nil { firstMatch = route }
                 allowed.append(route.method)
             }
@@ -211,7 +223,9 @@ public final class Router: Sendable {
     }
 
     /// Whether a more specific route of another method matches the path too (then the path is not `route`'s).
-    private func isShadowed(_ route: Route, _ path: ArraySlice<Range<Int>>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func isShadowed(
+        _ route: Route, _ path: ArraySlice<Range<Int>>, in bytes: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
         route.shadowedBy.contains { Router.match(routes[$0], path, in: bytes) != nil }
     }
 
@@ -333,7 +347,8 @@ public struct RouteBuilder: RouteDeclaring {
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
             return .literal(Array(part.utf8))
         }
-        routes.append(Spec(method: method, segments: segments, handler: handler, immediate: immediate, admission: admission))
+        routes.append(
+            Spec(method: method, segments: segments, handler: handler, immediate: immediate, admission: admission))
     }
 
     /// Routes whose handlers first need something resolved from the request (an authenticated caller, say):

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Waits for a termination signal, so a server can shut down gracefully:
 /// `try server.start(); await TerminationSignal.wait(); await server.shutdown()`.

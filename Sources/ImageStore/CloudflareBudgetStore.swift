@@ -7,7 +7,9 @@ import SQLite
 public protocol CloudflareBudgetStore: Sendable {
     /// Books up to `count` requests at `now`, out of at most `limit` booked by all callers in any `window`. Grants
     /// only what is free (all, part or none); a booking counts against the limit until `window` after it.
-    func bookCloudflareRequests(_ count: Int, limit: Int, window: Duration, now: Date) async throws
+    func bookCloudflareRequests(
+        _ count: Int, limit: Int, window: Duration, now: Date
+    ) async throws
         -> CloudflareRequestBooking
 
     /// Cloudflare refuses calls for `duration` from `now` (a 429): books the whole `limit`, dated so that it counts
@@ -49,7 +51,9 @@ enum CloudflareBudgetSQL {
     }
 
     /// How much of `count` fits beside `booked` (whose oldest was at `oldest`), and when nothing does, the wait.
-    static func decide(_ count: Int, limit: Int, booked: Int64, oldest: Int64, window: Duration, now: Date)
+    static func decide(
+        _ count: Int, limit: Int, booked: Int64, oldest: Int64, window: Duration, now: Date
+    )
         -> CloudflareRequestBooking
     {
         let free = max(0, Int64(max(0, limit)) - booked)

@@ -8,7 +8,9 @@ public protocol ConsoleSessionStore: Sendable {
 
     /// The session, when it exists, its token is not revoked, it was seen after `idleSince` and created after
     /// `createdSince`; its `last_seen_at` becomes `now` when older than `touchBefore`. Expired rows are removed.
-    func session(idHash: String, now: Date, idleSince: Date, createdSince: Date, touchBefore: Date) async throws
+    func session(
+        idHash: String, now: Date, idleSince: Date, createdSince: Date, touchBefore: Date
+    ) async throws
         -> ConsoleSession?
 
     /// Ends one session (sign-out); true when it existed.

@@ -105,7 +105,8 @@ final class DjangoImportRun<Session: TransferSession> {
         var record = image.atStoragePrecision
         record.lastReferencedAt = record.lastReferencedAt?.storagePrecision
         func inserted() throws -> Bool {
-            try session.execute(DjangoImportSQL.insertImageIfNew, ImageSQL.values(record, DjangoImportSQL.insertedColumns)) == 1
+            try session.execute(
+                DjangoImportSQL.insertImageIfNew, ImageSQL.values(record, DjangoImportSQL.insertedColumns)) == 1
         }
         if session.insertsFirst, try inserted() { return .created }
         guard let stored = try session.image(record.id) else {
@@ -118,10 +119,11 @@ final class DjangoImportRun<Session: TransferSession> {
         if stored.updatedAt > record.updatedAt { return .keptNewer }
         do {
             try recoverably {
-                try session.execute(DjangoImportSQL.updateImage, ImageSQL.values(record, DjangoImportSQL.updateBindings))
+                try session.execute(
+                    DjangoImportSQL.updateImage, ImageSQL.values(record, DjangoImportSQL.updateBindings))
             }
             return .updated
-        } catch where session.violation(error) == .cloudflareIDTaken {
+        } catch let error where session.violation(error) == .cloudflareIDTaken {
             return try cloudflareIDConflict(record)
         }
     }
@@ -145,9 +147,13 @@ final class DjangoImportRun<Session: TransferSession> {
         }
         if session.insertsFirst, try inserted() { return .created }
         let stored = try session.first(
-            "SELECT image_id, event_type, message, data, timestamp FROM image_upload_logs WHERE id = ?", [.integer(entry.id)]
+            "SELECT image_id, event_type, message, data, timestamp FROM image_upload_logs WHERE id = ?",
+            [.integer(entry.id)]
         ) { row -> [SQLiteValue] in
-            [.text(row.text(at: 0)), .text(row.text(at: 1)), .text(row.text(at: 2)), .text(row.text(at: 3)), .integer(row.int64(at: 4))]
+            [
+                .text(row.text(at: 0)), .text(row.text(at: 1)), .text(row.text(at: 2)), .text(row.text(at: 3)),
+                .integer(row.int64(at: 4)),
+            ]
         }
         guard let stored else {
             // The id is free: new, unless its image is not stored.
@@ -174,17 +180,20 @@ final class DjangoImportRun<Session: TransferSession> {
             "SELECT \(SQLiteImageRepository.usageColumns) FROM image_usages u WHERE content_type = ? AND object_id = ? AND field_name = ?",
             [.text(usage.contentType), .text(usage.objectID), .text(usage.fieldName)], map: session.decodeUsage)
         if let stored {
-            if stored.cloudflareID == usage.cloudflareID, stored.imageID == usage.imageID, stored.source == usage.source,
+            if stored.cloudflareID == usage.cloudflareID, stored.imageID == usage.imageID,
+                stored.source == usage.source,
                 stored.createdAt.microseconds == created, stored.updatedAt.microseconds == updated
             {
                 return .unchanged
             }
             if stored.updatedAt.microseconds > updated { return .keptNewer }
             let times = try referenceTimes(of: [stored.imageID, usage.imageID])
-            return try usageWrite(times, missing: usage.imageID, outcome: .updated, DjangoImportSQL.updateUsage, [
-                .text(usage.cloudflareID), .text(usage.imageID?.lowercasedText), .text(usage.source.rawValue),
-                .integer(created), .integer(updated), .integer(stored.id),
-            ])
+            return try usageWrite(
+                times, missing: usage.imageID, outcome: .updated, DjangoImportSQL.updateUsage,
+                [
+                    .text(usage.cloudflareID), .text(usage.imageID?.lowercasedText), .text(usage.source.rawValue),
+                    .integer(created), .integer(updated), .integer(stored.id),
+                ])
         }
         let times = try referenceTimes(of: [usage.imageID])
         let fields: [SQLiteValue] = [
@@ -195,13 +204,16 @@ final class DjangoImportRun<Session: TransferSession> {
         if try session.exists("SELECT 1 FROM image_usages WHERE id = ?", [.integer(usage.id)]) {
             return try usageWrite(times, missing: usage.imageID, outcome: .created, DjangoImportSQL.insertUsage, fields)
         }
-        return try usageWrite(times, missing: usage.imageID, outcome: .created, DjangoImportSQL.insertUsageWithID, [.integer(usage.id)] + fields)
+        return try usageWrite(
+            times, missing: usage.imageID, outcome: .created, DjangoImportSQL.insertUsageWithID,
+            [.integer(usage.id)] + fields)
     }
 
     /// Runs one usage statement in a savepoint and puts the images' reference times back; a refused foreign key
     /// is the image `missing`.
     private func usageWrite(
-        _ times: [(UUID, SQLiteValue)], missing: UUID?, outcome: DjangoImportOutcome, _ sql: String, _ values: [SQLiteValue]
+        _ times: [(UUID, SQLiteValue)], missing: UUID?, outcome: DjangoImportOutcome, _ sql: String,
+        _ values: [SQLiteValue]
     ) throws -> DjangoImportOutcome {
         do {
             return try atomically {
@@ -209,7 +221,7 @@ final class DjangoImportRun<Session: TransferSession> {
                 try restore(times)
                 return outcome
             }
-        } catch where session.violation(error) == .foreignKey {
+        } catch let error where session.violation(error) == .foreignKey {
             guard let missing else { throw error }
             return .missingImage(missing)
         }
@@ -220,7 +232,8 @@ final class DjangoImportRun<Session: TransferSession> {
     private func referenceTimes(of imageIDs: [UUID?]) throws -> [(UUID, SQLiteValue)] {
         var times: [(UUID, SQLiteValue)] = []
         for id in Set(imageIDs.compactMap { $0 }) {
-            let value = try session.first("SELECT last_referenced_at FROM images WHERE id = ?", [ImageSQL.text(id)]) { row in
+            let value = try session.first("SELECT last_referenced_at FROM images WHERE id = ?", [ImageSQL.text(id)]) {
+                row in
                 row.isNull(at: 0) ? SQLiteValue.null : .integer(row.int64(at: 0))
             }
             if let value { times.append((id, value)) }
@@ -243,22 +256,35 @@ final class DjangoImportRun<Session: TransferSession> {
             SELECT id, user_name, is_admin, label, CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END FROM api_tokens \
             WHERE token_hash = ?
             """, [.text(hash)]
-        ) { row in (id: row.text(at: 0), user: row.text(at: 1), admin: row.int64(at: 2) != 0, label: row.text(at: 3),
-                    revoked: row.int64(at: 4) != 0) }
+        ) { row in
+            (
+                id: row.text(at: 0), user: row.text(at: 1), admin: row.int64(at: 2) != 0, label: row.text(at: 3),
+                revoked: row.int64(at: 4) != 0
+            )
+        }
         if let stored {
             guard stored.user == token.userName else { return .conflict("the key is already a token of another user") }
             // A token revoked here stays revoked, whatever the dump says.
-            if stored.revoked { return token.revoked && stored.admin == token.isAdmin && stored.label == token.label ? .unchanged : .keptNewer }
+            if stored.revoked {
+                return token.revoked && stored.admin == token.isAdmin && stored.label == token.label
+                    ? .unchanged : .keptNewer
+            }
             if stored.admin == token.isAdmin, stored.label == token.label, !token.revoked { return .unchanged }
             try session.execute(
                 "UPDATE api_tokens SET is_admin = ?, label = ?, revoked_at = ? WHERE id = ?",
-                [.bool(token.isAdmin), .text(token.label), .integer(token.revoked ? now.microseconds : nil), .text(stored.id)])
+                [
+                    .bool(token.isAdmin), .text(token.label), .integer(token.revoked ? now.microseconds : nil),
+                    .text(stored.id),
+                ])
             return .updated
         }
         try session.execute(
             "INSERT INTO api_tokens (id, token_hash, user_name, is_admin, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [ImageSQL.text(UUID(uuid: RandomUUID.bytes())), .text(hash), .text(token.userName), .bool(token.isAdmin),
-             .text(token.label), .integer(token.createdAt.microseconds), .integer(token.revoked ? now.microseconds : nil)])
+            [
+                ImageSQL.text(UUID(uuid: RandomUUID.bytes())), .text(hash), .text(token.userName), .bool(token.isAdmin),
+                .text(token.label), .integer(token.createdAt.microseconds),
+                .integer(token.revoked ? now.microseconds : nil),
+            ])
         return .created
     }
 }
@@ -318,7 +344,8 @@ private enum DjangoImportSQL {
     static let updateUsage =
         "UPDATE image_usages SET cloudflare_id = ?, image_id = ?, source = ?, created_at = ?, updated_at = ? WHERE id = ?"
 
-    static let usageFields = "content_type, object_id, field_name, source, cloudflare_id, image_id, created_at, updated_at"
+    static let usageFields =
+        "content_type, object_id, field_name, source, cloudflare_id, image_id, created_at, updated_at"
     static let insertUsage = "INSERT INTO image_usages (\(usageFields)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     static let insertUsageWithID = "INSERT INTO image_usages (id, \(usageFields)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 }

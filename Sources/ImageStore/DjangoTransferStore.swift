@@ -14,7 +14,9 @@ public protocol DjangoTransferStore: Sendable {
     ) async throws -> T
 
     /// Runs `body` in one read snapshot, in which the `DjangoExportReader` streams every row.
-    func withDjangoExport<T: Sendable>(_ body: @escaping @Sendable (any DjangoExportReader) throws -> T) async throws -> T
+    func withDjangoExport<T: Sendable>(
+        _ body: @escaping @Sendable (any DjangoExportReader) throws -> T
+    ) async throws -> T
 }
 
 /// Writes imported rows, each checked against what is stored so that importing the same row again changes nothing.

@@ -79,7 +79,8 @@ enum EventSQL {
         """
 
     /// Moves a claimed delivery's next attempt to the end of its lease: until then no other worker finds it due.
-    static let extendLease = "UPDATE event_deliveries SET next_attempt_at = ?1 WHERE event_seq = ?2 AND endpoint_id = ?3"
+    static let extendLease =
+        "UPDATE event_deliveries SET next_attempt_at = ?1 WHERE event_seq = ?2 AND endpoint_id = ?3"
 
     static func leaseValues(_ delivery: DueDelivery, until: Date) -> [SQLiteValue] {
         [.integer(until.microseconds), .integer(delivery.event.seq), .text(delivery.endpoint.id)]
@@ -87,7 +88,8 @@ enum EventSQL {
 
     static func dueDelivery(_ row: some StoreRow) throws -> DueDelivery {
         DueDelivery(
-            event: try decodeEvent(row, from: 1), endpoint: decodeEndpoint(row, from: 6), attempts: Int(row.int64(at: 0)))
+            event: try decodeEvent(row, from: 1), endpoint: decodeEndpoint(row, from: 6),
+            attempts: Int(row.int64(at: 0)))
     }
 
     static let nextDue = """
@@ -125,26 +127,32 @@ enum EventSQL {
         switch attempt.outcome {
         case .delivered:
             return [
-                ("""
-                 UPDATE event_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
-                 last_status = ?, last_error = NULL WHERE event_seq = ? AND endpoint_id = ?
-                 """, [at, status(attempt)] + key),
+                (
+                    """
+                    UPDATE event_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
+                    last_status = ?, last_error = NULL WHERE event_seq = ? AND endpoint_id = ?
+                    """, [at, status(attempt)] + key
+                ),
                 ("UPDATE event_endpoints SET failing_since = NULL WHERE id = ?", [endpoint]),
             ]
         case .retry(let next):
             return [
-                ("""
-                 UPDATE event_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?,
-                 next_attempt_at = ? WHERE event_seq = ? AND endpoint_id = ?
-                 """, [status(attempt), .text(attempt.error), .integer(next.microseconds)] + key),
+                (
+                    """
+                    UPDATE event_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?,
+                    next_attempt_at = ? WHERE event_seq = ? AND endpoint_id = ?
+                    """, [status(attempt), .text(attempt.error), .integer(next.microseconds)] + key
+                ),
                 (markFailing, [at, endpoint]),
             ]
         case .gaveUp:
             return [
-                ("""
-                 UPDATE event_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?,
-                 state = 'failed' WHERE event_seq = ? AND endpoint_id = ?
-                 """, [status(attempt), .text(attempt.error)] + key),
+                (
+                    """
+                    UPDATE event_deliveries SET attempts = attempts + 1, last_status = ?, last_error = ?,
+                    state = 'failed' WHERE event_seq = ? AND endpoint_id = ?
+                    """, [status(attempt), .text(attempt.error)] + key
+                ),
                 (markFailing, [at, endpoint]),
             ]
         }
@@ -179,7 +187,9 @@ enum EventSQL {
         """
 
     /// The event the change from `before` to `after` reports, as `insertEvent`'s values; nil when it reports none.
-    static func event(from before: ImageRecord?, to after: ImageRecord?, at now: Date) throws
+    static func event(
+        from before: ImageRecord?, to after: ImageRecord?, at now: Date
+    ) throws
         -> (type: ImageEventType, imageID: UUID, values: [SQLiteValue])?
     {
         guard let type = ImageEventType.change(from: before, to: after), let image = after ?? before else { return nil }
@@ -193,10 +203,12 @@ enum EventSQL {
     /// ?1 seq, ?2 image id, ?3 due at, ?4 type: one delivery per enabled endpoint that takes the type (an empty
     /// list takes every type).
     static func fanOut(_ dialect: SQLDialect) -> String {
-        let takesType = switch dialect {
-        case .sqlite: "EXISTS (SELECT 1 FROM json_each(event_endpoints.events) WHERE value = ?4)"
-        case .postgresql: "EXISTS (SELECT 1 FROM json_array_elements_text(event_endpoints.events::json) AS t(value) WHERE t.value = ?4)"
-        }
+        let takesType =
+            switch dialect {
+            case .sqlite: "EXISTS (SELECT 1 FROM json_each(event_endpoints.events) WHERE value = ?4)"
+            case .postgresql:
+                "EXISTS (SELECT 1 FROM json_array_elements_text(event_endpoints.events::json) AS t(value) WHERE t.value = ?4)"
+            }
         return """
             INSERT INTO event_deliveries (event_seq, endpoint_id, image_id, next_attempt_at)
             SELECT ?1, id, ?2, ?3 FROM event_endpoints WHERE enabled = 1 AND (events = '[]' OR \(takesType))

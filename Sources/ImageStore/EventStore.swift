@@ -22,7 +22,9 @@ public protocol EventStore: Sendable {
     ) async throws -> EventEndpoint?
 
     /// Makes `newSecret` the secret; the current one keeps signing beside it until `previousValidUntil`.
-    func rotateEventEndpointSecret(id: String, newSecret: String, previousValidUntil: Date, at: Date) async throws
+    func rotateEventEndpointSecret(
+        id: String, newSecret: String, previousValidUntil: Date, at: Date
+    ) async throws
         -> EventEndpoint?
 
     /// Deletes the endpoint and its deliveries. Whether it existed.

@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// A partial update of an image: every non-nil field replaces the stored value.
 ///

@@ -42,9 +42,13 @@ extension ImageListSQL {
     }
 
     /// `select` of the rows matching the filters and `condition`, in list order, `limit` of them after `offset`.
-    func seek(select: String, _ condition: SeekCondition, limit: Int, offset: Int) -> (sql: String, bindings: [SQLiteValue]) {
-        (orderedSQL(select: select, extra: condition.sql),
-         bindings + condition.bindings + [.integer(Int64(limit)), .integer(Int64(offset))])
+    func seek(
+        select: String, _ condition: SeekCondition, limit: Int, offset: Int
+    ) -> (sql: String, bindings: [SQLiteValue]) {
+        (
+            orderedSQL(select: select, extra: condition.sql),
+            bindings + condition.bindings + [.integer(Int64(limit)), .integer(Int64(offset))]
+        )
     }
 
     /// How many rows match the filters and `condition`.

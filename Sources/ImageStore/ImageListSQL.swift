@@ -32,7 +32,9 @@ struct ImageListSQL {
         if let signed = query.requireSignedURLs { add("require_signed_urls = ?", .bool(signed)) }
         if let filename = query.filename {
             let pattern = Self.containsPattern(filename)
-            add("(filename \(like) ? ESCAPE '\\' OR original_filename \(like) ? ESCAPE '\\')", .text(pattern), .text(pattern))
+            add(
+                "(filename \(like) ? ESCAPE '\\' OR original_filename \(like) ? ESCAPE '\\')", .text(pattern),
+                .text(pattern))
         }
         if let creator = query.creator { add("creator = ?", .text(creator)) }
         if let orphaned = query.orphaned {
@@ -98,8 +100,10 @@ struct ImageListSQL {
         // SQLite sorts NULL lowest; PostgreSQL is told to, for the columns that hold NULLs. Said of a NOT NULL
         // column it would not match the index's order (ASC NULLS LAST, scanned either way), and PostgreSQL would
         // sort every matching row for each page (7 s at 800,000 rows, against 0.2 ms by the index).
-        let nulls = dialect == .sqlite || !columnHoldsNulls ? "" : query.ordering.descending ? " NULLS LAST" : " NULLS FIRST"
-        return "SELECT \(select) FROM images\(whereClause(adding: extra)) ORDER BY \(column) \(direction)\(nulls), rowid \(direction) "
+        let nulls =
+            dialect == .sqlite || !columnHoldsNulls ? "" : query.ordering.descending ? " NULLS LAST" : " NULLS FIRST"
+        return
+            "SELECT \(select) FROM images\(whereClause(adding: extra)) ORDER BY \(column) \(direction)\(nulls), rowid \(direction) "
             + "LIMIT ? OFFSET ?"
     }
 
@@ -111,7 +115,10 @@ struct ImageListSQL {
 
     var pageBindings: [SQLiteValue] {
         // No limit: SQLite's LIMIT -1, PostgreSQL's LIMIT NULL.
-        bindings + [query.limit.map { .integer(Int64($0)) } ?? (dialect == .sqlite ? .integer(-1) : .null), .integer(Int64(query.offset))]
+        bindings + [
+            query.limit.map { .integer(Int64($0)) } ?? (dialect == .sqlite ? .integer(-1) : .null),
+            .integer(Int64(query.offset)),
+        ]
     }
 
     /// `%term%` with LIKE's wildcards escaped.

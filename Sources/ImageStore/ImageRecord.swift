@@ -1,6 +1,6 @@
 import Crypto
-import JSON
 import Foundation
+import JSON
 
 /// One tracked image: the `images` row, with the fields of the reference `CloudflareImage` model.
 ///

@@ -66,7 +66,9 @@ public protocol ImageRepository: Sendable {
 
     /// Marks one image expired, with `log`, if it is still pending or draft with `expires_at < cutoff`; in the same
     /// transaction records the follow-up `owing`. Returns the updated record, or nil when it no longer qualifies.
-    func expire(_ id: UUID, expiringBefore cutoff: Date, log: LogEvent, owing: CloudflareFollowUp.Kind?) async throws
+    func expire(
+        _ id: UUID, expiringBefore cutoff: Date, log: LogEvent, owing: CloudflareFollowUp.Kind?
+    ) async throws
         -> ImageRecord?
 
     /// Follow-ups of `kind`, least recently tried first.
@@ -80,7 +82,8 @@ public protocol ImageRepository: Sendable {
     func settleCloudflareFollowUp(_ kind: CloudflareFollowUp.Kind, cloudflareID: String) async throws -> Bool
 
     /// Counts a failed attempt at a follow-up and keeps its message.
-    func recordCloudflareFollowUpFailure(_ kind: CloudflareFollowUp.Kind, cloudflareID: String, error: String) async throws
+    func recordCloudflareFollowUpFailure(
+        _ kind: CloudflareFollowUp.Kind, cloudflareID: String, error: String) async throws
 
     /// Deletes expired images last updated before `cutoff`. Returns how many were deleted.
     func deleteExpired(updatedBefore cutoff: Date) async throws -> Int
@@ -197,7 +200,9 @@ extension ImageRepository {
     }
 
     /// Applies `changes` and writes `log`, in one transaction. Nil when the image is not found in scope.
-    public func update(_ key: ImageKey, owner: String?, changes: ImageChanges, log: LogEvent) async throws -> ImageRecord? {
+    public func update(
+        _ key: ImageKey, owner: String?, changes: ImageChanges, log: LogEvent
+    ) async throws -> ImageRecord? {
         try await update(key, owner: owner) { record in
             changes.apply(to: &record)
             return log

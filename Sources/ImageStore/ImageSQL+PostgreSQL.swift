@@ -6,7 +6,9 @@ import PostgreSQL
 extension ImageSQL {
     static func decode(_ row: PostgreSQLRow) throws -> ImageRecord {
         typealias C = ImageColumn
-        guard let id = UUID(canonicalText: row.text(at: C.id.index)) else { throw ImageStoreError.corruptRow(C.id.qualifiedName) }
+        guard let id = UUID(canonicalText: row.text(at: C.id.index)) else {
+            throw ImageStoreError.corruptRow(C.id.qualifiedName)
+        }
         guard let status = ImageStatus(rawValue: row.text(at: C.status.index)) else {
             throw ImageStoreError.corruptRow(C.status.qualifiedName)
         }

@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 import SQLite
 
 /// The fixed SQL for the `images` table and the mapping between rows and `ImageRecord`, all derived from
@@ -42,7 +42,8 @@ enum ImageSQL {
     private static let updatedByID = updated + [.id]
 
     static let selectByID = "SELECT \(columns) FROM images WHERE id = ?1 AND (?2 IS NULL OR owner = ?2)"
-    static let selectByCloudflareID = "SELECT \(columns) FROM images WHERE cloudflare_id = ?1 AND (?2 IS NULL OR owner = ?2)"
+    static let selectByCloudflareID =
+        "SELECT \(columns) FROM images WHERE cloudflare_id = ?1 AND (?2 IS NULL OR owner = ?2)"
     static let selectByIDs = """
         SELECT \(columns) FROM images WHERE id IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR owner = ?2)
         """
@@ -111,7 +112,9 @@ enum ImageSQL {
     /// Turns a unique-constraint failure on `images` into the matching `ImageStoreError`.
     static func mapConstraint(_ error: SQLiteError, image: ImageRecord) -> any Error {
         guard error.isConstraintUnique else { return error }
-        if error.message.contains("images.cloudflare_id") { return ImageStoreError.duplicateCloudflareID(image.cloudflareID) }
+        if error.message.contains("images.cloudflare_id") {
+            return ImageStoreError.duplicateCloudflareID(image.cloudflareID)
+        }
         if error.message.contains("images.id") { return ImageStoreError.duplicateImageID(image.id.lowercasedText) }
         return error
     }

@@ -43,10 +43,10 @@ public enum ImageStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     public var underlyingDatabaseFailure: DatabaseFailure? {
         switch self {
         case .busy(let failure), .constraintViolation(let failure), .fileFailure(let failure),
-             .databaseFailure(let failure):
+            .databaseFailure(let failure):
             failure
         case .duplicateCloudflareID, .duplicateImageID, .invalidQuery, .corruptRow, .noSyncInProgress,
-             .duplicateImportLine:
+            .duplicateImportLine:
             nil
         }
     }

@@ -20,7 +20,9 @@ enum JSONText {
     }
 
     /// Column `index` of the row `statement` is on, read in place as a JSON object column.
-    static func object(_ statement: Statement, at index: Int, column: String) throws(ImageStoreError) -> [String: JSONValue] {
+    static func object(
+        _ statement: Statement, at index: Int, column: String
+    ) throws(ImageStoreError) -> [String: JSONValue] {
         try statement.withUTF8(at: index) { bytes throws(ImageStoreError) in try object(bytes, column: column) }
     }
 

@@ -71,7 +71,9 @@ final class ListBoundaryCache: Sendable {
         state.withLock { state in
             state.clock += 1
             if let kept = state.entries[shape] {
-                if kept.generation > generation || (kept.generation == generation && kept.boundaries.count >= boundaries.count) {
+                if kept.generation > generation
+                    || (kept.generation == generation && kept.boundaries.count >= boundaries.count)
+                {
                     return
                 }
                 state.boundaryCount -= kept.boundaries.count

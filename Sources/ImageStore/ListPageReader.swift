@@ -47,7 +47,8 @@ struct ListPageReader {
             }
             cache.store(boundaries, for: shape, generation: generation)
         }
-        let items = try rows(after: boundaries[depth - 1], skip: skip, limit: limit, select: ImageSQL.columns, map: ImageSQL.decode)
+        let items = try rows(
+            after: boundaries[depth - 1], skip: skip, limit: limit, select: ImageSQL.columns, map: ImageSQL.decode)
         return ImagePage(count: count, items: items, generation: generation)
     }
 
@@ -60,7 +61,9 @@ struct ListPageReader {
             bindings.append(.text(owner))
         }
         let decode = { (row: Statement) in ListBoundary(key: row.value(at: 0), rowid: row.int64(at: 1)) }
-        guard let limit = sql.query.limit, limit > 0, let boundary = try connection.query(lookup, bindings, map: decode).first else {
+        guard let limit = sql.query.limit, limit > 0,
+            let boundary = try connection.query(lookup, bindings, map: decode).first
+        else {
             return ImagePage(count: count, items: [], generation: generation)
         }
         let items = try rows(after: boundary, skip: 0, limit: limit, select: ImageSQL.columns, map: ImageSQL.decode)
@@ -80,7 +83,8 @@ struct ListPageReader {
             let bindings = sql.bindings + [.integer(1), .integer(Int64(cache.interval - 1))]
             return try connection.query(plain, bindings, map: decode).first
         }
-        return try rows(after: previous, skip: cache.interval - 1, limit: 1, select: sql.boundarySelect, map: decode).first
+        return try rows(after: previous, skip: cache.interval - 1, limit: 1, select: sql.boundarySelect, map: decode)
+            .first
     }
 
     /// `limit` rows of the ordering starting `skip` rows after `boundary`: the rest of the boundary's run, then the

@@ -20,7 +20,8 @@ extension Migrator {
 
     static func applied(_ session: PostgreSQLSession) throws -> [Applied] {
         guard try session.scalarText("SELECT to_regclass('schema_migrations')::text") != nil else { return [] }
-        return try session.query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version") { row in
+        return try session.query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version") {
+            row in
             Applied(
                 version: Int(row.int64(at: 0)), name: row.text(at: 1), checksum: row.text(at: 2),
                 appliedAt: Date(microseconds: row.int64(at: 3)))
@@ -41,12 +42,15 @@ extension Migrator {
                     do {
                         try session.connection.executeScript(migration.sql)
                     } catch let error as PostgreSQLError {
-                        throw MigrationError.failed(version: migration.version, name: migration.name, message: error.message)
+                        throw MigrationError.failed(
+                            version: migration.version, name: migration.name, message: error.message)
                     }
                     try session.execute(
                         "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                        [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum),
-                         .integer(now().microseconds)])
+                        [
+                            .integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum),
+                            .integer(now().microseconds),
+                        ])
                 }
                 done.append(migration)
             }

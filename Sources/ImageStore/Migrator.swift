@@ -87,12 +87,15 @@ public struct Migrator: Sendable {
                     do {
                         try connection.execute(migration.sql)
                     } catch let error as SQLiteError {
-                        throw MigrationError.failed(version: migration.version, name: migration.name, message: error.message)
+                        throw MigrationError.failed(
+                            version: migration.version, name: migration.name, message: error.message)
                     }
                     try connection.execute(
                         "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                        [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum),
-                         .integer(now().microseconds)]
+                        [
+                            .integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum),
+                            .integer(now().microseconds),
+                        ]
                     )
                     return true
                 }

@@ -30,7 +30,9 @@ public final class PostgreSQLConsoleSessionStore: ConsoleSessionStore {
                 WHERE s.id_hash = ?1 AND t.revoked_at IS NULL
                 """, [.text(idHash)]
             ) { row -> ConsoleSession in
-                guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("console_sessions.token_id") }
+                guard let id = UUID(canonicalText: row.text(at: 0)) else {
+                    throw ImageStoreError.corruptRow("console_sessions.token_id")
+                }
                 return ConsoleSession(
                     tokenID: id, userName: row.text(at: 1), isAdmin: row.int64(at: 2) != 0, csrfToken: row.text(at: 3),
                     createdAt: Date(microseconds: row.int64(at: 4)), lastSeenAt: Date(microseconds: row.int64(at: 5)))
@@ -44,7 +46,8 @@ public final class PostgreSQLConsoleSessionStore: ConsoleSessionStore {
         if session.lastSeenAt < touchBefore {
             try await database.write { connection in
                 try connection.execute(
-                    "UPDATE console_sessions SET last_seen_at = ?1 WHERE id_hash = ?2", [.integer(now.microseconds), .text(idHash)])
+                    "UPDATE console_sessions SET last_seen_at = ?1 WHERE id_hash = ?2",
+                    [.integer(now.microseconds), .text(idHash)])
             }
             session.lastSeenAt = now
         }

@@ -11,12 +11,16 @@ extension PostgreSQLImageRepository: DjangoTransferStore {
         let hashToken = hashToken
         let now = clock()
         return try await database.withSession { session in
-            try DjangoImportRun(session: PostgreSQLTransferSession(session), hashToken: hashToken, now: now, dryRun: dryRun)
-                .run(body)
+            try DjangoImportRun(
+                session: PostgreSQLTransferSession(session), hashToken: hashToken, now: now, dryRun: dryRun
+            )
+            .run(body)
         }
     }
 
-    public func withDjangoExport<T: Sendable>(_ body: @escaping @Sendable (any DjangoExportReader) throws -> T) async throws -> T {
+    public func withDjangoExport<T: Sendable>(
+        _ body: @escaping @Sendable (any DjangoExportReader) throws -> T
+    ) async throws -> T {
         try await database.readSnapshot { session in
             try body(DjangoExportRun(session: PostgreSQLTransferSession(session)))
         }

@@ -25,9 +25,12 @@ extension PostgreSQLImageRepository: EventStore {
         try await database.read { try Self.fetchEndpoint($0, id: id) }
     }
 
-    static func fetchEndpoint(_ session: PostgreSQLSession, id: String, forUpdate: Bool = false) throws -> EventEndpoint? {
+    static func fetchEndpoint(
+        _ session: PostgreSQLSession, id: String, forUpdate: Bool = false
+    ) throws -> EventEndpoint? {
         try session.first(
-            EventSQL.selectEndpoint + (forUpdate ? " FOR UPDATE" : ""), [.text(id)], map: { EventSQL.decodeEndpoint($0) })
+            EventSQL.selectEndpoint + (forUpdate ? " FOR UPDATE" : ""), [.text(id)],
+            map: { EventSQL.decodeEndpoint($0) })
     }
 
     public func updateEventEndpoint(
@@ -37,12 +40,15 @@ extension PostgreSQLImageRepository: EventStore {
             guard let endpoint = try Self.fetchEndpoint(session, id: id, forUpdate: true) else { return nil }
             try session.execute(
                 EventSQL.updateEndpoint,
-                EventSQL.updated(endpoint, url: url, events: events, description: description, enabled: enabled, at: now))
+                EventSQL.updated(
+                    endpoint, url: url, events: events, description: description, enabled: enabled, at: now))
             return try Self.fetchEndpoint(session, id: id)
         }
     }
 
-    public func rotateEventEndpointSecret(id: String, newSecret: String, previousValidUntil: Date, at now: Date)
+    public func rotateEventEndpointSecret(
+        id: String, newSecret: String, previousValidUntil: Date, at now: Date
+    )
         async throws -> EventEndpoint?
     {
         try await database.write { session in
@@ -85,16 +91,18 @@ extension PostgreSQLImageRepository: EventStore {
     public func recordDeliveryAttempt(_ attempt: DeliveryAttempt, disableFailingBefore: Date) async throws -> Bool {
         try await database.write { session in
             // A foreign-key failure would end the transaction: lock the delivery first (gone: pruned or deleted).
-            guard try session.scalarInt(
-                "SELECT 1 FROM event_deliveries WHERE event_seq = ? AND endpoint_id = ? FOR UPDATE",
-                EventSQL.deliveryKey(attempt)) != nil
+            guard
+                try session.scalarInt(
+                    "SELECT 1 FROM event_deliveries WHERE event_seq = ? AND endpoint_id = ? FOR UPDATE",
+                    EventSQL.deliveryKey(attempt)) != nil
             else { return false }
             try session.execute(EventSQL.insertAttempt, EventSQL.insertAttemptValues(attempt))
             for statement in EventSQL.outcome(of: attempt) {
                 try session.execute(statement.sql, statement.values)
             }
             if case .delivered = attempt.outcome { return false }
-            let at = SQLiteValue.integer(attempt.attemptedAt.microseconds), endpoint = SQLiteValue.text(attempt.endpointID)
+            let at = SQLiteValue.integer(attempt.attemptedAt.microseconds)
+            let endpoint = SQLiteValue.text(attempt.endpointID)
             try session.execute(EventSQL.disableFailing, [at, endpoint, .integer(disableFailingBefore.microseconds)])
             if session.changes > 0 { return true }
             guard case .gaveUp = attempt.outcome else { return false }
@@ -105,7 +113,9 @@ extension PostgreSQLImageRepository: EventStore {
 
     public func deliveryBacklog() async throws -> [String: Int] {
         try await database.read { session in
-            let rows = try session.query(EventSQL.backlog) { ($0.text(at: 0), Int(truncatingIfNeeded: $0.int64(at: 1))) }
+            let rows = try session.query(EventSQL.backlog) {
+                ($0.text(at: 0), Int(truncatingIfNeeded: $0.int64(at: 1)))
+            }
             return Dictionary(rows, uniquingKeysWith: { first, _ in first })
         }
     }
@@ -137,9 +147,13 @@ extension PostgreSQLImageRepository: EventStore {
 
     public func redeliverEvent(id: String, at now: Date) async throws -> Bool {
         try await database.write { session in
-            guard let row = try session.first(EventSQL.eventToRedeliver + " FOR UPDATE", [.text(id)], map: {
-                (seq: $0.int64(at: 0), type: $0.text(at: 1), imageID: $0.text(at: 2))
-            }) else { return false }
+            guard
+                let row = try session.first(
+                    EventSQL.eventToRedeliver + " FOR UPDATE", [.text(id)],
+                    map: {
+                        (seq: $0.int64(at: 0), type: $0.text(at: 1), imageID: $0.text(at: 2))
+                    })
+            else { return false }
             try session.execute(EventSQL.redeliver, [.integer(now.microseconds), .integer(row.seq)])
             try session.execute(
                 EventSQL.fanOut(.postgresql) + " ON CONFLICT DO NOTHING",

@@ -28,15 +28,19 @@ extension PostgreSQLImageRepository {
             if let after = query.after {
                 return ImagePage(count: count, items: try Self.rows(session, sql, after: after), generation: generation)
             }
-            guard query.limit != 0, query.offset < count else { return ImagePage(count: count, items: [], generation: generation) }
-            let items = try session.query(sql.orderedSQL(select: ImageSQL.columns, extra: nil), sql.pageBindings, map: ImageSQL.decode)
+            guard query.limit != 0, query.offset < count else {
+                return ImagePage(count: count, items: [], generation: generation)
+            }
+            let items = try session.query(
+                sql.orderedSQL(select: ImageSQL.columns, extra: nil), sql.pageBindings, map: ImageSQL.decode)
             return ImagePage(count: count, items: items, generation: generation)
         }
     }
 
     /// Keyset paging: the rows after image `id` in the ordering, the rest of its run (NULL keys or not) and then
     /// the next run, as `ListPageReader` seeks on SQLite.
-    private static func rows(_ session: PostgreSQLSession, _ sql: ImageListSQL, after id: UUID) throws -> [ImageRecord] {
+    private static func rows(_ session: PostgreSQLSession, _ sql: ImageListSQL, after id: UUID) throws -> [ImageRecord]
+    {
         var lookup = "SELECT \(sql.column), rowid FROM images WHERE id = ?"
         var bindings: [SQLiteValue] = [ImageSQL.text(id)]
         if let owner = sql.query.owner {
@@ -44,9 +48,12 @@ extension PostgreSQLImageRepository {
             bindings.append(.text(owner))
         }
         guard let limit = sql.query.limit, limit > 0,
-            let boundary = try session.first(lookup, bindings, map: { row in
-                ListBoundary(key: row.optionalInt64(at: 0).map(SQLiteValue.integer) ?? .null, rowid: row.int64(at: 1))
-            })
+            let boundary = try session.first(
+                lookup, bindings,
+                map: { row in
+                    ListBoundary(
+                        key: row.optionalInt64(at: 0).map(SQLiteValue.integer) ?? .null, rowid: row.int64(at: 1))
+                })
         else { return [] }
         let runs = sql.runs
         guard var index = runs.firstIndex(of: ImageListSQL.run(of: boundary)) else { return [] }

@@ -9,13 +9,16 @@ extension PostgreSQLImageRepository {
         return try await database.readSnapshot { session in
             let count = Int(try session.scalarInt("SELECT count(*) \(stale)", [cutoff]) ?? 0)
             let items = try session.query(
-                "SELECT \(ImageSQL.columns) \(stale) ORDER BY expires_at LIMIT ?", [cutoff, .integer(Int64(max(0, limit)))],
+                "SELECT \(ImageSQL.columns) \(stale) ORDER BY expires_at LIMIT ?",
+                [cutoff, .integer(Int64(max(0, limit)))],
                 map: ImageSQL.decode)
             return ImagePage(count: count, items: items)
         }
     }
 
-    public func expire(_ id: UUID, expiringBefore cutoff: Date, log: LogEvent, owing: CloudflareFollowUp.Kind?)
+    public func expire(
+        _ id: UUID, expiringBefore cutoff: Date, log: LogEvent, owing: CloudflareFollowUp.Kind?
+    )
         async throws -> ImageRecord?
     {
         let sql = """
@@ -62,7 +65,9 @@ extension PostgreSQLImageRepository {
         }
     }
 
-    public func recordCloudflareFollowUpFailure(_ kind: CloudflareFollowUp.Kind, cloudflareID: String, error: String)
+    public func recordCloudflareFollowUpFailure(
+        _ kind: CloudflareFollowUp.Kind, cloudflareID: String, error: String
+    )
         async throws
     {
         let now = clock()
@@ -72,7 +77,10 @@ extension PostgreSQLImageRepository {
                 UPDATE cloudflare_follow_ups SET attempts = attempts + 1, last_error = ?, updated_at = ?
                 WHERE cloudflare_id = ? AND kind = ?
                 """,
-                [.text(String(error.prefix(500))), .integer(now.microseconds), .text(cloudflareID), .text(kind.rawValue)])
+                [
+                    .text(String(error.prefix(500))), .integer(now.microseconds), .text(cloudflareID),
+                    .text(kind.rawValue),
+                ])
         }
     }
 
@@ -85,7 +93,9 @@ extension PostgreSQLImageRepository {
             lastError: row.text(at: 4))
     }
 
-    static func owe(_ session: PostgreSQLSession, _ kind: CloudflareFollowUp.Kind, for image: ImageRecord, at now: Date) throws {
+    static func owe(
+        _ session: PostgreSQLSession, _ kind: CloudflareFollowUp.Kind, for image: ImageRecord, at now: Date
+    ) throws {
         try session.execute(
             """
             INSERT INTO cloudflare_follow_ups (cloudflare_id, kind, image_id, created_at, updated_at)
@@ -96,7 +106,8 @@ extension PostgreSQLImageRepository {
 
     static func settle(_ session: PostgreSQLSession, _ kind: CloudflareFollowUp.Kind, cloudflareID: String) throws {
         try session.execute(
-            "DELETE FROM cloudflare_follow_ups WHERE cloudflare_id = ? AND kind = ?", [.text(cloudflareID), .text(kind.rawValue)])
+            "DELETE FROM cloudflare_follow_ups WHERE cloudflare_id = ? AND kind = ?",
+            [.text(cloudflareID), .text(kind.rawValue)])
     }
 
     public func deleteExpired(updatedBefore cutoff: Date) async throws -> Int {
@@ -135,7 +146,8 @@ extension PostgreSQLImageRepository {
         do {
             return try await database.write { session in
                 guard try Self.recordEvent(session, key: eventKey, at: now) else { return .duplicate }
-                guard let record = try Self.fetch(session, .cloudflareID(cloudflareID), owner: nil, forUpdate: true) else {
+                guard let record = try Self.fetch(session, .cloudflareID(cloudflareID), owner: nil, forUpdate: true)
+                else {
                     throw UnknownImage()
                 }
                 return .applied(try Self.applyUpdate(session, to: record, at: now, body))

@@ -17,12 +17,15 @@ extension PostgreSQLImageRepository {
             try session.execute(
                 "INSERT INTO sync_checkpoints (scope, started_at, updated_at) VALUES (?, ?, ?)",
                 [.text(scope), .integer(date.microseconds), .integer(now.microseconds)])
-            guard let checkpoint = try Self.checkpoint(session, scope: scope) else { throw ImageStoreError.noSyncInProgress(scope) }
+            guard let checkpoint = try Self.checkpoint(session, scope: scope) else {
+                throw ImageStoreError.noSyncInProgress(scope)
+            }
             return checkpoint
         }
     }
 
-    public func recordSyncPage(scope: String, seen: [String], continuationToken: String?) async throws -> SyncCheckpoint {
+    public func recordSyncPage(scope: String, seen: [String], continuationToken: String?) async throws -> SyncCheckpoint
+    {
         let now = clock()
         let list = JSONText.encode(seen)
         return try await database.write { session in
@@ -32,7 +35,10 @@ extension PostgreSQLImageRepository {
                     images_seen = images_seen + ?4, updated_at = ?5
                 WHERE scope = ?1
                 """,
-                [.text(scope), .text(continuationToken), .bool(continuationToken == nil), .int(seen.count), .integer(now.microseconds)])
+                [
+                    .text(scope), .text(continuationToken), .bool(continuationToken == nil), .int(seen.count),
+                    .integer(now.microseconds),
+                ])
             guard session.changes == 1 else { throw ImageStoreError.noSyncInProgress(scope) }
             try session.execute(
                 """
@@ -40,7 +46,9 @@ extension PostgreSQLImageRepository {
                 ON CONFLICT (scope, cloudflare_id) DO NOTHING
                 """,
                 [.text(scope), .text(list)])
-            guard let checkpoint = try Self.checkpoint(session, scope: scope) else { throw ImageStoreError.noSyncInProgress(scope) }
+            guard let checkpoint = try Self.checkpoint(session, scope: scope) else {
+                throw ImageStoreError.noSyncInProgress(scope)
+            }
             return checkpoint
         }
     }
@@ -60,7 +68,8 @@ extension PostgreSQLImageRepository {
         return try await database.readSnapshot { session in
             let count = Int(try session.scalarInt("SELECT count(*) \(filter)", bindings) ?? 0)
             let items = try session.query(
-                "SELECT \(ImageSQL.columns) \(filter) ORDER BY updated_at, id LIMIT ?5", bindings + [.int(max(0, limit))],
+                "SELECT \(ImageSQL.columns) \(filter) ORDER BY updated_at, id LIMIT ?5",
+                bindings + [.int(max(0, limit))],
                 map: ImageSQL.decode)
             return ImagePage(count: count, items: items)
         }
@@ -75,7 +84,8 @@ extension PostgreSQLImageRepository {
     private static func checkpoint(_ session: PostgreSQLSession, scope: String) throws -> SyncCheckpoint? {
         try session.first("SELECT \(checkpointColumns) FROM sync_checkpoints WHERE scope = ?", [.text(scope)]) { row in
             SyncCheckpoint(
-                scope: row.text(at: 0), continuationToken: row.optionalText(at: 1), listingComplete: row.int64(at: 2) != 0,
+                scope: row.text(at: 0), continuationToken: row.optionalText(at: 1),
+                listingComplete: row.int64(at: 2) != 0,
                 pages: Int(row.int64(at: 3)), imagesSeen: Int(row.int64(at: 4)),
                 startedAt: Date(microseconds: row.int64(at: 5)), updatedAt: Date(microseconds: row.int64(at: 6)))
         }
@@ -94,7 +104,9 @@ extension PostgreSQLImageRepository {
                 """,
                 [.text(list)]
             ) { row in
-                guard let imageID = UUID(canonicalText: row.text(at: 1)) else { throw ImageStoreError.corruptRow("import_ledger.image_id") }
+                guard let imageID = UUID(canonicalText: row.text(at: 1)) else {
+                    throw ImageStoreError.corruptRow("import_ledger.image_id")
+                }
                 return ImportLedgerEntry(
                     lineHash: row.text(at: 0), imageID: imageID, cloudflareID: row.text(at: 2), source: row.text(at: 3),
                     lineNumber: Int(row.int64(at: 4)), importedAt: Date(microseconds: row.int64(at: 5)))
@@ -116,8 +128,11 @@ extension PostgreSQLImageRepository {
                     INSERT INTO import_ledger (line_hash, image_id, cloudflare_id, source, line_number, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                    [.text(lineHash), ImageSQL.text(record.id), .text(record.cloudflareID), .text(source), .int(lineNumber),
-                     .integer(now.microseconds)])
+                    [
+                        .text(lineHash), ImageSQL.text(record.id), .text(record.cloudflareID), .text(source),
+                        .int(lineNumber),
+                        .integer(now.microseconds),
+                    ])
             } catch let error as PostgreSQLError where error.isUniqueViolation {
                 throw ImageStoreError.duplicateImportLine(lineHash)
             }

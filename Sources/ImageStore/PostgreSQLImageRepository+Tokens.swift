@@ -10,12 +10,15 @@ extension PostgreSQLImageRepository {
         let key = try randomKey()
         let hash = hashToken(key)
         let token = APIToken(
-            id: UUID(uuid: RandomUUID.bytes()), userName: userName, isAdmin: isAdmin, label: label, createdAt: clock().storagePrecision)
+            id: UUID(uuid: RandomUUID.bytes()), userName: userName, isAdmin: isAdmin, label: label,
+            createdAt: clock().storagePrecision)
         try await database.write { session in
             try session.execute(
                 "INSERT INTO api_tokens (id, token_hash, user_name, is_admin, label, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [ImageSQL.text(token.id), .text(hash), .text(userName), .bool(isAdmin), .text(label),
-                 .integer(token.createdAt.microseconds)])
+                [
+                    ImageSQL.text(token.id), .text(hash), .text(userName), .bool(isAdmin), .text(label),
+                    .integer(token.createdAt.microseconds),
+                ])
         }
         return IssuedToken(token: token, key: key)
     }
@@ -29,8 +32,13 @@ extension PostgreSQLImageRepository {
                 "SELECT id, user_name, is_admin, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
                 [.text(hash)]
             ) { row -> (AuthenticatedUser, Int64?) in
-                guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
-                return (AuthenticatedUser(tokenID: id, userName: row.text(at: 1), isAdmin: row.int64(at: 2) != 0), row.optionalInt64(at: 3))
+                guard let id = UUID(canonicalText: row.text(at: 0)) else {
+                    throw ImageStoreError.corruptRow("api_tokens.id")
+                }
+                return (
+                    AuthenticatedUser(tokenID: id, userName: row.text(at: 1), isAdmin: row.int64(at: 2) != 0),
+                    row.optionalInt64(at: 3)
+                )
             }
         }
         guard let (user, lastUsed) = found else { return nil }
@@ -47,13 +55,16 @@ extension PostgreSQLImageRepository {
     }
 
     public func tokens(userName: String?) async throws -> [APIToken] {
-        let sql = userName == nil
+        let sql =
+            userName == nil
             ? "SELECT \(Self.tokenColumns) FROM api_tokens ORDER BY created_at DESC, rowid DESC"
             : "SELECT \(Self.tokenColumns) FROM api_tokens WHERE user_name = ? ORDER BY created_at DESC, rowid DESC"
         let bindings: [SQLiteValue] = userName.map { [.text($0)] } ?? []
         return try await database.read { session in
             try session.query(sql, bindings) { row in
-                guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
+                guard let id = UUID(canonicalText: row.text(at: 0)) else {
+                    throw ImageStoreError.corruptRow("api_tokens.id")
+                }
                 return APIToken(
                     id: id, userName: row.text(at: 1), isAdmin: row.int64(at: 2) != 0, label: row.text(at: 3),
                     createdAt: Date(microseconds: row.int64(at: 4)),

@@ -5,7 +5,9 @@ import SQLite
 /// The usage registry on PostgreSQL: the same statements as `SQLiteImageRepository+Usages` (ILIKE for LIKE).
 extension PostgreSQLImageRepository {
     static func decodeUsage(_ row: PostgreSQLRow) throws -> ImageUsage {
-        guard let source = ImageUsage.Source(rawValue: row.text(at: 6)) else { throw ImageStoreError.corruptRow("image_usages.source") }
+        guard let source = ImageUsage.Source(rawValue: row.text(at: 6)) else {
+            throw ImageStoreError.corruptRow("image_usages.source")
+        }
         var imageID: UUID?
         if let text = row.optionalText(at: 2) {
             guard let id = UUID(canonicalText: text) else { throw ImageStoreError.corruptRow("image_usages.image_id") }
@@ -52,7 +54,8 @@ extension PostgreSQLImageRepository {
         for term in (query.search ?? "").split(whereSeparator: \.isWhitespace) {
             let pattern = ImageListSQL.containsPattern(String(term))
             conditions.append(
-                "(u.cloudflare_id ILIKE ? ESCAPE '\\' OR u.field_name ILIKE ? ESCAPE '\\' OR u.object_id ILIKE ? ESCAPE '\\')")
+                "(u.cloudflare_id ILIKE ? ESCAPE '\\' OR u.field_name ILIKE ? ESCAPE '\\' OR u.object_id ILIKE ? ESCAPE '\\')"
+            )
             bindings += [.text(pattern), .text(pattern), .text(pattern)]
         }
         let unfiltered = conditions.count == (query.owner == nil ? 0 : 1) && query.usageID == nil
@@ -62,13 +65,15 @@ extension PostgreSQLImageRepository {
         } else if unfiltered {
             counterQuery = (
                 "SELECT (SELECT coalesce(sum(usage_count), 0) FROM image_counts) "
-                    + "+ (SELECT count(*) FROM image_usages WHERE image_id IS NULL)", [])
+                    + "+ (SELECT count(*) FROM image_usages WHERE image_id IS NULL)", []
+            )
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let direction = query.descending ? "DESC" : "ASC"
         let column = query.ordering == .createdAt ? "u.created_at" : "u.updated_at"
         let countQuery = counterQuery ?? ("SELECT count(*) FROM image_usages u\(join)\(filter)", bindings)
-        let pageSQL = "SELECT \(SQLiteImageRepository.usageColumns) FROM image_usages u\(join)\(filter) "
+        let pageSQL =
+            "SELECT \(SQLiteImageRepository.usageColumns) FROM image_usages u\(join)\(filter) "
             + "ORDER BY \(column) \(direction), u.id \(direction) LIMIT ? OFFSET ?"
         let pageBindings = bindings + [.integer(query.limit.map(Int64.init)), .integer(Int64(query.offset))]
         return try await database.readSnapshot { session in
@@ -95,12 +100,16 @@ extension PostgreSQLImageRepository {
                         summary.usages.append(existing)
                         continue
                     }
-                    let same = existing.cloudflareID == reference.cloudflareID
+                    let same =
+                        existing.cloudflareID == reference.cloudflareID
                         && existing.imageID?.lowercasedText == imageID && existing.source == reference.source
                     try session.execute(
                         "UPDATE image_usages SET cloudflare_id = ?, image_id = ?, source = ?, updated_at = ? WHERE id = ?",
-                        [.text(reference.cloudflareID), .text(imageID), .text(reference.source.rawValue), .integer(stamp),
-                         .integer(existing.id)])
+                        [
+                            .text(reference.cloudflareID), .text(imageID), .text(reference.source.rawValue),
+                            .integer(stamp),
+                            .integer(existing.id),
+                        ])
                     if same { summary.unchanged += 1 } else { summary.changed += 1 }
                     var stored = existing
                     stored.cloudflareID = reference.cloudflareID
@@ -109,20 +118,25 @@ extension PostgreSQLImageRepository {
                     stored.updatedAt = Date(microseconds: stamp)
                     summary.usages.append(stored)
                 } else {
-                    let id = try session.scalarInt(
-                        """
-                        INSERT INTO image_usages (content_type, object_id, field_name, source, cloudflare_id, image_id, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                        """,
-                        [.text(reference.contentType), .text(reference.objectID), .text(reference.fieldName),
-                         .text(reference.source.rawValue), .text(reference.cloudflareID), .text(imageID), .integer(stamp),
-                         .integer(stamp)]) ?? 0
+                    let id =
+                        try session.scalarInt(
+                            """
+                            INSERT INTO image_usages (content_type, object_id, field_name, source, cloudflare_id, image_id, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                            """,
+                            [
+                                .text(reference.contentType), .text(reference.objectID), .text(reference.fieldName),
+                                .text(reference.source.rawValue), .text(reference.cloudflareID), .text(imageID),
+                                .integer(stamp),
+                                .integer(stamp),
+                            ]) ?? 0
                     summary.created += 1
-                    summary.usages.append(ImageUsage(
-                        id: id, cloudflareID: reference.cloudflareID,
-                        imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
-                        objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
-                        createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp)))
+                    summary.usages.append(
+                        ImageUsage(
+                            id: id, cloudflareID: reference.cloudflareID,
+                            imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
+                            objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
+                            createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp)))
                 }
             }
             return summary
@@ -130,7 +144,8 @@ extension PostgreSQLImageRepository {
     }
 
     public func removeUsages(
-        contentType: String, objectID: String, fieldName: String?, source: ImageUsage.Source?, owner: String?, at now: Date
+        contentType: String, objectID: String, fieldName: String?, source: ImageUsage.Source?, owner: String?,
+        at now: Date
     ) async throws -> Int {
         var condition = "content_type = ? AND object_id = ?"
         var bindings: [SQLiteValue] = [.text(contentType), .text(objectID)]
@@ -186,7 +201,8 @@ extension PostgreSQLImageRepository {
         return try await database.readSnapshot { session in
             let count = Int(try session.scalarInt("SELECT count(*) \(filter)", [bound]) ?? 0)
             let items = try session.query(
-                "SELECT \(ImageSQL.columns) \(filter) ORDER BY created_at, rowid LIMIT ?2", [bound, .int(max(0, limit))],
+                "SELECT \(ImageSQL.columns) \(filter) ORDER BY created_at, rowid LIMIT ?2",
+                [bound, .int(max(0, limit))],
                 map: ImageSQL.decode)
             return ImagePage(count: count, items: items)
         }

@@ -101,7 +101,8 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
         guard !cloudflareIDs.isEmpty else { return [] }
         let list = JSONText.encode(cloudflareIDs)
         return try await database.read { session in
-            try session.query(ImageSQL.postgreSQLSelectByCloudflareIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
+            try session.query(
+                ImageSQL.postgreSQLSelectByCloudflareIDs, [.text(list), .text(owner)], map: ImageSQL.decode)
         }
     }
 
@@ -138,7 +139,9 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
         let now = clock()
         return try await database.write { session in
             // A foreign-key failure would end the transaction; ask first (the row lock keeps the image until commit).
-            guard try session.scalarInt("SELECT 1 FROM images WHERE id = ? FOR KEY SHARE", [ImageSQL.text(imageID)]) != nil
+            guard
+                try session.scalarInt("SELECT 1 FROM images WHERE id = ? FOR KEY SHARE", [ImageSQL.text(imageID)])
+                    != nil
             else { return false }
             try Self.insertLog(session, imageID: imageID, event: event, at: now)
             return true
@@ -167,9 +170,11 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
     // MARK: Statistics
 
     public func counts(owner: String?) async throws -> ImageCounts {
-        let columns = "status, sum(image_count), sum(total_file_size), sum(signed_url_count), sum(orphan_count), "
+        let columns =
+            "status, sum(image_count), sum(total_file_size), sum(signed_url_count), sum(orphan_count), "
             + "sum(usage_count) FROM image_counts"
-        let sql = owner == nil
+        let sql =
+            owner == nil
             ? "SELECT \(columns) GROUP BY status"
             : "SELECT \(columns) WHERE owner = ? GROUP BY status"
         let bindings: [SQLiteValue] = owner.map { [.text($0)] } ?? []
@@ -189,13 +194,17 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
 
     // MARK: Shared steps (run on a connection thread)
 
-    static func fetch(_ session: PostgreSQLSession, _ key: ImageKey, owner: String?, forUpdate: Bool) throws -> ImageRecord? {
+    static func fetch(
+        _ session: PostgreSQLSession, _ key: ImageKey, owner: String?, forUpdate: Bool
+    ) throws -> ImageRecord? {
         let lock = forUpdate ? " FOR UPDATE" : ""
         switch key {
         case .id(let id):
-            return try session.first(ImageSQL.selectByID + lock, [ImageSQL.text(id), .text(owner)], map: ImageSQL.decode)
+            return try session.first(
+                ImageSQL.selectByID + lock, [ImageSQL.text(id), .text(owner)], map: ImageSQL.decode)
         case .cloudflareID(let id):
-            return try session.first(ImageSQL.selectByCloudflareID + lock, [.text(id), .text(owner)], map: ImageSQL.decode)
+            return try session.first(
+                ImageSQL.selectByCloudflareID + lock, [.text(id), .text(owner)], map: ImageSQL.decode)
         }
     }
 
@@ -222,9 +231,11 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
     }
 
     static func insertLog(_ session: PostgreSQLSession, imageID: UUID, event: LogEvent, at date: Date) throws {
-        try session.execute(ImageSQL.insertLog, [
-            ImageSQL.text(imageID), .text(event.eventType), .text(event.message),
-            .text(JSONText.encode(event.data)), .integer(date.microseconds),
-        ])
+        try session.execute(
+            ImageSQL.insertLog,
+            [
+                ImageSQL.text(imageID), .text(event.eventType), .text(event.message),
+                .text(JSONText.encode(event.data)), .integer(date.microseconds),
+            ])
     }
 }

@@ -28,7 +28,9 @@ public final class SQLiteConsoleSessionStore: ConsoleSessionStore {
                 WHERE s.id_hash = ?1 AND t.revoked_at IS NULL
                 """, [.text(idHash)]
             ) { row -> ConsoleSession in
-                guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("console_sessions.token_id") }
+                guard let id = UUID(canonicalText: row.text(at: 0)) else {
+                    throw ImageStoreError.corruptRow("console_sessions.token_id")
+                }
                 return ConsoleSession(
                     tokenID: id, userName: row.text(at: 1), isAdmin: row.int64(at: 2) != 0, csrfToken: row.text(at: 3),
                     createdAt: Date(microseconds: row.int64(at: 4)), lastSeenAt: Date(microseconds: row.int64(at: 5)))

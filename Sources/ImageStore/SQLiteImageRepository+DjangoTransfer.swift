@@ -15,15 +15,19 @@ extension SQLiteImageRepository: DjangoTransferStore {
             let cacheSize = try connection.scalar("PRAGMA cache_size")?.int64Value ?? -2000
             try connection.execute("PRAGMA cache_size = \(Self.djangoImportCacheKiB)")
             defer { try? connection.execute("PRAGMA cache_size = \(cacheSize)") }
-            return try DjangoImportRun(session: SQLiteTransferSession(connection), hashToken: hashToken, now: now, dryRun: dryRun)
-                .run(body)
+            return try DjangoImportRun(
+                session: SQLiteTransferSession(connection), hashToken: hashToken, now: now, dryRun: dryRun
+            )
+            .run(body)
         }
     }
 
     /// The writer's page cache during an import, in KiB (SQLite's negative form).
     static let djangoImportCacheKiB = -65_536
 
-    public func withDjangoExport<T: Sendable>(_ body: @escaping @Sendable (any DjangoExportReader) throws -> T) async throws -> T {
+    public func withDjangoExport<T: Sendable>(
+        _ body: @escaping @Sendable (any DjangoExportReader) throws -> T
+    ) async throws -> T {
         try await database.readSnapshot { connection in
             try body(DjangoExportRun(session: SQLiteTransferSession(connection)))
         }

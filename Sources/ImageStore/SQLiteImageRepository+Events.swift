@@ -33,12 +33,15 @@ extension SQLiteImageRepository: EventStore {
             guard let endpoint = try Self.fetchEndpoint(connection, id: id) else { return nil }
             try connection.execute(
                 EventSQL.updateEndpoint,
-                EventSQL.updated(endpoint, url: url, events: events, description: description, enabled: enabled, at: now))
+                EventSQL.updated(
+                    endpoint, url: url, events: events, description: description, enabled: enabled, at: now))
             return try Self.fetchEndpoint(connection, id: id)
         }
     }
 
-    public func rotateEventEndpointSecret(id: String, newSecret: String, previousValidUntil: Date, at now: Date)
+    public func rotateEventEndpointSecret(
+        id: String, newSecret: String, previousValidUntil: Date, at now: Date
+    )
         async throws -> EventEndpoint?
     {
         try await database.write { connection in
@@ -88,8 +91,10 @@ extension SQLiteImageRepository: EventStore {
                 try connection.execute(statement.sql, statement.values)
             }
             if case .delivered = attempt.outcome { return false }
-            let at = SQLiteValue.integer(attempt.attemptedAt.microseconds), endpoint = SQLiteValue.text(attempt.endpointID)
-            try connection.execute(EventSQL.disableFailing, [at, endpoint, .integer(disableFailingBefore.microseconds)])
+            let at = SQLiteValue.integer(attempt.attemptedAt.microseconds)
+            let endpoint = SQLiteValue.text(attempt.endpointID)
+            try connection.execute(
+                EventSQL.disableFailing, [at, endpoint, .integer(disableFailingBefore.microseconds)])
             if connection.changes > 0 { return true }
             guard case .gaveUp = attempt.outcome else { return false }
             try connection.execute(EventSQL.disableGivenUp, [at, endpoint, .integer(attempt.eventSeq)])
@@ -133,7 +138,7 @@ extension SQLiteImageRepository: EventStore {
     public func redeliverEvent(id: String, at now: Date) async throws -> Bool {
         try await database.write { connection in
             guard let row = try connection.query(EventSQL.eventToRedeliver, [.text(id)]).first,
-                  case .integer(let seq) = row[0]
+                case .integer(let seq) = row[0]
             else { return false }
             try connection.execute(EventSQL.redeliver, [.integer(now.microseconds), .integer(seq)])
             try connection.execute(

@@ -37,8 +37,11 @@ extension SQLiteImageRepository {
                     INSERT INTO import_ledger (line_hash, image_id, cloudflare_id, source, line_number, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                    [.text(lineHash), ImageSQL.text(record.id), .text(record.cloudflareID), .text(source), .int(lineNumber),
-                     .integer(now.microseconds)])
+                    [
+                        .text(lineHash), ImageSQL.text(record.id), .text(record.cloudflareID), .text(source),
+                        .int(lineNumber),
+                        .integer(now.microseconds),
+                    ])
             } catch let error as SQLiteError where error.isConstraintUnique {
                 throw ImageStoreError.duplicateImportLine(lineHash)
             }

@@ -28,7 +28,9 @@ extension SQLiteImageRepository {
         if isShort {
             do {
                 return try await database.readRecentSnapshot { connection in
-                    try Self.page(ListPageReader(connection: connection, sql: sql, cache: cache, budget: Self.shortReadBoundaries))
+                    try Self.page(
+                        ListPageReader(connection: connection, sql: sql, cache: cache, budget: Self.shortReadBoundaries)
+                    )
                 }
             } catch is ListPageReader.LongRead {}
         }

@@ -16,7 +16,9 @@ extension SQLiteImageRepository {
         }
     }
 
-    public func expire(_ id: UUID, expiringBefore cutoff: Date, log: LogEvent, owing: CloudflareFollowUp.Kind?)
+    public func expire(
+        _ id: UUID, expiringBefore cutoff: Date, log: LogEvent, owing: CloudflareFollowUp.Kind?
+    )
         async throws -> ImageRecord?
     {
         let sql = """
@@ -65,7 +67,9 @@ extension SQLiteImageRepository {
         }
     }
 
-    public func recordCloudflareFollowUpFailure(_ kind: CloudflareFollowUp.Kind, cloudflareID: String, error: String)
+    public func recordCloudflareFollowUpFailure(
+        _ kind: CloudflareFollowUp.Kind, cloudflareID: String, error: String
+    )
         async throws
     {
         let now = clock()
@@ -75,7 +79,10 @@ extension SQLiteImageRepository {
                 UPDATE cloudflare_follow_ups SET attempts = attempts + 1, last_error = ?, updated_at = ?
                 WHERE cloudflare_id = ? AND kind = ?
                 """,
-                [.text(String(error.prefix(500))), .integer(now.microseconds), .text(cloudflareID), .text(kind.rawValue)])
+                [
+                    .text(String(error.prefix(500))), .integer(now.microseconds), .text(cloudflareID),
+                    .text(kind.rawValue),
+                ])
         }
     }
 
@@ -90,7 +97,9 @@ extension SQLiteImageRepository {
             lastError: row.text(at: 4))
     }
 
-    static func owe(_ connection: Connection, _ kind: CloudflareFollowUp.Kind, for image: ImageRecord, at now: Date) throws {
+    static func owe(
+        _ connection: Connection, _ kind: CloudflareFollowUp.Kind, for image: ImageRecord, at now: Date
+    ) throws {
         try connection.execute(
             """
             INSERT INTO cloudflare_follow_ups (cloudflare_id, kind, image_id, created_at, updated_at)
@@ -101,7 +110,8 @@ extension SQLiteImageRepository {
 
     static func settle(_ connection: Connection, _ kind: CloudflareFollowUp.Kind, cloudflareID: String) throws {
         try connection.execute(
-            "DELETE FROM cloudflare_follow_ups WHERE cloudflare_id = ? AND kind = ?", [.text(cloudflareID), .text(kind.rawValue)])
+            "DELETE FROM cloudflare_follow_ups WHERE cloudflare_id = ? AND kind = ?",
+            [.text(cloudflareID), .text(kind.rawValue)])
     }
 
     public func deleteExpired(updatedBefore cutoff: Date) async throws -> Int {

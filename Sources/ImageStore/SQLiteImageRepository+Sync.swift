@@ -24,7 +24,8 @@ extension SQLiteImageRepository {
         }
     }
 
-    public func recordSyncPage(scope: String, seen: [String], continuationToken: String?) async throws -> SyncCheckpoint {
+    public func recordSyncPage(scope: String, seen: [String], continuationToken: String?) async throws -> SyncCheckpoint
+    {
         let now = clock()
         let list = JSONText.encode(seen)
         return try await database.write { connection in
@@ -34,8 +35,10 @@ extension SQLiteImageRepository {
                     images_seen = images_seen + ?4, updated_at = ?5
                 WHERE scope = ?1
                 """,
-                [.text(scope), .text(continuationToken), .bool(continuationToken == nil), .int(seen.count),
-                 .integer(now.microseconds)])
+                [
+                    .text(scope), .text(continuationToken), .bool(continuationToken == nil), .int(seen.count),
+                    .integer(now.microseconds),
+                ])
             guard connection.changes == 1 else { throw ImageStoreError.noSyncInProgress(scope) }
             try connection.execute(
                 """

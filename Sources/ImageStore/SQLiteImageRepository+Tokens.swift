@@ -12,7 +12,8 @@ extension SQLiteImageRepository {
         let key = try randomKey()
         let hash = hashToken(key)
         let token = APIToken(
-            id: UUID(uuid: RandomUUID.bytes()), userName: userName, isAdmin: isAdmin, label: label, createdAt: clock().storagePrecision)
+            id: UUID(uuid: RandomUUID.bytes()), userName: userName, isAdmin: isAdmin, label: label,
+            createdAt: clock().storagePrecision)
         try await database.write { connection in
             try connection.execute(
                 "INSERT INTO api_tokens (id, token_hash, user_name, is_admin, label, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -33,7 +34,9 @@ extension SQLiteImageRepository {
                 "SELECT id, user_name, is_admin, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
                 [.text(hash)]
             ) { row -> (AuthenticatedUser, Int64?) in
-                guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
+                guard let id = UUID(canonicalText: row.text(at: 0)) else {
+                    throw ImageStoreError.corruptRow("api_tokens.id")
+                }
                 let user = AuthenticatedUser(tokenID: id, userName: row.text(at: 1), isAdmin: row.int64(at: 2) != 0)
                 return (user, row.isNull(at: 3) ? nil : row.int64(at: 3))
             }.first
@@ -53,13 +56,16 @@ extension SQLiteImageRepository {
     }
 
     public func tokens(userName: String?) async throws -> [APIToken] {
-        let sql = userName == nil
+        let sql =
+            userName == nil
             ? "SELECT \(Self.tokenColumns) FROM api_tokens ORDER BY created_at DESC, rowid DESC"
             : "SELECT \(Self.tokenColumns) FROM api_tokens WHERE user_name = ? ORDER BY created_at DESC, rowid DESC"
         let bindings: [SQLiteValue] = userName.map { [.text($0)] } ?? []
         return try await database.readSnapshot { connection in
             try connection.query(sql, bindings) { row in
-                guard let id = UUID(canonicalText: row.text(at: 0)) else { throw ImageStoreError.corruptRow("api_tokens.id") }
+                guard let id = UUID(canonicalText: row.text(at: 0)) else {
+                    throw ImageStoreError.corruptRow("api_tokens.id")
+                }
                 return APIToken(
                     id: id,
                     userName: row.text(at: 1),

@@ -7,10 +7,14 @@ extension SQLiteImageRepository {
         "u.id, u.cloudflare_id, u.image_id, u.content_type, u.object_id, u.field_name, u.source, u.created_at, u.updated_at"
 
     static func decodeUsage(_ row: Statement) throws -> ImageUsage {
-        guard let source = ImageUsage.Source(rawValue: row.text(at: 6)) else { throw ImageStoreError.corruptRow("image_usages.source") }
+        guard let source = ImageUsage.Source(rawValue: row.text(at: 6)) else {
+            throw ImageStoreError.corruptRow("image_usages.source")
+        }
         var imageID: UUID?
         if !row.isNull(at: 2) {
-            guard let id = row.withUTF8(at: 2, { UUID(canonicalUTF8: $0) }) else { throw ImageStoreError.corruptRow("image_usages.image_id") }
+            guard let id = row.withUTF8(at: 2, { UUID(canonicalUTF8: $0) }) else {
+                throw ImageStoreError.corruptRow("image_usages.image_id")
+            }
             imageID = id
         }
         return ImageUsage(
@@ -45,7 +49,8 @@ extension SQLiteImageRepository {
         for term in (query.search ?? "").split(whereSeparator: \.isWhitespace) {
             let pattern = ImageListSQL.containsPattern(String(term))
             conditions.append(
-                "(u.cloudflare_id LIKE ? ESCAPE '\\' OR u.field_name LIKE ? ESCAPE '\\' OR u.object_id LIKE ? ESCAPE '\\')")
+                "(u.cloudflare_id LIKE ? ESCAPE '\\' OR u.field_name LIKE ? ESCAPE '\\' OR u.object_id LIKE ? ESCAPE '\\')"
+            )
             bindings += [.text(pattern), .text(pattern), .text(pattern)]
         }
         // Unfiltered counts come from the counters the triggers keep, never from a scan of the usages.
@@ -56,13 +61,15 @@ extension SQLiteImageRepository {
         } else if unfiltered {
             counterQuery = (
                 "SELECT (SELECT coalesce(sum(usage_count), 0) FROM image_counts) "
-                    + "+ (SELECT count(*) FROM image_usages WHERE image_id IS NULL)", [])
+                    + "+ (SELECT count(*) FROM image_usages WHERE image_id IS NULL)", []
+            )
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let direction = query.descending ? "DESC" : "ASC"
         let column = query.ordering == .createdAt ? "u.created_at" : "u.updated_at"
         let scanCountSQL = "SELECT count(*) FROM image_usages u\(join)\(filter)"
-        let pageSQL = "SELECT \(Self.usageColumns) FROM image_usages u\(join)\(filter) ORDER BY \(column) \(direction), u.id \(direction) LIMIT ? OFFSET ?"
+        let pageSQL =
+            "SELECT \(Self.usageColumns) FROM image_usages u\(join)\(filter) ORDER BY \(column) \(direction), u.id \(direction) LIMIT ? OFFSET ?"
         let countQuery = counterQuery ?? (scanCountSQL, bindings)
         let pageBindings = bindings + [.integer(Int64(query.limit ?? -1)), .integer(Int64(query.offset))]
         let body: @Sendable (Connection) throws -> UsagePage = { connection in
@@ -71,7 +78,8 @@ extension SQLiteImageRepository {
             return UsagePage(count: count, items: items)
         }
         // The usages of one image, one object or one id are a few index entries: read on the caller's thread.
-        let pointRead = query.usageID != nil || query.imageID != nil || (query.contentType != nil && query.objectID != nil)
+        let pointRead =
+            query.usageID != nil || query.imageID != nil || (query.contentType != nil && query.objectID != nil)
         return try await pointRead ? database.readRecentSnapshot(body) : database.readSnapshot(body)
     }
 
@@ -92,12 +100,16 @@ extension SQLiteImageRepository {
                         summary.usages.append(existing)
                         continue
                     }
-                    let same = existing.cloudflareID == reference.cloudflareID
+                    let same =
+                        existing.cloudflareID == reference.cloudflareID
                         && existing.imageID?.lowercasedText == imageID && existing.source == reference.source
                     try connection.execute(
                         "UPDATE image_usages SET cloudflare_id = ?, image_id = ?, source = ?, updated_at = ? WHERE id = ?",
-                        [.text(reference.cloudflareID), .text(imageID), .text(reference.source.rawValue), .integer(stamp),
-                         .integer(existing.id)])
+                        [
+                            .text(reference.cloudflareID), .text(imageID), .text(reference.source.rawValue),
+                            .integer(stamp),
+                            .integer(existing.id),
+                        ])
                     if same { summary.unchanged += 1 } else { summary.changed += 1 }
                     var stored = existing
                     stored.cloudflareID = reference.cloudflareID
@@ -111,15 +123,19 @@ extension SQLiteImageRepository {
                         INSERT INTO image_usages (content_type, object_id, field_name, source, cloudflare_id, image_id, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                        [.text(reference.contentType), .text(reference.objectID), .text(reference.fieldName),
-                         .text(reference.source.rawValue), .text(reference.cloudflareID), .text(imageID), .integer(stamp),
-                         .integer(stamp)])
+                        [
+                            .text(reference.contentType), .text(reference.objectID), .text(reference.fieldName),
+                            .text(reference.source.rawValue), .text(reference.cloudflareID), .text(imageID),
+                            .integer(stamp),
+                            .integer(stamp),
+                        ])
                     summary.created += 1
-                    summary.usages.append(ImageUsage(
-                        id: connection.lastInsertRowID, cloudflareID: reference.cloudflareID,
-                        imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
-                        objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
-                        createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp)))
+                    summary.usages.append(
+                        ImageUsage(
+                            id: connection.lastInsertRowID, cloudflareID: reference.cloudflareID,
+                            imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
+                            objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
+                            createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp)))
                 }
             }
             return summary
@@ -127,7 +143,8 @@ extension SQLiteImageRepository {
     }
 
     public func removeUsages(
-        contentType: String, objectID: String, fieldName: String?, source: ImageUsage.Source?, owner: String?, at now: Date
+        contentType: String, objectID: String, fieldName: String?, source: ImageUsage.Source?, owner: String?,
+        at now: Date
     ) async throws -> Int {
         var condition = "content_type = ? AND object_id = ?"
         var bindings: [SQLiteValue] = [.text(contentType), .text(objectID)]
@@ -182,7 +199,8 @@ extension SQLiteImageRepository {
         return try await database.readSnapshot { connection in
             let count = Int(try connection.scalar("SELECT count(*) \(filter)", [.integer(bound)])?.int64Value ?? 0)
             let items = try connection.query(
-                "SELECT \(ImageSQL.columns) \(filter) ORDER BY created_at, rowid LIMIT ?2", [.integer(bound), .int(max(0, limit))],
+                "SELECT \(ImageSQL.columns) \(filter) ORDER BY created_at, rowid LIMIT ?2",
+                [.integer(bound), .int(max(0, limit))],
                 map: ImageSQL.decode)
             return ImagePage(count: count, items: items)
         }
@@ -200,7 +218,9 @@ extension SQLiteImageRepository {
 
     public func usageCount(imageID: UUID) async throws -> Int {
         try await database.readSnapshot { connection in
-            Int(try connection.scalar("SELECT usage_count FROM images WHERE id = ?", [ImageSQL.text(imageID)])?.int64Value ?? 0)
+            Int(
+                try connection.scalar("SELECT usage_count FROM images WHERE id = ?", [ImageSQL.text(imageID)])?
+                    .int64Value ?? 0)
         }
     }
 }

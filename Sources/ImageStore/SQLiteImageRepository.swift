@@ -1,7 +1,7 @@
 import Base16
-import JSON
 import Crypto
 import Foundation
+import JSON
 import SQLite
 
 /// `ImageRepository` on a SQLite `Database` whose schema the `Migrator` has brought up to date.
@@ -172,9 +172,11 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
     // MARK: Statistics
 
     public func counts(owner: String?) async throws -> ImageCounts {
-        let columns = "status, sum(image_count), sum(total_file_size), sum(signed_url_count), sum(orphan_count), "
+        let columns =
+            "status, sum(image_count), sum(total_file_size), sum(signed_url_count), sum(orphan_count), "
             + "sum(usage_count) FROM image_counts"
-        let sql = owner == nil
+        let sql =
+            owner == nil
             ? "SELECT \(columns) GROUP BY status"
             : "SELECT \(columns) WHERE owner = ? GROUP BY status"
         let bindings: [SQLiteValue] = owner.map { [.text($0)] } ?? []
@@ -198,15 +200,19 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
     static func fetch(_ connection: Connection, _ key: ImageKey, owner: String?) throws -> ImageRecord? {
         switch key {
         case .id(let id):
-            try connection.first(ImageSQL.selectByID, binding: { statement in
-                try ImageSQL.bind(id, to: statement, at: 1)
-                try statement.bind(.text(owner), at: 2)
-            }, map: ImageSQL.decode)
+            try connection.first(
+                ImageSQL.selectByID,
+                binding: { statement in
+                    try ImageSQL.bind(id, to: statement, at: 1)
+                    try statement.bind(.text(owner), at: 2)
+                }, map: ImageSQL.decode)
         case .cloudflareID(let id):
-            try connection.first(ImageSQL.selectByCloudflareID, binding: { statement in
-                try statement.bind(.text(id), at: 1)
-                try statement.bind(.text(owner), at: 2)
-            }, map: ImageSQL.decode)
+            try connection.first(
+                ImageSQL.selectByCloudflareID,
+                binding: { statement in
+                    try statement.bind(.text(id), at: 1)
+                    try statement.bind(.text(owner), at: 2)
+                }, map: ImageSQL.decode)
         }
     }
 
@@ -234,10 +240,12 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
     }
 
     static func insertLog(_ connection: Connection, imageID: UUID, event: LogEvent, at date: Date) throws {
-        try connection.execute(ImageSQL.insertLog, [
-            ImageSQL.text(imageID), .text(event.eventType), .text(event.message),
-            .text(JSONText.encode(event.data)), .integer(date.microseconds),
-        ])
+        try connection.execute(
+            ImageSQL.insertLog,
+            [
+                ImageSQL.text(imageID), .text(event.eventType), .text(event.message),
+                .text(JSONText.encode(event.data)), .integer(date.microseconds),
+            ])
     }
 }
 

@@ -10,7 +10,8 @@ public final class SQLiteUploadHistory: UploadHistory {
     }
 
     public func uploadsPerDay(owner: String?, since firstDay: Int64) async throws -> [Int64: Int] {
-        let sql = owner == nil
+        let sql =
+            owner == nil
             ? "SELECT day, sum(uploads) FROM image_upload_days WHERE day >= ?1 GROUP BY day"
             : "SELECT day, uploads FROM image_upload_days WHERE owner = ?2 AND day >= ?1"
         let bindings: [SQLiteValue] = [.integer(firstDay)] + (owner.map { [.text($0)] } ?? [])

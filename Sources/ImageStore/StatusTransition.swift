@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// A change of upload status, with the fields that come with it.
 public enum StatusTransition: Sendable, Hashable {

@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 
 /// A stored `image_upload_logs` row.
 public struct UploadLogEntry: Sendable, Hashable, Codable {
@@ -10,7 +10,9 @@ public struct UploadLogEntry: Sendable, Hashable, Codable {
     public var data: [String: JSONValue]
     public var timestamp: Date
 
-    public init(id: Int64, imageID: UUID, eventType: String, message: String, data: [String: JSONValue], timestamp: Date) {
+    public init(
+        id: Int64, imageID: UUID, eventType: String, message: String, data: [String: JSONValue], timestamp: Date
+    ) {
         self.id = id
         self.imageID = imageID
         self.eventType = eventType

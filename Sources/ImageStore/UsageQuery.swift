@@ -29,7 +29,8 @@ public struct UsageQuery: Sendable, Hashable {
     public var offset: Int
 
     public init(
-        owner: String? = nil, usageID: Int64? = nil, imageID: UUID? = nil, contentType: String? = nil, objectID: String? = nil, fieldName: String? = nil,
+        owner: String? = nil, usageID: Int64? = nil, imageID: UUID? = nil, contentType: String? = nil,
+        objectID: String? = nil, fieldName: String? = nil,
         unregisteredOnly: Bool = false, search: String? = nil, ordering: Ordering = .updatedAt, descending: Bool = true,
         limit: Int? = 20, offset: Int = 0
     ) {

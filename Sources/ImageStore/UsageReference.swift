@@ -6,7 +6,9 @@ public struct UsageReference: Sendable, Hashable {
     public var cloudflareID: String
     public var source: ImageUsage.Source
 
-    public init(contentType: String, objectID: String, fieldName: String, cloudflareID: String, source: ImageUsage.Source) {
+    public init(
+        contentType: String, objectID: String, fieldName: String, cloudflareID: String, source: ImageUsage.Source
+    ) {
         self.contentType = contentType
         self.objectID = objectID
         self.fieldName = fieldName

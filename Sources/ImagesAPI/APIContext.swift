@@ -50,7 +50,8 @@ final class APIContext: Sendable {
             webhookRetention: TimeInterval(settings.webhookRetentionHours) * 3_600)
         self.reconciler = cleanup.reconciler
         self.allowance = CloudflareAllowance(
-            account: cloudflare.budget, perUser: settings.cloudflareCallsPerUser, reserve: settings.cloudflareReservedCalls)
+            account: cloudflare.budget, perUser: settings.cloudflareCallsPerUser,
+            reserve: settings.cloudflareReservedCalls)
         self.bodyLimit = bodyLimit
         self.metrics = metrics
         self.readiness = readiness ?? ReadinessCheck(repository: repository, migrator: nil, cloudflare: cloudflare)
@@ -68,13 +69,17 @@ final class APIContext: Sendable {
         _ handler: @escaping RouteGroup<Context>.GroupHandler
     ) -> RouteGroup<Context>.GroupHandler {
         { request, caller in
-            try await handler(request, caller).map { ConditionalGet.apply($0, to: request, cacheControl: ConditionalGet.perUser) }
+            try await handler(request, caller).map {
+                ConditionalGet.apply($0, to: request, cacheControl: ConditionalGet.perUser)
+            }
         }
     }
 
     /// The immediate path of a ``cached(_:)-…`` route: the same validators, on the event loop.
     func cached(_ immediate: @escaping ImmediateRouteHandler) -> ImmediateRouteHandler {
-        { request in immediate(request).map { ConditionalGet.apply($0, to: request, cacheControl: ConditionalGet.perUser) } }
+        { request in
+            immediate(request).map { ConditionalGet.apply($0, to: request, cacheControl: ConditionalGet.perUser) }
+        }
     }
 
     /// The authenticated caller when an administrator; others get 403 (anonymous callers 401).

@@ -44,7 +44,8 @@ struct CORSPolicy: Sendable {
         }
         add(allowed, to: &response)
         if request.method == .options, request.headers["Access-Control-Request-Method"] != nil,
-           response.status == .noContent {
+            response.status == .noContent
+        {
             response.headers.add("Access-Control-Allow-Methods", response.headers["Allow"] ?? Self.allowedMethods)
             response.headers.add("Access-Control-Allow-Headers", Self.allowedHeaders)
             response.headers.add("Access-Control-Max-Age", "600")

@@ -42,8 +42,9 @@ extension ImagesAPI {
         private static func isEmulatorUpload(_ rest: [Substring]) -> Bool {
             switch rest.count {
             case 2: return rest[0] == "upload"
-            case 6: return rest[0] == "client" && rest[1] == "v4" && rest[2] == "accounts" && rest[4] == "images"
-                && rest[5] == "v1"
+            case 6:
+                return rest[0] == "client" && rest[1] == "v4" && rest[2] == "accounts" && rest[4] == "images"
+                    && rest[5] == "v1"
             default: return false
             }
         }

@@ -12,7 +12,9 @@ extension ImagesAPI {
     public func respond(to request: Request, as identity: AuthenticatedUser) async -> Response {
         let caller = Caller(userName: identity.userName, isAdmin: identity.isAdmin)
         let direct = Responder(unhandledError: service.unhandledError, handler: service.handler)
-        return await Authenticator.$delegated.withValue(caller) { await direct.respond(to: request, logger: context.logger) }
+        return await Authenticator.$delegated.withValue(caller) {
+            await direct.respond(to: request, logger: context.logger)
+        }
     }
 
     /// Where a console list page starts: the first page, the images after one (next), or those before one
@@ -33,7 +35,8 @@ extension ImagesAPI {
     ) async -> Response {
         let caller = Caller(userName: identity.userName, isAdmin: identity.isAdmin)
         do {
-            var query = try ImageFilter(parameters).query(owner: caller.scope, limit: max(1, min(limit, 100)), offset: 0)
+            var query = try ImageFilter(parameters).query(
+                owner: caller.scope, limit: max(1, min(limit, 100)), offset: 0)
             query.countTotal = false
             switch position {
             case .first: break
@@ -62,7 +65,9 @@ extension ImagesAPI {
             return error.response
         } catch {
             context.metrics.recordIfDatabaseError(error)
-            return (APIContext.storeUnavailable(error) ?? ErrorResponse.detail(.internalServerError, "Internal server error.")).response
+            return
+                (APIContext.storeUnavailable(error)
+                ?? ErrorResponse.detail(.internalServerError, "Internal server error.")).response
         }
     }
 
@@ -88,7 +93,9 @@ extension ImagesAPI {
 
     /// Marks the caller's pending or draft images expired now (the gallery's bulk action), each decided with
     /// Cloudflare as the expiry sweep does; ids outside the caller's scope are `nil` in the answer.
-    public func markExpired(ids: [UUID], as identity: AuthenticatedUser) async throws -> [UUID: CleanupService.MarkOutcome] {
+    public func markExpired(
+        ids: [UUID], as identity: AuthenticatedUser
+    ) async throws -> [UUID: CleanupService.MarkOutcome] {
         let caller = Caller(userName: identity.userName, isAdmin: identity.isAdmin)
         let images = try await context.repository.images(ids: ids, owner: caller.scope)
         try context.allowance.admit(caller, calls: images.count)

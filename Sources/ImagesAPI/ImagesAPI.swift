@@ -61,7 +61,8 @@ public final class ImagesAPI: Sendable {
     /// A sweeper running ``cleanup`` every `CFIMAGES_CLEANUP_INTERVAL_SECONDS` (0: never). Call `start()`/`stop()`.
     public func makeSweeper() -> CleanupSweeper {
         CleanupSweeper(
-            service: context.cleanup, interval: .seconds(context.settings.cleanupIntervalSeconds), logger: context.logger)
+            service: context.cleanup, interval: .seconds(context.settings.cleanupIntervalSeconds),
+            logger: context.logger)
     }
 
     /// The worker delivering events to the endpoints of `api/event-endpoints/` over `httpClient`; nil when the
@@ -165,9 +166,12 @@ public final class ImagesAPI: Sendable {
             routes.group(c.authenticator.authenticateIfPresent) { routes in
                 routes.post("api/webhook", { request, _ in try await c.webhook(request) })
             }
-            routes.get("api/openapi.yaml", { request in
-                ConditionalGet.apply(OpenAPIDocument.response, to: request, cacheControl: ConditionalGet.publicDocument)
-            })
+            routes.get(
+                "api/openapi.yaml",
+                { request in
+                    ConditionalGet.apply(
+                        OpenAPIDocument.response, to: request, cacheControl: ConditionalGet.publicDocument)
+                })
         }
     }
 }

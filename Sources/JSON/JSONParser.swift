@@ -167,7 +167,9 @@ struct JSONParser {
         }
         if let e = peek, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
             var probe = index + 1
-            if probe < bytes.count, bytes[probe] == UInt8(ascii: "+") || bytes[probe] == UInt8(ascii: "-") { probe += 1 }
+            if probe < bytes.count, bytes[probe] == UInt8(ascii: "+") || bytes[probe] == UInt8(ascii: "-") {
+                probe += 1
+            }
             if probe < bytes.count, isDigit(bytes[probe]) {
                 isInteger = false
                 index = probe
@@ -262,12 +264,15 @@ struct JSONParser {
         case UInt8(ascii: "u"):
             var scalar = try hex4(at: escapeStart)
             if (0xD800...0xDBFF).contains(scalar) {
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                else {
                     throw error("Unpaired surrogate in \\u escape", at: escapeStart)
                 }
                 index += 2
                 let low = try hex4(at: escapeStart)
-                guard (0xDC00...0xDFFF).contains(low) else { throw error("Unpaired surrogate in \\u escape", at: escapeStart) }
+                guard (0xDC00...0xDFFF).contains(low) else {
+                    throw error("Unpaired surrogate in \\u escape", at: escapeStart)
+                }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
                 throw error("Unpaired surrogate in \\u escape", at: escapeStart)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `StreamLogHandler`'s line format (`<time> <level> <label>: k=v ... [<source>] <message>`, metadata keys sorted,
 /// local time to the second) written to standard error through a shared ``LogSink`` buffer instead of one locked,

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Log lines on their way to a file descriptor: callers append formatted text (with the timestamp of the current
 /// second, formatted once per second) under a short lock, and a background thread writes the batch every few

@@ -70,7 +70,9 @@ struct FamilyRenderer<Labels: MetricLabels, Member: FamilyMember>: FamilyRenderi
     func write(to writer: inout ExpositionWriter) {
         writer.header(name: family.name, help: family.help, type: Member.typeName)
         for (labels, series) in family.allSeries {
-            series.write(name: family.name, labels: ExpositionWriter.labelList(Labels.labelNames, labels.labelValues), to: &writer)
+            series.write(
+                name: family.name, labels: ExpositionWriter.labelList(Labels.labelNames, labels.labelValues),
+                to: &writer)
         }
     }
 }

@@ -69,8 +69,9 @@ public final class MetricsRegistry: Sendable {
         families.withLock { families in
             let taken = Set(families.map(\.name))
             let reserved = histogram ? ["_bucket", "_sum", "_count"].map { family.name + $0 } : []
-            precondition(!taken.contains(family.name) && reserved.allSatisfy { !taken.contains($0) },
-                         "metric \(family.name) registered twice")
+            precondition(
+                !taken.contains(family.name) && reserved.allSatisfy { !taken.contains($0) },
+                "metric \(family.name) registered twice")
             families.append(FamilyRenderer(family: family))
         }
         return family

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CLibPQ
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The owner of one libpq connection (`PGconn`, finished on deinit). Blocking: use it on one thread at a time, off
 /// any event loop (see `PostgreSQLPool`). Every statement with parameters goes through `PQexecParams`, so values
@@ -47,7 +48,8 @@ public final class PostgreSQLConnection {
 
     /// Runs one statement with `parameters` bound to `$1`, `$2`, ... and returns its rows.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [PostgreSQLValue] = []) throws(PostgreSQLError) -> PostgreSQLResult {
+    public func execute(_ sql: String, _ parameters: [PostgreSQLValue] = []) throws(PostgreSQLError) -> PostgreSQLResult
+    {
         let texts = parameters.map { $0.textFormat.map { strdup($0) } ?? nil }
         defer { for text in texts { free(text) } }
         let raw = texts.map { UnsafePointer($0) }

@@ -47,14 +47,17 @@ public final class PostgreSQLPool: @unchecked Sendable {
                 }
             }
             if !accepted {
-                continuation.resume(throwing: PostgreSQLError(sqlState: "08003", message: "the connection pool is closed"))
+                continuation.resume(
+                    throwing: PostgreSQLError(sqlState: "08003", message: "the connection pool is closed"))
             }
         }
     }
 
     /// Runs `body` in one transaction; retried (at most three times in all) when the server reports a
     /// serialization failure or deadlock, so `body` may run more than once.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgreSQLConnection) throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (PostgreSQLConnection) throws -> T
+    ) async throws -> T {
         try await withConnection { connection in
             var attempt = 1
             while true {

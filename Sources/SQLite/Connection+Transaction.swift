@@ -26,7 +26,8 @@ extension Connection {
     /// Runs `body` inside SAVEPOINT ... RELEASE; a throw rolls back to the savepoint only.
     /// `name` must be a plain identifier chosen by the program, never user input.
     public func savepoint<T>(_ name: String = "sp", _ body: () throws -> T) throws -> T {
-        precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "savepoint name must be an identifier")
+        precondition(
+            name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "savepoint name must be an identifier")
         try execute("SAVEPOINT \(name)")
         do {
             let result = try body()

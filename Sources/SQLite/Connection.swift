@@ -42,7 +42,8 @@ public final class Connection {
     ///   - path: A file path, or `":memory:"`.
     ///   - mode: How to open the file.
     ///   - busyTimeoutMilliseconds: How long a statement waits for a lock held by another connection.
-    public init(path: String, mode: Mode = .readWriteCreate, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
+    public init(path: String, mode: Mode = .readWriteCreate, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError)
+    {
         Self.configureLibrary
         var db: OpaquePointer?
         let flags = mode.flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE

@@ -32,7 +32,8 @@ public final class Database: Sendable {
     ///   - readerCount: How many reader connections (and threads); at least 1. Each opens on first use.
     ///   - busyTimeoutMilliseconds: How long a connection waits for a lock before failing with BUSY.
     public init(path: String, readerCount: Int = 4, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLiteError) {
-        let writerConnection = try Connection(path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        let writerConnection = try Connection(
+            path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         // The writer opened the file (creating it, switching it to WAL), so a reader can only fail to open for
         // the reasons any later read could fail; each opens on its own thread when first needed.
         self.path = path
@@ -81,7 +82,8 @@ public final class Database: Sendable {
     /// process before the call); run on the caller's thread when that needs no wait, else on a reader thread: the
     /// caller's thread never sleeps in SQLite's busy handler (on an event loop that would stall every connection of
     /// the loop). For point reads.
-    public func readRecentSnapshot<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func readRecentSnapshot<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T
+    {
         do {
             return try readRecentSnapshotWithoutWaiting(body)
         } catch let error as SQLiteError where error.isBusy {
@@ -113,7 +115,9 @@ public final class Database: Sendable {
     /// runs meanwhile (GRDB's barrier write), but nothing is atomic unless `body` opens its own transactions. For work
     /// that manages its own transactions, such as migrations, or that cannot run in one, such as `VACUUM`. Counted
     /// as a commit however it ends, so a recent snapshot is never one from before it.
-    public func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func writeWithoutTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
         try await run(on: writer) { connection in
             defer { LocalCommits.committed() }
             return try body(connection)

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Synchronization
 import Timekeeping
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Read-only connections for `Database.readRecentSnapshotWithoutWaiting`, lent to whichever thread asks and opened on demand.
 ///
@@ -51,7 +52,9 @@ final class ReaderPool: Sendable {
         let start = Int((UInt64(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 33)
         for offset in 0..<slots.count {
             let slot = slots[(start &+ offset) % slots.count]
-            guard slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { continue }
+            guard slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+                continue
+            }
             defer { release(slot) }
             if slot.connection == nil { slot.connection = try Self.open(path) }
             return try read(on: slot, body)
@@ -118,7 +121,8 @@ final class ReaderPool: Sendable {
         sweepArmed.store(false, ordering: .releasing)
         let now = MonotonicClock.nanoseconds()
         var remaining = false
-        for slot in slots where slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+        for slot in slots
+        where slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             if closed.load(ordering: .acquiring) {
                 slot.connection = nil
                 continue
@@ -135,7 +139,8 @@ final class ReaderPool: Sendable {
     /// when its read returns.
     func close() {
         closed.store(true, ordering: .releasing)
-        for slot in slots where slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+        for slot in slots
+        where slot.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
             slot.connection = nil
         }
     }

@@ -54,8 +54,10 @@ public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file itself failed: corrupt, not a database, an I/O error, disk full, read-only, cannot be opened, or
     /// no permission. Not the query's fault, and not passing: retrying will not help.
     public var isFileFailure: Bool {
-        [SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM,
-         SQLITE_PROTOCOL, SQLITE_NOLFS].contains(code)
+        [
+            SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM,
+            SQLITE_PROTOCOL, SQLITE_NOLFS,
+        ].contains(code)
     }
 
     /// One of SQLite's limits on a statement's shape was passed (a string or blob too big, too many variables or

@@ -24,7 +24,8 @@ public final class WebConsole: Sendable {
         imageSources: [String] = [], connectSources: [String] = [], now: @escaping @Sendable () -> Date = Date.init
     ) {
         let context = ConsoleContext(
-            api: api, store: store, uploads: uploads, imageSources: imageSources, connectSources: connectSources, now: now)
+            api: api, store: store, uploads: uploads, imageSources: imageSources, connectSources: connectSources,
+            now: now)
         self.context = context
         self.router = context.makeRouter()
     }
@@ -42,7 +43,8 @@ public final class WebConsole: Sendable {
                 return try await router.respond(to: request)
             } catch {
                 return context.errorPage(
-                    .internalServerError, "Something went wrong on the server. Try again; if it keeps failing, check the service log.")
+                    .internalServerError,
+                    "Something went wrong on the server. Try again; if it keeps failing, check the service log.")
             }
         }
     }
@@ -51,5 +53,7 @@ public final class WebConsole: Sendable {
 extension WebConsole {
     /// The console's part of the service: it claims its own paths in front of the API (the one place it is wired
     /// into a server: `api.responder(mounting: [console.mount])`).
-    public var mount: Responder.Mount { Responder.Mount(claiming: { [self] in handles($0) }, Responder(handler: handler)) }
+    public var mount: Responder.Mount {
+        Responder.Mount(claiming: { [self] in handles($0) }, Responder(handler: handler))
+    }
 }

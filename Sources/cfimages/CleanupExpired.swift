@@ -1,16 +1,17 @@
 import ArgumentParser
 import CloudflareImages
 import Configuration
-import ImagesAPI
 import Foundation
 import ImageStore
+import ImagesAPI
 import Logging
 
 /// `cfimages cleanup-expired`: the same sweep the server runs periodically, on demand.
 struct CleanupExpired: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cleanup-expired",
-        abstract: "Ask Cloudflare about unused upload URLs past their expiry: expire them and delete their drafts, or mark them uploaded."
+        abstract:
+            "Ask Cloudflare about unused upload URLs past their expiry: expire them and delete their drafts, or mark them uploaded."
     )
 
     @Flag(help: "Only report what would change.")
@@ -22,7 +23,10 @@ struct CleanupExpired: AsyncParsableCommand {
     @Option(help: "Age in days for --delete.")
     var days = 7
 
-    @Flag(help: "Also delete uploaded images no content has referenced for --orphan-days (run `cfimages usages reconcile` first).")
+    @Flag(
+        help:
+            "Also delete uploaded images no content has referenced for --orphan-days (run `cfimages usages reconcile` first)."
+    )
     var deleteOrphans = false
 
     @Option(help: "Days without a reference before --delete-orphans deletes an image.")
@@ -45,8 +49,10 @@ struct CleanupExpired: AsyncParsableCommand {
         let report = try await service.run(dryRun: dryRun, deleteOlderThanDays: delete ? days : nil)
         reportExpired(report)
         if deleteOrphans {
-            let orphans = try await OrphanCleanup(repository: context.repository, cloudflare: cloudflare, logger: context.logger)
-                .run(olderThanDays: orphanDays, dryRun: dryRun)
+            let orphans = try await OrphanCleanup(
+                repository: context.repository, cloudflare: cloudflare, logger: context.logger
+            )
+            .run(olderThanDays: orphanDays, dryRun: dryRun)
             Self.describe(orphans, days: orphanDays)
             if orphans.failures > 0 { throw ExitCode.failure }
         }
@@ -90,9 +96,10 @@ struct CleanupExpired: AsyncParsableCommand {
             print("Deleted \(report.cloudflareDeleted) drafts at Cloudflare; \(report.cloudflareFailures) failed")
         }
         if let deleted = report.deletedCount {
-            print(deleted == 0
-                ? "No old expired images found (older than \(days) days)"
-                : "Deleted \(deleted) old expired images (older than \(days) days)")
+            print(
+                deleted == 0
+                    ? "No old expired images found (older than \(days) days)"
+                    : "Deleted \(deleted) old expired images (older than \(days) days)")
         }
     }
 }

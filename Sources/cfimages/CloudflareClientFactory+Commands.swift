@@ -7,7 +7,8 @@ extension CloudflareClientFactory {
     /// The client for a one-off command: the configured account, or without one the emulator of the running
     /// `cfimages serve` with the same settings; its calls book from the budget the instances share.
     static func commandClient(_ context: ServiceContext) throws -> CloudflareClient {
-        let configuration = context.settings.usesEmbeddedEmulator
+        let configuration =
+            context.settings.usesEmbeddedEmulator
             ? try EmbeddedEmulator.clientConfigurationOfRunningServer(context.settings)
             : configuration(context.settings)
         return try CloudflareClient(

@@ -7,14 +7,18 @@ import HTTPClient
 /// Exits 1 when any check fails.
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the setup (Cloudflare token, account hash, variants, keys, webhook, database) and print fixes.",
+        abstract:
+            "Check the setup (Cloudflare token, account hash, variants, keys, webhook, database) and print fixes.",
         discussion: """
             Reads the settings as `serve` does. Against a configured account it creates and deletes one upload draft \
             and one 1x1 test image. Exits 1 when any check fails.
             """
     )
 
-    @Option(help: "This service's public webhook URL (https://<host>/cloudflare-images/api/webhook/); it gets Cloudflare's Save and Test message.")
+    @Option(
+        help:
+            "This service's public webhook URL (https://<host>/cloudflare-images/api/webhook/); it gets Cloudflare's Save and Test message."
+    )
     var webhookUrl: String?
 
     func run() async throws {

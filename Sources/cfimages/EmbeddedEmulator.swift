@@ -47,7 +47,8 @@ struct EmbeddedEmulator {
             logger: Logger(label: "cfimages.emulator")
         )
         settings.deliverThrough(emulator.deliveryBaseURL)
-        return EmbeddedEmulator(emulator: emulator, router: emulator.makeRouter(mountPath: mountPath), apiToken: apiToken)
+        return EmbeddedEmulator(
+            emulator: emulator, router: emulator.makeRouter(mountPath: mountPath), apiToken: apiToken)
     }
 
     /// The emulator's routes, under ``mountPath`` of the service.

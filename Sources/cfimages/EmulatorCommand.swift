@@ -18,12 +18,16 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Account id expected in API paths.") var accountId = "emulator-account"
     @Option(help: "Bearer token the API expects (default: a random one, printed on startup).") var apiToken: String?
     @Option(help: "Account hash in delivery URLs.") var accountHash = "emulator-hash"
-    @Option(help: "Key that signs private delivery URLs, also served by v1/keys (default: a random one, printed on startup).")
+    @Option(
+        help:
+            "Key that signs private delivery URLs, also served by v1/keys (default: a random one, printed on startup).")
     var signingKey: String?
     @Option(help: "Folder for the emulator's state and stored uploads.") var dataDir = "data/emulator"
     @Option(help: "URL to POST upload webhooks to.") var webhookUrl: String?
-    @Option(help: "Secret sent as cf-webhook-auth (and, in the flat format, used for X-Signature).") var webhookSecret: String?
-    @Option(help: "notifications (Cloudflare's envelope, the default) or flat (the reference package's object, signed).")
+    @Option(help: "Secret sent as cf-webhook-auth (and, in the flat format, used for X-Signature).") var webhookSecret:
+        String?
+    @Option(
+        help: "notifications (Cloudflare's envelope, the default) or flat (the reference package's object, signed).")
     var webhookFormat = "notifications"
     @Option(help: "Latency added to every API call, in milliseconds.") var latencyMs = 0
     @Option(help: "Share of API calls that fail on purpose (0 to 1).") var failureRate = 0.0
@@ -32,8 +36,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
     @Flag(help: "Let uploads by url fetch from loopback, private and link-local addresses (refused by default).")
     var allowPrivateUrls = false
-    @Flag(inversion: .prefixedNo,
-          help: "Serve flexible variants (w=400,... in delivery URLs). On by default here; Cloudflare's default is off.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Serve flexible variants (w=400,... in delivery URLs). On by default here; Cloudflare's default is off.")
     var flexibleVariants = true
     @Option(help: "Comma-separated named variants every image has.") var variants = "public,thumbnail"
     @Option(help: "A second token that may only read (GET); other calls with it answer Cloudflare's 403, code 10000.")
@@ -50,9 +55,13 @@ struct EmulatorCommand: AsyncParsableCommand {
         guard [429, 500, 502, 503, 504].contains(failureStatus) else {
             throw ValidationError("--failure-status must be 429, 500, 502, 503 or 504.")
         }
-        guard latencyMs >= 0, retryAfter >= 0 else { throw ValidationError("--latency-ms and --retry-after must not be negative.") }
+        guard latencyMs >= 0, retryAfter >= 0 else {
+            throw ValidationError("--latency-ms and --retry-after must not be negative.")
+        }
         guard signingKey?.isEmpty != true else { throw ValidationError("--signing-key must be non-empty.") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is unknown.") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is unknown.")
+        }
         var identifiers = [("--account-id", accountId), ("--account-hash", accountHash)]
         if let apiToken { identifiers.append(("--api-token", apiToken)) }
         if let readOnlyToken { identifiers.append(("--read-only-token", readOnlyToken)) }
@@ -61,7 +70,9 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--variants must list names of letters, digits, '-' and '_', separated by commas.")
         }
         for (name, value) in identifiers {
-            guard !value.isEmpty, !value.contains("/") else { throw ValidationError("\(name) must be non-empty, without '/'.") }
+            guard !value.isEmpty, !value.contains("/") else {
+                throw ValidationError("\(name) must be non-empty, without '/'.")
+            }
         }
     }
 
@@ -104,8 +115,10 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw CommandFailure("Cannot listen on \(host):\(port): \(error)")
         }
         emulator.setPublicBaseURL("http://\(advertisedHost):\(server.localPort)")
-        var banner = "Cloudflare Images emulator on \(emulator.apiBaseURL) (account \(accountId), hash \(accountHash))\n"
-        banner += "Variants: \(variantNames.joined(separator: ", ")); flexible variants \(flexibleVariants ? "on" : "off")\n"
+        var banner =
+            "Cloudflare Images emulator on \(emulator.apiBaseURL) (account \(accountId), hash \(accountHash))\n"
+        banner +=
+            "Variants: \(variantNames.joined(separator: ", ")); flexible variants \(flexibleVariants ? "on" : "off")\n"
         if self.apiToken == nil { banner += "API token (generated): \(apiToken)\n" }
         if self.signingKey == nil { banner += "Signing key (generated): \(signingKey)\n" }
         FileHandle.standardOutput.write(Data(banner.utf8))

@@ -33,11 +33,14 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             let context = try await ServiceContext.open()
             defer { context.store.close() }
-            let types = events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let types = events.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             let endpoint: EventEndpoint
             do {
                 endpoint = try await EventEndpointRegistrar.create(
-                    in: context.store.events, settings: context.settings, url: url, events: types, description: description)
+                    in: context.store.events, settings: context.settings, url: url, events: types,
+                    description: description)
             } catch let refusal as EventEndpointRegistrar.Refusal {
                 throw CommandFailure("\(refusal)")
             }
@@ -57,11 +60,15 @@ struct EventsCommand: AsyncParsableCommand {
             let backlog = try await context.store.events.deliveryBacklog()
             if endpoints.isEmpty { print("No event endpoints.") }
             for endpoint in endpoints {
-                let state = endpoint.enabled ? "enabled" : "disabled" + (endpoint.disabledReason.map { " (\($0))" } ?? "")
-                let types = endpoint.events.isEmpty ? "all events" : endpoint.events.map(\.rawValue).joined(separator: ",")
-                print([
-                    endpoint.id, endpoint.url, state, types, "\(backlog[endpoint.id] ?? 0) pending", endpoint.description,
-                ].joined(separator: "\t"))
+                let state =
+                    endpoint.enabled ? "enabled" : "disabled" + (endpoint.disabledReason.map { " (\($0))" } ?? "")
+                let types =
+                    endpoint.events.isEmpty ? "all events" : endpoint.events.map(\.rawValue).joined(separator: ",")
+                print(
+                    [
+                        endpoint.id, endpoint.url, state, types, "\(backlog[endpoint.id] ?? 0) pending",
+                        endpoint.description,
+                    ].joined(separator: "\t"))
             }
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import ImagesAPI
 import ImageStore
+import ImagesAPI
 
 /// `cfimages export-django --output FILE`: the way back to django-cloudflareimages-toolkit.
 struct ExportDjangoCommand: AsyncParsableCommand {
@@ -21,9 +21,10 @@ struct ExportDjangoCommand: AsyncParsableCommand {
     @Flag(help: "Leave out the auth.user objects: every owner must then exist in the Django database already.")
     var noUsers = false
 
-    @Option(help: ArgumentHelp(
-        "The --owner-for-unowned name of the import: its images are written without a user, as they were.",
-        valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The --owner-for-unowned name of the import: its images are written without a user, as they were.",
+            valueName: "NAME"))
     var ownerForUnowned: String?
 
     @Flag(help: "Write no progress to standard error.")
@@ -33,8 +34,10 @@ struct ExportDjangoCommand: AsyncParsableCommand {
         let path = URL(fileURLWithPath: output).standardizedFileURL.path
         let context = try await ServiceContext.open()
         defer { context.store.close() }
-        let progress = noProgress
-            ? nil : ProgressReporter(label: "export-django", unit: "objects", style: ProgressReporter.styleForStandardError())
+        let progress =
+            noProgress
+            ? nil
+            : ProgressReporter(label: "export-django", unit: "objects", style: ProgressReporter.styleForStandardError())
         let report: DjangoExportReport
         do {
             report = try await DjangoExportService(store: context.djangoTransfer).run(

@@ -1,10 +1,10 @@
 import ArgumentParser
-import HTTPClient
 import CloudflareImages
 import Configuration
 import Foundation
-import ImagesAPI
+import HTTPClient
 import ImageStore
+import ImagesAPI
 
 /// `cfimages import --from-file FILE`: uploads listed image URLs through Cloudflare's upload-by-URL.
 struct ImportCommand: AsyncParsableCommand {
@@ -31,7 +31,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Cloudflare creator of every upload (default: CLOUDFLARE_IMAGES_DEFAULT_CREATOR).")
     var creator: String?
 
-    @Flag(inversion: .prefixedNo, help: "Whether the images need signed URLs (default: CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS).")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Whether the images need signed URLs (default: CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS).")
     var requireSignedUrls: Bool?
 
     @Flag(help: "Only check the file and report what would be imported.")
@@ -50,13 +52,16 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
         guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("Cannot read \(path)") }
-        guard let contents = String(data: data, encoding: .utf8) else { throw CommandFailure("\(path) is not UTF-8 text") }
+        guard let contents = String(data: data, encoding: .utf8) else {
+            throw CommandFailure("\(path) is not UTF-8 text")
+        }
         let context = try await ServiceContext.open()
         defer { context.store.close() }
         let service = ImportService(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context),
             logger: context.logger, settings: context.settings, probe: try HTTPClient(logger: context.logger))
-        let progress = noProgress
+        let progress =
+            noProgress
             ? nil : ProgressReporter(label: "import", unit: "lines", style: ProgressReporter.styleForStandardError())
         let options = ImportService.Options(
             owner: CloudflareClientFactory.validOwner(owner) ?? owner, concurrency: concurrency,

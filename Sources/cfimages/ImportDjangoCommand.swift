@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import ImagesAPI
 import ImageStore
+import ImagesAPI
 
 /// `cfimages import-django --from-file DUMP.json`: imports a django-cloudflareimages-toolkit `dumpdata` file.
 struct ImportDjangoCommand: AsyncParsableCommand {
@@ -21,8 +21,9 @@ struct ImportDjangoCommand: AsyncParsableCommand {
     @Option(name: .customLong("from-file"), help: ArgumentHelp("The dumpdata JSON file.", valueName: "DUMP.json"))
     var file: String
 
-    @Option(help: ArgumentHelp(
-        "Owner of images that have no user (user null); without it those images fail.", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "Owner of images that have no user (user null); without it those images fail.", valueName: "NAME"))
     var ownerForUnowned: String?
 
     @Option(help: ArgumentHelp("The project's AUTH_USER_MODEL, as dumpdata names it.", valueName: "APP.MODEL"))
@@ -41,7 +42,9 @@ struct ImportDjangoCommand: AsyncParsableCommand {
     var noProgress = false
 
     func validate() throws {
-        guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 100000.") }
+        guard (1...100_000).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and 100000.")
+        }
         if let ownerForUnowned, CloudflareClientFactory.validOwner(ownerForUnowned) != ownerForUnowned {
             throw ValidationError("--owner-for-unowned must be 1 to 150 characters on one line.")
         }
@@ -55,11 +58,14 @@ struct ImportDjangoCommand: AsyncParsableCommand {
         options.userModel = userModel
         options.usernameField = usernameField
         options.batchSize = batchSize
-        let progress = noProgress
-            ? nil : ProgressReporter(label: "import-django", unit: "objects", style: ProgressReporter.styleForStandardError())
+        let progress =
+            noProgress
+            ? nil
+            : ProgressReporter(label: "import-django", unit: "objects", style: ProgressReporter.styleForStandardError())
         let report: DjangoImportReport
         do {
-            report = try await DjangoImportService(store: context.djangoTransfer).run(path: path, options: options, progress: progress)
+            report = try await DjangoImportService(store: context.djangoTransfer).run(
+                path: path, options: options, progress: progress)
         } catch let error as DjangoDumpError {
             throw CommandFailure(error.reason)
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import ImagesAPI
 import ImageStore
+import ImagesAPI
 
 /// `cfimages register --cloudflare-id ID --owner NAME`: tracks an image uploaded some other way.
 struct RegisterCommand: AsyncParsableCommand {
@@ -38,7 +38,8 @@ struct RegisterCommand: AsyncParsableCommand {
                 cloudflareID: cloudflareID, owner: CloudflareClientFactory.validOwner(owner) ?? owner,
                 expectedCreator: expectedCreator)
             {
-            case .created(let record): print("Registered \(cloudflareID) as image \(record.id.lowercasedText) of \(record.owner)")
+            case .created(let record):
+                print("Registered \(cloudflareID) as image \(record.id.lowercasedText) of \(record.owner)")
             case .existing(let record): print("\(cloudflareID) is already tracked as image \(record.id.lowercasedText)")
             }
         } catch let refusal as ImageRegistrar.Refusal {

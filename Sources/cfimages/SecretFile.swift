@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Crypto
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Secrets kept in files of the data directory (the embedded emulator's API token, signing key and webhook secret).
 ///

@@ -1,4 +1,3 @@
-import LogOutput
 import ArgumentParser
 import CloudflareEmulator
 import CloudflareImages
@@ -6,8 +5,9 @@ import Configuration
 import Foundation
 import HTTPClient
 import HTTPServer
-import ImagesAPI
 import ImageStore
+import ImagesAPI
+import LogOutput
 import Logging
 import WebConsole
 
@@ -31,7 +31,8 @@ struct Serve: AsyncParsableCommand {
                 host: settings.host, port: settings.port,
                 eventLoopCount: settings.eventLoops ?? ProcessInfo.processInfo.activeProcessorCount,
                 bodyLimit: ImagesAPI.bodyLimit(
-                    settings: settings, emulatorMountPath: settings.usesEmbeddedEmulator ? EmbeddedEmulator.mountPath : nil),
+                    settings: settings,
+                    emulatorMountPath: settings.usesEmbeddedEmulator ? EmbeddedEmulator.mountPath : nil),
                 accessLog: settings.accessLog),
             logger: logger,
             observer: metrics.requestObserver,
@@ -54,7 +55,8 @@ struct Serve: AsyncParsableCommand {
             emulator = embedded.emulator
             mounts.append(embedded.mount)
             cloudflareConfiguration = embedded.clientConfiguration(settings)
-            let warning = "NO CLOUDFLARE ACCOUNT CONFIGURED: serving the built-in Cloudflare emulator; images stay on"
+            let warning =
+                "NO CLOUDFLARE ACCOUNT CONFIGURED: serving the built-in Cloudflare emulator; images stay on"
                 + " this machine. Set CLOUDFLARE_IMAGES_ACCOUNT_ID, CLOUDFLARE_IMAGES_API_TOKEN and"
                 + " CLOUDFLARE_IMAGES_ACCOUNT_HASH for a real account (CFIMAGES_REQUIRE_CLOUDFLARE=true makes this an error)"
             logger.warning(
@@ -73,7 +75,8 @@ struct Serve: AsyncParsableCommand {
         let http = try HTTPClient(configuration: .init(maxConnectionsPerHost: 512, maxCachedConnections: 512))
         let cloudflare = try CloudflareClient(
             configuration: cloudflareConfiguration, httpClient: http,
-            sharedBudget: context.sharedCloudflareBudget(cloudflareConfiguration), logger: Logger(label: "cfimages.cloudflare"),
+            sharedBudget: context.sharedCloudflareBudget(cloudflareConfiguration),
+            logger: Logger(label: "cfimages.cloudflare"),
             observer: metrics.cloudflareObserver)
         let probe = try CloudflareClient(
             configuration: ReadinessCheck.probeConfiguration(cloudflareConfiguration, timeout: .seconds(2)),

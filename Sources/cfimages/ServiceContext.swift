@@ -1,9 +1,9 @@
-import LogOutput
 import ArgumentParser
 import CloudflareImages
 import Configuration
 import Foundation
 import ImageStore
+import LogOutput
 import Logging
 
 /// What every subcommand starts from: checked settings, logging, and the migrated database.
@@ -42,7 +42,8 @@ struct ServiceContext {
     func sharedCloudflareBudget(_ configuration: CloudflareClient.Configuration) -> SharedRequestBudget {
         let ledger = store.cloudflareBudget
         return SharedRequestBudget(
-            limit: configuration.budgetLimit, window: configuration.budgetWindow, logger: Logger(label: "cfimages.cloudflare"),
+            limit: configuration.budgetLimit, window: configuration.budgetWindow,
+            logger: Logger(label: "cfimages.cloudflare"),
             pause: { duration, limit, window in
                 try await ledger.pauseCloudflareRequests(for: duration, limit: limit, window: window, now: Date())
             }

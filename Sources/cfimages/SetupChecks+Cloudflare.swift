@@ -9,8 +9,11 @@ import HTTPFields
 /// variants, signing keys.
 extension SetupChecks {
     /// A 1x1 transparent PNG: the test image.
-    static let testPNG: [UInt8] = Array(Data(base64Encoded:
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==") ?? Data())
+    static let testPNG: [UInt8] = Array(
+        Data(
+            base64Encoded:
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==")
+            ?? Data())
 
     /// An image to read variant URLs from and to fetch: the test image when `created`, else one from the listing.
     struct Sample {
@@ -37,9 +40,10 @@ extension SetupChecks {
             do {
                 try await cloudflare.deleteImage(id: image.id)
             } catch {
-                checks.append(.warn(
-                    "cleanup", "The test image \(image.id) could not be deleted: \(error)",
-                    fix: "delete it in the Images dashboard (its metadata is {\"cfimages_doctor\": true})"))
+                checks.append(
+                    .warn(
+                        "cleanup", "The test image \(image.id) could not be deleted: \(error)",
+                        fix: "delete it in the Images dashboard (its metadata is {\"cfimages_doctor\": true})"))
             }
         }
         return checks
@@ -64,7 +68,8 @@ extension SetupChecks {
     func editCheck(_ cloudflare: CloudflareClient) async -> DoctorCheck {
         let draft: DirectUpload
         do {
-            draft = try await cloudflare.createDirectUpload(DirectUploadOptions(metadata: Self.marker, requireSignedURLs: false))
+            draft = try await cloudflare.createDirectUpload(
+                DirectUploadOptions(metadata: Self.marker, requireSignedURLs: false))
         } catch {
             return Self.cloudflareFailure(
                 "edit", "The API token cannot edit images (creating an upload draft failed)", error,
@@ -109,19 +114,27 @@ extension SetupChecks {
     /// imagedelivery.net, or the configured delivery domain as with the emulator).
     func accountHashCheck(_ image: CloudflareImage?) -> (check: DoctorCheck, found: String?) {
         let parser = deliveryParser
-        let parsed = image.flatMap { image in image.variants.lazy.compactMap(parser.parse).first { $0.imageID == image.id } }
+        let parsed = image.flatMap { image in
+            image.variants.lazy.compactMap(parser.parse).first { $0.imageID == image.id }
+        }
         guard let found = parsed?.accountHash else {
-            return (.warn(
-                "account-hash", "The account hash could not be checked: no image with variant URLs to read it from",
-                fix: "upload an image (or give the token Edit permission) and run cfimages doctor again"), nil)
+            return (
+                .warn(
+                    "account-hash", "The account hash could not be checked: no image with variant URLs to read it from",
+                    fix: "upload an image (or give the token Edit permission) and run cfimages doctor again"), nil
+            )
         }
         guard found == settings.accountHash else {
-            return (.fail(
-                "account-hash",
-                "CLOUDFLARE_IMAGES_ACCOUNT_HASH is \"\(settings.accountHash ?? "")\" but Cloudflare's variant URLs use \"\(found)\"",
-                fix: "set CLOUDFLARE_IMAGES_ACCOUNT_HASH=\(found) (Images dashboard, Developer Resources)"), found)
+            return (
+                .fail(
+                    "account-hash",
+                    "CLOUDFLARE_IMAGES_ACCOUNT_HASH is \"\(settings.accountHash ?? "")\" but Cloudflare's variant URLs use \"\(found)\"",
+                    fix: "set CLOUDFLARE_IMAGES_ACCOUNT_HASH=\(found) (Images dashboard, Developer Resources)"), found
+            )
         }
-        return (.ok("account-hash", "CLOUDFLARE_IMAGES_ACCOUNT_HASH matches the variant URLs Cloudflare returns"), found)
+        return (
+            .ok("account-hash", "CLOUDFLARE_IMAGES_ACCOUNT_HASH matches the variant URLs Cloudflare returns"), found
+        )
     }
 
     /// The named variants the service uses exist: `public` (the default of `/url/` and `public_url`) and
@@ -143,7 +156,8 @@ extension SetupChecks {
         guard missing.isEmpty else {
             let described = missing.map { "\"\($0.0)\" (\($0.1))" }.joined(separator: " and ")
             let existing = names.isEmpty ? "none" : names.joined(separator: ", ")
-            var fix = "create \(missing.map { "\"\($0.0)\"" }.joined(separator: " and ")) in Images > Variants (or"
+            var fix =
+                "create \(missing.map { "\"\($0.0)\"" }.joined(separator: " and ")) in Images > Variants (or"
                 + " POST .../images/v1/variants)"
             if missing.contains(where: { $0.1 == "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT" }) {
                 fix += ", or set CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT to one of: \(existing)"
@@ -168,16 +182,20 @@ extension SetupChecks {
             domain = try Self.deliveryDomain(settings)
             let names = image.variants.compactMap { deliveryParser.parse($0)?.variant?.segment }
             let variant = names.contains("public") ? "public" : names.first ?? "public"
-            named = try DeliveryURL(accountHash: accountHash ?? "", imageID: image.id, variant: .named(variant), domain: domain)
+            named = try DeliveryURL(
+                accountHash: accountHash ?? "", imageID: image.id, variant: .named(variant), domain: domain)
             flexible = try named.with(variant: .options("w=1"))
         } catch {
-            return [.fail(
-                "delivery", "No delivery URL can be built from the settings: \(error)",
-                fix: "check CLOUDFLARE_IMAGES_DELIVERY_URL and CLOUDFLARE_IMAGES_ACCOUNT_HASH")]
+            return [
+                .fail(
+                    "delivery", "No delivery URL can be built from the settings: \(error)",
+                    fix: "check CLOUDFLARE_IMAGES_DELIVERY_URL and CLOUDFLARE_IMAGES_ACCOUNT_HASH")
+            ]
         }
         let namedAnswer = await probe(named.string)
         guard case .answered(let status, _, _) = namedAnswer, (200..<300).contains(status) else {
-            let fix = domain.isImageDelivery
+            let fix =
+                domain.isImageDelivery
                 ? "check CLOUDFLARE_IMAGES_ACCOUNT_HASH"
                 : "check CLOUDFLARE_IMAGES_DELIVERY_URL, CLOUDFLARE_IMAGES_DELIVERY_PATH_PREFIX and"
                     + " CLOUDFLARE_IMAGES_DELIVERY_INCLUDE_ACCOUNT_HASH (unset them to deliver from imagedelivery.net)"
@@ -193,7 +211,8 @@ extension SetupChecks {
     }
 
     func flexibleCheck(_ answer: ProbeAnswer, url: String) -> DoctorCheck {
-        let enable = "enable flexible variants: PATCH \(settings.baseURL)/accounts/\(settings.accountID ?? "{account_id}")"
+        let enable =
+            "enable flexible variants: PATCH \(settings.baseURL)/accounts/\(settings.accountID ?? "{account_id}")"
             + "/images/v1/config with {\"flexible_variants\": true} (or Images > Delivery > Flexible variants)"
         let on: Bool
         switch answer {
@@ -201,7 +220,8 @@ extension SetupChecks {
         case .answered(403, let headers, let body) where Self.isFlexibleRefusal(headers["Cf-Resized"], body):
             on = false
         default:
-            return .warn("flexible-variants", "Flexible variants could not be told on or off: \(url) answered \(answer)")
+            return .warn(
+                "flexible-variants", "Flexible variants could not be told on or off: \(url) answered \(answer)")
         }
         let thumbnailIsOptions = settings.thumbnailVariant.contains("=")
         switch (on, settings.flexibleVariants) {
@@ -209,22 +229,26 @@ extension SetupChecks {
             return .ok("flexible-variants", "Flexible variants are on (a w=1 delivery answered 200)")
         case (true, false):
             return .warn(
-                "flexible-variants", "Flexible variants are on, but CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false refuses"
+                "flexible-variants",
+                "Flexible variants are on, but CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false refuses"
                     + " transformation options in /url/ and /srcset/",
                 fix: "set CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=true to use them")
         case (false, true):
             return .fail(
-                "flexible-variants", "Flexible variants are off for the account (a w=1 delivery answered 403, error"
+                "flexible-variants",
+                "Flexible variants are off for the account (a w=1 delivery answered 403, error"
                     + " 9429), but CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS is true: /url/ with options and /srcset/ hand out"
                     + " URLs Cloudflare refuses",
                 fix: "\(enable), or set CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false")
         case (false, false) where thumbnailIsOptions:
             return .fail(
-                "flexible-variants", "Flexible variants are off, but CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT holds options"
+                "flexible-variants",
+                "Flexible variants are off, but CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT holds options"
                     + " (\(settings.thumbnailVariant)): thumbnail_url is a URL Cloudflare refuses",
                 fix: "\(enable), or set CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT to a named variant")
         case (false, false):
-            return .ok("flexible-variants", "Flexible variants are off, as CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false says")
+            return .ok(
+                "flexible-variants", "Flexible variants are off, as CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false says")
         }
     }
 
@@ -258,30 +282,38 @@ extension SetupChecks {
             keys = try await cloudflare.signingKeys()
         } catch {
             if settings.signingKey != nil {
-                return .warn("signing-keys", "CLOUDFLARE_IMAGES_SIGNING_KEY could not be compared with the account's"
-                    + " keys: \(error)")
+                return .warn(
+                    "signing-keys",
+                    "CLOUDFLARE_IMAGES_SIGNING_KEY could not be compared with the account's"
+                        + " keys: \(error)")
             }
             return Self.cloudflareFailure(
-                "signing-keys", "CLOUDFLARE_IMAGES_SIGNING_KEY is not set and the account's signing keys cannot be read",
+                "signing-keys",
+                "CLOUDFLARE_IMAGES_SIGNING_KEY is not set and the account's signing keys cannot be read",
                 error, permission: "Account > Cloudflare Images > Read, or set CLOUDFLARE_IMAGES_SIGNING_KEY")
         }
         if let configured = settings.signingKey {
             guard let match = keys.first(where: { ConstantTime.equals($0.value, configured) }) else {
                 return .fail(
-                    "signing-keys", "CLOUDFLARE_IMAGES_SIGNING_KEY is not one of the account's \(keys.count) signing"
+                    "signing-keys",
+                    "CLOUDFLARE_IMAGES_SIGNING_KEY is not one of the account's \(keys.count) signing"
                         + " key(s): Cloudflare refuses every URL it signs",
                     fix: keys.isEmpty
                         ? "\(create) and put its value in CLOUDFLARE_IMAGES_SIGNING_KEY"
                         : "put the value of one of the account's keys (\(keys.map(\.name).joined(separator: ", ")), from"
-                            + " GET .../images/v1/keys) in CLOUDFLARE_IMAGES_SIGNING_KEY, or unset it to use the account's key")
+                            + " GET .../images/v1/keys) in CLOUDFLARE_IMAGES_SIGNING_KEY, or unset it to use the account's key"
+                )
             }
             return .ok("signing-keys", "CLOUDFLARE_IMAGES_SIGNING_KEY is the account's signing key \"\(match.name)\"")
         }
         guard let first = keys.first else {
-            let message = "The account has no signing key and CLOUDFLARE_IMAGES_SIGNING_KEY is not set: private images"
+            let message =
+                "The account has no signing key and CLOUDFLARE_IMAGES_SIGNING_KEY is not set: private images"
                 + " get no delivery URL"
             return settings.requireSignedURLs
-                ? .fail("signing-keys", message + " (and CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS makes uploads private)", fix: create)
+                ? .fail(
+                    "signing-keys", message + " (and CLOUDFLARE_IMAGES_REQUIRE_SIGNED_URLS makes uploads private)",
+                    fix: create)
                 : .warn("signing-keys", message, fix: create)
         }
         return .ok("signing-keys", "Signed URLs will use the account's signing key \"\(first.name)\" (from v1/keys)")
@@ -290,20 +322,26 @@ extension SetupChecks {
     // MARK: Helpers
 
     /// A failed Cloudflare call as a failed check, with the fix its kind calls for.
-    static func cloudflareFailure(_ name: String, _ what: String, _ error: any Error, permission: String) -> DoctorCheck {
-        guard let error = error as? CloudflareError else { return .fail(name, "\(what): \(error)", fix: "run it again") }
+    static func cloudflareFailure(_ name: String, _ what: String, _ error: any Error, permission: String) -> DoctorCheck
+    {
+        guard let error = error as? CloudflareError else {
+            return .fail(name, "\(what): \(error)", fix: "run it again")
+        }
         let fix: String
         switch error {
         case .authentication:
-            fix = "give the API token in CLOUDFLARE_IMAGES_API_TOKEN the permission \(permission) for this account"
+            fix =
+                "give the API token in CLOUDFLARE_IMAGES_API_TOKEN the permission \(permission) for this account"
                 + " (My Profile > API Tokens), and check CLOUDFLARE_IMAGES_ACCOUNT_ID"
         case .notFound, .clientError:
-            fix = "check CLOUDFLARE_IMAGES_ACCOUNT_ID and CLOUDFLARE_IMAGES_BASE_URL, and that Cloudflare Images is"
+            fix =
+                "check CLOUDFLARE_IMAGES_ACCOUNT_ID and CLOUDFLARE_IMAGES_BASE_URL, and that Cloudflare Images is"
                 + " enabled for the account"
         case .rateLimited:
             return .warn(name, "\(what): \(error)", fix: "wait for the rate limit to pass and run it again")
         case .connectFailed, .timeout, .transport:
-            fix = "check CLOUDFLARE_IMAGES_BASE_URL (default https://api.cloudflare.com/client/v4) and this machine's"
+            fix =
+                "check CLOUDFLARE_IMAGES_BASE_URL (default https://api.cloudflare.com/client/v4) and this machine's"
                 + " network access to it"
         case .upstream, .invalidResponse:
             fix = "Cloudflare is failing; run it again later (https://www.cloudflarestatus.com)"

@@ -7,7 +7,8 @@ import ImageStore
 /// The checks of this side of the setup: webhook secret, webhook URL, database and migrations.
 extension SetupChecks {
     /// Cloudflare Notifications' "Save and Test" body, which the webhook endpoint answers 200 without acting.
-    static let saveAndTestBody = #"{"text":"Hello World! This is a test message sent from https://cloudflare.com. If you can see this, your webhook is configured properly."}"#
+    static let saveAndTestBody =
+        #"{"text":"Hello World! This is a test message sent from https://cloudflare.com. If you can see this, your webhook is configured properly."}"#
 
     func probe(_ url: String) async -> ProbeAnswer {
         await ProbeAnswer.send(HTTPClientRequest(url: url, timeout: probeTimeout), with: http)
@@ -24,7 +25,8 @@ extension SetupChecks {
         }
         if (settings.webhookSecret ?? "").isEmpty {
             return .warn(
-                "webhook-secret", "Webhook deliveries are accepted unsigned (CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED):"
+                "webhook-secret",
+                "Webhook deliveries are accepted unsigned (CLOUDFLARE_IMAGES_WEBHOOK_ALLOW_UNSIGNED):"
                     + " anyone who knows an image id can report on it (each is re-checked with Cloudflare)",
                 fix: "set CLOUDFLARE_IMAGES_WEBHOOK_SECRET to the secret of the Cloudflare Notifications destination")
         }
@@ -39,8 +41,11 @@ extension SetupChecks {
             return .skip("webhook-url", "Webhook URL not checked: pass --webhook-url \(endpoint)")
         }
         let shown = Self.display(webhookURL)
-        guard let scheme = URLComponents(string: webhookURL)?.scheme?.lowercased(), scheme == "https" || scheme == "http" else {
-            return .fail("webhook-url", "--webhook-url is not an http(s) URL", fix: "pass the full URL, e.g. \(endpoint)")
+        guard let scheme = URLComponents(string: webhookURL)?.scheme?.lowercased(),
+            scheme == "https" || scheme == "http"
+        else {
+            return .fail(
+                "webhook-url", "--webhook-url is not an http(s) URL", fix: "pass the full URL, e.g. \(endpoint)")
         }
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
         if let secret = settings.webhookSecret, !secret.isEmpty { headers["cf-webhook-auth"] = secret }
@@ -51,12 +56,16 @@ extension SetupChecks {
             with: http)
         switch answer {
         case .answered(let status, _, _) where (200..<300).contains(status):
-            return .ok("webhook-url", "\(shown) answered \(status) to Cloudflare's Save and Test message (from this"
-                + " machine: Cloudflare must reach it from the Internet too)")
+            return .ok(
+                "webhook-url",
+                "\(shown) answered \(status) to Cloudflare's Save and Test message (from this"
+                    + " machine: Cloudflare must reach it from the Internet too)")
         case .answered(let status, _, _) where status == 401 || status == 403:
             return .fail(
-                "webhook-url", "\(shown) refused Cloudflare's Save and Test message (HTTP \(status)): the secret does not match",
-                fix: "use one secret in the Cloudflare Notifications destination, in CLOUDFLARE_IMAGES_WEBHOOK_SECRET here"
+                "webhook-url",
+                "\(shown) refused Cloudflare's Save and Test message (HTTP \(status)): the secret does not match",
+                fix:
+                    "use one secret in the Cloudflare Notifications destination, in CLOUDFLARE_IMAGES_WEBHOOK_SECRET here"
                     + " and in the serving instance")
         case .answered(let status, _, _) where status == 404 || status == 405:
             return .fail(
@@ -69,7 +78,9 @@ extension SetupChecks {
         case .failed(let reason):
             return .fail(
                 "webhook-url", "\(shown) cannot be reached: \(reason)",
-                fix: "make it reachable from the Internet over HTTPS (DNS, firewall, reverse proxy to CFIMAGES_HOST:CFIMAGES_PORT)")
+                fix:
+                    "make it reachable from the Internet over HTTPS (DNS, firewall, reverse proxy to CFIMAGES_HOST:CFIMAGES_PORT)"
+            )
         }
     }
 
@@ -92,7 +103,9 @@ extension SetupChecks {
         do {
             store = try SQLiteStore.open(path: path, readerCount: 1)
         } catch {
-            return .fail("database", "The database \(path) cannot be opened: \(error)", fix: "check the file and its permissions")
+            return .fail(
+                "database", "The database \(path) cannot be opened: \(error)", fix: "check the file and its permissions"
+            )
         }
         defer { store.close() }
         let migrator = store.migrator(directory: directory)
@@ -100,15 +113,21 @@ extension SetupChecks {
             let pending = try await migrator.pending()
             guard pending.isEmpty else {
                 let names = pending.map { "\($0.version)_\($0.name)" }.joined(separator: ", ")
-                return .fail("database", "\(pending.count) migration(s) not applied to \(path): \(names)", fix: "run `cfimages migrate`")
+                return .fail(
+                    "database", "\(pending.count) migration(s) not applied to \(path): \(names)",
+                    fix: "run `cfimages migrate`")
             }
             let applied = try await migrator.applied()
             let latest = applied.last.map { " (latest \($0.version)_\($0.name))" } ?? ""
-            return .ok("database", "The database \(path) opens and has all \(applied.count) migrations applied\(latest)")
+            return .ok(
+                "database", "The database \(path) opens and has all \(applied.count) migrations applied\(latest)")
         } catch let error as MigrationError {
-            return .fail("database", "The database and the migrations folder disagree: \(error)", fix: "use the Migrations folder (and the cfimages build) this database was migrated with")
+            return .fail(
+                "database", "The database and the migrations folder disagree: \(error)",
+                fix: "use the Migrations folder (and the cfimages build) this database was migrated with")
         } catch {
-            return .fail("database", "The database \(path) cannot be read: \(error)", fix: "check the file and its permissions")
+            return .fail(
+                "database", "The database \(path) cannot be read: \(error)", fix: "check the file and its permissions")
         }
     }
 
@@ -118,16 +137,21 @@ extension SetupChecks {
         defer { store.close() }
         do {
             try await store.check()
-            let migrator = store.migrator(directory: try MigrationsDirectory.locate(explicit: settings.migrationsDirectory))
+            let migrator = store.migrator(
+                directory: try MigrationsDirectory.locate(explicit: settings.migrationsDirectory))
             let pending = try await migrator.pending()
             guard pending.isEmpty else {
                 let names = pending.map { "\($0.version)_\($0.name)" }.joined(separator: ", ")
-                return .fail("database", "\(pending.count) migration(s) not applied to \(url): \(names)", fix: "run `cfimages migrate`")
+                return .fail(
+                    "database", "\(pending.count) migration(s) not applied to \(url): \(names)",
+                    fix: "run `cfimages migrate`")
             }
             let applied = try await migrator.applied()
             return .ok("database", "The database \(url) answers and has all \(applied.count) migrations applied")
         } catch {
-            return .fail("database", "The database \(url) cannot be used: \(error)", fix: "check CFIMAGES_DATABASE_URL and the server")
+            return .fail(
+                "database", "The database \(url) cannot be used: \(error)",
+                fix: "check CFIMAGES_DATABASE_URL and the server")
         }
     }
 }

@@ -1,8 +1,8 @@
-import JSON
 import CloudflareImages
 import Configuration
 import Foundation
 import HTTPClient
+import JSON
 import Logging
 
 /// What `cfimages doctor` checks against a real setup, in order: the settings and account; the token's read and
@@ -32,18 +32,28 @@ struct SetupChecks: Sendable {
         do {
             settings = try Settings.load(environment: environment)
         } catch let error as SettingsError {
-            return (nil, .fail(
-                "settings", "Invalid setting: \(error)",
-                fix: "set or correct \(error.setting) in the environment or \(configFile(environment))"))
+            return (
+                nil,
+                .fail(
+                    "settings", "Invalid setting: \(error)",
+                    fix: "set or correct \(error.setting) in the environment or \(configFile(environment))")
+            )
         } catch {
-            return (nil, .fail("settings", "Cannot read the settings: \(error)", fix: "correct \(configFile(environment))"))
+            return (
+                nil, .fail("settings", "Cannot read the settings: \(error)", fix: "correct \(configFile(environment))")
+            )
         }
         guard let accountID = settings.accountID else {
-            return (settings, .warn(
-                "settings", "Settings are valid, but no Cloudflare account is configured: `cfimages serve` would run"
-                    + " the built-in emulator, so the Cloudflare checks are skipped",
-                fix: "set CLOUDFLARE_IMAGES_ACCOUNT_ID, CLOUDFLARE_IMAGES_API_TOKEN and CLOUDFLARE_IMAGES_ACCOUNT_HASH"
-                    + " to use (and check) a real account"))
+            return (
+                settings,
+                .warn(
+                    "settings",
+                    "Settings are valid, but no Cloudflare account is configured: `cfimages serve` would run"
+                        + " the built-in emulator, so the Cloudflare checks are skipped",
+                    fix:
+                        "set CLOUDFLARE_IMAGES_ACCOUNT_ID, CLOUDFLARE_IMAGES_API_TOKEN and CLOUDFLARE_IMAGES_ACCOUNT_HASH"
+                        + " to use (and check) a real account")
+            )
         }
         return (settings, .ok("settings", "Settings are valid: Cloudflare account \(accountID) at \(settings.baseURL)"))
     }
@@ -55,7 +65,8 @@ struct SetupChecks: Sendable {
         var configuration = CloudflareClientFactory.configuration(settings)
         configuration.maxAttempts = min(configuration.maxAttempts, 2)
         configuration.callDeadline = min(configuration.callDeadline, .seconds(30))
-        return try CloudflareClient(configuration: configuration, httpClient: http, logger: Logger(label: "cfimages.cloudflare"))
+        return try CloudflareClient(
+            configuration: configuration, httpClient: http, logger: Logger(label: "cfimages.cloudflare"))
     }
 
     private static func configFile(_ environment: [String: String]) -> String {
@@ -86,7 +97,9 @@ struct SetupChecks: Sendable {
     /// `3 ok, 1 warning, 2 failed`.
     static func summary(_ checks: [DoctorCheck]) -> String {
         let count = { (verdict: DoctorCheck.Verdict) in checks.filter { $0.verdict == verdict }.count }
-        var parts = ["\(count(.ok)) ok", "\(count(.warn)) warning\(count(.warn) == 1 ? "" : "s")", "\(count(.fail)) failed"]
+        var parts = [
+            "\(count(.ok)) ok", "\(count(.warn)) warning\(count(.warn) == 1 ? "" : "s")", "\(count(.fail)) failed",
+        ]
         if count(.skip) > 0 { parts.append("\(count(.skip)) skipped") }
         return parts.joined(separator: ", ")
     }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CloudflareImages
 import Foundation
-import ImagesAPI
 import ImageStore
+import ImagesAPI
 
 /// `cfimages sync`: brings the database in line with every image of the Cloudflare account (or of the emulator of
 /// the running `cfimages serve` when no account is configured).
@@ -20,8 +20,10 @@ struct SyncCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp(
-        "The user that images new to the database are inserted for (required when there are any).", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The user that images new to the database are inserted for (required when there are any).",
+            valueName: "NAME"))
     var owner: String?
 
     @Flag(help: "Only report what would change.")
@@ -52,7 +54,8 @@ struct SyncCommand: AsyncParsableCommand {
         let service = SyncService(
             repository: context.repository, cloudflare: try CloudflareClientFactory.commandClient(context),
             logger: context.logger)
-        let progress = noProgress
+        let progress =
+            noProgress
             ? nil : ProgressReporter(label: "sync", unit: "images", style: ProgressReporter.styleForStandardError())
         let options = SyncService.Options(
             owner: owner.flatMap(CloudflareClientFactory.validOwner), dryRun: dryRun, restart: restart, prune: prune,

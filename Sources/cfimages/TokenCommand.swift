@@ -25,7 +25,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func validate() throws {
             let trimmed = user.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.count <= 150, !trimmed.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            guard !trimmed.isEmpty, trimmed.count <= 150, !trimmed.contains(where: { $0.isNewline || $0 == "\0" })
+            else {
                 throw ValidationError("The user name must be 1 to 150 characters on one line.")
             }
         }
@@ -35,7 +36,8 @@ struct TokenCommand: AsyncParsableCommand {
             defer { context.store.close() }
             let issued = try await context.repository.createToken(
                 userName: user.trimmingCharacters(in: .whitespaces), isAdmin: admin, label: label)
-            print("Created \(admin ? "admin " : "")token \(issued.token.id.lowercasedText) for \(issued.token.userName).")
+            print(
+                "Created \(admin ? "admin " : "")token \(issued.token.id.lowercasedText) for \(issued.token.userName).")
             print("Keep the key below: it is shown only now.")
             print(issued.key)
         }
@@ -56,10 +58,11 @@ struct TokenCommand: AsyncParsableCommand {
             for token in tokens {
                 let state = token.revokedAt.map { "revoked \(format.string(from: $0))" } ?? "active"
                 let used = token.lastUsedAt.map { format.string(from: $0) } ?? "never"
-                print([
-                    token.id.lowercasedText, token.userName, token.isAdmin ? "admin" : "user", state,
-                    "created \(format.string(from: token.createdAt))", "last used \(used)", token.label,
-                ].joined(separator: "\t"))
+                print(
+                    [
+                        token.id.lowercasedText, token.userName, token.isAdmin ? "admin" : "user", state,
+                        "created \(format.string(from: token.createdAt))", "last used \(used)", token.label,
+                    ].joined(separator: "\t"))
             }
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import ImagesAPI
 import ImageStore
+import ImagesAPI
 
 /// `cfimages usages reconcile --from-file FILE`: rebuilds the usage registry from a client's references.
 struct UsagesCommand: AsyncParsableCommand {
@@ -29,8 +29,10 @@ struct UsagesCommand: AsyncParsableCommand {
             defer { try? handle.close() }
             let context = try await ServiceContext.open()
             defer { context.store.close() }
-            let progress = noProgress
-                ? nil : ProgressReporter(label: "reconcile", unit: "lines", style: ProgressReporter.styleForStandardError())
+            let progress =
+                noProgress
+                ? nil
+                : ProgressReporter(label: "reconcile", unit: "lines", style: ProgressReporter.styleForStandardError())
             let report = try await UsageReconcileService(repository: context.repository, logger: context.logger)
                 .run(lines: FileLines(handle: handle), progress: progress)
             for line in report.summaryLines { print(line) }

@@ -1,5 +1,6 @@
 import HTTPClient
 import Testing
+
 @testable import CloudflareEmulator
 
 @Suite struct AddressPolicyTests {
@@ -75,7 +76,8 @@ import Testing
         let public6: @Sendable (String) async -> [IPAddress] = { _ in
             [IPAddress(literal: "2606:2800:220:1::1"), IPAddress(literal: "93.184.216.34")].compactMap { $0 }
         }
-        let target = try await FetchTarget.resolve("https://images.example:8443/x", allowPrivate: false, resolver: public6)
+        let target = try await FetchTarget.resolve(
+            "https://images.example:8443/x", allowPrivate: false, resolver: public6)
         #expect(target.connectTarget == .init(address: "93.184.216.34", port: 8443))
 
         let nothing: @Sendable (String) async -> [IPAddress] = { _ in [] }

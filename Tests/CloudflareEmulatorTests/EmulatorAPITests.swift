@@ -1,18 +1,21 @@
 import Foundation
 import HTTPClient
 import HTTPFields
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorAPITests {
     @Test func directUploadLifecycle() async throws {
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
-        let created = try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([
-            ("id", "users/7/avatar"), ("metadata", #"{"owner":"7"}"#), ("requireSignedURLs", "false"),
-            ("creator", "user-7"),
-        ]))
+        let created = try await h.call(
+            "POST", h.images + "/v2/direct_upload",
+            body: h.form([
+                ("id", "users/7/avatar"), ("metadata", #"{"owner":"7"}"#), ("requireSignedURLs", "false"),
+                ("creator", "user-7"),
+            ]))
         #expect(created.status == 200)
         #expect(created.success == true)
         #expect((created.json["errors"] as? [Any])?.isEmpty == true)
@@ -31,7 +34,8 @@ import TestSupport
         let listedBefore = try await h.call("GET", h.images + "/v1")
         #expect(((listedBefore.result?["images"]) as? [Any])?.count == 0)
 
-        let uploaded = try await h.upload(to: uploadURL, bytes: ImageFixtures.png(width: 4, height: 3), filename: "cat.png")
+        let uploaded = try await h.upload(
+            to: uploadURL, bytes: ImageFixtures.png(width: 4, height: 3), filename: "cat.png")
         #expect(uploaded.status == 200)
         let image = try await h.call("GET", h.images + "/v1/users/7/avatar")
         let result = try #require(image.result)
@@ -40,13 +44,18 @@ import TestSupport
         #expect(result["requireSignedURLs"] as? Bool == false)
         #expect((result["uploaded"] as? String)?.hasSuffix("Z") == true)
         let variants = try #require(result["variants"] as? [String])
-        #expect(variants == [
-            "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/users/7/avatar/public",
-            "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/users/7/avatar/thumbnail",
-        ])
+        #expect(
+            variants == [
+                "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/users/7/avatar/public",
+                "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/users/7/avatar/thumbnail",
+            ])
 
-        let patched = try await h.call("PATCH", h.images + "/v1/users/7/avatar", body: .bytes(Array(
-            #"{"metadata":{"k":"v"},"requireSignedURLs":true}"#.utf8)), headers: ["Content-Type": "application/json"])
+        let patched = try await h.call(
+            "PATCH", h.images + "/v1/users/7/avatar",
+            body: .bytes(
+                Array(
+                    #"{"metadata":{"k":"v"},"requireSignedURLs":true}"#.utf8)),
+            headers: ["Content-Type": "application/json"])
         #expect(patched.status == 200)
         #expect(patched.result?["requireSignedURLs"] as? Bool == true)
         #expect((patched.result?["meta"] as? [String: Any])?.keys.sorted() == ["k"])
@@ -90,23 +99,25 @@ import TestSupport
         func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
         // Built again for each request: the expiry window is checked against the time the request arrives, and a
         // busy machine can take seconds per request.
-        func bad(_ now: Date) -> [[(String, String)]] { [
-            [("expiry", iso(now.addingTimeInterval(60)))],
-            [("expiry", iso(now.addingTimeInterval(7 * 3600)))],
-            // No grace at either end: Cloudflare checks the window when the request arrives.
-            [("expiry", iso(now.addingTimeInterval(119)))],
-            [("expiry", iso(now.addingTimeInterval(6 * 3600 + 20)))],
-            [("expiry", "next tuesday")],
-            [("metadata", "{\"k\":\"" + String(repeating: "x", count: 1100) + "\"}")],
-            [("metadata", "[1,2]")],
-            [("metadata", "not json")],
-            [("id", "/leading")],
-            [("id", "trailing/")],
-            [("id", "a//b")],
-            [("id", String(repeating: "a", count: 1025))],
-            [("id", "2cdc28f0-017a-49c4-9ed7-87056c839010")],
-            [("requireSignedURLs", "maybe")],
-        ] }
+        func bad(_ now: Date) -> [[(String, String)]] {
+            [
+                [("expiry", iso(now.addingTimeInterval(60)))],
+                [("expiry", iso(now.addingTimeInterval(7 * 3600)))],
+                // No grace at either end: Cloudflare checks the window when the request arrives.
+                [("expiry", iso(now.addingTimeInterval(119)))],
+                [("expiry", iso(now.addingTimeInterval(6 * 3600 + 20)))],
+                [("expiry", "next tuesday")],
+                [("metadata", "{\"k\":\"" + String(repeating: "x", count: 1100) + "\"}")],
+                [("metadata", "[1,2]")],
+                [("metadata", "not json")],
+                [("id", "/leading")],
+                [("id", "trailing/")],
+                [("id", "a//b")],
+                [("id", String(repeating: "a", count: 1025))],
+                [("id", "2cdc28f0-017a-49c4-9ed7-87056c839010")],
+                [("requireSignedURLs", "maybe")],
+            ]
+        }
         for index in bad(Date()).indices {
             let fields = bad(Date())[index]
             let reply = try await h.call("POST", h.images + "/v2/direct_upload", body: h.form(fields))
@@ -114,10 +125,12 @@ import TestSupport
             #expect(reply.errorCode == 5400, "\(fields.map(\.0))")
             #expect(reply.success == false)
         }
-        let good = try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([
-            ("expiry", iso(Date().addingTimeInterval(5 * 3600))), ("id", String(repeating: "a", count: 1024)),
-            ("metadata", "{\"k\":\"" + String(repeating: "x", count: 1000) + "\"}"),
-        ]))
+        let good = try await h.call(
+            "POST", h.images + "/v2/direct_upload",
+            body: h.form([
+                ("expiry", iso(Date().addingTimeInterval(5 * 3600))), ("id", String(repeating: "a", count: 1024)),
+                ("metadata", "{\"k\":\"" + String(repeating: "x", count: 1000) + "\"}"),
+            ]))
         #expect(good.status == 200)
 
         let first = try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("id", "dup")]))
@@ -126,8 +139,9 @@ import TestSupport
         #expect(second.status == 409)
         #expect(second.errorCode == 5409)
 
-        let json = try await h.call("POST", h.images + "/v2/direct_upload", body: .bytes(Array("{}".utf8)),
-                                    headers: ["Content-Type": "application/json"])
+        let json = try await h.call(
+            "POST", h.images + "/v2/direct_upload", body: .bytes(Array("{}".utf8)),
+            headers: ["Content-Type": "application/json"])
         #expect(json.status == 400)
     }
 
@@ -156,9 +170,11 @@ import TestSupport
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
         for i in 0..<25 {
-            let reply = try await h.call("POST", h.images + "/v1", body: h.form(
-                [("id", "img-\(i)"), ("creator", i % 2 == 0 ? "even" : "odd")],
-                file: ("file", "f\(i).gif", ImageFixtures.gif(width: 1, height: 1))))
+            let reply = try await h.call(
+                "POST", h.images + "/v1",
+                body: h.form(
+                    [("id", "img-\(i)"), ("creator", i % 2 == 0 ? "even" : "odd")],
+                    file: ("file", "f\(i).gif", ImageFixtures.gif(width: 1, height: 1))))
             #expect(reply.status == 200)
         }
         let page2 = try await h.call("GET", h.images + "/v1?page=2&per_page=10")
@@ -175,7 +191,9 @@ import TestSupport
         var token: String?
         for _ in 0..<5 {
             var url = h.images + "/v2?per_page=10&sort_order=asc&creator=even"
-            if let token { url += "&continuation_token=" + token.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+            if let token {
+                url += "&continuation_token=" + token.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            }
             let reply = try await h.call("GET", url)
             #expect(reply.status == 200)
             seen += (reply.result?["images"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }

@@ -2,8 +2,9 @@ import CloudflareImages
 import Foundation
 import HTTPClient
 import HTTPFields
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 /// The account-wide settings: flexible variants on and off (`v1/config`), `v1/variants`, a read-only token, and an
@@ -45,18 +46,21 @@ import TestSupport
         let root = try await publicImage(h)
         let headers: HTTPHeaders = ["Content-Type": "application/json"]
 
-        let on = try await h.call("PATCH", h.images + "/v1/config", body: try json(["flexible_variants": true]), headers: headers)
+        let on = try await h.call(
+            "PATCH", h.images + "/v1/config", body: try json(["flexible_variants": true]), headers: headers)
         #expect(on.status == 200)
         #expect(on.success == true)
         #expect(on.result?["flexible_variants"] as? Bool == true)
         #expect(try await h.call("GET", "\(root)/w=100", token: nil).status == 200)
 
-        let off = try await h.call("PATCH", h.images + "/v1/config", body: try json(["flexible_variants": false]), headers: headers)
+        let off = try await h.call(
+            "PATCH", h.images + "/v1/config", body: try json(["flexible_variants": false]), headers: headers)
         #expect(off.result?["flexible_variants"] as? Bool == false)
         #expect(try await h.call("GET", "\(root)/w=100", token: nil).status == 403)
 
         // Other members are accepted and change nothing; a wrong type or a non-object body is Cloudflare's 400.
-        let other = try await h.call("PATCH", h.images + "/v1/config", body: try json(["browser_ttl": 3600]), headers: headers)
+        let other = try await h.call(
+            "PATCH", h.images + "/v1/config", body: try json(["browser_ttl": 3600]), headers: headers)
         #expect(other.status == 200)
         #expect(other.result?["flexible_variants"] as? Bool == false)
         let wrongType = try await h.call(
@@ -126,7 +130,8 @@ import TestSupport
         defer { Task { await h.stop() } }
         let client = try CloudflareClient(
             configuration: .init(
-                accountID: EmulatorHarness.account.accountID, apiToken: EmulatorHarness.account.apiToken, baseURL: h.emulator.apiBaseURL,
+                accountID: EmulatorHarness.account.accountID, apiToken: EmulatorHarness.account.apiToken,
+                baseURL: h.emulator.apiBaseURL,
                 maxAttempts: 1),
             logger: EmulatorHarness.logger())
         let variants = try await client.variants()

@@ -1,17 +1,19 @@
 import CloudflareImages
 import Foundation
 import JSON
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 /// The project's own Cloudflare client, pointed at the emulator: every call decodes into the client's types.
 @Suite struct EmulatorClientInteropTests {
     func makeClient(_ h: EmulatorHarness, token: String = EmulatorHarness.account.apiToken) throws -> CloudflareClient {
-        try CloudflareClient(configuration: .init(
-            accountID: EmulatorHarness.account.accountID, apiToken: token, baseURL: h.emulator.apiBaseURL,
-            requestTimeout: .seconds(10), maxAttempts: 3, callDeadline: .seconds(20),
-            retryBaseDelay: .milliseconds(10), retryMaxDelay: .milliseconds(50)), logger: EmulatorHarness.logger())
+        try CloudflareClient(
+            configuration: .init(
+                accountID: EmulatorHarness.account.accountID, apiToken: token, baseURL: h.emulator.apiBaseURL,
+                requestTimeout: .seconds(10), maxAttempts: 3, callDeadline: .seconds(20),
+                retryBaseDelay: .milliseconds(10), retryMaxDelay: .milliseconds(50)), logger: EmulatorHarness.logger())
     }
 
     @Test func everyCallRoundTripsThroughTheClientTypes() async throws {
@@ -19,9 +21,10 @@ import TestSupport
         defer { Task { await h.stop() } }
         let client = try makeClient(h)
 
-        let upload = try await client.createDirectUpload(DirectUploadOptions(
-            id: "team/a b/ü", metadata: ["owner": .string("42")], requireSignedURLs: false,
-            expiry: Date().addingTimeInterval(600), creator: "u42"))
+        let upload = try await client.createDirectUpload(
+            DirectUploadOptions(
+                id: "team/a b/ü", metadata: ["owner": .string("42")], requireSignedURLs: false,
+                expiry: Date().addingTimeInterval(600), creator: "u42"))
         #expect(upload.id == "team/a b/ü")
         let draft = try await client.image(id: upload.id)
         #expect(draft.draft)
@@ -62,7 +65,10 @@ import TestSupport
             _ = try await client.image(id: "second")
             Issue.record("expected not found")
         } catch let error as CloudflareError {
-            guard case .notFound(let errors) = error else { Issue.record("got \(error)"); return }
+            guard case .notFound(let errors) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(errors.first?.code == 5404)
         }
     }
@@ -74,7 +80,10 @@ import TestSupport
             _ = try await makeClient(h, token: "wrong").accountStats()
             Issue.record("expected authentication failure")
         } catch let error as CloudflareError {
-            guard case .authentication(let status, let errors) = error else { Issue.record("got \(error)"); return }
+            guard case .authentication(let status, let errors) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(status == 403)
             #expect(errors.first?.code == 10000)
         }
@@ -84,14 +93,20 @@ import TestSupport
             _ = try await client.accountStats()
             Issue.record("expected rate limiting")
         } catch let error as CloudflareError {
-            guard case .rateLimited = error else { Issue.record("got \(error)"); return }
+            guard case .rateLimited = error else {
+                Issue.record("got \(error)")
+                return
+            }
         }
         try h.emulator.setFaults(.none)
         do {
             _ = try await client.createDirectUpload(DirectUploadOptions(id: "2cdc28f0-017a-49c4-9ed7-87056c839010"))
             Issue.record("expected a rejected custom id")
         } catch let error as CloudflareError {
-            guard case .clientError(400, let errors) = error else { Issue.record("got \(error)"); return }
+            guard case .clientError(400, let errors) = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(errors.first?.code == 5400)
         }
     }

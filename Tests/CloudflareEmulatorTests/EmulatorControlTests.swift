@@ -3,8 +3,8 @@ import Foundation
 import HTTPClient
 import JSON
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The in-process controls (`image`, `putImage`, `removeImage`, `markUploaded`) and the configuration a harness
 /// beside a service uses (`variantBaseURL`, `clock`): what the API then answers.
@@ -26,15 +26,19 @@ import TestSupport
         #expect(image["filename"] as? String == "a.jpg")
         #expect((image["variants"] as? [String])?.count == 2)
         #expect((image["meta"] as? [String: Any])?["k"] as? String == "v")
-        #expect(try await h.emulator.image(id) == StoredImage(
-            id: id, filename: "a.jpg", metadata: ["k": "v"], uploaded: Self.time, draft: false))
+        #expect(
+            try await h.emulator.image(id)
+                == StoredImage(
+                    id: id, filename: "a.jpg", metadata: ["k": "v"], uploaded: Self.time, draft: false))
 
         // Done once: not again, not for an id that is no draft, and the upload URL is spent.
         #expect(try await h.emulator.markUploaded(id, at: Self.time) == false)
         #expect(try await h.emulator.markUploaded("nobody", at: Self.time) == false)
         #expect(try await h.upload(to: uploadURL, bytes: ImageFixtures.png(width: 1, height: 1)).status == 409)
         // No bytes arrived, so there is nothing to deliver.
-        #expect(try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/shop/1/public").status == 404)
+        #expect(
+            try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/shop/1/public")
+                .status == 404)
     }
 
     @Test func putImagePlacesAnImageTheAPIThenReports() async throws {
@@ -51,7 +55,8 @@ import TestSupport
         #expect(image["uploaded"] as? String == "2026-01-02T03:04:05.678Z")
         let listed = try await h.call("GET", h.images + "/v1")
         #expect((listed.result?["images"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["elsewhere"])
-        #expect(try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("id", "elsewhere")])).status == 409)
+        #expect(
+            try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("id", "elsewhere")])).status == 409)
 
         // Changed behind a client's back: the fields change, the draft keeps its upload URL.
         let (id, uploadURL) = try await h.directUpload()
@@ -87,9 +92,11 @@ import TestSupport
         #expect(try await h.upload(to: uploadURL, bytes: ImageFixtures.png(width: 2, height: 2)).status == 200)
         let hash = EmulatorHarness.account.accountHash
         let image = try #require(try await h.call("GET", h.images + "/v1/a%20b/c").result)
-        #expect(image["variants"] as? [String] == [
-            "https://imagedelivery.net/\(hash)/a%20b/c/public", "https://imagedelivery.net/\(hash)/a%20b/c/thumbnail",
-        ])
+        #expect(
+            image["variants"] as? [String] == [
+                "https://imagedelivery.net/\(hash)/a%20b/c/public",
+                "https://imagedelivery.net/\(hash)/a%20b/c/thumbnail",
+            ])
         #expect(try await h.call("GET", "\(h.base)/imagedelivery/\(hash)/a%20b/c/public").status == 200)
     }
 
@@ -104,8 +111,10 @@ import TestSupport
         #expect(try await h.emulator.image(id)?.uploaded == start)
         // An hour ahead of the configured clock is in range, whatever the wall clock says.
         let expiry = "2026-01-02T04:04:05Z"
-        #expect(try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("expiry", expiry)])).status == 200)
+        #expect(
+            try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("expiry", expiry)])).status == 200)
         clock.withLock { $0 += 7 * 3600 }
-        #expect(try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("expiry", expiry)])).status == 400)
+        #expect(
+            try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("expiry", expiry)])).status == 400)
     }
 }

@@ -1,7 +1,8 @@
 import CloudflareImages
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 /// The emulator's own RFC 3339 reader and writer: fixed cases from RFC 3339 and Cloudflare's API reference, then
@@ -9,30 +10,31 @@ import TestSupport
 @Suite struct EmulatorDateTests {
     static func parse(_ text: String) -> Int64? { EmulatorDate(rfc3339: text)?.millisecondsSince1970 }
 
-    @Test(arguments: [
-        // Cloudflare's examples: `uploaded` in the API reference, `expiry` in the Python SDK's tests.
-        ("2014-01-02T02:20:00.123Z", 1_388_629_200_123),
-        ("2021-01-02T02:20:00Z", 1_609_554_000_000),
-        ("1970-01-01T00:00:00Z", 0),
-        ("1970-01-01T00:00:00.000Z", 0),
-        ("1969-12-31T23:59:59.999Z", -1),
-        ("1970-01-01t00:00:00z", 0),
-        ("1970-01-01T01:00:00+01:00", 0),
-        ("1969-12-31T23:00:00-01:00", 0),
-        ("1970-01-01T00:00:00-00:00", 0),
-        ("1970-01-02T00:00:00+23:59", 86_400_000 - 86_340_000),
-        ("2000-02-29T12:00:00Z", 951_825_600_000),
-        ("2024-02-29T00:00:00Z", 1_709_164_800_000),
-        ("1970-01-01T00:00:00.1Z", 100),
-        ("1970-01-01T00:00:00.12Z", 120),
-        ("1970-01-01T00:00:00.1239Z", 123),
-        ("1970-01-01T00:00:00.999999999999999999999999Z", 999),
-        ("0000-01-01T00:00:00Z", EmulatorDate.earliest),
-        ("9999-12-31T23:59:59.999Z", EmulatorDate.latest),
-        ("9999-12-31T23:59:59.999999Z", EmulatorDate.latest),
-        ("0000-01-01T00:00:00-00:01", EmulatorDate.earliest + 60_000),
-        ("9999-12-31T23:59:59.999+00:01", EmulatorDate.latest - 60_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            // Cloudflare's examples: `uploaded` in the API reference, `expiry` in the Python SDK's tests.
+            ("2014-01-02T02:20:00.123Z", 1_388_629_200_123),
+            ("2021-01-02T02:20:00Z", 1_609_554_000_000),
+            ("1970-01-01T00:00:00Z", 0),
+            ("1970-01-01T00:00:00.000Z", 0),
+            ("1969-12-31T23:59:59.999Z", -1),
+            ("1970-01-01t00:00:00z", 0),
+            ("1970-01-01T01:00:00+01:00", 0),
+            ("1969-12-31T23:00:00-01:00", 0),
+            ("1970-01-01T00:00:00-00:00", 0),
+            ("1970-01-02T00:00:00+23:59", 86_400_000 - 86_340_000),
+            ("2000-02-29T12:00:00Z", 951_825_600_000),
+            ("2024-02-29T00:00:00Z", 1_709_164_800_000),
+            ("1970-01-01T00:00:00.1Z", 100),
+            ("1970-01-01T00:00:00.12Z", 120),
+            ("1970-01-01T00:00:00.1239Z", 123),
+            ("1970-01-01T00:00:00.999999999999999999999999Z", 999),
+            ("0000-01-01T00:00:00Z", EmulatorDate.earliest),
+            ("9999-12-31T23:59:59.999Z", EmulatorDate.latest),
+            ("9999-12-31T23:59:59.999999Z", EmulatorDate.latest),
+            ("0000-01-01T00:00:00-00:01", EmulatorDate.earliest + 60_000),
+            ("9999-12-31T23:59:59.999+00:01", EmulatorDate.latest - 60_000),
+        ] as [(String, Int64)])
     func readsDateTimes(text: String, milliseconds: Int64) {
         #expect(Self.parse(text) == milliseconds, "\(text)")
     }
@@ -73,7 +75,9 @@ import TestSupport
         var generator = SeededGenerator(seed: 0x5EED_DA7E)
         let shape = try Regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$")
         var samples: [Int64] = [EmulatorDate.earliest, EmulatorDate.latest, 0, -1, 1]
-        samples += (0..<20_000).map { _ in Int64.random(in: EmulatorDate.earliest...EmulatorDate.latest, using: &generator) }
+        samples += (0..<20_000).map { _ in
+            Int64.random(in: EmulatorDate.earliest...EmulatorDate.latest, using: &generator)
+        }
         for milliseconds in samples {
             let text = EmulatorDate(millisecondsSince1970: milliseconds).rfc3339
             #expect(text.wholeMatch(of: shape) != nil, "\(text)")
@@ -148,7 +152,8 @@ import TestSupport
         let day = Int.random(in: 1...28, using: &generator)
         var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
         text += Bool.random(using: &generator) ? "T" : "t"
-        text += "\(pad(Int.random(in: 0...23, using: &generator), 2)):\(pad(Int.random(in: 0...59, using: &generator), 2))"
+        text +=
+            "\(pad(Int.random(in: 0...23, using: &generator), 2)):\(pad(Int.random(in: 0...59, using: &generator), 2))"
         text += ":\(pad(Int.random(in: 0...59, using: &generator), 2))"
         if Bool.random(using: &generator) {
             text += "." + generator.string(from: Array("0123456789"), count: Int.random(in: 1...12, using: &generator))
@@ -158,7 +163,8 @@ import TestSupport
         case 1: text += "z"
         default:
             text += Bool.random(using: &generator) ? "+" : "-"
-            text += "\(pad(Int.random(in: 0...23, using: &generator), 2)):\(pad(Int.random(in: 0...59, using: &generator), 2))"
+            text +=
+                "\(pad(Int.random(in: 0...23, using: &generator), 2)):\(pad(Int.random(in: 0...59, using: &generator), 2))"
         }
         return text
     }
@@ -187,14 +193,19 @@ import TestSupport
 /// the calendar from Foundation (whose Gregorian calendar switches to Julian in 1582, so earlier years are
 /// `unknown`), the offset subtracted by hand (Foundation's time zones stop at 18 hours; RFC 3339 allows 23:59).
 struct DateOracle {
-    enum Expectation { case refused, accepted(Int64), unknown }
+    enum Expectation {
+        case refused
+        case accepted(Int64)
+        case unknown
+    }
 
     let grammar: Regex<AnyRegexOutput>
     let calendar: Calendar
 
     init() throws {
         grammar = try Regex(
-            "^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")
+            "^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+        )
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(secondsFromGMT: 0))
         self.calendar = calendar
@@ -225,7 +236,7 @@ struct DateOracle {
         // Foundation rolls impossible fields over (February 30 becomes March 1 or 2): reading them back tells.
         let back = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         guard back.year == year, back.month == month, back.day == day, back.hour == hour, back.minute == minute,
-              back.second == second
+            back.second == second
         else { return .refused }
         let instant = (Int64(date.timeIntervalSince1970.rounded()) - offsetSeconds) * 1000 + milliseconds
         guard instant <= EmulatorDate.latest else { return .refused }

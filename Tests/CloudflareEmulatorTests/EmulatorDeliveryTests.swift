@@ -3,8 +3,9 @@ import CloudflareImagesCore
 import Foundation
 import HTTPClient
 import HTTPFields
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorDeliveryTests {
@@ -30,8 +31,12 @@ import TestSupport
             #expect(reply.response.headers["Content-Type"] == "image/png")
         }
         #expect(try await h.call("GET", "\(root)/nosuchvariant", token: nil).status == 404)
-        #expect(try await h.call("GET", "\(h.base)/imagedelivery/wronghash/folder/pic/public", token: nil).status == 404)
-        #expect(try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/missing/public", token: nil).status == 404)
+        #expect(
+            try await h.call("GET", "\(h.base)/imagedelivery/wronghash/folder/pic/public", token: nil).status == 404)
+        #expect(
+            try await h.call(
+                "GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/missing/public", token: nil
+            ).status == 404)
         let head = try await h.call("HEAD", "\(root)/public", token: nil)
         #expect(head.status == 200)
     }
@@ -40,7 +45,10 @@ import TestSupport
         let h = try EmulatorHarness()
         defer { Task { await h.stop() } }
         let (id, _) = try await h.directUpload()
-        #expect(try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/public", token: nil).status == 404)
+        #expect(
+            try await h.call(
+                "GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/public", token: nil
+            ).status == 404)
     }
 
     @Test func privateImagesNeedValidSignatures() async throws {
@@ -66,7 +74,8 @@ import TestSupport
         #expect(try await h.call("GET", url(exp: now + 600, omitSig: true), token: nil).status == 403)
         // A signature for one variant does not open another.
         let sig = signer.signature(for: "\(path)?exp=\(now + 600)")
-        let otherVariant = "\(deliveryRoot)/\(EmulatorHarness.account.accountHash)/\(secret)/thumbnail?exp=\(now + 600)&sig=\(sig)"
+        let otherVariant =
+            "\(deliveryRoot)/\(EmulatorHarness.account.accountHash)/\(secret)/thumbnail?exp=\(now + 600)&sig=\(sig)"
         #expect(try await h.call("GET", otherVariant, token: nil).status == 403)
         // Flexible variants are refused on private images, even signed.
         let flexPath = "/\(EmulatorHarness.account.accountHash)/\(secret)/w=100"

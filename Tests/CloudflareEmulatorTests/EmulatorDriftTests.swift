@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import Testing
+
 @testable import CloudflareEmulator
 
 /// Behaviour Cloudflare documents that a client could get wrong: `v2` lists by upload time (a direct upload
@@ -21,7 +22,8 @@ import Testing
         }
         for (step, name) in ["third-created", "first-created", "second-created"].enumerated() {
             h.emulator.clockOffset.set(Int64(step + 1) * 1000)
-            #expect(try await h.upload(to: urls[name] ?? "", bytes: ImageFixtures.gif(width: 1, height: 1)).status == 200)
+            #expect(
+                try await h.upload(to: urls[name] ?? "", bytes: ImageFixtures.gif(width: 1, height: 1)).status == 200)
         }
         let ascending = try await h.call("GET", h.images + "/v2?sort_order=asc")
         #expect(ids(ascending) == ["third-created", "first-created", "second-created"])
@@ -40,7 +42,10 @@ import Testing
         var token: String?
         repeat {
             var url = h.images + "/v2?per_page=10&sort_order=asc"
-            if let token { url += "&continuation_token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+            if let token {
+                url +=
+                    "&continuation_token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            }
             let reply = try await h.call("GET", url)
             #expect(reply.status == 200)
             seen += ids(reply)
@@ -57,7 +62,8 @@ import Testing
         try h.emulator.setFaults(FaultSettings(renewsIDOnSigningChange: true))
         let json: HTTPHeaders = ["Content-Type": "application/json"]
         // Metadata alone keeps the id.
-        let meta = try await h.call("PATCH", h.images + "/v1/\(id)", body: .bytes(Array(#"{"metadata":{"a":1}}"#.utf8)), headers: json)
+        let meta = try await h.call(
+            "PATCH", h.images + "/v1/\(id)", body: .bytes(Array(#"{"metadata":{"a":1}}"#.utf8)), headers: json)
         #expect(meta.result?["id"] as? String == id)
         let patched = try await h.call(
             "PATCH", h.images + "/v1/\(id)", body: .bytes(Array(#"{"requireSignedURLs":true}"#.utf8)), headers: json)
@@ -77,13 +83,17 @@ import Testing
     }
 
     @Test func fewerAcceptedFormatsStandForADeploymentsLimit() async throws {
-        let h = try EmulatorHarness { $0.acceptedFormats = [.png]; $0.maxFileBytes = 1024 }
+        let h = try EmulatorHarness {
+            $0.acceptedFormats = [.png]
+            $0.maxFileBytes = 1024
+        }
         defer { Task { await h.stop() } }
         let (_, url) = try await h.directUpload()
         let gif = try await h.upload(to: url, bytes: ImageFixtures.gif(width: 1, height: 1))
         #expect(gif.status == 415 && gif.errorCode == 5455)
         let (_, second) = try await h.directUpload()
-        let big = try await h.upload(to: second, bytes: ImageFixtures.gif(width: 1, height: 1) + [UInt8](repeating: 0, count: 2048))
+        let big = try await h.upload(
+            to: second, bytes: ImageFixtures.gif(width: 1, height: 1) + [UInt8](repeating: 0, count: 2048))
         #expect(big.status == 413 && big.errorCode == 5413)
     }
 }

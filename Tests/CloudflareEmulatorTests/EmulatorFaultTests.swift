@@ -1,8 +1,9 @@
 import Foundation
 import HTTPClient
 import HTTPFields
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorFaultTests {
@@ -34,7 +35,9 @@ import TestSupport
         defer { Task { await h.stop() } }
         let control = h.base + "/_control/faults"
         func post(_ json: String, token: String? = EmulatorHarness.account.apiToken) async throws -> Reply {
-            try await h.call("POST", control, token: token, body: .bytes(Array(json.utf8)), headers: ["Content-Type": "application/json"])
+            try await h.call(
+                "POST", control, token: token, body: .bytes(Array(json.utf8)),
+                headers: ["Content-Type": "application/json"])
         }
         #expect(try await post(#"{"failure_rate":1}"#, token: "wrong").status == 403)
         let set = try await post(#"{"failure_rate":1,"failure_status":500,"latency_ms":20}"#)
@@ -54,7 +57,9 @@ import TestSupport
     }
 
     @Test func partialFailureRateFailsSomeAndServesOthers() async throws {
-        let h = try EmulatorHarness { $0.faults = FaultSettings(latencyMilliseconds: 1, failureRate: 0.5, failureStatus: 500) }
+        let h = try EmulatorHarness {
+            $0.faults = FaultSettings(latencyMilliseconds: 1, failureRate: 0.5, failureStatus: 500)
+        }
         defer { Task { await h.stop() } }
         var statuses: [Int: Int] = [:]
         for _ in 0..<60 { statuses[try await h.call("GET", h.images + "/v1/stats").status, default: 0] += 1 }

@@ -32,8 +32,10 @@ final class EmulatorHarness: Sendable {
         return configuration
     }
 
-    init(mount: String = "", directory: String? = nil,
-         configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }) throws {
+    init(
+        mount: String = "", directory: String? = nil,
+        configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }
+    ) throws {
         self.directory = try directory ?? EmulatorHarness.makeDirectory()
         self.mount = mount
         var configuration = EmulatorHarness.configuration(directory: self.directory)
@@ -50,32 +52,43 @@ final class EmulatorHarness: Sendable {
     var images: String { "\(base)/client/v4/accounts/\(EmulatorHarness.account.accountID)/images" }
 
     /// Sends a request with the Bearer token (unless `token` is nil) and returns status, JSON body and headers.
-    func call(_ method: String, _ url: String, token: String? = EmulatorHarness.account.apiToken,
-              body: HTTPClientRequest.Body = .none, headers: HTTPHeaders = [:]) async throws -> Reply {
+    func call(
+        _ method: String, _ url: String, token: String? = EmulatorHarness.account.apiToken,
+        body: HTTPClientRequest.Body = .none, headers: HTTPHeaders = [:]
+    ) async throws -> Reply {
         var headers = headers
         if let token { headers["Authorization"] = "Bearer \(token)" }
-        let response = try await client.send(HTTPClientRequest(
-            method: method, url: url, headers: headers, body: body, timeout: .seconds(10)))
+        let response = try await client.send(
+            HTTPClientRequest(
+                method: method, url: url, headers: headers, body: body, timeout: .seconds(10)))
         return Reply(response: response)
     }
 
-    func form(_ fields: [(String, String)], file: (name: String, filename: String, bytes: [UInt8])? = nil) -> HTTPClientRequest.Body {
+    func form(
+        _ fields: [(String, String)], file: (name: String, filename: String, bytes: [UInt8])? = nil
+    ) -> HTTPClientRequest.Body {
         var form = MultipartForm()
         for (name, value) in fields { form.append(name, value) }
-        if let file { form.append(file.name, filename: file.filename, contentType: "application/octet-stream", data: file.bytes) }
+        if let file {
+            form.append(file.name, filename: file.filename, contentType: "application/octet-stream", data: file.bytes)
+        }
         return .multipart(form)
     }
 
     /// Creates a direct upload and returns `(id, uploadURL)`.
     func directUpload(_ fields: [(String, String)] = []) async throws -> (id: String, uploadURL: String) {
         let reply = try await call("POST", images + "/v2/direct_upload", body: form(fields))
-        guard reply.status == 200, let id = reply.result?["id"] as? String, let url = reply.result?["uploadURL"] as? String else {
+        guard reply.status == 200, let id = reply.result?["id"] as? String,
+            let url = reply.result?["uploadURL"] as? String
+        else {
             throw HarnessError.unexpected("direct upload: \(reply.status) \(reply.text)")
         }
         return (id, url)
     }
 
-    func upload(to url: String, bytes: [UInt8], field: String = "file", filename: String = "photo.png") async throws -> Reply {
+    func upload(
+        to url: String, bytes: [UInt8], field: String = "file", filename: String = "photo.png"
+    ) async throws -> Reply {
         try await call("POST", url, token: nil, body: form([], file: (field, filename, bytes)))
     }
 }

@@ -3,8 +3,9 @@ import CloudflareImages
 import CloudflareImagesCore
 import Crypto
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 /// The emulator's own date and signature code, seen over HTTP: the client's signed URLs and the documented
@@ -17,12 +18,15 @@ import TestSupport
         let now = Int64(Date().timeIntervalSince1970)
         let signer = URLSigner(key: EmulatorHarness.account.signingKey)
         for _ in 0..<4 {
-            let upload = try await h.call("POST", h.images + "/v1", body: h.form(
-                [("requireSignedURLs", "true")], file: ("file", "p.png", ImageFixtures.png(width: 1, height: 1))))
+            let upload = try await h.call(
+                "POST", h.images + "/v1",
+                body: h.form(
+                    [("requireSignedURLs", "true")], file: ("file", "p.png", ImageFixtures.png(width: 1, height: 1))))
             let id = try #require(upload.result?["id"] as? String)
             for variant in ["public", "thumbnail"] {
                 let url = try DeliveryURL(
-                    accountHash: EmulatorHarness.account.accountHash, imageID: id, variant: DeliveryURL.Variant(variant))
+                    accountHash: EmulatorHarness.account.accountHash, imageID: id, variant: DeliveryURL.Variant(variant)
+                )
                 let clientSigned = signer.sign(url, expiresAt: now + 300)
                 let pathAndQuery = String(clientSigned.dropFirst(DeliveryDomain.imageDelivery.origin.count))
                 #expect(try await h.call("GET", h.base + "/imagedelivery" + pathAndQuery, token: nil).status == 200)
@@ -52,11 +56,13 @@ import TestSupport
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(secondsFromGMT: 5 * 3600 + 1800)
         formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'+05:30'"
-        let ahead = try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("expiry", formatter.string(from: target))]))
+        let ahead = try await h.call(
+            "POST", h.images + "/v2/direct_upload", body: h.form([("expiry", formatter.string(from: target))]))
         #expect(ahead.status == 200, "\(ahead.text)")
         // The same local time read as UTC would be 2.5 hours in the past.
         formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-        let misread = try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("expiry", formatter.string(from: target))]))
+        let misread = try await h.call(
+            "POST", h.images + "/v2/direct_upload", body: h.form([("expiry", formatter.string(from: target))]))
         #expect(misread.status == 400)
         for garbage in ["2030-02-30T00:00:00Z", "2030-01-01 00:00:00Z", "\u{0}", String(repeating: "9", count: 4096)] {
             let reply = try await h.call("POST", h.images + "/v2/direct_upload", body: h.form([("expiry", garbage)]))
@@ -67,7 +73,9 @@ import TestSupport
         let id = try #require(ahead.result?["id"] as? String)
         let image = try await h.call("GET", h.images + "/v1/" + id)
         let uploaded = try #require(image.result?["uploaded"] as? String)
-        #expect(uploaded.wholeMatch(of: try Regex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z")) != nil)
+        #expect(
+            uploaded.wholeMatch(of: try Regex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z"))
+                != nil)
         #expect(RFC3339.parse(uploaded) != nil)
         let token = try await h.call("GET", h.images + "/v1/batch_token")
         let expiresAt = try #require(token.result?["expiresAt"] as? String)

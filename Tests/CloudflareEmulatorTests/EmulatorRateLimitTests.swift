@@ -2,6 +2,7 @@ import Foundation
 import HTTPClient
 import HTTPFields
 import Testing
+
 @testable import CloudflareEmulator
 
 /// Cloudflare's API limits as the emulator models them (API limits page): 1,200 calls per 5 minutes, then every
@@ -9,7 +10,9 @@ import Testing
 /// `Ratelimit-Policy` on every answer. Time is scaled by moving the emulator's clock.
 @Suite struct EmulatorRateLimitTests {
     @Test func overrunningTheQuotaBlocksEveryCallForTheBlockTime() async throws {
-        let h = try EmulatorHarness { $0.faults = FaultSettings(rateLimitRequests: 3, rateLimitWindowSeconds: 300, blockSeconds: 300) }
+        let h = try EmulatorHarness {
+            $0.faults = FaultSettings(rateLimitRequests: 3, rateLimitWindowSeconds: 300, blockSeconds: 300)
+        }
         defer { Task { await h.stop() } }
         // Real time passes between calls (seconds on a loaded machine): reset times are checked as ranges.
         for left in [2, 1, 0] {
@@ -61,10 +64,16 @@ import Testing
         let settings = FaultSettings(perSecondLimit: 2)
         let base: Int64 = 1_700_000_000_000
         #expect(limiter.admit(address: "a", now: base, settings: settings) == .allowed(remaining: nil, resetSeconds: 0))
-        #expect(limiter.admit(address: "a", now: base + 10, settings: settings) == .allowed(remaining: nil, resetSeconds: 0))
+        #expect(
+            limiter.admit(address: "a", now: base + 10, settings: settings) == .allowed(remaining: nil, resetSeconds: 0)
+        )
         #expect(limiter.admit(address: "a", now: base + 20, settings: settings) == .refused(retryAfterSeconds: 1))
-        #expect(limiter.admit(address: "b", now: base + 30, settings: settings) == .allowed(remaining: nil, resetSeconds: 0))
-        #expect(limiter.admit(address: "a", now: base + 1000, settings: settings) == .allowed(remaining: nil, resetSeconds: 0))
+        #expect(
+            limiter.admit(address: "b", now: base + 30, settings: settings) == .allowed(remaining: nil, resetSeconds: 0)
+        )
+        #expect(
+            limiter.admit(address: "a", now: base + 1000, settings: settings)
+                == .allowed(remaining: nil, resetSeconds: 0))
     }
 
     @Test func theControlEndpointStartsABlock() async throws {
@@ -77,12 +86,16 @@ import Testing
         let blocked = try await h.call("GET", h.images + "/v1")
         #expect(blocked.status == 429)
         #expect((200...300).contains(Int(blocked.response.headers["Retry-After"] ?? "") ?? 0))
-        #expect(try await h.call(
-            "POST", h.base + "/_control/faults", body: .bytes(Array(#"{"block_for": -1}"#.utf8)),
-            headers: ["Content-Type": "application/json"]).status == 400)
-        #expect(try await h.call(
-            "POST", h.base + "/_control/faults", body: .bytes(Array(#"{"rate_limit_window": 0}"#.utf8)),
-            headers: ["Content-Type": "application/json"]).status == 400)
+        #expect(
+            try await h.call(
+                "POST", h.base + "/_control/faults", body: .bytes(Array(#"{"block_for": -1}"#.utf8)),
+                headers: ["Content-Type": "application/json"]
+            ).status == 400)
+        #expect(
+            try await h.call(
+                "POST", h.base + "/_control/faults", body: .bytes(Array(#"{"rate_limit_window": 0}"#.utf8)),
+                headers: ["Content-Type": "application/json"]
+            ).status == 400)
     }
 
     @Test func applyThenFailAppliesTheRequestAndLosesTheAnswer() async throws {

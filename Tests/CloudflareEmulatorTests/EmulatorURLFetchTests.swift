@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Testing
+
 @testable import CloudflareEmulator
 
 /// `POST v1` with `url` against a real origin on 127.0.0.1: non-public addresses are refused before any connection
@@ -45,9 +46,11 @@ import Testing
     /// Spellings of loopback, private, link-local and unspecified hosts; `{port}` is the origin's port.
     @Test(arguments: [
         "http://127.0.0.1:{port}/", "http://127.0.0.1.:{port}/", "http://127.1:{port}/", "http://2130706433:{port}/",
-        "http://0x7f.1:{port}/", "http://0x7f000001:{port}/", "http://017700000001:{port}/", "http://0177.0.0.1:{port}/",
+        "http://0x7f.1:{port}/", "http://0x7f000001:{port}/", "http://017700000001:{port}/",
+        "http://0177.0.0.1:{port}/",
         "http://[::ffff:127.0.0.1]:{port}/", "http://[::ffff:7f00:1]:{port}/", "http://[::1]:{port}/",
-        "http://localhost:{port}/", "http://LOCALHOST.:{port}/", "http://img.localhost:{port}/", "http://0.0.0.0:{port}/",
+        "http://localhost:{port}/", "http://LOCALHOST.:{port}/", "http://img.localhost:{port}/",
+        "http://0.0.0.0:{port}/",
         "http://0:{port}/", "http://[::]:{port}/", "http://169.254.169.254/latest/meta-data/",
         "http://[::ffff:169.254.169.254]/", "http://10.1.2.3/", "http://172.16.0.1/", "http://192.168.1.1/",
         "http://100.64.0.1/", "http://[fd00::1]/", "http://[fe80::1]/", "http://224.0.0.1/", "http://255.255.255.255/",
@@ -72,8 +75,9 @@ import Testing
         // Far more than loopback socket buffers hold, so the origin cannot finish unless the emulator reads it all.
         var body = Self.png
         body += [UInt8](repeating: 0x55, count: 48 * 1024 * 1024)
-        let origin = try LocalOrigin(.init(
-            headers: [("Content-Type", "image/png")], body: body, announcesLength: announcesLength))
+        let origin = try LocalOrigin(
+            .init(
+                headers: [("Content-Type", "image/png")], body: body, announcesLength: announcesLength))
         defer { origin.stop() }
         let h = try EmulatorHarness {
             $0.allowPrivateURLs = true
@@ -95,8 +99,9 @@ import Testing
 
     @Test func gzipBodyIsStoredUndecoded() async throws {
         let gzipped = Self.gzip(Self.png)
-        let origin = try LocalOrigin(.init(
-            headers: [("Content-Type", "image/png"), ("Content-Encoding", "gzip")], body: gzipped))
+        let origin = try LocalOrigin(
+            .init(
+                headers: [("Content-Type", "image/png"), ("Content-Encoding", "gzip")], body: gzipped))
         defer { origin.stop() }
         let h = try EmulatorHarness { $0.allowPrivateURLs = true }
         defer { Task { await h.stop() } }

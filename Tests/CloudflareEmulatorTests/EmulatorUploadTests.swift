@@ -1,8 +1,9 @@
 import Foundation
 import HTTPClient
 import HTTPFields
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 @Suite struct EmulatorUploadTests {
@@ -25,7 +26,8 @@ import TestSupport
         #expect(stored.width == width)
         #expect(stored.height == height)
         #expect(stored.size == bytes.count)
-        let delivered = try await h.call("GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/public", token: nil)
+        let delivered = try await h.call(
+            "GET", "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/public", token: nil)
         #expect(delivered.status == 200)
         #expect(delivered.response.body == bytes)
         #expect(delivered.response.headers["Content-Type"] == ImageFormat(rawValue: format)?.mimeType)
@@ -83,25 +85,31 @@ import TestSupport
         let h = try EmulatorHarness { $0.allowPrivateURLs = true }
         defer { Task { await h.stop() } }
         let jpeg = ImageFixtures.jpeg(width: 10, height: 20)
-        let byFile = try await h.call("POST", h.images + "/v1", body: h.form(
-            [("id", "by-file"), ("metadata", #"{"a":1}"#)], file: ("file", "a.jpg", jpeg)))
+        let byFile = try await h.call(
+            "POST", h.images + "/v1",
+            body: h.form(
+                [("id", "by-file"), ("metadata", #"{"a":1}"#)], file: ("file", "a.jpg", jpeg)))
         #expect(byFile.status == 200)
         #expect(byFile.result?["requireSignedURLs"] as? Bool == false)
-        let privateWithID = try await h.call("POST", h.images + "/v1", body: h.form(
-            [("id", "private"), ("requireSignedURLs", "true")], file: ("file", "a.jpg", jpeg)))
+        let privateWithID = try await h.call(
+            "POST", h.images + "/v1",
+            body: h.form(
+                [("id", "private"), ("requireSignedURLs", "true")], file: ("file", "a.jpg", jpeg)))
         #expect(privateWithID.status == 400, "Cloudflare: custom-id images cannot require signed URLs")
         #expect(byFile.result?["filename"] as? String == "a.jpg")
         #expect((byFile.result?["variants"] as? [String])?.count == 2)
 
         // The emulator fetches from its own delivery URL of a public copy.
-        let publicCopy = try await h.call("POST", h.images + "/v1", body: h.form([("id", "public-copy")], file: ("file", "b.jpg", jpeg)))
+        let publicCopy = try await h.call(
+            "POST", h.images + "/v1", body: h.form([("id", "public-copy")], file: ("file", "b.jpg", jpeg)))
         #expect(publicCopy.status == 200)
         let source = "\(h.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/public-copy/public"
         let byURL = try await h.call("POST", h.images + "/v1", body: h.form([("url", source), ("id", "by-url")]))
         #expect(byURL.status == 200)
         #expect(try await h.emulator.store.image(id: "by-url")?.width == 10)
 
-        let both = try await h.call("POST", h.images + "/v1", body: h.form([("url", source)], file: ("file", "c.jpg", jpeg)))
+        let both = try await h.call(
+            "POST", h.images + "/v1", body: h.form([("url", source)], file: ("file", "c.jpg", jpeg)))
         #expect(both.status == 400)
         let neither = try await h.call("POST", h.images + "/v1", body: h.form([("id", "nothing")]))
         #expect(neither.errorCode == 5415)
@@ -109,7 +117,8 @@ import TestSupport
         #expect(badURL.status == 400)
         let missing = try await h.call("POST", h.images + "/v1", body: h.form([("url", "\(h.base)/nothing-here")]))
         #expect(missing.status == 400)
-        let duplicate = try await h.call("POST", h.images + "/v1", body: h.form([("id", "by-file")], file: ("file", "a.jpg", jpeg)))
+        let duplicate = try await h.call(
+            "POST", h.images + "/v1", body: h.form([("id", "by-file")], file: ("file", "a.jpg", jpeg)))
         #expect(duplicate.status == 409)
     }
 
@@ -127,7 +136,8 @@ import TestSupport
         let image = try await second.call("GET", second.images + "/v1/" + id)
         #expect(image.status == 200)
         #expect((image.result?["meta"] as? [String: Any])?["keep"] as? String == "me")
-        let bytes = try await second.call("GET", "\(second.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/thumbnail", token: nil)
+        let bytes = try await second.call(
+            "GET", "\(second.base)/imagedelivery/\(EmulatorHarness.account.accountHash)/\(id)/thumbnail", token: nil)
         #expect(bytes.response.body == gif)
         // The draft's upload URL still works after the restart (its host changed with the new port).
         let token = String(draftURL.split(separator: "/").last!)

@@ -4,8 +4,9 @@ import Foundation
 import HTTPFields
 import HTTPServer
 import Logging
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 /// A tiny HTTPServer that records every request and answers the scripted statuses in turn (then 200).
@@ -48,9 +49,16 @@ final class WebhookRecorder: Sendable {
             $0.webhookURL = recorder.url
             $0.webhookSecret = "hook-secret"
         }
-        defer { Task { await h.stop(); await recorder.server.shutdown() } }
+        defer {
+            Task {
+                await h.stop()
+                await recorder.server.shutdown()
+            }
+        }
         let (id, url) = try await h.directUpload()
-        #expect(try await h.upload(to: url, bytes: ImageFixtures.jpeg(width: 3, height: 4), filename: "a.jpg").status == 200)
+        #expect(
+            try await h.upload(to: url, bytes: ImageFixtures.jpeg(width: 3, height: 4), filename: "a.jpg").status == 200
+        )
         let (failedID, failedURL) = try await h.directUpload()
         #expect(try await h.upload(to: failedURL, bytes: Array("not an image".utf8)).status == 415)
         let received = await recorder.wait(for: 2)
@@ -60,18 +68,23 @@ final class WebhookRecorder: Sendable {
             #expect(hook.headers["X-Signature"] == nil, "Cloudflare signs nothing")
             let payload = json(hook)
             // Cloudflare's generic webhook schema, every field.
-            for key in ["name", "text", "data", "ts", "account_id", "policy_id", "policy_name", "alert_type",
-                        "alert_correlation_id", "alert_event"] {
+            for key in [
+                "name", "text", "data", "ts", "account_id", "policy_id", "policy_name", "alert_type",
+                "alert_correlation_id", "alert_event",
+            ] {
                 #expect(payload[key] != nil, "missing \(key)")
             }
             #expect(payload["alert_type"] as? String == "image_notification")
             #expect(payload["account_id"] as? String == EmulatorHarness.account.accountID)
             #expect(payload["id"] == nil, "no flat image object")
         }
-        let byImage = Dictionary(uniqueKeysWithValues: received.compactMap { hook -> (String, [String: Any])? in
-            guard let data = json(hook)["data"] as? [String: Any], let image = data["image_id"] as? String else { return nil }
-            return (image, data)
-        })
+        let byImage = Dictionary(
+            uniqueKeysWithValues: received.compactMap { hook -> (String, [String: Any])? in
+                guard let data = json(hook)["data"] as? [String: Any], let image = data["image_id"] as? String else {
+                    return nil
+                }
+                return (image, data)
+            })
         #expect(byImage[id]?["status"] as? String == "uploaded")
         #expect(byImage[failedID]?["status"] as? String == "failed")
     }
@@ -83,9 +96,16 @@ final class WebhookRecorder: Sendable {
             $0.webhookSecret = "hook-secret"
             $0.webhookFormat = .flat
         }
-        defer { Task { await h.stop(); await recorder.server.shutdown() } }
+        defer {
+            Task {
+                await h.stop()
+                await recorder.server.shutdown()
+            }
+        }
         let (id, url) = try await h.directUpload([("metadata", #"{"owner":"9"}"#), ("creator", "u9")])
-        #expect(try await h.upload(to: url, bytes: ImageFixtures.jpeg(width: 33, height: 44), filename: "me.jpg").status == 200)
+        #expect(
+            try await h.upload(to: url, bytes: ImageFixtures.jpeg(width: 33, height: 44), filename: "me.jpg").status
+                == 200)
         let received = await recorder.wait(for: 2)
         #expect(received.count == 2)
         let last = try #require(received.last)
@@ -119,7 +139,12 @@ final class WebhookRecorder: Sendable {
             $0.webhookFormat = .flat
             $0.webhookSignsBody = false
         }
-        defer { Task { await h.stop(); await recorder.server.shutdown() } }
+        defer {
+            Task {
+                await h.stop()
+                await recorder.server.shutdown()
+            }
+        }
         let (id, url) = try await h.directUpload()
         #expect(try await h.upload(to: url, bytes: Array("not an image".utf8)).status == 415)
         let received = await recorder.wait(for: 1)

@@ -1,6 +1,8 @@
 /// Tiny valid image headers built in code, one per format the emulator sniffs.
 enum ImageFixtures {
-    static func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+    static func be32(_ v: Int) -> [UInt8] {
+        [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    }
     static func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
     static func le24(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF)] }
     static func le32(_ v: Int) -> [UInt8] { le16(v & 0xFFFF) + le16(v >> 16) }
@@ -32,23 +34,32 @@ enum ImageFixtures {
             let final: UInt8 = offset >= raw.count ? 1 : 0
             zlib += [final] + le16(block.count) + le16(~block.count & 0xFFFF) + block
         } while offset < raw.count
-        var a = 1, b = 0
-        for byte in raw { a = (a + Int(byte)) % 65_521; b = (b + a) % 65_521 }
+        var a = 1
+        var b = 0
+        for byte in raw {
+            a = (a + Int(byte)) % 65_521
+            b = (b + a) % 65_521
+        }
         zlib += be32(b << 16 | a)
-        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + chunk("IDAT", zlib) + chunk("IEND", [])
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", ihdr) + chunk("IDAT", zlib)
+            + chunk("IEND", [])
     }
 
     static func gif(width: Int, height: Int) -> [UInt8] {
         Array("GIF89a".utf8) + le16(width) + le16(height)
-            + [0x80, 0, 0, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0x2C, 0, 0, 0, 0] + le16(1) + le16(1) + [0, 2, 2, 0x44, 1, 0, 0x3B]
+            + [0x80, 0, 0, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0x2C, 0, 0, 0, 0] + le16(1) + le16(1) + [
+                0, 2, 2, 0x44, 1, 0, 0x3B,
+            ]
     }
 
     /// SOI, APP0 (JFIF), a DHT segment (which must not be taken for a frame), then the given SOF marker, then EOI.
     static func jpeg(width: Int, height: Int, sof: UInt8 = 0xC0) -> [UInt8] {
         let app0: [UInt8] = [0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [0, 1, 1, 0, 0, 1, 0, 1, 0, 0]
         let dht: [UInt8] = [0xFF, 0xC4, 0x00, 0x05, 0x00, 0x00, 0x00]
-        let frame: [UInt8] = [0xFF, sof, 0x00, 0x11, 0x08, UInt8(height >> 8), UInt8(height & 0xFF),
-                              UInt8(width >> 8), UInt8(width & 0xFF), 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]
+        let frame: [UInt8] = [
+            0xFF, sof, 0x00, 0x11, 0x08, UInt8(height >> 8), UInt8(height & 0xFF),
+            UInt8(width >> 8), UInt8(width & 0xFF), 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+        ]
         return [0xFF, 0xD8] + app0 + dht + frame + [0xFF, 0xD9]
     }
 
@@ -70,6 +81,8 @@ enum ImageFixtures {
     }
 
     static func svg(width: Int, height: Int) -> [UInt8] {
-        Array("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\"></svg>".utf8)
+        Array(
+            "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\"></svg>"
+                .utf8)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-import TestSupport
+    import Glibc
+    import TestSupport
 #endif
 
 /// A blocking HTTP/1.1 origin on 127.0.0.1 for the emulator's `url` fetches: one canned answer per connection

@@ -2,8 +2,9 @@ import CloudflareImages
 import CloudflareImagesCore
 import Crypto
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import CloudflareEmulator
 
 /// The emulator's signed-URL check against signatures computed here straight from Cloudflare's "Serve private
@@ -89,7 +90,8 @@ import TestSupport
         let keyAlphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789+/=_- üé€")
         for round in 0..<3_000 {
             let id = generator.string(from: idAlphabet, count: Int.random(in: 1...40, using: &generator))
-            let variant = generator.string(from: Array("abcdefghij0123456789=,"), count: Int.random(in: 1...12, using: &generator))
+            let variant = generator.string(
+                from: Array("abcdefghij0123456789=,"), count: Int.random(in: 1...12, using: &generator))
             let path = "/hash\(round)/\(id)/\(variant)"
             let key = generator.string(from: keyAlphabet, count: Int.random(in: 0...64, using: &generator))
             let exp = Int64.random(in: 0...4_000_000_000, using: &generator)
@@ -133,9 +135,11 @@ import TestSupport
         for round in 0..<3_000 {
             let id = generator.string(from: idAlphabet, count: Int.random(in: 1...48, using: &generator))
             let variant = variants.randomElement(using: &generator) ?? "public"
-            let key = generator.string(from: Array("abcdefghijklmnopqrstuvwxyz0123456789"), count: Int.random(in: 1...48, using: &generator))
-            guard let url = try? DeliveryURL(
-                accountHash: "Vi7wi5KSItxGFsWRG2Us6Q", imageID: id, variant: DeliveryURL.Variant(variant))
+            let key = generator.string(
+                from: Array("abcdefghijklmnopqrstuvwxyz0123456789"), count: Int.random(in: 1...48, using: &generator))
+            guard
+                let url = try? DeliveryURL(
+                    accountHash: "Vi7wi5KSItxGFsWRG2Us6Q", imageID: id, variant: DeliveryURL.Variant(variant))
             else { continue }
             checked += 1
             let exp = Int64.random(in: 1_700_000_000...2_100_000_000, using: &generator)
@@ -146,7 +150,9 @@ import TestSupport
             let origin = DeliveryDomain.imageDelivery.origin
             #expect(clientSigned.hasPrefix(origin))
             let pathAndQuery = String(clientSigned.dropFirst(origin.count))
-            #expect(Self.check(pathAndQuery, key: key, now: exp - 1) == .valid(expiresAt: exp), "round \(round): \(pathAndQuery)")
+            #expect(
+                Self.check(pathAndQuery, key: key, now: exp - 1) == .valid(expiresAt: exp),
+                "round \(round): \(pathAndQuery)")
             #expect(Self.check(pathAndQuery, key: key, now: exp) == .expired(expiresAt: exp), "round \(round)")
 
             // Documented formula → client: what Cloudflare's sample signer writes, the client accepts too.

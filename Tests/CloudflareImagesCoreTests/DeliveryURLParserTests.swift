@@ -17,8 +17,9 @@ struct DeliveryURLParserTests {
     }
 
     @Test func customIDWithSlashesTakesLastSegmentAsVariant() throws {
-        let parsed = try #require(DeliveryURLParser().parse(
-            "https://imagedelivery.net/\(hash)/folder/sub/my%20photo.jpg/w=300,fit=cover?exp=1&sig=ab#frag"))
+        let parsed = try #require(
+            DeliveryURLParser().parse(
+                "https://imagedelivery.net/\(hash)/folder/sub/my%20photo.jpg/w=300,fit=cover?exp=1&sig=ab#frag"))
         #expect(parsed.imageID == "folder/sub/my photo.jpg")
         #expect(parsed.variant == .options("w=300,fit=cover"))
         #expect(parsed.query == "exp=1&sig=ab")
@@ -31,8 +32,9 @@ struct DeliveryURLParserTests {
     }
 
     @Test func cdnCgiFormOnAnyHost() throws {
-        let parsed = try #require(DeliveryURLParser().parse(
-            "https://shop.example.com/cdn-cgi/imagedelivery/\(hash)/abc/thumbnail"))
+        let parsed = try #require(
+            DeliveryURLParser().parse(
+                "https://shop.example.com/cdn-cgi/imagedelivery/\(hash)/abc/thumbnail"))
         #expect(parsed.domain.host == "shop.example.com")
         #expect(parsed.accountHash == hash)
         #expect(parsed.imageID == "abc")
@@ -93,8 +95,9 @@ struct DeliveryURLParserTests {
     @Test func rewriteOntoCustomDomainKeepsQuery() throws {
         let domain = try DeliveryDomain.custom("images.example.com")
         let parser = DeliveryURLParser()
-        #expect(parser.rewrite("https://imagedelivery.net/\(hash)/abc/public?exp=1&sig=2", to: domain)
-            == "https://images.example.com/cdn-cgi/imagedelivery/\(hash)/abc/public?exp=1&sig=2")
+        #expect(
+            parser.rewrite("https://imagedelivery.net/\(hash)/abc/public?exp=1&sig=2", to: domain)
+                == "https://images.example.com/cdn-cgi/imagedelivery/\(hash)/abc/public?exp=1&sig=2")
         #expect(parser.rewrite("https://other.example.com/x.jpg", to: domain) == "https://other.example.com/x.jpg")
     }
 }

@@ -32,8 +32,9 @@ struct DeliveryURLTests {
         #expect(url.string == "https://img.example.com/abc/public")
         #expect(url.signingPath == "/Vi7wi5KSItxGFsWRG2Us6Q/abc/public")
         let rootWithHash = try DeliveryDomain.custom("img.example.com", pathPrefix: "/")
-        #expect(try DeliveryURL(accountHash: hash, imageID: "abc", domain: rootWithHash).string
-            == "https://img.example.com/Vi7wi5KSItxGFsWRG2Us6Q/abc/public")
+        #expect(
+            try DeliveryURL(accountHash: hash, imageID: "abc", domain: rootWithHash).string
+                == "https://img.example.com/Vi7wi5KSItxGFsWRG2Us6Q/abc/public")
     }
 
     @Test func badDomains() {
@@ -66,9 +67,13 @@ struct DeliveryURLTests {
 
     @Test func invalidParts() throws {
         #expect(throws: DeliveryURLError.invalidAccountHash("")) { try DeliveryURL(accountHash: "", imageID: "a") }
-        #expect(throws: DeliveryURLError.invalidAccountHash("a/b")) { try DeliveryURL(accountHash: "a/b", imageID: "a") }
+        #expect(throws: DeliveryURLError.invalidAccountHash("a/b")) {
+            try DeliveryURL(accountHash: "a/b", imageID: "a")
+        }
         for bad in ["", "/", "a//b", "a/./b", "../etc", "a\nb"] {
-            #expect(throws: DeliveryURLError.invalidImageID(bad), "\(bad)") { try DeliveryURL(accountHash: hash, imageID: bad) }
+            #expect(throws: DeliveryURLError.invalidImageID(bad), "\(bad)") {
+                try DeliveryURL(accountHash: hash, imageID: bad)
+            }
         }
         for bad in ["", "a/b", "..", "x\u{7F}"] {
             #expect(throws: DeliveryURLError.invalidVariant(bad), "\(bad)") {

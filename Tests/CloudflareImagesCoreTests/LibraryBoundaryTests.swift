@@ -21,13 +21,14 @@ struct LibraryBoundaryTests {
         var result: [String: Set<String>] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".swift") {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-            result[name] = Set(text.split(separator: "\n").compactMap { line in
-                let words = line.split(separator: " ")
-                guard let index = words.firstIndex(of: "import"), index < words.count - 1,
-                      words[..<index].allSatisfy({ $0.hasPrefix("@") || $0 == "public" || $0 == "internal" })
-                else { return nil }
-                return String(words[index + 1])
-            })
+            result[name] = Set(
+                text.split(separator: "\n").compactMap { line in
+                    let words = line.split(separator: " ")
+                    guard let index = words.firstIndex(of: "import"), index < words.count - 1,
+                        words[..<index].allSatisfy({ $0.hasPrefix("@") || $0 == "public" || $0 == "internal" })
+                    else { return nil }
+                    return String(words[index + 1])
+                })
         }
         return result
     }
@@ -44,7 +45,10 @@ struct LibraryBoundaryTests {
     }
 
     @Test func clientImportsNoServerStorageOrEmulator() throws {
-        let allowed: Set = ["CloudflareImagesCore", "Base16", "HTTPClient", "HTTPFields", "JSON", "Logging", "Foundation", "Glibc", "Synchronization"]
+        let allowed: Set = [
+            "CloudflareImagesCore", "Base16", "HTTPClient", "HTTPFields", "JSON", "Logging", "Foundation", "Glibc",
+            "Synchronization",
+        ]
         let files = try Self.imports(of: "CloudflareImages")
         #expect(files.count > 10)
         for (file, modules) in files {

@@ -8,8 +8,9 @@ struct ResponsiveImageTests {
     @Test func srcsetSortsAndDedupes() throws {
         let image = try ResponsiveImage(source: base, widths: [640, 320, 640])
         #expect(image.widths == [320, 640])
-        #expect(image.srcset == "\(prefix)fit=scale-down,format=auto,quality=85,width=320 320w, "
-            + "\(prefix)fit=scale-down,format=auto,quality=85,width=640 640w")
+        #expect(
+            image.srcset == "\(prefix)fit=scale-down,format=auto,quality=85,width=320 320w, "
+                + "\(prefix)fit=scale-down,format=auto,quality=85,width=640 640w")
         #expect(image.src == "\(prefix)fit=scale-down,format=auto,quality=85,width=320")
     }
 
@@ -42,8 +43,9 @@ struct ResponsiveImageTests {
     }
 
     @Test func sizesAttribute() {
-        #expect(ResponsiveImage.sizes([("max-width: 768px", "100vw"), ("(max-width: 1024px)", "50vw")], default: "800")
-            == "(max-width: 768px) 100vw, (max-width: 1024px) 50vw, 800px")
+        #expect(
+            ResponsiveImage.sizes([("max-width: 768px", "100vw"), ("(max-width: 1024px)", "50vw")], default: "800")
+                == "(max-width: 768px) 100vw, (max-width: 1024px) 50vw, 800px")
         #expect(ResponsiveImage.sizes([], default: "100vw") == "100vw")
     }
 
@@ -68,8 +70,10 @@ struct ResponsiveImageTests {
     @Test func pictureTag() throws {
         let image = try ResponsiveImage(source: base, widths: [320], sizes: "50vw")
         let html = try image.pictureTag(alt: "a<b", formats: [.avif, .webp])
-        #expect(html.hasPrefix("<picture><source type=\"image/avif\" srcset=\"\(prefix)fit=scale-down,format=avif,"
-            + "quality=85,width=320 320w\" sizes=\"50vw\"><source type=\"image/webp\""))
+        #expect(
+            html.hasPrefix(
+                "<picture><source type=\"image/avif\" srcset=\"\(prefix)fit=scale-down,format=avif,"
+                    + "quality=85,width=320 320w\" sizes=\"50vw\"><source type=\"image/webp\""))
         #expect(html.contains("alt=\"a&lt;b\""))
         #expect(html.hasSuffix("></picture>"))
         #expect(throws: TransformationError.self) { try image.pictureTag(formats: [.auto]) }
@@ -77,6 +81,8 @@ struct ResponsiveImageTests {
 
     @Test func nonDeliverySourceUsesImageResizing() throws {
         let image = try ResponsiveImage(source: "https://example.com/a.jpg", widths: [320])
-        #expect(image.srcset == "https://example.com/cdn-cgi/image/fit=scale-down,format=auto,quality=85,width=320/a.jpg 320w")
+        #expect(
+            image.srcset
+                == "https://example.com/cdn-cgi/image/fit=scale-down,format=auto,quality=85,width=320/a.jpg 320w")
     }
 }

@@ -24,7 +24,9 @@ struct TransformationParsingTests {
     }
 
     @Test func anIntegerTooLargeForAnyTypeIsRefused() {
-        #expect(throws: TransformationError.self) { try Transformation(parameters: ["width": "99999999999999999999999"]) }
+        #expect(throws: TransformationError.self) {
+            try Transformation(parameters: ["width": "99999999999999999999999"])
+        }
     }
 
     @Test func unknownDuplicateAndIgnoredKeys() throws {
@@ -32,14 +34,16 @@ struct TransformationParsingTests {
         #expect(throws: TransformationError.duplicateOption("width")) {
             try Transformation(parameters: ["w": "1", "width": "2"])
         }
-        let t = try Transformation(parameters: ["width": "10", "variant": "public", "signed": "true"],
-                                   ignoring: ["variant", "signed"])
+        let t = try Transformation(
+            parameters: ["width": "10", "variant": "public", "signed": "true"],
+            ignoring: ["variant", "signed"])
         #expect(t.optionsString == "width=10")
     }
 
     @Test func borderFromSeparateParameters() throws {
-        #expect(try Transformation(parameters: ["border_width": "3", "border_color": "#0000ff"]).optionsString
-            == "border=3;0000ff")
+        #expect(
+            try Transformation(parameters: ["border_width": "3", "border_color": "#0000ff"]).optionsString
+                == "border=3;0000ff")
         #expect(try Transformation(parameters: ["border": "3;0000ff"]).optionsString == "border=3;0000ff")
         #expect(throws: TransformationError.self) { try Transformation(parameters: ["border_width": "3"]) }
         #expect(throws: TransformationError.outOfRange(option: "border", value: "0", range: "1...100")) {
@@ -55,15 +59,20 @@ struct TransformationParsingTests {
     @Test func optionsStringRoundTrips() throws {
         let original = try Transformation()
             .width(640).height(480).fit(.crop).gravity(.point(x: 0.3, y: 0.7)).quality(60).format(.webp).dpr(2)
-            .sharpen(1).blur(3).brightness(0.1).contrast(-0.1).gamma(1.2).rotate(180).trim(color: "eeeeee", tolerance: 0.2)
-            .background("ffffff").border(width: 2, color: "000000").pad([1, 2, 3, 4]).crop(x: 0, y: 0, width: 5, height: 5)
+            .sharpen(1).blur(3).brightness(0.1).contrast(-0.1).gamma(1.2).rotate(180).trim(
+                color: "eeeeee", tolerance: 0.2
+            )
+            .background("ffffff").border(width: 2, color: "000000").pad([1, 2, 3, 4]).crop(
+                x: 0, y: 0, width: 5, height: 5)
         let parsed = try Transformation(optionsString: original.optionsString)
         #expect(parsed == original)
         #expect(parsed.optionsString == original.optionsString)
     }
 
     @Test func optionsStringWithAliases() throws {
-        #expect(try Transformation(optionsString: "w=300,h=200,fit=cover").optionsString == "fit=cover,height=200,width=300")
+        #expect(
+            try Transformation(optionsString: "w=300,h=200,fit=cover").optionsString == "fit=cover,height=200,width=300"
+        )
         #expect(try Transformation(optionsString: "").isEmpty)
     }
 
@@ -72,7 +81,9 @@ struct TransformationParsingTests {
         #expect(throws: TransformationError.malformedOption("")) { try Transformation(optionsString: "w=1,,h=2") }
         #expect(throws: TransformationError.malformedOption("=3")) { try Transformation(optionsString: "=3") }
         #expect(throws: TransformationError.malformedOption("20")) { try Transformation(optionsString: "w=1,20") }
-        #expect(throws: TransformationError.duplicateOption("width")) { try Transformation(optionsString: "w=1,width=2") }
+        #expect(throws: TransformationError.duplicateOption("width")) {
+            try Transformation(optionsString: "w=1,width=2")
+        }
         #expect(throws: TransformationError.unknownOption("x")) { try Transformation(optionsString: "x=1") }
     }
 }

@@ -19,14 +19,18 @@ struct TransformationPresetTests {
     }
 
     @Test func sizeOverrides() throws {
-        #expect(try TransformationPreset.thumbnail.transformation(width: 200).optionsString
-            == "fit=cover,height=200,quality=85,width=200")
-        #expect(try TransformationPreset.hero.transformation(width: 1920, height: 800).optionsString
-            == "fit=cover,format=auto,gravity=auto,height=800,quality=85,width=1920")
-        #expect(try TransformationPreset.responsive.transformation(width: 640, height: 999, quality: 70).optionsString
-            == "fit=scale-down,format=auto,quality=70,width=640")
-        #expect(try TransformationPreset.mobile.transformation(width: 320).optionsString
-            == "dpr=2.0,fit=scale-down,format=webp,quality=80,width=320")
+        #expect(
+            try TransformationPreset.thumbnail.transformation(width: 200).optionsString
+                == "fit=cover,height=200,quality=85,width=200")
+        #expect(
+            try TransformationPreset.hero.transformation(width: 1920, height: 800).optionsString
+                == "fit=cover,format=auto,gravity=auto,height=800,quality=85,width=1920")
+        #expect(
+            try TransformationPreset.responsive.transformation(width: 640, height: 999, quality: 70).optionsString
+                == "fit=scale-down,format=auto,quality=70,width=640")
+        #expect(
+            try TransformationPreset.mobile.transformation(width: 320).optionsString
+                == "dpr=2.0,fit=scale-down,format=webp,quality=80,width=320")
     }
 
     @Test func invalidOverridesThrow() {

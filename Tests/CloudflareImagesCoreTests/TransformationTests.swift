@@ -21,9 +21,10 @@ struct TransformationTests {
             .dpr(1.5).sharpen(2).blur(10).brightness(-0.5).contrast(0.5).gamma(2.2).rotate(90)
             .trim(color: "#FFFFFF", tolerance: 0.1).background("#00ff00").border(width: 5, color: "ff0000")
             .pad([10, 20]).crop(x: 1, y: 2, width: 30, height: 40)
-        #expect(t.optionsString == "background=00ff00,blur=10,border=5;ff0000,brightness=-0.5,contrast=0.5,"
-            + "crop=1;2;30;40,dpr=1.5,fit=scale-down,format=avif,gamma=2.2,gravity=0.25x0.75,height=200,pad=10,20,"
-            + "quality=70,rotate=90,sharpen=2.0,trim=FFFFFF;0.1,width=300")
+        #expect(
+            t.optionsString == "background=00ff00,blur=10,border=5;ff0000,brightness=-0.5,contrast=0.5,"
+                + "crop=1;2;30;40,dpr=1.5,fit=scale-down,format=avif,gamma=2.2,gravity=0.25x0.75,height=200,pad=10,20,"
+                + "quality=70,rotate=90,sharpen=2.0,trim=FFFFFF;0.1,width=300")
     }
 
     // MARK: Integer ranges: each boundary in, and just out.
@@ -70,7 +71,9 @@ struct TransformationTests {
     }
 
     static let doubleCases: [DoubleCase] = [
-        DoubleCase(option: "dpr", low: 1, high: 3, below: 0.99, above: 3.01, range: "1.0...3.0") { try Transformation().dpr($0) },
+        DoubleCase(option: "dpr", low: 1, high: 3, below: 0.99, above: 3.01, range: "1.0...3.0") {
+            try Transformation().dpr($0)
+        },
         DoubleCase(option: "sharpen", low: 0, high: 10, below: -0.01, above: 10.01, range: "0.0...10.0") {
             try Transformation().sharpen($0)
         },
@@ -117,8 +120,10 @@ struct TransformationTests {
             #expect(try Transformation().rotate(degrees).optionsString == "rotate=\(degrees)")
         }
         for degrees in [-90, 45, 360] {
-            #expect(throws: TransformationError.invalidValue(
-                option: "rotate", value: "\(degrees)", expected: "one of 0, 90, 180, 270")) {
+            #expect(
+                throws: TransformationError.invalidValue(
+                    option: "rotate", value: "\(degrees)", expected: "one of 0, 90, 180, 270")
+            ) {
                 try Transformation().rotate(degrees)
             }
         }
@@ -147,8 +152,10 @@ struct TransformationTests {
         for fit in ["scale-down", "contain", "cover", "crop", "pad"] {
             #expect(try Transformation(parameters: ["fit": fit]).optionsString == "fit=\(fit)")
         }
-        #expect(throws: TransformationError.invalidValue(
-            option: "fit", value: "stretch", expected: "one of scale-down, contain, cover, crop, pad")) {
+        #expect(
+            throws: TransformationError.invalidValue(
+                option: "fit", value: "stretch", expected: "one of scale-down, contain, cover, crop, pad")
+        ) {
             try Transformation(parameters: ["fit": "stretch"])
         }
         for format in ["auto", "webp", "avif", "jpeg", "json"] {
@@ -172,8 +179,9 @@ struct TransformationTests {
         #expect(try Transformation().trim(tolerance: 0.5).optionsString == "trim=0.5")
         #expect(try Transformation(parameters: ["trim": "auto"]).optionsString == "trim=auto")
         #expect(try Transformation(parameters: ["trim": "#ffffff;0.25"]).optionsString == "trim=ffffff;0.25")
-        #expect(try Transformation(parameters: ["trim_color": "000000", "trim_tolerance": "1"]).optionsString
-            == "trim=000000;1.0")
+        #expect(
+            try Transformation(parameters: ["trim_color": "000000", "trim_tolerance": "1"]).optionsString
+                == "trim=000000;1.0")
         #expect(throws: TransformationError.self) { try Transformation(parameters: ["trim": "ffffff;0.5;1"]) }
         #expect(throws: TransformationError.self) { try Transformation(parameters: ["trim": "nope"]) }
     }

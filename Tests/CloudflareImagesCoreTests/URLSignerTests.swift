@@ -11,16 +11,18 @@ struct URLSignerTests {
 
     @Test func signsLikeCloudflare() throws {
         let url = try DeliveryURL(accountHash: hash, imageID: "083eb7b2-5392-4565-b69e-aff66acddd00", variant: .public)
-        #expect(signer.sign(url, expiresAt: 1_700_000_000)
-            == "https://imagedelivery.net/\(hash)/083eb7b2-5392-4565-b69e-aff66acddd00/public?exp=1700000000"
-            + "&sig=4efac67588fc8361efbdf447b4d783aeb6498268ac31233c8c0361a11203d515")
+        #expect(
+            signer.sign(url, expiresAt: 1_700_000_000)
+                == "https://imagedelivery.net/\(hash)/083eb7b2-5392-4565-b69e-aff66acddd00/public?exp=1700000000"
+                + "&sig=4efac67588fc8361efbdf447b4d783aeb6498268ac31233c8c0361a11203d515")
     }
 
     @Test func signsEncodedPathOfCustomID() throws {
         let url = try DeliveryURL(accountHash: hash, imageID: "folder/my photo.jpg", variant: .named("thumbnail"))
-        #expect(signer.sign(url, lifetime: 3600, now: 1_700_000_000).hasSuffix(
-            "/folder/my%20photo.jpg/thumbnail?exp=1700003600"
-                + "&sig=3a125b0f3c9017287a9c02a5370a2fb850152facd0f3b34560fb9f37a18a1211"))
+        #expect(
+            signer.sign(url, lifetime: 3600, now: 1_700_000_000).hasSuffix(
+                "/folder/my%20photo.jpg/thumbnail?exp=1700003600"
+                    + "&sig=3a125b0f3c9017287a9c02a5370a2fb850152facd0f3b34560fb9f37a18a1211"))
     }
 
     @Test func customDomainSignsTheImageDeliveryPath() throws {
@@ -28,8 +30,9 @@ struct URLSignerTests {
         let url = try DeliveryURL(
             accountHash: hash, imageID: "083eb7b2-5392-4565-b69e-aff66acddd00", variant: .public, domain: domain)
         let signed = signer.sign(url, expiresAt: 1_700_000_000)
-        #expect(signed == "https://images.example.com/cdn-cgi/imagedelivery/\(hash)/083eb7b2-5392-4565-b69e-aff66acddd00"
-            + "/public?exp=1700000000&sig=4efac67588fc8361efbdf447b4d783aeb6498268ac31233c8c0361a11203d515")
+        #expect(
+            signed == "https://images.example.com/cdn-cgi/imagedelivery/\(hash)/083eb7b2-5392-4565-b69e-aff66acddd00"
+                + "/public?exp=1700000000&sig=4efac67588fc8361efbdf447b4d783aeb6498268ac31233c8c0361a11203d515")
         #expect(signer.verify(signed, now: 1_699_999_999) == .valid(expiresAt: 1_700_000_000))
     }
 
@@ -52,7 +55,9 @@ struct URLSignerTests {
         #expect(signer.verify(signed.replacingFirst("/abc/", with: "/abd/"), now: 0) == .badSignature)
         #expect(signer.verify(signed.replacingFirst("exp=1700000000", with: "exp=1800000000"), now: 0) == .badSignature)
         let sig = String(signed.split(separator: "sig=")[1])
-        #expect(signer.verify(signed.replacingFirst(sig, with: sig.uppercased()), now: 0) == .valid(expiresAt: 1_700_000_000))
+        #expect(
+            signer.verify(signed.replacingFirst(sig, with: sig.uppercased()), now: 0)
+                == .valid(expiresAt: 1_700_000_000))
         #expect(signer.verify(signed.replacingFirst(sig, with: String(sig.dropLast(2))), now: 0) == .badSignature)
         #expect(signer.verify(signed.replacingFirst(sig, with: "zz" + sig.dropFirst(2)), now: 0) == .badSignature)
         #expect(signer.verify(signed + "&sig=" + sig, now: 0) == .badSignature)
@@ -62,7 +67,9 @@ struct URLSignerTests {
     @Test func verifyCoversOtherQueryParameters() {
         // MSG = "/Vi7wi5KSItxGFsWRG2Us6Q/abc/public?foo=1&exp=1700000000"
         let sig = "ee5cefae67a93d783fcc09c518fd2f035e0352af23f3650536db5e1605603328"
-        #expect(signer.verify("/\(hash)/abc/public?foo=1&exp=1700000000&sig=\(sig)", now: 0) == .valid(expiresAt: 1_700_000_000))
+        #expect(
+            signer.verify("/\(hash)/abc/public?foo=1&exp=1700000000&sig=\(sig)", now: 0)
+                == .valid(expiresAt: 1_700_000_000))
         #expect(signer.verify("/\(hash)/abc/public?foo=2&exp=1700000000&sig=\(sig)", now: 0) == .badSignature)
     }
 

@@ -1,6 +1,7 @@
 import Base16
 import Crypto
 import Testing
+
 @testable import CloudflareImagesCore
 
 /// The public verifier on its own: both signature schemes, timestamps, and the dictionary form.
@@ -9,7 +10,9 @@ struct WebhookVerifierTests {
     let body = Array(#"{"id":"abc","status":"uploaded"}"#.utf8)
     let now = 1_714_557_600.0
 
-    private func mac(_ message: [UInt8]) -> String { Base16.Hex.encode(Crypto.HMAC.sha256(key: secret, message: message)) }
+    private func mac(_ message: [UInt8]) -> String {
+        Base16.Hex.encode(Crypto.HMAC.sha256(key: secret, message: message))
+    }
 
     private func verify(_ headers: [String: String], secret: String? = "whsec-test") -> WebhookVerifier.Failure? {
         do {

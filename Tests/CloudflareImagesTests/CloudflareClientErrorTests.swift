@@ -1,7 +1,7 @@
 import CloudflareImages
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Error classes, retries, budget behaviour and secrecy of the token.
 @Suite struct CloudflareClientErrorTests {
@@ -22,7 +22,8 @@ import TestSupport
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
         let error = await cloudflareError { _ = try await client.accountStats() }
-        #expect(error == .authentication(status: status, errors: [APIError(code: 10000, message: "Authentication error")]))
+        #expect(
+            error == .authentication(status: status, errors: [APIError(code: 10000, message: "Authentication error")]))
         #expect(server.requests.count == 1)
     }
 
@@ -32,7 +33,10 @@ import TestSupport
         let events = EventLog()
         let client = try makeClient(baseURL: server.baseURL, events: events)
         let error = await cloudflareError { _ = try await client.createDirectUpload() }
-        #expect(error == .clientError(status: 400, errors: [APIError(code: 5400, message: "Bad request: metadata too large")]))
+        #expect(
+            error
+                == .clientError(status: 400, errors: [APIError(code: 5400, message: "Bad request: metadata too large")])
+        )
         #expect(server.requests.count == 1)
         #expect(events.retries == 0)
     }
@@ -46,8 +50,10 @@ import TestSupport
     }
 
     @Test func undecodableBodiesAreInvalidResponses() async throws {
-        let server = try ScriptedServer(script: [.text(200, "<html>oops</html>"), .json(200, envelope(#"{"filename":"x"}"#)),
-                                                 .json(200, envelope("null"))])
+        let server = try ScriptedServer(script: [
+            .text(200, "<html>oops</html>"), .json(200, envelope(#"{"filename":"x"}"#)),
+            .json(200, envelope("null")),
+        ])
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
         for _ in 0..<3 {
@@ -65,9 +71,18 @@ import TestSupport
         ("<html>oops</html>", "HTTP 200 body is not a DirectUpload envelope (not JSON)"),
         (#"[1]"#, "HTTP 200 body is not a DirectUpload envelope (wrong type at )"),
         (#"{"result":{"id":"a","uploadURL":"u"}}"#, "HTTP 200 body is not a DirectUpload envelope (missing success)"),
-        (#"{"result":{"id":"a","uploadURL":"u"},"success":"yes"}"#, "HTTP 200 body is not a DirectUpload envelope (wrong type at success)"),
-        (#"{"result":{"id":"a"},"success":true}"#, "HTTP 200 body is not a DirectUpload envelope (missing result.uploadURL)"),
-        (#"{"result":{"id":7,"uploadURL":"u"},"success":true}"#, "HTTP 200 body is not a DirectUpload envelope (wrong type at result.id)"),
+        (
+            #"{"result":{"id":"a","uploadURL":"u"},"success":"yes"}"#,
+            "HTTP 200 body is not a DirectUpload envelope (wrong type at success)"
+        ),
+        (
+            #"{"result":{"id":"a"},"success":true}"#,
+            "HTTP 200 body is not a DirectUpload envelope (missing result.uploadURL)"
+        ),
+        (
+            #"{"result":{"id":7,"uploadURL":"u"},"success":true}"#,
+            "HTTP 200 body is not a DirectUpload envelope (wrong type at result.id)"
+        ),
         (#"{"result":"x","success":true}"#, "HTTP 200 body is not a DirectUpload envelope (wrong type at result)"),
         (#"{"result":null,"success":true,"errors":[]}"#, "successful envelope without a result"),
     ])
@@ -82,14 +97,21 @@ import TestSupport
 
     @Test func directUploadReadsLenientErrorsAndTheResult() async throws {
         let server = try ScriptedServer(script: [
-            .json(200, #"{"result":null,"success":false,"errors":[{"code":5400,"message":"bad"},{"message":"no code"}]}"#),
+            .json(
+                200, #"{"result":null,"success":false,"errors":[{"code":5400,"message":"bad"},{"message":"no code"}]}"#),
             .json(200, #"{"result":{},"success":false,"errors":"not a list"}"#),
-            .json(200, #"{"result":{"id":"i-1","uploadURL":"https://upload.example/i-1","extra":1},"success":true,"errors":[],"messages":[]}"#),
+            .json(
+                200,
+                #"{"result":{"id":"i-1","uploadURL":"https://upload.example/i-1","extra":1},"success":true,"errors":[],"messages":[]}"#
+            ),
         ])
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
         let first = await cloudflareError { _ = try await client.createDirectUpload() }
-        #expect(first == .clientError(status: 200, errors: [APIError(code: 5400, message: "bad"), APIError(code: 0, message: "no code")]))
+        #expect(
+            first
+                == .clientError(
+                    status: 200, errors: [APIError(code: 5400, message: "bad"), APIError(code: 0, message: "no code")]))
         let second = await cloudflareError { _ = try await client.createDirectUpload() }
         #expect(second == .clientError(status: 200, errors: []))
         let upload = try await client.createDirectUpload()
@@ -125,7 +147,9 @@ import TestSupport
 
     @Test func rateLimitHonoursRetryAfter() async throws {
         let server = try ScriptedServer(script: [
-            .json(429, failure(971, "Please wait and consider throttling your request speed"), headers: [("Retry-After", "0.05")]),
+            .json(
+                429, failure(971, "Please wait and consider throttling your request speed"),
+                headers: [("Retry-After", "0.05")]),
             .json(200, envelope(#"{"count":{"allowed":10,"current":1}}"#)),
         ])
         defer { server.stop() }
@@ -144,7 +168,10 @@ import TestSupport
     @Test func rateLimitPausesOtherCallsForRetryAfter() async throws {
         let server = try ScriptedServer { _ in .json(429, failure(971, "slow down"), headers: [("Retry-After", "30")]) }
         defer { server.stop() }
-        let client = try makeClient(baseURL: server.baseURL) { $0.maxAttempts = 1; $0.maxBudgetWait = .zero }
+        let client = try makeClient(baseURL: server.baseURL) {
+            $0.maxAttempts = 1
+            $0.maxBudgetWait = .zero
+        }
         let first = await cloudflareError { _ = try await client.signingKeys() }
         #expect(first == .rateLimited(retryAfter: .seconds(30), errors: [APIError(code: 971, message: "slow down")]))
         // Cloudflare asked for 30 s: the next call fails fast locally without reaching the server.
@@ -174,7 +201,10 @@ import TestSupport
     @Test func totalTimeoutIsATimeout() async throws {
         let server = try ScriptedServer { _ in .hang }
         defer { server.stop() }
-        let client = try makeClient(baseURL: server.baseURL) { $0.requestTimeout = .milliseconds(200); $0.maxAttempts = 2 }
+        let client = try makeClient(baseURL: server.baseURL) {
+            $0.requestTimeout = .milliseconds(200)
+            $0.maxAttempts = 2
+        }
         let error = await cloudflareError { _ = try await client.image(id: "slow") }
         #expect(error == .timeout)
         #expect(server.requests.count == 2)
@@ -196,7 +226,10 @@ import TestSupport
     @Test func callDeadlineStopsRetriesEarly() async throws {
         let server = try ScriptedServer { _ in .json(429, failure(971, "slow"), headers: [("Retry-After", "60")]) }
         defer { server.stop() }
-        let client = try makeClient(baseURL: server.baseURL) { $0.maxAttempts = 5; $0.callDeadline = .seconds(2) }
+        let client = try makeClient(baseURL: server.baseURL) {
+            $0.maxAttempts = 5
+            $0.callDeadline = .seconds(2)
+        }
         let error = await cloudflareError { _ = try await client.listImagesV2() }
         #expect(error == .rateLimited(retryAfter: .seconds(60), errors: [APIError(code: 971, message: "slow")]))
         #expect(server.requests.count == 1)
@@ -207,7 +240,9 @@ import TestSupport
         defer { server.stop() }
         let events = EventLog()
         let client = try makeClient(baseURL: server.baseURL, events: events) {
-            $0.budgetLimit = 2; $0.budgetWindow = .seconds(60); $0.maxBudgetWait = .zero
+            $0.budgetLimit = 2
+            $0.budgetWindow = .seconds(60)
+            $0.maxBudgetWait = .zero
         }
         let firstCall = ContinuousClock.now
         _ = try await client.image(id: "a")
@@ -231,7 +266,9 @@ import TestSupport
         defer { server.stop() }
         let events = EventLog()
         let budget = RequestBudget(limit: 2, window: .seconds(1))
-        let client = try makeClient(baseURL: server.baseURL, events: events, budget: budget) { $0.maxBudgetWait = .seconds(5) }
+        let client = try makeClient(baseURL: server.baseURL, events: events, budget: budget) {
+            $0.maxBudgetWait = .seconds(5)
+        }
         // Another caller has just used the whole window.
         #expect(budget.reserve(maxWait: .zero) == .proceed)
         #expect(budget.reserve(maxWait: .zero) == .proceed)
@@ -268,11 +305,15 @@ import TestSupport
         for _ in 0..<6 {
             if let error = await cloudflareError({ _ = try await client.image(id: "x") }) { errors.append(error) }
         }
-        #expect(errors.map(\.outcome) == [.notFound, .authentication, .rateLimited, .clientError, .upstream, .clientError])
+        #expect(
+            errors.map(\.outcome) == [.notFound, .authentication, .rateLimited, .clientError, .upstream, .clientError])
         errors += [.timeout, .connectFailed(message: "refused"), .transport(message: "reset"), .invalidResponse("bad")]
         let hang = try ScriptedServer { _ in .hang }
         defer { hang.stop() }
-        let slow = try makeClient(baseURL: hang.baseURL) { $0.maxAttempts = 1; $0.requestTimeout = .milliseconds(100) }
+        let slow = try makeClient(baseURL: hang.baseURL) {
+            $0.maxAttempts = 1
+            $0.requestTimeout = .milliseconds(100)
+        }
         if let error = await cloudflareError({ _ = try await slow.image(id: "x") }) { errors.append(error) }
         for error in errors {
             #expect(!"\(error)".contains(testToken))

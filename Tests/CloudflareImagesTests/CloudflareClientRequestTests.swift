@@ -1,7 +1,7 @@
-import JSON
 import CloudflareImages
 import Foundation
 import HTTPFields
+import JSON
 import Testing
 
 /// Each call's request shape (method, path, query, form fields, JSON body, Bearer header) and its decoding.
@@ -13,22 +13,24 @@ import Testing
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
         let expiry = Date(timeIntervalSince1970: 1_893_553_445)  // 2030-01-02T03:04:05Z
-        let upload = try await client.createDirectUpload(DirectUploadOptions(
-            id: "custom/id 1", metadata: ["b": "x", "a": 1, "nested": ["z": true]], requireSignedURLs: true,
-            expiry: expiry, creator: "user-7"))
+        let upload = try await client.createDirectUpload(
+            DirectUploadOptions(
+                id: "custom/id 1", metadata: ["b": "x", "a": 1, "nested": ["z": true]], requireSignedURLs: true,
+                expiry: expiry, creator: "user-7"))
         #expect(upload == DirectUpload(id: "draft-9", uploadURL: "https://upload.imagedelivery.net/h/draft-9"))
 
         let request = try #require(server.requests.first)
         #expect(request.method == "POST")
         #expect(request.path == "\(accountPath)/v2/direct_upload")
         #expect(request.headers["Authorization"] == "Bearer \(testToken)")
-        #expect(request.formFields == [
-            "id": "custom/id 1",
-            "metadata": #"{"a":1,"b":"x","nested":{"z":true}}"#,
-            "requireSignedURLs": "true",
-            "expiry": "2030-01-02T03:04:05Z",
-            "creator": "user-7",
-        ])
+        #expect(
+            request.formFields == [
+                "id": "custom/id 1",
+                "metadata": #"{"a":1,"b":"x","nested":{"z":true}}"#,
+                "requireSignedURLs": "true",
+                "expiry": "2030-01-02T03:04:05Z",
+                "creator": "user-7",
+            ])
     }
 
     @Test func createDirectUploadOmitsUnsetFields() async throws {
@@ -73,8 +75,11 @@ import Testing
 
     @Test func listImagesV1SendsPageAndPerPage() async throws {
         let server = try ScriptedServer { _ in
-            .json(200, envelope(#"{"images":[\#(imageJSON),{"id":"img-2"}]}"#,
-                                resultInfo: #"{"page":2,"per_page":50,"count":2,"total_count":52}"#))
+            .json(
+                200,
+                envelope(
+                    #"{"images":[\#(imageJSON),{"id":"img-2"}]}"#,
+                    resultInfo: #"{"page":2,"per_page":50,"count":2,"total_count":52}"#))
         }
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
@@ -104,14 +109,18 @@ import Testing
         let requests = server.requests
         #expect(requests[0].target == "\(accountPath)/v2")
         #expect(requests[1].path == "\(accountPath)/v2")
-        #expect(requests[1].query == ["continuation_token": "next+/=", "per_page": "10", "sort_order": "desc", "creator": "user 7"])
+        #expect(
+            requests[1].query == [
+                "continuation_token": "next+/=", "per_page": "10", "sort_order": "desc", "creator": "user 7",
+            ])
     }
 
     @Test func updateImageSendsAJSONPatch() async throws {
         let server = try ScriptedServer { _ in .json(200, envelope(imageJSON)) }
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
-        let image = try await client.updateImage(id: "img-1", metadata: ["k": "v", "list": [1, .null, 2.5]], requireSignedURLs: false)
+        let image = try await client.updateImage(
+            id: "img-1", metadata: ["k": "v", "list": [1, .null, 2.5]], requireSignedURLs: false)
         #expect(image.id == "img-1")
         let request = try #require(server.requests.first)
         #expect(request.method == "PATCH")
@@ -155,9 +164,11 @@ import Testing
         let request = try #require(server.requests.first)
         #expect(request.method == "POST")
         #expect(request.path == "\(accountPath)/v1")
-        #expect(request.formFields == [
-            "url": "https://example.com/cat.png", "id": "img-1", "metadata": #"{"k":"v"}"#, "requireSignedURLs": "false",
-        ])
+        #expect(
+            request.formFields == [
+                "url": "https://example.com/cat.png", "id": "img-1", "metadata": #"{"k":"v"}"#,
+                "requireSignedURLs": "false",
+            ])
     }
 
     @Test func uploadFileSendsTheBytes() async throws {
@@ -165,8 +176,9 @@ import Testing
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
         let bytes = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
-        _ = try await client.uploadImage(file: bytes, filename: "cat.png", contentType: "image/png",
-                                         options: ImageUploadOptions(requireSignedURLs: true))
+        _ = try await client.uploadImage(
+            file: bytes, filename: "cat.png", contentType: "image/png",
+            options: ImageUploadOptions(requireSignedURLs: true))
         let request = try #require(server.requests.first)
         #expect(request.path == "\(accountPath)/v1")
         let parts = try #require(request.formParts)
@@ -178,7 +190,9 @@ import Testing
     }
 
     @Test func signingKeysAreListedAndRedacted() async throws {
-        let server = try ScriptedServer { _ in .json(200, envelope(#"{"keys":[{"name":"default","value":"k3y-value"}]}"#)) }
+        let server = try ScriptedServer { _ in
+            .json(200, envelope(#"{"keys":[{"name":"default","value":"k3y-value"}]}"#))
+        }
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
         let keys = try await client.signingKeys()

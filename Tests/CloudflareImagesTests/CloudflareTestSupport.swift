@@ -57,7 +57,8 @@ func makeClient(
     configure(&configuration)
     var observer: (@Sendable (CallEvent) -> Void)?
     if let events { observer = { events.record($0) } }
-    return try CloudflareClient(configuration: configuration, httpClient: sharedHTTPClient, budget: budget, observer: observer)
+    return try CloudflareClient(
+        configuration: configuration, httpClient: sharedHTTPClient, budget: budget, observer: observer)
 }
 
 /// Runs `body` and returns the CloudflareError it throws.

@@ -8,8 +8,10 @@ import Testing
 /// answers, with no emulator involved.
 @Suite struct DirectUploadConflictTests {
     static let exists = failure(5409, "Resource already exists. Verify the resource information and try again.")
-    static let options = DirectUploadOptions(id: "team/avatar", metadata: ["k": "v"], requireSignedURLs: false, creator: "u1")
-    static let ourDraft = #"{"id":"team/avatar","meta":{"k":"v"},"creator":"u1","requireSignedURLs":false,"variants":[],"draft":true}"#
+    static let options = DirectUploadOptions(
+        id: "team/avatar", metadata: ["k": "v"], requireSignedURLs: false, creator: "u1")
+    static let ourDraft =
+        #"{"id":"team/avatar","meta":{"k":"v"},"creator":"u1","requireSignedURLs":false,"variants":[],"draft":true}"#
     static let created = envelope(#"{"id":"team/avatar","uploadURL":"https://upload.imagedelivery.net/x/y"}"#)
 
     func paths(_ server: ScriptedServer) -> [String] { server.requests.map { "\($0.method) \($0.path)" } }
@@ -23,16 +25,18 @@ import Testing
         let client = try makeClient(baseURL: server.baseURL) { $0.maxAttempts = 4 }
         let upload = try await client.createDirectUpload(Self.options)
         #expect(upload.id == "team/avatar")
-        #expect(paths(server) == [
-            "POST \(accountPath)/v2/direct_upload", "POST \(accountPath)/v2/direct_upload",
-            "GET \(accountPath)/v1/team%2Favatar", "DELETE \(accountPath)/v1/team%2Favatar",
-            "POST \(accountPath)/v2/direct_upload",
-        ])
+        #expect(
+            paths(server) == [
+                "POST \(accountPath)/v2/direct_upload", "POST \(accountPath)/v2/direct_upload",
+                "GET \(accountPath)/v1/team%2Favatar", "DELETE \(accountPath)/v1/team%2Favatar",
+                "POST \(accountPath)/v2/direct_upload",
+            ])
     }
 
     @Test func aTimedOutFirstAttemptCountsAsPossiblyApplied() async throws {
         let server = try ScriptedServer(script: [
-            .closeMidResponse, .json(409, Self.exists), .json(404, failure(5404, "Image not found")), .json(200, Self.created),
+            .closeMidResponse, .json(409, Self.exists), .json(404, failure(5404, "Image not found")),
+            .json(200, Self.created),
         ])
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL) { $0.maxAttempts = 4 }
@@ -65,7 +69,9 @@ import Testing
         ])
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL) { $0.maxAttempts = 2 }
-        let error = await #expect(throws: CloudflareError.self) { _ = try await client.createDirectUpload(Self.options) }
+        let error = await #expect(throws: CloudflareError.self) {
+            _ = try await client.createDirectUpload(Self.options)
+        }
         // Never "already exists" for an id only our own lost attempt took: the draft is gone, a retry will succeed.
         #expect(error?.isAlreadyExists == false)
         #expect(error == .upstream(status: 502, errors: [APIError(code: 5500, message: "bad gateway")]))
@@ -76,7 +82,9 @@ import Testing
         let server = try ScriptedServer(script: [.json(409, Self.exists)])
         defer { server.stop() }
         let client = try makeClient(baseURL: server.baseURL)
-        let error = await #expect(throws: CloudflareError.self) { _ = try await client.createDirectUpload(Self.options) }
+        let error = await #expect(throws: CloudflareError.self) {
+            _ = try await client.createDirectUpload(Self.options)
+        }
         #expect(error?.isAlreadyExists == true)
         #expect(server.requests.count == 1)
     }

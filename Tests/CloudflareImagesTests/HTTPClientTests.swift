@@ -1,14 +1,15 @@
 import Foundation
 import HTTPClient
 import HTTPFields
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct HTTPClientTests {
     @Test func getReturnsStatusHeadersAndBody() async throws {
         let server = try ScriptedServer { _ in
-            .respond(status: 201, headers: [("X-Thing", "one"), ("x-thing", "two"), ("Content-Type", "text/plain")],
-                     body: Array("hello".utf8))
+            .respond(
+                status: 201, headers: [("X-Thing", "one"), ("x-thing", "two"), ("Content-Type", "text/plain")],
+                body: Array("hello".utf8))
         }
         defer { server.stop() }
         let client = try HTTPClient()
@@ -31,9 +32,10 @@ import TestSupport
         let client = try HTTPClient()
         var payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         payload[10] = 0
-        let response = try await client.send(HTTPClientRequest(
-            method: method, url: server.baseURL + "/echo",
-            headers: ["Content-Type": "application/octet-stream"], body: .bytes(payload)))
+        let response = try await client.send(
+            HTTPClientRequest(
+                method: method, url: server.baseURL + "/echo",
+                headers: ["Content-Type": "application/octet-stream"], body: .bytes(payload)))
         #expect(response.status == 200)
         #expect(response.body == payload)
         let request = try #require(server.requests.first)
@@ -57,8 +59,9 @@ import TestSupport
         let server = try ScriptedServer { _ in .text(200, "ok") }
         defer { server.stop() }
         let client = try HTTPClient()
-        _ = try await client.send(HTTPClientRequest(
-            url: server.baseURL, headers: ["Authorization": "Bearer sekrit", "X-Custom": "v 1", "X-Empty": ""]))
+        _ = try await client.send(
+            HTTPClientRequest(
+                url: server.baseURL, headers: ["Authorization": "Bearer sekrit", "X-Custom": "v 1", "X-Empty": ""]))
         let request = try #require(server.requests.first)
         #expect(request.headers["authorization"] == "Bearer sekrit")
         #expect(request.headers["X-Custom"] == "v 1")
@@ -93,7 +96,8 @@ import TestSupport
         form.append("we\"ird\r\nname", "value\r\n--not-a-boundary")
         let file = (0..<5000).map { UInt8(truncatingIfNeeded: $0) }
         form.append("file", filename: "pic \"1\".png", contentType: "image/png", data: file)
-        _ = try await client.send(HTTPClientRequest(method: "POST", url: server.baseURL + "/upload", body: .multipart(form)))
+        _ = try await client.send(
+            HTTPClientRequest(method: "POST", url: server.baseURL + "/upload", body: .multipart(form)))
         let request = try #require(server.requests.first)
         let parts = try #require(request.formParts)
         #expect(parts.map(\.name) == ["id", "metadata", "we\"ird\r\nname", "file"])
@@ -132,7 +136,9 @@ import TestSupport
 
     @Test func decompressionCanBeTurnedOff() async throws {
         let notGzip = Array("not really gzip".utf8)
-        let server = try ScriptedServer { _ in .respond(status: 200, headers: [("Content-Encoding", "gzip")], body: notGzip) }
+        let server = try ScriptedServer { _ in
+            .respond(status: 200, headers: [("Content-Encoding", "gzip")], body: notGzip)
+        }
         defer { server.stop() }
         let client = try HTTPClient()
         var raw = HTTPClientRequest(url: server.baseURL + "/raw")
@@ -140,7 +146,9 @@ import TestSupport
         #expect(try await client.send(raw).body == notGzip)
         #expect(server.requests.first?.headers["Accept-Encoding"] == nil)
         // By default libcurl asks for compressed bodies and decodes them (so this one fails to decode).
-        await #expect(throws: HTTPClientError.self) { _ = try await client.send(HTTPClientRequest(url: server.baseURL)) }
+        await #expect(throws: HTTPClientError.self) {
+            _ = try await client.send(HTTPClientRequest(url: server.baseURL))
+        }
         #expect(server.requests.last?.headers["Accept-Encoding"] != nil)
     }
 
@@ -245,7 +253,9 @@ import TestSupport
         await #expect {
             _ = try await client.send(HTTPClientRequest(url: server.baseURL))
         } throws: { error in
-            if case .transport(let code, let message) = error as? HTTPClientError { return code != 0 && !message.isEmpty }
+            if case .transport(let code, let message) = error as? HTTPClientError {
+                return code != 0 && !message.isEmpty
+            }
             return false
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One part of a parsed multipart body.
 struct FormPart: Sendable {
     var name: String
@@ -51,5 +53,3 @@ enum MultipartParser {
             .replacingOccurrences(of: "%0A", with: "\n")
     }
 }
-
-import Foundation

@@ -1,6 +1,6 @@
 import CloudflareImages
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct RequestBudgetTests {
     @Test func admitsUpToTheLimitThenBooksTheNextFreeSlot() {
@@ -84,7 +84,8 @@ import TestSupport
 @Suite struct RequestBudgetBurstTests {
     @Test func theBurstCapBooksTheNextSecond() {
         let clock = ManualClock()
-        let budget = RequestBudget(limit: 100, window: .seconds(300), burst: .init(count: 2, window: .seconds(1)), now: { clock.now })
+        let budget = RequestBudget(
+            limit: 100, window: .seconds(300), burst: .init(count: 2, window: .seconds(1)), now: { clock.now })
         #expect(budget.reserve(maxWait: .zero) == .proceed)
         #expect(budget.reserve(maxWait: .zero) == .proceed)
         #expect(budget.reserve(maxWait: .zero) == .refuse(retryAfter: .seconds(1)))
@@ -98,7 +99,8 @@ import TestSupport
 
     @Test func admitHonoursBothWindows() {
         let clock = ManualClock()
-        let budget = RequestBudget(limit: 5, window: .seconds(60), burst: .init(count: 3, window: .seconds(1)), now: { clock.now })
+        let budget = RequestBudget(
+            limit: 5, window: .seconds(60), burst: .init(count: 3, window: .seconds(1)), now: { clock.now })
         #expect(budget.admit(3) == nil)
         #expect(budget.admit(1) == .seconds(1))
         #expect(budget.admit(4) == .seconds(60))
@@ -110,7 +112,8 @@ import TestSupport
 
     @Test func generatedUseNeverExceedsEitherWindow() {
         let clock = ManualClock()
-        let budget = RequestBudget(limit: 50, window: .seconds(10), burst: .init(count: 7, window: .seconds(1)), now: { clock.now })
+        let budget = RequestBudget(
+            limit: 50, window: .seconds(10), burst: .init(count: 7, window: .seconds(1)), now: { clock.now })
         var booked: [ContinuousClock.Instant] = []
         for _ in 0..<2_000 {
             clock.advance(.milliseconds(Int.random(in: 0...120)))

@@ -2,9 +2,9 @@ import Foundation
 import HTTPClient
 
 #if canImport(Glibc)
-import Glibc
-import HTTPFields
-import TestSupport
+    import Glibc
+    import HTTPFields
+    import TestSupport
 #endif
 
 /// What the scripted server does with one request.
@@ -18,8 +18,12 @@ enum ScriptedAction: Sendable {
     /// Close the connection without answering.
     case closeWithoutResponse
 
-    static func json(_ status: Int, _ text: String, headers: [(String, String)] = [], delay: Duration = .zero) -> ScriptedAction {
-        .respond(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8), delay: delay)
+    static func json(
+        _ status: Int, _ text: String, headers: [(String, String)] = [], delay: Duration = .zero
+    ) -> ScriptedAction {
+        .respond(
+            status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(text.utf8),
+            delay: delay)
     }
 
     static func text(_ status: Int, _ text: String) -> ScriptedAction {
@@ -44,7 +48,9 @@ struct RecordedRequest: Sendable {
         var result: [String: String] = [:]
         for pair in parts[1].split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (s: Substring) in s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            let decode = { (s: Substring) in
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+            }
             result[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
         }
         return result
@@ -97,7 +103,10 @@ final class ScriptedServer: @unchecked Sendable {
     convenience init(script actions: [ScriptedAction]) throws {
         let index = LockedBox(0)
         try self.init { _ in
-            let i = index.update { value in defer { value += 1 }; return value }
+            let i = index.update { value in
+                defer { value += 1 }
+                return value
+            }
             return actions[min(i, actions.count - 1)]
         }
     }
@@ -156,7 +165,10 @@ final class ScriptedServer: @unchecked Sendable {
             let action = handler(request)
             switch action {
             case .respond(let status, let headers, let body, let delay):
-                if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) }
+                if delay > .zero {
+                    Thread.sleep(
+                        forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                }
                 var head = "HTTP/1.1 \(status) Scripted\r\n"
                 for (name, value) in headers { head += "\(name): \(value)\r\n" }
                 head += "Content-Length: \(body.count)\r\n\r\n"
@@ -180,7 +192,10 @@ final class ScriptedServer: @unchecked Sendable {
         let separator: [UInt8] = [13, 10, 13, 10]
         var headerEnd: Int?
         while true {
-            if let end = find(separator, in: buffer) { headerEnd = end; break }
+            if let end = find(separator, in: buffer) {
+                headerEnd = end
+                break
+            }
             guard readMore(fd, into: &buffer) else { return nil }
         }
         guard let headerEnd else { return nil }

@@ -1,8 +1,8 @@
 import CloudflareImages
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The budget several processes share through a ledger (here an in-memory one; `CloudflareBudgetStoreTests` run
 /// the database's on both backends).
@@ -21,7 +21,9 @@ import TestSupport
             struct Unreachable: Error {}
             if failing.withLock({ $0 }) { throw Unreachable() }
             bookings.withLock { $0.append((count, limit, window)) }
-            if let paused = pauses.withLock({ $0.last }) { return SharedRequestBudget.Grant(count: 0, retryAfter: paused) }
+            if let paused = pauses.withLock({ $0.last }) {
+                return SharedRequestBudget.Grant(count: 0, retryAfter: paused)
+            }
             let granted = free.withLock { free in
                 let granted = min(count, free)
                 free -= granted
@@ -34,7 +36,9 @@ import TestSupport
     @Test func requestsAreBookedAChunkAtATimeAndSpentWithinTheirValidity() async {
         let clock = ManualClock()
         let ledger = Ledger(free: 1_000)
-        let budget = SharedRequestBudget(limit: 1_200, window: .seconds(300), now: { clock.now }) { try ledger.book($0, $1, $2) }
+        let budget = SharedRequestBudget(limit: 1_200, window: .seconds(300), now: { clock.now }) {
+            try ledger.book($0, $1, $2)
+        }
         #expect(budget.chunk == 20)
         for _ in 0..<20 { #expect(await budget.take() == nil) }
         #expect(ledger.bookings.withLock { $0.count } == 1)
@@ -68,7 +72,8 @@ import TestSupport
         let shared = SharedRequestBudget(limit: 10, window: .seconds(60), chunk: 1) { try ledger.book($0, $1, $2) }
         var configuration = try makeClient(baseURL: server.baseURL).configuration
         configuration.maxBudgetWait = .seconds(1)
-        let client = try CloudflareClient(configuration: configuration, httpClient: sharedHTTPClient, sharedBudget: shared)
+        let client = try CloudflareClient(
+            configuration: configuration, httpClient: sharedHTTPClient, sharedBudget: shared)
         _ = try await client.image(id: "a")
         let error = await cloudflareError { _ = try await client.image(id: "b") }
         // Cloudflare said nothing: the wait is the ledger's, longer than the client may wait.
@@ -84,12 +89,16 @@ import TestSupport
         let ledger = Ledger(free: 100)
         func client() throws -> (CloudflareClient, SharedRequestBudget) {
             let shared = SharedRequestBudget(
-                limit: 100, window: .seconds(60), chunk: 5, pause: { duration, _, _ in ledger.pauses.withLock { $0.append(duration) } }
+                limit: 100, window: .seconds(60), chunk: 5,
+                pause: { duration, _, _ in ledger.pauses.withLock { $0.append(duration) } }
             ) { try ledger.book($0, $1, $2) }
             var configuration = try makeClient(baseURL: server.baseURL).configuration
             configuration.maxAttempts = 1
             configuration.maxBudgetWait = .zero
-            return (try CloudflareClient(configuration: configuration, httpClient: sharedHTTPClient, sharedBudget: shared), shared)
+            return (
+                try CloudflareClient(configuration: configuration, httpClient: sharedHTTPClient, sharedBudget: shared),
+                shared
+            )
         }
         let (first, firstBudget) = try client()
         let (second, _) = try client()

@@ -1,11 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import HTTPServer
 import Logging
 import Testing
+
 @testable import LogOutput
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The direct access-log writer must give exactly the line the log handler gives for the server's default call.
 @Suite struct AccessLogLineTests {
@@ -40,9 +42,11 @@ import Testing
         let text = try captured { sink in
             var logger = Logger(label: "cfimages.api") { BufferedLogHandler(label: $0, sink: sink) }
             logger.logLevel = .info
-            logger.warning("Received webhook for\nunknown image", metadata: [
-                "cloudflare_id": "x\r\n2026-01-01T00:00:00+0000 info cfimages.api: forged", "k\n": "\u{0}\u{1B}",
-            ])
+            logger.warning(
+                "Received webhook for\nunknown image",
+                metadata: [
+                    "cloudflare_id": "x\r\n2026-01-01T00:00:00+0000 info cfimages.api: forged", "k\n": "\u{0}\u{1B}",
+                ])
         }
         #expect(text.utf8.filter { $0 == 0x0A }.count == 1, "\(text.debugDescription)")
         #expect(!text.utf8.contains(0x0D) && !text.utf8.contains(0x1B) && !text.utf8.contains(0))

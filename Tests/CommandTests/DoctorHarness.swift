@@ -9,6 +9,7 @@ import ImagesAPI
 import Logging
 import SQLite
 import TestSupport
+
 @testable import cfimages
 
 /// A setup for `cfimages doctor` to check, over real loopback sockets: the Cloudflare emulator (at `/_emulator`)
@@ -16,7 +17,8 @@ import TestSupport
 /// database in a temp directory. ``settings`` describe it all correctly; each test breaks one thing.
 final class DoctorHarness: Sendable {
     static let account = EmulatorAccount(
-        accountID: "doctor-account", apiToken: "doctor-token", accountHash: "DoctorHash", signingKey: "doctor-signing-key")
+        accountID: "doctor-account", apiToken: "doctor-token", accountHash: "DoctorHash",
+        signingKey: "doctor-signing-key")
     static let readOnlyToken = "doctor-read-only-token"
     static let webhookSecret = "doctor-webhook-secret"
 
@@ -28,7 +30,9 @@ final class DoctorHarness: Sendable {
 
     static func logger() -> Logger { quietLogger("doctor-tests") }
 
-    private init(directory: String, emulator: CloudflareEmulator, database: Database, server: HTTPServer, http: HTTPClient) {
+    private init(
+        directory: String, emulator: CloudflareEmulator, database: Database, server: HTTPServer, http: HTTPClient
+    ) {
         self.directory = directory
         self.emulator = emulator
         self.database = database
@@ -37,7 +41,9 @@ final class DoctorHarness: Sendable {
     }
 
     /// Starts everything; `configure` changes the emulator's account (variants, flexible variants, keys).
-    static func start(configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }) async throws -> DoctorHarness {
+    static func start(
+        configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }
+    ) async throws -> DoctorHarness {
         let directory = try makeTemporaryDirectory(prefix: "doctor-")
         let slot = HandlerSlot()
         let server = HTTPServer(
@@ -45,27 +51,31 @@ final class DoctorHarness: Sendable {
             responder: slot.responder)
         try server.start()
         let origin = "http://127.0.0.1:\(server.localPort)"
-        var configuration = account.configuration(dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
+        var configuration = account.configuration(
+            dataDirectory: directory + "/emulator", publicBaseURL: origin + "/_emulator")
         configuration.readOnlyToken = readOnlyToken
         configure(&configuration)
         let emulator = try CloudflareEmulator(configuration: configuration, logger: logger())
         let database = try Database(path: directory + "/cfimages.sqlite", readerCount: 1)
         try await Migrator(directory: TestPaths.migrations, database: database).apply()
         let http = try HTTPClient(logger: logger())
-        let harness = DoctorHarness(directory: directory, emulator: emulator, database: database, server: server, http: http)
+        let harness = DoctorHarness(
+            directory: directory, emulator: emulator, database: database, server: server, http: http)
 
         var apiSettings = harness.settings
         apiSettings.webhookSecret = webhookSecret
         let api = ImagesAPI(
             settings: apiSettings, repository: SQLiteImageRepository(database: database),
             cloudflare: try harness.client(token: account.apiToken), logger: logger())
-        slot.set(api.responder(mounting: [.under("/_emulator", emulator.makeRouter(mountPath: "/_emulator").responder)]))
+        slot.set(
+            api.responder(mounting: [.under("/_emulator", emulator.makeRouter(mountPath: "/_emulator").responder)]))
         return harness
     }
 
     /// Runs `body` on a started harness and always shuts it down.
     static func run(
-        configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in }, _ body: (DoctorHarness) async throws -> Void
+        configure: (inout CloudflareEmulator.Configuration) -> Void = { _ in },
+        _ body: (DoctorHarness) async throws -> Void
     ) async throws {
         let harness = try await start(configure: configure)
         do {
@@ -107,7 +117,8 @@ final class DoctorHarness: Sendable {
 
     func client(token: String) throws -> CloudflareClient {
         try CloudflareClient(
-            configuration: .init(accountID: Self.account.accountID, apiToken: token, baseURL: emulator.apiBaseURL, maxAttempts: 1),
+            configuration: .init(
+                accountID: Self.account.accountID, apiToken: token, baseURL: emulator.apiBaseURL, maxAttempts: 1),
             httpClient: http, logger: Self.logger())
     }
 

@@ -3,8 +3,9 @@ import CloudflareImages
 import Configuration
 import Foundation
 import SQLite
-import Testing
 import TestSupport
+import Testing
+
 @testable import cfimages
 
 /// `cfimages doctor` against the emulator: a healthy setup passes every check (exit 0), and each broken
@@ -32,10 +33,11 @@ import TestSupport
     @Test func aHealthySetupPassesEveryCheckAndLeavesNothingBehind() async throws {
         try await DoctorHarness.run { h in
             let checks = try await h.check(webhookURL: h.webhookURL)
-            #expect(checks.map(\.name) == [
-                "read", "edit", "account-hash", "variants", "delivery", "flexible-variants", "signing-keys",
-                "webhook-secret", "webhook-url", "database",
-            ])
+            #expect(
+                checks.map(\.name) == [
+                    "read", "edit", "account-hash", "variants", "delivery", "flexible-variants", "signing-keys",
+                    "webhook-secret", "webhook-url", "database",
+                ])
             #expect(checks.allSatisfy { $0.verdict == .ok }, "\(checks.flatMap(\.lines).joined(separator: "\n"))")
             #expect(SetupChecks.exitStatus(checks) == 0)
             #expect(SetupChecks.summary(checks) == "10 ok, 0 warnings, 0 failed")
@@ -45,7 +47,9 @@ import TestSupport
             #expect(try await client.listImagesV2(perPage: 10).images.isEmpty)
             // No secret reaches the checklist.
             let text = checks.flatMap(\.lines).joined(separator: "\n")
-            for secret in [DoctorHarness.account.apiToken, DoctorHarness.account.signingKey, DoctorHarness.webhookSecret] {
+            for secret in [
+                DoctorHarness.account.apiToken, DoctorHarness.account.signingKey, DoctorHarness.webhookSecret,
+            ] {
                 #expect(!text.contains(secret))
             }
         }
@@ -97,14 +101,16 @@ import TestSupport
     @Test func aWrongAccountHashFailsWithTheHashCloudflareUses() async throws {
         try await DoctorHarness.run { h in
             let checks = try await h.check { $0.accountHash = "WrongHash" }
-            try Self.expectOnlyFailure(checks, "account-hash", fix: "CLOUDFLARE_IMAGES_ACCOUNT_HASH=\(DoctorHarness.account.accountHash)")
+            try Self.expectOnlyFailure(
+                checks, "account-hash", fix: "CLOUDFLARE_IMAGES_ACCOUNT_HASH=\(DoctorHarness.account.accountHash)")
         }
     }
 
     @Test func aMissingThumbnailVariantFails() async throws {
         try await DoctorHarness.run(configure: { $0.variants = ["public", "hero"] }) { h in
             let checks = try await h.check()
-            try Self.expectOnlyFailure(checks, "variants", fix: "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT to one of: hero, public")
+            try Self.expectOnlyFailure(
+                checks, "variants", fix: "CLOUDFLARE_IMAGES_THUMBNAIL_VARIANT to one of: hero, public")
             #expect(try Self.check(checks, "variants").message.contains(#""thumbnail""#))
 
             #expect(Self.failures(try await h.check { $0.thumbnailVariant = "hero" }).isEmpty)
@@ -146,7 +152,8 @@ import TestSupport
             var settings = h.settings
             settings.signingKey = DoctorHarness.account.signingKey
             // A configured key the account does not list cannot be confirmed either.
-            try Self.expectOnlyFailure(try await h.check(settings), "signing-keys", fix: "CLOUDFLARE_IMAGES_SIGNING_KEY")
+            try Self.expectOnlyFailure(
+                try await h.check(settings), "signing-keys", fix: "CLOUDFLARE_IMAGES_SIGNING_KEY")
         }
     }
 
@@ -168,7 +175,8 @@ import TestSupport
         try await DoctorHarness.run { h in
             var settings = h.settings
             settings.webhookSecret = nil
-            try Self.expectOnlyFailure(try await h.check(settings), "webhook-secret", fix: "CLOUDFLARE_IMAGES_WEBHOOK_SECRET")
+            try Self.expectOnlyFailure(
+                try await h.check(settings), "webhook-secret", fix: "CLOUDFLARE_IMAGES_WEBHOOK_SECRET")
 
             settings.webhookAllowUnsigned = true
             let allowed = try await h.check(settings)
@@ -182,7 +190,8 @@ import TestSupport
             var settings = h.settings
             settings.webhookSecret = "a-different-secret"
             try Self.expectOnlyFailure(
-                try await h.check(settings, webhookURL: h.webhookURL), "webhook-url", fix: "CLOUDFLARE_IMAGES_WEBHOOK_SECRET")
+                try await h.check(settings, webhookURL: h.webhookURL), "webhook-url",
+                fix: "CLOUDFLARE_IMAGES_WEBHOOK_SECRET")
 
             let wrongPath = try await h.check(webhookURL: h.origin + "/cloudflare-images/api/nowhere/")
             try Self.expectOnlyFailure(wrongPath, "webhook-url", fix: "/cloudflare-images/api/webhook/")

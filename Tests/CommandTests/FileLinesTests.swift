@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import cfimages
 
 /// `FileLines`, which `cfimages usages reconcile` reads its file with: lines across 64 KiB chunk boundaries, a final

@@ -1,9 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
 @testable import cfimages
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite struct SecretFileTests {
     static func temporaryDirectory() -> String {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImagesAPI
 import Testing
+
 @testable import cfimages
 
 /// `cfimages --version`, the OpenAPI document's `info.version` and `/healthz` report one version, written once.

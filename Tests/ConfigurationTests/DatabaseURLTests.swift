@@ -4,7 +4,7 @@ import Testing
 struct DatabaseURLTests {
     @Test func postgreSQLURLsSelectPostgreSQLAndThePasswordIsNeverShown() throws {
         let settings = try Settings(values: [
-            "CFIMAGES_DATABASE_URL": "postgresql://app:s3cret@db.internal:5432/cfimages?sslmode=require",
+            "CFIMAGES_DATABASE_URL": "postgresql://app:s3cret@db.internal:5432/cfimages?sslmode=require"
         ])
         let url = try #require(settings.databaseURL)
         #expect(url.connectionString == "postgresql://app:s3cret@db.internal:5432/cfimages?sslmode=require")
@@ -16,7 +16,10 @@ struct DatabaseURLTests {
     }
 
     @Test func badURLsAreRefusedWithoutRepeatingThem() {
-        for bad in ["mysql://u:hunter2@h/db", "postgresql://u:hunter2@h", "postgresql://u:hunter2@h:99999/db", "postgresql:///db"] {
+        for bad in [
+            "mysql://u:hunter2@h/db", "postgresql://u:hunter2@h", "postgresql://u:hunter2@h:99999/db",
+            "postgresql:///db",
+        ] {
             do {
                 _ = try Settings(values: ["CFIMAGES_DATABASE_URL": bad])
                 Issue.record("accepted \(bad)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Configuration
 
 @Suite struct SettingsTests {
@@ -51,7 +52,9 @@ import Testing
 
     @Test func secretValuesAreNotRepeated() {
         #expect {
-            _ = try Settings(values: ["CLOUDFLARE_IMAGES_API_TOKEN": "sekrit\u{7}", "CLOUDFLARE_IMAGES_ACCOUNT_ID": "a"])
+            _ = try Settings(values: [
+                "CLOUDFLARE_IMAGES_API_TOKEN": "sekrit\u{7}", "CLOUDFLARE_IMAGES_ACCOUNT_ID": "a",
+            ])
         } throws: { error in
             !"\(error)".contains("sekrit")
         }
@@ -74,7 +77,9 @@ import Testing
                 } catch let error as SettingsError {
                     #expect(mask != 7 && (mask != 0 || required), "\(values): \(error)")
                     #expect(error.setting == missing.first, "\(values): \(error)")
-                    if mask != 0 { #expect(missing.allSatisfy { error.reason.contains($0) || $0 == error.setting }, "\(error)") }
+                    if mask != 0 {
+                        #expect(missing.allSatisfy { error.reason.contains($0) || $0 == error.setting }, "\(error)")
+                    }
                 }
             }
         }
@@ -103,6 +108,8 @@ import Testing
         let settings = try Settings.load(environment: ["CFIMAGES_CONFIG_FILE": file, "CFIMAGES_PORT": "9200"])
         #expect(settings.port == 9200)
         #expect(settings.host == "0.0.0.0")
-        #expect(throws: SettingsError.self) { _ = try Settings.load(environment: ["CFIMAGES_CONFIG_FILE": file + ".missing"]) }
+        #expect(throws: SettingsError.self) {
+            _ = try Settings.load(environment: ["CFIMAGES_CONFIG_FILE": file + ".missing"])
+        }
     }
 }

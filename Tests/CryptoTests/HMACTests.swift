@@ -46,8 +46,10 @@ struct HMACTests {
         Vector(
             name: "case 7 (key and data longer than block)",
             keyHex: String(repeating: "aa", count: 131),
-            dataHex: Hex.encode(Array(("This is a test using a larger than block-size key and a larger than block-size data. "
-                + "The key needs to be hashed before being used by the HMAC algorithm.").utf8)),
+            dataHex: Hex.encode(
+                Array(
+                    ("This is a test using a larger than block-size key and a larger than block-size data. "
+                        + "The key needs to be hashed before being used by the HMAC algorithm.").utf8)),
             macHex: "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"
         ),
     ]
@@ -74,7 +76,8 @@ struct HMACTests {
 
     /// python3 -c 'import hmac,hashlib;print(hmac.new(b"",b"",hashlib.sha256).hexdigest())'
     @Test func emptyKeyAndMessage() {
-        #expect(Hex.encode(HMAC.sha256(key: "", message: ""))
-            == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+        #expect(
+            Hex.encode(HMAC.sha256(key: "", message: ""))
+                == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
     }
 }

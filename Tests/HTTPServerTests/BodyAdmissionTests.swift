@@ -1,6 +1,7 @@
 import HTTPFields
 import Synchronization
 import Testing
+
 @testable import HTTPServer
 
 /// The parser's per-request body limit and its reservations in a shared `BodyBudget`.
@@ -46,10 +47,14 @@ struct BodyAdmissionTests {
         let asked = Asked()
         var parser = HTTPRequestParser(limits: Self.limits(asked))
         let big = String(repeating: "x", count: 150)
-        #expect(Self.body(Self.feed(&parser, "POST /big?q=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 150\r\n\r\n\(big)"))?.count == 150)
+        #expect(
+            Self.body(Self.feed(&parser, "POST /big?q=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 150\r\n\r\n\(big)"))?
+                .count == 150)
         #expect(Self.body(Self.feed(&parser, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")) == [])  // no body: not asked
         // The same route spelled with an escape is another path, with the default limit.
-        #expect(Self.error(Self.feed(&parser, "PUT /b%69g HTTP/1.1\r\nHost: x\r\nContent-Length: 150\r\n\r\n")) == .bodyTooLarge)
+        #expect(
+            Self.error(Self.feed(&parser, "PUT /b%69g HTTP/1.1\r\nHost: x\r\nContent-Length: 150\r\n\r\n"))
+                == .bodyTooLarge)
         #expect(asked.calls.withLock { $0 } == ["POST /big", "PUT /b%69g"])
     }
 
@@ -59,15 +64,20 @@ struct BodyAdmissionTests {
         #expect(Self.feed(&parser, chunked + "6\r\nabcdef\r\n") == nil)
         #expect(Self.error(Self.feed(&parser, "5\r\n")) == .bodyTooLarge)
         var big = HTTPRequestParser(limits: Self.limits())
-        let body = Self.body(Self.feed(&big, "POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "64\r\n" + String(repeating: "a", count: 100) + "\r\n0\r\n\r\n"))
+        let body = Self.body(
+            Self.feed(
+                &big,
+                "POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "64\r\n" + String(repeating: "a", count: 100) + "\r\n0\r\n\r\n"))
         #expect(body?.count == 100)
     }
 
     @Test(arguments: ["99999999999999999999", "9223372036854775807", "18446744073709551616"])
     func hugeContentLengthsAre413(length: String) {
         var parser = HTTPRequestParser(limits: Self.limits())
-        #expect(Self.error(Self.feed(&parser, "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n")) == .bodyTooLarge)
+        #expect(
+            Self.error(Self.feed(&parser, "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n"))
+                == .bodyTooLarge)
     }
 
     @Test func declaredLengthsAreReservedAndReleasedOnHandOff() {

@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension ServerTests {
     @Suite("Per-route body limits and the buffered-body cap") struct BodyLimits {
@@ -32,7 +34,8 @@ extension ServerTests {
                     Self.expectFinal(try client.readResponse(), 413, client)
                     // With `Expect: 100-continue` the 413 comes instead of the 100.
                     let expecting = try TestClient(port: port)
-                    expecting.send("POST /small HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2000\r\n\r\n")
+                    expecting.send(
+                        "POST /small HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2000\r\n\r\n")
                     Self.expectFinal(try expecting.readResponse(), 413, expecting)
                     // The same length fits the larger route's limit.
                     let upload = try TestClient(port: port)

@@ -1,10 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension ServerTests {
     @Suite("Idle sockets, slow bodies and the connection cap") struct ConnectionLoad {
@@ -25,7 +27,8 @@ extension ServerTests {
                     let idle = try (0..<Self.idleCount).map { _ in try TestClient(port: port, timeout: 10) }
                     let slow = try (0..<Self.slowCount).map { _ in try TestClient(port: port, timeout: 10) }
                     for client in slow {
-                        client.send("POST /slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: \(Self.slowLength)\r\n\r\nab")
+                        client.send(
+                            "POST /slow-body HTTP/1.1\r\nHost: x\r\nContent-Length: \(Self.slowLength)\r\n\r\nab")
                     }
                     #expect(waitUntil(10) { server.stats.bufferedBodyBytes == Self.slowCount * Self.slowLength })
                     let normal = try (0..<Self.normalCount).map { _ in try TestClient(port: port, timeout: 10) }
@@ -58,7 +61,10 @@ extension ServerTests {
                     #expect(server.stats.openConnections == cap)
                     #expect(server.stats.bufferedBodyBytes == (Self.slowCount - 2) * Self.slowLength)
                 }
-                #expect(await eventually(timeout: .seconds(10)) { server.stats.openConnections == 0 && server.stats.bufferedBodyBytes == 0 })
+                #expect(
+                    await eventually(timeout: .seconds(10)) {
+                        server.stats.openConnections == 0 && server.stats.bufferedBodyBytes == 0
+                    })
             }
         }
 
@@ -73,7 +79,9 @@ extension ServerTests {
             #expect(FileDescriptorLimit.connectionAllowance(descriptors: 20_000) == 18_000)
             #expect(FileDescriptorLimit.connectionAllowance(descriptors: 1_048_576) == 943_719)
             #expect(FileDescriptorLimit.connectionAllowance(descriptors: 100) == 1)
-            #expect(HTTPServer.Configuration().maxConnections == FileDescriptorLimit.connectionAllowance(descriptors: raised))
+            #expect(
+                HTTPServer.Configuration().maxConnections
+                    == FileDescriptorLimit.connectionAllowance(descriptors: raised))
         }
     }
 }

@@ -1,5 +1,6 @@
 import HTTPFields
 import Testing
+
 @testable import HTTPServer
 
 /// Feeds raw bytes to the parser, whole or one byte at a time, and collects what it reports.
@@ -8,7 +9,8 @@ struct ParserRun {
     var requests: [(head: RequestHead, body: [UInt8])] = []
     var error: HTTPParseError?
 
-    static let limits = HTTPRequestParser.Limits(requestLineLength: 64, headerBytes: 256, headerCount: 5, bodyBytes: 100)
+    static let limits = HTTPRequestParser.Limits(
+        requestLineLength: 64, headerBytes: 256, headerCount: 5, bodyBytes: 100)
 
     init(_ text: String, byteByByte: Bool, limits: HTTPRequestParser.Limits = ParserRun.limits) {
         self.init(Array(text.utf8), byteByByte: byteByByte, limits: limits)
@@ -37,7 +39,8 @@ struct ParserRun {
 struct HTTPRequestParserTests {
     @Test(arguments: [false, true])
     func simpleGet(byteByByte: Bool) {
-        let run = ParserRun("GET /a%20b?x=1&y=%2F HTTP/1.1\r\nHost: example\r\nX-Thing:  spaced value \r\n\r\n", byteByByte: byteByByte)
+        let run = ParserRun(
+            "GET /a%20b?x=1&y=%2F HTTP/1.1\r\nHost: example\r\nX-Thing:  spaced value \r\n\r\n", byteByByte: byteByByte)
         #expect(run.error == nil)
         #expect(run.requests.count == 1)
         let head = run.requests[0].head
@@ -71,7 +74,8 @@ struct HTTPRequestParserTests {
 
     @Test(arguments: [false, true])
     func chunkedBodyWithExtensionsAndTrailers(byteByByte: Bool) {
-        let text = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let text =
+            "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "5;name=value\r\nhello\r\n6 ; other\r\n world\r\nA\r\n0123456789\r\n0;last\r\nX-Trailer: yes\r\nY: z\r\n\r\n"
             + "GET /after HTTP/1.1\r\nHost: a\r\n\r\n"
         let run = ParserRun(text, byteByByte: byteByByte)
@@ -99,16 +103,19 @@ struct HTTPRequestParserTests {
 
     @Test(arguments: [false, true])
     func expectContinue(byteByByte: Bool) {
-        let run = ParserRun("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\nok", byteByByte: byteByByte)
+        let run = ParserRun(
+            "PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\nok", byteByByte: byteByByte)
         #expect(run.heads.first?.expectContinue == true)
         #expect(run.requests.first?.body == Array("ok".utf8))
-        let old = ParserRun("PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok", byteByByte: byteByByte)
+        let old = ParserRun(
+            "PUT / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nok", byteByByte: byteByByte)
         #expect(old.heads.first?.expectContinue == false)
     }
 
     @Test(arguments: [false, true])
     func otherTargetForms(byteByByte: Bool) {
-        let absolute = ParserRun("GET http://example.com/x/y?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n", byteByByte: byteByByte)
+        let absolute = ParserRun(
+            "GET http://example.com/x/y?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n", byteByByte: byteByByte)
         #expect(absolute.error == nil)
         let head = absolute.requests[0].head
         let request = Request(method: head.method, target: head.target)
@@ -125,7 +132,8 @@ struct HTTPRequestParserTests {
         let run = ParserRun(bytes, byteByByte: byteByByte)
         #expect(run.error == nil)
         let head = run.requests[0].head
-        let request = Request(method: head.method, target: head.target, headers: head.headers, body: run.requests[0].body)
+        let request = Request(
+            method: head.method, target: head.target, headers: head.headers, body: run.requests[0].body)
         #expect(request.path.hasPrefix("/caf"))
         #expect(request.bodyText.count == 2)
         #expect(head.headers["X-Bin"] != nil)
@@ -138,8 +146,14 @@ struct HTTPRequestParserTests {
             ("GET / HTTP/1.1\nHost: a\n\n", .badRequest("bare LF")),
             ("GET / HTTP/1.1\r\nHost: a\n\r\n", .badRequest("bare LF")),
             ("GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", .badRequest("field line")),
-            ("GET / HTTP/1.1\r\n\(host)Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", .badRequest("framing")),
-            ("GET / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", .badRequest("framing")),
+            (
+                "GET / HTTP/1.1\r\n\(host)Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+                .badRequest("framing")
+            ),
+            (
+                "GET / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+                .badRequest("framing")
+            ),
             ("GET / HTTP/1.1\r\n\(host)Content-Length: 3\r\nContent-Length: 4\r\n\r\n", .badRequest("content-length")),
             ("GET / HTTP/1.1\r\n\(host)Content-Length: 3, 4\r\n\r\n", .badRequest("content-length")),
             ("GET / HTTP/1.1\r\n\(host)Content-Length: abc\r\n\r\n", .badRequest("content-length")),
@@ -150,7 +164,10 @@ struct HTTPRequestParserTests {
             ("GET / HTTP/1.1\r\n\(host)Transfer-Encoding: gzip\r\n\r\n", .badRequest("transfer coding")),
             ("GET / HTTP/1.1\r\n\(host)Transfer-Encoding: gzip, chunked\r\n\r\n", .badRequest("transfer coding")),
             ("GET / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked, chunked\r\n\r\n", .badRequest("transfer coding")),
-            ("GET / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", .badRequest("transfer coding")),
+            (
+                "GET / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+                .badRequest("transfer coding")
+            ),
             ("GET / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked,\r\n\r\n", .badRequest("transfer coding")),
             ("GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", .badRequest("framing")),
             ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\nzz\r\n", .badRequest("chunk size")),
@@ -161,7 +178,10 @@ struct HTTPRequestParserTests {
             ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n5\nhello", .badRequest("bare LF")),
             ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n", .badRequest("chunk end")),
             ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n2\r\nab\rX", .badRequest("chunk end")),
-            ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0\r\nbad trailer\r\n\r\n", .badRequest("trailer field")),
+            (
+                "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0\r\nbad trailer\r\n\r\n",
+                .badRequest("trailer field")
+            ),
             ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0\r\nX: y\n", .badRequest("bare LF")),
             ("GET / HTTP/1.1\r\nHost : a\r\n\r\n", .badRequest("field line")),
             ("GET / HTTP/1.1\r\nHost: a\r\nX-Folded: one\r\n two\r\n\r\n", .badRequest("field line")),
@@ -192,12 +212,22 @@ struct HTTPRequestParserTests {
             ("POST / HTTP/1.1\r\n\(host)Content-Length: 101\r\n\r\n", .bodyTooLarge),
             ("POST / HTTP/1.1\r\n\(host)Content-Length: 99999999999999999999999\r\n\r\n", .bodyTooLarge),
             ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n65\r\n", .bodyTooLarge),
-            ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n50\r\n\(String(repeating: "x", count: 80))\r\n20\r\n", .bodyTooLarge),
+            (
+                "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n50\r\n\(String(repeating: "x", count: 80))\r\n20\r\n",
+                .bodyTooLarge
+            ),
             ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\n", .bodyTooLarge),
-            ("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0\r\nT: \(String(repeating: "x", count: 300))\r\n\r\n", .headersTooLarge),
+            (
+                "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n0\r\nT: \(String(repeating: "x", count: 300))\r\n\r\n",
+                .headersTooLarge
+            ),
             ("PUT / HTTP/1.1\r\n\(host)Expect: something-else\r\nContent-Length: 1\r\n\r\n", .unsupportedExpectation),
         ]
-        cases.append(("POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n1;\(String(repeating: "e", count: 5000))", .badRequest("chunk line")))
+        cases.append(
+            (
+                "POST / HTTP/1.1\r\n\(host)Transfer-Encoding: chunked\r\n\r\n1;\(String(repeating: "e", count: 5000))",
+                .badRequest("chunk line")
+            ))
         return cases
     }()
 
@@ -213,8 +243,14 @@ struct HTTPRequestParserTests {
     @Test func errorIsSticky() {
         var parser = HTTPRequestParser(limits: ParserRun.limits)
         parser.append(Array("GET / HTTP/3.0\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
-        guard case .error(.unsupportedVersion) = parser.next() else { Issue.record("expected 505"); return }
-        guard case .error(.unsupportedVersion) = parser.next() else { Issue.record("expected sticky error"); return }
+        guard case .error(.unsupportedVersion) = parser.next() else {
+            Issue.record("expected 505")
+            return
+        }
+        guard case .error(.unsupportedVersion) = parser.next() else {
+            Issue.record("expected sticky error")
+            return
+        }
     }
 
     @Test func statusesOfErrors() {
@@ -233,7 +269,8 @@ struct HTTPRequestParserTests {
         #expect(RequestIDGenerator.sanitized(String(repeating: "a", count: 129)) == nil)
         #expect(RequestIDGenerator.sanitized("é") == nil)
         var generator = RequestIDGenerator()
-        let a = generator.next(), b = generator.next()
+        let a = generator.next()
+        let b = generator.next()
         #expect(a.count == 32 && a != b && a.allSatisfy(\.isHexDigit))
     }
 
@@ -266,5 +303,5 @@ struct HTTPRequestParserTests {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPFields
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 extension ServerTests {
@@ -63,7 +64,10 @@ extension ServerTests {
                     let count = 20_000
                     var burst = ""
                     for i in 0..<count {
-                        burst += i % 1_000 == 999 ? "GET /slow/\(i) HTTP/1.1\r\nHost: x\r\n\r\n" : "GET /fast/\(i) HTTP/1.1\r\nHost: x\r\n\r\n"
+                        burst +=
+                            i % 1_000 == 999
+                            ? "GET /slow/\(i) HTTP/1.1\r\nHost: x\r\n\r\n"
+                            : "GET /fast/\(i) HTTP/1.1\r\nHost: x\r\n\r\n"
                     }
                     client.send(burst)
                     for i in 0..<count {
@@ -103,7 +107,9 @@ extension ServerTests {
             try await withServer(immediate: Self.fastPaths(calls)) { _, port in
                 try await blocking {
                     let client = try TestClient(port: port)
-                    client.send("GET /fast/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /fast/never HTTP/1.1\r\nHost: x\r\n\r\n")
+                    client.send(
+                        "GET /fast/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /fast/never HTTP/1.1\r\nHost: x\r\n\r\n"
+                    )
                     let response = try client.readResponse()
                     #expect(response.bodyText == "now /fast/last")
                     #expect(response.header("Connection") == "close")

@@ -2,8 +2,8 @@ import Foundation
 import HTTPFields
 import HTTPServer
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// Answers that are not ready when the handler returns (``Response/later(_:)``): sent once ready, through the same
 /// error boundary and finisher as a handler's, in order on a kept-alive connection; shutdown cancels them past its grace period.
@@ -19,7 +19,8 @@ import TestSupport
         armed: LockedBox<(@Sendable (String) -> Void)?> = LockedBox(nil), withdrawn: LockedBox<Int> = LockedBox(0),
         produced: LockedBox<[String]> = LockedBox([])
     ) -> Responder {
-        let part = Responder(unhandledError: { _ in HTTPError(.serviceUnavailable, "Try again.").response }) { request in
+        let part = Responder(unhandledError: { _ in HTTPError(.serviceUnavailable, "Try again.").response }) {
+            request in
             switch request.path {
             case "/ready":
                 return Response.later {
@@ -60,9 +61,11 @@ import TestSupport
             }
         }
         let mounted = Responder.mounting([.init(claiming: { _ in true }, part)], otherwise: Responder { _ in .empty() })
-        return Responder(unhandledError: mounted.unhandledError, finisher: { _, response in
-            response.headers["X-Finished"] = "yes"
-        }, handler: mounted.handler)
+        return Responder(
+            unhandledError: mounted.unhandledError,
+            finisher: { _, response in
+                response.headers["X-Finished"] = "yes"
+            }, handler: mounted.handler)
     }
 
     @Test func aLaterAnswerIsMappedFinishedAndKeepsTheConnectionsOrder() async throws {
@@ -90,7 +93,8 @@ import TestSupport
     @Test func whatALaterAnswerThrowsIsMappedByTheBoundary() async throws {
         let responder = Self.responder(released: LockedBox(true), cancelled: LockedBox(false))
         try await withServer(responder: responder) { _, port in
-            let missing = try await RawClient.exchange(port: port, RawClient.request(Array("GET /missing HTTP/1.1".utf8)))
+            let missing = try await RawClient.exchange(
+                port: port, RawClient.request(Array("GET /missing HTTP/1.1".utf8)))
             #expect(missing.status == 404)
             #expect(missing.bodyText.contains("Not here."))
             #expect(missing.head.contains("X-Finished: yes"))
@@ -110,7 +114,9 @@ import TestSupport
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), responder: responder)
         try server.start()
         let port = server.localPort
-        let reply = Task { try await RawClient.exchange(port: port, RawClient.request(Array("GET /held HTTP/1.1".utf8))) }
+        let reply = Task {
+            try await RawClient.exchange(port: port, RawClient.request(Array("GET /held HTTP/1.1".utf8)))
+        }
         try await Task.sleep(for: .milliseconds(200))
         #expect(!cancelled.current)
         await server.shutdown()
@@ -179,7 +185,8 @@ import TestSupport
         let withdrawn = LockedBox(0)
         let produced = LockedBox<[String]>([])
         let responder = Self.responder(
-            released: LockedBox(true), cancelled: LockedBox(false), armed: armed, withdrawn: withdrawn, produced: produced)
+            released: LockedBox(true), cancelled: LockedBox(false), armed: armed, withdrawn: withdrawn,
+            produced: produced)
         try await withServer(responder: responder) { server, port in
             try await blocking {
                 let client = try TestClient(port: port, timeout: 20)

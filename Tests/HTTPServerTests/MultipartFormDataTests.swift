@@ -1,12 +1,14 @@
 import HTTPFields
 import Testing
+
 @testable import HTTPServer
 
 @Suite struct MultipartFormDataTests {
     func body(_ text: String) -> [UInt8] { Array(text.utf8) }
 
     @Test func parsesFieldsAndFile() throws {
-        let text = "--XyZ\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\nabc\r\n"
+        let text =
+            "--XyZ\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\nabc\r\n"
             + "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n"
             + "\u{1}\u{2}\r\n\r\n--XyZ--\r\n"
         let form = try MultipartFormData(contentType: "multipart/form-data; boundary=XyZ", body: body(text))
@@ -44,10 +46,12 @@ import Testing
 
     @Test func missingFinalBoundary() {
         #expect(throws: MultipartError.missingClosingBoundary) {
-            try MultipartFormData(boundary: "B", body: body("--B\r\nContent-Disposition: form-data; name=a\r\n\r\nvalue"))
+            try MultipartFormData(
+                boundary: "B", body: body("--B\r\nContent-Disposition: form-data; name=a\r\n\r\nvalue"))
         }
         #expect(throws: MultipartError.missingClosingBoundary) {
-            try MultipartFormData(boundary: "B", body: body("--B\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--B"))
+            try MultipartFormData(
+                boundary: "B", body: body("--B\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--B"))
         }
         #expect(throws: MultipartError.missingOpeningBoundary) {
             try MultipartFormData(boundary: "B", body: body("no delimiter here"))
@@ -55,14 +59,16 @@ import Testing
     }
 
     @Test func preambleAndEpilogueAreIgnored() throws {
-        let text = "This is a preamble.\r\n--B\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--B--\r\nepilogue --B junk"
+        let text =
+            "This is a preamble.\r\n--B\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--B--\r\nepilogue --B junk"
         let form = try MultipartFormData(boundary: "B", body: body(text))
         #expect(form.parts.count == 1)
         #expect(form.value(named: "a") == "v")
     }
 
     @Test func bareLineFeedsAndPaddingAreTolerated() throws {
-        let text = "--B  \nContent-Disposition: form-data; name=a\n\nline1\r\nline2\n--B\nContent-Disposition: form-data; name=b\n\n\n--B--"
+        let text =
+            "--B  \nContent-Disposition: form-data; name=a\n\nline1\r\nline2\n--B\nContent-Disposition: form-data; name=b\n\n\n--B--"
         let form = try MultipartFormData(boundary: "B", body: body(text))
         #expect(form.value(named: "a") == "line1\r\nline2")
         #expect(form.value(named: "b") == "")
@@ -76,7 +82,8 @@ import Testing
     }
 
     @Test func filenameWithEscapedQuotesAndUnicode() throws {
-        let text = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"my \\\"cat\\\" 猫.png\"\r\n\r\nx\r\n"
+        let text =
+            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"my \\\"cat\\\" 猫.png\"\r\n\r\nx\r\n"
             + "--B\r\nContent-Disposition: form-data; name=f2; filename=\"plain.gif\"; filename*=UTF-8''%E2%82%AC%20rates.gif\r\n\r\ny\r\n--B--"
         let form = try MultipartFormData(boundary: "B", body: body(text))
         #expect(form.first(named: "file")?.filename == "my \"cat\" 猫.png")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HTTPServer
 
 /// Prefixes and literal segments match the raw path; only captured parameters are percent-decoded.

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// The per-request observer: method, status, route pattern (never the raw path) and a duration, over loopback.
@@ -22,7 +23,8 @@ import TestSupport
     func withObservedServer(_ body: (Int, Recorder) async throws -> Void) async throws {
         let recorder = Recorder()
         let server = HTTPServer(
-            configuration: testConfiguration(), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            configuration: testConfiguration(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             observer: { recorder.record($0) }, handler: Self.router.respond)
         try server.start()
         do {
@@ -52,10 +54,11 @@ import TestSupport
             #expect(statuses == [200, 200, 403, 405, 200, 404, 200])
             #expect(await eventually { recorder.all.count == 7 })
             let events = recorder.all
-            #expect(events.map(\.routePattern) == [
-                "/p/items/{id}/", "/p/items/{id}/", "/p/items/{id}/", "/p/items/{id}/", "/p/files/{path}/", nil,
-                "/p/items/{id}/",
-            ])
+            #expect(
+                events.map(\.routePattern) == [
+                    "/p/items/{id}/", "/p/items/{id}/", "/p/items/{id}/", "/p/items/{id}/", "/p/files/{path}/", nil,
+                    "/p/items/{id}/",
+                ])
             #expect(events.map(\.method.rawValue) == ["GET", "GET", "DELETE", "POST", "GET", "GET", "HEAD"])
             #expect(events.map(\.status) == statuses)
             #expect(events.allSatisfy { $0.durationNanoseconds > 0 })

@@ -1,8 +1,8 @@
 import HTTPFields
+import HTTPServer
 import Logging
 import Synchronization
 import Testing
-import HTTPServer
 
 /// `Responder.mounting`: one part answers each path, on every path a response can take (immediate, handler, error).
 @Suite struct ResponderMountingTests {
@@ -43,7 +43,8 @@ import HTTPServer
     }
 
     static func answer(_ responder: Responder, _ path: String) async -> Response {
-        await responder.respond(to: Request(method: .get, target: path), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        await responder.respond(
+            to: Request(method: .get, target: path), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     @Test(arguments: [
@@ -88,7 +89,9 @@ import HTTPServer
         #expect(busy.headers["X-Part"] == "api")
         #expect(reports.api.load(ordering: .relaxed) == 1)
         // Not mounted: the reporter's answer on a plain responder's boundary too.
-        let api = Responder(unhandledError: { _ in HTTPError(.serviceUnavailable, "Busy.").response }) { _ in throw Busy() }
+        let api = Responder(unhandledError: { _ in HTTPError(.serviceUnavailable, "Busy.").response }) { _ in
+            throw Busy()
+        }
         #expect(await Self.answer(api, "/x").status == .serviceUnavailable)
         // The emulator's reporter answers nothing: its failure stays the 500.
         #expect(await Self.answer(responder, "/_emulator/fail").status == .internalServerError)

@@ -2,8 +2,8 @@ import Foundation
 import HTTPFields
 import HTTPServer
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// Bodies sent as they are produced (``ResponseStream``): head at once with no `Content-Length`, chunks as written,
 /// the close ends the body; HEAD gets the head only; a client that goes away stops the producer.

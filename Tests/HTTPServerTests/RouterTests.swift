@@ -1,5 +1,6 @@
 import HTTPFields
 import Testing
+
 @testable import HTTPServer
 
 @Suite struct RouterTests {
@@ -81,7 +82,8 @@ import Testing
     }
 
     @Test func optionsOnAKnownPathListsItsMethods() async throws {
-        let options = try await router.respond(to: Request(method: .options, target: "/cloudflare-images/api/images/x/"))
+        let options = try await router.respond(
+            to: Request(method: .options, target: "/cloudflare-images/api/images/x/"))
         #expect(options.status == .noContent)
         #expect(options.headers["Allow"] == "GET, DELETE, HEAD, OPTIONS")
         #expect(options.body.isEmpty)
@@ -105,9 +107,15 @@ import Testing
         }
         let options = try await router.respond(to: Request(method: .options, target: "/images/register/"))
         #expect(options.headers["Allow"] == "POST, OPTIONS")
-        #expect(String(decoding: try await router.respond(to: Request(method: .get, target: "/images/abc")).body, as: UTF8.self) == "detail")
+        #expect(
+            String(
+                decoding: try await router.respond(to: Request(method: .get, target: "/images/abc")).body, as: UTF8.self
+            ) == "detail")
         // A GET route of the literal's own pattern exists: registration order decides, as usual.
-        #expect(String(decoding: try await router.respond(to: Request(method: .get, target: "/items/new")).body, as: UTF8.self) == "item")
+        #expect(
+            String(
+                decoding: try await router.respond(to: Request(method: .get, target: "/items/new")).body, as: UTF8.self)
+                == "item")
     }
 
     @Test func pathParametersCompareAsDictionaries() {
@@ -123,9 +131,12 @@ import Testing
 
 @Suite struct RouterImmediateTests {
     let router = Router(prefix: "/p") { r in
-        r.get("/items/:id", immediate: { request in
-            request.pathParameters["id"] == "skip" ? nil : .text(.ok, "now:" + (request.pathParameters["id"] ?? ""))
-        }) { _ in .text(.ok, "later") }
+        r.get(
+            "/items/:id",
+            immediate: { request in
+                request.pathParameters["id"] == "skip" ? nil : .text(.ok, "now:" + (request.pathParameters["id"] ?? ""))
+            }
+        ) { _ in .text(.ok, "later") }
         r.get("/items/:id/plain") { _ in .text(.ok, "plain") }
         r.delete("/items/:id") { _ in .empty() }
     }
@@ -159,20 +170,21 @@ import Testing
 }
 
 @Suite struct RequestTargetTests {
-    @Test(arguments: [
-        ("/a/b?x=1", "/a/b", "/a/b", [("x", "1")]),
-        ("/a%2Fb%20c", "/a%2Fb%20c", "/a/b c", []),
-        ("http://example.com", "/", "/", []),
-        ("http://example.com?x=1", "/", "/", []),
-        ("https://h:8/p?q=2", "/p", "/p", [("q", "2")]),
-        ("/a#frag?q=1", "/a", "/a", [("q", "1")]),
-        ("/a?x=1#frag", "/a", "/a", [("x", "1#frag")]),
-        ("*", "*", "*", []),
-        ("a:/b", "a:/b", "a:/b", []),
-        ("h://", "/", "/", []),
-        ("/", "/", "/", []),
-        ("/é?ü=%C3%A9", "/é", "/é", [("ü", "é")]),
-    ] as [(String, String, String, [(String, String)])])
+    @Test(
+        arguments: [
+            ("/a/b?x=1", "/a/b", "/a/b", [("x", "1")]),
+            ("/a%2Fb%20c", "/a%2Fb%20c", "/a/b c", []),
+            ("http://example.com", "/", "/", []),
+            ("http://example.com?x=1", "/", "/", []),
+            ("https://h:8/p?q=2", "/p", "/p", [("q", "2")]),
+            ("/a#frag?q=1", "/a", "/a", [("q", "1")]),
+            ("/a?x=1#frag", "/a", "/a", [("x", "1#frag")]),
+            ("*", "*", "*", []),
+            ("a:/b", "a:/b", "a:/b", []),
+            ("h://", "/", "/", []),
+            ("/", "/", "/", []),
+            ("/é?ü=%C3%A9", "/é", "/é", [("ü", "é")]),
+        ] as [(String, String, String, [(String, String)])])
     func splitsPathAndQuery(target: String, rawPath: String, path: String, query: [(String, String)]) {
         let request = Request(method: .get, target: target)
         #expect(request.rawPath == rawPath)
@@ -187,10 +199,13 @@ import Testing
             ASCIIDecimal.append(value, to: &bytes)
             #expect(String(decoding: bytes, as: UTF8.self) == String(value))
         }
-        let cases: [(UInt64, String)] = [(0, "0.000"), (999, "0.000"), (1_000, "0.001"), (1_234_567, "1.234"),
-                                         (12_000_000_000, "12000.000"), (40_050_000, "40.050")]
+        let cases: [(UInt64, String)] = [
+            (0, "0.000"), (999, "0.000"), (1_000, "0.001"), (1_234_567, "1.234"),
+            (12_000_000_000, "12000.000"), (40_050_000, "40.050"),
+        ]
         for (nanoseconds, text) in cases {
-            let entry = AccessLogEntry(method: .get, path: "/", status: 200, bytes: 0, durationNanoseconds: nanoseconds, requestID: "r")
+            let entry = AccessLogEntry(
+                method: .get, path: "/", status: 200, bytes: 0, durationNanoseconds: nanoseconds, requestID: "r")
             #expect(entry.durationMilliseconds == text)
         }
     }

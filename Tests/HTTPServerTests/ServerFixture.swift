@@ -7,7 +7,8 @@ let echoHandler: Handler = { request in
     if request.path == "/slow" { try await Task.sleep(for: .milliseconds(150)) }
     if request.path == "/big" { return Response(body: [UInt8](repeating: 0x61, count: 4 << 20)) }
     if request.path == "/hello" { return .text(.ok, "hello") }
-    var response = Response(status: .ok, body: request.body.isEmpty ? Array("\(request.method) \(request.path)".utf8) : request.body)
+    var response = Response(
+        status: .ok, body: request.body.isEmpty ? Array("\(request.method) \(request.path)".utf8) : request.body)
     response.headers["X-Path"] = request.path
     response.headers["X-Seen-Request-ID"] = request.requestID
     return response
@@ -34,7 +35,8 @@ func withServer(
     _ body: (HTTPServer, Int) async throws -> Void
 ) async throws {
     let server = HTTPServer(
-        configuration: configuration, logger: logger, responder: responder ?? Responder(immediate: immediate, handler: handler))
+        configuration: configuration, logger: logger,
+        responder: responder ?? Responder(immediate: immediate, handler: handler))
     try server.start()
     do {
         try await body(server, server.localPort)

@@ -1,12 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct SecretFailure: Error, CustomStringConvertible {
     var description: String { "database password is hunter2" }
@@ -36,7 +38,8 @@ extension ServerTests {
                         client.send("GET /r\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
                         let response = try client.readResponse()
                         let closed = client.isClosed()
-                        return "\(response.status) \(response.bodyText) \(response.header("Connection") ?? "-") \(closed)"
+                        return
+                            "\(response.status) \(response.bodyText) \(response.header("Connection") ?? "-") \(closed)"
                     }
                 }
             }
@@ -52,7 +55,9 @@ extension ServerTests {
             for client in clients { results.append(try await client.value) }
             #expect(results == (0..<3).map { "200 done /r\($0) close true" })
             #expect(idle.readAll().isEmpty)
-            #expect(server.stats == ServerStats(openConnections: 0, inFlightRequests: 0, acceptedConnections: 4, requestsServed: 3))
+            #expect(
+                server.stats
+                    == ServerStats(openConnections: 0, inFlightRequests: 0, acceptedConnections: 4, requestsServed: 3))
             #expect(throws: TestClientError.self) { try TestClient(port: port) }
             await server.waitUntilStopped()
         }
@@ -62,21 +67,26 @@ extension ServerTests {
                 try? await Task.sleep(for: .seconds(30))
                 return .text(.ok, "late")
             }
-            let server = HTTPServer(configuration: testConfiguration(grace: .milliseconds(200)), logger: Logger(label: "t"), handler: handler)
+            let server = HTTPServer(
+                configuration: testConfiguration(grace: .milliseconds(200)), logger: Logger(label: "t"),
+                handler: handler)
             try server.start()
             let port = server.localPort
-            let client = Task { try await blocking { () -> Bool in
-                let client = try TestClient(port: port)
-                client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-                return client.readAll().isEmpty
-            } }
+            let client = Task {
+                try await blocking { () -> Bool in
+                    let client = try TestClient(port: port)
+                    client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                    return client.readAll().isEmpty
+                }
+            }
             #expect(await eventually { server.stats.inFlightRequests == 1 })
             await server.shutdown()
             #expect(try await client.value)
         }
 
         @Test func serverNeverStartedStopsAtOnce() async {
-            let server = HTTPServer(configuration: testConfiguration(), logger: Logger(label: "t"), handler: echoHandler)
+            let server = HTTPServer(
+                configuration: testConfiguration(), logger: Logger(label: "t"), handler: echoHandler)
             await server.waitUntilStopped()
             await server.shutdown()
             #expect(server.localPort == 0)
@@ -151,7 +161,9 @@ extension ServerTests {
             try await withServer(testConfiguration(accessLog: true), logger: logs.logger) { _, port in
                 try await blocking {
                     let client = try TestClient(port: port)
-                    client.send("GET /items/7?token=s3cret HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer topsecret\r\nX-Request-ID: log-1\r\n\r\n")
+                    client.send(
+                        "GET /items/7?token=s3cret HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer topsecret\r\nX-Request-ID: log-1\r\n\r\n"
+                    )
                     #expect(try client.readResponse().status == 200)
                     client.send("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n")
                     #expect(try client.readResponse().status == 400)

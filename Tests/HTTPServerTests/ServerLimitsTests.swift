@@ -1,15 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension ServerTests {
     @Suite("Hostile input, limits and timeouts") struct Limits {
         /// Sends `request` and expects `status`, `Connection: close`, then the connection closed.
-        func expectRejected(_ request: String, status: Int, configuration: HTTPServer.Configuration = testConfiguration()) async throws {
+        func expectRejected(
+            _ request: String, status: Int, configuration: HTTPServer.Configuration = testConfiguration()
+        ) async throws {
             try await withServer(configuration) { server, port in
                 try await blocking {
                     let client = try TestClient(port: port)
@@ -26,11 +30,13 @@ extension ServerTests {
         }
 
         @Test func requestLineTooLongIs414() async throws {
-            try await expectRejected("GET /\(String(repeating: "a", count: 2000)) HTTP/1.1\r\nHost: x\r\n\r\n", status: 414)
+            try await expectRejected(
+                "GET /\(String(repeating: "a", count: 2000)) HTTP/1.1\r\nHost: x\r\n\r\n", status: 414)
         }
 
         @Test func headerBlockTooLargeIs431() async throws {
-            try await expectRejected("GET / HTTP/1.1\r\nHost: x\r\nBig: \(String(repeating: "b", count: 5000))\r\n\r\n", status: 431)
+            try await expectRejected(
+                "GET / HTTP/1.1\r\nHost: x\r\nBig: \(String(repeating: "b", count: 5000))\r\n\r\n", status: 431)
         }
 
         @Test func tooManyHeadersIs431() async throws {
@@ -72,13 +78,15 @@ extension ServerTests {
         }
 
         @Test func slowHeadersGet408ThenClose() async throws {
-            try await expectRejected("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ", status: 408,
-                                     configuration: testConfiguration(timeouts: .milliseconds(300)))
+            try await expectRejected(
+                "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ", status: 408,
+                configuration: testConfiguration(timeouts: .milliseconds(300)))
         }
 
         @Test func slowBodyGets408ThenClose() async throws {
-            try await expectRejected("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc", status: 408,
-                                     configuration: testConfiguration(timeouts: .milliseconds(300)))
+            try await expectRejected(
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc", status: 408,
+                configuration: testConfiguration(timeouts: .milliseconds(300)))
         }
 
         @Test func idleKeepAliveAndSilentConnectionsAreClosedQuietly() async throws {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import HTTPServer
 
 /// Every test that runs a real server; serialized so timeouts are not at the mercy of a busy 2-core machine.
@@ -30,8 +31,10 @@ extension ServerTests {
             try await withServer { _, port in
                 try await blocking {
                     let client = try TestClient(port: port)
-                    client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n"
-                        + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nbodGET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+                    client.send(
+                        "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+                            + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nbodGET /c HTTP/1.1\r\nHost: x\r\n\r\n"
+                    )
                     let bodies = try (0..<4).map { _ in try client.readResponse().bodyText }
                     #expect(bodies == ["GET /slow", "GET /a", "bod", "GET /c"])
                 }
@@ -71,7 +74,8 @@ extension ServerTests {
             try await withServer { _, port in
                 try await blocking {
                     let client = try TestClient(port: port)
-                    client.send("PUT /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n")
+                    client.send(
+                        "PUT /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n")
                     let response = try client.readResponse()
                     #expect(response.status == 413)
                     #expect(response.header("Connection") == "close")
@@ -149,7 +153,9 @@ extension ServerTests {
             try await withServer { _, port in
                 try await blocking {
                     let client = try TestClient(port: port)
-                    client.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /ignored HTTP/1.1\r\nHost: x\r\n\r\n")
+                    client.send(
+                        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /ignored HTTP/1.1\r\nHost: x\r\n\r\n"
+                    )
                     let response = try client.readResponse()
                     #expect(response.header("Connection") == "close")
                     #expect(client.isClosed())
@@ -188,7 +194,8 @@ extension ServerTests {
                     let big = try client.readResponse()
                     #expect(big.body.count == 4 << 20)
                     let upload = [UInt8](repeating: 0x62, count: 3 << 20)
-                    client.send(Array("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: \(upload.count)\r\n\r\n".utf8) + upload)
+                    client.send(
+                        Array("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: \(upload.count)\r\n\r\n".utf8) + upload)
                     let echoed = try client.readResponse()
                     #expect(echoed.body == upload)
                 }
@@ -199,8 +206,12 @@ extension ServerTests {
             try await withServer { server, port in
                 try await blocking {
                     let client = try TestClient(port: port)
-                    var request = Array("POST /\u{00}".utf8).dropLast() + [0xFF, 0xC3, 0x28] + Array(" HTTP/1.1\r\nHost: x\r\nX-Bad: ".utf8)
-                    request += [0xFE, 0x80] + Array("\r\nX-Request-ID: ".utf8) + [0xFF] + Array("\r\nContent-Length: 3\r\n\r\n".utf8)
+                    var request =
+                        Array("POST /\u{00}".utf8).dropLast() + [0xFF, 0xC3, 0x28]
+                        + Array(" HTTP/1.1\r\nHost: x\r\nX-Bad: ".utf8)
+                    request +=
+                        [0xFE, 0x80] + Array("\r\nX-Request-ID: ".utf8) + [0xFF]
+                        + Array("\r\nContent-Length: 3\r\n\r\n".utf8)
                     request += [0xFF, 0xFE, 0xFD]
                     client.send(Array(request))
                     let response = try client.readResponse()

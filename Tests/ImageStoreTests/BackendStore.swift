@@ -2,8 +2,8 @@ import Foundation
 import ImageStore
 import PostgreSQL
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The storage backends the repository suite runs against: SQLite always, PostgreSQL when the tests have a server
 /// (see `PostgreSQLTestServer`).
@@ -74,7 +74,8 @@ final class BackendStore: Sendable {
     func otherInstance() -> PostgreSQLImageRepository? {
         guard let postgresql else { return nil }
         let clock = clock
-        return PostgreSQLImageRepository(pool: PostgreSQLPool(url: postgresql.url, size: 4, name: "test-pg-b"), clock: { clock.now })
+        return PostgreSQLImageRepository(
+            pool: PostgreSQLPool(url: postgresql.url, size: 4, name: "test-pg-b"), clock: { clock.now })
     }
 
     /// The first column of the first row of `sql` as an integer, read on a separate connection: what is really

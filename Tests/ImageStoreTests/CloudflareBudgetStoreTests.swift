@@ -1,13 +1,15 @@
 import CloudflareImages
 import Foundation
 import ImageStore
-import Testing
 import TestSupport
+import Testing
 
 /// The Cloudflare request budget the processes on one database share (#19: 1,200 per 5 minutes per account, not
 /// per instance).
 @Suite struct CloudflareBudgetStoreTests {
-    @Test(arguments: RepositoryBackend.all) func bookingsGrantWhatIsFreeAndFreeUpAfterTheWindow(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func bookingsGrantWhatIsFreeAndFreeUpAfterTheWindow(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let ledger = store.cloudflareBudget
         let other: any CloudflareBudgetStore = store.otherInstance() ?? ledger
@@ -28,9 +30,13 @@ import TestSupport
         #expect(try await store.scalar("SELECT count(*) FROM cloudflare_request_grants") == 3)
     }
 
-    @Test(arguments: RepositoryBackend.all) func bookingsAtOnceFromTwoInstancesNeverExceedTheLimit(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func bookingsAtOnceFromTwoInstancesNeverExceedTheLimit(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
-        let ledgers: [any CloudflareBudgetStore] = [store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget]
+        let ledgers: [any CloudflareBudgetStore] = [
+            store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget,
+        ]
         let now = store.clock.now
         let granted = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<8 {
@@ -38,7 +44,8 @@ import TestSupport
                     var total = 0
                     for _ in 0..<10 {
                         total += try await ledgers[index % 2].bookCloudflareRequests(
-                            7, limit: 100, window: .seconds(300), now: now).granted
+                            7, limit: 100, window: .seconds(300), now: now
+                        ).granted
                     }
                     return total
                 }
@@ -50,15 +57,19 @@ import TestSupport
 
     /// Two processes' clients, each with a `SharedRequestBudget` over its own connection to the database: between
     /// them exactly the limit's worth of calls is let through.
-    @Test(arguments: RepositoryBackend.all) func twoSharedBudgetsOnOneDatabaseLetThroughTheLimitBetweenThem(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func twoSharedBudgetsOnOneDatabaseLetThroughTheLimitBetweenThem(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let budgets = [store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget].map { ledger in
             SharedRequestBudget(limit: 30, window: .seconds(300), chunk: 4) { count, limit, window in
-                let booking = try await ledger.bookCloudflareRequests(count, limit: limit, window: window, now: store.clock.now)
+                let booking = try await ledger.bookCloudflareRequests(
+                    count, limit: limit, window: window, now: store.clock.now)
                 return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)
             }
         }
-        var taken = 0, refused: Duration?
+        var taken = 0
+        var refused: Duration?
         for round in 0..<40 {
             if let wait = await budgets[round % 2].take() { refused = wait } else { taken += 1 }
         }
@@ -67,7 +78,9 @@ import TestSupport
     }
 
     /// A 429 on one instance holds every instance: the pause books the whole limit until its end, whatever is free.
-    @Test(arguments: RepositoryBackend.all) func aPauseHoldsEveryInstanceUntilItEnds(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func aPauseHoldsEveryInstanceUntilItEnds(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let ledger = store.cloudflareBudget
         let other: any CloudflareBudgetStore = store.otherInstance() ?? ledger
@@ -94,16 +107,20 @@ import TestSupport
 
     /// Through `SharedRequestBudget`: one instance's pause drops the grants it holds and refuses the other's next
     /// booking, until the pause is over.
-    @Test(arguments: RepositoryBackend.all) func aSharedBudgetsPauseReachesTheOtherInstance(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func aSharedBudgetsPauseReachesTheOtherInstance(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let budgets = [store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget].map { ledger in
             SharedRequestBudget(
                 limit: 100, window: .seconds(300), chunk: 10,
                 pause: { duration, limit, window in
-                    try await ledger.pauseCloudflareRequests(for: duration, limit: limit, window: window, now: store.clock.now)
+                    try await ledger.pauseCloudflareRequests(
+                        for: duration, limit: limit, window: window, now: store.clock.now)
                 }
             ) { count, limit, window in
-                let booking = try await ledger.bookCloudflareRequests(count, limit: limit, window: window, now: store.clock.now)
+                let booking = try await ledger.bookCloudflareRequests(
+                    count, limit: limit, window: window, now: store.clock.now)
                 return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)
             }
         }

@@ -3,7 +3,9 @@ import ImageStore
 import Testing
 
 struct ConcurrencyTests {
-    @Test(arguments: RepositoryBackend.all) func readersSeeConsistentSnapshotsDuringWrites(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func readersSeeConsistentSnapshotsDuringWrites(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -5,20 +5,28 @@ import Testing
 
 struct CounterTests {
     /// The counter table must equal a full scan, per owner and status.
-    private func expectCountersMatchScan(_ store: BackendStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let scanned = try store.texts("""
+    private func expectCountersMatchScan(
+        _ store: BackendStore, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let scanned = try store.texts(
+            """
             SELECT owner || '|' || status || '|' || count(*) || '|' || coalesce(sum(file_size), 0) || '|' || sum(require_signed_urls)
             FROM images GROUP BY owner, status ORDER BY owner, status
             """)
-        let counted = try store.texts("""
+        let counted = try store.texts(
+            """
             SELECT owner || '|' || status || '|' || image_count || '|' || total_file_size || '|' || signed_url_count
             FROM image_counts WHERE image_count <> 0 ORDER BY owner, status
             """)
         #expect(counted == scanned, sourceLocation: sourceLocation)
-        #expect(try store.scalar("SELECT count(*) FROM image_counts WHERE image_count < 0") == 0, sourceLocation: sourceLocation)
+        #expect(
+            try store.scalar("SELECT count(*) FROM image_counts WHERE image_count < 0") == 0,
+            sourceLocation: sourceLocation)
     }
 
-    @Test(arguments: RepositoryBackend.all) func countersFollowEveryKindOfChange(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func countersFollowEveryKindOfChange(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         var generator = SystemRandomNumberGenerator()
@@ -35,16 +43,20 @@ struct CounterTests {
             let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
             switch step % 4 {
             case 0:
-                _ = try await repo.transition(.id(id), owner: nil, to: [.failed, .expired, .draft][step % 3], log: LogEvent("t"))
+                _ = try await repo.transition(
+                    .id(id), owner: nil, to: [.failed, .expired, .draft][step % 3], log: LogEvent("t"))
             case 1:
                 _ = try await repo.update(
                     .id(id), owner: nil,
-                    changes: ImageChanges(fileSize: .some(step % 3 == 0 ? nil : step), requireSignedURLs: step % 3 == 1),
+                    changes: ImageChanges(
+                        fileSize: .some(step % 3 == 0 ? nil : step), requireSignedURLs: step % 3 == 1),
                     log: LogEvent("u"))
             case 2:
-                _ = try await repo.transition(.id(id), owner: nil, to: .uploaded(.init(uploadedAt: Date())), log: LogEvent("up"))
+                _ = try await repo.transition(
+                    .id(id), owner: nil, to: .uploaded(.init(uploadedAt: Date())), log: LogEvent("up"))
             default:
-                _ = try await repo.update(.id(id), owner: nil, changes: ImageChanges(filename: "f\(step)"), log: LogEvent("name"))
+                _ = try await repo.update(
+                    .id(id), owner: nil, changes: ImageChanges(filename: "f\(step)"), log: LogEvent("name"))
             }
         }
         try expectCountersMatchScan(store)

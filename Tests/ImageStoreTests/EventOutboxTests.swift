@@ -1,8 +1,8 @@
 import Foundation
 import ImageStore
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The outbox, on each backend: every image change writes its event in the change's own transaction, nothing else
 /// does.
@@ -10,9 +10,10 @@ import TestSupport
     struct Refused: Error {}
 
     func endpoint(_ store: BackendStore, events: [ImageEventType] = []) async throws -> EventEndpoint {
-        try await store.events.createEventEndpoint(EventEndpoint(
-            id: "ep_test", url: "http://127.0.0.1:1/", description: "", events: events, secret: "s",
-            createdAt: store.clock.now, updatedAt: store.clock.now))
+        try await store.events.createEventEndpoint(
+            EventEndpoint(
+                id: "ep_test", url: "http://127.0.0.1:1/", description: "", events: events, secret: "s",
+                createdAt: store.clock.now, updatedAt: store.clock.now))
     }
 
     /// The deliveries due now, claimed for a minute.
@@ -25,7 +26,9 @@ import TestSupport
         try await store.events.recentEvents(limit: 100).reversed().map(\.event.type.rawValue)
     }
 
-    @Test(arguments: RepositoryBackend.all) func eachChangeWritesItsEventAndAFailedOneNothing(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func eachChangeWritesItsEventAndAFailedOneNothing(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         _ = try await endpoint(store, events: [.uploaded, .deleted])
         let image = try await store.repository.insert(.sample("cf-1"), log: .created)
@@ -42,9 +45,11 @@ import TestSupport
         // A write that changes nothing but the timestamp reports nothing.
         _ = try await store.repository.update(.id(image.id), owner: nil) { _ in LogEvent("status_checked") }
         _ = try await store.repository.transition(
-            .id(image.id), owner: nil, to: .uploaded(StatusTransition.UploadedDetails(uploadedAt: store.clock.now)), log: LogEvent("webhook_received"))
+            .id(image.id), owner: nil, to: .uploaded(StatusTransition.UploadedDetails(uploadedAt: store.clock.now)),
+            log: LogEvent("webhook_received"))
         #expect(try await store.repository.delete(.id(image.id), owner: nil))
-        #expect(try await types(store) == ["image.upload_url_created", "image.updated", "image.uploaded", "image.deleted"])
+        #expect(
+            try await types(store) == ["image.upload_url_created", "image.updated", "image.uploaded", "image.deleted"])
         // Deliveries only for the types the endpoint takes; the deleted event keeps the image as it was.
         let events = try await store.events.recentEvents(limit: 100)
         #expect(events.filter { !$0.deliveries.isEmpty }.map(\.event.type) == [.deleted, .uploaded])
@@ -52,17 +57,22 @@ import TestSupport
         #expect(try await store.events.deliveryBacklog() == ["ep_test": 2])
     }
 
-    @Test(arguments: RepositoryBackend.all) func expiryAndItsCleanupAreReported(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func expiryAndItsCleanupAreReported(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let image = try await store.repository.insert(.sample("cf-2"), log: .created)
         store.clock.advance(3_600)
-        _ = try await store.repository.expire(image.id, expiringBefore: store.clock.now, log: LogEvent("expired"), owing: nil)
+        _ = try await store.repository.expire(
+            image.id, expiringBefore: store.clock.now, log: LogEvent("expired"), owing: nil)
         store.clock.advance(3_600)
         #expect(try await store.repository.deleteExpired(updatedBefore: store.clock.now) == 1)
         #expect(try await types(store) == ["image.upload_url_created", "image.expired", "image.deleted"])
     }
 
-    @Test(arguments: RepositoryBackend.all) func dueDeliveriesAreTheOldestPendingOnePerEndpointAndImage(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func dueDeliveriesAreTheOldestPendingOnePerEndpointAndImage(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         _ = try await endpoint(store)
         let a = try await store.repository.insert(.sample("cf-a"), log: .created)
@@ -75,22 +85,25 @@ import TestSupport
         #expect(due.map(\.event.type) == [.uploadURLCreated, .uploadURLCreated])
         #expect(try await claim(store).isEmpty)
         let first = try #require(due.first)
-        _ = try await store.events.recordDeliveryAttempt(DeliveryAttempt(
-            eventSeq: first.event.seq, endpointID: "ep_test", attemptedAt: store.clock.now, status: 204,
-            duration: .milliseconds(3), responseExcerpt: "", error: nil, outcome: .delivered),
+        _ = try await store.events.recordDeliveryAttempt(
+            DeliveryAttempt(
+                eventSeq: first.event.seq, endpointID: "ep_test", attemptedAt: store.clock.now, status: 204,
+                duration: .milliseconds(3), responseExcerpt: "", error: nil, outcome: .delivered),
             disableFailingBefore: store.clock.now.addingTimeInterval(-86_400))
         // a's next event is due; b's first is still claimed. Both claims run out unrecorded: both are due again.
         #expect(try await claim(store).map(\.event.type) == [.updated])
         store.clock.advance(61)
         #expect(try await claim(store).map(\.event.type) == [.uploadURLCreated, .updated])
         store.clock.advance(86_400 * 31)
-        #expect(try await store.events.pruneEvents(createdBefore: store.clock.now.addingTimeInterval(-86_400 * 30)) == 3)
+        #expect(
+            try await store.events.pruneEvents(createdBefore: store.clock.now.addingTimeInterval(-86_400 * 30)) == 3)
         #expect(try await store.events.recentEvents(limit: 10).isEmpty)
     }
 
     /// Two workers claiming at once (on PostgreSQL, two instances with pools of their own) never get the same
     /// delivery, and between them get every one.
-    @Test(arguments: RepositoryBackend.all) func concurrentClaimsAreDisjoint(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func concurrentClaimsAreDisjoint(_ backend: RepositoryBackend) async throws
+    {
         let store = try await BackendStore(backend)
         _ = try await endpoint(store)
         for index in 0..<40 { _ = try await store.repository.insert(.sample("cf-\(index)"), log: .created) }
@@ -113,7 +126,9 @@ import TestSupport
         #expect(Set(claimed).count == 40)
     }
 
-    @Test(arguments: RepositoryBackend.all) func endpointsChangeRotateRedeliverAndDisable(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func endpointsChangeRotateRedeliverAndDisable(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let created = try await endpoint(store, events: [.uploaded])
         #expect(try await store.events.eventEndpoints() == [created])
@@ -121,16 +136,19 @@ import TestSupport
         #expect(try await store.events.recentEvents(limit: 10).first?.deliveries.isEmpty == true)
 
         store.clock.advance(1)
-        let changed = try #require(try await store.events.updateEventEndpoint(
-            id: created.id, url: "http://127.0.0.1:2/", events: [], description: "every type", enabled: nil,
-            at: store.clock.now))
+        let changed = try #require(
+            try await store.events.updateEventEndpoint(
+                id: created.id, url: "http://127.0.0.1:2/", events: [], description: "every type", enabled: nil,
+                at: store.clock.now))
         #expect(changed.url == "http://127.0.0.1:2/" && changed.events.isEmpty && changed.description == "every type")
-        #expect(try await store.events.updateEventEndpoint(
-            id: "ep_none", url: nil, events: nil, description: nil, enabled: false, at: store.clock.now) == nil)
+        #expect(
+            try await store.events.updateEventEndpoint(
+                id: "ep_none", url: nil, events: nil, description: nil, enabled: false, at: store.clock.now) == nil)
 
-        let rotated = try #require(try await store.events.rotateEventEndpointSecret(
-            id: created.id, newSecret: "s2", previousValidUntil: store.clock.now.addingTimeInterval(3_600),
-            at: store.clock.now))
+        let rotated = try #require(
+            try await store.events.rotateEventEndpointSecret(
+                id: created.id, newSecret: "s2", previousValidUntil: store.clock.now.addingTimeInterval(3_600),
+                at: store.clock.now))
         #expect(rotated.secret == "s2" && rotated.previousSecret == "s")
 
         // Redelivery fans the earlier event out to the endpoint that now takes every type.
@@ -149,11 +167,15 @@ import TestSupport
             eventSeq: due.event.seq, endpointID: created.id, attemptedAt: store.clock.now, status: 500,
             duration: .milliseconds(2), responseExcerpt: "oops", error: "HTTP 500",
             outcome: .retry(at: store.clock.now.addingTimeInterval(60)))
-        #expect(try await store.events.recordDeliveryAttempt(failing, disableFailingBefore: store.clock.now.addingTimeInterval(-1)) == false)
+        #expect(
+            try await store.events.recordDeliveryAttempt(
+                failing, disableFailingBefore: store.clock.now.addingTimeInterval(-1)) == false)
         store.clock.advance(86_401)
         var later = failing
         later.attemptedAt = store.clock.now
-        #expect(try await store.events.recordDeliveryAttempt(later, disableFailingBefore: store.clock.now.addingTimeInterval(-86_400)))
+        #expect(
+            try await store.events.recordDeliveryAttempt(
+                later, disableFailingBefore: store.clock.now.addingTimeInterval(-86_400)))
         let disabled = try #require(try await store.events.eventEndpoint(id: created.id))
         #expect(!disabled.enabled && disabled.disabledReason == "failing for 24 hours")
         #expect(try await store.events.nextDeliveryDue() == nil)
@@ -161,8 +183,9 @@ import TestSupport
         #expect(delivery.attempts == 2 && delivery.lastStatus == 500 && delivery.lastError == "HTTP 500")
 
         // Enabling clears the failure; deleting takes the deliveries with it.
-        let enabled = try #require(try await store.events.updateEventEndpoint(
-            id: created.id, url: nil, events: nil, description: nil, enabled: true, at: store.clock.now))
+        let enabled = try #require(
+            try await store.events.updateEventEndpoint(
+                id: created.id, url: nil, events: nil, description: nil, enabled: true, at: store.clock.now))
         #expect(enabled.enabled && enabled.failingSince == nil && enabled.disabledReason == nil)
         #expect(try await store.events.deleteEventEndpoint(id: created.id))
         #expect(try await store.events.deleteEventEndpoint(id: created.id) == false)

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import SQLite
 import Testing
+
 @testable import ImageStore
 
 /// `ImageColumn` is the one list of `images` columns that every statement of `ImageSQL` derives from: it must name
@@ -10,14 +11,17 @@ struct ImageColumnTests {
     @Test func namesExactlyTheColumnsOfTheMigratedTable() async throws {
         let store = try await TestStore()
         let inspect = try store.inspect()
-        let schema = try inspect.query("SELECT name FROM pragma_table_info('images')").compactMap { $0.values.first?.stringValue }
+        let schema = try inspect.query("SELECT name FROM pragma_table_info('images')").compactMap {
+            $0.values.first?.stringValue
+        }
         #expect(Set(ImageColumn.allCases.map(\.name)) == Set(schema))
         #expect(ImageColumn.allCases.count == schema.count)
     }
 
     @Test func statementsAreDerivedFromTheColumns() {
-        #expect(ImageSQL.columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            == ImageColumn.allCases.map(\.name))
+        #expect(
+            ImageSQL.columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                == ImageColumn.allCases.map(\.name))
         #expect(ImageColumn.allCases.enumerated().allSatisfy { $0.offset == $0.element.index })
         #expect(ImageSQL.insert.hasPrefix("INSERT INTO images (id, cloudflare_id,"))
         #expect(!ImageSQL.insert.contains("usage_count") && !ImageSQL.update.contains("created_at"))

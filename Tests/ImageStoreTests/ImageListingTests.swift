@@ -14,8 +14,10 @@ struct ImageListingTests {
             var image = ImageRecord.sample(
                 "alice-\(i)", createdAt: base.addingTimeInterval(Double(i)), fileSize: (i * 7) % 5 * 100,
                 filename: i % 3 == 0 ? "Holiday_\(i).JPG" : "doc\(i).png",
-                metadata: ["team": i % 2 == 0 ? "red" : "blue", "n": .int(Int64(i)), "flag": .bool(i == 4),
-                           "nested": ["k": i == 5 ? "deep" : "other"]])
+                metadata: [
+                    "team": i % 2 == 0 ? "red" : "blue", "n": .int(Int64(i)), "flag": .bool(i == 4),
+                    "nested": ["k": i == 5 ? "deep" : "other"],
+                ])
             image.status = i < 4 ? .uploaded : (i < 8 ? .pending : .failed)
             image.requireSignedURLs = i % 4 != 0
             image.creator = i == 1 ? "creator-x" : ""
@@ -27,7 +29,9 @@ struct ImageListingTests {
         }
         for i in 0..<3 {
             _ = try await store.repository.insert(
-                .sample("bob-\(i)", owner: "bob", createdAt: base.addingTimeInterval(Double(50 + i)), filename: "50%_off_\(i)"),
+                .sample(
+                    "bob-\(i)", owner: "bob", createdAt: base.addingTimeInterval(Double(50 + i)),
+                    filename: "50%_off_\(i)"),
                 log: .created)
         }
         return store
@@ -35,7 +39,9 @@ struct ImageListingTests {
 
     private func ids(_ page: ImagePage) -> [String] { page.items.map(\.cloudflareID) }
 
-    @Test(arguments: RepositoryBackend.all) func defaultsToNewestFirstWithCountAndPaging(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func defaultsToNewestFirstWithCountAndPaging(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await seeded(backend)
         let repo = store.repository
         let first = try await repo.list(ImageQuery(owner: "alice", limit: 5))
@@ -55,12 +61,16 @@ struct ImageListingTests {
         let store = try await seeded(backend)
         let repo = store.repository
         func order(_ parameter: String) async throws -> [String] {
-            ids(try await repo.list(ImageQuery(owner: "alice", ordering: try #require(ImageOrdering(parameter: parameter)), limit: nil)))
+            ids(
+                try await repo.list(
+                    ImageQuery(owner: "alice", ordering: try #require(ImageOrdering(parameter: parameter)), limit: nil))
+            )
         }
         #expect(try await order("created_at").prefix(3) == ["alice-0", "alice-1", "alice-2"])
         #expect(try await order("-uploaded_at").prefix(4) == ["alice-3", "alice-2", "alice-1", "alice-0"])
         #expect(try await order("expires_at").first == "alice-0")
-        let bySize = try await repo.list(ImageQuery(owner: "alice", ordering: ImageOrdering(.fileSize, descending: true), limit: nil))
+        let bySize = try await repo.list(
+            ImageQuery(owner: "alice", ordering: ImageOrdering(.fileSize, descending: true), limit: nil))
         let sizes = bySize.items.map { $0.fileSize ?? -1 }
         #expect(sizes == sizes.sorted(by: >))
         #expect(ImageOrdering(parameter: "owner") == nil)
@@ -93,7 +103,8 @@ struct ImageListingTests {
             try await repo.list(ImageQuery(owner: "alice", metadata: filters)).count
         }
         #expect(try await count([MetadataFilter(key: "team", value: "red")]) == 6)
-        #expect(try await count([MetadataFilter(key: "team", value: "red"), MetadataFilter(key: "n", value: "4")]) == 1)
+        #expect(
+            try await count([MetadataFilter(key: "team", value: "red"), MetadataFilter(key: "n", value: "4")]) == 1)
         #expect(try await count([MetadataFilter(key: "flag", value: "true")]) == 1)
         #expect(try await count([MetadataFilter(key: "flag", value: "false")]) == 11)
         #expect(try await count([MetadataFilter(key: "nested__k", value: "deep")]) == 1)
@@ -102,7 +113,9 @@ struct ImageListingTests {
         await #expect(throws: ImageStoreError.self) { try await count([MetadataFilter(path: [], value: "x")]) }
     }
 
-    @Test(arguments: RepositoryBackend.all) func searchMatchesEveryTermAcrossFields(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func searchMatchesEveryTermAcrossFields(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await seeded(backend)
         let repo = store.repository
         #expect(try await repo.list(ImageQuery(search: "bob-1")).count == 1)

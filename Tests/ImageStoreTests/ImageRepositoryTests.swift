@@ -2,11 +2,13 @@ import Foundation
 import ImageStore
 import JSON
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 struct ImageRepositoryTests {
-    @Test(arguments: RepositoryBackend.all) func insertThenFetchByEitherKeyWithOwnerScoping(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func insertThenFetchByEitherKeyWithOwnerScoping(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         let image = ImageRecord.sample(
@@ -25,7 +27,9 @@ struct ImageRepositoryTests {
         #expect(logs.first?.timestamp == store.clock.now)
     }
 
-    @Test(arguments: RepositoryBackend.all) func duplicateCloudflareIDIsTypedAndWritesNothing(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func duplicateCloudflareIDIsTypedAndWritesNothing(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         _ = try await store.repository.insert(.sample("dup"), log: .created)
         let second = ImageRecord.sample("dup", owner: "bob")
@@ -37,7 +41,9 @@ struct ImageRepositoryTests {
         #expect(try await store.repository.counts(owner: "bob").total == 0)
     }
 
-    @Test(arguments: RepositoryBackend.all) func updateWritesChangesAndLogInOneTransaction(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func updateWritesChangesAndLogInOneTransaction(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         let image = try await repo.insert(.sample("u1", fileSize: 10), log: .created)
@@ -52,11 +58,14 @@ struct ImageRepositoryTests {
         #expect(updated?.updatedAt == store.clock.now)
         #expect(updated?.createdAt == image.createdAt)
         #expect(try await repo.image(.id(image.id), owner: nil) == updated)
-        #expect(try await repo.logs(imageID: image.id, limit: nil).map(\.eventType) == ["updated", "upload_url_created"])
+        #expect(
+            try await repo.logs(imageID: image.id, limit: nil).map(\.eventType) == ["updated", "upload_url_created"])
         #expect(try await repo.logs(imageID: image.id, limit: 1).map(\.eventType) == ["updated"])
 
         // Not in scope: nothing happens.
-        #expect(try await repo.update(.id(image.id), owner: "bob", changes: ImageChanges(filename: "x"), log: .created) == nil)
+        #expect(
+            try await repo.update(.id(image.id), owner: "bob", changes: ImageChanges(filename: "x"), log: .created)
+                == nil)
         // A throwing body changes nothing.
         struct Refused: Error {}
         await #expect(throws: Refused.self) {
@@ -69,7 +78,9 @@ struct ImageRepositoryTests {
         #expect(try await repo.logs(imageID: image.id, limit: nil).count == 2)
     }
 
-    @Test(arguments: RepositoryBackend.all) func updateToATakenCloudflareIDIsTyped(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func updateToATakenCloudflareIDIsTyped(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         _ = try await store.repository.insert(.sample("a"), log: .created)
         let b = try await store.repository.insert(.sample("b"), log: .created)
@@ -88,9 +99,11 @@ struct ImageRepositoryTests {
         let uploadedAt = Date(timeIntervalSince1970: 1_750_000_100)
         let uploaded = try await repo.transition(
             .cloudflareID("t1"), owner: "alice",
-            to: .uploaded(.init(
-                uploadedAt: uploadedAt, variants: ["https://imagedelivery.net/h/t1/public"], width: 640, height: 480,
-                format: "png", cloudflareMetadata: ["source": "cf"], filename: "t1.png")),
+            to: .uploaded(
+                .init(
+                    uploadedAt: uploadedAt, variants: ["https://imagedelivery.net/h/t1/public"], width: 640,
+                    height: 480,
+                    format: "png", cloudflareMetadata: ["source": "cf"], filename: "t1.png")),
             log: LogEvent("status_checked", message: "Image status checked: uploaded"))
         #expect(uploaded?.status == .uploaded)
         #expect(uploaded?.uploadedAt == uploadedAt)
@@ -102,11 +115,13 @@ struct ImageRepositoryTests {
         #expect(failed?.status == .failed && failed?.width == 640)
         let expired = try await repo.transition(.id(image.id), owner: nil, to: .expired, log: LogEvent("expired"))
         #expect(expired?.status == .expired)
-        #expect(try await repo.logs(imageID: image.id, limit: nil).map(\.eventType)
-            == ["expired", "failed", "status_checked", "upload_url_created"])
+        #expect(
+            try await repo.logs(imageID: image.id, limit: nil).map(\.eventType)
+                == ["expired", "failed", "status_checked", "upload_url_created"])
     }
 
-    @Test(arguments: RepositoryBackend.all) func deleteIsScopedAndRemovesLogs(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func deleteIsScopedAndRemovesLogs(_ backend: RepositoryBackend) async throws
+    {
         let store = try await BackendStore(backend)
         let repo = store.repository
         let image = try await repo.insert(.sample("d1"), log: .created)

@@ -1,12 +1,14 @@
 import Foundation
 import ImageStore
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The ledger `cfimages import` keeps of the lines it imported.
 struct ImportLedgerTests {
-    @Test(arguments: RepositoryBackend.all) func importedImageAndLedgerEntryAreStoredTogether(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func importedImageAndLedgerEntryAreStoredTogether(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         let image = ImageRecord.sample("imp-1", status: .uploaded)
@@ -23,28 +25,36 @@ struct ImportLedgerTests {
         #expect(try await repo.importedLines(hashes: []).isEmpty)
     }
 
-    @Test(arguments: RepositoryBackend.all) func aDuplicateLineOrImageWritesNothing(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func aDuplicateLineOrImageWritesNothing(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         _ = try await repo.insertImported(
-            .sample("imp-1", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h1", source: "f", lineNumber: 1)
+            .sample("imp-1", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h1", source: "f",
+            lineNumber: 1)
         await #expect(throws: ImageStoreError.duplicateImportLine("h1")) {
             _ = try await repo.insertImported(
-                .sample("imp-2", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h1", source: "f", lineNumber: 2)
+                .sample("imp-2", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h1", source: "f",
+                lineNumber: 2)
         }
         #expect(try await repo.image(.cloudflareID("imp-2"), owner: nil) == nil)
         await #expect(throws: ImageStoreError.duplicateCloudflareID("imp-1")) {
             _ = try await repo.insertImported(
-                .sample("imp-1", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h3", source: "f", lineNumber: 3)
+                .sample("imp-1", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h3", source: "f",
+                lineNumber: 3)
         }
         #expect(try await repo.importedLines(hashes: ["h3"]).isEmpty)
     }
 
-    @Test(arguments: RepositoryBackend.all) func deletingTheImageMakesTheLineImportableAgain(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func deletingTheImageMakesTheLineImportableAgain(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         let stored = try await repo.insertImported(
-            .sample("imp-1", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h1", source: "f", lineNumber: 1)
+            .sample("imp-1", status: .uploaded), log: LogEvent("image_imported"), lineHash: "h1", source: "f",
+            lineNumber: 1)
         #expect(try await repo.delete(.id(stored.id), owner: nil))
         #expect(try await repo.importedLines(hashes: ["h1"]).isEmpty)
     }

@@ -10,15 +10,22 @@ struct JSONColumnTests {
     static let metadataCases: [[String: JSONValue]] = [
         [:],
         ["a": "b", "n": 3, "nested": ["x": [true, .null, 1.5]]],
-        ["whole": .double(1.0), "thousand": .double(1000), "big": .double(1e16), "huge": .double(1e22),
-         "negZero": .double(-0.0), "tiny": .double(1e-7), "pi": .double(3.14159), "max": .int(Int64.max),
-         "min": .int(Int64.min), "neg": -42],
+        [
+            "whole": .double(1.0), "thousand": .double(1000), "big": .double(1e16), "huge": .double(1e22),
+            "negZero": .double(-0.0), "tiny": .double(1e-7), "pi": .double(3.14159), "max": .int(Int64.max),
+            "min": .int(Int64.min), "neg": -42,
+        ],
         ["deep": ["a": ["b": ["c": [.double(2.0), ["d": .double(0.5)]]]]], "empty": [:], "list": []],
         ["unicode": "é 日本 \u{1F600} \u{2028}", "escapes": "q\"b\\s/t\tn\n\u{1}\u{7f}", "": "empty key"],
-        ["controls": .string(String((0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) })),
-         "a10": 1, "a9": 2, "e\u{301}x": 3, "f": 4, "\u{e9}": 5, "Z": 6, "_": 7, "\u{1F600}": 8, "\u{FF21}": 9,
-         "doubles": [.double(.leastNonzeroMagnitude), .double(1.7976931348623157e308), .double(1.2345678901234568e20), .double(1e-6),
-                     .double(100.5), .double(-2.5e-5), .double(123456789.125)]],
+        [
+            "controls": .string(String((0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) })),
+            "a10": 1, "a9": 2, "e\u{301}x": 3, "f": 4, "\u{e9}": 5, "Z": 6, "_": 7, "\u{1F600}": 8, "\u{FF21}": 9,
+            "doubles": [
+                .double(.leastNonzeroMagnitude), .double(1.7976931348623157e308), .double(1.2345678901234568e20),
+                .double(1e-6),
+                .double(100.5), .double(-2.5e-5), .double(123456789.125),
+            ],
+        ],
     ]
 
     /// The stored text is the canonical text of the value (SQL compares it: `variants = '[]'`), and valid JSON by

@@ -1,7 +1,8 @@
 import Foundation
 import SQLite
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImageStore
 
 /// The list shapes the store calls indexed (`ImageListSQL.isIndexedPage`: counted from the counters, and a page
@@ -17,12 +18,17 @@ struct ListQueryPlanTests {
                 for orphaned in [nil, true] as [Bool?] {
                     for field in ImageOrdering.Field.allCases {
                         for descending in [false, true] {
-                            var query = ImageQuery(owner: owner, status: status, orphaned: orphaned, limit: 20, offset: 0)
+                            var query = ImageQuery(
+                                owner: owner, status: status, orphaned: orphaned, limit: 20, offset: 0)
                             query.ordering = ImageOrdering(field, descending: descending)
                             let sql = try ImageListSQL(query, dialect: dialect)
                             guard sql.isIndexedPage else { continue }
-                            shapes.append(("owner \(owner ?? "-") status \(status?.rawValue ?? "-") orphaned "
-                                + "\(orphaned.map(String.init) ?? "-") \(field.rawValue) \(descending ? "desc" : "asc")", sql))
+                            shapes.append(
+                                (
+                                    "owner \(owner ?? "-") status \(status?.rawValue ?? "-") orphaned "
+                                        + "\(orphaned.map(String.init) ?? "-") \(field.rawValue) \(descending ? "desc" : "asc")",
+                                    sql
+                                ))
                         }
                     }
                 }
@@ -34,7 +40,8 @@ struct ListQueryPlanTests {
     /// A populated, analysed database: the planner's choice then is the one production sees.
     static func populate(_ repository: any ImageRepository) async throws {
         for i in 0..<400 {
-            var image = ImageRecord.sample("plan-\(i)", owner: ["alice", "bob"][i % 2], status: ImageStatus.allCases[i % 5])
+            var image = ImageRecord.sample(
+                "plan-\(i)", owner: ["alice", "bob"][i % 2], status: ImageStatus.allCases[i % 5])
             image.uploadedAt = i % 3 == 0 ? nil : Date(timeIntervalSince1970: 1_750_000_000 + Double(i))
             _ = try await repository.insert(image, log: .created)
         }
@@ -50,7 +57,9 @@ struct ListQueryPlanTests {
             let steps = try inspect.query("EXPLAIN QUERY PLAN " + sql.pageSQL, sql.pageBindings).map { row in
                 row.values.compactMap { if case .text(let text) = $0 { text } else { nil } }.joined()
             }
-            #expect(steps.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") }, "\(label): \(steps)")
+            #expect(
+                steps.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") },
+                "\(label): \(steps)")
             #expect(!steps.contains { $0.contains("TEMP B-TREE") }, "\(label): \(steps)")
             #expect(!steps.contains { $0.hasPrefix("SCAN images") && !$0.contains("INDEX") }, "\(label): \(steps)")
         }

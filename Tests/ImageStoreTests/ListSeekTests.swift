@@ -1,8 +1,8 @@
 import Foundation
 import ImageStore
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// Deep list pages seek from cached boundaries: they must match plain `LIMIT/OFFSET` paging exactly, for every
 /// ordering, direction and filter, and stay right after any write, from any connection.
@@ -21,13 +21,19 @@ struct ListSeekTests {
     ]
 
     private static var orderings: [ImageOrdering] {
-        ImageOrdering.Field.allCases.flatMap { [ImageOrdering($0, descending: false), ImageOrdering($0, descending: true)] }
+        ImageOrdering.Field.allCases.flatMap {
+            [ImageOrdering($0, descending: false), ImageOrdering($0, descending: true)]
+        }
     }
 
     /// A repository over `store`'s database that seeks, and one that never does (the reference).
-    private static func repositories(_ store: TestStore) -> (seeking: SQLiteImageRepository, plain: SQLiteImageRepository) {
-        (SQLiteImageRepository(database: store.database, listPageInterval: interval),
-         SQLiteImageRepository(database: store.database, listPageInterval: 1 << 40))
+    private static func repositories(
+        _ store: TestStore
+    ) -> (seeking: SQLiteImageRepository, plain: SQLiteImageRepository) {
+        (
+            SQLiteImageRepository(database: store.database, listPageInterval: interval),
+            SQLiteImageRepository(database: store.database, listPageInterval: 1 << 40)
+        )
     }
 
     /// `count` rows from `first`, with many duplicate sort keys and NULLs in `uploaded_at` and `file_size`.
@@ -84,12 +90,15 @@ struct ListSeekTests {
         }
     }
 
-    private static func expectAllSame(_ seeking: SQLiteImageRepository, _ plain: SQLiteImageRepository, reversed: Bool = false) async throws {
+    private static func expectAllSame(
+        _ seeking: SQLiteImageRepository, _ plain: SQLiteImageRepository, reversed: Bool = false
+    ) async throws {
         for (name, filter) in filters {
             for ordering in orderings {
                 var query = filter
                 query.ordering = ordering
-                try await expectSamePages(seeking, plain, query, label: "\(name) \(ordering.parameter)", reversed: reversed)
+                try await expectSamePages(
+                    seeking, plain, query, label: "\(name) \(ordering.parameter)", reversed: reversed)
             }
         }
     }
@@ -181,9 +190,11 @@ struct ListSeekTests {
                     var paged = query
                     paged.limit = limit
                     paged.offset = offset
-                    let expected = offset < reference.count ? Array(reference[offset..<min(offset + limit, reference.count)]) : []
-                    #expect(try await seeking.list(paged).items.map(\.cloudflareID) == expected,
-                            "\(ordering.parameter) limit \(limit) offset \(offset)")
+                    let expected =
+                        offset < reference.count ? Array(reference[offset..<min(offset + limit, reference.count)]) : []
+                    #expect(
+                        try await seeking.list(paged).items.map(\.cloudflareID) == expected,
+                        "\(ordering.parameter) limit \(limit) offset \(offset)")
                 }
             }
         }
@@ -205,9 +216,11 @@ struct ListSeekTests {
         try await Self.expectAllSame(seeking, plain)
 
         for i in stride(from: 4, to: 300, by: 13) {
-            let details = StatusTransition.UploadedDetails(uploadedAt: Date(timeIntervalSince1970: 1_750_000_000 + Double(i % 5)))
+            let details = StatusTransition.UploadedDetails(
+                uploadedAt: Date(timeIntervalSince1970: 1_750_000_000 + Double(i % 5)))
             let log = LogEvent("upload_completed")
-            _ = try await store.repository.transition(.cloudflareID("img-\(i)"), owner: nil, to: .uploaded(details), log: log)
+            _ = try await store.repository.transition(
+                .cloudflareID("img-\(i)"), owner: nil, to: .uploaded(details), log: log)
             _ = try await store.repository.transition(.cloudflareID("img-\(i + 1)"), owner: nil, to: .failed, log: log)
             _ = try await store.repository.update(
                 .cloudflareID("img-\(i + 2)"), owner: nil, changes: ImageChanges(fileSize: .some(nil)), log: log)
@@ -246,7 +259,8 @@ struct ListSeekTests {
         #expect(try generation() == 0)
         let image = try await store.repository.insert(.sample("a"), log: .created)
         #expect(try generation() == 1)
-        _ = try await store.repository.update(.id(image.id), owner: nil, changes: ImageChanges(filename: "b"), log: .created)
+        _ = try await store.repository.update(
+            .id(image.id), owner: nil, changes: ImageChanges(filename: "b"), log: .created)
         #expect(try generation() == 2)
         _ = try await store.repository.appendLog(imageID: image.id, .created)
         #expect(try generation() == 2)

@@ -1,8 +1,8 @@
 import Foundation
 import ImageStore
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 struct MigratorTests {
     /// A temp folder holding a copy of the first real migration plus `extra` files (numbered from 2, so later real
@@ -42,7 +42,8 @@ struct MigratorTests {
 
     @Test func failedMigrationLeavesDatabaseAsItWas() async throws {
         let folder = try migrationsCopy(extra: [
-            "0002_broken.sql": "CREATE TABLE extra (x INTEGER);\nALTER TABLE images ADD COLUMN y TEXT;\nINSERT INTO no_such_table VALUES (1);\n",
+            "0002_broken.sql":
+                "CREATE TABLE extra (x INTEGER);\nALTER TABLE images ADD COLUMN y TEXT;\nINSERT INTO no_such_table VALUES (1);\n",
             "0003_later.sql": "CREATE TABLE later (x INTEGER);",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -56,7 +57,8 @@ struct MigratorTests {
         #expect(version == 2 && name == "broken")
         #expect(message.contains("no such table"))
         let inspect = try store.inspect()
-        #expect(try inspect.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('extra', 'later')") == .integer(0))
+        #expect(
+            try inspect.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('extra', 'later')") == .integer(0))
         let columns = try inspect.query("SELECT name FROM pragma_table_info('images')").compactMap { $0[0].stringValue }
         #expect(!columns.contains("y"))
         #expect(try await migrator.applied().map(\.version) == [1])
@@ -71,7 +73,8 @@ struct MigratorTests {
         let migrator = Migrator(directory: folder, database: store.database)
         try await migrator.apply()
         let file = folder + "/0001_initial.sql"
-        try (String(contentsOfFile: file, encoding: .utf8) + "\n-- edited\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try (String(contentsOfFile: file, encoding: .utf8) + "\n-- edited\n").write(
+            toFile: file, atomically: true, encoding: .utf8)
         let error = await #expect(throws: MigrationError.self) { try await migrator.isCurrent() }
         guard case .checksumMismatch(let version, _, _, _) = error else {
             Issue.record("unexpected \(String(describing: error))")
@@ -114,22 +117,30 @@ struct MigratorTests {
         let exe = root + "/app/.build/debug/cfimages"
         let none = root + "/nowhere"
 
-        #expect(try MigrationsDirectory.locate(explicit: root + "/cwd/Migrations", currentDirectory: root + "/empty",
-                                               executablePath: nil, systemPath: none) == root + "/cwd/Migrations")
-        #expect(try MigrationsDirectory.locate(explicit: nil, currentDirectory: root + "/cwd",
-                                               executablePath: exe, systemPath: none) == root + "/cwd/Migrations")
-        #expect(try MigrationsDirectory.locate(explicit: nil, currentDirectory: root + "/empty",
-                                               executablePath: exe, systemPath: none) == root + "/app/Migrations")
+        #expect(
+            try MigrationsDirectory.locate(
+                explicit: root + "/cwd/Migrations", currentDirectory: root + "/empty",
+                executablePath: nil, systemPath: none) == root + "/cwd/Migrations")
+        #expect(
+            try MigrationsDirectory.locate(
+                explicit: nil, currentDirectory: root + "/cwd",
+                executablePath: exe, systemPath: none) == root + "/cwd/Migrations")
+        #expect(
+            try MigrationsDirectory.locate(
+                explicit: nil, currentDirectory: root + "/empty",
+                executablePath: exe, systemPath: none) == root + "/app/Migrations")
 
         let explicitError = #expect(throws: MigrationError.self) {
-            try MigrationsDirectory.locate(explicit: root + "/typo", currentDirectory: root + "/cwd",
-                                           executablePath: exe, systemPath: none)
+            try MigrationsDirectory.locate(
+                explicit: root + "/typo", currentDirectory: root + "/cwd",
+                executablePath: exe, systemPath: none)
         }
         #expect(explicitError == .directoryNotFound(searched: [root + "/typo"]))
 
         let error = #expect(throws: MigrationError.self) {
-            try MigrationsDirectory.locate(explicit: nil, currentDirectory: root + "/empty",
-                                           executablePath: root + "/empty/bin/cfimages", systemPath: none)
+            try MigrationsDirectory.locate(
+                explicit: nil, currentDirectory: root + "/empty",
+                executablePath: root + "/empty/bin/cfimages", systemPath: none)
         }
         guard case .directoryNotFound(let searched) = error else { return }
         #expect(searched.first == root + "/empty/Migrations")

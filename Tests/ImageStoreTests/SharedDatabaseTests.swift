@@ -1,8 +1,8 @@
 import Foundation
 import ImageStore
 import PostgreSQL
-import Testing
 import TestSupport
+import Testing
 
 /// Two instances on one PostgreSQL database: what one process guarantees on SQLite holds across them.
 @Suite(.enabled(if: PostgreSQLTestServer.isEnabled))
@@ -17,7 +17,9 @@ struct SharedDatabaseTests {
             let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for repository in repositories {
                     group.addTask {
-                        let outcome = try await repository.applyWebhook(eventKey: "event-\(round)", cloudflareID: image.cloudflareID) {
+                        let outcome = try await repository.applyWebhook(
+                            eventKey: "event-\(round)", cloudflareID: image.cloudflareID
+                        ) {
                             $0.status = .uploaded
                             return LogEvent("upload_confirmed")
                         }

@@ -1,21 +1,25 @@
 import Foundation
 import ImageStore
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The sync checkpoint, its seen IDs, and the "not listed by this run" query.
 struct SyncStateTests {
-    @Test(arguments: RepositoryBackend.all) func checkpointSavesEachPageAndFinishingClearsIt(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func checkpointSavesEachPageAndFinishingClearsIt(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         #expect(try await repo.syncCheckpoint(scope: "account") == nil)
         let started = store.clock.now
         let begun = try await repo.beginSync(scope: "account", at: started)
-        #expect(begun.pages == 0 && begun.continuationToken == nil && !begun.listingComplete && begun.startedAt == started)
+        #expect(
+            begun.pages == 0 && begun.continuationToken == nil && !begun.listingComplete && begun.startedAt == started)
 
         let first = try await repo.recordSyncPage(scope: "account", seen: ["a", "b"], continuationToken: "tok-1")
-        #expect(first.pages == 1 && first.imagesSeen == 2 && first.continuationToken == "tok-1" && !first.listingComplete)
+        #expect(
+            first.pages == 1 && first.imagesSeen == 2 && first.continuationToken == "tok-1" && !first.listingComplete)
         let last = try await repo.recordSyncPage(scope: "account", seen: ["c", "a"], continuationToken: nil)
         #expect(last.pages == 2 && last.imagesSeen == 4 && last.continuationToken == nil && last.listingComplete)
         #expect(try await repo.syncCheckpoint(scope: "account") == last)
@@ -30,7 +34,9 @@ struct SyncStateTests {
         }
     }
 
-    @Test(arguments: RepositoryBackend.all) func beginningAgainForgetsWhatTheOldRunSaw(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func beginningAgainForgetsWhatTheOldRunSaw(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         let now = store.clock.now
@@ -38,24 +44,31 @@ struct SyncStateTests {
         _ = try await repo.beginSync(scope: "account", at: now.addingTimeInterval(1))
         _ = try await repo.recordSyncPage(scope: "account", seen: ["gone"], continuationToken: "t")
         let before = try await repo.imagesUnseenBySync(
-            scope: "account", statuses: [.uploaded], updatedBefore: now.addingTimeInterval(1), expiringBefore: nil, limit: 10)
+            scope: "account", statuses: [.uploaded], updatedBefore: now.addingTimeInterval(1), expiringBefore: nil,
+            limit: 10)
         #expect(before.count == 0)
         let restarted = try await repo.beginSync(scope: "account", at: now.addingTimeInterval(2))
         #expect(restarted.pages == 0 && restarted.continuationToken == nil)
         let after = try await repo.imagesUnseenBySync(
-            scope: "account", statuses: [.uploaded], updatedBefore: now.addingTimeInterval(2), expiringBefore: nil, limit: 10)
+            scope: "account", statuses: [.uploaded], updatedBefore: now.addingTimeInterval(2), expiringBefore: nil,
+            limit: 10)
         #expect(after.count == 1 && after.items.map(\.cloudflareID) == ["gone"])
     }
 
-    @Test(arguments: RepositoryBackend.all) func unseenQueryFiltersByStatusScopeUpdateTimeAndExpiry(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func unseenQueryFiltersByStatusScopeUpdateTimeAndExpiry(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         let t0 = store.clock.now
         _ = try await repo.insert(.sample("seen-up", status: .uploaded), log: .created)
         _ = try await repo.insert(.sample("lost-up", status: .uploaded), log: .created)
-        _ = try await repo.insert(.sample("late-up", status: .uploaded, createdAt: t0.addingTimeInterval(100)), log: .created)
-        _ = try await repo.insert(.sample("stale", status: .pending, expiresAt: t0.addingTimeInterval(-10)), log: .created)
-        _ = try await repo.insert(.sample("fresh", status: .draft, expiresAt: t0.addingTimeInterval(600)), log: .created)
+        _ = try await repo.insert(
+            .sample("late-up", status: .uploaded, createdAt: t0.addingTimeInterval(100)), log: .created)
+        _ = try await repo.insert(
+            .sample("stale", status: .pending, expiresAt: t0.addingTimeInterval(-10)), log: .created)
+        _ = try await repo.insert(
+            .sample("fresh", status: .draft, expiresAt: t0.addingTimeInterval(600)), log: .created)
         _ = try await repo.insert(.sample("old", status: .expired), log: .created)
         _ = try await repo.beginSync(scope: "account", at: t0.addingTimeInterval(50))
         _ = try await repo.beginSync(scope: "dry-run", at: t0.addingTimeInterval(50))

@@ -1,6 +1,6 @@
-import JSON
 import Foundation
 import ImageStore
+import JSON
 import SQLite
 import Synchronization
 import TestSupport

@@ -1,8 +1,8 @@
 import Foundation
 import ImageStore
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 struct TokenTests {
     @Test(arguments: RepositoryBackend.all) func createStoresOnlyTheHash(_ backend: RepositoryBackend) async throws {
@@ -11,12 +11,15 @@ struct TokenTests {
         #expect(issued.key.count == 40 && issued.key.allSatisfy(\.isHexDigit))
         #expect(issued.token.userName == "alice" && !issued.token.isAdmin && issued.token.label == "ci")
         let rows = try store.texts(
-            "SELECT id || '|' || token_hash || '|' || user_name || '|' || is_admin || '|' || label || '|' || created_at FROM api_tokens")
+            "SELECT id || '|' || token_hash || '|' || user_name || '|' || is_admin || '|' || label || '|' || created_at FROM api_tokens"
+        )
         #expect(rows.count == 1)
         #expect(!(rows.first??.contains(issued.key) ?? true))
         // SHA-256 hex, checked against the value Python's hashlib gives for the same key.
         #expect(try store.texts("SELECT token_hash FROM api_tokens") == [SQLiteImageRepository.sha256Hex(issued.key)])
-        #expect(SQLiteImageRepository.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            SQLiteImageRepository.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )
         let another = try await store.repository.createToken(userName: "alice", isAdmin: false, label: "")
         #expect(another.key != issued.key)
     }
@@ -43,7 +46,9 @@ struct TokenTests {
         #expect(try await repo.tokens(userName: "alice").first?.isRevoked == true)
     }
 
-    @Test(arguments: RepositoryBackend.all) func lastUsedIsUpdatedAtMostOnceAMinute(_ backend: RepositoryBackend) async throws {
+    @Test(arguments: RepositoryBackend.all) func lastUsedIsUpdatedAtMostOnceAMinute(
+        _ backend: RepositoryBackend
+    ) async throws {
         let store = try await BackendStore(backend)
         let repo = store.repository
         let issued = try await repo.createToken(userName: "alice", isAdmin: false, label: "")

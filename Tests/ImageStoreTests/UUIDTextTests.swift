@@ -1,6 +1,7 @@
 import Foundation
-@testable import ImageStore
 import Testing
+
+@testable import ImageStore
 
 /// The hand-written UUID text codec agrees with Foundation's.
 @Suite struct UUIDTextTests {
@@ -24,8 +25,10 @@ import Testing
 
     @Test(arguments: [
         "", "0b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0a1", "0b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0a111",
-        "0b6f6c5e 8a55-4f7e-9c47-2f1c1f4f0a11", "0b6f6c5e-8a55-4f7e-9c47_2f1c1f4f0a11", "0b6f6c5g-8a55-4f7e-9c47-2f1c1f4f0a11",
-        "{b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0a11}", "0b6f6c5e8a554f7e9c472f1c1f4f0a11", "0b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0aé",
+        "0b6f6c5e 8a55-4f7e-9c47-2f1c1f4f0a11", "0b6f6c5e-8a55-4f7e-9c47_2f1c1f4f0a11",
+        "0b6f6c5g-8a55-4f7e-9c47-2f1c1f4f0a11",
+        "{b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0a11}", "0b6f6c5e8a554f7e9c472f1c1f4f0a11",
+        "0b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0aé",
         "-0b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0a1",
     ])
     func refusesWhatFoundationRefuses(_ text: String) {
@@ -36,7 +39,8 @@ import Testing
     @Test func bytesFormsAgreeWithTheStringForms() {
         for _ in 0..<200 {
             let id = UUID()
-            #expect(id.withLowercasedUTF8 { span in (0..<span.count).map { span[$0] } } == Array(id.lowercasedText.utf8))
+            #expect(
+                id.withLowercasedUTF8 { span in (0..<span.count).map { span[$0] } } == Array(id.lowercasedText.utf8))
             #expect(UUID(canonicalUTF8: Array(id.uuidString.utf8).span) == id)
         }
         for text in ["", "0b6f6c5e-8a55-4f7e-9c47-2f1c1f4f0a1", "0b6f6c5e-8a55-4f7e-9c47_2f1c1f4f0a11"] {
@@ -49,6 +53,7 @@ import Testing
         var bytes: [UInt8] = [UInt8(ascii: "[")]
         id.appendLowercasedText(to: &bytes, quoted: true)
         id.appendLowercasedText(to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == "[\"\(id.uuidString.lowercased())\"\(id.uuidString.lowercased())")
+        #expect(
+            String(decoding: bytes, as: UTF8.self) == "[\"\(id.uuidString.lowercased())\"\(id.uuidString.lowercased())")
     }
 }

@@ -72,7 +72,8 @@ final class APIHarness: FixtureHarness {
         emulatorConfiguration.clock = { clock.now }
         let upstream: LoopbackEmulator
         do {
-            upstream = try LoopbackEmulator(configuration: emulatorConfiguration, logger: logger, guarding: faults.guarding)
+            upstream = try LoopbackEmulator(
+                configuration: emulatorConfiguration, logger: logger, guarding: faults.guarding)
         } catch {
             await fixture.shutdown()
             throw error

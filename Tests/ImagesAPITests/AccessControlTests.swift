@@ -4,8 +4,8 @@ import Foundation
 import ImageStore
 import JSON
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// Every endpoint × every kind of caller, against the real server. One line per endpoint in ``endpoints``.
 @Suite struct AccessControlTests {
@@ -53,29 +53,43 @@ import TestSupport
         Endpoint(method: "HEAD", path: "api/images/", body: nil, other: 200, owner: 200, admin: 200),
         Endpoint(method: "GET", path: "api/images/{id}/", body: nil, other: 404, owner: 200, admin: 200),
         Endpoint(method: "HEAD", path: "api/images/{id}/", body: nil, other: 404, owner: 200, admin: 200),
-        Endpoint(method: "PUT", path: "api/images/{id}/", body: #"{"filename":"n.jpg"}"#, other: 404, owner: 200, admin: 200),
-        Endpoint(method: "PATCH", path: "api/images/{id}/", body: #"{"metadata":{"a":1}}"#, other: 404, owner: 200, admin: 200),
+        Endpoint(
+            method: "PUT", path: "api/images/{id}/", body: #"{"filename":"n.jpg"}"#, other: 404, owner: 200, admin: 200),
+        Endpoint(
+            method: "PATCH", path: "api/images/{id}/", body: #"{"metadata":{"a":1}}"#, other: 404, owner: 200,
+            admin: 200),
         Endpoint(method: "DELETE", path: "api/images/{id}/", body: nil, other: 404, owner: 204, admin: 204),
         Endpoint(method: "GET", path: "api/images/{id}/logs/", body: nil, other: 404, owner: 200, admin: 200),
         Endpoint(method: "POST", path: "api/images/{id}/check_status/", body: nil, other: 404, owner: 200, admin: 200),
-        Endpoint(method: "DELETE", path: "api/images/{id}/delete_from_cloudflare/", body: nil, other: 404, owner: 204, admin: 204),
-        Endpoint(method: "GET", path: "api/images/by-cloudflare-id/{cf}/", body: nil, other: 404, owner: 200, admin: 200),
-        Endpoint(method: "POST", path: "api/images/bulk_delete/", body: #"{"ids":["{id}"]}"#, other: 200, owner: 200, admin: 200),
-        Endpoint(method: "POST", path: "api/images/bulk_status_check/", body: #"{"image_ids":["{id}"]}"#, other: 200, owner: 200, admin: 200),
-        Endpoint(method: "POST", path: "api/upload-url/", body: #"{"filename":"a.png"}"#, other: 201, owner: 201, admin: 201),
+        Endpoint(
+            method: "DELETE", path: "api/images/{id}/delete_from_cloudflare/", body: nil, other: 404, owner: 204,
+            admin: 204),
+        Endpoint(
+            method: "GET", path: "api/images/by-cloudflare-id/{cf}/", body: nil, other: 404, owner: 200, admin: 200),
+        Endpoint(
+            method: "POST", path: "api/images/bulk_delete/", body: #"{"ids":["{id}"]}"#, other: 200, owner: 200,
+            admin: 200),
+        Endpoint(
+            method: "POST", path: "api/images/bulk_status_check/", body: #"{"image_ids":["{id}"]}"#, other: 200,
+            owner: 200, admin: 200),
+        Endpoint(
+            method: "POST", path: "api/upload-url/", body: #"{"filename":"a.png"}"#, other: 201, owner: 201, admin: 201),
         Endpoint(method: "GET", path: "api/stats/", body: nil, other: 200, owner: 200, admin: 200),
         Endpoint(method: "POST", path: "api/cleanup-expired/", body: nil, other: 403, owner: 403, admin: 200),
         Endpoint(method: "DELETE", path: "api/stats/", body: nil, other: 405, owner: 405, admin: 405),
-        Endpoint(method: "POST", path: "api/webhook/", body: webhookBody, other: 200, owner: 200, admin: 200,
-                 anonymous: 200, signed: true),
+        Endpoint(
+            method: "POST", path: "api/webhook/", body: webhookBody, other: 200, owner: 200, admin: 200,
+            anonymous: 200, signed: true),
     ]
 
     /// Secrets of one run: every token key and the service's own credentials.
     struct Keys {
         let owner, other, admin, revoked: String
         var all: [String] {
-            [owner, other, admin, revoked, HostileHarness.webhookSecret, HostileHarness.cloudflareAPIToken,
-             HostileHarness.signingKey]
+            [
+                owner, other, admin, revoked, HostileHarness.webhookSecret, HostileHarness.cloudflareAPIToken,
+                HostileHarness.signingKey,
+            ]
         }
     }
 
@@ -85,7 +99,8 @@ import TestSupport
             let revokedToken = try await h.repository.createToken(userName: "alice", isAdmin: false, label: "old")
             _ = try await h.repository.revokeToken(id: revokedToken.token.id, userName: nil)
             let keys = Keys(
-                owner: try await h.token("alice"), other: try await h.token("bob"), admin: try await h.token("root", admin: true),
+                owner: try await h.token("alice"), other: try await h.token("bob"),
+                admin: try await h.token("root", admin: true),
                 revoked: revokedToken.key)
             var bodies: [String] = []
             for credential in Credential.allCases {
@@ -103,7 +118,12 @@ import TestSupport
                 }
                 let body = endpoint.body.map(fixture.fill)
                 if endpoint.signed, let body {
-                    headers.append(("X-Signature", "sha256=" + Hex.encode(HMAC.sha256(key: HostileHarness.webhookSecret, message: Array(body.utf8)))))
+                    headers.append(
+                        (
+                            "X-Signature",
+                            "sha256="
+                                + Hex.encode(HMAC.sha256(key: HostileHarness.webhookSecret, message: Array(body.utf8)))
+                        ))
                 }
                 let response = try await h.send(
                     endpoint.method, fixture.fill(endpoint.path), body: body.map { Array($0.utf8) }, headers: headers)
@@ -113,7 +133,8 @@ import TestSupport
                     #expect(response.header("WWW-Authenticate") == "Token", "\(label)")
                     #expect(response.object?.string("detail")?.isEmpty == false, "\(label)")
                 }
-                bodies.append(response.text + " " + response.headers.map { "\($0.name): \($0.value)" }.joined(separator: " "))
+                bodies.append(
+                    response.text + " " + response.headers.map { "\($0.name): \($0.value)" }.joined(separator: " "))
                 // Nobody but the owner, an administrator (or a signed webhook) touches the owner's image.
                 if ![.owner, .admin].contains(credential), !endpoint.signed || response.status >= 400 {
                     let after = try await h.snapshot()
@@ -131,7 +152,9 @@ import TestSupport
         }
     }
 
-    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func tokensAreStoredOnlyHashed() async throws {
+    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func tokensAreStoredOnlyHashed()
+        async throws
+    {
         try await withHostileHarness { h in
             var keys: [String] = []
             for user in ["alice", "bob", "carol"] { keys.append(try await h.token(user, admin: user == "carol")) }

@@ -1,6 +1,6 @@
 import Foundation
-import ImagesAPI
 import ImageStore
+import ImagesAPI
 import JSON
 import Testing
 

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPServer
 import ImagesAPI
-import Testing
 import TestSupport
+import Testing
 
 /// The body limits `serve` gives the server, by route, and that they apply before a body is read.
 @Suite struct BodyLimitsTests {
@@ -31,11 +31,15 @@ import TestSupport
     @Test func overTheLimitIs413BeforeTheBodyIsSent() async throws {
         try await withHarness { h in
             let key = try await h.token("alice")
-            for (path, declared) in [("api/upload-url/", (1 << 20) + 1), ("api/webhook/", (1 << 20) + 1), ("api/images/", 50 << 20)] {
+            for (path, declared) in [
+                ("api/upload-url/", (1 << 20) + 1), ("api/webhook/", (1 << 20) + 1), ("api/images/", 50 << 20),
+            ] {
                 let head = RawClient.request(
                     Array("POST /cloudflare-images/\(path) HTTP/1.1".utf8),
-                    headers: [Array("Authorization: Token \(key)".utf8), Array("Content-Type: application/json".utf8),
-                              Array("Content-Length: \(declared)".utf8)])
+                    headers: [
+                        Array("Authorization: Token \(key)".utf8), Array("Content-Type: application/json".utf8),
+                        Array("Content-Length: \(declared)".utf8),
+                    ])
                 let reply = try await RawClient.exchange(port: h.server.localPort, head)
                 // Had the server waited for the body, the client would have timed out with no answer (status 0).
                 #expect(reply.status == 413, "\(path): \(reply.head)")

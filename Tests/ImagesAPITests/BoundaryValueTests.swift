@@ -17,7 +17,8 @@ import Testing
     }
 
     static let filters = [
-        "status", "uploaded_after", "uploaded_before", "created_after", "created_before", "expires_after", "expires_before",
+        "status", "uploaded_after", "uploaded_before", "created_after", "created_before", "expires_after",
+        "expires_before",
         "owner", "has_variants", "require_signed_urls", "filename", "creator",
         "metadata__k", "metadata__a__b", "ordering", "search",
     ]
@@ -27,22 +28,32 @@ import Testing
         Route(method: "GET", path: "api/images/{id}/", parameters: filters),
         Route(method: "GET", path: "api/images/by-cloudflare-id/{cf}/", parameters: filters),
         Route(method: "GET", path: "api/images/{id}/logs/", parameters: ["limit", "page"]),
-        Route(method: "GET", path: "api/images/{id}/url/", parameters: [
-            "variant", "expiry", "width", "w", "height", "h", "fit", "format", "f", "quality", "q", "gravity", "g", "dpr",
-            "blur", "sharpen", "rotate", "brightness", "contrast", "gamma", "background", "trim", "trim_color",
-            "trim_tolerance", "border", "border_width", "border_color", "pad", "crop",
-        ]),
-        Route(method: "GET", path: "api/images/{pub}/url/", parameters: [
-            "variant", "expiry", "width", "height", "quality", "dpr", "blur", "rotate", "sharpen", "pad", "crop", "border",
-        ]),
-        Route(method: "GET", path: "api/images/{pub}/srcset/", parameters: [
-            "widths", "sizes", "formats", "format", "quality", "alt", "class", "lazy",
-        ]),
+        Route(
+            method: "GET", path: "api/images/{id}/url/",
+            parameters: [
+                "variant", "expiry", "width", "w", "height", "h", "fit", "format", "f", "quality", "q", "gravity", "g",
+                "dpr",
+                "blur", "sharpen", "rotate", "brightness", "contrast", "gamma", "background", "trim", "trim_color",
+                "trim_tolerance", "border", "border_width", "border_color", "pad", "crop",
+            ]),
+        Route(
+            method: "GET", path: "api/images/{pub}/url/",
+            parameters: [
+                "variant", "expiry", "width", "height", "quality", "dpr", "blur", "rotate", "sharpen", "pad", "crop",
+                "border",
+            ]),
+        Route(
+            method: "GET", path: "api/images/{pub}/srcset/",
+            parameters: [
+                "widths", "sizes", "formats", "format", "quality", "alt", "class", "lazy",
+            ]),
         Route(method: "GET", path: "api/stats/", parameters: ["owner", "page"]),
-        Route(method: "POST", path: "api/images/bulk_status_check/", parameters: filters,
-              body: #"{"image_ids":["00000000-0000-4000-8000-000000000001"]}"#),
-        Route(method: "POST", path: "api/images/bulk_delete/", parameters: filters,
-              body: #"{"ids":["00000000-0000-4000-8000-000000000001"]}"#),
+        Route(
+            method: "POST", path: "api/images/bulk_status_check/", parameters: filters,
+            body: #"{"image_ids":["00000000-0000-4000-8000-000000000001"]}"#),
+        Route(
+            method: "POST", path: "api/images/bulk_delete/", parameters: filters,
+            body: #"{"ids":["00000000-0000-4000-8000-000000000001"]}"#),
         Route(method: "POST", path: "api/cleanup-expired/", parameters: ["days", "dry_run"], admin: true),
         Route(method: "GET", path: "api/events/", parameters: ["limit"], admin: true),
     ]
@@ -92,7 +103,8 @@ import Testing
                     let before = try await h.snapshot()
                     let body = "{" + base + "\"\(field)\":" + json + "}"
                     let response = try await h.send(method, Self.fill(path, ids), token: alice, json: body)
-                    try await checker.check("\(method) \(path) \(field)=\(label)", response, before: before, readOnly: false)
+                    try await checker.check(
+                        "\(method) \(path) \(field)=\(label)", response, before: before, readOnly: false)
                     // Out-of-range numbers are refused, never stored clamped or wrapped.
                     if ["Int.max+1", "Int.min-1", "1e400", "10^23", "2^64"].contains(label) {
                         #expect((400..<500).contains(response.status), "\(path) \(field)=\(label): \(response.status)")
@@ -108,7 +120,9 @@ import Testing
         try await withHostileHarness { h in
             let alice = try await h.token("alice")
             _ = try await h.upload(alice)
-            for query in ["page=9223372036854775807", "page=9223372036854775806&page_size=100", "page=4611686018427387904"] {
+            for query in [
+                "page=9223372036854775807", "page=9223372036854775806&page_size=100", "page=4611686018427387904",
+            ] {
                 let response = try await h.send("GET", "api/images/?\(query)", token: alice)
                 #expect(response.status == 404, "\(query): \(response.status) \(response.text)")
                 #expect(response.object?.string("detail") == "Invalid page.")
@@ -126,9 +140,11 @@ import Testing
                 #expect(search.status == 400, "\(search.status) \(search.text.prefix(200))")
                 #expect(search.object?["search"] != nil)
             }
-            let allowed = try await h.send("GET", "api/images/?search=" + (0..<32).map { "t\($0)" }.joined(separator: "+"), token: alice)
+            let allowed = try await h.send(
+                "GET", "api/images/?search=" + (0..<32).map { "t\($0)" }.joined(separator: "+"), token: alice)
             #expect(allowed.status == 200, "\(allowed.text.prefix(200))")
-            let longTerm = try await h.send("GET", "api/images/?search=" + String(repeating: "a", count: 70_000), token: alice)
+            let longTerm = try await h.send(
+                "GET", "api/images/?search=" + String(repeating: "a", count: 70_000), token: alice)
             #expect(longTerm.status == 400 || longTerm.status == 414, "\(longTerm.status)")
             let manyFilters = (0..<21).map { "metadata__k\($0)=v" }.joined(separator: "&")
             let filters = try await h.send("GET", "api/images/?\(manyFilters)", token: alice)

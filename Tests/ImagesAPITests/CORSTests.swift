@@ -11,8 +11,10 @@ import Testing
             let key = try await h.token("alice")
             let preflight = try await sendRequest(
                 "OPTIONS", h.origin + "/cloudflare-images/api/images/",
-                headers: [("Origin", Self.app), ("Access-Control-Request-Method", "GET"),
-                          ("Access-Control-Request-Headers", "authorization")])
+                headers: [
+                    ("Origin", Self.app), ("Access-Control-Request-Method", "GET"),
+                    ("Access-Control-Request-Headers", "authorization"),
+                ])
             #expect(preflight.status == 204)
             #expect(preflight.header("Access-Control-Allow-Origin") == Self.app)
             #expect(preflight.header("Access-Control-Allow-Credentials") == "true")
@@ -39,7 +41,8 @@ import Testing
                 headers: [("Origin", "https://evil.example"), ("Access-Control-Request-Method", "GET")])
             #expect(other.header("Access-Control-Allow-Origin") == nil)
             let otherGet = try await sendRequest(
-                "GET", h.origin + "/cloudflare-images/api/images/", token: key, headers: [("Origin", "https://evil.example")])
+                "GET", h.origin + "/cloudflare-images/api/images/", token: key,
+                headers: [("Origin", "https://evil.example")])
             #expect(otherGet.header("Access-Control-Allow-Origin") == nil)
             #expect(otherGet.header("Vary") == "Origin")
         }
@@ -78,7 +81,8 @@ import Testing
             #expect(preflight.header("Access-Control-Allow-Origin") == "*")
             #expect(preflight.header("Access-Control-Allow-Credentials") == nil)
             let refused = try await sendRequest(
-                "POST", uploadURL, body: Array("not multipart".utf8), bodyType: "text/plain", headers: [("Origin", Self.app)])
+                "POST", uploadURL, body: Array("not multipart".utf8), bodyType: "text/plain",
+                headers: [("Origin", Self.app)])
             #expect(refused.status == 400)
             #expect(refused.header("Access-Control-Allow-Origin") == "*", "errors too, so the browser can read them")
         }

@@ -4,8 +4,8 @@ import Foundation
 import ImageStore
 import ImagesAPI
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// The expiry sweep asks Cloudflare before it expires anything, and never deletes an uploaded image.
 @Suite struct CleanupSafetyTests {
@@ -83,7 +83,8 @@ import TestSupport
             let first = try await h.api.cleanup.run()
             #expect(first.expiredCount == 1 && first.cloudflareFailures >= 1)
             #expect(try await Self.status(h, id) == .expired)
-            #expect(try await h.repository.cloudflareFollowUps(.deleteDraft, limit: 10).map(\.cloudflareID) == ["stuck"])
+            #expect(
+                try await h.repository.cloudflareFollowUps(.deleteDraft, limit: 10).map(\.cloudflareID) == ["stuck"])
             #expect(try await h.emulator.image("stuck") != nil)
             let stillDown = try await h.api.cleanup.run()
             #expect(stillDown.cloudflareFailures == 1 && stillDown.expiredCount == 0)

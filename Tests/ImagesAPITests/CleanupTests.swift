@@ -5,8 +5,8 @@ import ImageStore
 import ImagesAPI
 import JSON
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CleanupTests {
     @Test func cleanupEndpointExpiresStaleUploadsAndDeletesDrafts() async throws {
@@ -24,7 +24,8 @@ import TestSupport
             #expect(response.text == #"{"message":"Marked 2 expired images","expired_count":2}"#)
             #expect(try await h.emulator.image("stale") == nil)
             #expect(try await h.emulator.image("fresh") != nil)
-            let image = try #require(try await h.repository.image(.id(UUID(uuidString: stale.string("id")!)!), owner: nil))
+            let image = try #require(
+                try await h.repository.image(.id(UUID(uuidString: stale.string("id")!)!), owner: nil))
             #expect(image.status == .expired)
             let again = try await h.send("POST", "api/cleanup-expired/", token: root)
             #expect(again.text == #"{"message":"Marked 0 expired images","expired_count":0}"#)
@@ -54,7 +55,8 @@ import TestSupport
             let alice = try await h.token("alice")
             _ = try await h.createUpload(alice, #"{"custom_id":"swept","expiry_minutes":2}"#)
             h.clock.advance(600)
-            let sweeper = CleanupSweeper(service: h.api.cleanup, interval: .milliseconds(20), logger: Logger(label: "t"))
+            let sweeper = CleanupSweeper(
+                service: h.api.cleanup, interval: .milliseconds(20), logger: Logger(label: "t"))
             await sweeper.start()
             #expect(await sweeper.isRunning)
             var status: ImageStatus?

@@ -4,8 +4,9 @@ import Foundation
 import HTTPFields
 import HTTPServer
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImagesAPI
 
 /// One token cannot spend the account's Cloudflare budget for everyone.

@@ -41,7 +41,8 @@ final class CloudflareFaults: Sendable {
         switch fault {
         case nil: return nil
         case .status(let code, let retryAfter)?:
-            var response = Response.json(HTTPStatus(code: code), bytes: Array(Self.failure(code, "injected failure").utf8))
+            var response = Response.json(
+                HTTPStatus(code: code), bytes: Array(Self.failure(code, "injected failure").utf8))
             if let retryAfter { response.headers["Retry-After"] = String(retryAfter) }
             return response
         case .hang(let duration)?:
@@ -56,7 +57,9 @@ final class CloudflareFaults: Sendable {
     /// immediate path.
     func guarding(_ responder: Responder) -> Responder {
         Responder(unhandledError: responder.unhandledError) { request in
-            if let operation = Self.operation(of: request), let answer = try await self.begin(operation) { return answer }
+            if let operation = Self.operation(of: request), let answer = try await self.begin(operation) {
+                return answer
+            }
             return try await responder.handler(request)
         }
     }

@@ -87,7 +87,8 @@ import Testing
             #expect(log.data["require_signed_urls_at_cloudflare"] == .bool(true))
             // The same PATCH twice reaches Cloudflare twice.
             for _ in 0..<2 {
-                let patched = try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"require_signed_urls":false}"#)
+                let patched = try await h.send(
+                    "PATCH", "api/images/\(id)/", token: alice, json: #"{"require_signed_urls":false}"#)
                 #expect(patched.object?["require_signed_urls"] == .bool(false))
             }
             #expect(h.faults.calls(.patch) == 2)

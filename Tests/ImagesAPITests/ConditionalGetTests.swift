@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+
 @testable import ImagesAPI
 
 /// HTTP caching as the seeds list it: an `ETag` on `GET` of an image, a list page, stats, usages and the OpenAPI
@@ -21,18 +22,21 @@ import Testing
             let second = try await h.send("GET", "api/images/\(id)/", token: alice)
             #expect(header(second, "ETag") == tag && second.body == first.body)
             for value in [tag, "W/\(tag)", "\"0000000000000000\", \(tag)", "*"] {
-                let revalidated = try await h.send("GET", "api/images/\(id)/", token: alice, headers: [("If-None-Match", value)])
+                let revalidated = try await h.send(
+                    "GET", "api/images/\(id)/", token: alice, headers: [("If-None-Match", value)])
                 #expect(revalidated.status == 304, "\(value)")
                 #expect(revalidated.body.isEmpty && header(revalidated, "ETag") == tag)
             }
-            let stale = try await h.send("GET", "api/images/\(id)/", token: alice, headers: [("If-None-Match", "\"0000000000000000\"")])
+            let stale = try await h.send(
+                "GET", "api/images/\(id)/", token: alice, headers: [("If-None-Match", "\"0000000000000000\"")])
             #expect(stale.status == 200 && stale.body == first.body)
             // A change is a new version.
             _ = try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"filename":"renamed.png"}"#)
             let changed = try await h.send("GET", "api/images/\(id)/", token: alice, headers: [("If-None-Match", tag)])
             #expect(changed.status == 200 && header(changed, "ETag") != tag)
             // Errors carry no validator.
-            let missing = try await h.send("GET", "api/images/\(UUID().uuidString.lowercased())/", token: alice, headers: [("If-None-Match", "*")])
+            let missing = try await h.send(
+                "GET", "api/images/\(UUID().uuidString.lowercased())/", token: alice, headers: [("If-None-Match", "*")])
             #expect(missing.status == 404 && header(missing, "ETag") == nil)
         }
     }
@@ -41,13 +45,18 @@ import Testing
         try await withHarness { h in
             let alice = try await h.token("alice")
             _ = try await h.createUpload(alice, #"{"custom_id":"listed"}"#)
-            for path in ["api/images/?page=1", "api/images/orphans/", "api/stats/", "api/usages/", "api/images/by-cloudflare-id/listed/"] {
+            for path in [
+                "api/images/?page=1", "api/images/orphans/", "api/stats/", "api/usages/",
+                "api/images/by-cloudflare-id/listed/",
+            ] {
                 let first = try await h.send("GET", path, token: alice)
                 let tag = try #require(header(first, "ETag"), "\(path)")
                 #expect(header(first, "Cache-Control") == "private, no-cache", "\(path)")
                 // Twice: the second list page comes from the list cache, with the same validator.
                 for _ in 0..<2 {
-                    #expect(try await h.send("GET", path, token: alice, headers: [("If-None-Match", tag)]).status == 304, "\(path)")
+                    #expect(
+                        try await h.send("GET", path, token: alice, headers: [("If-None-Match", tag)]).status == 304,
+                        "\(path)")
                 }
             }
             let document = try await h.send("GET", "api/openapi.yaml")

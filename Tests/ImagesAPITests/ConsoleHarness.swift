@@ -66,13 +66,16 @@ final class ConsoleHarness: FixtureHarness {
     func signIn(_ key: String) async throws -> (cookie: String, csrf: String) {
         let form = try await get("/sign-in")
         guard let check = Self.cookieValue(form, "cfimages_signin") else { throw HarnessError("no sign-in cookie") }
-        let signedIn = try await post("/sign-in", form: [("check", check), ("key", key)], cookies: "cfimages_signin=\(check)")
+        let signedIn = try await post(
+            "/sign-in", form: [("check", check), ("key", key)], cookies: "cfimages_signin=\(check)")
         guard signedIn.status == 303, let session = Self.cookieValue(signedIn, "cfimages_session") else {
             throw HarnessError("sign-in answered \(signedIn.status): \(signedIn.text)")
         }
         let cookie = "cfimages_session=\(session)"
         let page = try await get("/images", cookies: cookie)
-        guard let csrf = Self.csrf(page.text) else { throw HarnessError("no CSRF token on the gallery: \(page.status)") }
+        guard let csrf = Self.csrf(page.text) else {
+            throw HarnessError("no CSRF token on the gallery: \(page.status)")
+        }
         return (cookie, csrf)
     }
 
@@ -82,7 +85,9 @@ final class ConsoleHarness: FixtureHarness {
     }
 
     static func cookieValue(_ response: TestResponse, _ name: String) -> String? {
-        setCookie(response, name).flatMap { $0.split(separator: ";").first }.map { String($0.dropFirst(name.count + 1)) }
+        setCookie(response, name).flatMap { $0.split(separator: ";").first }.map {
+            String($0.dropFirst(name.count + 1))
+        }
     }
 
     static func csrf(_ html: String) -> String? {
@@ -92,8 +97,10 @@ final class ConsoleHarness: FixtureHarness {
 
     /// An upload URL made through the API for `key` (the image stays pending); its id.
     func pendingImage(_ key: String, filename: String, metadata: String = "{}") async throws -> String {
-        let body = #"{"filename": \#(JSONValue.string(filename).jsonText), "metadata": \#(metadata), "require_signed_urls": false}"#
-        let created = try await sendRequest("POST", origin + "/cloudflare-images/api/upload-url/", token: key, json: body)
+        let body =
+            #"{"filename": \#(JSONValue.string(filename).jsonText), "metadata": \#(metadata), "require_signed_urls": false}"#
+        let created = try await sendRequest(
+            "POST", origin + "/cloudflare-images/api/upload-url/", token: key, json: body)
         guard created.status == 201, let id = created.object?.string("id") else {
             throw HarnessError("upload-url answered \(created.status): \(created.text)")
         }

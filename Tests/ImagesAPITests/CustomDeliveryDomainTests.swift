@@ -2,11 +2,11 @@ import CloudflareImages
 import CloudflareImagesCore
 import Configuration
 import Foundation
-import ImageStore
 import HTTPClient
+import ImageStore
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// A custom delivery domain (`CLOUDFLARE_IMAGES_DELIVERY_URL`) in `public_url` / `thumbnail_url` (contract §3.1)
 /// and in the `url` endpoint, for images whose Cloudflare variant URLs are on `imagedelivery.net`.
@@ -38,14 +38,21 @@ import TestSupport
             let base = "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero"
 
             let detail = try #require(try await h.send("GET", "api/images/\(id)/", token: alice).object)
-            #expect(detail.string("public_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero/public")
-            #expect(detail.string("thumbnail_url") == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero/thumbnail")
-            #expect(detail["variants"] == .array([
-                .string("https://imagedelivery.net/HASH123/shop/42%20hero/public"),
-                .string("https://imagedelivery.net/HASH123/shop/42%20hero/thumbnail"),
-            ]))
+            #expect(
+                detail.string("public_url")
+                    == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero/public")
+            #expect(
+                detail.string("thumbnail_url")
+                    == "https://images.example.com/cdn-cgi/imagedelivery/HASH123/shop/42%20hero/thumbnail")
+            #expect(
+                detail["variants"]
+                    == .array([
+                        .string("https://imagedelivery.net/HASH123/shop/42%20hero/public"),
+                        .string("https://imagedelivery.net/HASH123/shop/42%20hero/thumbnail"),
+                    ]))
 
-            let answer = try #require(try await h.send("GET", "api/images/\(id)/url/?variant=thumbnail&expiry=120", token: alice).object)
+            let answer = try #require(
+                try await h.send("GET", "api/images/\(id)/url/?variant=thumbnail&expiry=120", token: alice).object)
             let url = try #require(answer.string("url"))
             #expect(url.hasPrefix(base + "/thumbnail?exp="))
             let now = Int64(h.clock.now.timeIntervalSince1970)
@@ -71,8 +78,11 @@ import TestSupport
             #expect(url.string("url") == "http://cdn.test:8080/pic-1/fit=crop,width=200")
             #expect(url["expires_at"] == .null)
 
-            let srcset = try #require(try await h.send("GET", "api/images/\(id)/srcset/?widths=100", token: alice).object)
-            #expect(srcset.string("srcset") == "http://cdn.test:8080/pic-1/fit=scale-down,format=auto,quality=85,width=100 100w")
+            let srcset = try #require(
+                try await h.send("GET", "api/images/\(id)/srcset/?widths=100", token: alice).object)
+            #expect(
+                srcset.string("srcset")
+                    == "http://cdn.test:8080/pic-1/fit=scale-down,format=auto,quality=85,width=100 100w")
         }
     }
 

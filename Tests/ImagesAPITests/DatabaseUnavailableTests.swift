@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A lost database connection (PostgreSQL restarted, network cut): the request that finds it answers 503 with
 /// `Retry-After`, the next ones are served on a new connection.
@@ -37,7 +37,8 @@ import TestSupport
     func aWebhookOnALostConnectionIs503AndItsRedeliveryIsApplied() async throws {
         try await withOpsHarness { h in
             let alice = try await h.token("alice")
-            let created = try await h.send("POST", "api/upload-url/", token: alice, body: Array(#"{"custom_id":"lost"}"#.utf8))
+            let created = try await h.send(
+                "POST", "api/upload-url/", token: alice, body: Array(#"{"custom_id":"lost"}"#.utf8))
             #expect(created.status == 201)
             try await EmulatorService.uploadFile(to: try #require(created.object?.string("upload_url")))
             let payload = WebhookTests.payload("lost")
@@ -57,7 +58,8 @@ import TestSupport
             #expect(statuses.first == 503, "\(statuses)")
             #expect(statuses.last == 200, "\(statuses)")
             #expect(statuses.allSatisfy { $0 == 503 || $0 == 200 }, "\(statuses)")
-            let image = try await h.send("GET", "api/images/\(try #require(created.object?.string("id")))/", token: alice)
+            let image = try await h.send(
+                "GET", "api/images/\(try #require(created.object?.string("id")))/", token: alice)
             #expect(image.object?.string("status") == "uploaded")
         }
     }

@@ -4,8 +4,8 @@ import Configuration
 import Foundation
 import ImageStore
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// `GET api/images/{id}/url/` against the embedded emulator: signed URLs it accepts, and refuses once expired or
 /// altered; unsigned URLs of public images; transformation options; validation.
@@ -80,9 +80,11 @@ import TestSupport
             let base = try DeliveryURL(
                 accountHash: EmulatorService.account.accountHash, imageID: image.cloudflareID, variant: .public,
                 domain: DeliveryDomain.custom(service.origin, pathPrefix: "_emulator/imagedelivery"))
-            let past = URLSigner(key: EmulatorService.account.signingKey).sign(base, expiresAt: Int64(Date().timeIntervalSince1970) - 10)
+            let past = URLSigner(key: EmulatorService.account.signingKey).sign(
+                base, expiresAt: Int64(Date().timeIntervalSince1970) - 10)
             #expect(try await service.fetch(past).status == 403)
-            let future = URLSigner(key: EmulatorService.account.signingKey).sign(base, expiresAt: Int64(Date().timeIntervalSince1970) + 60)
+            let future = URLSigner(key: EmulatorService.account.signingKey).sign(
+                base, expiresAt: Int64(Date().timeIntervalSince1970) + 60)
             #expect(try await service.fetch(future).status == 200)
         }
     }
@@ -112,13 +114,16 @@ import TestSupport
             #expect(url == stored)
             #expect(try await service.fetch(url).body == Self.gif)
 
-            let thumbnail = try #require(try await service.get("api/images/\(id)/url/?variant=thumbnail&expiry=60").object)
+            let thumbnail = try #require(
+                try await service.get("api/images/\(id)/url/?variant=thumbnail&expiry=60").object)
             #expect(thumbnail.string("url") == String(stored.dropLast("public".count)) + "thumbnail")
 
             let flexible = try #require(
                 try await service.get("api/images/\(id)/url/?width=300&h=200&fit=cover&format=webp&quality=80").object)
             let flexibleURL = try #require(flexible.string("url"))
-            #expect(flexibleURL == String(stored.dropLast("public".count)) + "fit=cover,format=webp,height=200,quality=80,width=300")
+            #expect(
+                flexibleURL == String(stored.dropLast("public".count))
+                    + "fit=cover,format=webp,height=200,quality=80,width=300")
             #expect(try await service.fetch(flexibleURL).status == 200)
 
             let options = try #require(try await service.get("api/images/\(id)/url/?variant=w=120,fit=contain").object)
@@ -132,8 +137,9 @@ import TestSupport
             for query in ["width=300", "variant=w=300"] {
                 let refused = try await service.get("api/images/\(id)/url/?\(query)")
                 #expect(refused.status == 400)
-                #expect(refused.object?.string("detail")
-                    == "Flexible variants cannot be used with images that require signed URLs.")
+                #expect(
+                    refused.object?.string("detail")
+                        == "Flexible variants cannot be used with images that require signed URLs.")
             }
         }
     }
@@ -172,7 +178,9 @@ import TestSupport
             for path in ["url", "srcset"] {
                 let answer = try await service.get("api/images/\(id)/\(path)/")
                 #expect(answer.status == 409)
-                #expect(answer.object?.string("detail") == "Image has no delivery URLs yet (status \"pending\"): upload it first.")
+                #expect(
+                    answer.object?.string("detail")
+                        == "Image has no delivery URLs yet (status \"pending\"): upload it first.")
             }
             #expect(try await service.get("api/images/00000000-0000-0000-0000-000000000000/url/").status == 404)
             #expect(try await service.get("api/images/not-a-uuid/url/").status == 404)

@@ -2,16 +2,18 @@ import Foundation
 import ImageStore
 import JSON
 import SQLite
+import TestSupport
 import Testing
 
-import TestSupport
 @testable import ImagesAPI
 
 /// `DjangoDumpReader` (the element scanner), `DjangoDateTime` and the object mapping, on fixed cases and on random,
 /// mutated and truncated dumps, which must never trap.
 @Suite struct DjangoDumpReaderTests {
     /// Every element, or the error that ended the read.
-    static func read(_ bytes: [UInt8], chunkSize: Int = 1 << 20, maxElementBytes: Int = 64 << 20)
+    static func read(
+        _ bytes: [UInt8], chunkSize: Int = 1 << 20, maxElementBytes: Int = 64 << 20
+    )
         -> (elements: [DjangoDumpReader.Element], error: String?)
     {
         let reader = DjangoDumpReader(bytes: bytes, chunkSize: chunkSize, maxElementBytes: maxElementBytes)
@@ -50,9 +52,11 @@ import TestSupport
         for chunkSize in [1, 5, 100] {
             let (elements, error) = Self.read(Array(text.utf8), chunkSize: chunkSize)
             #expect(error == nil)
-            #expect(Self.texts(elements) == [
-                #"{"a": "}\"{]", "b": ["]", {"c": "\\"}]}"#, #""x\"]""#, "12", "-3.5e2", "true", "null", "[[]]", "{}",
-            ])
+            #expect(
+                Self.texts(elements) == [
+                    #"{"a": "}\"{]", "b": ["]", {"c": "\\"}]}"#, #""x\"]""#, "12", "-3.5e2", "true", "null", "[[]]",
+                    "{}",
+                ])
         }
     }
 
@@ -83,7 +87,8 @@ import TestSupport
             if error.isEmpty {
                 #expect(result.error == nil, "\(input.debugDescription)")
             } else {
-                #expect(result.error?.contains(error) == true, "\(input.debugDescription): \(result.error ?? "no error")")
+                #expect(
+                    result.error?.contains(error) == true, "\(input.debugDescription): \(result.error ?? "no error")")
             }
         }
     }
@@ -116,13 +121,18 @@ import TestSupport
                 default: bytes[at] = UInt8.random(in: 0...255, using: &random)
                 }
             }
-            if Bool.random(using: &random) { bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &random))) }
-            let (elements, _) = Self.read(bytes, chunkSize: Int.random(in: 1...4096, using: &random), maxElementBytes: 900)
+            if Bool.random(using: &random) {
+                bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &random)))
+            }
+            let (elements, _) = Self.read(
+                bytes, chunkSize: Int.random(in: 1...4096, using: &random), maxElementBytes: 900)
             var previousEnd = 0
             for element in elements {
                 #expect(element.offset >= previousEnd && element.offset + element.size <= bytes.count)
                 previousEnd = element.offset + element.size
-                guard let value = try? JSONValue.parse(element.bytes), let object = try? DjangoObject(value) else { continue }
+                guard let value = try? JSONValue.parse(element.bytes), let object = try? DjangoObject(value) else {
+                    continue
+                }
                 _ = try? object.user(usernameField: "username")
                 _ = try? object.contentType()
                 _ = try? object.token()
@@ -157,10 +167,14 @@ import TestSupport
             options.batchSize = Int.random(in: 1...50, using: &random)
             let report = try await service.run(path: path, options: options)
             let read = report.counts.values.reduce(0) { $0 + $1.read } + report.ignored.values.reduce(0, +)
-            let settled = report.counts.values.reduce(0) { $0 + $1.created + $1.updated + $1.unchanged + $1.keptNewer + $1.failed }
-            let users = (report.counts["auth.user"]?.read ?? 0) + (report.counts["contenttypes.contenttype"]?.read ?? 0)
+            let settled = report.counts.values.reduce(0) {
+                $0 + $1.created + $1.updated + $1.unchanged + $1.keptNewer + $1.failed
+            }
+            let users =
+                (report.counts["auth.user"]?.read ?? 0) + (report.counts["contenttypes.contenttype"]?.read ?? 0)
                 - (report.counts["auth.user"]?.failed ?? 0) - (report.counts["contenttypes.contenttype"]?.failed ?? 0)
-            #expect(settled + users + report.ignored.values.reduce(0, +) == read, "round \(round): \(report.summaryLines)")
+            #expect(
+                settled + users + report.ignored.values.reduce(0, +) == read, "round \(round): \(report.summaryLines)")
         }
     }
 

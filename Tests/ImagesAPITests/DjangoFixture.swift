@@ -23,7 +23,9 @@ enum DjangoFixture {
 
     static var venvPython: String { TestPaths.repository + "/.venv-django/bin/python" }
     static var venvExists: Bool { FileManager.default.isExecutableFile(atPath: venvPython) }
-    static var venvRequired: Bool { !(ProcessInfo.processInfo.environment["CFIMAGES_REQUIRE_DJANGO_VENV"] ?? "").isEmpty }
+    static var venvRequired: Bool {
+        !(ProcessInfo.processInfo.environment["CFIMAGES_REQUIRE_DJANGO_VENV"] ?? "").isEmpty
+    }
 
     static func json(_ name: String) throws -> JSONValue {
         try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path(name)))))
@@ -40,11 +42,15 @@ enum DjangoFixture {
         let objects = try objects()
         var names: [Int64: String] = [:]
         for object in objects where object.string("model") == "auth.user" {
-            if case .int(let pk)? = object["pk"], let name = object["fields"]?.objectValue?.string("username") { names[pk] = name }
+            if case .int(let pk)? = object["pk"], let name = object["fields"]?.objectValue?.string("username") {
+                names[pk] = name
+            }
         }
         var keys: [String: String] = [:]
         for object in objects where object.string("model") == "authtoken.token" {
-            if case .int(let user)? = object["fields"]?.objectValue?["user"], let name = names[user], let key = object.string("pk") {
+            if case .int(let user)? = object["fields"]?.objectValue?["user"], let name = names[user],
+                let key = object.string("pk")
+            {
                 keys[name] = key
             }
         }
@@ -102,7 +108,8 @@ struct TransferSnapshot: Sendable, Equatable {
     /// Every column of `images` but PostgreSQL's `rowid` (the insertion order, which two stores filled in different
     /// orders do not share; SQLite's rowid is not among `*`).
     static var imagesSQL: String {
-        APIBackend.isPostgreSQL ? "SELECT (to_jsonb(i) - 'rowid')::text FROM images i ORDER BY id" : "SELECT * FROM images ORDER BY id"
+        APIBackend.isPostgreSQL
+            ? "SELECT (to_jsonb(i) - 'rowid')::text FROM images i ORDER BY id" : "SELECT * FROM images ORDER BY id"
     }
 
     static func take(_ fixture: ServiceFixture) async throws -> TransferSnapshot {
@@ -111,7 +118,8 @@ struct TransferSnapshot: Sendable, Equatable {
             logs: try await fixture.storeRows("SELECT * FROM image_upload_logs ORDER BY id"),
             usages: try await fixture.storeRows("SELECT * FROM image_usages ORDER BY id"),
             tokens: try await fixture.storeRows(
-                "SELECT token_hash, user_name, is_admin, label, created_at, revoked_at FROM api_tokens ORDER BY token_hash"),
+                "SELECT token_hash, user_name, is_admin, label, created_at, revoked_at FROM api_tokens ORDER BY token_hash"
+            ),
             counts: try await fixture.storeRows("SELECT * FROM image_counts ORDER BY owner, status"))
     }
 

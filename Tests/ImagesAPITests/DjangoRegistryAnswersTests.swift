@@ -27,9 +27,11 @@ import Testing
         guard case .array(let items) = try DjangoFixture.json("reference-answers.json") else { return [] }
         return items.compactMap { item in
             guard let object = item.objectValue, let user = object.string("user"), let method = object.string("method"),
-                  let path = object.string("path"), case .int(let status)? = object["status"] else { return nil }
-            return Recorded(user: user, method: method, path: path, status: Int(status), body: object["body"] ?? .null,
-                            request: object["request"])
+                let path = object.string("path"), case .int(let status)? = object["status"]
+            else { return nil }
+            return Recorded(
+                user: user, method: method, path: path, status: Int(status), body: object["body"] ?? .null,
+                request: object["request"])
         }
     }
 
@@ -37,12 +39,15 @@ import Testing
         let token = keys[recorded.user]
         let response: TestResponse
         if let body = recorded.request {
-            response = try await h.send(recorded.method, recorded.path, token: token, json: body.jsonText, headers: Self.host)
+            response = try await h.send(
+                recorded.method, recorded.path, token: token, json: body.jsonText, headers: Self.host)
         } else {
             response = try await h.send(recorded.method, recorded.path, token: token, headers: Self.host)
         }
         let label = "\(recorded.user) \(recorded.method) \(recorded.path)"
-        guard response.status == recorded.status else { return ["\(label): status \(recorded.status), ours \(response.status) \(response.text.prefix(300))"] }
+        guard response.status == recorded.status else {
+            return ["\(label): status \(recorded.status), ours \(response.status) \(response.text.prefix(300))"]
+        }
         guard recorded.status != 204 else { return [] }
         guard let body = response.json else { return ["\(label): not JSON: \(response.text)"] }
         var differences: [String] = []
@@ -59,7 +64,11 @@ import Testing
         let firstWrite = all.firstIndex { $0.method != "GET" } ?? all.count
         var groups: [[Recorded]] = [Array(all[..<firstWrite])]
         for recorded in all[firstWrite...] {
-            if recorded.method != "GET" || groups.count == 1 { groups.append([recorded]) } else { groups[groups.count - 1].append(recorded) }
+            if recorded.method != "GET" || groups.count == 1 {
+                groups.append([recorded])
+            } else {
+                groups[groups.count - 1].append(recorded)
+            }
         }
         var differences: [String] = []
         var allowed: [String: Int] = [:]
@@ -68,7 +77,8 @@ import Testing
             try await withDjangoHarness { h in
                 let report = try await h.importDump(DjangoFixture.path("dump.json"))
                 #expect(!report.hasFailures)
-                for recorded in group where !(recorded.method == "GET" && DjangoTransferTests.isImageRead(recorded.path)) {
+                for recorded in group
+                where !(recorded.method == "GET" && DjangoTransferTests.isImageRead(recorded.path)) {
                     compared += 1
                     for difference in try await answer(h, recorded, keys: keys) {
                         if let reason = Self.allowedReason(difference, user: recorded.user) {
@@ -89,11 +99,14 @@ import Testing
     /// Why a difference is allowed: the README's "Differences from the reference" and "Moving from …".
     static let reasons = [
         "content_object": "content_object is null: this service never sees the Django objects",
-        "admin": "staff and superusers become admin tokens, which see every image and usage (the reference shows staff every usage but only their own images, and superusers that are not staff nothing extra)",
+        "admin":
+            "staff and superusers become admin tokens, which see every image and usage (the reference shows staff every usage but only their own images, and superusers that are not staff nothing extra)",
     ]
 
     static func allowedReason(_ difference: String, user: String) -> String? {
-        if difference.contains(".content_object: reference "), difference.hasSuffix(", ours null") { return reasons["content_object"] }
+        if difference.contains(".content_object: reference "), difference.hasSuffix(", ours null") {
+            return reasons["content_object"]
+        }
         if user == "carol" || user == "dave" { return reasons["admin"] }
         return nil
     }

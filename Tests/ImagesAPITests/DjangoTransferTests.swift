@@ -3,8 +3,8 @@ import Foundation
 import ImageStore
 import ImagesAPI
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// `cfimages import-django` and `export-django` against dumps made by the real django-cloudflareimages-toolkit
 /// 1.1.6 (`Tests/Fixtures/django`): after an import every image answers our API as it answered the reference's, the
@@ -15,7 +15,7 @@ import TestSupport
     static let allowedDifferences = [
         // A staff user's DRF token becomes an admin token, and admin tokens see every image (the reference shows a
         // user only their own images, staff included).
-        "carol /cloudflare-images/api/images/0a11ce00-0000-4000-8000-000000000001/: status 404, ours 200",
+        "carol /cloudflare-images/api/images/0a11ce00-0000-4000-8000-000000000001/: status 404, ours 200"
     ]
 
     /// Timestamps the reference answered with microseconds that `dumpdata` cuts to milliseconds (Django's JSON
@@ -66,7 +66,9 @@ import TestSupport
         try await withDjangoHarness { h in
             _ = try await h.importDump(DjangoFixture.path("dump.json"))
             let keys = try DjangoFixture.keys()
-            let lists = try DjangoFixture.answers().filter { $0.path == "/cloudflare-images/api/images/" && $0.status == 200 }
+            let lists = try DjangoFixture.answers().filter {
+                $0.path == "/cloudflare-images/api/images/" && $0.status == 200
+            }
             for (user, key) in keys {
                 let response = try await h.send("GET", "api/images/", token: key)
                 #expect(response.status == 200, "\(user): \(response.status)")
@@ -79,11 +81,13 @@ import TestSupport
                 }
             }
             let tokens = try await h.repository.tokens(userName: nil)
-            #expect(Dictionary(uniqueKeysWithValues: tokens.map { ($0.userName, $0.isAdmin) })
-                == ["alice": false, "bob": false, "carol": true, "dave": true])
-            #expect(Set(tokens.map(\.label)) == [
-                "imported from Django", "imported from Django (is_staff)", "imported from Django (is_superuser)",
-            ])
+            #expect(
+                Dictionary(uniqueKeysWithValues: tokens.map { ($0.userName, $0.isAdmin) })
+                    == ["alice": false, "bob": false, "carol": true, "dave": true])
+            #expect(
+                Set(tokens.map(\.label)) == [
+                    "imported from Django", "imported from Django (is_staff)", "imported from Django (is_superuser)",
+                ])
             #expect(try await h.send("GET", "api/images/", token: String(repeating: "0", count: 40)).status == 401)
         }
     }
@@ -122,7 +126,8 @@ import TestSupport
         func object(_ model: String, _ pk: JSONValue, _ fields: [String: JSONValue]) -> JSONValue {
             .object(["model": .string(model), "pk": pk, "fields": .object(fields)])
         }
-        var goodImage = try #require(objects.first { $0.objectValue?.string("model") == DjangoModelsName.image }?.objectValue)
+        var goodImage = try #require(
+            objects.first { $0.objectValue?.string("model") == DjangoModelsName.image }?.objectValue)
         var fields = try #require(goodImage["fields"]?.objectValue)
         fields["status"] = "archived"
         goodImage["pk"] = "00000000-0000-4000-8000-00000000bad1"
@@ -130,10 +135,14 @@ import TestSupport
         let badStatus = JSONValue.object(goodImage)
         var listMetadata = goodImage
         listMetadata["pk"] = "00000000-0000-4000-8000-00000000bad2"
-        listMetadata["fields"] = .object(fields.merging(["status": "uploaded", "cloudflare_id": "list-meta", "metadata": ["a"]]) { $1 })
+        listMetadata["fields"] = .object(
+            fields.merging(["status": "uploaded", "cloudflare_id": "list-meta", "metadata": ["a"]]) { $1 })
         var noExpiry = goodImage
         noExpiry["pk"] = "00000000-0000-4000-8000-00000000bad3"
-        noExpiry["fields"] = .object(fields.merging(["status": "uploaded", "cloudflare_id": "no-expiry"]) { $1 }.filter { $0.key != "expires_at" })
+        noExpiry["fields"] = .object(
+            fields.merging(["status": "uploaded", "cloudflare_id": "no-expiry"]) { $1 }.filter {
+                $0.key != "expires_at"
+            })
         var sameCloudflareID = goodImage
         sameCloudflareID["pk"] = "00000000-0000-4000-8000-00000000bad4"
         sameCloudflareID["fields"] = .object(fields.merging(["status": "uploaded"]) { $1 })
@@ -141,14 +150,28 @@ import TestSupport
         evil["pk"] = "\u{1B}[2Jevil"
         objects += [
             badStatus, .object(listMetadata), .object(noExpiry), .object(sameCloudflareID), .object(evil),
-            object(DjangoModelsName.log, 900, ["image": "00000000-0000-4000-8000-00000000bad1", "event_type": "x",
-                                               "message": "", "data": [:], "timestamp": "2025-01-01T00:00:00Z"]),
-            object(DjangoModelsName.log, 901, ["image": "00000000-0000-4000-8000-0000000000ff", "event_type": "x",
-                                               "message": "", "data": [:], "timestamp": "2025-01-01T00:00:00Z"]),
-            object(DjangoModelsName.usage, 902, ["content_type": 77, "object_id": "1", "field_name": "f", "source": "auto",
-                                                 "cloudflare_id": "c", "image": .null, "created_at": "2025-01-01T00:00:00Z",
-                                                 "updated_at": "2025-01-01T00:00:00Z"]),
-            object("authtoken.token", "0123456789abcdef0123456789abcdef01234567", ["user": 99, "created": "2025-01-01T00:00:00Z"]),
+            object(
+                DjangoModelsName.log, 900,
+                [
+                    "image": "00000000-0000-4000-8000-00000000bad1", "event_type": "x",
+                    "message": "", "data": [:], "timestamp": "2025-01-01T00:00:00Z",
+                ]),
+            object(
+                DjangoModelsName.log, 901,
+                [
+                    "image": "00000000-0000-4000-8000-0000000000ff", "event_type": "x",
+                    "message": "", "data": [:], "timestamp": "2025-01-01T00:00:00Z",
+                ]),
+            object(
+                DjangoModelsName.usage, 902,
+                [
+                    "content_type": 77, "object_id": "1", "field_name": "f", "source": "auto",
+                    "cloudflare_id": "c", "image": .null, "created_at": "2025-01-01T00:00:00Z",
+                    "updated_at": "2025-01-01T00:00:00Z",
+                ]),
+            object(
+                "authtoken.token", "0123456789abcdef0123456789abcdef01234567",
+                ["user": 99, "created": "2025-01-01T00:00:00Z"]),
             object("demo.article", 1, ["title": "not ours"]),
             42,
         ]
@@ -194,12 +217,13 @@ import TestSupport
     @Test func unownedImagesNeedAnOwner() async throws {
         try await withDjangoHarness { h in
             let report = try await h.importDump(DjangoFixture.path("dump.json"), DjangoImportService.Options())
-            #expect(report.failures.map(\.description) == [
-                "\(DjangoModelsName.image) 0e0e0e0e-0000-4000-8000-000000000001: no user (user is null): pass --owner-for-unowned NAME to import it",
-                "\(DjangoModelsName.log) 24: its image 0e0e0e0e-0000-4000-8000-000000000001 was not imported",
-                "\(DjangoModelsName.log) 25: its image 0e0e0e0e-0000-4000-8000-000000000001 was not imported",
-                "\(DjangoModelsName.usage) 9: its image 0e0e0e0e-0000-4000-8000-000000000001 was not imported",
-            ])
+            #expect(
+                report.failures.map(\.description) == [
+                    "\(DjangoModelsName.image) 0e0e0e0e-0000-4000-8000-000000000001: no user (user is null): pass --owner-for-unowned NAME to import it",
+                    "\(DjangoModelsName.log) 24: its image 0e0e0e0e-0000-4000-8000-000000000001 was not imported",
+                    "\(DjangoModelsName.log) 25: its image 0e0e0e0e-0000-4000-8000-000000000001 was not imported",
+                    "\(DjangoModelsName.usage) 9: its image 0e0e0e0e-0000-4000-8000-000000000001 was not imported",
+                ])
             let rerun = try await h.importDump(DjangoFixture.path("dump.json"))
             #expect(!rerun.hasFailures && rerun.counts[DjangoModelsName.image]?.created == 1)
             #expect(try await h.repository.image(.cloudflareID("legacy/press-kit/logo"), owner: nil)?.owner == "ops")
@@ -221,7 +245,9 @@ import TestSupport
             options.stopAfter = nil
             let resumed = try await h.importDump(DjangoFixture.path("dump.json"), options)
             #expect(!resumed.hasFailures)
-            #expect(resumed.counts[DjangoModelsName.image]?.created == 6 && resumed.counts[DjangoModelsName.image]?.unchanged == 8)
+            #expect(
+                resumed.counts[DjangoModelsName.image]?.created == 6
+                    && resumed.counts[DjangoModelsName.image]?.unchanged == 8)
             #expect(resumed.counts["authtoken.token"]?.unchanged == 4)
             let after = try await TransferSnapshot.take(h.fixture)
             try await withDjangoHarness { clean in
@@ -250,7 +276,8 @@ import TestSupport
         try await withDjangoHarness { h in
             _ = try await h.importDump(DjangoFixture.path("dump.json"))
             let a1 = ImageKey.id(try #require(UUID(uuidString: "0a11ce00-0000-4000-8000-000000000001")))
-            _ = try await h.repository.update(a1, owner: nil, changes: ImageChanges(filename: "renamed.jpg"), log: LogEvent("renamed_here"))
+            _ = try await h.repository.update(
+                a1, owner: nil, changes: ImageChanges(filename: "renamed.jpg"), log: LogEvent("renamed_here"))
             let again = try await h.importDump(DjangoFixture.path("dump.json"))
             #expect(again.counts[DjangoModelsName.image]?.keptNewer == 1 && !again.hasFailures)
             #expect(try await h.repository.image(a1, owner: nil)?.filename == "renamed.jpg")
@@ -281,7 +308,8 @@ import TestSupport
             #expect(!first.hasFailures, "\(first.summaryLines.joined(separator: "\n"))")
             #expect(first.counts[DjangoModelsName.log]?.created == 25)
             let again = try await h.importDump(DjangoFixture.path("dump.json"))
-            #expect(again.counts[DjangoModelsName.log]?.unchanged == 25 && again.counts[DjangoModelsName.log]?.created == 0)
+            #expect(
+                again.counts[DjangoModelsName.log]?.unchanged == 25 && again.counts[DjangoModelsName.log]?.created == 0)
             let logs = try await h.fixture.storeRows("SELECT id, event_type FROM image_upload_logs ORDER BY id")
             #expect(logs.count == 26)
             #expect(logs.first == ["1", "created_here"])
@@ -299,7 +327,10 @@ import TestSupport
             let exportPath = try DjangoFixture.write([], name: "export.json")
             let report = try await DjangoExportService(store: try h.djangoTransfer()).run(
                 path: exportPath, options: .init(unownedOwner: DjangoFixture.unownedOwner))
-            #expect(report.counts == ["auth.user": 4, DjangoModelsName.image: 14, DjangoModelsName.log: 25, DjangoModelsName.usage: 9])
+            #expect(
+                report.counts == [
+                    "auth.user": 4, DjangoModelsName.image: 14, DjangoModelsName.log: 25, DjangoModelsName.usage: 9,
+                ])
             #expect(report.summaryLines.contains { $0.hasPrefix("authtoken.token: not exported") })
             #expect(!FileManager.default.fileExists(atPath: exportPath + ".partial"))
             let original = try await TransferSnapshot.take(h.fixture)
@@ -315,9 +346,10 @@ import TestSupport
 
     /// Needs `.venv-django` (the pinned reference stack): skipped without it, except under `make django-roundtrip`,
     /// which creates it and sets `CFIMAGES_REQUIRE_DJANGO_VENV`, so there a missing venv fails.
-    @Test(.enabled(
-        if: DjangoFixture.venvExists || DjangoFixture.venvRequired,
-        "no .venv-django: `make django-roundtrip` creates it and loads the export into the real package"))
+    @Test(
+        .enabled(
+            if: DjangoFixture.venvExists || DjangoFixture.venvRequired,
+            "no .venv-django: `make django-roundtrip` creates it and loads the export into the real package"))
     func anExportLoadsIntoTheReferencePackageUnchanged() async throws {
         guard DjangoFixture.venvExists else {
             Issue.record("CFIMAGES_REQUIRE_DJANGO_VENV is set but \(DjangoFixture.venvPython) is missing")
@@ -358,18 +390,27 @@ import TestSupport
         switch (reference, ours) {
         case (.object(let a), .object(let b)):
             for name in Set(a.keys).union(b.keys).sorted() {
-                guard let left = a[name] else { differences.append("\(path).\(name): only ours has it"); continue }
-                guard let right = b[name] else { differences.append("\(path).\(name): only the reference has it"); continue }
+                guard let left = a[name] else {
+                    differences.append("\(path).\(name): only ours has it")
+                    continue
+                }
+                guard let right = b[name] else {
+                    differences.append("\(path).\(name): only the reference has it")
+                    continue
+                }
                 compare(left, right, at: path + "." + name, key: name, &differences, &cuts)
             }
         case (.array(let a), .array(let b)) where a.count == b.count:
             for (index, (left, right)) in zip(a, b).enumerated() {
                 compare(left, right, at: path + "[\(index)]", key: nil, &differences, &cuts)
             }
-        case (.string(let a), .string(let b)) where a != b && key.map(timestampKeys.contains) == true && b == millisecondCut(a):
+        case (.string(let a), .string(let b))
+        where a != b && key.map(timestampKeys.contains) == true && b == millisecondCut(a):
             cuts.append(path)
         default:
-            if reference != ours { differences.append("\(path): reference \(reference.jsonText), ours \(ours.jsonText)") }
+            if reference != ours {
+                differences.append("\(path): reference \(reference.jsonText), ours \(ours.jsonText)")
+            }
         }
     }
 
@@ -382,7 +423,10 @@ import TestSupport
     func runRoundTrip(_ export: String, expected: String) async throws -> (Int32, String) {
         let (status, output) = try await runProcess(
             DjangoFixture.venvPython,
-            [TestPaths.repository + "/scripts/django-reference/roundtrip.py", export, "--expected", expected, "--quiet"],
+            [
+                TestPaths.repository + "/scripts/django-reference/roundtrip.py", export, "--expected", expected,
+                "--quiet",
+            ],
             timeout: .seconds(120))
         guard let status else { return (-1, "roundtrip.py did not finish within 120 s") }
         return (status, output)
@@ -401,7 +445,9 @@ enum DjangoModelsName {
 }
 
 extension APIHarness {
-    func importDump(_ path: String, _ options: DjangoImportService.Options = DjangoFixture.options()) async throws
+    func importDump(
+        _ path: String, _ options: DjangoImportService.Options = DjangoFixture.options()
+    ) async throws
         -> DjangoImportReport
     {
         try await DjangoImportService(store: try djangoTransfer()).run(path: path, options: options)

@@ -10,8 +10,8 @@ import JSON
 import Logging
 import SQLite
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The API and the Cloudflare emulator embedded in one real server (as `cfimages serve` does without an account):
 /// the emulator's upload webhook comes back to the API over loopback.
@@ -20,7 +20,9 @@ import TestSupport
     static func gif(width: Int, height: Int) -> [UInt8] {
         func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
         return Array("GIF89a".utf8) + le16(width) + le16(height)
-            + [0x80, 0, 0, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0x2C, 0, 0, 0, 0] + le16(1) + le16(1) + [0, 2, 2, 0x44, 1, 0, 0x3B]
+            + [0x80, 0, 0, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0x2C, 0, 0, 0, 0] + le16(1) + le16(1) + [
+                0, 2, 2, 0x44, 1, 0, 0x3B,
+            ]
     }
 
     @Test func uploadThroughTheEmulatorIsMarkedUploadedByItsWebhook() async throws {
@@ -45,7 +47,8 @@ import TestSupport
             let token = try await repository.createToken(userName: "alice", isAdmin: false, label: "t").key
             let created = try await send(
                 "POST", "api/upload-url/", token: token,
-                json: #"{"metadata":{"album":"trip"},"require_signed_urls":false,"filename":"pic.gif","creator":"app"}"#)
+                json: #"{"metadata":{"album":"trip"},"require_signed_urls":false,"filename":"pic.gif","creator":"app"}"#
+            )
             #expect(created.status == 201)
             let id = try #require(created.object?.string("id"))
             let uploadURL = try #require(created.object?.string("upload_url"))
@@ -53,7 +56,8 @@ import TestSupport
 
             var form = MultipartForm()
             form.append("file", filename: "pic.gif", contentType: "image/gif", data: Self.gif(width: 32, height: 16))
-            let uploaded = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
+            let uploaded = try await sharedHTTPClient.send(
+                HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
             #expect(uploaded.status == 200)
 
             var detail: [String: JSONValue]?
@@ -75,7 +79,8 @@ import TestSupport
             let delivered = try await sharedHTTPClient.send(HTTPClientRequest(url: publicURL))
             #expect(delivered.status == 200)
 
-            let listed = try await send("GET", "api/images/?status=uploaded&metadata__album=trip&creator=app", token: token)
+            let listed = try await send(
+                "GET", "api/images/?status=uploaded&metadata__album=trip&creator=app", token: token)
             #expect(listed.object?["count"] == .int(1))
             let stats = try await send("GET", "api/stats/", token: token)
             #expect(stats.object?["uploaded_images"] == .int(1))

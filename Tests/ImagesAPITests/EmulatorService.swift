@@ -95,10 +95,13 @@ final class EmulatorService: FixtureHarness {
     }
 
     /// Uploads a GIF to an emulator's one-time upload URL, as a browser would.
-    static func uploadFile(to uploadURL: String, bytes: [UInt8] = EmulatorFlowTests.gif(width: 8, height: 4)) async throws {
+    static func uploadFile(
+        to uploadURL: String, bytes: [UInt8] = EmulatorFlowTests.gif(width: 8, height: 4)
+    ) async throws {
         var form = MultipartForm()
         form.append("file", filename: "pic.gif", contentType: "image/gif", data: bytes)
-        let uploaded = try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
+        let uploaded = try await sharedHTTPClient.send(
+            HTTPClientRequest(method: "POST", url: uploadURL, body: .multipart(form)))
         guard uploaded.status == 200 else { throw HarnessError("upload answered \(uploaded.status)") }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The `cfimages events` command against the built executable. (`scripts/events-crash-test.py`, SIGKILL of `serve`
 /// after a change whose delivery failed and the event delivered after the restart, runs after the suites in
@@ -31,11 +31,15 @@ import TestSupport
         ]
         func run(_ arguments: [String], allowPrivate: Bool = true) async throws -> (status: Int32?, output: String) {
             let settings = environment + ["CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS=\(allowPrivate)"]
-            return try await runProcess("/usr/bin/env", settings + [binary, "events", "endpoint"] + arguments, timeout: .seconds(60))
+            return try await runProcess(
+                "/usr/bin/env", settings + [binary, "events", "endpoint"] + arguments, timeout: .seconds(60))
         }
         let refused = try await run(["add", "http://127.0.0.1:9/hook"], allowPrivate: false)
-        #expect(refused.status != 0 && refused.output.contains("CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS"), "\(refused.output)")
-        let added = try await run(["add", "http://127.0.0.1:9/hook", "--events", "image.uploaded,image.failed", "--description", "app"])
+        #expect(
+            refused.status != 0 && refused.output.contains("CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS"), "\(refused.output)")
+        let added = try await run([
+            "add", "http://127.0.0.1:9/hook", "--events", "image.uploaded,image.failed", "--description", "app",
+        ])
         #expect(added.status == 0, "\(added.output)")
         let lines = added.output.split(separator: "\n").map(String.init)
         #expect(lines.last?.hasPrefix("whsec_") == true)

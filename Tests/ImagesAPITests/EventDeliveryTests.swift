@@ -6,8 +6,8 @@ import HTTPFields
 import ImageStore
 import ImagesAPI
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// Signed event deliveries to a receiver on loopback, driven through the API and the emulator's real webhook path.
 @Suite struct EventDeliveryTests {
@@ -37,7 +37,8 @@ import TestSupport
             let list = events.map { ",\"events\":[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" } ?? ""
             let created = try await admin(
                 "POST", "api/event-endpoints/", json: #"{"url":"\#(receiver.url)","description":"test app"\#(list)}"#)
-            guard created.status == 201, let id = created.object?.string("id"), let secret = created.object?.string("secret")
+            guard created.status == 201, let id = created.object?.string("id"),
+                let secret = created.object?.string("secret")
             else { throw HarnessError("event-endpoints answered \(created.status): \(created.text)") }
             return (id, secret)
         }
@@ -75,7 +76,8 @@ import TestSupport
 
     /// `t` and the `v1` values of a signature header.
     static func parts(_ header: String) -> (t: String, v1: [String]) {
-        var t = "", v1: [String] = []
+        var t = ""
+        var v1: [String] = []
         for part in header.split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2 else { continue }
@@ -85,18 +87,22 @@ import TestSupport
     }
 
     /// The README's verifier in `language` (python or javascript), run as a child process on a real delivery.
-    static func readmeVerifier(_ language: String, secret: String, _ delivery: EventReceiver.Delivery) async throws -> String {
+    static func readmeVerifier(
+        _ language: String, secret: String, _ delivery: EventReceiver.Delivery
+    ) async throws -> String {
         let readme = try String(contentsOfFile: TestPaths.repository + "/README.md", encoding: .utf8)
         let fence = language == "python" ? "```python\n" : "```javascript\n"
         let marker = "<!-- verifier:\(language) -->\n" + fence
-        guard let start = readme.range(of: marker), let end = readme.range(of: "```", range: start.upperBound..<readme.endIndex)
+        guard let start = readme.range(of: marker),
+            let end = readme.range(of: "```", range: start.upperBound..<readme.endIndex)
         else { throw HarnessError("README has no \(language) verifier") }
         let code = String(readme[start.upperBound..<end.lowerBound])
         let directory = try makeTemporaryDirectory(prefix: "verifier-")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let bodyPath = directory + "/body.json"
         try Data(delivery.body).write(to: URL(fileURLWithPath: bodyPath))
-        let script: String, arguments: [String]
+        let script: String
+        let arguments: [String]
         if language == "python" {
             script = directory + "/verify.py"
             try (code + "\nimport sys\nprint(verify(sys.argv[1], sys.argv[2], open(sys.argv[3], 'rb').read()))\n")
@@ -104,11 +110,14 @@ import TestSupport
             arguments = ["python3", script]
         } else {
             script = directory + "/verify.js"
-            try (code + "\nconsole.log(verify(process.argv[2], process.argv[3], require('fs').readFileSync(process.argv[4])) ? 'True' : 'False');\n")
+            try
+                (code
+                + "\nconsole.log(verify(process.argv[2], process.argv[3], require('fs').readFileSync(process.argv[4])) ? 'True' : 'False');\n")
                 .write(toFile: script, atomically: true, encoding: .utf8)
             arguments = ["node", script]
         }
-        let run = try await runProcess("/usr/bin/env", arguments + [secret, delivery.signature, bodyPath], timeout: .seconds(30))
+        let run = try await runProcess(
+            "/usr/bin/env", arguments + [secret, delivery.signature, bodyPath], timeout: .seconds(30))
         return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -170,7 +179,10 @@ import TestSupport
             }
             #expect(deliveries.count == 1 && deliveries.first?.string("state") == "delivered")
             // The other events of the upload were recorded too, without a delivery (the endpoint takes one type).
-            #expect(Set(listed.compactMap { $0.string("type") }).isSuperset(of: ["image.upload_url_created", "image.uploaded"]))
+            #expect(
+                Set(listed.compactMap { $0.string("type") }).isSuperset(of: [
+                    "image.upload_url_created", "image.uploaded",
+                ]))
         }
     }
 
@@ -202,12 +214,17 @@ import TestSupport
             _ = try await setup.register()
             let id = try await setup.service.createPending(signed: false)
             for name in ["a.gif", "b.gif", "c.gif"] {
-                #expect(try await setup.service.send("PATCH", "api/images/\(id)/", json: #"{"filename":"\#(name)"}"#).status == 200)
+                #expect(
+                    try await setup.service.send("PATCH", "api/images/\(id)/", json: #"{"filename":"\#(name)"}"#).status
+                        == 200)
             }
             #expect(try await setup.service.send("DELETE", "api/images/\(id)/").status == 204)
             #expect(await eventually(timeout: .seconds(15)) { setup.receiver.accepted.count == 5 })
             let types = setup.receiver.accepted.map { Self.object($0).string("type") ?? "" }
-            #expect(types == ["image.upload_url_created", "image.updated", "image.updated", "image.updated", "image.deleted"])
+            #expect(
+                types == [
+                    "image.upload_url_created", "image.updated", "image.updated", "image.updated", "image.deleted",
+                ])
             let names = setup.receiver.accepted.dropFirst().prefix(3).map {
                 Self.object($0)["data"]?.objectValue?["image"]?.objectValue?.string("filename") ?? ""
             }
@@ -229,7 +246,8 @@ import TestSupport
             let now = Date().timeIntervalSince1970
             for secret in [old, new] {
                 #expect(throws: Never.self) {
-                    try EventSignatureVerifier(secret: secret).verify(body: delivery.body, header: delivery.signature, now: now)
+                    try EventSignatureVerifier(secret: secret).verify(
+                        body: delivery.body, header: delivery.signature, now: now)
                 }
                 #expect(try await Self.readmeVerifier("javascript", secret: secret, delivery) == "True")
             }
@@ -252,18 +270,21 @@ import TestSupport
             #expect(endpoint?.string("disabled_reason") != nil)
             let metrics = try await sendRequest(
                 "GET", setup.service.origin + "/metrics", token: setup.admin, timeout: .seconds(10))
-            #expect(metrics.text.contains("cfimages_event_deliveries_total{outcome=\"gave_up\"}")
-                || metrics.text.contains("cfimages_event_deliveries_total{outcome=\"failed\"}"))
+            #expect(
+                metrics.text.contains("cfimages_event_deliveries_total{outcome=\"gave_up\"}")
+                    || metrics.text.contains("cfimages_event_deliveries_total{outcome=\"failed\"}"))
             let ready = try await sendRequest("GET", setup.service.origin + "/readyz", timeout: .seconds(10))
             let events = ready.object?["events"]?.objectValue
             #expect(events?["disabled_endpoints"] == .array([.string(endpointID)]))
-            let enabled = try await setup.admin("PATCH", "api/event-endpoints/\(endpointID)/", json: #"{"enabled":true}"#)
+            let enabled = try await setup.admin(
+                "PATCH", "api/event-endpoints/\(endpointID)/", json: #"{"enabled":true}"#)
             #expect(enabled.object?["enabled"] == .bool(true) && enabled.object?["disabled_reason"] == .null)
         }
     }
 
     @Test(arguments: [
-        "http://127.0.0.1:9/x", "http://10.1.2.3/", "http://[::1]/", "http://169.254.169.254/latest", "http://localhost/",
+        "http://127.0.0.1:9/x", "http://10.1.2.3/", "http://[::1]/", "http://169.254.169.254/latest",
+        "http://localhost/",
         "ftp://example.com/", "not a url", "http://user:pw@example.com/",
     ])
     func privateAndBadURLsAreRefused(_ url: String) async throws {
@@ -284,9 +305,11 @@ import TestSupport
             let admin = try await service.fixture.token("root", admin: true)
             func send(_ method: String, _ path: String, _ json: String? = nil) async throws -> TestResponse {
                 try await sendRequest(
-                    method, service.origin + "/cloudflare-images/" + path, token: admin, json: json, timeout: .seconds(10))
+                    method, service.origin + "/cloudflare-images/" + path, token: admin, json: json,
+                    timeout: .seconds(10))
             }
-            let bad = try await send("POST", "api/event-endpoints/", #"{"url":"http://127.0.0.1:1/","events":["image.bogus"]}"#)
+            let bad = try await send(
+                "POST", "api/event-endpoints/", #"{"url":"http://127.0.0.1:1/","events":["image.bogus"]}"#)
             #expect(bad.status == 400)
             #expect(try await send("POST", "api/event-endpoints/", #"{"events":[]}"#).status == 400)
             let created = try await send("POST", "api/event-endpoints/", #"{"url":"http://127.0.0.1:1/"}"#)
@@ -295,13 +318,17 @@ import TestSupport
             #expect(created.object?["events"]?.arrayValue?.count == ImageEventType.allCases.count)
             let listed = try await send("GET", "api/event-endpoints/")
             #expect(listed.object?["count"] == .int(1))
-            let patched = try await send("PATCH", "api/event-endpoints/\(id)/", #"{"events":["image.deleted"],"enabled":false}"#)
+            let patched = try await send(
+                "PATCH", "api/event-endpoints/\(id)/", #"{"events":["image.deleted"],"enabled":false}"#)
             #expect(patched.object?["enabled"] == .bool(false))
             #expect(patched.object?["events"] == .array([.string("image.deleted")]))
             #expect(try await send("DELETE", "api/event-endpoints/\(id)/").status == 204)
             #expect(try await send("GET", "api/event-endpoints/\(id)/").status == 404)
             #expect(try await send("POST", "api/events/evt_missing/redeliver/").status == 404)
-            for bad in ["", "0", "-1", "501", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1e3", "abc"] {
+            for bad in [
+                "", "0", "-1", "501", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1e3",
+                "abc",
+            ] {
                 #expect(try await send("GET", "api/events/?limit=\(bad)").status == 400, "limit=\(bad)")
             }
             for good in ["1", "500"] {
@@ -310,4 +337,3 @@ import TestSupport
         }
     }
 }
-

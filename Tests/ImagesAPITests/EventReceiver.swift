@@ -28,7 +28,8 @@ final class EventReceiver: Sendable {
                 let answer = answerBox.current
                 let (status, headers) = answer(received.current.count)
                 received.update { $0.append(Delivery(headers: request.headers, body: request.body, status: status)) }
-                return Response(status: HTTPStatus(code: status), headers: headers, body: Array("answer \(status)".utf8))
+                return Response(
+                    status: HTTPStatus(code: status), headers: headers, body: Array("answer \(status)".utf8))
             })
         try server.start()
     }

@@ -42,7 +42,8 @@ final class FaultService: FixtureHarness {
             observer: { event in
                 if case .retrying = event { service.retries.add(1, ordering: .relaxed) }
             })
-        let api = ImagesAPI(settings: Settings(), repository: fixture.repository, cloudflare: cloudflare, logger: logger)
+        let api = ImagesAPI(
+            settings: Settings(), repository: fixture.repository, cloudflare: cloudflare, logger: logger)
         fixture.serve(api)
         return service
     }
@@ -65,7 +66,8 @@ final class FaultService: FixtureHarness {
 
 /// Runs `body` on a fresh service and always shuts it down.
 func withFaultService(
-    emulated: Bool, client: (String?) throws -> CloudflareClient.Configuration, _ body: (FaultService) async throws -> Void
+    emulated: Bool, client: (String?) throws -> CloudflareClient.Configuration,
+    _ body: (FaultService) async throws -> Void
 ) async throws {
     try await running(try await FaultService.start(emulated: emulated, client: client), body)
 }

@@ -1,8 +1,9 @@
 import Configuration
 import Foundation
 import JSON
-@testable import ImagesAPI
 import Testing
+
+@testable import ImagesAPI
 
 @Suite struct FormattingTests {
     @Test func timestampsAreDRFStyle() {
@@ -30,7 +31,8 @@ import Testing
             let second = index == 0 ? first : index == 1 ? last : Int64.random(in: first...last, using: &generator)
             // A `Date` (a Double from 2001) keeps whole microseconds exactly only within decades of now; beyond, whole
             // seconds.
-            let micro = abs(second) > 1_000_000_000
+            let micro =
+                abs(second) > 1_000_000_000
                 ? 0 : [0, 1, 10, 120_000, 999_999, Int64.random(in: 0..<1_000_000, using: &generator)][index % 6]
             let date = Date(timeIntervalSince1970: Double(second) + Double(micro) / 1_000_000)
             let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
@@ -57,9 +59,12 @@ import Testing
         #expect(DeliveryLinks(settings: settings).publicURL(variants) == "http://cdn.test:8080/a/b/public?sig=1")
         settings.deliveryURL = nil
         settings.thumbnailVariant = "w=300,fit=cover"
-        #expect(DeliveryLinks(settings: settings).thumbnailURL(variants) == "https://imagedelivery.net/H/a/b/w=300,fit=cover?sig=1")
+        #expect(
+            DeliveryLinks(settings: settings).thumbnailURL(variants)
+                == "https://imagedelivery.net/H/a/b/w=300,fit=cover?sig=1")
         settings.thumbnailVariant = "small"
-        #expect(DeliveryLinks(settings: settings).thumbnailURL(variants) == "https://imagedelivery.net/H/a/b/public?sig=1")
+        #expect(
+            DeliveryLinks(settings: settings).thumbnailURL(variants) == "https://imagedelivery.net/H/a/b/public?sig=1")
         #expect(DeliveryLinks(settings: settings).publicURL([]) == nil)
     }
 
@@ -69,17 +74,25 @@ import Testing
         #expect(Fields.integer(.bool(true), "n", errors: &errors) == nil)
         #expect(Fields.bool(.string("YES"), "b", errors: &errors) == true)
         #expect(Fields.string(.int(7), "s", maxLength: 5, errors: &errors) == "7")
-        #expect(Fields.parseUUID("{4F9C3A2E1B7D4E2A9C1F0D2E3F4A5B6C}") == UUID(uuidString: "4f9c3a2e-1b7d-4e2a-9c1f-0d2e3f4a5b6c"))
+        #expect(
+            Fields.parseUUID("{4F9C3A2E1B7D4E2A9C1F0D2E3F4A5B6C}")
+                == UUID(uuidString: "4f9c3a2e-1b7d-4e2a-9c1f-0d2e3f4a5b6c"))
         #expect(Fields.parseUUID("urn:uuid:4f9c3a2e-1b7d-4e2a-9c1f-0d2e3f4a5b6c") != nil)
         #expect(Fields.uuid(.int(1)) == UUID(uuidString: "00000000-0000-0000-0000-000000000001"))
         #expect(String(decoding: errors.bytes, as: UTF8.self) == #"{"n":["A valid integer is required."]}"#)
         #expect(Authenticator.parse("Token  abc") == .key("abc"))
-        #expect(Authenticator.parse("Token abc\u{7}") == .failure("Invalid token header. Token string should not contain invalid characters."))
-        #expect(Authenticator.parse("Token abcé") == .failure("Invalid token header. Token string should not contain invalid characters."))
+        #expect(
+            Authenticator.parse("Token abc\u{7}")
+                == .failure("Invalid token header. Token string should not contain invalid characters."))
+        #expect(
+            Authenticator.parse("Token abcé")
+                == .failure("Invalid token header. Token string should not contain invalid characters."))
         #expect(Authenticator.parse("\tbEaReR\tk-1 ") == .key("k-1"))
         #expect(Authenticator.parse("TOKEN x") == .key("x"))
         #expect(Authenticator.parse("Token") == .failure("Invalid token header. No credentials provided."))
-        #expect(Authenticator.parse("Token a b") == .failure("Invalid token header. Token string should not contain spaces."))
+        #expect(
+            Authenticator.parse("Token a b")
+                == .failure("Invalid token header. Token string should not contain spaces."))
         for other in ["", "  ", "Basic abc", "Tokens abc", "Toke abc", "Bearerx abc"] {
             #expect(Authenticator.parse(other) == .none)
         }

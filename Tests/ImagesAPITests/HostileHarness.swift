@@ -41,8 +41,10 @@ final class HostileHarness: FixtureHarness {
         let clock = TestClock()
         let fixture = try await ServiceFixture.start(
             logger: logs.logger("cfimages.http"), clock: clock, accessLog: true,
-            emulator: .init(account: EmulatorAccount(
-                accountID: "hostile-account", apiToken: cloudflareAPIToken, accountHash: "HostileHash", signingKey: signingKey)))
+            emulator: .init(
+                account: EmulatorAccount(
+                    accountID: "hostile-account", apiToken: cloudflareAPIToken, accountHash: "HostileHash",
+                    signingKey: signingKey)))
         guard let emulator = fixture.emulator else { throw HarnessError("the fixture started no emulator") }
         var settings = fixture.emulatorSettings(webhookSecret: webhookSecret)
         settings.accountID = emulator.configuration.accountID
@@ -58,7 +60,8 @@ final class HostileHarness: FixtureHarness {
             httpClient: cloudflareHTTP,
             logger: logs.logger("cfimages.cloudflare"))
         let api = ImagesAPI(
-            settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logs.logger("cfimages.api"),
+            settings: settings, repository: fixture.repository, cloudflare: cloudflare,
+            logger: logs.logger("cfimages.api"),
             now: { clock.now }, tokenCacheTTL: tokenCacheTTL)
         fixture.serve(api)
         return HostileHarness(
@@ -87,7 +90,7 @@ final class HostileHarness: FixtureHarness {
     func upload(_ token: String, _ json: String = "{}") async throws -> (id: String, cloudflareID: String) {
         let response = try await send("POST", "api/upload-url/", token: token, json: json)
         guard response.status == 201, let object = response.object, let id = object.string("id"),
-              let cloudflareID = object.string("cloudflare_id")
+            let cloudflareID = object.string("cloudflare_id")
         else { throw HarnessError("upload-url answered \(response.status): \(response.text)") }
         return (id, cloudflareID)
     }

@@ -2,8 +2,8 @@ import Base16
 import Crypto
 import Foundation
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// Hostile values in every body field, query parameter and path parameter of every endpoint, over the real server.
 ///
@@ -26,27 +26,41 @@ import TestSupport
     }
 
     static let bodyEndpoints: [BodyEndpoint] = [
-        BodyEndpoint(method: "POST", path: "api/upload-url/", fields: [
-            "custom_id", "metadata", "metadata.k", "require_signed_urls", "expiry_minutes", "filename", "creator",
-        ]),
-        BodyEndpoint(method: "PATCH", path: "api/images/{id}/", fields: [
-            "filename", "original_filename", "content_type", "file_size", "require_signed_urls", "metadata", "metadata.k",
-        ]),
+        BodyEndpoint(
+            method: "POST", path: "api/upload-url/",
+            fields: [
+                "custom_id", "metadata", "metadata.k", "require_signed_urls", "expiry_minutes", "filename", "creator",
+            ]),
+        BodyEndpoint(
+            method: "PATCH", path: "api/images/{id}/",
+            fields: [
+                "filename", "original_filename", "content_type", "file_size", "require_signed_urls", "metadata",
+                "metadata.k",
+            ]),
         BodyEndpoint(method: "PUT", path: "api/images/{id}/", fields: ["filename", "file_size", "metadata"]),
-        BodyEndpoint(method: "POST", path: "api/images/bulk_delete/", fields: [
-            "ids", "ids[]", "cloudflare_ids", "cloudflare_ids[]", "force",
-        ], readOnly: true),
-        BodyEndpoint(method: "POST", path: "api/images/bulk_status_check/", fields: ["image_ids", "image_ids[]"], readOnly: true),
-        BodyEndpoint(method: "POST", path: "api/webhook/", fields: [
-            "id", "uploaded", "draft", "variants", "variants[]", "metadata", "metadata.k", "requireSignedURLs", "width",
-        ], base: [("id", "\"{cf}\"")], signed: true),
-        BodyEndpoint(method: "POST", path: "api/webhook/", fields: ["data.image_id", "data", "name"],
-                     base: [("name", "\"upload failed\""), ("data", #"{"image_id":"{cf}"}"#)], signed: true),
+        BodyEndpoint(
+            method: "POST", path: "api/images/bulk_delete/",
+            fields: [
+                "ids", "ids[]", "cloudflare_ids", "cloudflare_ids[]", "force",
+            ], readOnly: true),
+        BodyEndpoint(
+            method: "POST", path: "api/images/bulk_status_check/", fields: ["image_ids", "image_ids[]"], readOnly: true),
+        BodyEndpoint(
+            method: "POST", path: "api/webhook/",
+            fields: [
+                "id", "uploaded", "draft", "variants", "variants[]", "metadata", "metadata.k", "requireSignedURLs",
+                "width",
+            ], base: [("id", "\"{cf}\"")], signed: true),
+        BodyEndpoint(
+            method: "POST", path: "api/webhook/", fields: ["data.image_id", "data", "name"],
+            base: [("name", "\"upload failed\""), ("data", #"{"image_id":"{cf}"}"#)], signed: true),
     ]
 
     /// Fields whose every string value must be refused when it holds these (DRF CharField / custom id rules).
     static let mustReject: [String: Set<String>] = [
-        "custom_id": ["nul", "nul-only", "crlf", "bare-lf", "long-string", "traversal", "object", "array", "empty-string"],
+        "custom_id": [
+            "nul", "nul-only", "crlf", "bare-lf", "long-string", "traversal", "object", "array", "empty-string",
+        ],
         "filename": ["nul", "nul-only", "long-string", "object", "array", "true"],
         "original_filename": ["nul", "nul-only", "long-string", "object", "array"],
         "content_type": ["nul", "nul-only", "long-string", "object", "array"],
@@ -59,7 +73,9 @@ import TestSupport
         "cloudflare_ids[]": ["nul", "nul-only", "object", "array", "null", "empty-string", "whitespace"],
     ]
 
-    static func body(_ endpoint: BodyEndpoint, field: String, value: [UInt8], fixture: AccessControlTests.Fixture) -> [UInt8] {
+    static func body(
+        _ endpoint: BodyEndpoint, field: String, value: [UInt8], fixture: AccessControlTests.Fixture
+    ) -> [UInt8] {
         var name = field
         var wrapped = value
         if field.hasSuffix("[]") {
@@ -69,7 +85,9 @@ import TestSupport
             name = String(field[..<dot])
             wrapped = Array("{\"\(field[field.index(after: dot)...])\":".utf8) + value + Array("}".utf8)
         }
-        var members: [[UInt8]] = endpoint.base.filter { $0.0 != name }.map { Array("\"\($0.0)\":\(fixture.fill($0.1))".utf8) }
+        var members: [[UInt8]] = endpoint.base.filter { $0.0 != name }.map {
+            Array("\"\($0.0)\":\(fixture.fill($0.1))".utf8)
+        }
         members.append(Array("\"\(name)\":".utf8) + wrapped)
         return Array("{".utf8) + Array(members.joined(separator: Array(",".utf8))) + Array("}".utf8)
     }
@@ -95,7 +113,9 @@ import TestSupport
                     let label = "\(endpoint) \(field)=\(value.name)"
                     try await checker.check(label, response, before: before, readOnly: endpoint.readOnly)
                     if Self.mustReject[field]?.contains(value.name) == true {
-                        #expect((400..<500).contains(response.status), "\(label) must be refused: \(response.status) \(response.text.prefix(200))")
+                        #expect(
+                            (400..<500).contains(response.status),
+                            "\(label) must be refused: \(response.status) \(response.text.prefix(200))")
                     }
                 }
             }
@@ -116,12 +136,23 @@ import TestSupport
     }
 
     static let wholeBodies: [WholeBody] = [
-        WholeBody(name: "10MB-json", bytes: Array(#"{"filename":""#.utf8) + [UInt8](repeating: 0x61, count: 10 << 20) + Array(#""}"#.utf8), status: 413),
+        WholeBody(
+            name: "10MB-json",
+            bytes: Array(#"{"filename":""#.utf8) + [UInt8](repeating: 0x61, count: 10 << 20) + Array(#""}"#.utf8),
+            status: 413),
         WholeBody(name: "10MB-garbage", bytes: [UInt8](repeating: 0x7B, count: 10 << 20), status: 413),
-        WholeBody(name: "deep-array", bytes: [UInt8](repeating: 0x5B, count: 100_000) + [UInt8](repeating: 0x5D, count: 100_000)),
+        WholeBody(
+            name: "deep-array",
+            bytes: [UInt8](repeating: 0x5B, count: 100_000) + [UInt8](repeating: 0x5D, count: 100_000)),
         WholeBody(name: "deep-array-unclosed", bytes: [UInt8](repeating: 0x5B, count: 100_000)),
-        WholeBody(name: "deep-object", bytes: Array((String(repeating: #"{"a":"#, count: 50_000) + "1" + String(repeating: "}", count: 50_000)).utf8)),
-        WholeBody(name: "many-keys", bytes: Array(("{" + (0..<50_000).map { "\"k\($0)\":0" }.joined(separator: ",") + "}").utf8), mayAccept: true),
+        WholeBody(
+            name: "deep-object",
+            bytes: Array(
+                (String(repeating: #"{"a":"#, count: 50_000) + "1" + String(repeating: "}", count: 50_000)).utf8)),
+        WholeBody(
+            name: "many-keys",
+            bytes: Array(("{" + (0..<50_000).map { "\"k\($0)\":0" }.joined(separator: ",") + "}").utf8), mayAccept: true
+        ),
         WholeBody(name: "null", bytes: Array("null".utf8), status: 400),
         WholeBody(name: "list", bytes: Array("[]".utf8), status: 400),
         WholeBody(name: "string", bytes: Array("\"s\"".utf8), status: 400),
@@ -134,13 +165,19 @@ import TestSupport
         WholeBody(name: "truncated", bytes: Array(#"{"filename":"#.utf8), status: 400),
         WholeBody(name: "trailing-garbage", bytes: Array("{} {}".utf8), status: 400),
         WholeBody(name: "text-plain", bytes: Array("{}".utf8), contentType: "text/plain", status: 415),
-        WholeBody(name: "crlf-content-type", bytes: Array("{}".utf8), contentType: "application/json; x=\"a\"", mayAccept: true),
-        WholeBody(name: "form-hostile", bytes: Array("filename=%00&custom_id=%0D%0A&ids=%FF&metadata=x&file_size=1e400".utf8),
-                  contentType: "application/x-www-form-urlencoded", status: 400),
-        WholeBody(name: "form-invalid-utf8", bytes: [0x66, 0x3D, 0xFF, 0x26, 0xFE, 0x3D, 0x25],
-                  contentType: "application/x-www-form-urlencoded", mayAccept: true),
-        WholeBody(name: "multipart", bytes: Array("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--\r\n".utf8),
-                  contentType: "multipart/form-data; boundary=b"),
+        WholeBody(
+            name: "crlf-content-type", bytes: Array("{}".utf8), contentType: "application/json; x=\"a\"",
+            mayAccept: true),
+        WholeBody(
+            name: "form-hostile", bytes: Array("filename=%00&custom_id=%0D%0A&ids=%FF&metadata=x&file_size=1e400".utf8),
+            contentType: "application/x-www-form-urlencoded", status: 400),
+        WholeBody(
+            name: "form-invalid-utf8", bytes: [0x66, 0x3D, 0xFF, 0x26, 0xFE, 0x3D, 0x25],
+            contentType: "application/x-www-form-urlencoded", mayAccept: true),
+        WholeBody(
+            name: "multipart",
+            bytes: Array("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--b--\r\n".utf8),
+            contentType: "multipart/form-data; boundary=b"),
     ]
 
     @Test(arguments: bodyEndpoints.filter { $0.fields.first != "data.image_id" })
@@ -158,7 +195,9 @@ import TestSupport
                 let label = "\(endpoint) body \(body.name)"
                 try await checker.check(label, response, before: before, readOnly: !body.mayAccept)
                 if !body.mayAccept {
-                    #expect((400..<500).contains(response.status), "\(label): \(response.status) \(response.text.prefix(200))")
+                    #expect(
+                        (400..<500).contains(response.status),
+                        "\(label): \(response.status) \(response.text.prefix(200))")
                 }
                 if let status = body.status, !endpoint.signed {
                     #expect(response.status == status, "\(label): \(response.text.prefix(200))")
@@ -174,9 +213,12 @@ struct CaseChecker {
     let harness: HostileHarness
 
     func check(_ label: String, _ response: TestResponse, before: StoreSnapshot, readOnly: Bool) async throws {
-        #expect(response.status > 0 && response.status < 500, "\(label): \(response.status) \(response.text.prefix(300))")
+        #expect(
+            response.status > 0 && response.status < 500, "\(label): \(response.status) \(response.text.prefix(300))")
         if response.status >= 400 {
-            #expect(!response.text.trimmingCharacters(in: .whitespaces).isEmpty, "\(label): \(response.status) without a message")
+            #expect(
+                !response.text.trimmingCharacters(in: .whitespaces).isEmpty,
+                "\(label): \(response.status) without a message")
         }
         if response.status >= 400 || readOnly {
             let unchanged = try await harness.snapshot() == before
@@ -186,7 +228,9 @@ struct CaseChecker {
 
     /// No unhandled error was logged, and no secret reached a log line.
     func finish() {
-        #expect(harness.logs.lines(containing: "Unhandled").isEmpty, "\(harness.logs.lines(containing: "Unhandled").prefix(3))")
+        #expect(
+            harness.logs.lines(containing: "Unhandled").isEmpty,
+            "\(harness.logs.lines(containing: "Unhandled").prefix(3))")
         for secret in [HostileHarness.webhookSecret, HostileHarness.cloudflareAPIToken, HostileHarness.signingKey] {
             #expect(harness.logs.lines(containing: secret).isEmpty)
         }

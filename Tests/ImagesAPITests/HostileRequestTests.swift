@@ -1,7 +1,7 @@
 import Foundation
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// Hostile query strings, path parameters, raw request lines and headers, and huge bulk lists, over the real server.
 /// Each case must answer below 500 and leave the store unchanged (every route here is read-only for these inputs).
@@ -18,12 +18,16 @@ import TestSupport
         QueryRoute(method: "GET", path: "api/images/"),
         QueryRoute(method: "GET", path: "api/images/{id}/"),
         QueryRoute(method: "GET", path: "api/images/by-cloudflare-id/{cf}/"),
-        QueryRoute(method: "POST", path: "api/images/bulk_delete/", body: #"{"ids":["00000000-0000-4000-8000-000000000001"]}"#),
-        QueryRoute(method: "POST", path: "api/images/bulk_status_check/", body: #"{"image_ids":["00000000-0000-4000-8000-000000000001"]}"#),
+        QueryRoute(
+            method: "POST", path: "api/images/bulk_delete/", body: #"{"ids":["00000000-0000-4000-8000-000000000001"]}"#),
+        QueryRoute(
+            method: "POST", path: "api/images/bulk_status_check/",
+            body: #"{"image_ids":["00000000-0000-4000-8000-000000000001"]}"#),
     ]
 
     static let queryParameters = [
-        "status", "uploaded_after", "uploaded_before", "created_after", "created_before", "expires_after", "expires_before",
+        "status", "uploaded_after", "uploaded_before", "created_after", "created_before", "expires_after",
+        "expires_before",
         "owner", "has_variants", "require_signed_urls", "filename", "creator",
         "metadata__k", "metadata__a__b", "ordering", "search", "page", "page_size", "limit", "offset",
     ]
@@ -41,7 +45,8 @@ import TestSupport
             result.append(("metadata__ lookup \(valueName)", "metadata__k__\(escaped)__in=1"))
         }
         result.append(("many params", (0..<500).map { "metadata__k\($0)=v" }.joined(separator: "&")))
-        result.append(("deep metadata path", "metadata__" + Array(repeating: "a", count: 300).joined(separator: "__") + "=1"))
+        result.append(
+            ("deep metadata path", "metadata__" + Array(repeating: "a", count: 300).joined(separator: "__") + "=1"))
         result.append(("repeated", Array(repeating: "status=pending", count: 300).joined(separator: "&")))
         result.append(("bare separators", "&&&=&=="))
         return result
@@ -93,10 +98,13 @@ import TestSupport
             for (method, template) in Self.pathTemplates {
                 for (label, escaped) in Self.segments {
                     let path = template.replacingOccurrences(of: "{seg}", with: escaped)
-                    let response = try await h.send(method, path, token: alice, json: method == "GET" || method == "DELETE" ? nil : "{}")
+                    let response = try await h.send(
+                        method, path, token: alice, json: method == "GET" || method == "DELETE" ? nil : "{}")
                     try await checker.check("\(method) \(template) \(label)", response, before: before, readOnly: true)
                     if label != "empty" {
-                        #expect([400, 404, 405, 414].contains(response.status), "\(method) \(path.prefix(120)): \(response.status)")
+                        #expect(
+                            [400, 404, 405, 414].contains(response.status),
+                            "\(method) \(path.prefix(120)): \(response.status)")
                     }
                 }
             }
@@ -114,35 +122,109 @@ import TestSupport
         func line(_ text: String) -> [UInt8] { Array(text.utf8) }
         return [
             ("invalid utf8 in path", RawClient.request(line("GET \(prefix)") + [0xFF, 0xFE] + line("/ HTTP/1.1"))),
-            ("invalid utf8 in query", RawClient.request(line("GET \(prefix)?search=") + [0xC3, 0x28] + line(" HTTP/1.1"))),
+            (
+                "invalid utf8 in query",
+                RawClient.request(line("GET \(prefix)?search=") + [0xC3, 0x28] + line(" HTTP/1.1"))
+            ),
             ("nul in path", RawClient.request(line("GET \(prefix)") + [0x00] + line("/ HTTP/1.1"))),
             ("raw dot segments", RawClient.request(line("GET \(prefix)../../../../etc/passwd HTTP/1.1"))),
-            ("raw dot segments to webhook", RawClient.request(line("POST /cloudflare-images/api/images/../webhook/ HTTP/1.1"))),
+            (
+                "raw dot segments to webhook",
+                RawClient.request(line("POST /cloudflare-images/api/images/../webhook/ HTTP/1.1"))
+            ),
             ("absolute-form", RawClient.request(line("GET http://evil.example\(prefix) HTTP/1.1"))),
             ("asterisk", RawClient.request(line("OPTIONS * HTTP/1.1"))),
             ("bare CR in request line", RawClient.request(line("GET \(prefix)\rX-Injected: 1 HTTP/1.1"))),
             ("bare LF in request line", RawClient.request(line("GET \(prefix)\nX-Injected: 1 HTTP/1.1"))),
-            ("invalid utf8 in header", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization: Token ") + [0xFF, 0xFE, 0x80]])),
-            ("nul in header", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization: Token a") + [0] + line("b")])),
-            ("bare CR in header", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("X-Custom: a\rX-Injected: 1")])),
-            ("obs-fold header", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization: Token"), line(" abc")])),
-            ("space before colon", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization : Token abc")])),
-            ("header without colon", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization Token abc")])),
-            ("invalid header name", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Auth(orization): Token abc")])),
-            ("huge header", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("X-Big: " + String(repeating: "a", count: 40_000))])),
-            ("too many headers", RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: (0..<200).map { line("X-H\($0): v") })),
-            ("huge request line", RawClient.request(line("GET \(prefix)?q=" + String(repeating: "a", count: 20_000) + " HTTP/1.1"))),
+            (
+                "invalid utf8 in header",
+                RawClient.request(
+                    line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization: Token ") + [0xFF, 0xFE, 0x80]])
+            ),
+            (
+                "nul in header",
+                RawClient.request(
+                    line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization: Token a") + [0] + line("b")])
+            ),
+            (
+                "bare CR in header",
+                RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("X-Custom: a\rX-Injected: 1")])
+            ),
+            (
+                "obs-fold header",
+                RawClient.request(
+                    line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization: Token"), line(" abc")])
+            ),
+            (
+                "space before colon",
+                RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization : Token abc")])
+            ),
+            (
+                "header without colon",
+                RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Authorization Token abc")])
+            ),
+            (
+                "invalid header name",
+                RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: [line("Auth(orization): Token abc")])
+            ),
+            (
+                "huge header",
+                RawClient.request(
+                    line("GET \(prefix) HTTP/1.1"), headers: [line("X-Big: " + String(repeating: "a", count: 40_000))])
+            ),
+            (
+                "too many headers",
+                RawClient.request(line("GET \(prefix) HTTP/1.1"), headers: (0..<200).map { line("X-H\($0): v") })
+            ),
+            (
+                "huge request line",
+                RawClient.request(line("GET \(prefix)?q=" + String(repeating: "a", count: 20_000) + " HTTP/1.1"))
+            ),
             ("bad method", RawClient.request(line("G\u{1}T \(prefix) HTTP/1.1"))),
             ("unknown method", RawClient.request(line("BREW \(prefix) HTTP/1.1"))),
             ("bad version", RawClient.request(line("GET \(prefix) HTTP/9.9"))),
             ("http 0.9", line("GET \(prefix)\r\n\r\n")),
-            ("negative content-length", RawClient.request(line("POST /cloudflare-images/api/upload-url/ HTTP/1.1"), headers: [line("Content-Length: -5")])),
-            ("huge content-length", RawClient.request(line("POST /cloudflare-images/api/upload-url/ HTTP/1.1"), headers: [line("Content-Length: 99999999999999999999")])),
-            ("conflicting content-lengths", RawClient.request(line("POST /cloudflare-images/api/upload-url/ HTTP/1.1"), headers: [line("Content-Length: 2"), line("Content-Length: 3")], body: line("{}"))),
-            ("content-length and chunked", RawClient.request(line("POST /cloudflare-images/api/webhook/ HTTP/1.1"), headers: [line("Content-Length: 2"), line("Transfer-Encoding: chunked")], body: line("{}"))),
-            ("bad chunk size", RawClient.request(line("POST /cloudflare-images/api/webhook/ HTTP/1.1"), headers: [line("Transfer-Encoding: chunked")]) + line("zz\r\n{}\r\n0\r\n\r\n")),
-            ("huge chunk size", RawClient.request(line("POST /cloudflare-images/api/webhook/ HTTP/1.1"), headers: [line("Transfer-Encoding: chunked")]) + line("ffffffffffffffffffff\r\n{}\r\n0\r\n\r\n")),
-            ("unknown transfer-encoding", RawClient.request(line("POST /cloudflare-images/api/webhook/ HTTP/1.1"), headers: [line("Transfer-Encoding: gzip")], body: line("{}"))),
+            (
+                "negative content-length",
+                RawClient.request(
+                    line("POST /cloudflare-images/api/upload-url/ HTTP/1.1"), headers: [line("Content-Length: -5")])
+            ),
+            (
+                "huge content-length",
+                RawClient.request(
+                    line("POST /cloudflare-images/api/upload-url/ HTTP/1.1"),
+                    headers: [line("Content-Length: 99999999999999999999")])
+            ),
+            (
+                "conflicting content-lengths",
+                RawClient.request(
+                    line("POST /cloudflare-images/api/upload-url/ HTTP/1.1"),
+                    headers: [line("Content-Length: 2"), line("Content-Length: 3")], body: line("{}"))
+            ),
+            (
+                "content-length and chunked",
+                RawClient.request(
+                    line("POST /cloudflare-images/api/webhook/ HTTP/1.1"),
+                    headers: [line("Content-Length: 2"), line("Transfer-Encoding: chunked")], body: line("{}"))
+            ),
+            (
+                "bad chunk size",
+                RawClient.request(
+                    line("POST /cloudflare-images/api/webhook/ HTTP/1.1"), headers: [line("Transfer-Encoding: chunked")]
+                ) + line("zz\r\n{}\r\n0\r\n\r\n")
+            ),
+            (
+                "huge chunk size",
+                RawClient.request(
+                    line("POST /cloudflare-images/api/webhook/ HTTP/1.1"), headers: [line("Transfer-Encoding: chunked")]
+                ) + line("ffffffffffffffffffff\r\n{}\r\n0\r\n\r\n")
+            ),
+            (
+                "unknown transfer-encoding",
+                RawClient.request(
+                    line("POST /cloudflare-images/api/webhook/ HTTP/1.1"), headers: [line("Transfer-Encoding: gzip")],
+                    body: line("{}"))
+            ),
         ]
     }()
 
@@ -155,7 +237,9 @@ import TestSupport
             for (label, request) in Self.rawRequests {
                 let reply = try await RawClient.exchange(port: h.port, request)
                 // 505 is the protocol's own answer to an unsupported HTTP version.
-                let allowed = reply.status == 0 || (400..<500).contains(reply.status) || (label == "bad version" && reply.status == 505)
+                let allowed =
+                    reply.status == 0 || (400..<500).contains(reply.status)
+                    || (label == "bad version" && reply.status == 505)
                 #expect(allowed, "\(label): \(reply.status) \(reply.head.prefix(200))")
                 #expect(!reply.head.contains("X-Injected"), "\(label): injected header echoed")
                 let unchanged = try await h.snapshot() == before
@@ -185,15 +269,33 @@ import TestSupport
             let cases: [(String, String, String, Int?)] = [
                 ("bulk_delete 20k ids", "api/images/bulk_delete/", "{\"ids\":[\(uuids(20_000))]}", 200),
                 ("bulk_delete 30k ids (over 1 MB)", "api/images/bulk_delete/", "{\"ids\":[\(uuids(30_000))]}", 413),
-                ("bulk_delete 20k cloudflare ids", "api/images/bulk_delete/",
-                 "{\"cloudflare_ids\":[" + Array(repeating: "\"x\"", count: 20_000).joined(separator: ",") + "]}", 200),
-                ("bulk_delete 20k wrong types", "api/images/bulk_delete/",
-                 "{\"ids\":[" + Array(repeating: "{}", count: 20_000).joined(separator: ",") + "]}", 400),
-                ("bulk_delete mixed types", "api/images/bulk_delete/", #"{"ids":[1,true,null,[],{},"x",1e400],"cloudflare_ids":[[],{}]}"#, 400),
-                ("bulk_delete nested lists", "api/images/bulk_delete/", "{\"ids\":" + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + "}", 400),
+                (
+                    "bulk_delete 20k cloudflare ids", "api/images/bulk_delete/",
+                    "{\"cloudflare_ids\":[" + Array(repeating: "\"x\"", count: 20_000).joined(separator: ",") + "]}",
+                    200
+                ),
+                (
+                    "bulk_delete 20k wrong types", "api/images/bulk_delete/",
+                    "{\"ids\":[" + Array(repeating: "{}", count: 20_000).joined(separator: ",") + "]}", 400
+                ),
+                (
+                    "bulk_delete mixed types", "api/images/bulk_delete/",
+                    #"{"ids":[1,true,null,[],{},"x",1e400],"cloudflare_ids":[[],{}]}"#, 400
+                ),
+                (
+                    "bulk_delete nested lists", "api/images/bulk_delete/",
+                    "{\"ids\":" + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + "}",
+                    400
+                ),
                 ("bulk_status_check 51 ids", "api/images/bulk_status_check/", "{\"image_ids\":[\(uuids(51))]}", 400),
-                ("bulk_status_check 20k ids", "api/images/bulk_status_check/", "{\"image_ids\":[\(uuids(20_000))]}", 400),
-                ("bulk_status_check wrong types", "api/images/bulk_status_check/", #"{"image_ids":[1e400,-1,"\u0000",{"a":1}]}"#, 400),
+                (
+                    "bulk_status_check 20k ids", "api/images/bulk_status_check/", "{\"image_ids\":[\(uuids(20_000))]}",
+                    400
+                ),
+                (
+                    "bulk_status_check wrong types", "api/images/bulk_status_check/",
+                    #"{"image_ids":[1e400,-1,"\u0000",{"a":1}]}"#, 400
+                ),
                 ("bulk_status_check object", "api/images/bulk_status_check/", #"{"image_ids":{"0":"x"}}"#, 400),
             ]
             for (label, path, json, status) in cases {

@@ -3,8 +3,8 @@ import HTTPServer
 import ImageStore
 import ImagesAPI
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// `GET api/images/{id}/` with `Accept: text/event-stream`: the image at once, again when it reaches `until`, then
 /// `done`; `deleted` when it goes; the usual 400 and 404 before any stream starts.
@@ -31,7 +31,9 @@ import TestSupport
         (try? JSONValue.parse(Array(event.data.utf8)))?.objectValue?.string("status")
     }
 
-    static func streamRequest(_ service: EmulatorService, _ path: String, accept: String = "text/event-stream") -> [UInt8] {
+    static func streamRequest(
+        _ service: EmulatorService, _ path: String, accept: String = "text/event-stream"
+    ) -> [UInt8] {
         RawClient.request(
             Array("GET /cloudflare-images/\(path) HTTP/1.1".utf8),
             headers: [Array("Authorization: Token \(service.token)".utf8), Array("Accept: \(accept)".utf8)])
@@ -64,7 +66,8 @@ import TestSupport
             let id = try await service.upload(signed: false)
             let answer = try await RawClient.exchange(
                 port: service.fixture.server.localPort,
-                Self.streamRequest(service, "api/images/\(id)/?until=uploaded", accept: "application/json, text/event-stream;q=0.9"))
+                Self.streamRequest(
+                    service, "api/images/\(id)/?until=uploaded", accept: "application/json, text/event-stream;q=0.9"))
             let events = Self.events(answer.bodyText)
             #expect(events.map(\.name) == ["image", "done"])
             #expect(Self.status(events[0]) == "uploaded")
@@ -94,7 +97,8 @@ import TestSupport
             #expect(Self.events(none.bodyText).map(\.name) == ["image", "done"])
             #expect(Self.events(none.bodyText).last?.data == #"{"reached":false}"#)
             for bad in ["-1", "\(Int.min)", "\(Int.max)", "99999999999999999999999"] {
-                let answer = try await RawClient.exchange(port: port, Self.streamRequest(service, "api/images/\(id)/?wait=\(bad)"))
+                let answer = try await RawClient.exchange(
+                    port: port, Self.streamRequest(service, "api/images/\(id)/?wait=\(bad)"))
                 #expect(answer.status == 400, "wait=\(bad)")
             }
         }
@@ -124,8 +128,11 @@ import TestSupport
             let unknown = try await RawClient.exchange(
                 port: port, Self.streamRequest(service, "api/images/\(UUID().uuidString.lowercased())/?wait=5"))
             #expect(unknown.status == 404)
-            let anonymous = try await RawClient.exchange(port: port, RawClient.request(
-                Array("GET /cloudflare-images/api/images/\(id)/ HTTP/1.1".utf8), headers: [Array("Accept: text/event-stream".utf8)]))
+            let anonymous = try await RawClient.exchange(
+                port: port,
+                RawClient.request(
+                    Array("GET /cloudflare-images/api/images/\(id)/ HTTP/1.1".utf8),
+                    headers: [Array("Accept: text/event-stream".utf8)]))
             #expect(anonymous.status == 401)
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 import ImageStore
 import JSON
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImagesAPI
 
 /// `ImageFilter.matches` (the Swift copy of the list filters, which detail and bulk routes use) must decide
@@ -45,13 +46,19 @@ import TestSupport
                     creator: Self.creators.randomElement(using: &g) ?? "",
                     createdAt: base.addingTimeInterval(Double(i)),
                     expiresAt: base.addingTimeInterval(3600))
-                if Bool.random(using: &g) { record.uploadedAt = base.addingTimeInterval(Double(Int.random(in: 0...200, using: &g))) }
+                if Bool.random(using: &g) {
+                    record.uploadedAt = base.addingTimeInterval(Double(Int.random(in: 0...200, using: &g)))
+                }
                 if Bool.random(using: &g) { record.variants = ["https://imagedelivery.net/h/\(i)/public"] }
                 let stored = try await h.repository.insert(record, log: LogEvent("seeded"))
                 ids.append(stored.id)
                 if Int.random(in: 0..<3, using: &g) == 0 {
                     _ = try await h.repository.recordUsages(
-                        [UsageReference(contentType: "blog.post", objectID: "\(i)", fieldName: "f", cloudflareID: stored.cloudflareID, source: .auto)],
+                        [
+                            UsageReference(
+                                contentType: "blog.post", objectID: "\(i)", fieldName: "f",
+                                cloudflareID: stored.cloudflareID, source: .auto)
+                        ],
                         at: base)
                 }
             }
@@ -68,12 +75,17 @@ import TestSupport
                 case 2: filter.uploadedBefore = base.addingTimeInterval(Double(Int.random(in: -10...210, using: &g)))
                 case 3: filter.hasVariants = Bool.random(using: &g)
                 case 4: filter.requireSignedURLs = Bool.random(using: &g)
-                case 5: filter.filename = String((Self.words.randomElement(using: &g) ?? "").prefix(Int.random(in: 1...4, using: &g)))
+                case 5:
+                    filter.filename = String(
+                        (Self.words.randomElement(using: &g) ?? "").prefix(Int.random(in: 1...4, using: &g)))
                 case 6: filter.creator = Self.creators.randomElement(using: &g)
                 case 7: filter.orphaned = true
                 case 8:
-                    let path = Bool.random(using: &g) ? ["nested", "deep"] : [["color", "n", "flag"].randomElement(using: &g) ?? "n"]
-                    let value = ["blue", "Blue", "3", "-7", "1.5", "2.0", "2", "true", "false", "[1]", #"{"k":"v"}"#]
+                    let path =
+                        Bool.random(using: &g)
+                        ? ["nested", "deep"] : [["color", "n", "flag"].randomElement(using: &g) ?? "n"]
+                    let value =
+                        ["blue", "Blue", "3", "-7", "1.5", "2.0", "2", "true", "false", "[1]", #"{"k":"v"}"#]
                         .randomElement(using: &g) ?? "3"
                     filter.metadata = [MetadataFilter(path: path, value: value)]
                 default:
@@ -83,7 +95,8 @@ import TestSupport
                 }
                 // Sometimes two filters at once.
                 if Bool.random(using: &g) { filter.requireSignedURLs = Bool.random(using: &g) }
-                let sql = Set(try await h.repository.list(filter.query(owner: nil, limit: nil, offset: 0)).items.map(\.id))
+                let sql = Set(
+                    try await h.repository.list(filter.query(owner: nil, limit: nil, offset: 0)).items.map(\.id))
                 let swift = Set(records.filter(filter.matches).map(\.id))
                 #expect(sql == swift, "\(filter): SQL \(sql.count), Swift \(swift.count)")
                 compared += 1

@@ -4,8 +4,8 @@ import HTTPServer
 import ImageStore
 import ImagesAPI
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 /// `GET api/images/{id}/` answered on the event loop (`ImagesAPI.immediateHandler`) must be the handler's answer,
 /// byte for byte, and everything it cannot answer exactly must be declined.
@@ -24,7 +24,8 @@ import TestSupport
 
     /// The answer of the API's task path alone (its handler, through the error boundary).
     static func handled(_ h: APIHarness, _ request: Request) async -> Response {
-        await Responder(handler: h.api.responder().handler).respond(to: request, logger: quietLogger("immediate-detail"))
+        await Responder(handler: h.api.responder().handler).respond(
+            to: request, logger: quietLogger("immediate-detail"))
     }
 
     static func expectSame(_ h: APIHarness, _ request: Request) async throws {
@@ -32,21 +33,26 @@ import TestSupport
         let now = try #require(Self.immediate(h, request))
         #expect(now.status == slow.status)
         #expect(now.body == slow.body)
-        #expect(Array(now.headers).map { "\($0.name): \($0.value)" } == Array(slow.headers).map { "\($0.name): \($0.value)" })
+        #expect(
+            Array(now.headers).map { "\($0.name): \($0.value)" }
+                == Array(slow.headers).map { "\($0.name): \($0.value)" })
         #expect(now.routePattern == slow.routePattern)
     }
 
-    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func answersAsTheHandlerDoes() async throws {
+    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func answersAsTheHandlerDoes() async throws
+    {
         try await withHarness { h in
             let records = try await ListTests.seed(h)
             let alice = try await h.fixture.token("alice")
             let admin = try await h.fixture.token("root", admin: true)
             for record in records {
                 try await Self.expectSame(h, Self.request("api/images/\(record.id.lowercasedText)/", token: alice))
-                try await Self.expectSame(h, Self.request("api/images/\(record.id.lowercasedText)", token: admin, method: .head))
+                try await Self.expectSame(
+                    h, Self.request("api/images/\(record.id.lowercasedText)", token: admin, method: .head))
             }
             let uploaded = try #require(records.first { $0.status == .uploaded })
-            let body = try #require(Self.immediate(h, Self.request("api/images/\(uploaded.id.lowercasedText)/", token: alice)))
+            let body = try #require(
+                Self.immediate(h, Self.request("api/images/\(uploaded.id.lowercasedText)/", token: alice)))
             #expect(body.status == .ok)
             #expect(try JSONValue.parse(body.body).objectValue?.string("cloudflare_id") == uploaded.cloudflareID)
         }

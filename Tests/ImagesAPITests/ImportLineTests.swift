@@ -4,11 +4,15 @@ import Testing
 
 /// The line format of `cfimages import` files.
 struct ImportLineTests {
-    func parse(_ text: String) throws(ImportLineError) -> ImportLine? { try ImportLine.parse(Substring(text), number: 7) }
+    func parse(_ text: String) throws(ImportLineError) -> ImportLine? {
+        try ImportLine.parse(Substring(text), number: 7)
+    }
 
     @Test func acceptsTheThreeShapes() throws {
         let plain = try #require(try parse("  https://example.com/a.jpg  "))
-        #expect(plain.url == "https://example.com/a.jpg" && plain.customID == nil && plain.metadata == nil && plain.number == 7)
+        #expect(
+            plain.url == "https://example.com/a.jpg" && plain.customID == nil && plain.metadata == nil
+                && plain.number == 7)
         let named = try #require(try parse("https://example.com/a.jpg\tmy-id"))
         #expect(named.customID == "my-id")
         let full = try #require(try parse("http://example.com/a.jpg\tmy-id\t{\"a\": {\"b\": [1, true]}}"))

@@ -39,7 +39,8 @@ import Testing
             let log = try #require(try await h.repository.logs(imageID: named.id, limit: nil).first)
             #expect(log.eventType == "image_imported" && log.data["line"] == .int(4))
             #expect(log.data["source"] == .string("/data/list.txt"))
-            let withMeta = try await h.repository.list(ImageQuery(metadata: [MetadataFilter(key: "album", value: "trip")]))
+            let withMeta = try await h.repository.list(
+                ImageQuery(metadata: [MetadataFilter(key: "album", value: "trip")]))
             #expect(withMeta.count == 1 && withMeta.items.first?.cloudflareMetadata["n"] == .int(1))
             #expect(try await h.repository.counts(owner: "dave").total == 3)
 

@@ -1,11 +1,11 @@
 import Configuration
 import Foundation
-import ImagesAPI
 import ImageStore
+import ImagesAPI
 import JSON
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// List responses come from `ListPageCache` only while nothing they were built from has changed.
 @Suite struct ListCacheTests {
@@ -25,7 +25,8 @@ import TestSupport
 
             // A change through the API, then one through the repository: each shows on the next request.
             let patched = try await h.send(
-                "PATCH", "api/images/\(records[2].id.lowercasedText)/", token: alice, json: #"{"filename":"renamed.gif"}"#)
+                "PATCH", "api/images/\(records[2].id.lowercasedText)/", token: alice,
+                json: #"{"filename":"renamed.gif"}"#)
             #expect(patched.status == 200)
             let afterPatch = try await Self.bodies(h, alice, "?page_size=2&page=2")
             #expect(afterPatch.text.contains("renamed.gif"))
@@ -34,7 +35,9 @@ import TestSupport
         }
     }
 
-    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func aWriteByAnotherConnectionShowsAtOnce() async throws {
+    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func aWriteByAnotherConnectionShowsAtOnce()
+        async throws
+    {
         try await withHarness { h in
             let alice = try await h.token("alice")
             _ = try await ListTests.seed(h)
@@ -43,7 +46,9 @@ import TestSupport
             // Another process (here: another connection to the same file) renames an image behind our back.
             let other = try Database(path: h.fixture.directory + "/cfimages.sqlite", readerCount: 1)
             defer { other.close() }
-            try await other.write { try $0.execute("UPDATE images SET filename = 'elsewhere.png' WHERE cloudflare_id = 'cf-e'", []) }
+            try await other.write {
+                try $0.execute("UPDATE images SET filename = 'elsewhere.png' WHERE cloudflare_id = 'cf-e'", [])
+            }
             #expect(try await Self.bodies(h, alice).text.contains("elsewhere.png"))
         }
     }
@@ -53,8 +58,9 @@ import TestSupport
             let alice = try await h.token("alice")
             let now = h.clock.now
             _ = try await h.repository.insert(
-                ImageRecord(cloudflareID: "cf-soon", owner: "alice", uploadURL: "u", createdAt: now,
-                            expiresAt: now.addingTimeInterval(30)),
+                ImageRecord(
+                    cloudflareID: "cf-soon", owner: "alice", uploadURL: "u", createdAt: now,
+                    expiresAt: now.addingTimeInterval(30)),
                 log: LogEvent("upload_url_created"))
             let fresh = try await Self.bodies(h, alice)
             #expect(fresh.text.contains(#""is_expired":false"#))

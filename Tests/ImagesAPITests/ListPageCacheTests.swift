@@ -1,6 +1,7 @@
 import Foundation
-@testable import ImagesAPI
 import Testing
+
+@testable import ImagesAPI
 
 /// `ListPageCache` on its own: bounds, generations and expiry.
 @Suite struct ListPageCacheTests {

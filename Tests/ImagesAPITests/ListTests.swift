@@ -27,7 +27,8 @@ import Testing
             let created = base.addingTimeInterval(Double(index) * 60)
             var record = ImageRecord(
                 cloudflareID: spec.0, owner: "alice", filename: spec.2, originalFilename: spec.3, fileSize: spec.5,
-                uploadURL: "https://upload.example/\(spec.0)", status: spec.1, requireSignedURLs: spec.6, metadata: spec.4,
+                uploadURL: "https://upload.example/\(spec.0)", status: spec.1, requireSignedURLs: spec.6,
+                metadata: spec.4,
                 creator: index.isMultiple(of: 2) ? "team-x" : "team-y", createdAt: created,
                 expiresAt: created.addingTimeInterval(1800))
             if spec.1 == .uploaded {
@@ -85,8 +86,14 @@ import Testing
             let alice = try await h.token("alice")
             let cases: [(String, String)] = [
                 ("status=bogus", #"{"status":["\"bogus\" is not a valid choice."]}"#),
-                ("uploaded_after=yesterday", #"{"uploaded_after":["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."]}"#),
-                ("has_variants=maybe&require_signed_urls=2", #"{"has_variants":["Must be a valid boolean."],"require_signed_urls":["Must be a valid boolean."]}"#),
+                (
+                    "uploaded_after=yesterday",
+                    #"{"uploaded_after":["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."]}"#
+                ),
+                (
+                    "has_variants=maybe&require_signed_urls=2",
+                    #"{"has_variants":["Must be a valid boolean."],"require_signed_urls":["Must be a valid boolean."]}"#
+                ),
                 ("ordering=-name", #"{"ordering":["\"-name\" is not a valid choice."]}"#),
                 ("metadata__a__contains=x", #"{"metadata__a__contains":"Unsupported metadata lookup operator."}"#),
                 ("metadata__=x", #"{"metadata__":"Unsupported metadata lookup."}"#),
@@ -94,7 +101,10 @@ import Testing
                 // Pagination bounds as openapi.yaml states them, checked whichever style ends up used.
                 ("page_size=0", #"{"page_size":["Ensure this value is greater than or equal to 1."]}"#),
                 ("page_size=1.0", #"{"page_size":["A valid integer is required."]}"#),
-                ("limit=0&offset=-1", #"{"limit":["Ensure this value is greater than or equal to 1."],"offset":["Ensure this value is greater than or equal to 0."]}"#),
+                (
+                    "limit=0&offset=-1",
+                    #"{"limit":["Ensure this value is greater than or equal to 1."],"offset":["Ensure this value is greater than or equal to 0."]}"#
+                ),
                 ("page=1&offset=x", #"{"offset":["A valid integer is required."]}"#),
                 ("offset=2147483648", #"{"offset":["Ensure this value is less than or equal to 2147483647."]}"#),
             ]

@@ -22,8 +22,10 @@ import Testing
 
     static func upload(to url: String) async throws -> Int {
         var form = MultipartForm()
-        form.append("file", filename: "pic.gif", contentType: "image/gif", data: EmulatorFlowTests.gif(width: 4, height: 4))
-        return try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: url, body: .multipart(form))).status
+        form.append(
+            "file", filename: "pic.gif", contentType: "image/gif", data: EmulatorFlowTests.gif(width: 4, height: 4))
+        return try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: url, body: .multipart(form)))
+            .status
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -33,7 +35,8 @@ import Testing
             let cloudflare = try Self.inspector(emulator)
             emulator.loseNextAnswers(1)
             let (created, _) = try await service.send(
-                "POST", "api/upload-url/", json: #"{"custom_id":"albums/lost-answer","metadata":{"k":"v"},"creator":"app"}"#)
+                "POST", "api/upload-url/",
+                json: #"{"custom_id":"albums/lost-answer","metadata":{"k":"v"},"creator":"app"}"#)
             #expect(created.status == 201, "\(created.text)")
             #expect(created.object?.string("cloudflare_id") == "albums/lost-answer")
             let uploadURL = try #require(created.object?.string("upload_url"))
@@ -51,7 +54,8 @@ import Testing
             let emulator = try #require(service.emulator)
             let cloudflare = try Self.inspector(emulator)
             // Someone else's upload under the id, uploaded at Cloudflare and not tracked here.
-            let other = try await cloudflare.createDirectUpload(DirectUploadOptions(id: "taken/id", metadata: ["owner": "other"]))
+            let other = try await cloudflare.createDirectUpload(
+                DirectUploadOptions(id: "taken/id", metadata: ["owner": "other"]))
             #expect(try await Self.upload(to: other.uploadURL) == 200)
             emulator.loseNextAnswers(1)
             let (refused, _) = try await service.send("POST", "api/upload-url/", json: #"{"custom_id":"taken/id"}"#)

@@ -36,7 +36,8 @@ import Testing
             let families = try await h.scrape(admin)
             let names = Set(families.map(\.name))
             for expected in [
-                "cfimages_http_requests_total", "cfimages_http_request_duration_seconds", "cfimages_http_requests_in_flight",
+                "cfimages_http_requests_total", "cfimages_http_request_duration_seconds",
+                "cfimages_http_requests_in_flight",
                 "cfimages_http_open_connections", "cfimages_cloudflare_calls_total",
                 "cfimages_cloudflare_call_duration_seconds", "cfimages_cloudflare_retries_total",
                 "cfimages_cloudflare_budget_wait_seconds", "cfimages_webhook_deliveries_total", "cfimages_images",
@@ -82,11 +83,19 @@ import Testing
             #expect(requests.value(nil, ["route": "/healthz", "method": "GET", "status": "200"]) == 1)
             // Raw paths never become labels.
             let routes = Set(requests.samples.compactMap { $0.labels["route"] })
-            #expect(routes == [Self.images, Self.imageDetail, "unmatched", "/healthz", "/cloudflare-images/api/upload-url/"])
+            #expect(
+                routes == [
+                    Self.images, Self.imageDetail, "unmatched", "/healthz", "/cloudflare-images/api/upload-url/",
+                ])
 
             let latency = try #require(families["cfimages_http_request_duration_seconds"])
-            #expect(latency.value("cfimages_http_request_duration_seconds_count", ["route": Self.images, "method": "GET"]) == 3)
-            #expect(latency.value("cfimages_http_request_duration_seconds_bucket", ["route": Self.images, "method": "GET", "le": "+Inf"]) == 3)
+            #expect(
+                latency.value("cfimages_http_request_duration_seconds_count", ["route": Self.images, "method": "GET"])
+                    == 3)
+            #expect(
+                latency.value(
+                    "cfimages_http_request_duration_seconds_bucket",
+                    ["route": Self.images, "method": "GET", "le": "+Inf"]) == 3)
 
             // The scrape itself is in flight on an open connection.
             #expect((families["cfimages_http_requests_in_flight"]?.value() ?? 0) >= 1)
@@ -95,7 +104,9 @@ import Testing
             let calls = try #require(families["cfimages_cloudflare_calls_total"])
             #expect(calls.value(nil, ["endpoint": "create_direct_upload", "outcome": "success"]) == 1)
             let callLatency = try #require(families["cfimages_cloudflare_call_duration_seconds"])
-            #expect(callLatency.value("cfimages_cloudflare_call_duration_seconds_count", ["endpoint": "create_direct_upload"]) == 1)
+            #expect(
+                callLatency.value(
+                    "cfimages_cloudflare_call_duration_seconds_count", ["endpoint": "create_direct_upload"]) == 1)
 
             let images = try #require(families["cfimages_images"])
             #expect(images.value(nil, ["status": "pending"]) == 1)
@@ -126,7 +137,8 @@ import Testing
         try await withOpsHarness { h in
             let admin = try await h.token("root", admin: true)
             let alice = try await h.token("alice")
-            let created = try await h.send("POST", "api/upload-url/", token: alice, body: Array(#"{"custom_id":"hooked"}"#.utf8))
+            let created = try await h.send(
+                "POST", "api/upload-url/", token: alice, body: Array(#"{"custom_id":"hooked"}"#.utf8))
             #expect(created.status == 201)
             func post(_ body: String, signed: Bool = true) async throws -> Int {
                 let headers = signed ? [("X-Signature", "sha256=" + WebhookTests.sign(body))] : []
@@ -153,7 +165,8 @@ import Testing
         }
     }
 
-    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func databaseErrorsAreCounted() async throws {
+    @Test(.disabled(if: APIBackend.isPostgreSQL, "looks at SQLite itself")) func databaseErrorsAreCounted() async throws
+    {
         try await withOpsHarness { h in
             let admin = try await h.token("root", admin: true)
             let alice = try await h.token("alice")

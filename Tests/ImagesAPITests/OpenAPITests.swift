@@ -2,8 +2,8 @@ import Configuration
 import Foundation
 import HTTPServer
 import ImagesAPI
-import Testing
 import TestSupport
+import Testing
 
 /// `openapi.yaml`: valid OpenAPI (checked by `openapi-spec-validator` from the `.venv-openapi` that `make test`
 /// creates), describing every route the router knows, compiled in unchanged, and served without a token.
@@ -20,9 +20,10 @@ import TestSupport
 
     /// Without the validator this test is skipped locally, and fails on CI (`CI` set), where `make test` must
     /// have installed it.
-    @Test(.enabled(
-        if: OpenAPITests.validatorInstalled || OpenAPITests.onCI,
-        "openapi-spec-validator is not installed: run `make test` (it creates .venv-openapi)"))
+    @Test(
+        .enabled(
+            if: OpenAPITests.validatorInstalled || OpenAPITests.onCI,
+            "openapi-spec-validator is not installed: run `make test` (it creates .venv-openapi)"))
     func specIsValidOpenAPI() async throws {
         guard Self.validatorInstalled else {
             Issue.record("CI is set but \(Self.validatorPath) is missing: `make test` should have installed it")
@@ -73,9 +74,10 @@ import TestSupport
         try await withHarness { h in
             // The document's paths carry the default prefix (its servers is the host's root).
             #expect(h.settings.pathPrefix == "/cloudflare-images")
-            let routes = Set(h.api.makeRouter().routeTable.map { route in
-                "\(route.method.rawValue) \(Self.normalise(route.pattern))"
-            })
+            let routes = Set(
+                h.api.makeRouter().routeTable.map { route in
+                    "\(route.method.rawValue) \(Self.normalise(route.pattern))"
+                })
             let outside = ["GET /healthz", "GET /readyz", "GET /metrics"]
             for route in routes.sorted() + outside {
                 #expect(described.contains(route), "\(route) is not described in openapi.yaml")
@@ -102,8 +104,13 @@ import TestSupport
                 if documented.contains("GET") { expected.insert("HEAD") }
                 let options = try await h.send("OPTIONS", concrete)
                 #expect(options.status == 204, "OPTIONS \(path)")
-                let allow = Set((options.header("Allow") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-                #expect(allow == expected, "OPTIONS \(path): Allow \(allow.sorted()) but the document says \(expected.sorted())")
+                let allow = Set(
+                    (options.header("Allow") ?? "").split(separator: ",").map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    })
+                #expect(
+                    allow == expected,
+                    "OPTIONS \(path): Allow \(allow.sorted()) but the document says \(expected.sorted())")
                 let refused = try await h.send("TRACE", concrete, token: admin)
                 #expect(refused.status == 405, "TRACE \(path)")
                 #expect(refused.header("Allow") == options.header("Allow"), "TRACE \(path)")

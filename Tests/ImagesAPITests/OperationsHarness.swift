@@ -1,4 +1,3 @@
-import JSON
 import CloudflareEmulator
 import CloudflareImages
 import Configuration
@@ -8,6 +7,7 @@ import HTTPFields
 import HTTPServer
 import ImageStore
 import ImagesAPI
+import JSON
 import Logging
 import SQLite
 import Synchronization
@@ -44,8 +44,10 @@ final class OperationsHarness: FixtureHarness {
         let logger = quietLogger("operations-tests")
         let fixture = try await ServiceFixture.start(
             logger: logger,
-            emulator: .init(account: EmulatorAccount(
-                accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash", signingKey: "ops-signing-key")))
+            emulator: .init(
+                account: EmulatorAccount(
+                    accountID: "ops-account", apiToken: "ops-token", accountHash: "OpsHash",
+                    signingKey: "ops-signing-key")))
         let sourceBox = HandlerSlot()
         let sources = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, accessLog: false), logger: logger,
@@ -60,19 +62,24 @@ final class OperationsHarness: FixtureHarness {
         let harness = OperationsHarness(fixture: fixture, sources: sources, cloudflare: cloudflare, logger: logger)
 
         let router = fixture.emulator!.makeRouter(mountPath: "/_emulator")
-        fixture.slot.set(Responder { [weak harness] request in
-            if request.method == .get, request.path.hasSuffix("/images/v2"), let harness {
-                let call = harness.listCalls.withLock { $0 += 1; return $0 }
-                if harness.failingListCalls.withLock({ $0.contains(call) }) {
-                    return Response.text(HTTPStatus(code: 500), "injected failure")
+        fixture.slot.set(
+            Responder { [weak harness] request in
+                if request.method == .get, request.path.hasSuffix("/images/v2"), let harness {
+                    let call = harness.listCalls.withLock {
+                        $0 += 1
+                        return $0
+                    }
+                    if harness.failingListCalls.withLock({ $0.contains(call) }) {
+                        return Response.text(HTTPStatus(code: 500), "injected failure")
+                    }
                 }
-            }
-            return try await router.respond(to: request)
-        })
-        sourceBox.set(Responder { [weak harness] request in
-            guard let harness else { return Response(status: .serviceUnavailable) }
-            return try await harness.serveSource(request)
-        })
+                return try await router.respond(to: request)
+            })
+        sourceBox.set(
+            Responder { [weak harness] request in
+                guard let harness else { return Response(status: .serviceUnavailable) }
+                return try await harness.serveSource(request)
+            })
         return harness
     }
 
@@ -89,7 +96,9 @@ final class OperationsHarness: FixtureHarness {
         if request.path.hasPrefix("/big/") {
             var headers = HTTPHeaders()
             headers["Content-Type"] = "image/gif"
-            return Response(status: .ok, headers: headers, body: EmulatorFlowTests.gif(width: 8, height: 4) + [UInt8](repeating: 0, count: 1_500_000))
+            return Response(
+                status: .ok, headers: headers,
+                body: EmulatorFlowTests.gif(width: 8, height: 4) + [UInt8](repeating: 0, count: 1_500_000))
         }
         guard request.path.hasPrefix("/img/"), !missingSources.withLock({ $0.contains(request.path) }) else {
             return Response(status: .notFound)
@@ -103,14 +112,18 @@ final class OperationsHarness: FixtureHarness {
 
     /// Uploads `count` images straight to the emulator (as another app would), named `<prefix>-<n>.gif`.
     @discardableResult
-    func seedCloudflare(_ count: Int, prefix: String = "cf", metadata: [String: JSONValue]? = nil, creator: String? = nil)
+    func seedCloudflare(
+        _ count: Int, prefix: String = "cf", metadata: [String: JSONValue]? = nil, creator: String? = nil
+    )
         async throws -> [CloudflareImage]
     {
         var images: [CloudflareImage] = []
         for n in 0..<count {
-            images.append(try await cloudflare.uploadImage(
-                file: EmulatorFlowTests.gif(width: 4, height: 4), filename: "\(prefix)-\(n).gif", contentType: "image/gif",
-                options: ImageUploadOptions(metadata: metadata, creator: creator)))
+            images.append(
+                try await cloudflare.uploadImage(
+                    file: EmulatorFlowTests.gif(width: 4, height: 4), filename: "\(prefix)-\(n).gif",
+                    contentType: "image/gif",
+                    options: ImageUploadOptions(metadata: metadata, creator: creator)))
         }
         return images
     }

@@ -56,10 +56,12 @@ final class OpsHarness: FixtureHarness {
         settings.apiToken = account.apiToken
         settings.accountHash = account.accountHash
         settings.webhookSecret = APIHarness.webhookSecret
-        var configuration = override ?? .init(
-            accountID: account.accountID, apiToken: account.apiToken, baseURL: upstream.emulator.apiBaseURL,
-            connectTimeout: .seconds(2),
-            requestTimeout: .seconds(3), maxAttempts: 1, callDeadline: .seconds(10))
+        var configuration =
+            override
+            ?? .init(
+                accountID: account.accountID, apiToken: account.apiToken, baseURL: upstream.emulator.apiBaseURL,
+                connectTimeout: .seconds(2),
+                requestTimeout: .seconds(3), maxAttempts: 1, callDeadline: .seconds(10))
         configureClient(&configuration)
 
         let cloudflare = try CloudflareClient(
@@ -71,7 +73,8 @@ final class OpsHarness: FixtureHarness {
             repository: fixture.repository, migrator: Migrator(directory: migrations, database: fixture.database),
             cloudflare: probe, timeout: probeTimeout)
         let api = ImagesAPI(
-            settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger, metrics: metrics,
+            settings: settings, repository: fixture.repository, cloudflare: cloudflare, logger: logger,
+            metrics: metrics,
             readiness: readiness)
         metrics.track(server: fixture.server)
         fixture.serve(api)
@@ -84,7 +87,8 @@ final class OpsHarness: FixtureHarness {
             metricsServer = listener
         }
         return OpsHarness(
-            fixture: fixture, upstream: upstream, faults: faults, metrics: metrics, api: api, metricsServer: metricsServer)
+            fixture: fixture, upstream: upstream, faults: faults, metrics: metrics, api: api,
+            metricsServer: metricsServer)
     }
 
     func shutdown() async {
@@ -108,7 +112,9 @@ final class OpsHarness: FixtureHarness {
     /// `GET /metrics` as an admin, parsed.
     func scrape(_ adminToken: String) async throws -> [ScrapedFamily] {
         let response = try await send("GET", "/metrics", token: adminToken)
-        guard response.status == 200 else { throw HarnessError("metrics answered \(response.status): \(response.text)") }
+        guard response.status == 200 else {
+            throw HarnessError("metrics answered \(response.status): \(response.text)")
+        }
         return try ScrapedFamily.parse(response.text)
     }
 }
@@ -124,7 +130,8 @@ func withOpsHarness(
 ) async throws {
     try await running(
         try await OpsHarness.start(
-            cloudflare: cloudflare, migrations: migrations, probeTimeout: probeTimeout, metricsListener: metricsListener,
+            cloudflare: cloudflare, migrations: migrations, probeTimeout: probeTimeout,
+            metricsListener: metricsListener,
             configureClient: configureClient),
         body)
 }

@@ -25,9 +25,10 @@ struct ProgressReporterTests {
             write: capture.write)
         for done in 1...25 { progress.update(done: done, [.init("failed", 0)]) }
         progress.finish(done: 30, [.init("failed", 1)])
-        #expect(capture.lines.map { $0.components(separatedBy: " | ").prefix(2).joined(separator: " | ") } == [
-            "import: 10/30 lines | failed 0", "import: 20/30 lines | failed 0", "import: 30/30 lines | failed 1",
-        ])
+        #expect(
+            capture.lines.map { $0.components(separatedBy: " | ").prefix(2).joined(separator: " | ") } == [
+                "import: 10/30 lines | failed 0", "import: 20/30 lines | failed 0", "import: 30/30 lines | failed 1",
+            ])
     }
 
     @Test func plainStyleWithoutTotalShowsTheCount() {

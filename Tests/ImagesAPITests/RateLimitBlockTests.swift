@@ -20,7 +20,8 @@ import Testing
             emulator.blockRateLimited(for: 300)
             let before = emulator.apiCallCount
             for _ in 0..<20 {
-                let (response, elapsed) = try await service.send("POST", "api/upload-url/", json: UpstreamFaultTests.uploadBody)
+                let (response, elapsed) = try await service.send(
+                    "POST", "api/upload-url/", json: UpstreamFaultTests.uploadBody)
                 #expect(response.status == 503)
                 #expect(UpstreamFaultTests.isCleanError(response), "\(response.text)")
                 // What is left of the block: 300 s less the time since it began (a busy machine may take seconds).
@@ -44,7 +45,8 @@ import Testing
             let windowOpened = ContinuousClock.now
             var statuses: [Int] = []
             for _ in 0..<10 {
-                let (response, _) = try await service.send("POST", "api/upload-url/", json: UpstreamFaultTests.uploadBody)
+                let (response, _) = try await service.send(
+                    "POST", "api/upload-url/", json: UpstreamFaultTests.uploadBody)
                 statuses.append(response.status)
                 if response.status == 503 {
                     // The rest of the 300 s window that opened with the first call (a busy machine may take seconds).

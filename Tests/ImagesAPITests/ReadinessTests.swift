@@ -5,8 +5,8 @@ import HTTPServer
 import ImagesAPI
 import JSON
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// `GET /readyz`: database, migrations and a cached Cloudflare probe; 503 with reasons.
 @Suite struct ReadinessTests {
@@ -43,7 +43,10 @@ import TestSupport
             ) { h in
                 let response = try await h.send("GET", "/readyz")
                 #expect(response.status == 200, "\(response.text)")
-                #expect(response.text == #"{"status":"ok","checks":{"database":"ok","migrations":"ok","cloudflare":"ok"},"events":{"disabled_endpoints":[],"backlog":0}}"#)
+                #expect(
+                    response.text
+                        == #"{"status":"ok","checks":{"database":"ok","migrations":"ok","cloudflare":"ok"},"events":{"disabled_endpoints":[],"backlog":0}}"#
+                )
                 #expect(response.header("Content-Type") == "application/json")
                 #expect(try await h.send("GET", "/readyz/").status == 200)
             }
@@ -59,8 +62,9 @@ import TestSupport
         defer { withExtendedLifetime(refusing) {} }
         let port = refusing.port
         try await withOpsHarness(
-            cloudflare: .init(accountID: "acc", apiToken: "secret-token-value", baseURL: "http://127.0.0.1:\(port)/client/v4",
-                              maxAttempts: 1)
+            cloudflare: .init(
+                accountID: "acc", apiToken: "secret-token-value", baseURL: "http://127.0.0.1:\(port)/client/v4",
+                maxAttempts: 1)
         ) { h in
             let response = try await h.send("GET", "/readyz")
             #expect(response.status == 503)
@@ -80,7 +84,8 @@ import TestSupport
             latest = max(latest, Int(file.prefix(while: \.isNumber)) ?? 0)
         }
         let next = String(format: "%04d_add_later", latest + 1)
-        try "CREATE TABLE later (id INTEGER);\n".write(toFile: folder + "/\(next).sql", atomically: true, encoding: .utf8)
+        try "CREATE TABLE later (id INTEGER);\n".write(
+            toFile: folder + "/\(next).sql", atomically: true, encoding: .utf8)
         try await withOpsHarness(migrations: folder) { h in
             let response = try await h.send("GET", "/readyz")
             #expect(response.status == 503)
@@ -135,10 +140,12 @@ import TestSupport
         let service = try await EmulatorService.start()
         try await running(service) { s in
             let client = try CloudflareClient(
-                configuration: .init(accountID: "emu-account", apiToken: "emu-token", baseURL: s.emulator.apiBaseURL, maxAttempts: 1),
+                configuration: .init(
+                    accountID: "emu-account", apiToken: "emu-token", baseURL: s.emulator.apiBaseURL, maxAttempts: 1),
                 httpClient: sharedHTTPClient)
             let emulated = await ReadinessCheck(
-                repository: s.fixture.repository, migrator: nil, cloudflare: client, cloudflareIsEmulator: true).run()
+                repository: s.fixture.repository, migrator: nil, cloudflare: client, cloudflareIsEmulator: true
+            ).run()
             #expect(emulated.isReady)
             #expect(emulated.checks.first { $0.name == "cloudflare" }?.result.description == "emulator")
             let real = await ReadinessCheck(repository: s.fixture.repository, migrator: nil, cloudflare: client).run()

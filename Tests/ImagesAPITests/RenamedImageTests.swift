@@ -14,7 +14,8 @@ import Testing
         try await withFaultService(emulated: true, client: LostAnswerTests.configuration) { service in
             let emulator = try #require(service.emulator)
             let cloudflare = try LostAnswerTests.inspector(emulator)
-            let (created, _) = try await service.send("POST", "api/upload-url/", json: #"{"require_signed_urls":false}"#)
+            let (created, _) = try await service.send(
+                "POST", "api/upload-url/", json: #"{"require_signed_urls":false}"#)
             let id = try #require(created.object?.string("id"))
             let oldID = try #require(created.object?.string("cloudflare_id"))
             let uploadURL = try #require(created.object?.string("upload_url"))
@@ -22,7 +23,8 @@ import Testing
             #expect(try await service.send("POST", "api/images/\(id)/check_status/").0.status == 200)
 
             try emulator.setFaults(FaultSettings(renewsIDOnSigningChange: true))
-            let (patched, _) = try await service.send("PATCH", "api/images/\(id)/", json: #"{"require_signed_urls":true}"#)
+            let (patched, _) = try await service.send(
+                "PATCH", "api/images/\(id)/", json: #"{"require_signed_urls":true}"#)
             #expect(patched.status == 200, "\(patched.text)")
             let newID = try #require(patched.object?.string("cloudflare_id"))
             #expect(newID != oldID)
@@ -31,7 +33,11 @@ import Testing
             #expect(checked.status == 200, "\(checked.text)")
             let imageID = try #require(UUID(uuidString: id))
             let logs = try await service.repository.logs(imageID: imageID, limit: nil)
-            #expect(logs.contains { $0.eventType == "image_updated" && $0.data["cloudflare_id"] == ["from": .string(oldID), "to": .string(newID)] })
+            #expect(
+                logs.contains {
+                    $0.eventType == "image_updated"
+                        && $0.data["cloudflare_id"] == ["from": .string(oldID), "to": .string(newID)]
+                })
             let (deleted, _) = try await service.send("DELETE", "api/images/\(id)/")
             #expect(deleted.status == 204)
             await #expect(throws: CloudflareError.self) { _ = try await cloudflare.image(id: newID) }
@@ -44,11 +50,14 @@ import Testing
             let emulator = try #require(service.emulator)
             let cloudflare = try LostAnswerTests.inspector(emulator)
             try emulator.setFaults(FaultSettings(renewsIDOnSigningChange: true))
-            let (created, _) = try await service.send("POST", "api/upload-url/", json: #"{"require_signed_urls":false}"#)
+            let (created, _) = try await service.send(
+                "POST", "api/upload-url/", json: #"{"require_signed_urls":false}"#)
             let id = try #require(created.object?.string("id"))
             let oldID = try #require(created.object?.string("cloudflare_id"))
             // Changed while pending: owed to Cloudflare until the upload is seen.
-            #expect(try await service.send("PATCH", "api/images/\(id)/", json: #"{"require_signed_urls":true}"#).0.status == 200)
+            #expect(
+                try await service.send("PATCH", "api/images/\(id)/", json: #"{"require_signed_urls":true}"#).0.status
+                    == 200)
             let uploadURL = try #require(created.object?.string("upload_url"))
             #expect(try await LostAnswerTests.upload(to: uploadURL) == 200)
             let (checked, _) = try await service.send("POST", "api/images/\(id)/check_status/")

@@ -27,8 +27,11 @@ struct ScrapedFamily {
                 let parts = line.dropFirst(7).split(separator: " ", maxSplits: 1)
                 let name = String(parts[0])
                 if families.last?.name != name { families.append(ScrapedFamily(name: name)) }
-                if line.hasPrefix("# HELP ") { families[families.count - 1].help = parts.count > 1 ? String(parts[1]) : "" }
-                else { families[families.count - 1].type = parts.count > 1 ? String(parts[1]) : "" }
+                if line.hasPrefix("# HELP ") {
+                    families[families.count - 1].help = parts.count > 1 ? String(parts[1]) : ""
+                } else {
+                    families[families.count - 1].type = parts.count > 1 ? String(parts[1]) : ""
+                }
                 continue
             }
             guard var family = families.last else { throw HarnessError("sample before any family: \(line)") }

@@ -46,8 +46,11 @@ final class ServiceFixture: TestService {
     private let postgresql: (schema: String, pool: PostgreSQLPool)?
 
     private init(
-        directory: String, database: Database, backend: (repository: any ImageRepository, consoleSessions: any ConsoleSessionStore,
-            uploadHistory: any UploadHistory), postgresql: (schema: String, pool: PostgreSQLPool)?, slot: HandlerSlot,
+        directory: String, database: Database,
+        backend: (
+            repository: any ImageRepository, consoleSessions: any ConsoleSessionStore,
+            uploadHistory: any UploadHistory
+        ), postgresql: (schema: String, pool: PostgreSQLPool)?, slot: HandlerSlot,
         server: HTTPServer, emulator: CloudflareEmulator?
     ) {
         self.directory = directory
@@ -72,7 +75,8 @@ final class ServiceFixture: TestService {
         let server = HTTPServer(
             configuration: .init(
                 host: "127.0.0.1", port: 0, eventLoopCount: 1,
-                bodyLimit: ImagesAPI.bodyLimit(settings: Settings(), emulatorMountPath: options == nil ? nil : "/_emulator"),
+                bodyLimit: ImagesAPI.bodyLimit(
+                    settings: Settings(), emulatorMountPath: options == nil ? nil : "/_emulator"),
                 accessLog: accessLog), logger: logger,
             observer: observer, responder: slot.responder)
         try server.start()
@@ -95,18 +99,22 @@ final class ServiceFixture: TestService {
             let (schema, url) = try PostgreSQLTestServer.makeSchema(prefix: "api")
             let pool = PostgreSQLPool(url: url, size: 2, name: "test-pg")
             try await Migrator(directory: TestPaths.postgresqlMigrations, pool: pool).apply()
-            let repository = clock.map { clock in PostgreSQLImageRepository(pool: pool, clock: { clock.now }) }
+            let repository =
+                clock.map { clock in PostgreSQLImageRepository(pool: pool, clock: { clock.now }) }
                 ?? PostgreSQLImageRepository(pool: pool)
             return ServiceFixture(
                 directory: directory, database: database,
                 backend: (repository, PostgreSQLConsoleSessionStore(pool: pool), PostgreSQLUploadHistory(pool: pool)),
                 postgresql: (schema, pool), slot: slot, server: server, emulator: emulator)
         }
-        let repository = clock.map { clock in SQLiteImageRepository(database: database, clock: { clock.now }) }
+        let repository =
+            clock.map { clock in SQLiteImageRepository(database: database, clock: { clock.now }) }
             ?? SQLiteImageRepository(database: database)
         return ServiceFixture(
             directory: directory, database: database,
-            backend: (repository, SQLiteConsoleSessionStore(database: database), SQLiteUploadHistory(database: database)),
+            backend: (
+                repository, SQLiteConsoleSessionStore(database: database), SQLiteUploadHistory(database: database)
+            ),
             postgresql: nil, slot: slot, server: server, emulator: emulator)
     }
 
@@ -120,7 +128,9 @@ final class ServiceFixture: TestService {
     /// Installs the API as `cfimages serve` does, with the emulator under `/_emulator/` when there is one and `mounts`
     /// (the console) in front.
     func serve(_ api: ImagesAPI, mounting mounts: [Responder.Mount] = []) {
-        let emulatorMounts = emulator.map { [Responder.Mount.under("/_emulator", $0.makeRouter(mountPath: "/_emulator").responder)] }
+        let emulatorMounts = emulator.map {
+            [Responder.Mount.under("/_emulator", $0.makeRouter(mountPath: "/_emulator").responder)]
+        }
         slot.set(api.responder(mounting: (emulatorMounts ?? []) + mounts))
     }
 

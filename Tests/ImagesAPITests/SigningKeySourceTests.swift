@@ -2,8 +2,9 @@ import CloudflareEmulator
 import CloudflareImages
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImagesAPI
 
 /// A key fetched from `v1/keys` is used for a bounded time, then fetched again (keys can be rotated).
@@ -13,7 +14,8 @@ import TestSupport
         try await running(service) { s in
             let fetches = Mutex(0)
             let cloudflare = try CloudflareClient(
-                configuration: .init(accountID: "emu-account", apiToken: "emu-token", baseURL: s.emulator.apiBaseURL, maxAttempts: 1),
+                configuration: .init(
+                    accountID: "emu-account", apiToken: "emu-token", baseURL: s.emulator.apiBaseURL, maxAttempts: 1),
                 httpClient: sharedHTTPClient,
                 observer: { event in
                     if case .completed(.signingKeys, .success, _, _) = event { fetches.withLock { $0 += 1 } }

@@ -11,7 +11,8 @@ import Testing
             let base = String(stored.dropLast("public".count))
             let alt = #"A "cat" <b>&'"#
             let cssClass = #"hero" onload="x"#
-            let query = "widths=640,320&sizes=(max-width:%20600px)%20100vw,%20600px&alt="
+            let query =
+                "widths=640,320&sizes=(max-width:%20600px)%20100vw,%20600px&alt="
                 + (alt.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
                 + "&class=" + (cssClass.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             let answer = try await service.get("api/images/\(id)/srcset/?\(query)")
@@ -42,8 +43,9 @@ import Testing
             let object = try #require(answer.object)
             #expect(object.string("sizes") == "100vw")
             let srcset = try #require(object.string("srcset"))
-            #expect(srcset.components(separatedBy: ", ").map { $0.split(separator: " ").last.map(String.init) }
-                == ["320w", "640w", "1024w"])
+            #expect(
+                srcset.components(separatedBy: ", ").map { $0.split(separator: " ").last.map(String.init) }
+                    == ["320w", "640w", "1024w"])
             let html = try #require(object.string("html"))
             #expect(html.hasPrefix(#"<picture><source type="image/avif" srcset=""#))
             #expect(html.contains(#"<source type="image/webp" srcset=""#))
@@ -60,7 +62,8 @@ import Testing
             let id = try await service.upload(signed: false)
             let cases: [(String, String)] = [
                 ("widths=0", "widths"), ("widths=abc", "widths"), ("widths=", "widths"), ("formats=gif", "formats"),
-                ("formats=auto", "formats"), ("quality=0", "quality"), ("format=json", "format"), ("lazy=maybe", "lazy"),
+                ("formats=auto", "formats"), ("quality=0", "quality"), ("format=json", "format"),
+                ("lazy=maybe", "lazy"),
                 ("width=300", "width"), ("sizes=%20", "sizes"),
                 ("widths=" + (1...21).map(String.init).joined(separator: ","), "widths"),
             ]
@@ -73,7 +76,9 @@ import Testing
             let privateID = try await service.upload(signed: true)
             let refused = try await service.get("api/images/\(privateID)/srcset/")
             #expect(refused.status == 400)
-            #expect(refused.object?.string("detail") == "Flexible variants cannot be used with images that require signed URLs.")
+            #expect(
+                refused.object?.string("detail")
+                    == "Flexible variants cannot be used with images that require signed URLs.")
         }
     }
 }

@@ -27,14 +27,23 @@ import Testing
             _ = try await h.repository.insert(stale, log: LogEvent("upload_url_created"))
             // A direct upload whose bytes arrived at Cloudflare, still pending here (no webhook configured).
             let direct = try await h.cloudflare.createDirectUpload(DirectUploadOptions())
-            _ = try await h.repository.insert(Self.row(direct.id, status: .pending), log: LogEvent("upload_url_created"))
+            _ = try await h.repository.insert(
+                Self.row(direct.id, status: .pending), log: LogEvent("upload_url_created"))
             var form = MultipartForm()
-            form.append("file", filename: "direct.gif", contentType: "image/gif", data: EmulatorFlowTests.gif(width: 2, height: 2))
-            #expect(try await sharedHTTPClient.send(HTTPClientRequest(method: "POST", url: direct.uploadURL, body: .multipart(form))).status == 200)
+            form.append(
+                "file", filename: "direct.gif", contentType: "image/gif",
+                data: EmulatorFlowTests.gif(width: 2, height: 2))
+            #expect(
+                try await sharedHTTPClient.send(
+                    HTTPClientRequest(method: "POST", url: direct.uploadURL, body: .multipart(form))
+                ).status == 200)
             // Not at Cloudflare: an expired pending row, a fresh one, and an uploaded one.
-            _ = try await h.repository.insert(Self.row("ghost-expired", status: .pending, expiresIn: 30), log: LogEvent("upload_url_created"))
-            _ = try await h.repository.insert(Self.row("ghost-fresh", status: .draft), log: LogEvent("upload_url_created"))
-            _ = try await h.repository.insert(Self.row("ghost-uploaded", status: .uploaded), log: LogEvent("upload_url_created"))
+            _ = try await h.repository.insert(
+                Self.row("ghost-expired", status: .pending, expiresIn: 30), log: LogEvent("upload_url_created"))
+            _ = try await h.repository.insert(
+                Self.row("ghost-fresh", status: .draft), log: LogEvent("upload_url_created"))
+            _ = try await h.repository.insert(
+                Self.row("ghost-uploaded", status: .uploaded), log: LogEvent("upload_url_created"))
 
             let report = try await h.syncService().run(SyncService.Options(owner: "bob", perPage: 10))
             #expect(report.completed && report.pages == 1 && report.seen == 3)
@@ -48,10 +57,13 @@ import Testing
             #expect(inserted.filename == "cf-0.gif" && inserted.creator == "app" && !inserted.variants.isEmpty)
             #expect(inserted.cloudflareMetadata == ["album": "trip"] && inserted.metadata == ["album": "trip"])
             #expect(inserted.uploadedAt != nil && inserted.expiresAt <= Date())
-            #expect(try await h.repository.logs(imageID: inserted.id, limit: nil).map(\.eventType) == ["image_registered"])
+            #expect(
+                try await h.repository.logs(imageID: inserted.id, limit: nil).map(\.eventType) == ["image_registered"])
 
             let refreshed = try #require(try await h.repository.image(.cloudflareID(seeded[1].id), owner: nil))
-            #expect(refreshed.owner == "alice" && refreshed.filename == "cf-1.gif" && refreshed.variants == seeded[1].variants)
+            #expect(
+                refreshed.owner == "alice" && refreshed.filename == "cf-1.gif"
+                    && refreshed.variants == seeded[1].variants)
             #expect(refreshed.cloudflareMetadata == ["album": "trip"])
             let refreshLog = try #require(try await h.repository.logs(imageID: refreshed.id, limit: 1).first)
             #expect(refreshLog.eventType == "image_synced")
@@ -100,7 +112,8 @@ import Testing
             let progress = ProgressCapture()
             let reporter = ProgressReporter(
                 label: "sync", unit: "images", style: .plain(everyItems: 1, everySeconds: 3600), write: progress.write)
-            let resumed = try await h.syncService().run(SyncService.Options(owner: "bob", perPage: 10), progress: reporter)
+            let resumed = try await h.syncService().run(
+                SyncService.Options(owner: "bob", perPage: 10), progress: reporter)
             #expect(h.listCalls.withLock { $0 } - callsBefore == 1)
             #expect(resumed.resumedAfterPages == 2 && resumed.pages == 1 && resumed.seen == 5 && resumed.inserted == 5)
             #expect(resumed.missing == 0 && resumed.completed)
@@ -141,7 +154,8 @@ import Testing
         let h = try await OperationsHarness.start()
         do {
             let seeded = try await h.seedCloudflare(1)
-            _ = try await h.repository.insert(Self.row("ghost", status: .pending, expiresIn: 30), log: LogEvent("upload_url_created"))
+            _ = try await h.repository.insert(
+                Self.row("ghost", status: .pending, expiresIn: 30), log: LogEvent("upload_url_created"))
 
             let dry = try await h.syncService().run(SyncService.Options(dryRun: true, prune: true, perPage: 10))
             #expect(dry.dryRun && dry.inserted == 1 && dry.reconciled == 1 && dry.completed)

@@ -1,5 +1,6 @@
-@testable import ImagesAPI
 import Testing
+
+@testable import ImagesAPI
 
 /// A cached token's age counts from the start of the database check that found it, so a lookup that was slow (a
 /// loaded machine, a busy database) does not stretch the time a revoked token keeps working.

@@ -12,33 +12,42 @@ import Testing
     @Test func uploadURLRefusesAFilenameOfAFormatNotAllowed() async throws {
         try await withHarness(configure: { $0.allowedFormats = [.png, .webp] }) { h in
             let alice = try await h.token("alice")
-            let refused = try await h.send("POST", "api/upload-url/", token: alice, json: #"{"filename":"Holiday.JPG"}"#)
+            let refused = try await h.send(
+                "POST", "api/upload-url/", token: alice, json: #"{"filename":"Holiday.JPG"}"#)
             #expect(refused.status == 400)
             #expect(refused.text == #"{"filename":["Files of type jpeg are not allowed. Allowed: png, webp."]}"#)
             #expect(h.faults.calls(.directUpload) == 0)
             for name in ["holiday.png", "holiday.WEBP", "holiday", "archive.tar.gz", ".png"] {
-                let accepted = try await h.send("POST", "api/upload-url/", token: alice, json: #"{"filename":"\#(name)"}"#)
+                let accepted = try await h.send(
+                    "POST", "api/upload-url/", token: alice, json: #"{"filename":"\#(name)"}"#)
                 #expect(accepted.status == 201, "\(name): \(accepted.text)")
             }
         }
     }
 
     @Test func patchRefusesSizesAndTypesPastTheLimits() async throws {
-        try await withHarness(configure: { $0.allowedFormats = [.png]; $0.maxFileSizeMB = 2 }) { h in
+        try await withHarness(configure: {
+            $0.allowedFormats = [.png]
+            $0.maxFileSizeMB = 2
+        }) { h in
             let alice = try await h.token("alice")
             let created = try await h.send("POST", "api/upload-url/", token: alice, json: "{}")
             let id = try #require(created.object?.string("id"))
             let tooBig = try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"file_size":2097153}"#)
             #expect(tooBig.status == 400)
             #expect(tooBig.text == #"{"file_size":["The file is 2097153 bytes; the limit is 2 MB."]}"#)
-            let gif = try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"content_type":"image/gif"}"#)
+            let gif = try await h.send(
+                "PATCH", "api/images/\(id)/", token: alice, json: #"{"content_type":"image/gif"}"#)
             #expect(gif.text == #"{"content_type":["Images of type gif are not allowed. Allowed: png."]}"#)
             let ok = try await h.send(
                 "PATCH", "api/images/\(id)/", token: alice,
                 json: #"{"file_size":2097152,"content_type":"image/png; charset=binary","filename":"a.png"}"#)
             #expect(ok.status == 200, "\(ok.text)")
             // A type that names no image format is the client's own label: not ours to refuse.
-            #expect(try await h.send("PATCH", "api/images/\(id)/", token: alice, json: #"{"content_type":"application/x-custom"}"#).status == 200)
+            #expect(
+                try await h.send(
+                    "PATCH", "api/images/\(id)/", token: alice, json: #"{"content_type":"application/x-custom"}"#
+                ).status == 200)
         }
     }
 
@@ -60,8 +69,12 @@ import Testing
             #expect(report.imported == 1)
             #expect(report.failures.map(\.line) == [2, 3, 4])
             #expect(report.failures[0].reason.contains("the limit is 1 MB"))
-            #expect(report.failures[1].reason.contains("text/plain") && report.failures[1].reason.contains("not an accepted image"))
-            #expect(report.failures[2].reason == "refused before upload: Files of type jpeg are not allowed. Allowed: png, gif.")
+            #expect(
+                report.failures[1].reason.contains("text/plain")
+                    && report.failures[1].reason.contains("not an accepted image"))
+            #expect(
+                report.failures[2].reason
+                    == "refused before upload: Files of type jpeg are not allowed. Allowed: png, gif.")
             #expect(try await h.repository.counts(owner: nil).total == 1)
 
             // Without a probe only the extension is seen; the rest is Cloudflare's to judge.
@@ -82,9 +95,13 @@ import Testing
     }
 
     @Test func allowedFormatsParse() throws {
-        let cases: [(String, Set<UploadFormat>)] = [("png", [.png]), (" JPEG , webp ", [.jpeg, .webp]), ("gif,gif", [.gif])]
+        let cases: [(String, Set<UploadFormat>)] = [
+            ("png", [.png]), (" JPEG , webp ", [.jpeg, .webp]), ("gif,gif", [.gif]),
+        ]
         for (value, expected) in cases {
-            #expect(try Settings(values: ["CLOUDFLARE_IMAGES_ALLOWED_FORMATS": value]).allowedFormats == expected, "\(value)")
+            #expect(
+                try Settings(values: ["CLOUDFLARE_IMAGES_ALLOWED_FORMATS": value]).allowedFormats == expected,
+                "\(value)")
         }
     }
 

@@ -5,8 +5,9 @@ import HTTPClient
 import HTTPFields
 import ImageStore
 import JSON
-import Testing
 import TestSupport
+import Testing
+
 @testable import ImagesAPI
 
 @Suite struct UploadURLTests {
@@ -15,9 +16,14 @@ import TestSupport
             let alice = try await h.token("alice")
             let response = try await h.send(
                 "POST", "api/upload-url/", token: alice,
-                json: #"{"custom_id":"  ","metadata":[1],"require_signed_urls":"maybe","expiry_minutes":1,"filename":"\#(String(repeating: "x", count: 256))","creator":null}"#)
+                json:
+                    #"{"custom_id":"  ","metadata":[1],"require_signed_urls":"maybe","expiry_minutes":1,"filename":"\#(String(repeating: "x", count: 256))","creator":null}"#
+            )
             #expect(response.status == 400)
-            #expect(response.text == #"{"custom_id":["This field may not be blank."],"metadata":["metadata must be a JSON object."],"require_signed_urls":["Must be a valid boolean."],"expiry_minutes":["Ensure this value is greater than or equal to 2."],"filename":["Ensure this field has no more than 255 characters."],"creator":["This field may not be null."]}"#)
+            #expect(
+                response.text
+                    == #"{"custom_id":["This field may not be blank."],"metadata":["metadata must be a JSON object."],"require_signed_urls":["Must be a valid boolean."],"expiry_minutes":["Ensure this value is greater than or equal to 2."],"filename":["Ensure this field has no more than 255 characters."],"creator":["This field may not be null."]}"#
+            )
             #expect(h.faults.calls(.directUpload) == 0)
         }
     }
@@ -28,10 +34,22 @@ import TestSupport
             let cases: [(String, String)] = [
                 (#"{"custom_id":"/lead"}"#, #"{"custom_id":["Custom ID must not start or end with \"/\"."]}"#),
                 (#"{"custom_id":"trail/"}"#, #"{"custom_id":["Custom ID must not start or end with \"/\"."]}"#),
-                (#"{"custom_id":"4f9c3a2e-1b7d-4e2a-9c1f-0d2e3f4a5b6c"}"#, #"{"custom_id":["Custom ID must not be a UUID."]}"#),
-                (#"{"custom_id":"\#(String(repeating: "a", count: 256))"}"#, #"{"custom_id":["Ensure this field has no more than 255 characters."]}"#),
-                (#"{"metadata":{"big":"\#(String(repeating: "m", count: 1100))"}}"#, #"{"metadata":["Ensure metadata is no more than 1024 bytes when serialized."]}"#),
-                (#"{"expiry_minutes":361}"#, #"{"expiry_minutes":["Ensure this value is less than or equal to 360."]}"#),
+                (
+                    #"{"custom_id":"4f9c3a2e-1b7d-4e2a-9c1f-0d2e3f4a5b6c"}"#,
+                    #"{"custom_id":["Custom ID must not be a UUID."]}"#
+                ),
+                (
+                    #"{"custom_id":"\#(String(repeating: "a", count: 256))"}"#,
+                    #"{"custom_id":["Ensure this field has no more than 255 characters."]}"#
+                ),
+                (
+                    #"{"metadata":{"big":"\#(String(repeating: "m", count: 1100))"}}"#,
+                    #"{"metadata":["Ensure metadata is no more than 1024 bytes when serialized."]}"#
+                ),
+                (
+                    #"{"expiry_minutes":361}"#,
+                    #"{"expiry_minutes":["Ensure this value is less than or equal to 360."]}"#
+                ),
                 (#"{"expiry_minutes":2.5}"#, #"{"expiry_minutes":["A valid integer is required."]}"#),
                 (#"{"metadata":null}"#, #"{"metadata":["This field may not be null."]}"#),
                 (#"{"filename":"a\u0000b"}"#, #"{"filename":["Null characters are not allowed."]}"#),
@@ -63,11 +81,13 @@ import TestSupport
             #expect(malformed.status == 400)
             #expect(malformed.object?.string("detail")?.hasPrefix("JSON parse error - ") == true)
             let text = try await h.send(
-                "POST", "api/upload-url/", token: alice, body: Array("x".utf8), headers: [("Content-Type", "text/plain")])
+                "POST", "api/upload-url/", token: alice, body: Array("x".utf8),
+                headers: [("Content-Type", "text/plain")])
             #expect(text.status == 415)
             #expect(text.text == #"{"detail":"Unsupported media type \"text/plain\" in request."}"#)
             let huge = try await h.send(
-                "POST", "api/upload-url/", token: alice, json: #"{"filename":"\#(String(repeating: "y", count: 1 << 20))"}"#)
+                "POST", "api/upload-url/", token: alice,
+                json: #"{"filename":"\#(String(repeating: "y", count: 1 << 20))"}"#)
             #expect(huge.status == 413)
             #expect(huge.object?["detail"] != nil)
             #expect(h.faults.calls(.directUpload) == 0)
@@ -94,7 +114,8 @@ import TestSupport
             #expect(try await h.emulator.image(cloudflareID)?.metadata == ["team": "web", "env": "prod"])
 
             let form = try await h.send(
-                "POST", "api/upload-url/", token: alice, body: Array("filename=a+b.png&require_signed_urls=true&creator=".utf8),
+                "POST", "api/upload-url/", token: alice,
+                body: Array("filename=a+b.png&require_signed_urls=true&creator=".utf8),
                 headers: [("Content-Type", "application/x-www-form-urlencoded")])
             #expect(form.status == 201)
             let formID = try #require(form.object?.string("cloudflare_id"))
@@ -154,25 +175,34 @@ import TestSupport
             let refused = try await h.send(
                 "POST", "api/upload-url/", token: alice, json: #"{"custom_id":"hero","require_signed_urls":true}"#)
             #expect(refused.status == 400)
-            #expect(refused.object?["custom_id"] != nil && refused.object?["require_signed_urls"] != nil, "\(refused.text)")
+            #expect(
+                refused.object?["custom_id"] != nil && refused.object?["require_signed_urls"] != nil, "\(refused.text)")
             #expect(h.faults.calls(.directUpload) == 0)
             _ = try await h.createUpload(alice, #"{"custom_id":"hero"}"#)
             #expect(try await h.repository.image(.cloudflareID("hero"), owner: nil)?.requireSignedURLs == false)
             #expect(try await h.emulator.image("hero")?.requireSignedURLs == false)
             let withoutID = try await h.createUpload(alice, "{}")
             let cloudflareID = try #require(withoutID.string("cloudflare_id"))
-            #expect(try await h.repository.image(.cloudflareID(cloudflareID), owner: nil)?.requireSignedURLs == true,
-                    "the setting still applies without a custom id")
+            #expect(
+                try await h.repository.image(.cloudflareID(cloudflareID), owner: nil)?.requireSignedURLs == true,
+                "the setting still applies without a custom id")
         }
     }
 
     @Test func theEmulatorRefusesThemToo() async throws {
         let service = try await EmulatorService.start()
         try await running(service) { s in
-            let direct = try await sharedHTTPClient.send(HTTPClientRequest(
-                method: "POST", url: s.emulator.apiBaseURL + "/accounts/emu-account/images/v2/direct_upload",
-                headers: ["Authorization": "Bearer emu-token"],
-                body: .multipart({ var form = MultipartForm(); form.append("id", "x"); form.append("requireSignedURLs", "true"); return form }())))
+            let direct = try await sharedHTTPClient.send(
+                HTTPClientRequest(
+                    method: "POST", url: s.emulator.apiBaseURL + "/accounts/emu-account/images/v2/direct_upload",
+                    headers: ["Authorization": "Bearer emu-token"],
+                    body: .multipart(
+                        {
+                            var form = MultipartForm()
+                            form.append("id", "x")
+                            form.append("requireSignedURLs", "true")
+                            return form
+                        }())))
             #expect(direct.status == 400)
         }
     }

@@ -4,8 +4,8 @@ import Foundation
 import ImageStore
 import JSON
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// `POST api/upload-url/` while Cloudflare misbehaves: random 500/503/429 answers, a closed port, a server that
 /// never answers. Each request is checked against the configured call deadline plus `margin` (a bound, not a speed
@@ -21,8 +21,11 @@ import TestSupport
 
     /// The body of a failed upload-url: `{"error": "Failed to create upload URL: ..."}`, nothing else.
     static func isCleanError(_ response: TestResponse) -> Bool {
-        guard let object = response.object, object.count == 1, let message = object.string("error") else { return false }
-        return message.hasPrefix("Failed to create upload URL: ") && response.header("Content-Type")?.hasPrefix("application/json") == true
+        guard let object = response.object, object.count == 1, let message = object.string("error") else {
+            return false
+        }
+        return message.hasPrefix("Failed to create upload URL: ")
+            && response.header("Content-Type")?.hasPrefix("application/json") == true
     }
 
     /// 30% of Cloudflare calls fail, in batches of 500, 503, 429 with `Retry-After: 0`, and 429 with `Retry-After: 1`.
@@ -41,10 +44,13 @@ import TestSupport
                 retryMaxDelay: .milliseconds(40), budgetLimit: 100_000, budgetWindow: .seconds(60))
         } _: { service in
             let emulator = try #require(service.emulator)
-            let batches: [(status: Int, retryAfter: Int, count: Int)] = [(500, 0, 60), (503, 0, 60), (429, 0, 60), (429, 1, 20)]
+            let batches: [(status: Int, retryAfter: Int, count: Int)] = [
+                (500, 0, 60), (503, 0, 60), (429, 0, 60), (429, 1, 20),
+            ]
             var outcomes: [(TestResponse, Duration)] = []
             for batch in batches {
-                try emulator.setFaults(FaultSettings(failureRate: 0.3, failureStatus: batch.status, retryAfterSeconds: batch.retryAfter))
+                try emulator.setFaults(
+                    FaultSettings(failureRate: 0.3, failureStatus: batch.status, retryAfterSeconds: batch.retryAfter))
                 outcomes += try await inParallel(batch.count, width: 16) { _ in
                     try await service.send("POST", "api/upload-url/", json: Self.uploadBody)
                 }
@@ -57,7 +63,9 @@ import TestSupport
             #expect(created.count * 100 >= outcomes.count * 99, "only \(created.count) of \(outcomes.count) succeeded")
             #expect(service.retries.load(ordering: .relaxed) > 0, "no retries: the faults were not injected")
             for (response, _) in failed {
-                #expect([502, 503].contains(response.status) && Self.isCleanError(response), "\(response.status) \(response.text)")
+                #expect(
+                    [502, 503].contains(response.status) && Self.isCleanError(response),
+                    "\(response.status) \(response.text)")
             }
             let slowest = outcomes.map(\.1).max() ?? .zero
             #expect(slowest <= deadline + Self.margin, "a request took \(slowest), over the \(deadline) call deadline")
@@ -136,7 +144,9 @@ import TestSupport
             #expect(list.status == 200 && list.object?["count"] == .int(0))
             #expect(health.status == 200)
             let firstHungAnswer = results.map(\.2).min() ?? 0
-            #expect(listed < firstHungAnswer && healthy < firstHungAnswer, "list \(listed), healthz \(healthy), first upload \(firstHungAnswer)")
+            #expect(
+                listed < firstHungAnswer && healthy < firstHungAnswer,
+                "list \(listed), healthz \(healthy), first upload \(firstHungAnswer)")
             for (response, elapsed, _) in results {
                 #expect(response.status == 504 && Self.isCleanError(response), "\(response.status) \(response.text)")
                 #expect(!response.text.contains("cf-secret-token-123"))

@@ -5,8 +5,8 @@ import ImageStore
 import ImagesAPI
 import JSON
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// `GET api/images/{id}/?wait=&until=`: held until the change, woken by this process's write or another's.
 @Suite struct WaitForUploadTests {
@@ -64,9 +64,10 @@ import TestSupport
             let server = service.fixture.server
             try await blocking {
                 let client = try TestClient(port: port, timeout: 20)
-                client.send(RawClient.request(
-                    Array("GET /cloudflare-images/api/images/\(id)/?wait=60&until=uploaded HTTP/1.1".utf8),
-                    headers: [Array("Authorization: Token \(service.token)".utf8)]))
+                client.send(
+                    RawClient.request(
+                        Array("GET /cloudflare-images/api/images/\(id)/?wait=60&until=uploaded HTTP/1.1".utf8),
+                        headers: [Array("Authorization: Token \(service.token)".utf8)]))
                 #expect(waitUntil(10) { service.api.waitingRequests == 1 && server.stats.inFlightRequests == 1 })
                 Glibc.shutdown(client.fd, Int32(SHUT_RDWR))
             }

@@ -4,8 +4,8 @@ import Crypto
 import Foundation
 import ImageStore
 import JSON
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct WebhookTests {
     static func sign(_ body: String, secret: String = APIHarness.webhookSecret) -> String {
@@ -17,7 +17,8 @@ import TestSupport
     }
 
     func post(_ h: APIHarness, _ body: String, headers: [(String, String)]) async throws -> TestResponse {
-        try await h.send("POST", "api/webhook/", body: Array(body.utf8), headers: [("Content-Type", "application/json")] + headers)
+        try await h.send(
+            "POST", "api/webhook/", body: Array(body.utf8), headers: [("Content-Type", "application/json")] + headers)
     }
 
     @Test func signedFlatPayloadMarksUploadedOnceAndLogs() async throws {
@@ -70,7 +71,8 @@ import TestSupport
             }
             let image = try #require(try await h.repository.image(.cloudflareID("sig"), owner: nil))
             #expect(image.status == .pending)
-            let badToken = try await post(h, body, headers: [("X-Signature", Self.sign(body)), ("Authorization", "Token nope")])
+            let badToken = try await post(
+                h, body, headers: [("X-Signature", Self.sign(body)), ("Authorization", "Token nope")])
             #expect(badToken.status == 401)
             #expect(badToken.text == #"{"detail":"Invalid token."}"#)
         }
@@ -83,17 +85,22 @@ import TestSupport
             _ = try await h.createUpload(alice, #"{"custom_id":"ts-2"}"#)
             let now = Int(h.clock.now.timeIntervalSince1970)
             let body1 = Self.payload("ts-1")
-            let stale = try await post(h, body1, headers: [
-                ("cf-webhook-auth", APIHarness.webhookSecret), ("X-Webhook-Timestamp", String(now - 301)),
-            ])
+            let stale = try await post(
+                h, body1,
+                headers: [
+                    ("cf-webhook-auth", APIHarness.webhookSecret), ("X-Webhook-Timestamp", String(now - 301)),
+                ])
             #expect(stale.status == 401)
             #expect(stale.text == "Stale timestamp")
-            let garbled = try await post(h, body1, headers: [("X-Signature", Self.sign(body1)), ("X-Timestamp", "soon")])
+            let garbled = try await post(
+                h, body1, headers: [("X-Signature", Self.sign(body1)), ("X-Timestamp", "soon")])
             #expect(garbled.status == 401)
             #expect(garbled.text == "Invalid timestamp")
-            let fresh = try await post(h, body1, headers: [
-                ("cf-webhook-auth", APIHarness.webhookSecret), ("X-Webhook-Timestamp", String(now - 30)),
-            ])
+            let fresh = try await post(
+                h, body1,
+                headers: [
+                    ("cf-webhook-auth", APIHarness.webhookSecret), ("X-Webhook-Timestamp", String(now - 30)),
+                ])
             #expect(fresh.status == 200)
             // RFC 3339 timestamps, and a signature over "<timestamp>.<body>".
             let body2 = Self.payload("ts-2")
@@ -125,9 +132,11 @@ import TestSupport
                 #expect(response.text == text, "\(body)")
             }
             let notUTF8: [UInt8] = [0x7B, 0xFF, 0xFE, 0x7D]
-            let binary = try await h.send("POST", "api/webhook/", body: notUTF8, headers: [
-                ("X-Signature", Hex.encode(HMAC.sha256(key: APIHarness.webhookSecret, message: notUTF8))),
-            ])
+            let binary = try await h.send(
+                "POST", "api/webhook/", body: notUTF8,
+                headers: [
+                    ("X-Signature", Hex.encode(HMAC.sha256(key: APIHarness.webhookSecret, message: notUTF8)))
+                ])
             #expect(binary.status == 400)
             #expect(try await h.repository.image(.cloudflareID("known"), owner: nil)?.status == .pending)
         }
@@ -142,7 +151,10 @@ import TestSupport
             #expect(refused.text.contains("CLOUDFLARE_IMAGES_WEBHOOK_SECRET"), "\(refused.text)")
             #expect(try await h.repository.image(.cloudflareID("broken"), owner: nil)?.status == .pending)
         }
-        try await withHarness(configure: { $0.webhookSecret = nil; $0.webhookAllowUnsigned = true }) { h in
+        try await withHarness(configure: {
+            $0.webhookSecret = nil
+            $0.webhookAllowUnsigned = true
+        }) { h in
             let alice = try await h.token("alice")
             _ = try await h.createUpload(alice, #"{"custom_id":"broken"}"#)
             let response = try await post(h, #"{"id":"broken","status":"failed"}"#, headers: [])
@@ -156,7 +168,8 @@ import TestSupport
             let alice = try await h.token("alice")
             _ = try await h.createUpload(alice, #"{"custom_id":"notified"}"#)
             try await h.completeUpload("notified", filename: "from-api.png")
-            let body = #"{"name":"Images","text":"Image uploaded","data":{"image_id":"notified","uploaded":"1999-01-01T00:00:00Z"},"ts":\#(Int(h.clock.now.timeIntervalSince1970)),"alert_type":"images_upload"}"#
+            let body =
+                #"{"name":"Images","text":"Image uploaded","data":{"image_id":"notified","uploaded":"1999-01-01T00:00:00Z"},"ts":\#(Int(h.clock.now.timeIntervalSince1970)),"alert_type":"images_upload"}"#
             let response = try await post(h, body, headers: [("cf-webhook-auth", APIHarness.webhookSecret)])
             #expect(response.status == 200)
             #expect(h.faults.calls(.get) == 1)

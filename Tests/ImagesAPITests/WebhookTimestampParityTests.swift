@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CloudflareImagesCore
 @testable import ImagesAPI
 
@@ -7,12 +8,16 @@ import Testing
 /// has no Foundation); it must read every timestamp header as ImagesAPI's `Timestamp.parse` does.
 struct WebhookTimestampParityTests {
     @Test func libraryReadsTimestampsAsTimestampParse() {
-        let pieces = ["2024", "1999", "0001", "-", "05", "5", "02", "29", "30", "31", "13", "00", "T", " ", "t", ":",
-                      "12", "23", "24", "59", "60", "7", ".", ",", "5", "123456", "1234567", "123456789012", "1234567890123",
-                      "Z", "z", "+", "-", "02:00", "0530", "05", "+02", "x", ""]
+        let pieces = [
+            "2024", "1999", "0001", "-", "05", "5", "02", "29", "30", "31", "13", "00", "T", " ", "t", ":",
+            "12", "23", "24", "59", "60", "7", ".", ",", "5", "123456", "1234567", "123456789012", "1234567890123",
+            "Z", "z", "+", "-", "02:00", "0530", "05", "+02", "x", "",
+        ]
         var generator = SystemRandomNumberGenerator()
-        var cases = ["2024-05-01", "2024-05-01 10:00", "2024-05-01T12:00:00+02:00", "2024-05-01T10:00:00.5Z",
-                     "2024-02-29T23:59:59.999999-05:30", "2023-02-29", "2024-05-01T10:00:00,25 +0100"]
+        var cases = [
+            "2024-05-01", "2024-05-01 10:00", "2024-05-01T12:00:00+02:00", "2024-05-01T10:00:00.5Z",
+            "2024-02-29T23:59:59.999999-05:30", "2023-02-29", "2024-05-01T10:00:00,25 +0100",
+        ]
         for _ in 0..<20_000 {
             var text = "2024-05-01"
             if Bool.random(using: &generator) { text = ["2024", "-", "05", "-", "01"].joined() }

@@ -11,7 +11,8 @@ import Testing
     func post(_ h: APIHarness, _ body: String, headers: [(String, String)]? = nil) async throws -> TestResponse {
         try await h.send(
             "POST", "api/webhook/", body: Array(body.utf8),
-            headers: [("Content-Type", "application/json")] + (headers ?? [("cf-webhook-auth", APIHarness.webhookSecret)]))
+            headers: [("Content-Type", "application/json")]
+                + (headers ?? [("cf-webhook-auth", APIHarness.webhookSecret)]))
     }
 
     @Test func forgedVariantsAndStatusAreNotAdopted() async throws {
@@ -20,7 +21,8 @@ import Testing
             let object = try await h.createUpload(alice, #"{"custom_id":"target","require_signed_urls":false}"#)
             let id = try #require(object.string("id"))
             // Cloudflare still has a draft: a delivery claiming an upload on another host changes no status or URL.
-            let forged = #"{"id":"target","uploaded":"2026-01-01T00:00:00Z","variants":["https://evil.example/x/target/public"],"metadata":{"owned":true}}"#
+            let forged =
+                #"{"id":"target","uploaded":"2026-01-01T00:00:00Z","variants":["https://evil.example/x/target/public"],"metadata":{"owned":true}}"#
             #expect(try await post(h, forged).status == 200)
             var stored = try #require(try await h.repository.image(.cloudflareID("target"), owner: nil))
             #expect(stored.status == .draft && stored.variants.isEmpty && stored.cloudflareMetadata["owned"] == nil)
@@ -33,10 +35,12 @@ import Testing
             try await h.completeUpload("target")
             #expect(try await post(h, forged + " ").status == 200)
             stored = try #require(try await h.repository.image(.cloudflareID("target"), owner: nil))
-            #expect(stored.status == .uploaded && stored.variants.allSatisfy { $0.hasPrefix("https://imagedelivery.net/") })
+            #expect(
+                stored.status == .uploaded && stored.variants.allSatisfy { $0.hasPrefix("https://imagedelivery.net/") })
             for hint in [#"{"id":"target","draft":true}"#, #"{"id":"target","status":"failed"}"#] {
                 #expect(try await post(h, hint).status == 200)
-                #expect(try await h.repository.image(.cloudflareID("target"), owner: nil)?.status == .uploaded, "\(hint)")
+                #expect(
+                    try await h.repository.image(.cloudflareID("target"), owner: nil)?.status == .uploaded, "\(hint)")
             }
             let url = try await h.send("GET", "api/images/\(id)/url/", token: alice)
             #expect(url.object?.string("url") == "https://imagedelivery.net/HASH123/target/public")
@@ -53,7 +57,8 @@ import Testing
             _ = try await h.repository.transition(
                 .id(id), owner: nil, to: .uploaded(.init(uploadedAt: Date(), variants: evil)), log: LogEvent("test"))
             for query in ["", "?variant=thumbnail"] {
-                let response = try await h.send("GET", "api/images/\(id.uuidString.lowercased())/url/\(query)", token: alice)
+                let response = try await h.send(
+                    "GET", "api/images/\(id.uuidString.lowercased())/url/\(query)", token: alice)
                 let url = try #require(response.object?.string("url"), "\(response.text)")
                 #expect(url.hasPrefix("https://imagedelivery.net/HASH123/\(cloudflareID)/"), "\(url)")
                 #expect(!url.contains("evil") && !url.contains("EVILHASH"))
@@ -66,7 +71,8 @@ import Testing
             let alice = try await h.token("alice")
             _ = try await h.createUpload(alice)
             let before = try await h.repository.counts(owner: nil)
-            let test = #"{"text":"Hello World! This is a test message sent from https://cloudflare.com. If you can see this, your webhook is configured properly."}"#
+            let test =
+                #"{"text":"Hello World! This is a test message sent from https://cloudflare.com. If you can see this, your webhook is configured properly."}"#
             let response = try await post(h, test)
             #expect(response.status == 200 && response.text == "OK")
             #expect(try await h.repository.counts(owner: nil) == before)
@@ -85,10 +91,16 @@ import Testing
                 #"{"name":"\#(name)","text":"Image upload","data":\#(data),"ts":1767225600,"account_id":"acc-test","policy_id":"p","policy_name":"\#(name)","alert_type":"image_notification","alert_correlation_id":"c","alert_event":""}"#
             }
             // A policy the user named "upload failures" reporting a success: not a failure.
-            #expect(try await post(h, envelope("n-named", name: "upload failures", data: #"{"image_id":"n-named","status":"uploaded"}"#)).status == 200)
+            #expect(
+                try await post(
+                    h,
+                    envelope("n-named", name: "upload failures", data: #"{"image_id":"n-named","status":"uploaded"}"#)
+                ).status == 200)
             #expect(try await h.repository.image(.cloudflareID("n-named"), owner: nil)?.status == .draft)
             // A failure Cloudflare reports in data, for an image still a draft there: failed.
-            #expect(try await post(h, envelope("n-fail", name: "images", data: #"{"image_id":"n-fail","status":"failed"}"#)).status == 200)
+            #expect(
+                try await post(h, envelope("n-fail", name: "images", data: #"{"image_id":"n-fail","status":"failed"}"#))
+                    .status == 200)
             #expect(try await h.repository.image(.cloudflareID("n-fail"), owner: nil)?.status == .failed)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import JSON
+import Testing
 
 /// The parser's outcome (the value, or the error message) for edge cases, invalid UTF-8, deep nesting and 600
 /// random mutations of valid documents, pinned in `parser-outcomes.txt` (hex input, then `= <value as JSON>` or
@@ -8,11 +8,14 @@ import JSON
 /// pointers, so a change of behaviour in either direction shows up here.
 @Suite struct JSONParserEdgeTests {
     static func recordedOutcomes() throws -> [(bytes: [UInt8], outcome: String)] {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("parser-outcomes.txt")
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "parser-outcomes.txt")
         return try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map { line in
             let space = try #require(line.firstIndex(of: " "))
             let hex = Array(line[..<space].utf8)
-            let bytes = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0...($0 + 1)], as: UTF8.self), radix: 16)! }
+            let bytes = stride(from: 0, to: hex.count, by: 2).map {
+                UInt8(String(decoding: hex[$0...($0 + 1)], as: UTF8.self), radix: 16)!
+            }
             return (bytes, String(line[line.index(after: space)...]))
         }
     }
@@ -38,8 +41,10 @@ import JSON
     /// `parseStrings` gives what `parse` gives for an array of strings, nil for any other valid document, and the
     /// same error for an invalid one: over the recorded inputs and a few arrays of strings of every kind.
     @Test func stringArraysAgreeWithTheGeneralParse() throws {
-        let arrays = [#"[]"#, #" [ "a" , "b\u00e9\n" ] "#, #"["https://x/y/public","\ud83d\ude00",""]"#, #"["a",1]"#,
-                      #"[["a"]]"#, #"["a"] x"#, #"["a",]"#, #""a""#, #"{"a":"b"}"#]
+        let arrays = [
+            #"[]"#, #" [ "a" , "b\u00e9\n" ] "#, #"["https://x/y/public","\ud83d\ude00",""]"#, #"["a",1]"#,
+            #"[["a"]]"#, #"["a"] x"#, #"["a",]"#, #""a""#, #"{"a":"b"}"#,
+        ]
         let inputs = try Self.recordedOutcomes().map(\.bytes) + arrays.map { Array($0.utf8) }
         var stringArrays = 0
         for bytes in inputs {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import JSON
+import Testing
 
 @Suite struct JSONParserTests {
     static let valid: [(String, JSONValue)] = [

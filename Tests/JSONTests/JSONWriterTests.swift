@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import JSON
+import Testing
 
 @Suite struct JSONWriterTests {
     static let samples: [JSONValue] = [
@@ -15,7 +15,8 @@ import JSON
         let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         #expect(decoded == value)
         let viaFoundation = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        let reencoded = try JSONSerialization.data(withJSONObject: viaFoundation, options: [.fragmentsAllowed, .sortedKeys])
+        let reencoded = try JSONSerialization.data(
+            withJSONObject: viaFoundation, options: [.fragmentsAllowed, .sortedKeys])
         let again = try JSONDecoder().decode(JSONValue.self, from: reencoded)
         #expect(again == value)
     }
@@ -28,9 +29,15 @@ import JSON
     @Test func handWrittenObjectsKeepOrder() {
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("z"); writer.int(1)
-        writer.key("a"); writer.beginArray(); writer.string("x"); writer.null(); writer.endArray()
-        writer.key("m"); writer.string(nil as String?)
+        writer.key("z")
+        writer.int(1)
+        writer.key("a")
+        writer.beginArray()
+        writer.string("x")
+        writer.null()
+        writer.endArray()
+        writer.key("m")
+        writer.string(nil as String?)
         writer.endObject()
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"z":1,"a":["x",null],"m":null}"#)
     }
@@ -38,18 +45,34 @@ import JSON
     @Test func staticKeysAndRawValuesWriteWhatThePlainCallsWrite() {
         var plain = JSONWriter()
         plain.beginObject()
-        plain.key("a_b"); plain.string("2026-11-21T00:00:00Z")
-        plain.key("c"); plain.beginArray(); plain.string("x\u{01}y"); plain.beginObject(); plain.endObject(); plain.endArray()
-        plain.key("e"); plain.value(.object([:]))
+        plain.key("a_b")
+        plain.string("2026-11-21T00:00:00Z")
+        plain.key("c")
+        plain.beginArray()
+        plain.string("x\u{01}y")
+        plain.beginObject()
+        plain.endObject()
+        plain.endArray()
+        plain.key("e")
+        plain.value(.object([:]))
         plain.endObject()
         var fast = JSONWriter()
         fast.beginObject()
-        fast.key("a_b" as StaticString); fast.raw { $0.append(contentsOf: #""2026-11-21T00:00:00Z""#.utf8) }
-        fast.key("c" as StaticString); fast.beginArray(); fast.string("x\u{01}y"); fast.beginObject(); fast.endObject(); fast.endArray()
-        fast.key("e" as StaticString); fast.value(.object([:]))
+        fast.key("a_b" as StaticString)
+        fast.raw { $0.append(contentsOf: #""2026-11-21T00:00:00Z""#.utf8) }
+        fast.key("c" as StaticString)
+        fast.beginArray()
+        fast.string("x\u{01}y")
+        fast.beginObject()
+        fast.endObject()
+        fast.endArray()
+        fast.key("e" as StaticString)
+        fast.value(.object([:]))
         fast.endObject()
         #expect(fast.bytes == plain.bytes)
-        #expect(String(decoding: fast.bytes, as: UTF8.self) == #"{"a_b":"2026-11-21T00:00:00Z","c":["x\u0001y",{}],"e":{}}"#)
+        #expect(
+            String(decoding: fast.bytes, as: UTF8.self) == #"{"a_b":"2026-11-21T00:00:00Z","c":["x\u0001y",{}],"e":{}}"#
+        )
     }
 
     @Test func nonFiniteIsNull() {
@@ -61,7 +84,8 @@ import JSON
     @Test func parseErrors() {
         #expect(throws: JSONParseError.self) { _ = try JSONValue.parse(Array("{".utf8)) }
         #expect(throws: JSONParseError.self) { _ = try JSONValue.parse([0xFF, 0xFE]) }
-        #expect((try? JSONValue.parse(Array(#"{"a":[1,2.5,"x",null,true]}"#.utf8))) == ["a": [1, 2.5, "x", .null, true]])
+        #expect(
+            (try? JSONValue.parse(Array(#"{"a":[1,2.5,"x",null,true]}"#.utf8))) == ["a": [1, 2.5, "x", .null, true]])
     }
 }
 
@@ -116,7 +140,13 @@ import JSON
         for sample in Self.escapeSamples {
             let expected = Self.referenceQuoted(sample)
             #expect(Self.text { $0.string(sample) } == expected, "\(sample.debugDescription)")
-            #expect(Self.text { $0.beginObject(); $0.key(sample); $0.null(); $0.endObject() } == "{\(expected):null}")
+            #expect(
+                Self.text {
+                    $0.beginObject()
+                    $0.key(sample)
+                    $0.null()
+                    $0.endObject()
+                } == "{\(expected):null}")
             let decoded = try JSONDecoder().decode(String.self, from: Data(Self.text { $0.string(sample) }.utf8))
             #expect(decoded == sample)
         }
@@ -139,8 +169,14 @@ import JSON
         }
         for value in values {
             #expect(Self.text { $0.int(value) } == String(value))
-            #expect(Self.text { $0.beginArray(); $0.int(value); $0.int(Int(value)); $0.endArray() }
-                == "[\(value),\(value)]")
+            #expect(
+                Self.text {
+                    $0.beginArray()
+                    $0.int(value)
+                    $0.int(Int(value))
+                    $0.endArray()
+                }
+                    == "[\(value),\(value)]")
         }
         #expect(Self.text { $0.int(nil as Int?) } == "null")
     }
@@ -150,36 +186,71 @@ import JSON
         #expect(Self.text { $0.bool(false) } == "false")
         #expect(Self.text { $0.null() } == "null")
         #expect(Self.text { $0.double(.nan) } == "null")
-        #expect(Self.text {
-            $0.beginArray(); $0.bool(true); $0.bool(false); $0.null(); $0.double(-.infinity); $0.double(2.5); $0.endArray()
-        } == "[true,false,null,null,2.5]")
-        #expect(Self.text {
-            $0.beginObject(); $0.key("a" as StaticString); $0.bool(false); $0.key("b"); $0.null(); $0.endObject()
-        } == #"{"a":false,"b":null}"#)
+        #expect(
+            Self.text {
+                $0.beginArray()
+                $0.bool(true)
+                $0.bool(false)
+                $0.null()
+                $0.double(-.infinity)
+                $0.double(2.5)
+                $0.endArray()
+            } == "[true,false,null,null,2.5]")
+        #expect(
+            Self.text {
+                $0.beginObject()
+                $0.key("a" as StaticString)
+                $0.bool(false)
+                $0.key("b")
+                $0.null()
+                $0.endObject()
+            } == #"{"a":false,"b":null}"#)
     }
 
     @Test func emptyContainers() {
-        #expect(Self.text { $0.beginArray(); $0.endArray() } == "[]")
-        #expect(Self.text { $0.beginObject(); $0.endObject() } == "{}")
-        #expect(Self.text {
-            $0.beginArray()
-            $0.beginArray(); $0.endArray()
-            $0.beginObject(); $0.endObject()
-            $0.value(.object([:])); $0.value(.array([]))
-            $0.beginObject(); $0.key("e" as StaticString); $0.beginArray(); $0.endArray(); $0.endObject()
-            $0.endArray()
-        } == #"[[],{},{},[],{"e":[]}]"#)
+        #expect(
+            Self.text {
+                $0.beginArray()
+                $0.endArray()
+            } == "[]")
+        #expect(
+            Self.text {
+                $0.beginObject()
+                $0.endObject()
+            } == "{}")
+        #expect(
+            Self.text {
+                $0.beginArray()
+                $0.beginArray()
+                $0.endArray()
+                $0.beginObject()
+                $0.endObject()
+                $0.value(.object([:]))
+                $0.value(.array([]))
+                $0.beginObject()
+                $0.key("e" as StaticString)
+                $0.beginArray()
+                $0.endArray()
+                $0.endObject()
+                $0.endArray()
+            } == #"[[],{},{},[],{"e":[]}]"#)
     }
 
     @Test func rawValuesAfterKeysAndInArrays() {
         let text = Self.text {
             $0.beginObject()
-            $0.key("a" as StaticString); $0.raw(Array("[1,2]".utf8))
-            $0.key("b"); $0.raw { $0.append(contentsOf: #""t""#.utf8) }
-            $0.key("c" as StaticString); $0.beginArray()
-            $0.raw(Array("1".utf8)); $0.raw { $0.append(UInt8(ascii: "2")) }; $0.raw([UInt8]("{}".utf8))
+            $0.key("a" as StaticString)
+            $0.raw(Array("[1,2]".utf8))
+            $0.key("b")
+            $0.raw { $0.append(contentsOf: #""t""#.utf8) }
+            $0.key("c" as StaticString)
+            $0.beginArray()
+            $0.raw(Array("1".utf8))
+            $0.raw { $0.append(UInt8(ascii: "2")) }
+            $0.raw([UInt8]("{}".utf8))
             $0.endArray()
-            $0.key("d" as StaticString); $0.raw([UInt8]("null".utf8))
+            $0.key("d" as StaticString)
+            $0.raw([UInt8]("null".utf8))
             $0.endObject()
         }
         #expect(text == #"{"a":[1,2],"b":"t","c":[1,2,{}],"d":null}"#)
@@ -187,15 +258,17 @@ import JSON
 
     @Test func objectsWriteMembersInSortedOrder() {
         #expect(JSONValue.object(["only": [1, "x"]]).jsonText == #"{"only":[1,"x"]}"#)
-        #expect(JSONValue.object(["b": 2, "a": 1, "c": ["z": true, "y": .null]]).jsonText
-            == #"{"a":1,"b":2,"c":{"y":null,"z":true}}"#)
+        #expect(
+            JSONValue.object(["b": 2, "a": 1, "c": ["z": true, "y": .null]]).jsonText
+                == #"{"a":1,"b":2,"c":{"y":null,"z":true}}"#)
     }
 
     /// Past the 64 levels the bit stack holds, the enclosing containers' commas come from the overflow array.
     @Test(arguments: [1, 63, 64, 65, 66, 130, 300])
     func deepNestingKeepsEveryComma(depth: Int) throws {
         func build(_ level: Int) -> JSONValue {
-            level == depth ? .int(Int64(level)) : .array([.int(Int64(level)), build(level + 1), .string("after \(level)")])
+            level == depth
+                ? .int(Int64(level)) : .array([.int(Int64(level)), build(level + 1), .string("after \(level)")])
         }
         func objects(_ level: Int) -> JSONValue {
             level == depth ? .null : .object(["a": .bool(true), "m": objects(level + 1), "z": .int(Int64(level))])

@@ -32,8 +32,11 @@ struct ExpositionParser {
                     guard !families.contains(where: { $0.name == name }) else { throw Failure("\(name) split") }
                     families.append(Family(name: name))
                 }
-                if line.hasPrefix("# HELP ") { families[families.count - 1].help = unescapeHelp(value) }
-                else { families[families.count - 1].type = value }
+                if line.hasPrefix("# HELP ") {
+                    families[families.count - 1].help = unescapeHelp(value)
+                } else {
+                    families[families.count - 1].type = value
+                }
                 continue
             }
             guard !line.hasPrefix("#"), !line.isEmpty else { throw Failure("unexpected line: \(line)") }

@@ -35,19 +35,22 @@ enum Outcome: String, MetricLabels, CaseIterable {
 
         let text = registry.render()
         let families = try ExpositionParser.parse(text)
-        #expect(families.map(\.name) == [
-            "app_events_total", "app_temperature", "app_requests_total", "app_outcomes_total", "app_latency_seconds",
-        ])
+        #expect(
+            families.map(\.name) == [
+                "app_events_total", "app_temperature", "app_requests_total", "app_outcomes_total",
+                "app_latency_seconds",
+            ])
         for family in families {
             #expect(family.help != nil && family.type != nil, "\(family.name) lacks HELP or TYPE")
         }
         #expect(families.map(\.type) == ["counter", "gauge", "counter", "counter", "histogram"])
         #expect(families[0].samples == [.init(name: "app_events_total", labels: [:], value: 5)])
         #expect(families[1].samples.first?.value == 20.5)
-        #expect(families[2].samples == [
-            .init(name: "app_requests_total", labels: ["route": "/items/{id}/", "status": "200"], value: 2),
-            .init(name: "app_requests_total", labels: ["route": "unmatched", "status": "404"], value: 1),
-        ])
+        #expect(
+            families[2].samples == [
+                .init(name: "app_requests_total", labels: ["route": "/items/{id}/", "status": "200"], value: 2),
+                .init(name: "app_requests_total", labels: ["route": "unmatched", "status": "404"], value: 1),
+            ])
         #expect(families[3].samples.map(\.value) == [0, 0])
         #expect(text.contains("app_events_total 5\n"))
     }
@@ -75,7 +78,8 @@ enum Outcome: String, MetricLabels, CaseIterable {
 
     @Test func labelValuesAndHelpAreEscaped() throws {
         let registry = MetricsRegistry()
-        let family = registry.counterFamily("app_paths_total", help: "Paths with \\ and\nnewline.", labels: RouteLabels.self)
+        let family = registry.counterFamily(
+            "app_paths_total", help: "Paths with \\ and\nnewline.", labels: RouteLabels.self)
         let nasty = "a\\b\"c\nd"
         family.increment(RouteLabels(route: nasty, status: 500))
         let text = registry.render()

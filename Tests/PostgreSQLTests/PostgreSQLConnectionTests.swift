@@ -10,7 +10,8 @@ struct PostgreSQLConnectionTests {
         defer { PostgreSQLTestServer.dropSchema(schema) }
         let connection = try PostgreSQLConnection(url: url)
         let result = try connection.execute(
-            "SELECT $1::text, $2::bigint, $3::text IS NULL, $4::boolean", [.text("it's 'quoted'"), .integer(-42), .null, .bool(true)])
+            "SELECT $1::text, $2::bigint, $3::text IS NULL, $4::boolean",
+            [.text("it's 'quoted'"), .integer(-42), .null, .bool(true)])
         #expect(result.rowCount == 1)
         let row = result.row(0)
         #expect(row.text(at: 0) == "it's 'quoted'")

@@ -5,7 +5,10 @@ import Testing
 /// already refuses members of modules a file does not import; this checks the imports against the manifest).
 @Suite struct DeclaredImportsTests {
     /// Modules of the toolchain, which no manifest lists.
-    static let toolchain: Set = ["Foundation", "FoundationEssentials", "Glibc", "Darwin", "Dispatch", "Synchronization", "Testing", "XCTest", "_Concurrency"]
+    static let toolchain: Set = [
+        "Foundation", "FoundationEssentials", "Glibc", "Darwin", "Dispatch", "Synchronization", "Testing", "XCTest",
+        "_Concurrency",
+    ]
 
     /// Each target's name and the modules its `dependencies:` list names (products by their module name).
     static func declaredDependencies(_ manifest: String) -> [String: Set<String>] {
@@ -18,7 +21,8 @@ import Testing
         let quoted = try! Regex(#""([A-Za-z0-9_]+)""#)
         for part in parts {
             guard let nameMatch = part.firstMatch(of: try! Regex(#"^\s*name: "([A-Za-z0-9_]+)""#)),
-                  let name = nameMatch.output[1].substring.map(String.init) else { continue }
+                let name = nameMatch.output[1].substring.map(String.init)
+            else { continue }
             var modules: Set<String> = []
             if let start = part.range(of: "dependencies: [") {
                 var depth = 1
@@ -46,7 +50,9 @@ import Testing
                 words.removeFirst()
             }
             guard words.first == "import", words.count >= 2 else { continue }
-            let target = ["struct", "class", "enum", "protocol", "func", "typealias", "var"].contains(words[1]) && words.count >= 3
+            let target =
+                ["struct", "class", "enum", "protocol", "func", "typealias", "var"].contains(words[1])
+                    && words.count >= 3
                 ? words[2] : words[1]
             modules.insert(String(target.split(separator: ".")[0]))
         }

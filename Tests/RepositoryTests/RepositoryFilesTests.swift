@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Checks on files that nothing compiles: the Dockerfile and the settings documentation.
 @Suite struct RepositoryFilesTests {

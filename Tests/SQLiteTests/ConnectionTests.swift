@@ -1,12 +1,13 @@
 import Foundation
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 struct ConnectionTests {
     private func open(_ dir: TemporaryDirectory) throws -> Connection {
         let connection = try Connection(path: dir.file("test.sqlite"))
-        try connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, u TEXT UNIQUE)")
+        try connection.execute(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, r REAL, s TEXT, b BLOB, u TEXT UNIQUE)")
         return connection
     }
 

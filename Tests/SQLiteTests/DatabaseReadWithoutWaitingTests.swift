@@ -1,8 +1,8 @@
 import Foundation
 import SQLite
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// `Database.readRecentSnapshotWithoutWaiting`: synchronous reads on the caller's thread from a pool of read-only connections.
 struct DatabaseReadWithoutWaitingTests {
@@ -12,8 +12,11 @@ struct DatabaseReadWithoutWaitingTests {
         defer { database.close() }
         try await database.write { try $0.execute("INSERT INTO t (v) VALUES (?)", ["a"]) }
         #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT v FROM t") } == .text("a"))
-        #expect(throws: SQLiteError.self) { try database.readRecentSnapshotWithoutWaiting { try $0.execute("INSERT INTO t (v) VALUES (?)", ["b"]) } }
-        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+        #expect(throws: SQLiteError.self) {
+            try database.readRecentSnapshotWithoutWaiting { try $0.execute("INSERT INTO t (v) VALUES (?)", ["b"]) }
+        }
+        #expect(
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
     }
 
     @Test func readsOneSnapshotWhileAWriterHoldsATransaction() async throws {
@@ -31,10 +34,12 @@ struct DatabaseReadWithoutWaitingTests {
         }
         for _ in 0..<2_000 where !writerInside.isSet { try await Task.sleep(for: .milliseconds(5)) }
         #expect(writerInside.isSet)
-        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+        #expect(
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
         releaseWriter.signal()
         #expect(try await held)
-        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(2))
+        #expect(
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(2))
     }
 
     @Test func concurrentCallersEachGetAConnection() async throws {
@@ -57,7 +62,9 @@ struct DatabaseReadWithoutWaitingTests {
                 group.addTask {
                     var total = 0
                     for id in 1...100 {
-                        let value = try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(Int64(id))]) }
+                        let value = try database.readRecentSnapshotWithoutWaiting {
+                            try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(Int64(id))])
+                        }
                         if value == .text("v\(id - 1)") { total += 1 }
                     }
                     return total
@@ -73,9 +80,13 @@ struct DatabaseReadWithoutWaitingTests {
         let database = try await makeDatabase(dir)
         #expect(throws: Boom.self) { try database.readRecentSnapshotWithoutWaiting { _ in throw Boom() } }
         // The connection went back to the pool outside any transaction (BEGIN would fail inside one).
-        for _ in 0..<3 { #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT 1") } == .integer(1)) }
+        for _ in 0..<3 {
+            #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT 1") } == .integer(1))
+        }
         database.close()
-        #expect(throws: SQLiteError.self) { try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT 1") } }
+        #expect(throws: SQLiteError.self) {
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT 1") }
+        }
     }
 }
 
@@ -91,7 +102,9 @@ struct RecentSnapshotTests {
         for i in 1...200 {
             let writer = i.isMultiple(of: 2) ? database : other
             try await writer.write { try $0.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")]) }
-            #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(Int64(i)))
+            #expect(
+                try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") }
+                    == .integer(Int64(i)))
         }
     }
 
@@ -106,7 +119,9 @@ struct RecentSnapshotTests {
                 try connection.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")])
                 try connection.execute("COMMIT")
             }
-            #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(Int64(i)))
+            #expect(
+                try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") }
+                    == .integer(Int64(i)))
         }
     }
 
@@ -114,13 +129,15 @@ struct RecentSnapshotTests {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
         defer { database.close() }
-        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+        #expect(
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
         // A bare connection is not a Database: like another process, its commit is not counted here.
         let outsider = try Connection(path: dir.file("db.sqlite"))
         try outsider.execute("INSERT INTO t (v) VALUES ('x')")
         var seen = false
         for _ in 0..<2_000 where !seen {
-            seen = try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1)
+            seen =
+                try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1)
             if !seen { try await Task.sleep(for: .milliseconds(1)) }
         }
         #expect(seen)
@@ -131,7 +148,8 @@ struct RecentSnapshotTests {
         let database = try await makeDatabase(dir)
         defer { database.close() }
         try await database.write { try $0.execute("INSERT INTO t (v) VALUES ('a')") }
-        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
+        #expect(
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(1))
         try await database.write { try $0.execute("INSERT INTO t (v) VALUES ('b')") }
         // A TRUNCATE checkpoint reports busy while any reader still holds a snapshot of the log.
         let checkpointer = try Connection(path: dir.file("db.sqlite"))
@@ -148,11 +166,15 @@ struct RecentSnapshotTests {
         let dir = try TemporaryDirectory()
         let database = try await makeDatabase(dir)
         defer { database.close() }
-        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+        #expect(
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
         #expect(throws: Boom.self) { try database.readRecentSnapshotWithoutWaiting { _ in throw Boom() } }
         #expect(try database.readRecentSnapshotWithoutWaiting { $0.isAutocommit } == false)
-        #expect(throws: SQLiteError.self) { try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT * FROM missing") } }
-        #expect(try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
+        #expect(throws: SQLiteError.self) {
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT * FROM missing") }
+        }
+        #expect(
+            try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT count(*) FROM t") } == .integer(0))
     }
 }
 
@@ -168,4 +190,3 @@ private final class Flag: Sendable {
     func set() { value.store(true, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
 }
-

@@ -1,7 +1,7 @@
 import Foundation
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 struct DatabaseTests {
     private func makeDatabase(_ dir: TemporaryDirectory, readers: Int = 3) async throws -> Database {

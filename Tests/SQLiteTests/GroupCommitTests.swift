@@ -1,8 +1,8 @@
 import Foundation
 import SQLite
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Concurrent `Database.write` calls share transactions; each still commits or rolls back on its own.
 struct GroupCommitTests {
@@ -62,7 +62,8 @@ struct GroupCommitTests {
         try await database.write { connection in
             try connection.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
             try connection.execute(
-                "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED, v TEXT)")
+                "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED, v TEXT)"
+            )
         }
         let runs = RunCount()
         let submitted = RunCount()
@@ -84,7 +85,9 @@ struct GroupCommitTests {
                         try await database.write { connection in
                             runs.count.withLock { $0 += 1 }
                             // Write 17 points at a parent that does not exist: accepted now, refused at COMMIT.
-                            try connection.execute("INSERT INTO child (parent, v) VALUES (?, ?)", [i == 17 ? .integer(999) : .null, .text("c\(i)")])
+                            try connection.execute(
+                                "INSERT INTO child (parent, v) VALUES (?, ?)",
+                                [i == 17 ? .integer(999) : .null, .text("c\(i)")])
                         }
                         return (i, true)
                     } catch is SQLiteError {
@@ -118,7 +121,9 @@ struct GroupCommitTests {
                         try connection.execute("INSERT INTO t (v) VALUES (?)", [.text("v\(i)")])
                         return connection.lastInsertRowID
                     }
-                    let value = try database.readRecentSnapshotWithoutWaiting { try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(id)]) }
+                    let value = try database.readRecentSnapshotWithoutWaiting {
+                        try $0.scalar("SELECT v FROM t WHERE id = ?", [.integer(id)])
+                    }
                     #expect(value == .text("v\(i)"))
                 }
             }

@@ -1,7 +1,7 @@
 import Foundation
 import SQLite
-import Testing
 import TestSupport
+import Testing
 
 /// The allocation-sparing paths of a point read: `Connection.first`, `Statement.withUTF8(at:)`, `bindText(_:at:)`,
 /// text binding from a string's own bytes, and the statement cache's recent-statement list.
@@ -24,7 +24,9 @@ struct StatementReadTests {
         #expect(first == "b")
         #expect(calls == 1)
         #expect(try db.first("SELECT s FROM t WHERE id = ?", [.integer(9)]) { $0.text(at: 0) } == nil)
-        let bound = try db.first("SELECT s FROM t WHERE s = ?", binding: { try $0.bind(.text("c"), at: 1) }) { $0.text(at: 0) }
+        let bound = try db.first("SELECT s FROM t WHERE s = ?", binding: { try $0.bind(.text("c"), at: 1) }) {
+            $0.text(at: 0)
+        }
         #expect(bound == "c")
         // The statement was reset: no read stays open, and the next use starts afresh.
         #expect(db.isAutocommit)
@@ -46,8 +48,10 @@ struct StatementReadTests {
         try db.execute("INSERT INTO t (s, b) VALUES (?, ?)", [.text("héllo"), .blob([0x7B, 0x7D])])
         try db.execute("INSERT INTO t (s, b) VALUES (NULL, CAST(X'66FF' AS TEXT))")
         let rows = try db.query("SELECT s, b FROM t ORDER BY id") { row in
-            (row.withUTF8(at: 0) { span in (0..<span.count).map { span[$0] } },
-             row.withUTF8(at: 1) { span in (0..<span.count).map { span[$0] } })
+            (
+                row.withUTF8(at: 0) { span in (0..<span.count).map { span[$0] } },
+                row.withUTF8(at: 1) { span in (0..<span.count).map { span[$0] } }
+            )
         }
         #expect(rows.count == 2)
         #expect(rows[0].0 == Array("héllo".utf8))

@@ -4,13 +4,17 @@ import Foundation
 /// waits at most `timeout`; a process still running then is terminated. Returns its exit status (nil when it was
 /// cut off) and what it wrote. The wait is on a thread of its own: a test blocking one of the few threads of the
 /// concurrency pool while a child runs would stall every other test's tasks (and their timeouts would fire).
-public func runProcess(_ executable: String, _ arguments: [String], timeout: Duration) async throws
+public func runProcess(
+    _ executable: String, _ arguments: [String], timeout: Duration
+) async throws
     -> (status: Int32?, output: String)
 {
     try await blocking { try runProcessBlocking(executable, arguments, timeout: timeout) }
 }
 
-private func runProcessBlocking(_ executable: String, _ arguments: [String], timeout: Duration) throws
+private func runProcessBlocking(
+    _ executable: String, _ arguments: [String], timeout: Duration
+) throws
     -> (status: Int32?, output: String)
 {
     let process = Process()

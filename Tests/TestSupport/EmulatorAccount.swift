@@ -15,7 +15,9 @@ public struct EmulatorAccount: Sendable {
     }
 
     /// An emulator configuration for this account, its state in `dataDirectory`.
-    public func configuration(dataDirectory: String, publicBaseURL: String = "http://127.0.0.1:1")
+    public func configuration(
+        dataDirectory: String, publicBaseURL: String = "http://127.0.0.1:1"
+    )
         -> CloudflareEmulator.Configuration
     {
         CloudflareEmulator.Configuration(

@@ -12,7 +12,8 @@ public final class LogCapture: Sendable {
     public func logger(_ label: String) -> Logger {
         Logger(label: label) { label in
             ForwardingLogHandler(label: label) { label, event, metadata in
-                let rendered = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                let rendered = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                    separator: " ")
                 self.append("\(label) \(event.level) \(event.message) \(rendered) \(event.source)")
             }
         }

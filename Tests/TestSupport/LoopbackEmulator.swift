@@ -16,8 +16,9 @@ public final class LoopbackEmulator: Sendable {
     ) throws {
         emulator = try CloudflareEmulator(configuration: configuration, logger: logger)
         server = HTTPServer(
-            configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1, shutdownGracePeriod: .seconds(2),
-                                 accessLog: false),
+            configuration: .init(
+                host: "127.0.0.1", port: 0, eventLoopCount: 1, shutdownGracePeriod: .seconds(2),
+                accessLog: false),
             logger: logger, responder: guarding(emulator.makeRouter(mountPath: mount).responder))
         do {
             try server.start()

@@ -16,8 +16,9 @@ public enum PostgreSQLTestServer {
     public static let isEnabled: Bool = {
         if url != nil { return true }
         if ProcessInfo.processInfo.environment["CI"] != nil { return true }
-        FileHandle.standardError.write(Data(
-            "PostgreSQL tests skipped: CFIMAGES_TEST_POSTGRES_URL is not set (make test starts a cluster)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "PostgreSQL tests skipped: CFIMAGES_TEST_POSTGRES_URL is not set (make test starts a cluster)\n".utf8))
         return false
     }()
 

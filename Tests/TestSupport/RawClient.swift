@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One raw HTTP exchange over a loopback socket, for requests a real client refuses to send (CR/LF or invalid UTF-8
 /// in the request line or headers). The request should ask for `Connection: close`; the answer is read until EOF
@@ -32,9 +33,11 @@ public enum RawClient {
         let client = try TestClient(port: port)
         client.send(request)
         let received = client.readAll()
-        guard let end = received.indices.dropLast(3).first(where: {
-            received[$0] == 13 && received[$0 + 1] == 10 && received[$0 + 2] == 13 && received[$0 + 3] == 10
-        }) else { return Reply(status: 0, head: String(decoding: received, as: UTF8.self), body: []) }
+        guard
+            let end = received.indices.dropLast(3).first(where: {
+                received[$0] == 13 && received[$0 + 1] == 10 && received[$0 + 2] == 13 && received[$0 + 3] == 10
+            })
+        else { return Reply(status: 0, head: String(decoding: received, as: UTF8.self), body: []) }
         let head = String(decoding: received[..<end], as: UTF8.self)
         let status = head.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
         return Reply(status: status, head: head, body: Array(received[(end + 4)...]))

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loopback listener that accepts connections and never answers: a Cloudflare that hangs. `stop()` (or deinit)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 public enum TestClientError: Error {
     case connect(Int32)
@@ -43,7 +44,9 @@ public final class TestClient {
     public func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             offset += n
         }
@@ -71,18 +74,24 @@ public final class TestClient {
     public func readResponse(head: Bool = false) throws -> RawResponse {
         var end: Int?
         while end == nil {
-            if let range = findHeadEnd() { end = range; break }
+            if let range = findHeadEnd() {
+                end = range
+                break
+            }
             guard try fill() else { throw TestClientError.closed }
         }
         let headBytes = Array(buffer[0..<end!])
         buffer.removeFirst(end! + 4)
         let lines = String(decoding: headBytes, as: UTF8.self).components(separatedBy: "\r\n")
         let statusParts = lines[0].split(separator: " ", maxSplits: 2)
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw TestClientError.malformed(lines[0]) }
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
+            throw TestClientError.malformed(lines[0])
+        }
         var headers: [(name: String, value: String)] = []
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { throw TestClientError.malformed(line) }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            headers.append(
+                (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         var response = RawResponse(status: status, headers: headers, body: [])
         if head || status < 200 || status == 204 || status == 304 { return response }
@@ -128,4 +137,3 @@ public final class TestClient {
         return nil
     }
 }
-

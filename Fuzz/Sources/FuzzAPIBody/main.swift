@@ -2,6 +2,7 @@ import CloudflareImages
 import Configuration
 import Dispatch
 import Foundation
+import FuzzSupport
 import HTTPClient
 import HTTPFields
 import HTTPServer
@@ -10,7 +11,6 @@ import ImagesAPI
 import JSON
 import Logging
 import SQLite
-import FuzzSupport
 
 /// libFuzzer target for the API's request bodies, through the public handler: body → JSON or form object → field
 /// validation, for upload-url, webhook, bulk status check and image update, plus list filters from the query string
@@ -112,7 +112,9 @@ struct Harness: Sendable {
             let repository = SQLiteImageRepository(database: database)
             let issued = try await repository.createToken(userName: "fuzzer", isAdmin: true, label: "fuzz")
             let image = try await repository.insert(
-                ImageRecord(cloudflareID: "fuzz-image", owner: "fuzzer", expiresAt: Date().addingTimeInterval(86_400 * 365)), log: LogEvent("upload_url_created"))
+                ImageRecord(
+                    cloudflareID: "fuzz-image", owner: "fuzzer", expiresAt: Date().addingTimeInterval(86_400 * 365)),
+                log: LogEvent("upload_url_created"))
             let cloudflare = try CloudflareClient(
                 configuration: .init(
                     accountID: "fuzz", apiToken: "fuzz", baseURL: "http://127.0.0.1:1/client/v4",
@@ -141,13 +143,16 @@ struct Harness: Sendable {
             headers = ["Authorization": "Token \(token)", "Content-Type": "application/x-www-form-urlencoded"]
             return Request(method: .post, target: prefix + "upload-url/", headers: headers, body: body)
         case .webhook:
-            return Request(method: .post, target: prefix + "webhook/", headers: ["Content-Type": "application/json"], body: body)
+            return Request(
+                method: .post, target: prefix + "webhook/", headers: ["Content-Type": "application/json"], body: body)
         case .bulkStatusCheck:
             return Request(method: .post, target: prefix + "images/bulk_status_check/", headers: headers, body: body)
         case .update:
-            return Request(method: .patch, target: prefix + "images/\(imageID.uuidString)/", headers: headers, body: body)
+            return Request(
+                method: .patch, target: prefix + "images/\(imageID.uuidString)/", headers: headers, body: body)
         case .listQuery:
-            let query = String(decoding: body.filter { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }, as: UTF8.self)
+            let query = String(
+                decoding: body.filter { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "#") }, as: UTF8.self)
             return Request(method: .get, target: prefix + "images/?" + query, headers: headers)
         case .jsonParse:
             return nil
@@ -155,8 +160,9 @@ struct Harness: Sendable {
             // Half the inputs start from the real image's id, so the lookup can succeed; the rest is raw target text.
             let rest = String(decoding: body.dropFirst().filter { $0 > 0x20 && $0 < 0x7F }, as: UTF8.self)
             let start = body.first.map { $0 & 1 == 0 } ?? true ? imageID.uuidString.lowercased() : ""
-            return Request(method: body.first.map { $0 & 2 == 0 } ?? true ? .get : .head,
-                           target: prefix + "images/" + start + rest, headers: headers)
+            return Request(
+                method: body.first.map { $0 & 2 == 0 } ?? true ? .get : .head,
+                target: prefix + "images/" + start + rest, headers: headers)
         }
     }
 }
@@ -197,12 +203,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         // The immediate answer must be the handler's (the token is cached after the first request).
         precondition(
             immediate.status == response.status && immediate.body == response.body
-                && Array(immediate.headers).map { "\($0.name):\($0.value)" } == Array(response.headers).map { "\($0.name):\($0.value)" },
+                && Array(immediate.headers).map { "\($0.name):\($0.value)" }
+                    == Array(response.headers).map { "\($0.name):\($0.value)" },
             "immediate answer differs for \(request.method) \(request.target)")
     }
     let status = response.status.code
     if status >= 500 && ![502, 503, 504].contains(status) {
-        preconditionFailure("\(endpoint) answered \(status) to \(String(decoding: body, as: UTF8.self).debugDescription)")
+        preconditionFailure(
+            "\(endpoint) answered \(status) to \(String(decoding: body, as: UTF8.self).debugDescription)")
     }
     return 0
 }

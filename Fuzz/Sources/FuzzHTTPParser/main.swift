@@ -1,5 +1,6 @@
-@testable import HTTPServer
 import FuzzSupport
+
+@testable import HTTPServer
 
 /// libFuzzer target for the HTTP/1.1 request parser (Sources/HTTPServer/Parser/).
 ///
@@ -28,7 +29,8 @@ func check(_ head: RequestHead, _ body: [UInt8]) {
     }
     precondition(body.count <= limits.bodyBytes, "body over the limit")
     precondition(head.version.major == 1 && (head.version.minor == 0 || head.version.minor == 1), "version")
-    let request = Request(method: head.method, target: head.target, headers: head.headers, body: body, version: head.version)
+    let request = Request(
+        method: head.method, target: head.target, headers: head.headers, body: body, version: head.version)
     _ = request.path
     _ = Array(request.query)
     _ = RequestIDGenerator.sanitized(head.headers["X-Request-ID"])

@@ -1,6 +1,6 @@
+import FuzzSupport
 import HTTPClient
 import HTTPServer
-import FuzzSupport
 
 /// libFuzzer target for the multipart/form-data parser (Sources/HTTPServer/Multipart*.swift), public API only.
 ///
@@ -63,7 +63,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 /// Names the browser-style escaping leaves alone (no quote, percent, backslash, CR, LF or other controls).
 func isPlain(_ text: String) -> Bool {
-    !text.isEmpty && text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !"\"%\\".unicodeScalars.contains($0) }
+    !text.isEmpty
+        && text.unicodeScalars.allSatisfy {
+            $0.value >= 0x20 && $0.value != 0x7F && !"\"%\\".unicodeScalars.contains($0)
+        }
 }
 
 @_cdecl("FuzzMultipart_main")

@@ -1,4 +1,5 @@
 import HTTPFields
+
 /// Why a request could not be read. Every case is answered with its `status` and the connection is closed.
 enum HTTPParseError: Error, Equatable, Sendable {
     /// Malformed syntax or a request-smuggling shape (400).

@@ -13,7 +13,8 @@ extension HTTPRequestParser {
 
             case .chunkSize:
                 guard let lf = findLF(within: HTTPRequestParser.maxChunkLineLength + 2) else {
-                    return bufferedCount > HTTPRequestParser.maxChunkLineLength ? fail(.badRequest("chunk line")) : .needMore
+                    return bufferedCount > HTTPRequestParser.maxChunkLineLength
+                        ? fail(.badRequest("chunk line")) : .needMore
                 }
                 guard lf > start, buffer[lf - 1] == HTTPBytes.cr else { return fail(.badRequest("bare LF")) }
                 let size: Int
@@ -98,7 +99,7 @@ extension HTTPRequestParser {
             guard line[index] == UInt8(ascii: ";") else { return .failure(.badRequest("chunk size")) }
             let extensions = line[(index + 1)...]
             guard extensions.allSatisfy(HTTPBytes.isFieldValueByte),
-                  let name = extensions.first(where: { !HTTPBytes.isWhitespace($0) }), HTTPBytes.isTokenChar(name)
+                let name = extensions.first(where: { !HTTPBytes.isWhitespace($0) }), HTTPBytes.isTokenChar(name)
             else { return .failure(.badRequest("chunk extension")) }
         }
         return .success(size)

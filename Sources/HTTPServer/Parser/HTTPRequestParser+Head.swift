@@ -1,4 +1,5 @@
 import HTTPFields
+
 extension HTTPRequestParser {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -7,7 +8,9 @@ extension HTTPRequestParser {
     /// The body limit is not applied here: it depends on the request (see `HTTPRequestParser+Admission`).
     static func parseHead(_ bytes: Bytes, requestLineEnd: Int) -> Result<RequestHead, HTTPParseError> {
         let requestLine = bytes[0..<(requestLineEnd - 1)]
-        let method: HTTPMethod, target: String, version: (major: Int, minor: Int)
+        let method: HTTPMethod
+        let target: String
+        let version: (major: Int, minor: Int)
         switch parseRequestLine(requestLine) {
         case .failure(let error): return .failure(error)
         case .success(let line): (method, target, version) = line
@@ -79,7 +82,8 @@ extension HTTPRequestParser {
             expectContinue = version.minor == 1
         }
 
-        var sawClose = false, sawKeepAlive = false
+        var sawClose = false
+        var sawKeepAlive = false
         for value in connectionValues {
             for element in split(value, by: UInt8(ascii: ",")) {
                 let token = HTTPBytes.trimmed(element)
@@ -89,10 +93,11 @@ extension HTTPRequestParser {
         }
         let keepAlive = !sawClose && (version.minor == 1 || sawKeepAlive)
 
-        return .success(RequestHead(
-            method: method, target: target, version: version, headers: headers,
-            keepAlive: keepAlive, expectContinue: expectContinue, framing: framing
-        ))
+        return .success(
+            RequestHead(
+                method: method, target: target, version: version, headers: headers,
+                keepAlive: keepAlive, expectContinue: expectContinue, framing: framing
+            ))
     }
 
     /// `method SP request-target SP HTTP-version`, with exactly one space between parts.
@@ -113,9 +118,9 @@ extension HTTPRequestParser {
 
         // HTTP-version = "HTTP/" DIGIT "." DIGIT
         guard versionBytes.count == 8, versionBytes.prefix(5).elementsEqual(HTTPBytes.versionPrefix),
-              versionBytes[versionBytes.startIndex + 6] == UInt8(ascii: "."),
-              let major = digit(versionBytes[versionBytes.startIndex + 5]),
-              let minor = digit(versionBytes[versionBytes.startIndex + 7])
+            versionBytes[versionBytes.startIndex + 6] == UInt8(ascii: "."),
+            let major = digit(versionBytes[versionBytes.startIndex + 5]),
+            let minor = digit(versionBytes[versionBytes.startIndex + 7])
         else { return .failure(.badRequest("version")) }
         guard major == 1, minor == 0 || minor == 1 else { return .failure(.unsupportedVersion) }
 
@@ -125,11 +130,12 @@ extension HTTPRequestParser {
         let isAsterisk = target.count == 1 && first == UInt8(ascii: "*") && method.elementsEqual("OPTIONS".utf8)
         guard isOrigin || isAsterisk || isAbsoluteForm(target) else { return .failure(.badRequest("target form")) }
 
-        return .success((
-            HTTPMethod(rawValue: String(decoding: method, as: UTF8.self)),
-            String(decoding: target, as: UTF8.self),
-            (major, minor)
-        ))
+        return .success(
+            (
+                HTTPMethod(rawValue: String(decoding: method, as: UTF8.self)),
+                String(decoding: target, as: UTF8.self),
+                (major, minor)
+            ))
     }
 
     /// `scheme "://" ...` with an RFC 3986 scheme.
@@ -141,8 +147,9 @@ extension HTTPRequestParser {
             if byte == HTTPBytes.colon {
                 return target[index...].starts(with: "://".utf8)
             }
-            guard isAlpha(byte) || digit(byte) != nil || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
-                || byte == UInt8(ascii: ".")
+            guard
+                isAlpha(byte) || digit(byte) != nil || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: ".")
             else { return false }
             index += 1
         }
@@ -195,6 +202,7 @@ extension HTTPRequestParser {
 
     @inline(__always)
     static func isAlpha(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 }

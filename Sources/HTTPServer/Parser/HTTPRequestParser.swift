@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An incremental HTTP/1.1 request parser (RFC 9112) over a reusable byte buffer.
@@ -203,7 +203,9 @@ struct HTTPRequestParser {
         let count = bytes.count
         if scan.requestLineEnd == nil, scan.scanned == 0 {
             var skipped = 0
-            while skipped + 1 < count, bytes[skipped] == HTTPBytes.cr, bytes[skipped + 1] == HTTPBytes.lf { skipped += 2 }
+            while skipped + 1 < count, bytes[skipped] == HTTPBytes.cr, bytes[skipped + 1] == HTTPBytes.lf {
+                skipped += 2
+            }
             if skipped > 0 { return .skip(skipped) }
         }
         guard let base = bytes.baseAddress else { return .needMore }

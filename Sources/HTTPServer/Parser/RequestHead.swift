@@ -1,4 +1,5 @@
 import HTTPFields
+
 /// A request line and header block that passed validation, with the framing decisions the server acts on.
 struct RequestHead: Sendable {
     /// How the request body is delimited (RFC 9112 §6.3).

@@ -39,7 +39,8 @@ extension Connection {
                 continue
             }
             if name.equalsIgnoringASCIICase("Date") || name.equalsIgnoringASCIICase("Connection")
-                || name.equalsIgnoringASCIICase("Transfer-Encoding") || name.equalsIgnoringASCIICase("X-Request-ID") {
+                || name.equalsIgnoringASCIICase("Transfer-Encoding") || name.equalsIgnoringASCIICase("X-Request-ID")
+            {
                 continue
             }
             appendSanitized(name, to: &output)
@@ -53,7 +54,8 @@ extension Connection {
             output.append(contentsOf: Connection.contentLengthName)
             // HEAD answers carry the GET's length; a handler that skipped the body may declare it itself.
             if exchange.method == .head, response.body.isEmpty, let declaredLength,
-               !declaredLength.isEmpty, declaredLength.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                !declaredLength.isEmpty, declaredLength.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 })
+            {
                 output.appendUTF8(declaredLength)
             } else {
                 ASCIIDecimal.append(response.body.count, to: &output)
@@ -91,7 +93,9 @@ extension Connection {
                 output.append(contentsOf: utf8)
                 return
             }
-            for byte in utf8 { output.append(byte < 0x20 && byte != HTTPBytes.tab || byte == 0x7F ? HTTPBytes.space : byte) }
+            for byte in utf8 {
+                output.append(byte < 0x20 && byte != HTTPBytes.tab || byte == 0x7F ? HTTPBytes.space : byte)
+            }
         }
     }
 

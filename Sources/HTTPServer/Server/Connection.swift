@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CLinux
 import HTTPFields
 import Synchronization
 import Timekeeping
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One client connection: reads into the parser, runs one request at a time (pipelined requests wait their turn,
 /// so answers go out in order), writes responses, and enforces the timeouts.
@@ -77,7 +78,8 @@ final class Connection: @unchecked Sendable {
         self.fd = fd
         self.remoteAddress = remoteAddress
         self.loop = loop
-        self.parser = HTTPRequestParser(limits: loop.context.configuration.parserLimits, budget: loop.context.bodyBudget)
+        self.parser = HTTPRequestParser(
+            limits: loop.context.configuration.parserLimits, budget: loop.context.bodyBudget)
         updatePhase()
     }
 
@@ -96,7 +98,8 @@ final class Connection: @unchecked Sendable {
         let buffer = loop.readBuffer
         while state != .closed {
             if state != .lingering, state != .reading || pendingOutput >= Connection.outputHighWater,
-               parser.bufferedCount >= Connection.readHighWater {
+                parser.bufferedCount >= Connection.readHighWater
+            {
                 readPaused = true
                 return
             }
@@ -223,11 +226,13 @@ final class Connection: @unchecked Sendable {
             return
         }
         if let stream = response.stream, exchange.method != .head, response.status.code >= 200,
-           response.status.code != 204, response.status.code != 304 {
+            response.status.code != 204, response.status.code != 304
+        {
             startStream(response, stream, exchange)
             return
         }
-        let close = !exchange.keepAlive || closeRequested || loop.shuttingDown
+        let close =
+            !exchange.keepAlive || closeRequested || loop.shuttingDown
             || loop.context.stopping.load(ordering: .acquiring)
         send(response, exchange, close: close)
         if close {
@@ -335,9 +340,10 @@ final class Connection: @unchecked Sendable {
         loop.context.counters.requestsServed.add(1, ordering: .relaxed)
         if loop.context.configuration.accessLog { logAccess(response.status.code, bodyBytes, exchange) }
         if let observer = loop.context.observer {
-            observer(CompletedRequest(
-                method: exchange.method, status: response.status.code, routePattern: response.routePattern,
-                durationNanoseconds: MonotonicClock.nanoseconds() &- exchange.startedAt))
+            observer(
+                CompletedRequest(
+                    method: exchange.method, status: response.status.code, routePattern: response.routePattern,
+                    durationNanoseconds: MonotonicClock.nanoseconds() &- exchange.startedAt))
         }
     }
 

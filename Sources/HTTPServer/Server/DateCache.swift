@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `Date` header line (IMF-fixdate, RFC 9110 §5.6.7), formatted at most once per second per event loop.

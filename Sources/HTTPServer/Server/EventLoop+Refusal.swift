@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension EventLoop {
@@ -18,8 +18,8 @@ extension EventLoop {
     }
 
     static let refusalBody = String(decoding: HTTPError.detailBody("Server is at its connection limit."), as: UTF8.self)
-    static let refusalHead = Array((
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    static let refusalHead = Array(
+        ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(refusalBody.utf8.count)\r\nConnection: close\r\nRetry-After: 1\r\n").utf8)
     static let refusalTail = Array(("\r\n" + refusalBody).utf8)
 }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CLinux
 import Dispatch
 import Foundation
-import Synchronization
-import CLinux
 import Logging
+import Synchronization
 import Timekeeping
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One reactor thread: epoll over its connections (loop 0 also owns the listening socket and hands accepted
 /// connections out round-robin), an eventfd to wake it from other threads, and a job queue that makes it a Swift
@@ -68,7 +69,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         fallback = DispatchQueue(label: "HTTPServer.EventLoop\(index).fallback")
         readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
         let configuration = context.configuration
-        let shortest = min(configuration.headerTimeout, configuration.bodyTimeout, configuration.idleTimeout).wholeNanoseconds
+        let shortest = min(configuration.headerTimeout, configuration.bodyTimeout, configuration.idleTimeout)
+            .wholeNanoseconds
         sweepInterval = min(max(shortest / 5, 5_000_000), 250_000_000)
 
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -259,7 +261,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// Puts the listening socket (set before `start`) into this loop's epoll set.
     func startAccepting() {
         guard listener >= 0, !add(listener, events: EPOLLIN.rawValue) else { return }
-        context.logger.error("epoll_ctl(listener) failed", metadata: ["error": .string(SocketError("epoll_ctl").description)])
+        context.logger.error(
+            "epoll_ctl(listener) failed", metadata: ["error": .string(SocketError("epoll_ctl").description)])
     }
 
     private func acceptConnections() {
@@ -273,7 +276,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                     // Out of descriptors or memory: stop polling the listener for a moment instead of spinning.
                     epoll_ctl(epollFD, EPOLL_CTL_DEL, listener, nil)
                     acceptPausedUntil = now + 100_000_000
-                    context.logger.warning("accept paused", metadata: ["error": .string(SocketError("accept", code: code).description)])
+                    context.logger.warning(
+                        "accept paused", metadata: ["error": .string(SocketError("accept", code: code).description)])
                     return
                 }
                 if code != EINTR, code != ECONNABORTED, code != EPROTO, code != EPERM { return }

@@ -15,7 +15,7 @@ struct RequestIDGenerator {
             bytes.allSatisfy { byte in
                 switch byte {
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
                     true
                 default:
                     false
@@ -26,7 +26,8 @@ struct RequestIDGenerator {
     }
 
     mutating func next() -> String {
-        let high = nextWord(), low = nextWord()
+        let high = nextWord()
+        let low = nextWord()
         return String(unsafeUninitializedCapacity: 32) { buffer in
             let digits: StaticString = "0123456789abcdef"
             let hex = digits.utf8Start

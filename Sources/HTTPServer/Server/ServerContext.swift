@@ -22,7 +22,8 @@ final class ServerContext: Sendable {
     let timesRequests: Bool
 
     init(
-        configuration: HTTPServer.Configuration, responder: Responder, logger: Logger, observer: RequestObserver? = nil, accessLogWriter: AccessLogWriter? = nil
+        configuration: HTTPServer.Configuration, responder: Responder, logger: Logger, observer: RequestObserver? = nil,
+        accessLogWriter: AccessLogWriter? = nil
     ) {
         self.configuration = configuration
         self.bodyBudget = BodyBudget(cap: configuration.maxBufferedBodyBytes)
@@ -40,7 +41,6 @@ final class ServerContext: Sendable {
     }
 }
 
-
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

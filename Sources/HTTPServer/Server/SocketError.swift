@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A failed socket call, with the C library's own text for `errno` (e.g. "Address already in use").

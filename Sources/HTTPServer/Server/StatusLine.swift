@@ -12,7 +12,8 @@ enum StatusLine {
     /// The prebuilt line when `status` has the standard reason phrase of its code.
     static func standard(_ status: HTTPStatus) -> [UInt8]? {
         guard codes.contains(status.code), let entry = lines[status.code - codes.lowerBound],
-              entry.reason == status.reason else { return nil }
+            entry.reason == status.reason
+        else { return nil }
         return entry.line
     }
 }

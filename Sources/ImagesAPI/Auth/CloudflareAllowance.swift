@@ -47,7 +47,9 @@ final class CloudflareAllowance: Sendable {
             return budget
         }
         if let retryAfter = budget.admit(calls) {
-            throw Self.refusal(.tooManyRequests, after: retryAfter) { "Request was throttled. Expected available in \($0) seconds." }
+            throw Self.refusal(.tooManyRequests, after: retryAfter) {
+                "Request was throttled. Expected available in \($0) seconds."
+            }
         }
     }
 

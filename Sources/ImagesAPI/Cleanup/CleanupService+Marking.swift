@@ -28,7 +28,8 @@ extension CleanupService {
                 outcomes[image.id] = .deferred
                 continue
             }
-            outcomes[image.id] = report.confirmedUploaded > 0 ? .uploaded : report.expiredCount > 0 ? .expired : .notPending
+            outcomes[image.id] =
+                report.confirmedUploaded > 0 ? .uploaded : report.expiredCount > 0 ? .expired : .notPending
         }
         return outcomes
     }

@@ -47,7 +47,8 @@ public final class CleanupService: Sendable {
         let cutoff = now.addingTimeInterval(-Self.uploadGrace)
         if dryRun {
             let page = try await repository.expirable(now: cutoff, limit: 10)
-            return CleanupReport(dryRun: true, expiredCount: page.count, expiredCloudflareIDs: page.items.map(\.cloudflareID))
+            return CleanupReport(
+                dryRun: true, expiredCount: page.count, expiredCloudflareIDs: page.items.map(\.cloudflareID))
         }
         var report = CleanupReport(dryRun: false, expiredCount: 0, expiredCloudflareIDs: [])
         let candidates = try await repository.expirable(now: cutoff, limit: Self.batchSize)
@@ -62,29 +63,37 @@ public final class CleanupService: Sendable {
         }
         if cloudflareAnswered { await retryDraftDeletes(&report) }
         if let days = deleteOlderThanDays {
-            report.deletedCount = try await repository.deleteExpired(updatedBefore: now.addingTimeInterval(-Double(days) * 86_400))
+            report.deletedCount = try await repository.deleteExpired(
+                updatedBefore: now.addingTimeInterval(-Double(days) * 86_400))
         }
-        report.webhookEventsPruned = try await repository.pruneWebhookEvents(receivedBefore: now.addingTimeInterval(-webhookRetention))
+        report.webhookEventsPruned = try await repository.pruneWebhookEvents(
+            receivedBefore: now.addingTimeInterval(-webhookRetention))
         if report.expiredCount + report.confirmedUploaded + report.deferredCount > 0 || (report.deletedCount ?? 0) > 0 {
-            logger.info("Expiry sweep", metadata: [
-                "expired": "\(report.expiredCount)", "confirmed_uploaded": "\(report.confirmedUploaded)",
-                "deferred": "\(report.deferredCount)", "cloudflare_deleted": "\(report.cloudflareDeleted)",
-                "cloudflare_failures": "\(report.cloudflareFailures)", "deleted": "\(report.deletedCount ?? 0)",
-            ])
+            logger.info(
+                "Expiry sweep",
+                metadata: [
+                    "expired": "\(report.expiredCount)", "confirmed_uploaded": "\(report.confirmedUploaded)",
+                    "deferred": "\(report.deferredCount)", "cloudflare_deleted": "\(report.cloudflareDeleted)",
+                    "cloudflare_failures": "\(report.cloudflareFailures)", "deleted": "\(report.deletedCount ?? 0)",
+                ])
         }
         return report
     }
 
     /// Decides one row with Cloudflare. False when Cloudflare could not answer (the run stops there).
     /// `markedBy`: the user who marked the image expired by hand (the log says so), nil for the sweep.
-    func decide(_ image: ImageRecord, cutoff: Date, report: inout CleanupReport, markedBy: String? = nil) async throws -> Bool {
+    func decide(
+        _ image: ImageRecord, cutoff: Date, report: inout CleanupReport, markedBy: String? = nil
+    ) async throws -> Bool {
         let remote: CloudflareImage?
         do {
             remote = try await reconciler.remoteImage(image.cloudflareID)
         } catch {
-            logger.warning("Expiry sweep deferred: Cloudflare did not answer", metadata: [
-                "image": "\(image.id.lowercasedText)", "error": "\(error)",
-            ])
+            logger.warning(
+                "Expiry sweep deferred: Cloudflare did not answer",
+                metadata: [
+                    "image": "\(image.id.lowercasedText)", "error": "\(error)",
+                ])
             return false
         }
         if let remote, remote.uploaded != nil, !remote.draft {
@@ -97,15 +106,24 @@ public final class CleanupService: Sendable {
         if remote != nil {
             switch await deleteDraft(image.cloudflareID) {
             case .deleted: report.cloudflareDeleted += 1
-            case .failed: deleteFailed = true; report.cloudflareFailures += 1
+            case .failed:
+                deleteFailed = true
+                report.cloudflareFailures += 1
             }
         }
-        let message = markedBy.map { "Marked expired by \($0) before an upload" }
-            ?? (remote == nil ? "Upload URL expired; Cloudflare has no such image" : "Upload URL expired before an upload")
+        let message =
+            markedBy.map { "Marked expired by \($0) before an upload" }
+            ?? (remote == nil
+                ? "Upload URL expired; Cloudflare has no such image" : "Upload URL expired before an upload")
         let log = LogEvent(
             "upload_expired", message: message,
-            data: ["expires_at": .string(Timestamp.format(image.expiresAt)), "draft_deleted": .bool(remote != nil && !deleteFailed)])
-        if try await repository.expire(image.id, expiringBefore: cutoff, log: log, owing: deleteFailed ? .deleteDraft : nil) != nil {
+            data: [
+                "expires_at": .string(Timestamp.format(image.expiresAt)),
+                "draft_deleted": .bool(remote != nil && !deleteFailed),
+            ])
+        if try await repository.expire(
+            image.id, expiringBefore: cutoff, log: log, owing: deleteFailed ? .deleteDraft : nil) != nil
+        {
             report.expiredCount += 1
             report.expiredCloudflareIDs.append(image.cloudflareID)
         }
@@ -118,13 +136,16 @@ public final class CleanupService: Sendable {
         do {
             try await cloudflare.deleteImage(id: cloudflareID)
             return .deleted
-        } catch where CloudflareFailure.isNotFound(error) {
+        } catch let error where CloudflareFailure.isNotFound(error) {
             return .deleted
         } catch {
-            logger.warning("Could not delete expired draft at Cloudflare; will retry", metadata: [
-                "cloudflare_id": "\(cloudflareID)", "error": "\(error)",
-            ])
-            try? await repository.recordCloudflareFollowUpFailure(.deleteDraft, cloudflareID: cloudflareID, error: "\(error)")
+            logger.warning(
+                "Could not delete expired draft at Cloudflare; will retry",
+                metadata: [
+                    "cloudflare_id": "\(cloudflareID)", "error": "\(error)",
+                ])
+            try? await repository.recordCloudflareFollowUpFailure(
+                .deleteDraft, cloudflareID: cloudflareID, error: "\(error)")
             return .failed
         }
     }

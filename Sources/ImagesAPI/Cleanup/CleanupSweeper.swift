@@ -20,7 +20,9 @@ public actor CleanupSweeper {
     /// Starts the loop (first sweep after one interval). Calling it again while running does nothing.
     public func start() {
         guard task == nil, interval > .zero else { return }
-        let service = service, interval = interval, logger = logger
+        let service = service
+        let interval = interval
+        let logger = logger
         task = Task {
             while !Task.isCancelled {
                 do {

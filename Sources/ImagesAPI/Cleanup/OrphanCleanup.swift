@@ -26,7 +26,10 @@ public struct OrphanCleanup: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public init(repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        repository: any ImageRepository, cloudflare: CloudflareClient, logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.repository = repository
         self.cloudflare = cloudflare
         self.logger = logger
@@ -52,12 +55,14 @@ public struct OrphanCleanup: Sendable {
                 }
                 do {
                     try await cloudflare.deleteImage(id: image.cloudflareID)
-                } catch where CloudflareFailure.isNotFound(error) {
+                } catch let error where CloudflareFailure.isNotFound(error) {
                     // Already gone there: the row goes too.
                 } catch {
-                    logger.warning("Could not delete an orphaned image at Cloudflare", metadata: [
-                        "image": "\(image.id.lowercasedText)", "error": "\(error)",
-                    ])
+                    logger.warning(
+                        "Could not delete an orphaned image at Cloudflare",
+                        metadata: [
+                            "image": "\(image.id.lowercasedText)", "error": "\(error)",
+                        ])
                     report.failures += 1
                     skipped.insert(image.id)
                     continue
@@ -68,9 +73,11 @@ public struct OrphanCleanup: Sendable {
             guard progressed else { break }
             page = try await repository.orphans(unreferencedBefore: cutoff, limit: 200 + skipped.count)
         }
-        logger.info("Orphan cleanup finished", metadata: [
-            "deleted": "\(report.deleted)", "failures": "\(report.failures)", "now_in_use": "\(report.nowInUse)",
-        ])
+        logger.info(
+            "Orphan cleanup finished",
+            metadata: [
+                "deleted": "\(report.deleted)", "failures": "\(report.failures)", "now_in_use": "\(report.nowInUse)",
+            ])
         return report
     }
 }

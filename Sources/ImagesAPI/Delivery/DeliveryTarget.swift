@@ -26,7 +26,8 @@ struct DeliveryTarget: Sendable {
 
     static func resolve(_ image: ImageRecord, settings: Settings) throws(Failure) -> DeliveryTarget {
         guard !image.variants.isEmpty else { throw .notUploaded }
-        let known = image.variants.map(StoredVariantURL.init).compactMap(\.variantName).reduce(into: [String]()) { list, name in
+        let known = image.variants.map(StoredVariantURL.init).compactMap(\.variantName).reduce(into: [String]()) {
+            list, name in
             if !list.contains(name) { list.append(name) }
         }
         let domain = try configuredDomain(settings)

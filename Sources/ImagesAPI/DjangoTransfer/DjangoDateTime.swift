@@ -85,7 +85,8 @@ enum DjangoDateTime {
         let (year, month, day) = ISO8601DateTime.civil(fromDays: Int(days))
         let seconds = Int(rest / 1_000_000)
         let fraction = Int(rest % 1_000_000)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(seconds / 3600, 2) + ":"
+        var text =
+            pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(seconds / 3600, 2) + ":"
             + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
         if fraction != 0 {
             text += "." + (fraction % 1000 == 0 ? pad(fraction / 1000, 3) : pad(fraction, 6))

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads the top-level JSON array of a `manage.py dumpdata` file one element at a time, in bounded memory: the
@@ -59,7 +60,9 @@ public final class DjangoDumpReader {
     /// - Parameters:
     ///   - chunkSize: bytes read from the file at a time.
     ///   - maxElementBytes: elements larger than this are handed out without their bytes (`isTooLarge`).
-    public convenience init(path: String, chunkSize: Int = 1 << 20, maxElementBytes: Int = 64 << 20) throws(DjangoDumpError) {
+    public convenience init(
+        path: String, chunkSize: Int = 1 << 20, maxElementBytes: Int = 64 << 20
+    ) throws(DjangoDumpError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw DjangoDumpError("cannot open \(path): \(String(cString: strerror(errno)))", offset: 0)
@@ -72,7 +75,9 @@ public final class DjangoDumpReader {
                 while true {
                     let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
                     if count >= 0 { return count }
-                    if errno != EINTR { throw DjangoDumpError("cannot read \(path): \(String(cString: strerror(errno)))", offset: 0) }
+                    if errno != EINTR {
+                        throw DjangoDumpError("cannot read \(path): \(String(cString: strerror(errno)))", offset: 0)
+                    }
                 }
             },
             close: { _ = Glibc.close(descriptor) })
@@ -143,7 +148,10 @@ public final class DjangoDumpReader {
             case .start:
                 // A UTF-8 byte order mark is allowed before the array (Python's json.load refuses it; files saved
                 // by editors may have one).
-                if bytesRead == 0, byte == 0xEF { try skipByteOrderMark(); continue }
+                if bytesRead == 0, byte == 0xEF {
+                    try skipByteOrderMark()
+                    continue
+                }
                 guard byte == UInt8(ascii: "[") else { throw error("a dumpdata file is a JSON array: expected '['") }
                 position += 1
                 state = .beforeFirst
@@ -202,13 +210,19 @@ public final class DjangoDumpReader {
                         escaped = true
                     } else if byte == UInt8(ascii: "\"") {
                         inString = false
-                        if depth == 0 { end = i + 1; break }
+                        if depth == 0 {
+                            end = i + 1
+                            break
+                        }
                     }
                     i += 1
                     continue
                 }
                 if scalar {
-                    if Self.isWhitespace(byte) || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") { end = i; break }
+                    if Self.isWhitespace(byte) || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") {
+                        end = i
+                        break
+                    }
                     i += 1
                     continue
                 }
@@ -260,7 +274,8 @@ public final class DjangoDumpReader {
             throw error("the file is empty or holds only whitespace, not a JSON array")
         case .inElement:
             throw DjangoDumpError(
-                "the file ends inside element \(nextIndex) (which starts at byte \(currentOffset)): truncated?", offset: bytesRead)
+                "the file ends inside element \(nextIndex) (which starts at byte \(currentOffset)): truncated?",
+                offset: bytesRead)
         default:
             throw error("the file ends before the closing ']': truncated?")
         }

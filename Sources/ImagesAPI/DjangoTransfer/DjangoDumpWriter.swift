@@ -1,7 +1,8 @@
 import Foundation
 import JSON
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes a dumpdata file (`[` + one object per line + `]`) to a temporary file beside `path`, in bounded memory,

@@ -35,7 +35,9 @@ public final class DjangoExportService: Sendable {
     }
 
     /// Writes the export to `path` (through `path.partial`, moved into place when complete).
-    public func run(path: String, options: Options = Options(), progress: ProgressReporter? = nil) async throws
+    public func run(
+        path: String, options: Options = Options(), progress: ProgressReporter? = nil
+    ) async throws
         -> DjangoExportReport
     {
         let now = now()
@@ -65,10 +67,15 @@ public final class DjangoExportService: Sendable {
                 guard let dot = usage.contentType.firstIndex(of: "."), dot != usage.contentType.startIndex,
                     usage.contentType.index(after: dot) != usage.contentType.endIndex
                 else {
-                    report.skipped.append("\(DjangoModels.usage) \(usage.id): content type \"\(usage.contentType)\" is not app_label.model")
+                    report.skipped.append(
+                        "\(DjangoModels.usage) \(usage.id): content type \"\(usage.contentType)\" is not app_label.model"
+                    )
                     return
                 }
-                let contentType = [String(usage.contentType[..<dot]), String(usage.contentType[usage.contentType.index(after: dot)...])]
+                let contentType = [
+                    String(usage.contentType[..<dot]),
+                    String(usage.contentType[usage.contentType.index(after: dot)...]),
+                ]
                 try Self.write(usage, contentType: contentType, to: output)
                 report.counts[DjangoModels.usage, default: 0] += 1
                 tick()
@@ -119,7 +126,8 @@ public final class DjangoExportService: Sendable {
     static func flags(of user: DjangoTransferUser) -> DjangoModels.UserFlags {
         let imported = user.tokens.compactMap { DjangoModels.flags(fromLabel: $0.label) }
         if let flags = imported.first(where: \.isActive) ?? imported.first { return flags }
-        return DjangoModels.UserFlags(isStaff: user.tokens.contains { $0.isAdmin && !$0.isRevoked }, isSuperuser: false, isActive: true)
+        return DjangoModels.UserFlags(
+            isStaff: user.tokens.contains { $0.isAdmin && !$0.isRevoked }, isSuperuser: false, isActive: true)
     }
 
     /// Django's unusable password form (`!` and 40 characters); derived from the name so exports are repeatable.

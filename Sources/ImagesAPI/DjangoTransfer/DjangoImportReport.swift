@@ -63,7 +63,8 @@ public struct DjangoImportReport: Sendable, Equatable {
         if counted { counts[model, default: Counts()].failed += 1 }
         failureCount += 1
         if failures.count < Self.keptFailures {
-            failures.append(Failure(model: Self.printable(model), pk: Self.printable(pk), reason: Self.printable(reason)))
+            failures.append(
+                Failure(model: Self.printable(model), pk: Self.printable(pk), reason: Self.printable(reason)))
         }
     }
 
@@ -90,7 +91,9 @@ public struct DjangoImportReport: Sendable, Equatable {
 
     /// The end-of-run summary: a line per model, then each kept failure.
     public var summaryLines: [String] {
-        var lines = [dryRun ? "DRY RUN: nothing was written." : interrupted ? "Import interrupted." : "Import complete."]
+        var lines = [
+            dryRun ? "DRY RUN: nothing was written." : interrupted ? "Import interrupted." : "Import complete."
+        ]
         let models = DjangoModels.reported + counts.keys.filter { !DjangoModels.reported.contains($0) }.sorted()
         for model in models {
             let count = counts[model] ?? Counts()
@@ -102,11 +105,14 @@ public struct DjangoImportReport: Sendable, Equatable {
             let updated = dryRun ? "would update" : "updated"
             lines.append(
                 "\(model): \(count.read) read, \(count.created) \(created), \(count.updated) \(updated), "
-                    + "\(count.unchanged) unchanged, \(count.keptNewer) kept (changed here since), \(count.failed) failed")
+                    + "\(count.unchanged) unchanged, \(count.keptNewer) kept (changed here since), \(count.failed) failed"
+            )
         }
         if !ignored.isEmpty {
-            lines.append("other models, not imported: " + ignored.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                .joined(separator: ", "))
+            lines.append(
+                "other models, not imported: "
+                    + ignored.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    .joined(separator: ", "))
         }
         if let unreadable { lines.append("The dump could not be read to the end: \(unreadable)") }
         lines.append("failed: \(failureCount)")
@@ -121,7 +127,9 @@ public struct DjangoImportReport: Sendable, Equatable {
             sum.updated += count.updated
             sum.unchanged += count.unchanged + count.keptNewer
         }
-        return [.init("created", total.created), .init("updated", total.updated), .init("unchanged", total.unchanged),
-                .init("failed", failureCount)]
+        return [
+            .init("created", total.created), .init("updated", total.updated), .init("unchanged", total.unchanged),
+            .init("failed", failureCount),
+        ]
     }
 }

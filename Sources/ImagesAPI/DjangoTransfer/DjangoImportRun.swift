@@ -35,7 +35,9 @@ final class DjangoImportRun {
     private var fileSize = 0
     private var bytesRead = 0
 
-    init(path: String, options: DjangoImportService.Options, writer: any DjangoImportWriter, progress: ProgressReporter?) {
+    init(
+        path: String, options: DjangoImportService.Options, writer: any DjangoImportWriter, progress: ProgressReporter?
+    ) {
         self.path = path
         self.options = options
         self.writer = writer
@@ -125,7 +127,11 @@ final class DjangoImportRun {
         let model = object.model
         let known = model == userModel || DjangoModels.reported.contains(model)
         if firstPass {
-            if known { report.counts[model, default: .init()].read += 1 } else { report.ignored[model, default: 0] += 1 }
+            if known {
+                report.counts[model, default: .init()].read += 1
+            } else {
+                report.ignored[model, default: 0] += 1
+            }
         }
         do {
             switch model {
@@ -193,9 +199,10 @@ final class DjangoImportRun {
             throw DjangoObjectError(
                 "user \(user.name) is not in the dump: its is_staff, is_superuser and is_active decide the token")
         }
-        let outcome = try writer.importToken(DjangoImportedToken(
-            key: token.key, userName: user.name, isAdmin: flags.isAdmin, label: DjangoModels.tokenLabel(flags),
-            createdAt: token.created ?? Date(), revoked: !flags.isActive))
+        let outcome = try writer.importToken(
+            DjangoImportedToken(
+                key: token.key, userName: user.name, isAdmin: flags.isAdmin, label: DjangoModels.tokenLabel(flags),
+                createdAt: token.created ?? Date(), revoked: !flags.isActive))
         return settle(outcome, object, final: final)
     }
 
@@ -230,7 +237,8 @@ final class DjangoImportRun {
             guard let label = contentTypes[key] else {
                 guard final else { return false }
                 throw DjangoObjectError(
-                    "content type \(key) is not in the dump (add contenttypes to the dumpdata command, or use --natural-foreign)")
+                    "content type \(key) is not in the dump (add contenttypes to the dumpdata command, or use --natural-foreign)"
+                )
             }
             usage.contentType = label
         case .natural(let parts):

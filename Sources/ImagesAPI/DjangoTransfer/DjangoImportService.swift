@@ -43,7 +43,9 @@ public final class DjangoImportService: Sendable {
     /// Imports the dump at `path`.
     /// - Throws: `DjangoDumpError` when the file cannot be opened, and storage errors; everything about the
     ///   dump's content is in the report.
-    public func run(path: String, options: Options, progress: ProgressReporter? = nil) async throws -> DjangoImportReport {
+    public func run(
+        path: String, options: Options, progress: ProgressReporter? = nil
+    ) async throws -> DjangoImportReport {
         do {
             return try await store.withDjangoImport(dryRun: options.dryRun) { writer in
                 try DjangoImportRun(path: path, options: options, writer: writer, progress: progress).run()

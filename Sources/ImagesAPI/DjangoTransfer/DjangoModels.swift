@@ -45,9 +45,12 @@ enum DjangoModels {
         let rest = label.dropFirst(tokenLabelPrefix.count)
         if rest.isEmpty { return UserFlags(isStaff: false, isSuperuser: false, isActive: true) }
         guard rest.hasPrefix(" ("), rest.hasSuffix(")") else { return nil }
-        let parts = Set(rest.dropFirst(2).dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let parts = Set(
+            rest.dropFirst(2).dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         guard parts.isSubset(of: ["is_staff", "is_superuser", "inactive"]) else { return nil }
-        return UserFlags(isStaff: parts.contains("is_staff"), isSuperuser: parts.contains("is_superuser"), isActive: !parts.contains("inactive"))
+        return UserFlags(
+            isStaff: parts.contains("is_staff"), isSuperuser: parts.contains("is_superuser"),
+            isActive: !parts.contains("inactive"))
     }
 
     struct UserFlags: Sendable, Hashable {
@@ -151,7 +154,9 @@ struct DjangoObject {
 
     /// A datetime that must be there.
     func datetime(_ name: String) throws(DjangoObjectError) -> Date {
-        guard let date = try optionalDatetime(name) else { throw DjangoObjectError("field \(name): missing (it has no default)") }
+        guard let date = try optionalDatetime(name) else {
+            throw DjangoObjectError("field \(name): missing (it has no default)")
+        }
         return date
     }
 
@@ -172,7 +177,8 @@ struct DjangoObject {
         switch fields[name] {
         case nil, .null?: return [:]
         case .object(let members)?: return members
-        case let other?: throw DjangoObjectError("field \(name): a JSON \(Self.kind(other)), but cfimages keeps only objects here")
+        case let other?:
+            throw DjangoObjectError("field \(name): a JSON \(Self.kind(other)), but cfimages keeps only objects here")
         }
     }
 
@@ -195,7 +201,9 @@ struct DjangoObject {
     // MARK: Models
 
     /// A user row: its primary key (nil with natural primary keys), name and flags.
-    func user(usernameField: String) throws(DjangoObjectError) -> (key: String?, name: String, flags: DjangoModels.UserFlags) {
+    func user(
+        usernameField: String
+    ) throws(DjangoObjectError) -> (key: String?, name: String, flags: DjangoModels.UserFlags) {
         let name = try string(usernameField)
         guard Self.isUserName(name) else {
             throw DjangoObjectError("field \(usernameField): a user name must be 1 to 150 characters on one line")
@@ -236,7 +244,8 @@ struct DjangoObject {
             originalFilename: try string("original_filename"), contentType: try string("content_type"),
             fileSize: try count("file_size"), uploadURL: try string("upload_url"), status: status,
             requireSignedURLs: try bool("require_signed_urls", default: true), metadata: try object("metadata"),
-            creator: try string("creator"), createdAt: try datetime("created_at"), updatedAt: try datetime("updated_at"),
+            creator: try string("creator"), createdAt: try datetime("created_at"),
+            updatedAt: try datetime("updated_at"),
             uploadedAt: try optionalDatetime("uploaded_at"), expiresAt: try datetime("expires_at"),
             width: try count("width"), height: try count("height"), format: try string("format"),
             variants: try variants(), cloudflareMetadata: try object("cloudflare_metadata"),
@@ -252,9 +261,12 @@ struct DjangoObject {
         case .string(let url)?: return url.isEmpty ? [] : [url]
         case .array(let items)?:
             let urls = items.compactMap(\.stringValue)
-            guard urls.count == items.count else { throw DjangoObjectError("field variants: expected a list of URL strings") }
+            guard urls.count == items.count else {
+                throw DjangoObjectError("field variants: expected a list of URL strings")
+            }
             return urls
-        case let other?: throw DjangoObjectError("field variants: a JSON \(Self.kind(other)), but cfimages keeps a list of URLs")
+        case let other?:
+            throw DjangoObjectError("field variants: a JSON \(Self.kind(other)), but cfimages keeps a list of URLs")
         }
     }
 
@@ -272,7 +284,9 @@ struct DjangoObject {
     /// An ImageUsage (content type "" until resolved) and its content type reference.
     func usage() throws(DjangoObjectError) -> (usage: ImageUsage, contentType: DjangoReference) {
         guard case .int(let id)? = pk else { throw DjangoObjectError("the pk must be an integer") }
-        guard let contentType = try reference("content_type") else { throw DjangoObjectError("field content_type: missing") }
+        guard let contentType = try reference("content_type") else {
+            throw DjangoObjectError("field content_type: missing")
+        }
         var imageID: UUID?
         switch fields["image"] {
         case nil, .null?: imageID = nil

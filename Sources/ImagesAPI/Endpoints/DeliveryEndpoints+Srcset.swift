@@ -19,14 +19,18 @@ import JSON
 /// A private image is refused: flexible variants cannot be used with images that require signed URLs. Every image
 /// is refused while `CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS` is false (the account has flexible variants off).
 extension DeliveryEndpoints {
-    static let srcsetParameters: Set<String> = ["widths", "sizes", "formats", "format", "quality", "alt", "class", "lazy"]
+    static let srcsetParameters: Set<String> = [
+        "widths", "sizes", "formats", "format", "quality", "alt", "class", "lazy",
+    ]
     static let maxWidths = 20
     static let maxTextLength = 1000
 
     func srcset(_ request: Request, _ caller: Caller) async throws -> Response {
         let options = try Self.srcsetOptions(try Self.parameters(request))
         let (image, target) = try await target(request, caller)
-        guard context.settings.flexibleVariants else { throw ErrorResponse.detail(.badRequest, Self.flexibleVariantsOff) }
+        guard context.settings.flexibleVariants else {
+            throw ErrorResponse.detail(.badRequest, Self.flexibleVariantsOff)
+        }
         guard !image.requireSignedURLs else { throw ErrorResponse.detail(.badRequest, Self.flexibleOnPrivate) }
 
         let responsive: ResponsiveImage
@@ -35,7 +39,8 @@ extension DeliveryEndpoints {
             responsive = try ResponsiveImage(
                 source: target.base.string, widths: options.widths, quality: options.quality, format: options.format,
                 sizes: options.sizes, parser: target.parser)
-            html = options.formats.isEmpty
+            html =
+                options.formats.isEmpty
                 ? responsive.imgTag(alt: options.alt, cssClass: options.cssClass, lazy: options.lazy)
                 : try responsive.pictureTag(
                     alt: options.alt, cssClass: options.cssClass, formats: options.formats, lazy: options.lazy)
@@ -85,19 +90,24 @@ extension DeliveryEndpoints {
                 errors.add("widths", error.description)
             }
         }
-        for (name, value) in [("sizes", parameters["sizes"]), ("alt", parameters["alt"]), ("class", parameters["class"])] {
+        for (name, value) in [
+            ("sizes", parameters["sizes"]), ("alt", parameters["alt"]), ("class", parameters["class"]),
+        ] {
             if let value, value.count > maxTextLength {
                 errors.add(name, "Ensure this field has no more than \(maxTextLength) characters.")
             }
         }
         if let sizes = parameters["sizes"] {
-            if sizes.trimmingCharacters(in: .whitespaces).isEmpty { errors.add("sizes", "This field may not be blank.") }
+            if sizes.trimmingCharacters(in: .whitespaces).isEmpty {
+                errors.add("sizes", "This field may not be blank.")
+            }
             options.sizes = sizes
         }
         options.alt = parameters["alt"] ?? ""
         options.cssClass = parameters["class"] ?? ""
         if let text = parameters["formats"] {
-            for piece in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !piece.isEmpty {
+            for piece in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+            where !piece.isEmpty {
                 guard let format = Transformation.Format(rawValue: piece), format.mimeType != nil else {
                     errors.add("formats", "invalid format '\(piece)': expected avif, webp or jpeg")
                     continue

@@ -21,7 +21,8 @@ import JSON
 /// URL is not signed and `expires_at` is null.
 extension DeliveryEndpoints {
     /// The 400's message while the settings say the account has flexible variants off.
-    static let flexibleVariantsOff = "Flexible variants are off for this Cloudflare account"
+    static let flexibleVariantsOff =
+        "Flexible variants are off for this Cloudflare account"
         + " (CLOUDFLARE_IMAGES_FLEXIBLE_VARIANTS=false), so transformation options cannot be used; named variants"
         + " (variant=public) still work. To use options, enable flexible variants (PATCH"
         + " /accounts/{account_id}/images/v1/config with {\"flexible_variants\": true}, or Images > Delivery >"
@@ -29,10 +30,13 @@ extension DeliveryEndpoints {
 
     /// Characters a named variant may hold (Cloudflare's variant names are letters, digits, `-` and `_`).
     static func isVariantName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 100 && name.utf8.allSatisfy { c in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
-        }
+        !name.isEmpty && name.utf8.count <= 100
+            && name.utf8.allSatisfy { c in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || c == UInt8(ascii: "-")
+                    || c == UInt8(ascii: "_")
+            }
     }
 
     func url(_ request: Request, _ caller: Caller) async throws -> Response {
@@ -46,12 +50,16 @@ extension DeliveryEndpoints {
         case .named(let name):
             guard target.knownVariants.isEmpty || target.knownVariants.contains(name) else {
                 var errors = FieldErrors()
-                errors.add("variant", "Unknown variant \"\(name)\": this image has \(target.knownVariants.joined(separator: ", ")).")
+                errors.add(
+                    "variant",
+                    "Unknown variant \"\(name)\": this image has \(target.knownVariants.joined(separator: ", ")).")
                 throw errors.error
             }
             url = try target.base.with(variant: .named(name))
         case .options(let transformation):
-            guard context.settings.flexibleVariants else { throw ErrorResponse.detail(.badRequest, Self.flexibleVariantsOff) }
+            guard context.settings.flexibleVariants else {
+                throw ErrorResponse.detail(.badRequest, Self.flexibleVariantsOff)
+            }
             guard !image.requireSignedURLs else { throw ErrorResponse.detail(.badRequest, Self.flexibleOnPrivate) }
             url = target.base.transformed(by: transformation)
         }
@@ -107,7 +115,10 @@ extension DeliveryEndpoints {
             }
         }
         guard isVariantName(name) else {
-            errors.add("variant", "Enter a variant name of letters, digits, \"-\" or \"_\" (at most 100), or options such as w=300,fit=cover.")
+            errors.add(
+                "variant",
+                "Enter a variant name of letters, digits, \"-\" or \"_\" (at most 100), or options such as w=300,fit=cover."
+            )
             throw errors.error
         }
         return .named(name)

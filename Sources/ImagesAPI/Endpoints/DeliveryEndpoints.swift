@@ -46,7 +46,8 @@ final class DeliveryEndpoints: Sendable {
                 .conflict,
                 "Image has no delivery URLs yet (status \"\(image.status.rawValue)\"): upload it first.")
         } catch .misconfigured(let reason) {
-            context.logger.error("Cannot build a delivery URL", metadata: ["image": "\(image.id.lowercasedText)", "reason": "\(reason)"])
+            context.logger.error(
+                "Cannot build a delivery URL", metadata: ["image": "\(image.id.lowercasedText)", "reason": "\(reason)"])
             throw ErrorResponse.error(.internalServerError, "Cannot build a delivery URL: \(reason)")
         }
     }
@@ -59,7 +60,8 @@ final class DeliveryEndpoints: Sendable {
         } catch {
             context.logger.error("Failed to fetch signing keys", metadata: ["error": "\(error)"])
             throw CloudflareFailure.response(
-                error, prefix: "CLOUDFLARE_IMAGES_SIGNING_KEY is not set and fetching the account's signing keys failed")
+                error, prefix: "CLOUDFLARE_IMAGES_SIGNING_KEY is not set and fetching the account's signing keys failed"
+            )
         }
         guard let key else {
             throw ErrorResponse.error(
@@ -104,7 +106,7 @@ final class DeliveryEndpoints: Sendable {
         guard let text else { return value }
         var errors = FieldErrors()
         guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let number = Int64(text)
+            let number = Int64(text)
         else {
             errors.add(field, "A valid integer is required.")
             throw errors.error

@@ -26,11 +26,14 @@ extension APIContext {
         do {
             updated = try await reconciler.refresh(image, trigger)
         } catch let error as CloudflareError {
-            logger.error("Failed to check image status", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
+            logger.error(
+                "Failed to check image status", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
             throw CloudflareFailure.response(error, prefix: "Failed to check image status")
         }
         guard let updated else { throw ErrorResponse.imageNotFound }
-        logger.info("Checked image status", metadata: ["image": "\(image.id.lowercasedText)", "status": "\(updated.status.rawValue)"])
+        logger.info(
+            "Checked image status",
+            metadata: ["image": "\(image.id.lowercasedText)", "status": "\(updated.status.rawValue)"])
         return updated
     }
 

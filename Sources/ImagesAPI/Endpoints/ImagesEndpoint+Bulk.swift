@@ -11,17 +11,21 @@ extension APIContext {
         let body = try body(request)
         let filter = try ImageFilter(request.query)
         var errors = FieldErrors()
-        let ids: [UUID] = Fields.list(body["ids"], "ids", errors: &errors) { value, index, itemErrors in
-            Self.uuidItem(value, index, "ids", &itemErrors)
-        } ?? []
-        let cloudflareIDs: [String] = Fields.list(body["cloudflare_ids"], "cloudflare_ids", errors: &errors) { value, index, itemErrors in
-            var single = FieldErrors()
-            let text = Fields.string(value, "item", maxLength: .max, errors: &single)
-            for (_, entry) in single.entries {
-                if case .messages(let messages) = entry { for m in messages { itemErrors.add("cloudflare_ids", index: index, m) } }
-            }
-            return text
-        } ?? []
+        let ids: [UUID] =
+            Fields.list(body["ids"], "ids", errors: &errors) { value, index, itemErrors in
+                Self.uuidItem(value, index, "ids", &itemErrors)
+            } ?? []
+        let cloudflareIDs: [String] =
+            Fields.list(body["cloudflare_ids"], "cloudflare_ids", errors: &errors) { value, index, itemErrors in
+                var single = FieldErrors()
+                let text = Fields.string(value, "item", maxLength: .max, errors: &single)
+                for (_, entry) in single.entries {
+                    if case .messages(let messages) = entry {
+                        for m in messages { itemErrors.add("cloudflare_ids", index: index, m) }
+                    }
+                }
+                return text
+            } ?? []
         let force = Fields.bool(body["force"], "force", errors: &errors) ?? false
         try errors.check()
         if ids.isEmpty, cloudflareIDs.isEmpty {
@@ -43,7 +47,8 @@ extension APIContext {
         writer.beginObject()
         writer.key("results")
         writer.beginArray()
-        let keys: [(ImageKey, String, String)] = ids.map { (.id($0), "id", ImageSerializer.uuid($0)) }
+        let keys: [(ImageKey, String, String)] =
+            ids.map { (.id($0), "id", ImageSerializer.uuid($0)) }
             + cloudflareIDs.map { (.cloudflareID($0), "cloudflare_id", $0) }
         var processedCloudflareIDs = Set<String>()
         for (key, field, raw) in keys {
@@ -53,10 +58,11 @@ extension APIContext {
             case .cloudflareID(let id) where processedCloudflareIDs.contains(id): continue
             default: break
             }
-            let found: ImageRecord? = switch key {
-            case .id(let id): byID[id]
-            case .cloudflareID(let id): byCloudflareID[id]
-            }
+            let found: ImageRecord? =
+                switch key {
+                case .id(let id): byID[id]
+                case .cloudflareID(let id): byCloudflareID[id]
+                }
             guard let image = found, filter.matches(image) else {
                 writer.beginObject()
                 writer.key(field)
@@ -96,9 +102,10 @@ extension APIContext {
         let filter = try ImageFilter(request.query)
         var errors = FieldErrors()
         if body["image_ids"] == nil { errors.add("image_ids", Fields.required) }
-        let ids: [UUID] = Fields.list(body["image_ids"], "image_ids", maxLength: Self.maxBulkStatusIDs, errors: &errors) {
-            value, index, itemErrors in Self.uuidItem(value, index, "image_ids", &itemErrors)
-        } ?? []
+        let ids: [UUID] =
+            Fields.list(body["image_ids"], "image_ids", maxLength: Self.maxBulkStatusIDs, errors: &errors) {
+                value, index, itemErrors in Self.uuidItem(value, index, "image_ids", &itemErrors)
+            } ?? []
         try errors.check()
 
         let images = try await repository.images(ids: Array(Set(ids)), owner: caller.scope)
@@ -144,7 +151,8 @@ extension APIContext {
     /// The `error` (or `detail`) text of an error response, for per-item results.
     static func errorMessage(_ failure: ErrorResponse) -> String {
         if case .object(let members)? = try? JSONValue.parse(failure.body),
-           let message = members["error"]?.stringValue ?? members["detail"]?.stringValue {
+            let message = members["error"]?.stringValue ?? members["detail"]?.stringValue
+        {
             return message
         }
         return failure.description

@@ -39,9 +39,12 @@ extension APIContext {
         let wait = try WaitRequest.parse(request.query)
         let image = try await image(request, caller)
         if request.method == .get, Self.acceptsEventStream(request) {
-            return imageEventStream(image, wait: wait, waitGiven: !(request.query.all("wait").last ?? "").isEmpty, caller: caller)
+            return imageEventStream(
+                image, wait: wait, waitGiven: !(request.query.all("wait").last ?? "").isEmpty, caller: caller)
         }
-        guard let wait, !wait.goal.isReached(by: image.status) else { return json(serializer.bytes(image, now: clock())) }
+        guard let wait, !wait.goal.isReached(by: image.status) else {
+            return json(serializer.bytes(image, now: clock()))
+        }
         let timeout = Duration.seconds(min(wait.seconds, settings.waitMaxSeconds))
         let id = image.id
         // Held as a registration (``Response/later(after:_:)``): no task or frames while it waits.
@@ -63,8 +66,8 @@ extension APIContext {
     /// is left to `retrieveImage`.
     func retrieveImageImmediately(_ request: Request) -> Response? {
         guard let immediateImages, request.query.isEmpty, let caller = authenticator.cachedCaller(request),
-              let id = Fields.parseUUID(request.pathParameters["id"] ?? ""),
-              case .found(let image)? = try? immediateImages.imageWithoutWaiting(.id(id), owner: caller.scope)
+            let id = Fields.parseUUID(request.pathParameters["id"] ?? ""),
+            case .found(let image)? = try? immediateImages.imageWithoutWaiting(.id(id), owner: caller.scope)
         else { return nil }
         return json(serializer.bytes(image, now: clock()))
     }
@@ -74,7 +77,8 @@ extension APIContext {
         let cloudflareID = request.pathParameters["cloudflare_id"] ?? ""
         let filter = try ImageFilter(request.query)
         guard let image = try await repository.image(.cloudflareID(cloudflareID), owner: caller.scope),
-              filter.matches(image) else { throw ErrorResponse.imageNotFound }
+            filter.matches(image)
+        else { throw ErrorResponse.imageNotFound }
         return json(serializer.bytes(image, now: clock()))
     }
 
@@ -87,18 +91,25 @@ extension APIContext {
         let body = try body(request)
         var errors = FieldErrors()
         var changes = ImageChanges()
-        changes.filename = Fields.string(body["filename"], "filename", maxLength: 255, allowBlank: true, errors: &errors)
+        changes.filename = Fields.string(
+            body["filename"], "filename", maxLength: 255, allowBlank: true, errors: &errors)
         changes.originalFilename = Fields.string(
             body["original_filename"], "original_filename", maxLength: 255, allowBlank: true, errors: &errors)
         changes.contentType = Fields.string(
             body["content_type"], "content_type", maxLength: 100, allowBlank: true, errors: &errors)
         changes.fileSize = Fields.integer(
             body["file_size"], "file_size", min: 0, max: 2_147_483_647, allowNull: true, errors: &errors)
-        if let size = changes.fileSize ?? nil, let refusal = uploadPolicy.refusal(size: size) { errors.add("file_size", refusal) }
-        if let type = changes.contentType, let format = UploadFormat(mediaType: type), !uploadPolicy.allowed.contains(format) {
+        if let size = changes.fileSize ?? nil, let refusal = uploadPolicy.refusal(size: size) {
+            errors.add("file_size", refusal)
+        }
+        if let type = changes.contentType, let format = UploadFormat(mediaType: type),
+            !uploadPolicy.allowed.contains(format)
+        {
             errors.add("content_type", uploadPolicy.refusal(mediaType: type) ?? "")
         }
-        if let name = changes.filename, let refusal = uploadPolicy.refusal(filename: name) { errors.add("filename", refusal) }
+        if let name = changes.filename, let refusal = uploadPolicy.refusal(filename: name) {
+            errors.add("filename", refusal)
+        }
         changes.requireSignedURLs = Fields.bool(body["require_signed_urls"], "require_signed_urls", errors: &errors)
         switch body["metadata"] {
         case nil: break
@@ -123,7 +134,8 @@ extension APIContext {
                 if changes.metadata != nil { changes.cloudflareMetadata = result.meta }
                 renamed = ImageReconciler.Renaming(result, of: image)
             } catch {
-                logger.error("Failed to update image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
+                logger.error(
+                    "Failed to update image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
                 throw CloudflareFailure.response(error, prefix: "Failed to update image")
             }
         } else if touchesCloudflare, image.status == .pending || image.status == .draft {
@@ -136,11 +148,15 @@ extension APIContext {
         let log = LogEvent("image_updated", message: "Image updated", data: data)
         let final = changes
         let renaming = renamed
-        guard let updated = try await repository.update(.id(image.id), owner: caller.scope, owing: owing, settling: nil, { record in
-            final.apply(to: &record)
-            renaming?.apply(to: &record)
-            return log
-        }) else {
+        guard
+            let updated = try await repository.update(
+                .id(image.id), owner: caller.scope, owing: owing, settling: nil,
+                { record in
+                    final.apply(to: &record)
+                    renaming?.apply(to: &record)
+                    return log
+                })
+        else {
             throw ErrorResponse.imageNotFound
         }
         return json(serializer.bytes(updated, now: clock()))
@@ -190,18 +206,23 @@ extension APIContext {
         do {
             try await cloudflare.deleteImage(id: image.cloudflareID)
             logger.info("Deleted image at Cloudflare", metadata: ["image": "\(image.id.lowercasedText)"])
-        } catch where CloudflareFailure.isNotFound(error) {
-            logger.info("Image already absent in Cloudflare; treating delete as successful", metadata: ["image": "\(image.id.lowercasedText)"])
+        } catch let error where CloudflareFailure.isNotFound(error) {
+            logger.info(
+                "Image already absent in Cloudflare; treating delete as successful",
+                metadata: ["image": "\(image.id.lowercasedText)"])
         } catch {
-            logger.error("Failed to delete image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
+            logger.error(
+                "Failed to delete image", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
             return CloudflareFailure.response(error, prefix: "Failed to delete image")
         }
         do {
             _ = try await repository.delete(.id(image.id), owner: caller.scope)
         } catch {
             // Gone at Cloudflare, still here: the same DELETE again finishes it (Cloudflare's 404 counts as deleted).
-            logger.error("Failed to delete image row", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
-            return APIContext.storeUnavailable(error) ?? ErrorResponse.detail(.internalServerError, "Internal server error.")
+            logger.error(
+                "Failed to delete image row", metadata: ["image": "\(image.id.lowercasedText)", "error": "\(error)"])
+            return APIContext.storeUnavailable(error)
+                ?? ErrorResponse.detail(.internalServerError, "Internal server error.")
         }
         return nil
     }

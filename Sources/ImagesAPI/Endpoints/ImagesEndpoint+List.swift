@@ -36,7 +36,8 @@ extension APIContext {
         let page = try pagination.resolvedPage(count: result.count)
         let links = pagination.links(request, count: result.count, page: page)
         let now = clock()
-        let writer = Self.page(count: result.count, links: links, capacity: 1024 * max(1, result.items.count)) { writer in
+        let writer = Self.page(count: result.count, links: links, capacity: 1024 * max(1, result.items.count)) {
+            writer in
             for image in result.items { serializer.write(image, now: now, into: &writer) }
         }
         // `page=last` counts in one read and lists in another: its page number is not of one snapshot.

@@ -14,7 +14,8 @@ extension APIContext {
         let cloudflareID = Self.label(body["cloudflare_id"], "cloudflare_id", errors: &errors)
         let expectedCreator = body["expected_creator"].flatMap { value -> String? in
             if case .null = value { return nil }
-            return Fields.string(value, "expected_creator", maxLength: Self.maxLabelLength, allowBlank: true, errors: &errors)
+            return Fields.string(
+                value, "expected_creator", maxLength: Self.maxLabelLength, allowBlank: true, errors: &errors)
         }
         try errors.check()
         guard let cloudflareID else { throw ErrorResponse.detail(.badRequest, "Invalid request.") }
@@ -23,7 +24,8 @@ extension APIContext {
         if try await repository.image(.cloudflareID(cloudflareID), owner: nil) == nil { try allowance.admit(caller) }
         do {
             switch try await registrar.register(
-                cloudflareID: cloudflareID, owner: caller.userName, expectedCreator: expectedCreator, admin: caller.isAdmin,
+                cloudflareID: cloudflareID, owner: caller.userName, expectedCreator: expectedCreator,
+                admin: caller.isAdmin,
                 now: now)
             {
             case .created(let record): return json(serializer.bytes(record, now: now), status: .created)

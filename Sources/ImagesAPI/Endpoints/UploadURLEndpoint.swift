@@ -58,7 +58,8 @@ extension APIContext {
             stored = try await repository.insert(record, log: log)
         } catch ImageStoreError.duplicateCloudflareID {
             if upload.customID == nil {
-                throw ErrorResponse.error(.badGateway, "Cloudflare returned an image id that is already tracked: \(direct.id)")
+                throw ErrorResponse.error(
+                    .badGateway, "Cloudflare returned an image id that is already tracked: \(direct.id)")
             }
             throw Self.customIDTaken
         }
@@ -101,9 +102,13 @@ extension APIContext {
                 errors.add("custom_id", "Ensure this field has no more than \(Self.maxCustomIDLength) characters.")
             } else if id.hasPrefix("/") || id.hasSuffix("/") {
                 errors.add("custom_id", "Custom ID must not start or end with \"/\".")
-            } else if id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "?" || $0 == "#" }) {
+            } else if id.unicodeScalars.contains(where: {
+                $0.value < 0x20 || $0.value == 0x7F || $0 == "?" || $0 == "#"
+            }) {
                 errors.add("custom_id", "Custom ID must not contain control characters, \"?\" or \"#\".")
-            } else if id.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            } else if id.split(separator: "/", omittingEmptySubsequences: false).contains(where: {
+                $0.isEmpty || $0 == "." || $0 == ".."
+            }) {
                 errors.add("custom_id", "Custom ID must not contain empty, \".\" or \"..\" path segments.")
             } else if Fields.parseUUID(id) != nil {
                 errors.add("custom_id", "Custom ID must not be a UUID.")
@@ -136,7 +141,8 @@ extension APIContext {
         if let filename, let refusal = uploadPolicy.refusal(filename: filename) { errors.add("filename", refusal) }
         let creator = Fields.string(body["creator"], "creator", maxLength: 255, allowBlank: true, errors: &errors)
         try errors.check()
-        let defaultExpiry = min(max(settings.defaultExpiryMinutes, Self.expiryMinutes.lowerBound), Self.expiryMinutes.upperBound)
+        let defaultExpiry = min(
+            max(settings.defaultExpiryMinutes, Self.expiryMinutes.lowerBound), Self.expiryMinutes.upperBound)
         return UploadRequest(
             // With a custom id the image is public unless asked otherwise (and asking is refused above).
             customID: customID, metadata: metadata,

@@ -21,17 +21,22 @@ extension APIContext {
         let body = try body(request)
         var errors = FieldErrors()
         let target = Self.usageTarget(body, errors: &errors)
-        let fieldName = Self.label(body["field_name"], "field_name", required: false, errors: &errors) ?? Self.defaultUsageField
+        let fieldName =
+            Self.label(body["field_name"], "field_name", required: false, errors: &errors) ?? Self.defaultUsageField
         var source = ImageUsage.Source.manual
         if let raw = body["source"] {
-            if let text = raw.stringValue, let parsed = ImageUsage.Source(rawValue: text) { source = parsed } else {
+            if let text = raw.stringValue, let parsed = ImageUsage.Source(rawValue: text) {
+                source = parsed
+            } else {
                 errors.add("source", "\"\(raw.stringValue ?? "")\" is not a valid choice.")
             }
         }
         var cloudflareID = Self.label(body["cloudflare_id"], "cloudflare_id", required: false, errors: &errors)
         var imageID: UUID?
         if let raw = body["image"] {
-            if let text = raw.stringValue, let id = UUID(uuidString: text) { imageID = id } else {
+            if let text = raw.stringValue, let id = UUID(uuidString: text) {
+                imageID = id
+            } else {
                 errors.add("image", "Must be a valid UUID.")
             }
         }
@@ -51,10 +56,13 @@ extension APIContext {
         guard let target, let cloudflareID else { throw ErrorResponse.detail(.badRequest, "Invalid request.") }
         try await checkReferencesOwned([cloudflareID], caller)
         let reference = UsageReference(
-            contentType: target.contentType, objectID: target.objectID, fieldName: fieldName, cloudflareID: cloudflareID,
+            contentType: target.contentType, objectID: target.objectID, fieldName: fieldName,
+            cloudflareID: cloudflareID,
             source: source)
         let summary = try await repository.recordUsages([reference], at: clock())
-        guard let stored = summary.usages.first else { throw ErrorResponse.detail(.internalServerError, "Internal server error.") }
+        guard let stored = summary.usages.first else {
+            throw ErrorResponse.detail(.internalServerError, "Internal server error.")
+        }
         var writer = JSONWriter(capacity: 512)
         UsageSerializer.write(stored, into: &writer)
         return json(writer.bytes, status: summary.created > 0 ? .created : .ok)
@@ -62,7 +70,9 @@ extension APIContext {
 
     func deleteUsage(_ request: Request, _ caller: Caller) async throws -> Response {
         let usage = try await usage(request, caller)
-        guard try await repository.removeUsage(id: usage.id, owner: caller.scope, at: clock()) else { throw Self.usageNotFound }
+        guard try await repository.removeUsage(id: usage.id, owner: caller.scope, at: clock()) else {
+            throw Self.usageNotFound
+        }
         return Response.empty(.noContent)
     }
 
@@ -84,8 +94,12 @@ extension APIContext {
                 switch value {
                 case .null: continue
                 case .string(let id) where id.isEmpty: continue
-                case .string(let id) where id.count <= Self.maxLabelLength && !id.utf8.contains(0): named.append((field, id))
-                default: errors.add("references", "Each value must be a Cloudflare id (a string of at most 255 characters) or null.")
+                case .string(let id) where id.count <= Self.maxLabelLength && !id.utf8.contains(0):
+                    named.append((field, id))
+                default:
+                    errors.add(
+                        "references", "Each value must be a Cloudflare id (a string of at most 255 characters) or null."
+                    )
                 }
             }
         default: errors.add("references", "Expected a dictionary of field names to Cloudflare ids.")
@@ -96,13 +110,15 @@ extension APIContext {
         let started = clock()
         let summary = try await repository.recordUsages(
             named.map {
-                UsageReference(contentType: target.contentType, objectID: target.objectID, fieldName: $0.field,
-                               cloudflareID: $0.cloudflareID, source: .auto)
+                UsageReference(
+                    contentType: target.contentType, objectID: target.objectID, fieldName: $0.field,
+                    cloudflareID: $0.cloudflareID, source: .auto)
             }, at: started)
         let removed = try await repository.pruneUsages(
             contentType: target.contentType, objectID: target.objectID, untouchedSince: started, owner: caller.scope,
             at: started)
-        var query = UsageQuery(owner: caller.scope, contentType: target.contentType, objectID: target.objectID, limit: nil)
+        var query = UsageQuery(
+            owner: caller.scope, contentType: target.contentType, objectID: target.objectID, limit: nil)
         query.ordering = .createdAt
         query.descending = false
         let current = try await usages(query).items
@@ -129,18 +145,23 @@ extension APIContext {
         case .array(let items)?:
             for (index, item) in items.enumerated() {
                 guard let object = item.objectValue else {
-                    errors.add("references", index: index, "Expected an object with object_id, field_name and cloudflare_id.")
+                    errors.add(
+                        "references", index: index, "Expected an object with object_id, field_name and cloudflare_id.")
                     continue
                 }
                 var itemErrors = FieldErrors()
                 let objectID = Self.label(object["object_id"], "object_id", errors: &itemErrors)
                 let fieldName = Self.label(object["field_name"], "field_name", errors: &itemErrors)
                 let cloudflareID = Self.label(object["cloudflare_id"], "cloudflare_id", errors: &itemErrors)
-                for (field, _) in itemErrors.entries { errors.add("references", index: index, "Invalid or missing \(field).") }
+                for (field, _) in itemErrors.entries {
+                    errors.add("references", index: index, "Invalid or missing \(field).")
+                }
                 if let contentType, let objectID, let fieldName, let cloudflareID {
-                    references.append(UsageReference(
-                        contentType: contentType, objectID: objectID, fieldName: fieldName, cloudflareID: cloudflareID,
-                        source: .auto))
+                    references.append(
+                        UsageReference(
+                            contentType: contentType, objectID: objectID, fieldName: fieldName,
+                            cloudflareID: cloudflareID,
+                            source: .auto))
                 }
             }
         default: errors.add("references", "Expected a list of references.")
@@ -177,7 +198,8 @@ extension APIContext {
     func checkReferencesOwned(_ cloudflareIDs: [String], _ caller: Caller) async throws {
         guard !caller.isAdmin, !cloudflareIDs.isEmpty else { return }
         let wanted = Set(cloudflareIDs)
-        let owned = Set(try await repository.images(cloudflareIDs: Array(wanted), owner: caller.userName).map(\.cloudflareID))
+        let owned = Set(
+            try await repository.images(cloudflareIDs: Array(wanted), owner: caller.userName).map(\.cloudflareID))
         if !wanted.isSubset(of: owned) {
             throw FieldErrors.field("cloudflare_id", "No image with this Cloudflare id is yours.")
         }
@@ -206,7 +228,8 @@ extension APIContext {
     }
 
     /// A required (unless `required` is false) non-blank string of at most 255 characters.
-    static func label(_ value: JSONValue?, _ name: String, required: Bool = true, errors: inout FieldErrors) -> String? {
+    static func label(_ value: JSONValue?, _ name: String, required: Bool = true, errors: inout FieldErrors) -> String?
+    {
         guard let value else {
             if required { errors.add(name, Fields.required) }
             return nil

@@ -27,7 +27,8 @@ extension APIContext {
         let result = try await usages(query)
         let page = try pagination.resolvedPage(count: result.count)
         let links = pagination.links(request, count: result.count, page: page)
-        let writer = Self.page(count: result.count, links: links, capacity: 256 * max(1, result.items.count)) { writer in
+        let writer = Self.page(count: result.count, links: links, capacity: 256 * max(1, result.items.count)) {
+            writer in
             for usage in result.items { UsageSerializer.write(usage, into: &writer) }
         }
         return json(writer.bytes)
@@ -66,13 +67,17 @@ extension APIContext {
         if let fieldName = parameters["field_name"], !fieldName.isEmpty { query.fieldName = fieldName }
         query.unregisteredOnly = Fields.truthy(parameters["unregistered"])
         if let search = parameters["search"], !search.isEmpty {
-            guard !search.utf8.contains(0) else { throw FieldErrors.field("search", "Null characters are not allowed.") }
+            guard !search.utf8.contains(0) else {
+                throw FieldErrors.field("search", "Null characters are not allowed.")
+            }
             guard search.count <= ImageFilter.maxSearchLength else {
-                throw FieldErrors.field("search", "Ensure this value has no more than \(ImageFilter.maxSearchLength) characters.")
+                throw FieldErrors.field(
+                    "search", "Ensure this value has no more than \(ImageFilter.maxSearchLength) characters.")
             }
             let terms = search.split { $0.isWhitespace || $0 == "," }
             guard terms.count <= ImageFilter.maxSearchTerms else {
-                throw FieldErrors.field("search", "Ensure there are no more than \(ImageFilter.maxSearchTerms) search terms.")
+                throw FieldErrors.field(
+                    "search", "Ensure there are no more than \(ImageFilter.maxSearchTerms) search terms.")
             }
             query.search = terms.joined(separator: " ")
         }

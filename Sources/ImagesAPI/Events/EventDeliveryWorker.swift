@@ -153,7 +153,8 @@ public final class EventDeliveryWorker: Sendable {
     func deliverDue() async -> Int {
         let due: [DueDelivery]
         do {
-            let now = clock(), batch = max(1, policy.concurrency) * 4
+            let now = clock()
+            let batch = max(1, policy.concurrency) * 4
             due = try await store.claimDueDeliveries(
                 now: now, leaseEnd: now.addingTimeInterval(Self.seconds(leaseLength)), limit: batch)
         } catch {
@@ -176,7 +177,8 @@ public final class EventDeliveryWorker: Sendable {
     }
 
     private func attempt(_ delivery: DueDelivery) async {
-        let event = delivery.event, endpoint = delivery.endpoint
+        let event = delivery.event
+        let endpoint = delivery.endpoint
         let body = EventPayload.body(event, serializer: serializer)
         let attemptedAt = clock()
         let timestamp = Int64(attemptedAt.timeIntervalSince1970.rounded(.down))
@@ -217,7 +219,8 @@ public final class EventDeliveryWorker: Sendable {
             metrics.latency.observe(max(0, clock().timeIntervalSince(event.createdAt)))
         } else {
             let deadline = event.createdAt.addingTimeInterval(Self.seconds(policy.retryWindow))
-            let next = attemptedAt.addingTimeInterval(Self.seconds(max(delay(afterAttempts: delivery.attempts + 1), retryAfter ?? .zero)))
+            let next = attemptedAt.addingTimeInterval(
+                Self.seconds(max(delay(afterAttempts: delivery.attempts + 1), retryAfter ?? .zero)))
             if attemptedAt >= deadline {
                 outcome = .gaveUp
                 metrics.deliveries.labels(.gaveUp).increment()
@@ -225,10 +228,12 @@ public final class EventDeliveryWorker: Sendable {
                 outcome = .retry(at: min(next, deadline))
                 metrics.deliveries.labels(.failed).increment()
             }
-            logger.info("Event delivery failed", metadata: [
-                "event": "\(event.id)", "endpoint": "\(endpoint.id)", "attempt": "\(delivery.attempts + 1)",
-                "error": "\(failure ?? "")",
-            ])
+            logger.info(
+                "Event delivery failed",
+                metadata: [
+                    "event": "\(event.id)", "endpoint": "\(endpoint.id)", "attempt": "\(delivery.attempts + 1)",
+                    "error": "\(failure ?? "")",
+                ])
         }
         let attempt = DeliveryAttempt(
             eventSeq: event.seq, endpointID: endpoint.id, attemptedAt: attemptedAt, status: status, duration: duration,
@@ -237,9 +242,11 @@ public final class EventDeliveryWorker: Sendable {
             let disabled = try await store.recordDeliveryAttempt(
                 attempt, disableFailingBefore: attemptedAt.addingTimeInterval(-Self.seconds(policy.retryWindow)))
             if disabled {
-                logger.warning("Event endpoint disabled after failing for the retry window", metadata: [
-                    "endpoint": "\(endpoint.id)",
-                ])
+                logger.warning(
+                    "Event endpoint disabled after failing for the retry window",
+                    metadata: [
+                        "endpoint": "\(endpoint.id)"
+                    ])
             }
         } catch {
             logger.error("Recording an event delivery attempt failed", metadata: ["error": "\(error)"])
@@ -276,7 +283,8 @@ public final class EventDeliveryWorker: Sendable {
 
     private func prune() async {
         do {
-            let pruned = try await store.pruneEvents(createdBefore: clock().addingTimeInterval(-Self.seconds(policy.retention)))
+            let pruned = try await store.pruneEvents(
+                createdBefore: clock().addingTimeInterval(-Self.seconds(policy.retention)))
             if pruned > 0 { logger.info("Pruned old events", metadata: ["count": "\(pruned)"]) }
         } catch {
             logger.error("Pruning events failed", metadata: ["error": "\(error)"])

@@ -1,5 +1,5 @@
-import Crypto
 import Configuration
+import Crypto
 import Foundation
 import HTTPServer
 import ImageStore
@@ -27,7 +27,8 @@ extension APIContext {
         var errors = FieldErrors()
         let url = eventURL(body["url"], required: true, errors: &errors)
         let events = Self.eventTypes(body["events"], errors: &errors)
-        let description = Fields.string(body["description"], "description", maxLength: 1_000, allowBlank: true, errors: &errors)
+        let description = Fields.string(
+            body["description"], "description", maxLength: 1_000, allowBlank: true, errors: &errors)
         try errors.check()
         let now = clock()
         let endpoint = try await EventEndpointRegistrar.create(
@@ -65,11 +66,13 @@ extension APIContext {
         var errors = FieldErrors()
         let url = eventURL(body["url"], required: false, errors: &errors)
         let events = Self.eventTypes(body["events"], errors: &errors)
-        let description = Fields.string(body["description"], "description", maxLength: 1_000, allowBlank: true, errors: &errors)
+        let description = Fields.string(
+            body["description"], "description", maxLength: 1_000, allowBlank: true, errors: &errors)
         let enabled = Fields.bool(body["enabled"], "enabled", errors: &errors)
         try errors.check()
-        guard let endpoint = try await store.updateEventEndpoint(
-            id: id, url: url, events: events, description: description, enabled: enabled, at: clock())
+        guard
+            let endpoint = try await store.updateEventEndpoint(
+                id: id, url: url, events: events, description: description, enabled: enabled, at: clock())
         else { throw Self.endpointNotFound }
         return json(Self.endpointJSON(endpoint, showingSecret: false, now: clock()))
     }
@@ -85,10 +88,13 @@ extension APIContext {
         let id = request.pathParameters["endpoint"] ?? ""
         let now = clock()
         let grace = TimeInterval(settings.eventsSecretGraceHours) * 3_600
-        guard let endpoint = try await requireEventStore().rotateEventEndpointSecret(
-            id: id, newSecret: try Self.newEndpointSecret(), previousValidUntil: now.addingTimeInterval(grace), at: now)
+        guard
+            let endpoint = try await requireEventStore().rotateEventEndpointSecret(
+                id: id, newSecret: try Self.newEndpointSecret(), previousValidUntil: now.addingTimeInterval(grace),
+                at: now)
         else { throw Self.endpointNotFound }
-        logger.info("Event endpoint secret rotated", metadata: ["endpoint": "\(endpoint.id)", "user": "\(caller.userName)"])
+        logger.info(
+            "Event endpoint secret rotated", metadata: ["endpoint": "\(endpoint.id)", "user": "\(caller.userName)"])
         return json(Self.endpointJSON(endpoint, showingSecret: true, now: now))
     }
 
@@ -133,7 +139,9 @@ extension APIContext {
             if required { errors.add("url", "This field is required.") }
             return nil
         }
-        guard let url = Fields.string(value, "url", maxLength: EventURLPolicy.maxLength, errors: &errors) else { return nil }
+        guard let url = Fields.string(value, "url", maxLength: EventURLPolicy.maxLength, errors: &errors) else {
+            return nil
+        }
         if let refusal = EventURLPolicy(allowPrivate: settings.eventsAllowPrivateURLs).refusal(url) {
             errors.add("url", refusal)
             return nil

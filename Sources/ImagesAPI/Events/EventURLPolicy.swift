@@ -11,17 +11,20 @@ struct EventURLPolicy: Sendable {
 
     /// Why `url` is refused, or nil when it is accepted. May resolve the host (blocking, once per call).
     func refusal(_ url: String) -> String? {
-        guard url.utf8.count <= Self.maxLength else { return "Ensure this field has no more than \(Self.maxLength) characters." }
+        guard url.utf8.count <= Self.maxLength else {
+            return "Ensure this field has no more than \(Self.maxLength) characters."
+        }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-              components.user == nil, components.password == nil
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+            components.user == nil, components.password == nil
         else { return "Enter a valid http or https URL." }
         if allowPrivate { return nil }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let addresses = Self.resolve(bare)
         guard !addresses.isEmpty else { return "The host \(host) cannot be resolved." }
         if addresses.contains(where: { !Self.isPublic($0) }) {
-            return "The URL points at a private, loopback or link-local address; set CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS to allow it."
+            return
+                "The URL points at a private, loopback or link-local address; set CFIMAGES_EVENTS_ALLOW_PRIVATE_URLS to allow it."
         }
         return nil
     }

@@ -17,7 +17,10 @@ public enum OpenAPIDocument {
     public static let version: String = {
         var inInfo = false
         for line in yaml.split(separator: "\n") {
-            if line == "info:" { inInfo = true; continue }
+            if line == "info:" {
+                inInfo = true
+                continue
+            }
             if inInfo, !line.hasPrefix(" ") { break }
             if inInfo, line.hasPrefix("  version:") {
                 return line.dropFirst("  version:".count).trimmingCharacters(in: .whitespaces)

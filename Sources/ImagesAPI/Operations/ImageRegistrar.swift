@@ -59,7 +59,8 @@ public struct ImageRegistrar: Sendable {
         guard !remote.draft else { throw Refusal.draft(cloudflareID) }
         if let expectedCreator, remote.creator != expectedCreator { throw Refusal.creatorMismatch(cloudflareID) }
         let log = LogEvent(
-            "image_registered", message: "Uploaded image registered from Cloudflare", data: ["response": JSONValue.from(remote)])
+            "image_registered", message: "Uploaded image registered from Cloudflare",
+            data: ["response": JSONValue.from(remote)])
         do {
             let stored = try await repository.insert(SyncMapping.newRecord(remote, owner: owner, now: now), log: log)
             logger.info("Registered uploaded image", metadata: ["image": "\(stored.id.lowercasedText)"])
@@ -67,7 +68,8 @@ public struct ImageRegistrar: Sendable {
             return .created(try await repository.image(.id(stored.id), owner: nil) ?? stored)
         } catch ImageStoreError.duplicateCloudflareID {
             // Registered by a concurrent request meanwhile: answer as if it had come first.
-            guard let existing = try await repository.image(.cloudflareID(cloudflareID), owner: admin ? nil : owner) else {
+            guard let existing = try await repository.image(.cloudflareID(cloudflareID), owner: admin ? nil : owner)
+            else {
                 throw Refusal.trackedByAnother
             }
             return .existing(existing)

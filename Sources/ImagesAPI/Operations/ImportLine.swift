@@ -35,8 +35,10 @@ public struct ImportLine: Sendable, Hashable {
         let fields = trimmed.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         let url = fields[0]
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = parsed.host, !host.isEmpty else {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            scheme == "http" || scheme == "https",
+            let host = parsed.host, !host.isEmpty
+        else {
             throw ImportLineError(line: number, reason: "not an absolute http(s) URL: \(url.prefix(200))")
         }
         var line = ImportLine(number: number, url: url, customID: nil, metadata: nil)
@@ -45,7 +47,11 @@ public struct ImportLine: Sendable, Hashable {
             guard id.count <= maxCustomIDLength else {
                 throw ImportLineError(line: number, reason: "custom id is longer than \(maxCustomIDLength) characters")
             }
-            guard !id.unicodeScalars.contains(where: { CharacterSet.whitespacesAndNewlines.contains($0) || CharacterSet.controlCharacters.contains($0) }) else {
+            guard
+                !id.unicodeScalars.contains(where: {
+                    CharacterSet.whitespacesAndNewlines.contains($0) || CharacterSet.controlCharacters.contains($0)
+                })
+            else {
                 throw ImportLineError(line: number, reason: "custom id contains whitespace or control characters")
             }
             line.customID = id

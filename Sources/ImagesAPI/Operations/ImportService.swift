@@ -1,9 +1,9 @@
-import JSON
 import CloudflareImages
 import Configuration
 import Foundation
 import HTTPClient
 import ImageStore
+import JSON
 import Logging
 
 /// `cfimages import`: uploads the images listed in a file through Cloudflare's upload-by-URL and tracks each one.
@@ -24,7 +24,10 @@ public final class ImportService: Sendable {
         /// Parse the file and consult the ledger; upload and write nothing.
         public var dryRun: Bool
 
-        public init(owner: String, concurrency: Int = 4, creator: String? = nil, requireSignedURLs: Bool? = nil, dryRun: Bool = false) {
+        public init(
+            owner: String, concurrency: Int = 4, creator: String? = nil, requireSignedURLs: Bool? = nil,
+            dryRun: Bool = false
+        ) {
             self.owner = owner
             self.concurrency = concurrency
             self.creator = creator
@@ -93,14 +96,18 @@ public final class ImportService: Sendable {
         if options.dryRun {
             report.imported = pending.count
         } else {
-            await upload(pending, source: source, options: options, report: &report, failures: &failures, progress: progress)
+            await upload(
+                pending, source: source, options: options, report: &report, failures: &failures, progress: progress)
         }
         report.failures = failures.sorted { $0.line < $1.line }
         progress?.finish(done: report.lines, report.progressFields)
-        logger.info("Import finished", metadata: [
-            "source": "\(source)", "imported": "\(report.imported)", "already_imported": "\(report.alreadyImported)",
-            "failed": "\(report.failed)",
-        ])
+        logger.info(
+            "Import finished",
+            metadata: [
+                "source": "\(source)", "imported": "\(report.imported)",
+                "already_imported": "\(report.alreadyImported)",
+                "failed": "\(report.failed)",
+            ])
         return report
     }
 
@@ -132,9 +139,10 @@ public final class ImportService: Sendable {
 
     /// Uploads one line and records it. Returns nil on success, else why it failed.
     private func importLine(_ line: ImportLine, source: String, options: Options) async -> ImportReport.Failure? {
-        let refusal = if let probe { await probe.refusal(for: line.url) } else {
-            URLComponents(string: line.url).flatMap { policy.refusal(filename: $0.path) }
-        }
+        let refusal =
+            if let probe { await probe.refusal(for: line.url) } else {
+                URLComponents(string: line.url).flatMap { policy.refusal(filename: $0.path) }
+            }
         if let refusal { return .init(line: line.number, reason: "refused before upload: \(refusal)") }
         let image: CloudflareImage
         do {
@@ -162,9 +170,11 @@ public final class ImportService: Sendable {
                 record, log: log, lineHash: line.hash, source: source, lineNumber: line.number)
             return nil
         } catch {
-            logger.error("Imported image could not be recorded", metadata: [
-                "cloudflare_id": "\(image.id)", "line": "\(line.number)", "error": "\(error)",
-            ])
+            logger.error(
+                "Imported image could not be recorded",
+                metadata: [
+                    "cloudflare_id": "\(image.id)", "line": "\(line.number)", "error": "\(error)",
+                ])
             return .init(
                 line: line.number,
                 reason: "uploaded to Cloudflare as \(image.id) but not recorded here: \(error) "

@@ -22,19 +22,21 @@ extension APIContext {
     /// Claims the operations paths (checked without allocating), ahead of the API's routes; errors no response
     /// stands for go to `reporter`.
     func operationsMount(reporting reporter: @escaping Responder.ErrorReporter) -> Responder.Mount {
-        Responder.Mount(claiming: { Self.operationsRoute($0) != nil }, Responder(unhandledError: reporter) { [self] request in
-            let route = Self.operationsRoute(request.rawPath) ?? Self.healthzRoute
-            return try await Router.labelling(route) {
-                switch route {
-                case _ where request.method == .options: return Router.optionsResponse([.get])
-                case Self.healthzRoute:
-                    try Self.requireGet(request)
-                    return Response.json(.ok, bytes: Self.healthzBody)
-                case Self.readyzRoute: return try await readyz(request)
-                default: return try await metricsResponse(request, requireAdmin: true)
+        Responder.Mount(
+            claiming: { Self.operationsRoute($0) != nil },
+            Responder(unhandledError: reporter) { [self] request in
+                let route = Self.operationsRoute(request.rawPath) ?? Self.healthzRoute
+                return try await Router.labelling(route) {
+                    switch route {
+                    case _ where request.method == .options: return Router.optionsResponse([.get])
+                    case Self.healthzRoute:
+                        try Self.requireGet(request)
+                        return Response.json(.ok, bytes: Self.healthzBody)
+                    case Self.readyzRoute: return try await readyz(request)
+                    default: return try await metricsResponse(request, requireAdmin: true)
+                    }
                 }
-            }
-        })
+            })
     }
 
     /// `{"status":"ok","version":"…"}`, built once.
@@ -74,13 +76,15 @@ extension APIContext {
         }
         writer.endObject()
         if let eventStore, let endpoints = try? await eventStore.eventEndpoints(),
-           let backlog = try? await eventStore.deliveryBacklog()
+            let backlog = try? await eventStore.deliveryBacklog()
         {
             writer.key("events")
             writer.beginObject()
             writer.key("disabled_endpoints")
             writer.beginArray()
-            for endpoint in endpoints where !endpoint.enabled && endpoint.disabledReason != nil { writer.string(endpoint.id) }
+            for endpoint in endpoints where !endpoint.enabled && endpoint.disabledReason != nil {
+                writer.string(endpoint.id)
+            }
             writer.endArray()
             writer.key("backlog")
             writer.int(backlog.values.reduce(0, +))
@@ -121,7 +125,9 @@ extension APIContext {
     var metricsOnlyResponder: Responder {
         Responder { [self] request in
             guard Self.operationsRoute(request.rawPath) == Self.metricsRoute else { return Router.notFound }
-            return try await Router.labelling(Self.metricsRoute) { try await metricsResponse(request, requireAdmin: false) }
+            return try await Router.labelling(Self.metricsRoute) {
+                try await metricsResponse(request, requireAdmin: false)
+            }
         }
     }
 }

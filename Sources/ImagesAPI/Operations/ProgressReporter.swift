@@ -83,9 +83,10 @@ public final class ProgressReporter: Sendable {
             case .terminal:
                 due = state.lastWritten.map { Self.seconds(now - $0) >= redrawInterval } ?? true
             case .plain(let everyItems, let everySeconds):
-                due = done - state.lastWrittenDone >= max(1, everyItems)
+                due =
+                    done - state.lastWrittenDone >= max(1, everyItems)
                     || state.lastWritten.map { Self.seconds(now - $0) >= everySeconds }
-                    ?? (Self.seconds(now - state.started) >= everySeconds)
+                        ?? (Self.seconds(now - state.started) >= everySeconds)
             }
             guard due else { return nil }
             state.lastWritten = now

@@ -65,7 +65,8 @@ public final class ServiceMetrics: Sendable {
             help: "Cloudflare API call latency (budget waits, attempts and backoff included), by endpoint.",
             labels: EndpointLabels.self, buckets: Self.cloudflareBuckets)
         cloudflareRetries = registry.counterFamily(
-            "cfimages_cloudflare_retries_total", help: "Cloudflare API attempts retried, by endpoint and failed outcome.",
+            "cfimages_cloudflare_retries_total",
+            help: "Cloudflare API attempts retried, by endpoint and failed outcome.",
             labels: CallLabels.self)
         cloudflareBudgetWaits = registry.histogramFamily(
             "cfimages_cloudflare_budget_wait_seconds",

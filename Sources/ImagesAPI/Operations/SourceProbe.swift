@@ -17,7 +17,8 @@ struct SourceProbe: Sendable {
         let request = HTTPClientRequest(method: "HEAD", url: url, connectTimeout: .seconds(5), timeout: .seconds(10))
         guard let response = try? await client.send(request), (200..<300).contains(response.status) else { return nil }
         if let length = response.headers["Content-Length"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
-           let refusal = policy.refusal(size: length) {
+            let refusal = policy.refusal(size: length)
+        {
             return refusal
         }
         if let type = response.headers["Content-Type"], !type.isEmpty { return policy.refusal(mediaType: type) }

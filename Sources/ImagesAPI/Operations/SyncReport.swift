@@ -56,7 +56,8 @@ public struct SyncReport: Sendable, Equatable {
         if missing > 0 {
             lines += missingIDs.map { "  - \($0)" }
             if missing > missingIDs.count { lines.append("  ... and \(missing - missingIDs.count) more") }
-            lines.append(pruned > 0 || dryRun ? "pruned (marked failed): \(pruned)" : "(run with --prune to mark them failed)")
+            lines.append(
+                pruned > 0 || dryRun ? "pruned (marked failed): \(pruned)" : "(run with --prune to mark them failed)")
         }
         return lines
     }

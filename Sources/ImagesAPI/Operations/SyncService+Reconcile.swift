@@ -38,7 +38,8 @@ extension SyncService {
         }
         report.pruned = try await markUnseen(
             scope: scope, statuses: [.uploaded], updatedBefore: before, expiringBefore: nil, to: .failed,
-            log: LogEvent("image_missing", message: "Image no longer at Cloudflare (sync --prune)", data: ["source": "sync"]))
+            log: LogEvent(
+                "image_missing", message: "Image no longer at Cloudflare (sync --prune)", data: ["source": "sync"]))
         logger.warning("Marked images missing at Cloudflare as failed", metadata: ["count": "\(report.pruned)"])
     }
 

@@ -1,7 +1,7 @@
-import JSON
 import CloudflareImages
 import Foundation
 import ImageStore
+import JSON
 import Logging
 
 /// `cfimages sync`: brings the database in line with the whole Cloudflare account.
@@ -27,7 +27,9 @@ public final class SyncService: Sendable {
         /// Images per page (Cloudflare accepts 10...10000).
         public var perPage: Int
 
-        public init(owner: String? = nil, dryRun: Bool = false, restart: Bool = false, prune: Bool = false, perPage: Int = 1000) {
+        public init(
+            owner: String? = nil, dryRun: Bool = false, restart: Bool = false, prune: Bool = false, perPage: Int = 1000
+        ) {
             self.owner = owner
             self.dryRun = dryRun
             self.restart = restart
@@ -93,11 +95,14 @@ public final class SyncService: Sendable {
         try await repository.finishSync(scope: scope)
         report.completed = true
         progress?.finish(done: report.seen, report.progressFields)
-        logger.info("Sync finished", metadata: [
-            "dry_run": "\(options.dryRun)", "pages": "\(report.pages)", "seen": "\(report.seen)",
-            "inserted": "\(report.inserted)", "refreshed": "\(report.refreshed)", "reconciled": "\(report.reconciled)",
-            "missing": "\(report.missing)", "errors": "\(report.errors)",
-        ])
+        logger.info(
+            "Sync finished",
+            metadata: [
+                "dry_run": "\(options.dryRun)", "pages": "\(report.pages)", "seen": "\(report.seen)",
+                "inserted": "\(report.inserted)", "refreshed": "\(report.refreshed)",
+                "reconciled": "\(report.reconciled)",
+                "missing": "\(report.missing)", "errors": "\(report.errors)",
+            ])
         return report
     }
 
@@ -109,9 +114,11 @@ public final class SyncService: Sendable {
         let storable = images.filter { image in
             guard image.id.count <= 255, !image.id.isEmpty else {
                 report.errors += 1
-                logger.warning("Cloudflare image ID cannot be stored (empty or over 255 characters)", metadata: [
-                    "cloudflare_id_prefix": "\(image.id.prefix(64))", "length": "\(image.id.count)",
-                ])
+                logger.warning(
+                    "Cloudflare image ID cannot be stored (empty or over 255 characters)",
+                    metadata: [
+                        "cloudflare_id_prefix": "\(image.id.prefix(64))", "length": "\(image.id.count)",
+                    ])
                 return false
             }
             return true

@@ -57,10 +57,14 @@ private final class Race<Value: Sendable>: Sendable {
     /// True when `result` won.
     @discardableResult
     func finish(_ result: TimedResult<Value>) -> Bool {
-        let (continuation, cleanup) = state.withLock { state -> (CheckedContinuation<TimedResult<Value>, Never>?, (@Sendable () -> Void)?) in
+        let (continuation, cleanup) = state.withLock {
+            state -> (CheckedContinuation<TimedResult<Value>, Never>?, (@Sendable () -> Void)?) in
             guard !state.done else { return (nil, nil) }
             state.done = true
-            defer { state.continuation = nil; state.cleanup = nil }
+            defer {
+                state.continuation = nil
+                state.cleanup = nil
+            }
             return (state.continuation, state.cleanup)
         }
         guard let continuation else { return false }

@@ -27,9 +27,11 @@ public struct UsageReconcileService: Sendable {
         public var summaryLines: [String] {
             var lines = [
                 "\(self.lines) references read: \(created) created, \(changed) changed, \(unchanged) unchanged, "
-                    + "\(keptManual) left to manual rows; \(removed) stale auto rows removed",
+                    + "\(keptManual) left to manual rows; \(removed) stale auto rows removed"
             ]
-            if !unpruned.isEmpty { lines.append("Not pruned because of bad lines: " + unpruned.joined(separator: ", ")) }
+            if !unpruned.isEmpty {
+                lines.append("Not pruned because of bad lines: " + unpruned.joined(separator: ", "))
+            }
             lines += failures.map { "line \($0)" }
             return lines
         }
@@ -93,9 +95,11 @@ public struct UsageReconcileService: Sendable {
                 contentType: contentType, objectID: nil, untouchedSince: start, owner: nil, at: now())
         }
         progress?.finish(done: report.lines, [.init("failed", report.failures.count)])
-        logger.info("Usage reconcile finished", metadata: [
-            "lines": "\(report.lines)", "removed": "\(report.removed)", "failures": "\(report.failures.count)",
-        ])
+        logger.info(
+            "Usage reconcile finished",
+            metadata: [
+                "lines": "\(report.lines)", "removed": "\(report.removed)", "failures": "\(report.failures.count)",
+            ])
         return report
     }
 
@@ -117,7 +121,9 @@ public struct UsageReconcileService: Sendable {
             let fields = errors.entries.map(\.field).joined(separator: ", ")
             return .failure(LineFailure(reason: "invalid or missing \(fields)", contentType: contentType))
         }
-        return .success(UsageReference(
-            contentType: contentType, objectID: objectID, fieldName: fieldName, cloudflareID: cloudflareID, source: .auto))
+        return .success(
+            UsageReference(
+                contentType: contentType, objectID: objectID, fieldName: fieldName, cloudflareID: cloudflareID,
+                source: .auto))
     }
 }

@@ -39,7 +39,9 @@ struct ImageReconciler: Sendable {
     /// log row, then pushes owed settings once the image is uploaded. Nil when the row is gone.
     func adopt(_ remote: CloudflareImage?, into image: ImageRecord, _ trigger: Trigger) async throws -> ImageRecord? {
         let owesSettings = try await owesSettings(image)
-        guard let updated = try await repository.update(.id(image.id), owner: nil, change(remote, trigger, owesSettings: owesSettings))
+        guard
+            let updated = try await repository.update(
+                .id(image.id), owner: nil, change(remote, trigger, owesSettings: owesSettings))
         else { return nil }
         return await finish(updated, owesSettings: owesSettings)
     }
@@ -50,7 +52,9 @@ struct ImageReconciler: Sendable {
 
     /// The row change ``adopt(_:into:_:)`` makes, for callers that store it in a transaction of their own (webhooks
     /// record their delivery key with it).
-    func change(_ remote: CloudflareImage?, _ trigger: Trigger, owesSettings: Bool)
+    func change(
+        _ remote: CloudflareImage?, _ trigger: Trigger, owesSettings: Bool
+    )
         -> @Sendable (inout ImageRecord) throws -> ImageStore.LogEvent
     {
         let now = now()
@@ -103,7 +107,7 @@ struct ImageReconciler: Sendable {
     func remoteImage(_ cloudflareID: String) async throws -> CloudflareImage? {
         do {
             return try await cloudflare.image(id: cloudflareID)
-        } catch where CloudflareFailure.isNotFound(error) {
+        } catch let error where CloudflareFailure.isNotFound(error) {
             return nil
         }
     }
@@ -126,7 +130,8 @@ struct ImageReconciler: Sendable {
             let log = ImageStore.LogEvent(
                 "cloudflare_settings_applied", message: "Settings changed before the upload were applied at Cloudflare",
                 data: data)
-            let updated = try await repository.update(.id(image.id), owner: nil, owing: nil, settling: .applySettings) { record in
+            let updated = try await repository.update(.id(image.id), owner: nil, owing: nil, settling: .applySettings) {
+                record in
                 record.requireSignedURLs = result.requireSignedURLs
                 record.cloudflareMetadata = result.meta
                 renamed?.apply(to: &record)
@@ -135,9 +140,11 @@ struct ImageReconciler: Sendable {
             logger.info("Applied pending settings at Cloudflare", metadata: ["image": "\(image.id.lowercasedText)"])
             return updated ?? image
         } catch {
-            logger.warning("Could not apply pending settings at Cloudflare; will retry", metadata: [
-                "image": "\(image.id.lowercasedText)", "error": "\(error)",
-            ])
+            logger.warning(
+                "Could not apply pending settings at Cloudflare; will retry",
+                metadata: [
+                    "image": "\(image.id.lowercasedText)", "error": "\(error)",
+                ])
             try? await repository.recordCloudflareFollowUpFailure(
                 .applySettings, cloudflareID: image.cloudflareID, error: "\(error)")
             return image

@@ -22,7 +22,8 @@ struct DeliveryLinks: Sendable {
                 scheme = raw[..<range.lowerBound].lowercased()
                 rest = raw[range.upperBound...]
             }
-            let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let host =
+                rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             customOrigin = host.isEmpty ? nil : (scheme, host)
         } else {
             customOrigin = nil
@@ -65,12 +66,14 @@ struct DeliveryLinks: Sendable {
         }
         if let found, let found { return found }
         // Bridged or otherwise non-contiguous strings: the same test on a copy.
-        return endsWithSegment(String(decoding: Array(url.utf8), as: UTF8.self), String(decoding: Array(name.utf8), as: UTF8.self))
+        return endsWithSegment(
+            String(decoding: Array(url.utf8), as: UTF8.self), String(decoding: Array(name.utf8), as: UTF8.self))
     }
 
     /// Substring search on UTF-8 bytes (an empty `needle` is contained everywhere, as in Python).
     static func contains(_ haystack: String, _ needle: String) -> Bool {
-        var haystack = haystack, needle = needle
+        var haystack = haystack
+        var needle = needle
         return haystack.withUTF8 { hay in
             needle.withUTF8 { pin in
                 guard !pin.isEmpty else { return true }

@@ -39,7 +39,8 @@ struct Pagination: Sendable {
         try errors.check()
         let page = Self.last(query, "page")
         if page == nil, limit != nil || offset != nil {
-            mode = .limitOffset(limit: limit.map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize, offset: offset ?? 0)
+            mode = .limitOffset(
+                limit: limit.map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize, offset: offset ?? 0)
             return
         }
         let size = pageSize.map { min($0, Self.maxPageSize) } ?? Self.defaultPageSize
@@ -48,7 +49,9 @@ struct Pagination: Sendable {
         case "last": mode = .page(number: .last, size: size)
         case let text?:
             // A page that starts past `maxOffset` cannot exist: DRF's 404, before any arithmetic can overflow.
-            guard let number = Int(text), number >= 1, number <= Self.maxOffset / size + 1 else { throw Self.invalidPage }
+            guard let number = Int(text), number >= 1, number <= Self.maxOffset / size + 1 else {
+                throw Self.invalidPage
+            }
             mode = .page(number: .number(number), size: size)
         }
     }
@@ -99,7 +102,8 @@ struct Pagination: Sendable {
             }
             return (next, previous)
         case .limitOffset(let limit, let offset):
-            let next = offset + limit < count
+            let next =
+                offset + limit < count
                 ? Self.url(request, replacing: ["limit": String(limit), "offset": String(offset + limit)]) : nil
             let previous: String?
             if offset <= 0 {

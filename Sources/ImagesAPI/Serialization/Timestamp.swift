@@ -1,5 +1,5 @@
-import Foundation
 import CloudflareImagesCore
+import Foundation
 
 /// Timestamps as the reference writes and reads them, without `DateFormatter`.
 ///

@@ -16,7 +16,8 @@ struct FieldErrors: Sendable {
     func has(_ field: String) -> Bool { entries.contains { $0.field == field } }
 
     mutating func add(_ field: String, _ message: String) {
-        if let index = entries.firstIndex(where: { $0.field == field }), case .messages(var list) = entries[index].entry {
+        if let index = entries.firstIndex(where: { $0.field == field }), case .messages(var list) = entries[index].entry
+        {
             entries[index].entry = .messages([])  // drop the stored copy so the append does not copy the list
             list.append(message)
             entries[index].entry = .messages(list)
@@ -27,7 +28,9 @@ struct FieldErrors: Sendable {
 
     /// An error on element `index` of a list field.
     mutating func add(_ field: String, index: Int, _ message: String) {
-        if let position = entries.firstIndex(where: { $0.field == field }), case .indexed(var list) = entries[position].entry {
+        if let position = entries.firstIndex(where: { $0.field == field }),
+            case .indexed(var list) = entries[position].entry
+        {
             // Drop the stored copy first: appending to a shared list copied it, making n item errors cost O(n²).
             entries[position].entry = .messages([])
             // One key per index: another message for the element just reported joins its list (an element's

@@ -146,7 +146,9 @@ enum Fields {
         if !itemErrors.isEmpty {
             for (_, entry) in itemErrors.entries {
                 if case .indexed(let list) = entry {
-                    for (index, messages) in list { for message in messages { errors.add(name, index: index, message) } }
+                    for (index, messages) in list {
+                        for message in messages { errors.add(name, index: index, message) }
+                    }
                 }
             }
             return nil
@@ -175,7 +177,8 @@ enum Fields {
         hex = hex.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).replacingOccurrences(of: "-", with: "")
         guard hex.utf8.count == 32, hex.utf8.allSatisfy({ Hex.value(ofDigit: $0) != nil }) else { return nil }
         let chars = Array(hex)
-        let canonical = "\(String(chars[0..<8]))-\(String(chars[8..<12]))-\(String(chars[12..<16]))-\(String(chars[16..<20]))-\(String(chars[20..<32]))"
+        let canonical =
+            "\(String(chars[0..<8]))-\(String(chars[8..<12]))-\(String(chars[12..<16]))-\(String(chars[16..<20]))-\(String(chars[20..<32]))"
         return UUID(canonicalText: canonical)
     }
 

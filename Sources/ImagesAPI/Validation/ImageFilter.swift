@@ -70,40 +70,54 @@ struct ImageFilter: Sendable {
         }
         var errors = FieldErrors()
         if let raw = value("status") {
-            if let status = ImageStatus(rawValue: raw) { self.status = status } else {
+            if let status = ImageStatus(rawValue: raw) {
+                self.status = status
+            } else {
                 errors.add("status", "\"\(raw)\" is not a valid choice.")
             }
         }
         let dateFilters: [(String, WritableKeyPath<ImageFilter, Date?>)] = [
-            ("uploaded_after", \.uploadedAfter), ("uploaded_before", \.uploadedBefore), ("created_after", \.createdAfter),
+            ("uploaded_after", \.uploadedAfter), ("uploaded_before", \.uploadedBefore),
+            ("created_after", \.createdAfter),
             ("created_before", \.createdBefore), ("expires_after", \.expiresAfter), ("expires_before", \.expiresBefore),
         ]
         for (name, keyPath) in dateFilters {
             if let raw = value(name) {
-                if let date = Timestamp.parse(raw) { self[keyPath: keyPath] = date } else {
+                if let date = Timestamp.parse(raw) {
+                    self[keyPath: keyPath] = date
+                } else {
                     errors.add(name, Self.dateTimeMessage)
                 }
             }
         }
-        for (name, keyPath) in [("has_variants", \ImageFilter.hasVariants), ("require_signed_urls", \.requireSignedURLs)] {
+        for (name, keyPath) in [
+            ("has_variants", \ImageFilter.hasVariants), ("require_signed_urls", \.requireSignedURLs),
+        ] {
             if let raw = value(name) {
-                if let flag = Fields.booleanText(raw) { self[keyPath: keyPath] = flag } else {
+                if let flag = Fields.booleanText(raw) {
+                    self[keyPath: keyPath] = flag
+                } else {
                     errors.add(name, "Must be a valid boolean.")
                 }
             }
         }
         if let raw = value("orphaned") {
-            if let flag = Fields.booleanText(raw) { orphaned = flag ? true : nil } else {
+            if let flag = Fields.booleanText(raw) {
+                orphaned = flag ? true : nil
+            } else {
                 errors.add("orphaned", "Must be a valid boolean.")
             }
         }
         for (name, keyPath) in [("filename", \ImageFilter.filename), ("creator", \.creator), ("owner", \.owner)] {
             if let raw = value(name) {
-                self[keyPath: keyPath] = Fields.string(.string(raw), name, maxLength: Self.maxValueLength, errors: &errors)
+                self[keyPath: keyPath] = Fields.string(
+                    .string(raw), name, maxLength: Self.maxValueLength, errors: &errors)
             }
         }
         if let raw = value("ordering") {
-            let fields = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let fields = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             let parsed = fields.map { ImageOrdering(parameter: $0) }
             if let bad = zip(fields, parsed).first(where: { $0.1 == nil }) {
                 errors.add("ordering", "\"\(bad.0)\" is not a valid choice.")
@@ -115,7 +129,8 @@ struct ImageFilter: Sendable {
 
         let metadataNames = order.filter { $0.hasPrefix("metadata__") }
         if metadataNames.count > Self.maxMetadataFilters {
-            throw FieldErrors.field("metadata", "Ensure there are no more than \(Self.maxMetadataFilters) metadata filters.")
+            throw FieldErrors.field(
+                "metadata", "Ensure there are no more than \(Self.maxMetadataFilters) metadata filters.")
         }
         for name in metadataNames {
             let key = String(name.dropFirst("metadata__".count))
@@ -141,7 +156,8 @@ struct ImageFilter: Sendable {
                 throw ErrorResponse(.badRequest, body: writer.bytes)
             }
             guard search.count <= Self.maxSearchLength else {
-                throw FieldErrors.field("search", "Ensure this value has no more than \(Self.maxSearchLength) characters.")
+                throw FieldErrors.field(
+                    "search", "Ensure this value has no more than \(Self.maxSearchLength) characters.")
             }
             searchTerms = search.split { $0.isWhitespace || $0 == "," }.map(String.init)
             guard searchTerms.count <= Self.maxSearchTerms else {
@@ -155,7 +171,8 @@ struct ImageFilter: Sendable {
         var query = ImageQuery(
             owner: owner, status: status, uploadedAfter: uploadedAfter, uploadedBefore: uploadedBefore,
             hasVariants: hasVariants, requireSignedURLs: requireSignedURLs, filename: filename, creator: creator,
-            orphaned: orphaned, metadata: metadata, search: searchTerms.isEmpty ? nil : searchTerms.joined(separator: " "),
+            orphaned: orphaned, metadata: metadata,
+            search: searchTerms.isEmpty ? nil : searchTerms.joined(separator: " "),
             ordering: ordering, limit: limit, offset: offset
         )
         query.ownerFilter = self.owner

@@ -15,7 +15,8 @@ enum RequestBody {
         }
         if request.body.isEmpty { return [:] }
         let contentType = request.headers["Content-Type"] ?? ""
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first
+        let mediaType =
+            contentType.split(separator: ";", maxSplits: 1).first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let value: JSONValue
         switch mediaType {

@@ -25,7 +25,8 @@ struct UploadPolicy: Sendable {
     /// Why content of this type is refused: an image format not allowed, or not an image at all.
     func refusal(mediaType: String) -> String? {
         if let format = UploadFormat(mediaType: mediaType) {
-            return allowed.contains(format) ? nil : "Images of type \(format.rawValue) are not allowed. Allowed: \(allowedList)."
+            return allowed.contains(format)
+                ? nil : "Images of type \(format.rawValue) are not allowed. Allowed: \(allowedList)."
         }
         let type = mediaType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         return "Content of type \(type.isEmpty ? "(none)" : type) is not an accepted image. Allowed: \(allowedList)."

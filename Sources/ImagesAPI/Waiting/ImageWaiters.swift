@@ -98,7 +98,8 @@ final class ImageWaiters: Sendable {
         let deadline = ContinuousClock.now + timeout
         let (id, startPoller) = state.withLock { state -> (UInt64, Bool) in
             state.nextID += 1
-            state.waiters[state.nextID] = Waiter(imageID: imageID, owner: owner, goal: goal, deadline: deadline, wake: wake)
+            state.waiters[state.nextID] = Waiter(
+                imageID: imageID, owner: owner, goal: goal, deadline: deadline, wake: wake)
             let start = !state.polling
             state.polling = true
             return (state.nextID, start)

@@ -34,8 +34,9 @@ struct WaitRequest: Sendable {
             goal = parsed
         }
         guard let rawWait = query.all("wait").last, !rawWait.isEmpty else { return nil }
-        guard rawWait.utf8.count <= 2, rawWait.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seconds = Int(rawWait),
-              seconds <= maxSeconds
+        guard rawWait.utf8.count <= 2, rawWait.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let seconds = Int(rawWait),
+            seconds <= maxSeconds
         else {
             throw FieldErrors.field("wait", "Must be a whole number of seconds from 0 to \(maxSeconds).")
         }

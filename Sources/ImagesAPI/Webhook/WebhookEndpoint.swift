@@ -59,7 +59,8 @@ extension APIContext {
             return Self.text(.ok, "OK")
         }
         let digest = Hex.encode(SHA256.hash(request.body))
-        let logged: JSONValue = request.body.count <= Self.maxLoggedPayloadBytes
+        let logged: JSONValue =
+            request.body.count <= Self.maxLoggedPayloadBytes
             ? parsed : .object(["bytes": .int(Int64(request.body.count)), "sha256": .string(digest)])
         let eventKey = "sha256:" + digest
         do {
@@ -72,7 +73,9 @@ extension APIContext {
             do {
                 remote = try await reconciler.remoteImage(cloudflareID)
             } catch {
-                logger.error("Webhook refresh from Cloudflare failed", metadata: ["image": "\(cloudflareID)", "error": "\(error)"])
+                logger.error(
+                    "Webhook refresh from Cloudflare failed",
+                    metadata: ["image": "\(cloudflareID)", "error": "\(error)"])
                 metrics.webhook(.cloudflareError)
                 return Self.text(.badGateway, "Cloudflare API error")
             }
@@ -84,7 +87,9 @@ extension APIContext {
             switch try await repository.applyWebhook(eventKey: eventKey, cloudflareID: cloudflareID, change) {
             case .applied(let updated):
                 let final = await reconciler.finish(updated, owesSettings: owesSettings)
-                logger.info("Processed webhook", metadata: ["image": "\(final.id.lowercasedText)", "status": "\(final.status.rawValue)"])
+                logger.info(
+                    "Processed webhook",
+                    metadata: ["image": "\(final.id.lowercasedText)", "status": "\(final.status.rawValue)"])
                 metrics.webhook(.applied)
                 return Self.text(.ok, "OK")
             case .duplicate:

@@ -30,7 +30,8 @@ enum WebhookPayload {
         if let draft = object["draft"], Fields.boolean(draft) == nil { return nil }
         if let signed = object["requireSignedURLs"], Fields.boolean(signed) == nil { return nil }
         if let variants = object["variants"] {
-            guard case .array(let items) = variants, items.allSatisfy({ $0.stringValue.map(isValidURL) ?? false }) else {
+            guard case .array(let items) = variants, items.allSatisfy({ $0.stringValue.map(isValidURL) ?? false })
+            else {
                 return nil
             }
         }

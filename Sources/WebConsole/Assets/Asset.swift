@@ -27,11 +27,13 @@ struct Asset: Sendable {
 
 /// The console's assets, by the file names they are served at.
 struct AssetCatalog: Sendable {
-    static let css = Asset(name: "console", ext: "css", contentType: "text/css; charset=utf-8", text: ConsoleStylesheet.text)
+    static let css = Asset(
+        name: "console", ext: "css", contentType: "text/css; charset=utf-8", text: ConsoleStylesheet.text)
     static let js = Asset(
         name: "console", ext: "js", contentType: "text/javascript; charset=utf-8", text: ConsoleScript.text)
     static let widget = Asset(
-        name: "cfimages-upload", ext: "js", contentType: "text/javascript; charset=utf-8", text: UploadWidgetScript.text,
+        name: "cfimages-upload", ext: "js", contentType: "text/javascript; charset=utf-8",
+        text: UploadWidgetScript.text,
         stable: true)
     static let all = [css, js, widget]
 

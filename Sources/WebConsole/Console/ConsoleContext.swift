@@ -77,20 +77,33 @@ final class ConsoleContext: Sendable {
     ) -> Handler {
         { [self] request in
             guard let session = try await sessions.session(request) else {
-                if json { return ConsoleResponse.json(Array(#"{"detail": "Signed out: sign in again."}"#.utf8), status: .unauthorized, csp: csp) }
-                if request.method != .get && request.method != .head { return errorPage(.forbidden, "You are signed out. Sign in and try again.") }
+                if json {
+                    return ConsoleResponse.json(
+                        Array(#"{"detail": "Signed out: sign in again."}"#.utf8), status: .unauthorized, csp: csp)
+                }
+                if request.method != .get && request.method != .head {
+                    return errorPage(.forbidden, "You are signed out. Sign in and try again.")
+                }
                 return ConsoleResponse.redirect(base + "/sign-in?next=" + URLQuery.encode(request.target))
             }
             let visit = Visit(request: request, session: session, form: json ? FormFields() : FormFields(request))
             if request.method != .get && request.method != .head {
                 let sent = json ? request.headers["X-CSRF-Token"] : visit.form["csrf"]
                 guard SessionManager.tokensMatch(sent, session.csrfToken) else {
-                    if json { return ConsoleResponse.json(Array(#"{"detail": "Missing or wrong CSRF token: reload the page."}"#.utf8), status: .forbidden, csp: csp) }
-                    return errorPage(.forbidden, "This form was not sent by the console, or it is out of date. Go back, reload the page and try again.", visit: visit)
+                    if json {
+                        return ConsoleResponse.json(
+                            Array(#"{"detail": "Missing or wrong CSRF token: reload the page."}"#.utf8),
+                            status: .forbidden, csp: csp)
+                    }
+                    return errorPage(
+                        .forbidden,
+                        "This form was not sent by the console, or it is out of date. Go back, reload the page and try again.",
+                        visit: visit)
                 }
             }
             if admin && !session.isAdmin {
-                return errorPage(.forbidden, "This page is for administrators. Sign in with an admin token to use it.", visit: visit)
+                return errorPage(
+                    .forbidden, "This page is for administrators. Sign in with an admin token to use it.", visit: visit)
             }
             return try await body(visit)
         }
@@ -109,18 +122,24 @@ final class ConsoleContext: Sendable {
             headers.add("Content-Type", "application/json")
             bytes = body.jsonBytes
         }
-        let request = Request(method: method, target: target, headers: headers, body: bytes, requestID: visit.request.requestID)
+        let request = Request(
+            method: method, target: target, headers: headers, body: bytes, requestID: visit.request.requestID)
         let response = await api.respond(to: request, as: visit.identity)
         return (response.status.code, response.body.isEmpty ? nil : try? JSONValue.parse(response.body))
     }
 
-    func page(_ visit: Visit, _ title: String, current: Layout.Section?, _ body: HTML, status: HTTPStatus = .ok) -> Response {
-        ConsoleResponse.page(Layout.page(title: title, current: current, visit: visit, base: base, body: body), status: status, csp: csp)
+    func page(
+        _ visit: Visit, _ title: String, current: Layout.Section?, _ body: HTML, status: HTTPStatus = .ok
+    ) -> Response {
+        ConsoleResponse.page(
+            Layout.page(title: title, current: current, visit: visit, base: base, body: body), status: status, csp: csp)
     }
 
     func errorPage(_ status: HTTPStatus, _ message: String, visit: Visit? = nil) -> Response {
-        let body: HTML = "<h1>\(status.reason)</h1><p class=\"notice error\" role=\"alert\">\(message)</p><p><a href=\"\(base)/images\">Back to the gallery</a></p>"
-        let html = visit.map { Layout.page(title: status.reason, current: nil, visit: $0, base: base, body: body) }
+        let body: HTML =
+            "<h1>\(status.reason)</h1><p class=\"notice error\" role=\"alert\">\(message)</p><p><a href=\"\(base)/images\">Back to the gallery</a></p>"
+        let html =
+            visit.map { Layout.page(title: status.reason, current: nil, visit: $0, base: base, body: body) }
             ?? Layout.bare(title: status.reason, base: base, body: body)
         return ConsoleResponse.page(html, status: status, csp: csp)
     }
@@ -132,7 +151,11 @@ final class ConsoleContext: Sendable {
         if let error = object["error"]?.stringValue { return error }
         return object.sorted { $0.key < $1.key }.map { key, value in
             let messages: [String]
-            if case .array(let items) = value { messages = items.compactMap(\.stringValue) } else { messages = [value.jsonText] }
+            if case .array(let items) = value {
+                messages = items.compactMap(\.stringValue)
+            } else {
+                messages = [value.jsonText]
+            }
             return "\(key): \(messages.joined(separator: " "))"
         }.joined(separator: "; ")
     }

@@ -1,4 +1,5 @@
 import ImageStore
+
 /// The frame of every page: header with navigation, the signed-in user and sign-out, and the main content.
 enum Layout {
     enum Section: String, CaseIterable {

@@ -4,7 +4,10 @@ enum SVGChart {
     /// first and last labels written out.
     static func columns(_ title: String, _ rows: [(label: String, value: Int)]) -> HTML {
         let largest = max(1, rows.map(\.value).max() ?? 1)
-        let width = 28, gap = 6, height = 160, top = 20
+        let width = 28
+        let gap = 6
+        let height = 160
+        let top = 20
         let columns = rows.enumerated().map { index, row -> HTML in
             let h = row.value > 0 ? max(2, Int(Double(row.value) / Double(largest) * Double(height))) : 0
             let x = index * (width + gap)
@@ -14,7 +17,10 @@ enum SVGChart {
                 """
         }
         let total = rows.count * (width + gap)
-        let labels: HTML = rows.isEmpty ? .empty : """
+        let labels: HTML =
+            rows.isEmpty
+            ? .empty
+            : """
             <text x="0" y="\(top + height + 16)" font-size="12" fill="#1c2430">\(rows[0].label)</text>\
             <text x="\(total - gap)" y="\(top + height + 16)" font-size="12" text-anchor="end" fill="#1c2430">\(rows[rows.count - 1].label)</text>
             """
@@ -28,7 +34,9 @@ enum SVGChart {
     /// screen readers.
     static func bars(_ title: String, _ rows: [(label: String, value: Int)], maximum: Int? = nil) -> HTML {
         let largest = max(1, maximum ?? rows.map(\.value).max() ?? 1)
-        let rowHeight = 30, labelWidth = 120, barWidth = 460
+        let rowHeight = 30
+        let labelWidth = 120
+        let barWidth = 460
         let height = rows.count * rowHeight + 10
         let bars = rows.enumerated().map { index, row -> HTML in
             let y = index * rowHeight + 5

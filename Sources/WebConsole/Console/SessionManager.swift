@@ -29,7 +29,8 @@ struct SessionManager: Sendable {
         let now = clock()
         return try await store.session(
             idHash: Self.hash(id), now: now, idleSince: now.addingTimeInterval(-idleTimeout),
-            createdSince: now.addingTimeInterval(-absoluteTimeout), touchBefore: now.addingTimeInterval(-Self.touchInterval))
+            createdSince: now.addingTimeInterval(-absoluteTimeout),
+            touchBefore: now.addingTimeInterval(-Self.touchInterval))
     }
 
     /// Opens a session for `identity` and returns the cookie that carries it.

@@ -1,7 +1,7 @@
-import HTTPServer
 import Foundation
-import ImagesAPI
+import HTTPServer
 import ImageStore
+import ImagesAPI
 import JSON
 
 /// Bulk actions on a selection, by the API's bulk endpoints: status check (`bulk_status_check`) and delete
@@ -10,39 +10,52 @@ extension ConsoleContext {
     func bulkAction(_ visit: Visit) async throws -> Response {
         let ids = visit.form.all("id").filter { !$0.isEmpty }
         guard !ids.isEmpty else {
-            return page(visit, "Bulk action", current: .gallery,
-                        "<h1>Nothing selected</h1><p class=\"notice\">Select images in the gallery first.</p><p><a href=\"\(base)/images\">Back to the gallery</a></p>",
-                        status: .badRequest)
+            return page(
+                visit, "Bulk action", current: .gallery,
+                "<h1>Nothing selected</h1><p class=\"notice\">Select images in the gallery first.</p><p><a href=\"\(base)/images\">Back to the gallery</a></p>",
+                status: .badRequest)
         }
         let action = visit.form["action"] ?? ""
         let force = visit.form["force"] == "true"
         let (status, json): (Int, JSONValue?)
         switch action {
         case "delete":
-            (status, json) = await call(visit, .post, "images/bulk_delete/", body: .object(["ids": .array(ids.map(JSONValue.string)), "force": .bool(force)]))
+            (status, json) = await call(
+                visit, .post, "images/bulk_delete/",
+                body: .object(["ids": .array(ids.map(JSONValue.string)), "force": .bool(force)]))
         case "expire":
             (status, json) = await markExpired(visit, ids)
         case "check":
-            (status, json) = await call(visit, .post, "images/bulk_status_check/", body: .object(["image_ids": .array(ids.map(JSONValue.string))]))
+            (status, json) = await call(
+                visit, .post, "images/bulk_status_check/",
+                body: .object(["image_ids": .array(ids.map(JSONValue.string))]))
         default:
             return errorPage(.badRequest, "Unknown action. Choose one in the list.", visit: visit)
         }
         guard status == 200 else {
-            return page(visit, "Bulk action", current: .gallery,
-                        "<h1>Not done</h1><p class=\"notice error\" role=\"alert\">\(Self.message(json))</p><p><a href=\"\(base)/images\">Back to the gallery</a></p>",
-                        status: HTTPStatus(code: status))
+            return page(
+                visit, "Bulk action", current: .gallery,
+                "<h1>Not done</h1><p class=\"notice error\" role=\"alert\">\(Self.message(json))</p><p><a href=\"\(base)/images\">Back to the gallery</a></p>",
+                status: HTTPStatus(code: status))
         }
         let results = Self.array(json?.objectValue?["results"]).compactMap(\.objectValue)
         var inUse: [String] = []
         let rows = results.map { result -> HTML in
             let id = result["id"]?.stringValue ?? result["image_id"]?.stringValue ?? ""
-            let outcome = result["status"]?.stringValue ?? result["result"]?.stringValue ?? (result["error"] != nil ? "error" : "done")
+            let outcome =
+                result["status"]?.stringValue ?? result["result"]?.stringValue
+                ?? (result["error"] != nil ? "error" : "done")
             if outcome == "in_use" { inUse.append(id) }
             let detail = result.filter { !["id", "image_id", "status"].contains($0.key) }
-                .sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.stringValue ?? $0.value.jsonText)" }.joined(separator: ", ")
-            return "<tr><td><a href=\"\(base)/images/\(id)\">\(id)</a></td><td><span class=\"badge \(outcome)\">\(outcome)</span></td><td>\(detail)</td></tr>"
+                .sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.stringValue ?? $0.value.jsonText)" }.joined(
+                    separator: ", ")
+            return
+                "<tr><td><a href=\"\(base)/images/\(id)\">\(id)</a></td><td><span class=\"badge \(outcome)\">\(outcome)</span></td><td>\(detail)</td></tr>"
         }
-        let confirm: HTML = inUse.isEmpty ? .empty : """
+        let confirm: HTML =
+            inUse.isEmpty
+            ? .empty
+            : """
             <div class="panel notice error" id="in-use"><p>\(inUse.count) image(s) are still used by content and were kept. Deleting them breaks that content.</p>\
             <form method="post" action="\(base)/images/bulk"><input type="hidden" name="csrf" value="\(visit.session.csrfToken)">\
             <input type="hidden" name="action" value="delete"><input type="hidden" name="force" value="true">\

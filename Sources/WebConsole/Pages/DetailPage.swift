@@ -10,7 +10,10 @@ extension ConsoleContext {
         let path = "images/\(URLQuery.encode(id))/"
         let (status, json) = await call(visit, .get, path)
         guard status == 200, let image = json?.objectValue else {
-            let message = status == 404 ? "There is no such image, or it is not yours. Check the link or go back to the gallery." : Self.message(json)
+            let message =
+                status == 404
+                ? "There is no such image, or it is not yours. Check the link or go back to the gallery."
+                : Self.message(json)
             return errorPage(HTTPStatus(code: status == 200 ? 502 : status), message, visit: visit)
         }
         let item = GalleryImage(image)
@@ -19,16 +22,21 @@ extension ConsoleContext {
         for url in variants {
             let name = url.split(separator: "/").last.map(String.init) ?? url
             let shown = item.requireSigned ? await signedURL(visit, id, variant: name, expiry: 600) : url
-            previews.append("<figure><img src=\"\(shown ?? "")\" alt=\"Variant \(name)\" class=\"variant\"><figcaption class=\"small\">\(name)</figcaption></figure>")
+            previews.append(
+                "<figure><img src=\"\(shown ?? "")\" alt=\"Variant \(name)\" class=\"variant\"><figcaption class=\"small\">\(name)</figcaption></figure>"
+            )
         }
-        let main = item.requireSigned ? await signedURL(visit, id, variant: nil, expiry: 600) : image["public_url"]?.stringValue
+        let main =
+            item.requireSigned
+            ? await signedURL(visit, id, variant: nil, expiry: 600) : image["public_url"]?.stringValue
 
         let fields = image.sorted { $0.key < $1.key }.map { key, value -> HTML in
-            let text: String = switch value {
-            case .string(let s): s
-            case .null: "—"
-            default: value.jsonText
-            }
+            let text: String =
+                switch value {
+                case .string(let s): s
+                case .null: "—"
+                default: value.jsonText
+                }
             return "<dt>\(key)</dt><dd>\(text)</dd>"
         }
         let (_, logsJSON) = await call(visit, .get, path + "logs/")
@@ -40,7 +48,8 @@ extension ConsoleContext {
             "<tr><td>\(usage["content_type"]?.stringValue ?? "")</td><td>\(usage["object_id"]?.stringValue ?? "")</td><td>\(usage["field_name"]?.stringValue ?? "")</td></tr>"
         }
         let snippet = await snippets(visit, path: path, image: item)
-        let previewHTML: HTML = main.map { "<img src=\"\($0)\" alt=\"\(item.displayName)\" id=\"detail-image\">" }
+        let previewHTML: HTML =
+            main.map { "<img src=\"\($0)\" alt=\"\(item.displayName)\" id=\"detail-image\">" }
             ?? "<p class=\"muted\">No preview: the image is \(item.status). Upload it, then check its status.</p>"
         let body: HTML = """
             <p><a href="\(base)/images">← Gallery</a></p><h1 id="image-title">\(item.displayName)</h1>\
@@ -60,14 +69,18 @@ extension ConsoleContext {
     func playground(_ image: GalleryImage) -> HTML {
         guard image.status == "uploaded" else { return .empty }
         guard !image.requireSigned else {
-            return "<section class=\"panel\"><h2>Transformations</h2><p class=\"muted\">Cloudflare serves no transformation options for an image that requires signed URLs; use its named variants.</p></section>"
+            return
+                "<section class=\"panel\"><h2>Transformations</h2><p class=\"muted\">Cloudflare serves no transformation options for an image that requires signed URLs; use its named variants.</p></section>"
         }
         func number(_ name: String, _ label: String, _ value: String, _ range: String) -> HTML {
             "<div><label for=\"p-\(name)\">\(label)</label><input type=\"number\" id=\"p-\(name)\" name=\"\(name)\" value=\"\(value)\" \(HTML(stringLiteral: range))></div>"
         }
         func select(_ name: String, _ label: String, _ values: [String]) -> HTML {
-            let options = values.map { value -> HTML in "<option value=\"\(value)\">\(value.isEmpty ? "default" : value)</option>" }
-            return "<div><label for=\"p-\(name)\">\(label)</label><select id=\"p-\(name)\" name=\"\(name)\">\(options)</select></div>"
+            let options = values.map { value -> HTML in
+                "<option value=\"\(value)\">\(value.isEmpty ? "default" : value)</option>"
+            }
+            return
+                "<div><label for=\"p-\(name)\">\(label)</label><select id=\"p-\(name)\" name=\"\(name)\">\(options)</select></div>"
         }
         return """
             <section class="panel"><h2>Transformation playground</h2>\
@@ -97,7 +110,8 @@ extension ConsoleContext {
         ]
         let parts = texts.compactMap { key, label, text -> HTML? in
             guard let text else { return nil }
-            return "<h3 class=\"small\">\(label)</h3><pre id=\"snippet-\(key)\">\(text)</pre><button type=\"button\" class=\"secondary\" data-copy=\"snippet-\(key)\">Copy</button>"
+            return
+                "<h3 class=\"small\">\(label)</h3><pre id=\"snippet-\(key)\">\(text)</pre><button type=\"button\" class=\"secondary\" data-copy=\"snippet-\(key)\">Copy</button>"
         }
         return "<section class=\"panel\"><h2>Markup to copy</h2>\(parts)</section>"
     }
@@ -107,7 +121,8 @@ extension ConsoleContext {
         let id = visit.request.pathParameters["id"] ?? ""
         let query = visit.request.query.pairs.filter { !$0.value.isEmpty }.map { ($0.name, $0.value) }
         let (status, json) = await call(visit, .get, "images/\(URLQuery.encode(id))/url/", query: query)
-        return ConsoleResponse.json((json ?? .object(["detail": "No answer."])).jsonBytes, status: HTTPStatus(code: status), csp: csp)
+        return ConsoleResponse.json(
+            (json ?? .object(["detail": "No answer."])).jsonBytes, status: HTTPStatus(code: status), csp: csp)
     }
 
     static func array(_ json: JSONValue?) -> [JSONValue] {

@@ -1,8 +1,8 @@
 import Configuration
 import Foundation
 import HTTPServer
-import ImagesAPI
 import ImageStore
+import ImagesAPI
 import JSON
 
 /// The gallery: the API's image list (same filters, same keyset listing), as cards or a table, with a selection
@@ -12,35 +12,47 @@ extension ConsoleContext {
 
     /// Console filter fields, passed to `GET api/images/` under the API's own names. The sort options offered are
     /// the indexed orderings (creation and upload time): sorting 1,000,000 rows by size or expiry has no index.
-    static let listFilters = ["status", "search", "require_signed_urls", "has_variants", "orphaned", "filename", "creator", "ordering"]
+    static let listFilters = [
+        "status", "search", "require_signed_urls", "has_variants", "orphaned", "filename", "creator", "ordering",
+    ]
 
     func gallery(_ visit: Visit) async throws -> Response {
         let query = visit.request.query
-        let position: ImagesAPI.ListPosition = if let after = query["after"].flatMap(UUID.init(uuidString:)) {
-            .after(after)
-        } else if let before = query["before"].flatMap(UUID.init(uuidString:)) {
-            .before(before)
-        } else {
-            .first
-        }
+        let position: ImagesAPI.ListPosition =
+            if let after = query["after"].flatMap(UUID.init(uuidString:)) {
+                .after(after)
+            } else if let before = query["before"].flatMap(UUID.init(uuidString:)) {
+                .before(before)
+            } else {
+                .first
+            }
         let grid = query["view"] != "table"
         var apiQuery: [(String, String)] = Self.listFilters.compactMap { name in
             query[name].flatMap { $0.isEmpty ? nil : (name, $0) }
         }
         for field in ["uploaded", "created", "expires"] {
-            if let day = query[field + "_from"], !day.isEmpty { apiQuery.append((field + "_after", day + "T00:00:00Z")) }
-            if let day = query[field + "_to"], !day.isEmpty { apiQuery.append((field + "_before", day + "T23:59:59.999999Z")) }
+            if let day = query[field + "_from"], !day.isEmpty {
+                apiQuery.append((field + "_after", day + "T00:00:00Z"))
+            }
+            if let day = query[field + "_to"], !day.isEmpty {
+                apiQuery.append((field + "_before", day + "T23:59:59.999999Z"))
+            }
         }
         if visit.session.isAdmin, let owner = query["owner"], !owner.isEmpty { apiQuery.append(("owner", owner)) }
-        if let key = query["meta_key"], !key.isEmpty { apiQuery.append(("metadata__" + key, query["meta_value"] ?? "")) }
+        if let key = query["meta_key"], !key.isEmpty {
+            apiQuery.append(("metadata__" + key, query["meta_value"] ?? ""))
+        }
         let response = await api.listPage(
-            QueryParameters(apiQuery.map { (name: $0.0, value: $0.1) }), limit: Self.pageSize, from: position, as: visit.identity)
+            QueryParameters(apiQuery.map { (name: $0.0, value: $0.1) }), limit: Self.pageSize, from: position,
+            as: visit.identity)
         let status = response.status.code
         let json = try? JSONValue.parse(response.body)
         let filters = filterForm(visit, grid: grid)
         guard status == 200, let page = json?.objectValue else {
-            let body: HTML = "<h1>Images</h1>\(filters)<p class=\"notice error\" role=\"alert\">\(Self.message(json))</p><p>Change the filters and try again.</p>"
-            return self.page(visit, "Gallery", current: .gallery, body, status: .init(code: status == 200 ? 502 : status))
+            let body: HTML =
+                "<h1>Images</h1>\(filters)<p class=\"notice error\" role=\"alert\">\(Self.message(json))</p><p>Change the filters and try again.</p>"
+            return self.page(
+                visit, "Gallery", current: .gallery, body, status: .init(code: status == 200 ? 502 : status))
         }
         let items = Self.array(json)
         let images = items.compactMap { $0.objectValue }.map(GalleryImage.init)
@@ -51,11 +63,13 @@ extension ConsoleContext {
         let selection: HTML
         if images.isEmpty {
             let hasFilters = !apiQuery.isEmpty
-            selection = hasFilters
+            selection =
+                hasFilters
                 ? "<div class=\"empty panel\" id=\"empty\"><p>No image matches these filters.</p><p><a href=\"\(base)/images\">Clear the filters</a></p></div>"
                 : "<div class=\"empty panel\" id=\"empty\"><p>No images yet.</p><p><a class=\"button\" href=\"\(base)/upload\">Upload the first ones</a></p></div>"
         } else {
-            let list: HTML = grid
+            let list: HTML =
+                grid
                 ? "<ul class=\"grid\" id=\"gallery\">\(images.map { card($0, thumbnail: thumbnails[$0.id] ?? $0.thumbnail) })</ul>"
                 : table(images, thumbnails: thumbnails)
             selection = """
@@ -91,14 +105,16 @@ extension ConsoleContext {
             let items = options.map { value, text -> HTML in
                 "<option value=\"\(value)\"\(value == current ? HTML(" selected") : .empty)>\(text)</option>"
             }
-            return "<div><label for=\"f-\(name)\">\(label)</label><select id=\"f-\(name)\" name=\"\(name)\">\(items)</select></div>"
+            return
+                "<div><label for=\"f-\(name)\">\(label)</label><select id=\"f-\(name)\" name=\"\(name)\">\(items)</select></div>"
         }
         func field(_ name: String, _ label: String, type: String = "text") -> HTML {
             "<div><label for=\"f-\(name)\">\(label)</label><input type=\"\(type)\" id=\"f-\(name)\" name=\"\(name)\" value=\"\(q[name] ?? "")\"></div>"
         }
         let any = ("", "Any")
         let more = [
-            "require_signed_urls", "orphaned", "has_variants", "creator", "owner", "uploaded_from", "uploaded_to", "created_from",
+            "require_signed_urls", "orphaned", "has_variants", "creator", "owner", "uploaded_from", "uploaded_to",
+            "created_from",
             "created_to", "expires_from", "expires_to", "meta_key", "meta_value",
         ]
         let owner: HTML = visit.session.isAdmin ? field("owner", "Owner") : .empty
@@ -123,7 +139,8 @@ extension ConsoleContext {
     }
 
     func card(_ image: GalleryImage, thumbnail: String?) -> HTML {
-        let preview: HTML = thumbnail.map { "<img src=\"\($0)\" alt=\"\(image.displayName)\" loading=\"lazy\" class=\"thumbnail\">" }
+        let preview: HTML =
+            thumbnail.map { "<img src=\"\($0)\" alt=\"\(image.displayName)\" loading=\"lazy\" class=\"thumbnail\">" }
             ?? "<span class=\"muted small\">No preview (\(image.status))</span>"
         return """
             <li class="card"><a class="thumb" href="\(base)/images/\(image.id)">\(preview)</a><div class="body">\
@@ -136,7 +153,9 @@ extension ConsoleContext {
     func table(_ images: [GalleryImage], thumbnails: [String: String]) -> HTML {
         let rows = images.map { image -> HTML in
             let thumbnail = thumbnails[image.id] ?? image.thumbnail
-            let preview: HTML = thumbnail.map { "<img src=\"\($0)\" alt=\"\" width=\"48\" height=\"36\" class=\"thumbnail\">" } ?? .empty
+            let preview: HTML =
+                thumbnail.map { "<img src=\"\($0)\" alt=\"\" width=\"48\" height=\"36\" class=\"thumbnail\">" }
+                ?? .empty
             return """
                 <tr><td><input type="checkbox" name="id" value="\(image.id)" aria-label="Select \(image.displayName)"></td>\
                 <td>\(preview)</td><td><a href="\(base)/images/\(image.id)">\(image.displayName)</a></td>\
@@ -153,7 +172,9 @@ extension ConsoleContext {
 
     /// Previous and next by keyset cursor (`before`/`after` an image id), the filters kept.
     func pagerLinks(_ visit: Visit, next: String?, previous: String?) -> HTML {
-        let kept = visit.request.query.pairs.filter { $0.name != "after" && $0.name != "before" }.map { ($0.name, $0.value) }
+        let kept = visit.request.query.pairs.filter { $0.name != "after" && $0.name != "before" }.map {
+            ($0.name, $0.value)
+        }
         func link(_ name: String, _ id: String, _ text: String, _ rel: String) -> HTML {
             "<a class=\"button secondary\" rel=\"\(rel)\" href=\"\(base)/images?\(URLQuery.encode(kept + [(name, id)]))\">\(text)</a>"
         }
@@ -176,7 +197,10 @@ struct GalleryImage {
 
     init(_ json: [String: JSONValue]) {
         id = json["id"]?.stringValue ?? ""
-        let name = [json["filename"]?.stringValue, json["original_filename"]?.stringValue].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        let name =
+            [json["filename"]?.stringValue, json["original_filename"]?.stringValue].compactMap { $0 }.first {
+                !$0.isEmpty
+            } ?? ""
         displayName = name.isEmpty ? (json["cloudflare_id"]?.stringValue ?? id) : name
         status = json["status"]?.stringValue ?? "unknown"
         requireSigned = json["require_signed_urls"] == .bool(true)

@@ -17,16 +17,20 @@ extension ConsoleContext {
         let webhook = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
             .filter { $0.hasPrefix("cfimages_webhook_deliveries_total{") }
             .compactMap { line -> (String, Int)? in
-                guard let open = line.firstIndex(of: "\""), let close = line[line.index(after: open)...].firstIndex(of: "\""),
-                      let value = line.split(separator: " ").last.flatMap({ Double($0) }),
-                      value.isFinite, value >= 0, value < 1e15 else { return nil }
+                guard let open = line.firstIndex(of: "\""),
+                    let close = line[line.index(after: open)...].firstIndex(of: "\""),
+                    let value = line.split(separator: " ").last.flatMap({ Double($0) }),
+                    value.isFinite, value >= 0, value < 1e15
+                else { return nil }
                 return (String(line[line.index(after: open)..<close]), Int(value))
             }
         let status = report?["status"]?.stringValue ?? "unknown"
-        let overall: HTML = status == "ok"
+        let overall: HTML =
+            status == "ok"
             ? "<p class=\"notice ok\" role=\"status\">Ready: every check passes.</p>"
             : "<p class=\"notice error\" role=\"alert\">Not ready (\(status)): see the failing checks below and the service log.</p>"
-        let outcomes: HTML = webhook.isEmpty
+        let outcomes: HTML =
+            webhook.isEmpty
             ? "<p class=\"muted\">No webhook deliveries since the service started.</p>"
             : "<div class=\"chart\">\(SVGChart.bars("Webhook deliveries by outcome", webhook.map { ($0.0, $0.1) }))</div>"
         let body: HTML = """

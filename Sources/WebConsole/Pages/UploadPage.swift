@@ -11,7 +11,8 @@ extension ConsoleContext {
         let formats = settings.allowedFormats.sorted()
         let types = formats.flatMap(\.mediaTypes).joined(separator: ",")
         let extensions = formats.flatMap(\.fileExtensions).joined(separator: ",")
-        let accept = (formats.flatMap(\.mediaTypes) + formats.flatMap(\.fileExtensions).map { "." + $0 }).joined(separator: ",")
+        let accept = (formats.flatMap(\.mediaTypes) + formats.flatMap(\.fileExtensions).map { "." + $0 }).joined(
+            separator: ",")
         let signed: HTML = settings.requireSignedURLs ? " checked" : ""
         let body: HTML = """
             <h1>Upload images</h1>\
@@ -36,7 +37,8 @@ extension ConsoleContext {
     /// `POST upload-url` (JSON, from console.js): the body goes to `POST api/upload-url/` as it is.
     func uploadURL(_ visit: Visit) async throws -> Response {
         guard let body = try? JSONValue.parse(visit.request.body), body.objectValue != nil else {
-            return ConsoleResponse.json(Array(#"{"detail": "Send a JSON object."}"#.utf8), status: .badRequest, csp: csp)
+            return ConsoleResponse.json(
+                Array(#"{"detail": "Send a JSON object."}"#.utf8), status: .badRequest, csp: csp)
         }
         let (status, json) = await call(visit, .post, "upload-url/", body: body)
         return ConsoleResponse.json((json ?? .object([:])).jsonBytes, status: HTTPStatus(code: status), csp: csp)

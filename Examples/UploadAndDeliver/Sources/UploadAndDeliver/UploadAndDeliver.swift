@@ -19,7 +19,8 @@ import Foundation
 struct UploadAndDeliver {
     static func main() async {
         do {
-            let settings = try Settings(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+            let settings = try Settings(
+                arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
             try await run(settings)
         } catch {
             FileHandle.standardError.write(Data("UploadAndDeliver: \(error)\n".utf8))
@@ -29,11 +30,13 @@ struct UploadAndDeliver {
 
     static func run(_ settings: Settings) async throws {
         // 1. The API client (libcurl): a one-time upload URL for a browser to POST the file to.
-        let client = try CloudflareClient(configuration: .init(
-            accountID: settings.accountID, apiToken: settings.apiToken, baseURL: settings.apiBase,
-            maxAttempts: 2, callDeadline: .seconds(20)))
-        let upload = try await client.createDirectUpload(DirectUploadOptions(
-            metadata: ["example": "UploadAndDeliver"], requireSignedURLs: true))
+        let client = try CloudflareClient(
+            configuration: .init(
+                accountID: settings.accountID, apiToken: settings.apiToken, baseURL: settings.apiBase,
+                maxAttempts: 2, callDeadline: .seconds(20)))
+        let upload = try await client.createDirectUpload(
+            DirectUploadOptions(
+                metadata: ["example": "UploadAndDeliver"], requireSignedURLs: true))
         print("image id: \(upload.id)")
         print("upload url: \(upload.uploadURL)")
 
@@ -88,7 +91,9 @@ struct Settings {
             }
             return value
         }
-        if let base = options.removeValue(forKey: "api-base") ?? environment["CLOUDFLARE_API_BASE_URL"] { apiBase = base }
+        if let base = options.removeValue(forKey: "api-base") ?? environment["CLOUDFLARE_API_BASE_URL"] {
+            apiBase = base
+        }
         accountID = try value("account-id", "CLOUDFLARE_IMAGES_ACCOUNT_ID")
         apiToken = try value("api-token", "CLOUDFLARE_IMAGES_API_TOKEN")
         accountHash = try value("account-hash", "CLOUDFLARE_IMAGES_ACCOUNT_HASH")
