@@ -146,46 +146,25 @@ extension SQLiteImageRepository {
         contentType: String, objectID: String, fieldName: String?, source: ImageUsage.Source?, owner: String?,
         at now: Date
     ) async throws -> Int {
-        var condition = "content_type = ? AND object_id = ?"
-        var bindings: [SQLiteValue] = [.text(contentType), .text(objectID)]
-        if let owner {
-            condition += " AND image_id IN (SELECT id FROM images WHERE owner = ?)"
-            bindings.append(.text(owner))
-        }
-        if let fieldName {
-            condition += " AND field_name = ?"
-            bindings.append(.text(fieldName))
-        }
-        if let source {
-            condition += " AND source = ?"
-            bindings.append(.text(source.rawValue))
-        }
-        return try await deleteUsages(where: condition, bindings, at: now)
+        try await deleteUsages(
+            UsageSQL.removal(
+                contentType: contentType, objectID: objectID, fieldName: fieldName, source: source, owner: owner),
+            at: now)
     }
 
     public func pruneUsages(
         contentType: String, objectID: String?, untouchedSince cutoff: Date, owner: String?, at now: Date
     ) async throws -> Int {
-        var condition = "content_type = ? AND source = 'auto' AND updated_at < ?"
-        var bindings: [SQLiteValue] = [.text(contentType), .integer(cutoff.microseconds)]
-        if let owner {
-            condition += " AND image_id IN (SELECT id FROM images WHERE owner = ?)"
-            bindings.append(.text(owner))
-        }
-        if let objectID {
-            condition += " AND object_id = ?"
-            bindings.append(.text(objectID))
-        }
-        return try await deleteUsages(where: condition, bindings, at: now)
+        try await deleteUsages(
+            UsageSQL.pruning(contentType: contentType, objectID: objectID, untouchedSince: cutoff, owner: owner),
+            at: now)
     }
 
-    /// Deletes the rows matching `condition`; the images they pointed at lost a reference now.
-    private func deleteUsages(where condition: String, _ bindings: [SQLiteValue], at now: Date) async throws -> Int {
+    /// Deletes the matching rows; the images they pointed at lost a reference now.
+    private func deleteUsages(_ condition: UsageSQL.Condition, at now: Date) async throws -> Int {
         try await database.write { connection in
-            try connection.execute(
-                "UPDATE images SET last_referenced_at = ? WHERE id IN (SELECT image_id FROM image_usages WHERE \(condition) AND image_id IS NOT NULL)",
-                [.integer(now.microseconds)] + bindings)
-            try connection.execute("DELETE FROM image_usages WHERE \(condition)", bindings)
+            try connection.execute(UsageSQL.touchImages(condition), [.integer(now.microseconds)] + condition.bindings)
+            try connection.execute(UsageSQL.delete(condition), condition.bindings)
             return connection.changes
         }
     }
@@ -207,13 +186,7 @@ extension SQLiteImageRepository {
     }
 
     public func removeUsage(id: Int64, owner: String?, at now: Date) async throws -> Bool {
-        var condition = "id = ?"
-        var bindings: [SQLiteValue] = [.integer(id)]
-        if let owner {
-            condition += " AND image_id IN (SELECT id FROM images WHERE owner = ?)"
-            bindings.append(.text(owner))
-        }
-        return try await deleteUsages(where: condition, bindings, at: now) > 0
+        try await deleteUsages(UsageSQL.single(id: id, owner: owner), at: now) > 0
     }
 
     public func usageCount(imageID: UUID) async throws -> Int {
