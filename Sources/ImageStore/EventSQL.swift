@@ -203,16 +203,21 @@ enum EventSQL {
     /// ?1 seq, ?2 image id, ?3 due at, ?4 type: one delivery per enabled endpoint that takes the type (an empty
     /// list takes every type).
     static func fanOut(_ dialect: SQLDialect) -> String {
+        """
+        INSERT INTO event_deliveries (event_seq, endpoint_id, image_id, next_attempt_at)
+        SELECT ?1, id, ?2, ?3 FROM event_endpoints WHERE \(endpointTakes(dialect, type: "?4"))
+        """
+    }
+
+    /// The condition on `event_endpoints` of `fanOut`: enabled, and taking the type bound to `type`.
+    static func endpointTakes(_ dialect: SQLDialect, type: String) -> String {
         let takesType =
             switch dialect {
-            case .sqlite: "EXISTS (SELECT 1 FROM json_each(event_endpoints.events) WHERE value = ?4)"
+            case .sqlite: "EXISTS (SELECT 1 FROM json_each(event_endpoints.events) WHERE value = \(type))"
             case .postgresql:
-                "EXISTS (SELECT 1 FROM json_array_elements_text(event_endpoints.events::json) AS t(value) WHERE t.value = ?4)"
+                "EXISTS (SELECT 1 FROM json_array_elements_text(event_endpoints.events::json) AS t(value) WHERE t.value = \(type))"
             }
-        return """
-            INSERT INTO event_deliveries (event_seq, endpoint_id, image_id, next_attempt_at)
-            SELECT ?1, id, ?2, ?3 FROM event_endpoints WHERE enabled = 1 AND (events = '[]' OR \(takesType))
-            """
+        return "event_endpoints.enabled = 1 AND (event_endpoints.events = '[]' OR \(takesType))"
     }
 
     static func fanOutValues(seq: Int64, imageID: SQLiteValue, at now: Date, type: SQLiteValue) -> [SQLiteValue] {

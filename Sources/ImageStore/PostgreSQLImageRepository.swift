@@ -66,14 +66,48 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
 
     // MARK: Images
 
+    /// The image, its log row, its event and the event's deliveries in one statement (`insertWithLogAndEvent`),
+    /// which is a transaction by itself: one round trip, where the statements one by one took six.
     public func insert(_ image: ImageRecord, log: LogEvent) async throws -> ImageRecord {
         let record = image.atStoragePrecision
         let now = clock()
-        return try await database.write { session in
-            try Self.insertImage(session, record, log: log, at: now)
-            return record
+        guard let event = try EventSQL.event(from: nil, to: record, at: now) else {
+            return try await database.write { session in
+                try Self.insertImage(session, record, log: log, at: now)
+                return record
+            }
         }
+        let values =
+            ImageSQL.insertValues(record) + [
+                .text(log.eventType), .text(log.message), .text(JSONText.encode(log.data)), .integer(now.microseconds),
+            ] + event.values + [.integer(now.microseconds)]
+        try await database.writeStatement { session in
+            do {
+                try session.execute(Self.insertWithLogAndEvent, values)
+            } catch let error as PostgreSQLError {
+                throw ImageSQL.mapConstraint(error, image: record)
+            }
+        }
+        return record
     }
+
+    /// `ImageSQL.insert`, then `ImageSQL.insertLog`, `EventSQL.insertEvent` and `EventSQL.fanOut` as
+    /// data-modifying parts of one statement: the image's values, then the log's (event type, message, data,
+    /// time), the event's (`EventSQL.event`'s values: id, type, image id, image, time) and the deliveries' due time.
+    static let insertWithLogAndEvent: String = {
+        let image = ImageSQL.inserted.count
+        func p(_ offset: Int) -> String { "?\(image + offset)" }
+        return """
+            WITH image AS (\(ImageSQL.insert) RETURNING id), \
+            log AS (INSERT INTO image_upload_logs (image_id, event_type, message, data, timestamp) \
+            SELECT id, \(p(1)), \(p(2)), \(p(3)), \(p(4)) FROM image), \
+            event AS (INSERT INTO events (id, type, image_id, image, created_at) \
+            SELECT \(p(5)), \(p(6)), id, \(p(8)), \(p(9)) FROM image WHERE id = \(p(7)) RETURNING seq, image_id) \
+            INSERT INTO event_deliveries (event_seq, endpoint_id, image_id, next_attempt_at) \
+            SELECT event.seq, event_endpoints.id, event.image_id, \(p(10)) FROM event, event_endpoints \
+            WHERE \(EventSQL.endpointTakes(.postgresql, type: p(6)))
+            """
+    }()
 
     static func insertImage(_ session: PostgreSQLSession, _ record: ImageRecord, log: LogEvent, at now: Date) throws {
         do {

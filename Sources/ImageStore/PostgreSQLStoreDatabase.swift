@@ -45,6 +45,12 @@ struct PostgreSQLStoreDatabase: Sendable {
         }
     }
 
+    /// `body` runs one statement, which PostgreSQL commits by itself (no `BEGIN`/`COMMIT` round trips): atomic,
+    /// committed when this returns. For a change that one statement makes whole; several would each commit alone.
+    func writeStatement<T: Sendable>(_ body: @escaping @Sendable (PostgreSQLSession) throws -> T) async throws -> T {
+        try await read(body)
+    }
+
     /// Exclusive use of one connection with no transaction around `body` (migrations).
     func withSession<T: Sendable>(_ body: @escaping @Sendable (PostgreSQLSession) throws -> T) async throws -> T {
         try await read(body)

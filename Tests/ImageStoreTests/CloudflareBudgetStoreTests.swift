@@ -7,12 +7,34 @@ import Testing
 /// The Cloudflare request budget the processes on one database share (#19: 1,200 per 5 minutes per account, not
 /// per instance).
 @Suite struct CloudflareBudgetStoreTests {
+    /// The store's ledger and another instance's on the same database (the same one on SQLite, whose processes
+    /// share the file).
+    static func ledgers(_ store: BackendStore) -> (any CloudflareBudgetStore, any CloudflareBudgetStore) {
+        (store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget)
+    }
+
+    /// A process's shared budget over `ledger`, booking and pausing at the store's clock (as `serve` composes it).
+    static func sharedBudget(
+        _ ledger: any CloudflareBudgetStore, _ store: BackendStore, limit: Int, chunk: Int
+    ) -> SharedRequestBudget {
+        SharedRequestBudget(
+            limit: limit, window: .seconds(300), chunk: chunk,
+            pause: { duration, limit, window in
+                try await ledger.pauseCloudflareRequests(
+                    for: duration, limit: limit, window: window, now: store.clock.now)
+            }
+        ) { count, limit, window in
+            let booking = try await ledger.bookCloudflareRequests(
+                count, limit: limit, window: window, now: store.clock.now)
+            return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)
+        }
+    }
+
     @Test(arguments: RepositoryBackend.all) func bookingsGrantWhatIsFreeAndFreeUpAfterTheWindow(
         _ backend: RepositoryBackend
     ) async throws {
         let store = try await BackendStore(backend)
-        let ledger = store.cloudflareBudget
-        let other: any CloudflareBudgetStore = store.otherInstance() ?? ledger
+        let (ledger, other) = Self.ledgers(store)
         let window = Duration.seconds(300)
         func book(_ ledger: any CloudflareBudgetStore, _ count: Int) async throws -> CloudflareRequestBooking {
             try await ledger.bookCloudflareRequests(count, limit: 10, window: window, now: store.clock.now)
@@ -34,9 +56,8 @@ import Testing
         _ backend: RepositoryBackend
     ) async throws {
         let store = try await BackendStore(backend)
-        let ledgers: [any CloudflareBudgetStore] = [
-            store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget,
-        ]
+        let (ledger, other) = Self.ledgers(store)
+        let ledgers = [ledger, other]
         let now = store.clock.now
         let granted = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<8 {
@@ -61,13 +82,8 @@ import Testing
         _ backend: RepositoryBackend
     ) async throws {
         let store = try await BackendStore(backend)
-        let budgets = [store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget].map { ledger in
-            SharedRequestBudget(limit: 30, window: .seconds(300), chunk: 4) { count, limit, window in
-                let booking = try await ledger.bookCloudflareRequests(
-                    count, limit: limit, window: window, now: store.clock.now)
-                return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)
-            }
-        }
+        let (ledger, other) = Self.ledgers(store)
+        let budgets = [ledger, other].map { Self.sharedBudget($0, store, limit: 30, chunk: 4) }
         var taken = 0
         var refused: Duration?
         for round in 0..<40 {
@@ -82,8 +98,7 @@ import Testing
         _ backend: RepositoryBackend
     ) async throws {
         let store = try await BackendStore(backend)
-        let ledger = store.cloudflareBudget
-        let other: any CloudflareBudgetStore = store.otherInstance() ?? ledger
+        let (ledger, other) = Self.ledgers(store)
         let window = Duration.seconds(300)
         func book(_ ledger: any CloudflareBudgetStore) async throws -> CloudflareRequestBooking {
             try await ledger.bookCloudflareRequests(5, limit: 1_200, window: window, now: store.clock.now)
@@ -111,19 +126,8 @@ import Testing
         _ backend: RepositoryBackend
     ) async throws {
         let store = try await BackendStore(backend)
-        let budgets = [store.cloudflareBudget, store.otherInstance() ?? store.cloudflareBudget].map { ledger in
-            SharedRequestBudget(
-                limit: 100, window: .seconds(300), chunk: 10,
-                pause: { duration, limit, window in
-                    try await ledger.pauseCloudflareRequests(
-                        for: duration, limit: limit, window: window, now: store.clock.now)
-                }
-            ) { count, limit, window in
-                let booking = try await ledger.bookCloudflareRequests(
-                    count, limit: limit, window: window, now: store.clock.now)
-                return SharedRequestBudget.Grant(count: booking.granted, retryAfter: booking.retryAfter)
-            }
-        }
+        let (ledger, other) = Self.ledgers(store)
+        let budgets = [ledger, other].map { Self.sharedBudget($0, store, limit: 100, chunk: 10) }
         #expect(await budgets[0].take() == nil)
         #expect(await budgets[1].take() == nil)
         await budgets[0].pause(for: .seconds(60))
