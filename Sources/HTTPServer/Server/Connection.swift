@@ -270,7 +270,8 @@ final class Connection: @unchecked Sendable {
         }
         if let armed {
             let withdraw = armed { loop.execute(produce) }
-            if holding, handlerTask == nil { withdrawHeld = withdraw }
+            // Kept unless the callback came at once (then `produce` has already run and started the task).
+            if handlerTask == nil { withdrawHeld = withdraw }
         } else {
             produce()
         }
