@@ -16,11 +16,9 @@ import argparse
 import asyncio
 import calendar
 import http.client
-import http.server
 import json
 import os
 import resource
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,42 +28,9 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
-from throwaway_service import multipart_png  # noqa: E402
+from throwaway_service import DeliveryReceiver, free_port, multipart_png  # noqa: E402
 
 PREFIX = "/cloudflare-images/api/"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Receiver:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.times = []
-
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                with receiver.lock:
-                    receiver.times.append(time.monotonic())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
 
 
 def request(port, method, path, token, body=None, connection=None):
@@ -126,7 +91,7 @@ def rss_mb(pid, field="VmRSS"):
 
 
 def deliveries(binary, workdir, env, port, token, database, count):
-    receiver = Receiver()
+    receiver = DeliveryReceiver()
     process = start(binary, workdir, env, port)
     status, endpoint = request(port, "POST", "event-endpoints/", token,
                                {"url": receiver.url, "events": ["image.upload_url_created"]})
@@ -134,7 +99,7 @@ def deliveries(binary, workdir, env, port, token, database, count):
     status, image = request(port, "POST", "upload-url/", token, {"filename": "a.png"})
     assert status == 201, image
     deadline = time.monotonic() + 30
-    while not receiver.times and time.monotonic() < deadline:
+    while not receiver.snapshot() and time.monotonic() < deadline:
         time.sleep(0.05)
     stop(process)
     db = sqlite3.connect(database)
@@ -147,17 +112,14 @@ def deliveries(binary, workdir, env, port, token, database, count):
             db.execute("INSERT INTO event_deliveries (event_seq, endpoint_id, image_id, next_attempt_at) VALUES (?, ?, ?, ?)",
                        (cursor.lastrowid, endpoint["id"], f"bench-{i}", now))
     db.close()
-    with receiver.lock:
-        receiver.times.clear()
+    receiver.clear()
     process = start(binary, workdir, env, port)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
-        with receiver.lock:
-            if len(receiver.times) >= count:
-                break
+        if len(receiver.snapshot()) >= count:
+            break
         time.sleep(0.05)
-    with receiver.lock:
-        times = list(receiver.times)
+    times = [at for _, _, _, at in receiver.snapshot()]
     stop(process)
     receiver.server.shutdown()
     if len(times) < count:

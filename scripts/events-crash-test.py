@@ -9,55 +9,19 @@ Stdlib only. Usage: scripts/events-crash-test.py --binary .build/debug/cfimages
 """
 import argparse
 import http.client
-import http.server
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
+from throwaway_service import DeliveryReceiver, free_port  # noqa: E402
+
 PREFIX = "/cloudflare-images/api/"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Receiver:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.received = []  # (status answered, headers dict, body bytes)
-        self.up = False
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                with receiver.lock:
-                    status = 204 if receiver.up else 503
-                    receiver.received.append((status, dict(self.headers.items()), body))
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def snapshot(self):
-        with self.lock:
-            return list(self.received)
 
 
 def request(port, method, path, token, body=None):
@@ -128,7 +92,7 @@ def main():
     })
     open(env["CFIMAGES_CONFIG_FILE"], "w").close()
     log = open(os.path.join(workdir, "serve.log"), "ab")
-    receiver = Receiver()
+    receiver = DeliveryReceiver(up=False)
     process = None
     failures = []
     try:
@@ -175,7 +139,7 @@ def main():
             if not delivered:
                 failures.append("the event was not delivered after the restart")
             else:
-                _, headers, body = delivered[0]
+                _, headers, body, _ = delivered[0]
                 got = json.loads(body)
                 if got["id"] != event_id or got["data"]["image"]["id"] != image["id"]:
                     failures.append(f"delivered {got['id']} for {got['data']['image']['id']}, expected {event_id}")

@@ -5,9 +5,12 @@ embedded Cloudflare emulator, nothing inherited from the caller's CFIMAGES_*/CLO
 budget that one token's load cannot exhaust.
 """
 import base64
+import http.server
 import os
 import socket
 import subprocess
+import threading
+import time
 import urllib.parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -20,6 +23,47 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class DeliveryReceiver:
+    """An event endpoint on loopback (keep-alive): answers 204 while `up`, else 503, and records every delivery as
+    (status answered, headers (an email.message.Message), body bytes, monotonic time)."""
+
+    def __init__(self, up=True):
+        self.lock = threading.Lock()
+        self.received = []
+        self.up = up
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with receiver.lock:
+                    status = 204 if receiver.up else 503
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                # Recorded once answered, so the sender is not kept waiting for it.
+                with receiver.lock:
+                    receiver.received.append((status, self.headers, body, time.monotonic()))
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def snapshot(self):
+        with self.lock:
+            return list(self.received)
+
+    def clear(self):
+        with self.lock:
+            self.received.clear()
 
 
 def multipart_png():
