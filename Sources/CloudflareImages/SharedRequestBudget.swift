@@ -63,13 +63,25 @@ public final class SharedRequestBudget: Sendable {
     /// Cloudflare refuses calls for `duration` (its 429, or its counter at zero): the grants this process holds are
     /// dropped and the whole limit is booked until then, so no process sends anything before it ends (one 429
     /// stops them all, not each in turn). A ledger that cannot be reached is logged; the local pause still holds.
+    /// Calls refused at once (a burst of 429s) book the pause once: one that ends at most a second after the one this
+    /// process already booked writes nothing more (Cloudflare's `Retry-After` counts whole seconds).
     public func pause(for duration: Duration) async {
         guard duration > .zero else { return }
-        state.withLock { $0.grants.removeAll() }
-        guard let pauseLedger else { return }
+        let ends = now() + duration
+        let booked = state.withLock { state -> Bool in
+            state.grants.removeAll()
+            if let until = state.sharedPauseUntil, until + .seconds(1) >= ends { return true }
+            state.sharedPauseUntil = ends
+            return false
+        }
+        guard let pauseLedger, !booked else { return }
         do {
             try await pauseLedger(duration, limit, window + validity)
         } catch {
+            // Not booked: the next 429 tries again.
+            state.withLock { state in
+                if state.sharedPauseUntil == ends { state.sharedPauseUntil = nil }
+            }
             logger.warning(
                 "The Cloudflare pause could not be shared with the other processes", metadata: ["error": "\(error)"])
         }
@@ -107,6 +119,8 @@ public final class SharedRequestBudget: Sendable {
     private struct State {
         var grants: [(remaining: Int, expires: ContinuousClock.Instant)] = []
         var failing = false
+        /// When the last pause this process booked in the ledger ends.
+        var sharedPauseUntil: ContinuousClock.Instant?
 
         /// Spends one request of the oldest live grant; false when none is left.
         mutating func spend(at now: ContinuousClock.Instant) -> Bool {

@@ -109,5 +109,11 @@ import Testing
         let held = await cloudflareError { _ = try await second.signingKeys() }
         #expect(held == .rateLimited(retryAfter: .seconds(30), errors: []))
         #expect(server.requests.count == 1)
+        // More 429s within the booked pause book nothing more; a longer one does.
+        await firstBudget.pause(for: .seconds(10))
+        await firstBudget.pause(for: .seconds(30))
+        #expect(ledger.pauses.withLock { $0 } == [.seconds(30)])
+        await firstBudget.pause(for: .seconds(120))
+        #expect(ledger.pauses.withLock { $0 } == [.seconds(30), .seconds(120)])
     }
 }
