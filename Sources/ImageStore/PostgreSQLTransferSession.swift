@@ -14,8 +14,6 @@ final class PostgreSQLTransferSession: TransferSession {
 
     var dialect: SQLDialect { .postgresql }
 
-    var insertsFirst: Bool { true }
-
     func execute(_ sql: String, _ values: [SQLiteValue]) throws -> Int {
         try session.execute(sql, values)
         return session.changes

@@ -11,8 +11,6 @@ final class SQLiteTransferSession: TransferSession {
 
     var dialect: SQLDialect { .sqlite }
 
-    var insertsFirst: Bool { false }
-
     func execute(_ sql: String, _ values: [SQLiteValue]) throws -> Int {
         try connection.execute(sql, values)
         return connection.changes

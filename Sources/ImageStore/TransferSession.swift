@@ -9,12 +9,6 @@ protocol TransferSession: AnyObject {
 
     var dialect: SQLDialect { get }
 
-    /// Whether an import tries a row's insert first and reads the stored row only when it did not go in (one
-    /// statement for a new row, two for one already there), rather than the reverse. PostgreSQL: each statement
-    /// is a round trip and most of an import is new rows. SQLite: a lookup costs less than an insert that does
-    /// nothing, and importing the same dump again is then all lookups.
-    var insertsFirst: Bool { get }
-
     /// Runs one statement; how many rows it inserted, updated or deleted itself (not its triggers).
     @discardableResult
     func execute(_ sql: String, _ values: [SQLiteValue]) throws -> Int
@@ -50,6 +44,12 @@ enum ConstraintViolation {
 }
 
 extension TransferSession {
+    /// Whether an import tries a row's insert first and reads the stored row only when it did not go in (one
+    /// statement for a new row, two for one already there), rather than the reverse. PostgreSQL: each statement
+    /// is a round trip and most of an import is new rows. SQLite: a lookup costs less than an insert that does
+    /// nothing, and importing the same dump again is then all lookups.
+    var insertsFirst: Bool { dialect == .postgresql }
+
     /// The first row of a lookup, mapped; nil when there is none.
     func first<T>(_ sql: String, _ values: [SQLiteValue], map: (Row) throws -> T) throws -> T? {
         var found: T?
