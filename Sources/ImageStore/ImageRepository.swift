@@ -18,7 +18,8 @@ public protocol ImageRepository: Sendable {
     /// The image with this key, if it exists and belongs to `owner` (any owner when nil).
     func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord?
 
-    /// The images with these UUIDs (in scope), in no particular order; unknown IDs are skipped.
+    /// The images with these UUIDs (in scope), in no particular order; unknown IDs are skipped. One snapshot holding
+    /// every commit made before the call, by any process.
     func images(ids: [UUID], owner: String?) async throws -> [ImageRecord]
 
     /// The images with these Cloudflare IDs (in scope), in no particular order; unknown IDs are skipped.

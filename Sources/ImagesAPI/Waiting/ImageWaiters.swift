@@ -11,7 +11,8 @@ import Synchronization
 /// re-read asks for one more). The poll also ends the waits whose time ran out.
 final class ImageWaiters: Sendable {
     enum Outcome: Sendable {
-        case reached(ImageRecord)
+        /// Boxed: a held request keeps an outcome's room from its registration on, and a record is hundreds of bytes.
+        indirect case reached(ImageRecord)
         /// The image was deleted (or left the caller's scope).
         case gone
         case timedOut
@@ -34,6 +35,9 @@ final class ImageWaiters: Sendable {
         var checking = false
         var dirty = false
         var generation: Int64?
+        /// Waiters to check soon (new ones, and those whose image a write of this process changed), read together.
+        var queued: [UInt64] = []
+        var checkingQueued = false
     }
 
     private let repository: any ImageRepository
@@ -106,7 +110,7 @@ final class ImageWaiters: Sendable {
         }
         if startPoller { Task { await self.poll() } }
         // The change may have committed between the caller's read and this registration.
-        Task { await self.checkOne(id) }
+        check([id])
         return { [weak self] in self?.resume([id: .withdrawn]) }
     }
 
@@ -130,42 +134,43 @@ final class ImageWaiters: Sendable {
         let waiting = state.withLock { state -> [UInt64] in
             state.waiters.isEmpty ? [] : state.waiters.compactMap { changed.contains($0.value.imageID) ? $0.key : nil }
         }
-        for id in waiting { Task { await self.checkOne(id) } }
+        check(waiting)
     }
 
-    private func checkOne(_ id: UInt64) async {
-        guard let waiter = state.withLock({ $0.waiters[id] }) else { return }
-        let record = try? await repository.image(.id(waiter.imageID), owner: waiter.owner)
-        guard let outcome = Self.outcome(waiter, record, found: record != nil) else { return }
-        resume([id: outcome])
+    /// Queues these waiters for a check. One task reads the images of every waiter queued meanwhile, so a burst of
+    /// new waiters (or of changes) costs a few reads of up to ``readChunk`` images, not a task and a read each.
+    private func check(_ ids: [UInt64]) {
+        guard !ids.isEmpty else { return }
+        let start = state.withLock { state -> Bool in
+            state.queued += ids
+            guard !state.checkingQueued else { return false }
+            state.checkingQueued = true
+            return true
+        }
+        if start { Task { await self.checkQueued() } }
+    }
+
+    private func checkQueued() async {
+        while true {
+            let queued = state.withLock { state -> [(UInt64, Waiter)]? in
+                guard !state.queued.isEmpty else {
+                    state.checkingQueued = false
+                    return nil
+                }
+                defer { state.queued = [] }
+                return state.queued.compactMap { id in state.waiters[id].map { (id, $0) } }
+            }
+            guard let queued else { return }
+            // A failed read leaves them waiting: the poll's re-read or their deadline answers them.
+            if let outcomes = await outcomes(of: queued) { resume(outcomes) }
+        }
     }
 
     /// Re-reads every waited image, resumes those done; again while a signal came during the read.
     private func recheck() async {
         while true {
             let snapshot = state.withLock { state in state.waiters.map { ($0.key, $0.value) } }
-            var outcomes: [UInt64: Outcome] = [:]
-            let ids = Array(Set(snapshot.map(\.1.imageID)))
-            var records: [UUID: ImageRecord] = [:]
-            var failed = false
-            var start = 0
-            while start < ids.count {
-                let chunk = Array(ids[start..<min(ids.count, start + Self.readChunk)])
-                start += chunk.count
-                do {
-                    for record in try await repository.images(ids: chunk, owner: nil) { records[record.id] = record }
-                } catch {
-                    failed = true
-                }
-            }
-            if !failed {
-                for (id, waiter) in snapshot {
-                    var record = records[waiter.imageID]
-                    if let owner = waiter.owner, record?.owner != owner { record = nil }
-                    if let outcome = Self.outcome(waiter, record, found: record != nil) { outcomes[id] = outcome }
-                }
-            }
-            resume(outcomes)
+            if let outcomes = await outcomes(of: snapshot) { resume(outcomes) }
             let again = state.withLock { state -> Bool in
                 if state.dirty && !state.waiters.isEmpty {
                     state.dirty = false
@@ -179,9 +184,27 @@ final class ImageWaiters: Sendable {
         }
     }
 
-    private static func outcome(_ waiter: Waiter, _ record: ImageRecord?, found: Bool) -> Outcome? {
-        guard let record else { return .gone }
-        return waiter.goal.isReached(by: record.status) ? .reached(record) : nil
+    /// The waiters done, from one read of their images (holding every commit made before it, by any process);
+    /// nil when a read failed.
+    private func outcomes(of waiters: [(UInt64, Waiter)]) async -> [UInt64: Outcome]? {
+        let ids = Array(Set(waiters.map(\.1.imageID)))
+        var records: [UUID: ImageRecord] = [:]
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(ids.count, start + Self.readChunk)])
+            start += chunk.count
+            guard let found = try? await repository.images(ids: chunk, owner: nil) else { return nil }
+            for record in found { records[record.id] = record }
+        }
+        var outcomes: [UInt64: Outcome] = [:]
+        for (id, waiter) in waiters {
+            guard let record = records[waiter.imageID], waiter.owner == nil || record.owner == waiter.owner else {
+                outcomes[id] = .gone
+                continue
+            }
+            if waiter.goal.isReached(by: record.status) { outcomes[id] = .reached(record) }
+        }
+        return outcomes
     }
 
     /// Removes and resumes the waiters named (those still waiting).
