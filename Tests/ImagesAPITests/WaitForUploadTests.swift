@@ -85,6 +85,28 @@ import Testing
         }
     }
 
+    /// A plain wait is registered before the image is read, and the registration check answers one that can never
+    /// end well as a lookup would: 404, at once (a 60-second wait held would outlast the client's 10 s timeout).
+    @Test(arguments: ["an unknown id", "another user's image", "an image the filter leaves out"])
+    func aWaitForAnImageTheCallerCannotSeeAnswers404AtOnce(_ target: String) async throws {
+        try await withEmulatorService { service in
+            var id = try await service.createPending(signed: false)
+            var query = "wait=60&until=uploaded"
+            var token = service.token
+            switch target {
+            case "an unknown id": id = UUID().uuidString.lowercased()
+            case "another user's image": token = try await service.fixture.token("bob", label: "b")
+            default: query += "&status=uploaded"
+            }
+            let response = try await sendRequest(
+                "GET", service.origin + "/cloudflare-images/api/images/\(id)/?\(query)", token: token,
+                timeout: .seconds(10))
+            #expect(response.status == 404)
+            #expect(response.object?.string("detail") == "No CloudflareImage matches the given query.")
+            #expect(service.api.waitingRequests == 0)
+        }
+    }
+
     @Test(arguments: ["wait=61", "wait=-1", "wait=abc", "wait=1.5", "wait=100000000000000000000", "until=bogus&wait=5"])
     func badValuesAnswer400(_ query: String) async throws {
         try await withEmulatorService { service in

@@ -35,18 +35,32 @@ extension APIContext {
     /// With `?wait=<s>&until=uploaded|final` the answer waits (at most `wait` seconds) for the image to get there;
     /// after the time (`wait`, or `CFIMAGES_WAIT_MAX_SECONDS` when that is shorter) it is the current state, still a
     /// 200 (a 404 if the image was deleted meanwhile).
+    ///
+    /// A plain wait (no query filter) is registered before anything is read: the waiters' registration check is its
+    /// first read (an image already there, or not the caller's, is answered by it), batched with the checks of every
+    /// other wait registered meanwhile on a reader thread, so a burst of waits costs the event loops no point reads.
     func retrieveImage(_ request: Request, _ caller: Caller) async throws -> Response {
         let wait = try WaitRequest.parse(request.query)
+        let eventStream = request.method == .get && Self.acceptsEventStream(request)
+        if let wait, !eventStream, let id = Fields.parseUUID(request.pathParameters["id"] ?? ""),
+            try !ImageFilter(request.query).narrows
+        {
+            return held(request, caller, id: id, wait: wait)
+        }
         let image = try await image(request, caller)
-        if request.method == .get, Self.acceptsEventStream(request) {
+        if eventStream {
             return imageEventStream(
                 image, wait: wait, waitGiven: !(request.query.all("wait").last ?? "").isEmpty, caller: caller)
         }
         guard let wait, !wait.goal.isReached(by: image.status) else {
             return json(serializer.bytes(image, now: clock()))
         }
+        return held(request, caller, id: image.id, wait: wait)
+    }
+
+    /// The answer of `retrieveImage` once image `id` reaches the wait's goal, is gone, or the time runs out.
+    private func held(_ request: Request, _ caller: Caller, id: UUID, wait: WaitRequest) -> Response {
         let timeout = Duration.seconds(min(wait.seconds, settings.waitMaxSeconds))
-        let id = image.id
         // Held as a registration (``Response/later(after:_:)``): no task or frames while it waits.
         return .later { [waiters] ready in
             waiters.park(for: id, owner: caller.scope, goal: wait.goal, timeout: timeout, wake: ready)

@@ -109,7 +109,7 @@ final class ImageWaiters: Sendable {
             return (state.nextID, start)
         }
         if startPoller { Task { await self.poll() } }
-        // The change may have committed between the caller's read and this registration.
+        // The image may already be there: the caller may not have read it, or it changed since the caller's read.
         check([id])
         return { [weak self] in self?.resume([id: .withdrawn]) }
     }
