@@ -254,6 +254,43 @@ import Testing
         }
     }
 
+    /// The worker's metrics: attempts by outcome, the latency of each successful delivery, and the backlog of the
+    /// endpoint, which grows while its receiver fails and empties once it answers.
+    @Test func metricsCountAttemptsLatencyAndEachEndpointsBacklog() async throws {
+        var policy = Self.fastPolicy
+        policy.gaugeInterval = .milliseconds(50)
+        try await Self.withSetup(policy: policy, answer: { _ in (503, ["Retry-After": "0"]) }) { setup in
+            let (endpointID, _) = try await setup.register(["image.upload_url_created"])
+            _ = try await setup.service.createPending(signed: false)
+            _ = try await setup.service.createPending(signed: false)
+            func sample(_ name: String) async throws -> Double? {
+                let metrics = try await sendRequest(
+                    "GET", setup.service.origin + "/metrics", token: setup.admin, timeout: .seconds(10))
+                let line = metrics.text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+                return line.flatMap { Double($0.split(separator: " ").last ?? "") }
+            }
+            let backlog = "cfimages_event_backlog{endpoint=\"\(endpointID)\"}"
+            var pending: Double?
+            for _ in 0..<200 where pending != 2 {
+                pending = try await sample(backlog)
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(pending == 2)
+            #expect(try await sample(#"cfimages_event_deliveries_total{outcome="failed"}"#) ?? 0 >= 2)
+            #expect(try await sample(#"cfimages_event_deliveries_total{outcome="delivered"}"#) == 0)
+            setup.receiver.setAnswer { _ in (204, [:]) }
+            #expect(await eventually(timeout: .seconds(10)) { setup.receiver.accepted.count == 2 })
+            for _ in 0..<200 where pending != 0 {
+                pending = try await sample(backlog)
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(pending == 0)
+            #expect(try await sample(#"cfimages_event_deliveries_total{outcome="delivered"}"#) == 2)
+            #expect(try await sample("cfimages_event_delivery_latency_seconds_count") == 2)
+            #expect(try await sample("cfimages_event_delivery_attempt_seconds_count") ?? 0 >= 4)
+        }
+    }
+
     @Test func anEndpointFailingForTheWholeWindowIsDisabled() async throws {
         var policy = Self.fastPolicy
         policy.retryWindow = .milliseconds(600)

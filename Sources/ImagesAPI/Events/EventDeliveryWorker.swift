@@ -32,8 +32,19 @@ public final class EventDeliveryWorker: Sendable {
         /// Events older than this are pruned (checked every `pruneInterval`).
         public var retention: Duration = .seconds(30 * 86_400)
         public var pruneInterval: Duration = .seconds(600)
+        /// How often the backlog and disabled-endpoint gauges are read from the store.
+        public var gaugeInterval: Duration = .seconds(5)
 
         public init() {}
+
+        /// The delay before the next try after `attempts` failed ones: `baseDelay` doubled per attempt, at most
+        /// `maxDelay`, times a random factor in 0.5...1 (full jitter would allow near-zero retries).
+        func retryDelay(afterAttempts attempts: Int) -> Duration {
+            let base = EventDeliveryWorker.seconds(baseDelay)
+            let exponent = attempts <= 1 ? 0 : Double(min(attempts - 1, 30))
+            let capped = min(base * pow(2, exponent), EventDeliveryWorker.seconds(maxDelay))
+            return .milliseconds(Int64(capped * Double.random(in: 0.5...1) * 1_000))
+        }
     }
 
     private struct State {
@@ -103,7 +114,7 @@ public final class EventDeliveryWorker: Sendable {
     }
 
     private func loop() async {
-        var lastGauges = ContinuousClock.now - .seconds(60)
+        var lastGauges = ContinuousClock.now - policy.gaugeInterval
         var lastPrune = ContinuousClock.now - policy.pruneInterval
         while !state.withLock({ $0.stopped }) {
             if ContinuousClock.now - lastPrune >= policy.pruneInterval {
@@ -111,7 +122,7 @@ public final class EventDeliveryWorker: Sendable {
                 await prune()
             }
             let sent = await deliverDue()
-            if ContinuousClock.now - lastGauges >= .seconds(5) {
+            if ContinuousClock.now - lastGauges >= policy.gaugeInterval {
                 await refreshGauges()
                 lastGauges = ContinuousClock.now
             }
@@ -220,7 +231,7 @@ public final class EventDeliveryWorker: Sendable {
         } else {
             let deadline = event.createdAt.addingTimeInterval(Self.seconds(policy.retryWindow))
             let next = attemptedAt.addingTimeInterval(
-                Self.seconds(max(delay(afterAttempts: delivery.attempts + 1), retryAfter ?? .zero)))
+                Self.seconds(max(policy.retryDelay(afterAttempts: delivery.attempts + 1), retryAfter ?? .zero)))
             if attemptedAt >= deadline {
                 outcome = .gaveUp
                 metrics.deliveries.labels(.gaveUp).increment()
@@ -251,15 +262,6 @@ public final class EventDeliveryWorker: Sendable {
         } catch {
             logger.error("Recording an event delivery attempt failed", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// The delay before the next try after `attempts` failed ones: `baseDelay` doubled per attempt, at most
-    /// `maxDelay`, times a random factor in 0.5...1 (full jitter would allow near-zero retries).
-    func delay(afterAttempts attempts: Int) -> Duration {
-        let base = Self.seconds(policy.baseDelay)
-        let exponent = Double(min(max(attempts - 1, 0), 30))
-        let capped = min(base * pow(2, exponent), Self.seconds(policy.maxDelay))
-        return .milliseconds(Int64(capped * Double.random(in: 0.5...1) * 1_000))
     }
 
     /// `Retry-After` as seconds or an HTTP date, capped at a day.
