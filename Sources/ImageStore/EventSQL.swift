@@ -66,7 +66,7 @@ enum EventSQL {
 
     /// ?1 now, ?2 limit: pending, due, to an enabled endpoint, the oldest pending one of its endpoint and image.
     static let dueDeliveries = """
-        SELECT d.attempts, e.seq, e.id, e.type, e.image, e.created_at, \(prefixed("p", endpointColumns))
+        SELECT d.attempts, \(prefixed("e", eventColumns)), \(prefixed("p", endpointColumns))
         FROM event_deliveries d
         JOIN events e ON e.seq = d.event_seq
         JOIN event_endpoints p ON p.id = d.endpoint_id AND p.enabled = 1
@@ -88,7 +88,7 @@ enum EventSQL {
 
     static func dueDelivery(_ row: some StoreRow) throws -> DueDelivery {
         DueDelivery(
-            event: try decodeEvent(row, from: 1), endpoint: decodeEndpoint(row, from: 6),
+            event: try decodeEvent(row, from: 1), endpoint: decodeEndpoint(row, from: 7),
             attempts: Int(row.int64(at: 0)))
     }
 
@@ -200,6 +200,21 @@ enum EventSQL {
         return (type, image.id, values)
     }
 
+    /// `insertEvent` with the usage an event of the usage registry reports: ?1 to ?5 as there, ?6 the usage.
+    static let insertUsageEvent = """
+        INSERT INTO events (id, type, image_id, image, created_at, usage) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq
+        """
+
+    /// `insertUsageEvent`'s values for `usage`, as it was, of `image`, as it is now.
+    static func usageEvent(
+        _ type: ImageEventType, image: ImageRecord, usage: ImageUsage, at now: Date
+    ) throws -> [SQLiteValue] {
+        [
+            .text(try StoredEvent.newID()), .text(type.rawValue), ImageSQL.text(image.id),
+            .blob(try StoredEvent.encode(image)), .integer(now.microseconds), .blob(try StoredEvent.encode(usage)),
+        ]
+    }
+
     /// ?1 seq, ?2 image id, ?3 due at, ?4 type: one delivery per enabled endpoint that takes the type (an empty
     /// list takes every type).
     static func fanOut(_ dialect: SQLDialect) -> String {
@@ -224,7 +239,7 @@ enum EventSQL {
         [.integer(seq), imageID, .integer(now.microseconds), type]
     }
 
-    static let eventColumns = "seq, id, type, image, created_at"
+    static let eventColumns = "seq, id, type, image, created_at, usage"
     static let recentEvents = "SELECT \(eventColumns) FROM events ORDER BY seq DESC LIMIT ?"
     static let eventByID = "SELECT \(eventColumns) FROM events WHERE id = ?"
     static let deliveryColumns =
@@ -256,7 +271,10 @@ enum EventSQL {
         }
         return StoredEvent(
             seq: row.int64(at: start), id: row.text(at: start + 1), type: type,
-            image: try StoredEvent.decode(row.bytes(at: start + 3)), createdAt: row.date(at: start + 4))
+            image: try StoredEvent.decode(ImageRecord.self, row.bytes(at: start + 3), column: "image"),
+            usage: row.isNull(at: start + 5)
+                ? nil : try StoredEvent.decode(ImageUsage.self, row.bytes(at: start + 5), column: "usage"),
+            createdAt: row.date(at: start + 4))
     }
 
     static func decodeDelivery(_ row: some StoreRow) -> EventDelivery {

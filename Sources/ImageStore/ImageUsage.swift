@@ -2,10 +2,10 @@ import Foundation
 
 /// A stored `image_usages` row: content (`contentType` as `app_label.model`, `objectID`, `fieldName`) that references
 /// the Cloudflare image `cloudflareID`, resolved to our image when we track it (the reference package's ImageUsage).
-public struct ImageUsage: Sendable, Hashable {
+public struct ImageUsage: Sendable, Hashable, Codable {
     /// Where a usage came from: derived from a model's fields by the client (`auto`, pruned by reconcile) or
     /// registered by hand (`manual`, never pruned).
-    public enum Source: String, Sendable, CaseIterable {
+    public enum Source: String, Sendable, CaseIterable, Codable {
         case auto, manual
     }
 

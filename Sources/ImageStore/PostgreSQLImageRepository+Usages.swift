@@ -116,6 +116,7 @@ extension PostgreSQLImageRepository {
                     stored.imageID = imageID.flatMap(UUID.init(uuidString:))
                     stored.source = reference.source
                     stored.updatedAt = Date(microseconds: stamp)
+                    try PostgreSQLEventOutbox.record(session, usage: existing, to: stored, at: now)
                     summary.usages.append(stored)
                 } else {
                     let id =
@@ -131,12 +132,13 @@ extension PostgreSQLImageRepository {
                                 .integer(stamp),
                             ]) ?? 0
                     summary.created += 1
-                    summary.usages.append(
-                        ImageUsage(
-                            id: id, cloudflareID: reference.cloudflareID,
-                            imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
-                            objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
-                            createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp)))
+                    let created = ImageUsage(
+                        id: id, cloudflareID: reference.cloudflareID,
+                        imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
+                        objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
+                        createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp))
+                    try PostgreSQLEventOutbox.record(session, usage: nil, to: created, at: now)
+                    summary.usages.append(created)
                 }
             }
             return summary
@@ -161,12 +163,16 @@ extension PostgreSQLImageRepository {
             at: now)
     }
 
-    /// Deletes the matching rows; the images they pointed at lost a reference now.
+    /// Deletes the matching rows; the images they pointed at lost a reference now (and are told so).
     private func deleteUsages(_ condition: UsageSQL.Condition, at now: Date) async throws -> Int {
         try await database.write { session in
+            let removed = try session.query(
+                UsageSQL.selectTracked(condition), condition.bindings, map: Self.decodeUsage)
             try session.execute(UsageSQL.touchImages(condition), [.integer(now.microseconds)] + condition.bindings)
             try session.execute(UsageSQL.delete(condition), condition.bindings)
-            return session.changes
+            let changes = session.changes
+            for usage in removed { try PostgreSQLEventOutbox.record(session, usage: usage, to: nil, at: now) }
+            return changes
         }
     }
 

@@ -67,11 +67,15 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
     // MARK: Images
 
     /// The image, its log row, its event and the event's deliveries in one statement (`insertWithLogAndEvent`),
-    /// which is a transaction by itself: one round trip, where the statements one by one took six.
+    /// which is a transaction by itself: one round trip, where the statements one by one took six. Only for an id
+    /// Cloudflare generated (a UUID, which no custom id may be): content cannot reference it before it is tracked. A
+    /// custom id can be, and the transaction of `insertImage` reports the usages its image takes over.
     public func insert(_ image: ImageRecord, log: LogEvent) async throws -> ImageRecord {
         let record = image.atStoragePrecision
         let now = clock()
-        guard let event = try EventSQL.event(from: nil, to: record, at: now) else {
+        guard let event = try EventSQL.event(from: nil, to: record, at: now),
+            UUID(canonicalText: record.cloudflareID) != nil
+        else {
             return try await database.write { session in
                 try Self.insertImage(session, record, log: log, at: now)
                 return record
@@ -117,6 +121,7 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
         }
         try insertLog(session, imageID: record.id, event: log, at: now)
         try PostgreSQLEventOutbox.record(session, from: nil, to: record, at: now)
+        try PostgreSQLEventOutbox.recordUsagesTakenOver(session, by: record, at: now)
     }
 
     public func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord? {

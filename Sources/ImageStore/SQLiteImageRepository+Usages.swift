@@ -116,6 +116,7 @@ extension SQLiteImageRepository {
                     stored.imageID = imageID.flatMap(UUID.init(uuidString:))
                     stored.source = reference.source
                     stored.updatedAt = Date(microseconds: stamp)
+                    try SQLiteEventOutbox.record(connection, usage: existing, to: stored, at: now)
                     summary.usages.append(stored)
                 } else {
                     try connection.execute(
@@ -130,12 +131,13 @@ extension SQLiteImageRepository {
                             .integer(stamp),
                         ])
                     summary.created += 1
-                    summary.usages.append(
-                        ImageUsage(
-                            id: connection.lastInsertRowID, cloudflareID: reference.cloudflareID,
-                            imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
-                            objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
-                            createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp)))
+                    let created = ImageUsage(
+                        id: connection.lastInsertRowID, cloudflareID: reference.cloudflareID,
+                        imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
+                        objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
+                        createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp))
+                    try SQLiteEventOutbox.record(connection, usage: nil, to: created, at: now)
+                    summary.usages.append(created)
                 }
             }
             return summary
@@ -160,12 +162,16 @@ extension SQLiteImageRepository {
             at: now)
     }
 
-    /// Deletes the matching rows; the images they pointed at lost a reference now.
+    /// Deletes the matching rows; the images they pointed at lost a reference now (and are told so).
     private func deleteUsages(_ condition: UsageSQL.Condition, at now: Date) async throws -> Int {
         try await database.write { connection in
+            let removed = try connection.query(
+                UsageSQL.selectTracked(condition), condition.bindings, map: Self.decodeUsage)
             try connection.execute(UsageSQL.touchImages(condition), [.integer(now.microseconds)] + condition.bindings)
             try connection.execute(UsageSQL.delete(condition), condition.bindings)
-            return connection.changes
+            let changes = connection.changes
+            for usage in removed { try SQLiteEventOutbox.record(connection, usage: usage, to: nil, at: now) }
+            return changes
         }
     }
 

@@ -71,6 +71,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
         }
         try insertLog(connection, imageID: record.id, event: log, at: now)
         try SQLiteEventOutbox.record(connection, from: nil, to: record, at: now)
+        try SQLiteEventOutbox.recordUsagesTakenOver(connection, by: record, at: now)
     }
 
     /// A point read on an index: a recent snapshot, on the caller's thread when that needs no wait.

@@ -44,6 +44,23 @@ enum UsageSQL {
             + "(SELECT image_id FROM image_usages WHERE \(condition.sql) AND image_id IS NOT NULL)"
     }
 
+    /// The matching usages that point at a tracked image (those whose removal is reported), in id order.
+    static func selectTracked(_ condition: Condition) -> String {
+        "SELECT \(SQLiteImageRepository.usageColumns) FROM image_usages u WHERE \(condition.sql) AND image_id IS NOT NULL "
+            + "ORDER BY id"
+    }
+
+    /// The usages of the new image ?1, in id order: on SQLite the image's insert trigger has just linked them.
+    static let ofImage =
+        "SELECT \(SQLiteImageRepository.usageColumns) FROM image_usages u WHERE image_id = ? ORDER BY id"
+
+    /// Links the unregistered usages of Cloudflare id ?3 to the new image ?1 (?2 its `updated_at`) and returns them:
+    /// on PostgreSQL the insert trigger that would link them runs at commit, after the events had to be written.
+    static let linkToNewImage = """
+        UPDATE image_usages AS u SET image_id = ?, updated_at = ? WHERE cloudflare_id = ? AND image_id IS NULL \
+        RETURNING \(SQLiteImageRepository.usageColumns)
+        """
+
     static func delete(_ condition: Condition) -> String {
         "DELETE FROM image_usages WHERE \(condition.sql)"
     }

@@ -4,8 +4,8 @@ import SQLite
 import TestSupport
 import Testing
 
-/// The outbox, on each backend: every image change writes its event in the change's own transaction, nothing else
-/// does.
+/// The outbox, on each backend: every image change, and every usage write that moves a usage onto or off an image,
+/// writes its event in the change's own transaction, nothing else does.
 @Suite struct EventOutboxTests {
     struct Refused: Error {}
 
@@ -55,6 +55,115 @@ import Testing
         #expect(events.filter { !$0.deliveries.isEmpty }.map(\.event.type) == [.deleted, .uploaded])
         #expect(events.first?.event.image.status == .uploaded && events.first?.event.image.filename == "x.png")
         #expect(try await store.events.deliveryBacklog() == ["ep_test": 2])
+    }
+
+    /// Usage writes report `image.usage_added` to the image a usage now points at and `image.usage_removed` to the
+    /// one it left, each with the usage as it was and the image as it is; a rewrite that keeps a usage on its image,
+    /// an unregistered usage, and a failed write report nothing.
+    @Test(arguments: RepositoryBackend.all) func usageWritesReportTheImagesTheyReachAndLeave(
+        _ backend: RepositoryBackend
+    ) async throws {
+        let store = try await BackendStore(backend)
+        _ = try await endpoint(store, events: [.usageAdded])
+        let first = try await store.repository.insert(.sample("cf-a"), log: .created)
+        let second = try await store.repository.insert(.sample("cf-b"), log: .created)
+        func reference(_ object: String, _ cloudflareID: String, _ source: ImageUsage.Source = .auto) -> UsageReference
+        {
+            UsageReference(
+                contentType: "blog.post", objectID: object, fieldName: "cover", cloudflareID: cloudflareID,
+                source: source)
+        }
+        func usageEvents() async throws -> [StoredEvent] {
+            try await store.events.recentEvents(limit: 100).reversed().map(\.event).filter { $0.usage != nil }
+        }
+        let added = try await store.repository.recordUsages(
+            [reference("1", "cf-a"), reference("2", "cf-untracked")], at: store.clock.now)
+        store.clock.advance(1)
+        // The same reference again (and once more as manual) keeps the usage on its image: nothing to report.
+        _ = try await store.repository.recordUsages([reference("1", "cf-a")], at: store.clock.now)
+        _ = try await store.repository.recordUsages([reference("1", "cf-a", .manual)], at: store.clock.now)
+        var events = try await usageEvents()
+        #expect(events.map(\.type) == [.usageAdded])
+        #expect(events.first?.image.id == first.id && events.first?.image.usageCount == 1)
+        #expect(events.first?.usage == added.usages.first)
+        // Moved to the other image: removed from the first, added to the second.
+        store.clock.advance(1)
+        let moved = try await store.repository.recordUsages([reference("1", "cf-b", .manual)], at: store.clock.now)
+        events = try await usageEvents()
+        #expect(events.map(\.type) == [.usageAdded, .usageRemoved, .usageAdded])
+        #expect(events[1].image.id == first.id && events[1].image.usageCount == 0)
+        #expect(events[1].usage?.imageID == first.id && events[1].usage?.cloudflareID == "cf-a")
+        #expect(events[2].image.id == second.id && events[2].usage == moved.usages.first)
+        // Removal reports the usages that pointed at a tracked image, with the image they left.
+        #expect(
+            try await store.repository.removeUsages(
+                contentType: "blog.post", objectID: "1", fieldName: nil, source: nil, owner: nil, at: store.clock.now)
+                == 1)
+        #expect(
+            try await store.repository.removeUsages(
+                contentType: "blog.post", objectID: "2", fieldName: nil, source: nil, owner: nil, at: store.clock.now)
+                == 1)
+        events = try await usageEvents()
+        #expect(events.map(\.type) == [.usageAdded, .usageRemoved, .usageAdded, .usageRemoved])
+        #expect(events[3].image.id == second.id && events[3].image.usageCount == 0)
+        #expect(events[3].usage == moved.usages.first)
+        // Pruning and single removals report the same way; the endpoint took only the added events.
+        _ = try await store.repository.recordUsages([reference("3", "cf-a")], at: store.clock.now)
+        store.clock.advance(60)
+        #expect(
+            try await store.repository.pruneUsages(
+                contentType: "blog.post", objectID: nil, untouchedSince: store.clock.now, owner: nil,
+                at: store.clock.now) == 1)
+        events = try await usageEvents()
+        #expect(events.suffix(2).map(\.type) == [.usageAdded, .usageRemoved])
+        #expect(try await store.events.deliveryBacklog() == ["ep_test": 3])
+    }
+
+    /// Content may reference a custom id before its image is tracked: the image, when it comes (an upload URL or an
+    /// import), takes those usages over and each is reported as added, after the image's own event and with the
+    /// image counting it; an id Cloudflare generated, which nothing references, reports only the image.
+    @Test(arguments: RepositoryBackend.all) func anImageTrackedAfterItsUsagesReportsThemAdded(
+        _ backend: RepositoryBackend
+    ) async throws {
+        let store = try await BackendStore(backend)
+        _ = try await endpoint(store)
+        let references = ["1", "2"].map { object in
+            UsageReference(
+                contentType: "blog.post", objectID: object, fieldName: "cover", cloudflareID: "team/cover",
+                source: .auto)
+        }
+        let unregistered = try await store.repository.recordUsages(
+            references + [
+                UsageReference(
+                    contentType: "blog.post", objectID: "3", fieldName: "cover", cloudflareID: "shop/banner",
+                    source: .manual)
+            ], at: store.clock.now
+        ).usages
+        #expect(unregistered.allSatisfy { $0.imageID == nil })
+        #expect(try await types(store) == [])
+        store.clock.advance(1)
+        let image = try await store.repository.insert(.sample("team/cover"), log: .created)
+        _ = try await store.repository.insert(.sample(UUID().uuidString.lowercased()), log: .created)
+        let imported = try await store.repository.insertImported(
+            .sample("shop/banner"), log: LogEvent("imported"), lineHash: "h1", source: "test", lineNumber: 1)
+        let events = try await store.events.recentEvents(limit: 100).reversed().map(\.event)
+        #expect(
+            events.map(\.type) == [
+                .uploadURLCreated, .usageAdded, .usageAdded, .uploadURLCreated, .uploadURLCreated, .usageAdded,
+            ])
+        #expect(events[1].usage?.id == unregistered[0].id && events[2].usage?.id == unregistered[1].id)
+        for event in events[1...2] {
+            #expect(event.image.id == image.id && event.image.usageCount == 2)
+            #expect(event.usage?.imageID == image.id && event.usage?.cloudflareID == "team/cover")
+        }
+        #expect(events[5].image.id == imported.id && events[5].usage?.id == unregistered[2].id)
+        #expect(events[5].image.usageCount == 1 && events[5].usage?.imageID == imported.id)
+        // What was reported is what is stored once the inserts committed.
+        let stored = try await store.repository.usages(UsageQuery(imageID: image.id)).items.sorted { $0.id < $1.id }
+        #expect(stored.map(\.id) == [unregistered[0].id, unregistered[1].id])
+        #expect(stored == events[1...2].compactMap(\.usage))
+        #expect(try await store.repository.image(.id(image.id), owner: nil)?.usageCount == 2)
+        #expect(try await store.events.deliveryBacklog() == ["ep_test": 6])
     }
 
     @Test(arguments: RepositoryBackend.all) func expiryAndItsCleanupAreReported(

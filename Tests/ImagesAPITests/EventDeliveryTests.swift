@@ -254,6 +254,38 @@ import Testing
         }
     }
 
+    /// A usage registered through the API, then removed, reaches the receiver as `image.usage_added` and
+    /// `image.usage_removed`: the usage exactly as `POST api/usages/` answered it, the image as its owner's GET shows
+    /// it, signed as every delivery.
+    @Test func usageChangesAreDeliveredWithTheUsageAndTheImage() async throws {
+        try await Self.withSetup { setup in
+            let (_, secret) = try await setup.register(["image.usage_added", "image.usage_removed"])
+            let id = try await setup.service.upload(signed: false)
+            let cloudflareID = try #require(
+                try await setup.service.get("api/images/\(id)/").object?.string("cloudflare_id"))
+            let created = try await setup.service.send(
+                "POST", "api/usages/",
+                json:
+                    #"{"cloudflare_id":"\#(cloudflareID)","content_type":"blog.post","object_id":"7","field_name":"cover"}"#
+            )
+            #expect(created.status == 201, "\(created.text)")
+            let usage = try #require(created.object)
+            guard case .int(let usageID)? = usage["id"] else { throw HarnessError("no usage id: \(created.text)") }
+            #expect(try await setup.service.send("DELETE", "api/usages/\(usageID)/").status == 204)
+            #expect(await eventually(timeout: .seconds(15)) { setup.receiver.accepted.count == 2 })
+            let bodies = setup.receiver.accepted.map(Self.object)
+            #expect(bodies.map { $0.string("type") } == ["image.usage_added", "image.usage_removed"])
+            let current = try await setup.service.get("api/images/\(id)/").object
+            for (delivery, body) in zip(setup.receiver.accepted, bodies) {
+                let data = try #require(body["data"]?.objectValue)
+                #expect(data["usage"]?.objectValue == usage)
+                #expect(data["image"]?.objectValue?.string("id") == id)
+                #expect(data["image"]?.objectValue?.keys.sorted() == current?.keys.sorted())
+                #expect(try await Self.readmeVerifier("python", secret: secret, delivery) == "True")
+            }
+        }
+    }
+
     /// The worker's metrics: attempts by outcome, the latency of each successful delivery, and the backlog of the
     /// endpoint, which grows while its receiver fails and empties once it answers.
     @Test func metricsCountAttemptsLatencyAndEachEndpointsBacklog() async throws {

@@ -39,13 +39,19 @@ import Testing
             headers: [Array("Authorization: Token \(service.token)".utf8), Array("Accept: \(accept)".utf8)])
     }
 
+    /// A raw exchange that allows a loaded machine's late wake-ups: between two events of a stream may pass more
+    /// than the client's usual 5 s when the test run keeps every core busy.
+    static func exchange(port: Int, _ request: [UInt8]) async throws -> RawClient.Reply {
+        try await RawClient.exchange(port: port, request, timeout: 30)
+    }
+
     @Test func theImageThenItsUploadThenDone() async throws {
         try await withEmulatorService { service in
             let id = try await service.createPending(signed: false)
             let uploadURL = try #require(try await service.get("api/images/\(id)/").object?.string("upload_url"))
             let port = service.fixture.server.localPort
             let request = Self.streamRequest(service, "api/images/\(id)/?wait=30&until=uploaded")
-            let reply = Task { try await RawClient.exchange(port: port, request) }
+            let reply = Task { try await Self.exchange(port: port, request) }
             #expect(await eventually(timeout: .seconds(10)) { service.api.waitingRequests == 1 })
             try await EmulatorService.uploadFile(to: uploadURL)
             let answer = try await reply.value
@@ -64,7 +70,7 @@ import Testing
     @Test func anImageAlreadyThereIsOneEventAndDone() async throws {
         try await withEmulatorService { service in
             let id = try await service.upload(signed: false)
-            let answer = try await RawClient.exchange(
+            let answer = try await Self.exchange(
                 port: service.fixture.server.localPort,
                 Self.streamRequest(
                     service, "api/images/\(id)/?until=uploaded", accept: "application/json, text/event-stream;q=0.9"))
@@ -80,7 +86,7 @@ import Testing
     @Test func aWaitThatRunsOutIsDoneNotReached() async throws {
         try await withEmulatorService { service in
             let id = try await service.createPending(signed: false)
-            let answer = try await RawClient.exchange(
+            let answer = try await Self.exchange(
                 port: service.fixture.server.localPort, Self.streamRequest(service, "api/images/\(id)/?wait=1"))
             let events = Self.events(answer.bodyText)
             #expect(events.map(\.name) == ["image", "done"])
@@ -93,11 +99,11 @@ import Testing
         try await withEmulatorService { service in
             let id = try await service.createPending(signed: false)
             let port = service.fixture.server.localPort
-            let none = try await RawClient.exchange(port: port, Self.streamRequest(service, "api/images/\(id)/?wait=0"))
+            let none = try await Self.exchange(port: port, Self.streamRequest(service, "api/images/\(id)/?wait=0"))
             #expect(Self.events(none.bodyText).map(\.name) == ["image", "done"])
             #expect(Self.events(none.bodyText).last?.data == #"{"reached":false}"#)
             for bad in ["-1", "\(Int.min)", "\(Int.max)", "99999999999999999999999"] {
-                let answer = try await RawClient.exchange(
+                let answer = try await Self.exchange(
                     port: port, Self.streamRequest(service, "api/images/\(id)/?wait=\(bad)"))
                 #expect(answer.status == 400, "wait=\(bad)")
             }
@@ -109,7 +115,7 @@ import Testing
             let id = try await service.createPending(signed: false)
             let port = service.fixture.server.localPort
             let request = Self.streamRequest(service, "api/images/\(id)/?wait=30")
-            let reply = Task { try await RawClient.exchange(port: port, request) }
+            let reply = Task { try await Self.exchange(port: port, request) }
             #expect(await eventually(timeout: .seconds(10)) { service.api.waitingRequests == 1 })
             _ = try await service.repository.delete(.id(try #require(UUID(uuidString: id))), owner: nil)
             let events = Self.events(try await reply.value.bodyText)
@@ -122,13 +128,13 @@ import Testing
         try await withEmulatorService { service in
             let id = try await service.createPending(signed: false)
             let port = service.fixture.server.localPort
-            let bad = try await RawClient.exchange(port: port, Self.streamRequest(service, "api/images/\(id)/?wait=61"))
+            let bad = try await Self.exchange(port: port, Self.streamRequest(service, "api/images/\(id)/?wait=61"))
             #expect(bad.status == 400)
             #expect(bad.head.contains("Content-Type: application/json"))
-            let unknown = try await RawClient.exchange(
+            let unknown = try await Self.exchange(
                 port: port, Self.streamRequest(service, "api/images/\(UUID().uuidString.lowercased())/?wait=5"))
             #expect(unknown.status == 404)
-            let anonymous = try await RawClient.exchange(
+            let anonymous = try await Self.exchange(
                 port: port,
                 RawClient.request(
                     Array("GET /cloudflare-images/api/images/\(id)/ HTTP/1.1".utf8),

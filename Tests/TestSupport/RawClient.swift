@@ -6,7 +6,7 @@ import Foundation
 
 /// One raw HTTP exchange over a loopback socket, for requests a real client refuses to send (CR/LF or invalid UTF-8
 /// in the request line or headers). The request should ask for `Connection: close`; the answer is read until EOF
-/// or a 5 s receive timeout, on a thread of its own (through ``TestClient``).
+/// or a receive timeout (5 s unless given), on a thread of its own (through ``TestClient``).
 public enum RawClient {
     public struct Reply: Sendable {
         /// 0 when the server closed without answering.
@@ -16,8 +16,8 @@ public enum RawClient {
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
-    public static func exchange(port: Int, _ request: [UInt8]) async throws -> Reply {
-        try await blocking { try exchangeBlocking(port: port, request) }
+    public static func exchange(port: Int, _ request: [UInt8], timeout: Double = 5) async throws -> Reply {
+        try await blocking { try exchangeBlocking(port: port, request, timeout: timeout) }
     }
 
     /// A request with the given raw request line, headers (each a raw line) and body; adds Host,
@@ -29,8 +29,8 @@ public enum RawClient {
         return bytes + Array("\r\n".utf8) + body
     }
 
-    private static func exchangeBlocking(port: Int, _ request: [UInt8]) throws -> Reply {
-        let client = try TestClient(port: port)
+    private static func exchangeBlocking(port: Int, _ request: [UInt8], timeout: Double) throws -> Reply {
+        let client = try TestClient(port: port, timeout: timeout)
         client.send(request)
         let received = client.readAll()
         guard

@@ -8,7 +8,9 @@ import JSON
 ///
 /// `{"id": "evt_…", "type": "image.uploaded", "created_at": "<RFC 3339>", "data": {"image": <the image as
 /// `GET api/images/{id}/` shows it to its owner, at the moment of the change>}}`; rendered at delivery time from
-/// the stored snapshot, so the delivery URLs follow the settings the server runs with.
+/// the stored snapshot, so the delivery URLs follow the settings the server runs with. The events of the usage
+/// registry (`image.usage_added`, `image.usage_removed`) also carry `"usage"`: the usage as `GET api/usages/{id}/`
+/// shows it, as it was when added or removed.
 enum EventPayload {
     static func body(_ event: StoredEvent, serializer: ImageSerializer) -> [UInt8] {
         var writer = JSONWriter(capacity: 1_024)
@@ -23,6 +25,10 @@ enum EventPayload {
         writer.beginObject()
         writer.key("image")
         serializer.write(event.image, now: event.createdAt, into: &writer)
+        if let usage = event.usage {
+            writer.key("usage")
+            UsageSerializer.write(usage, into: &writer)
+        }
         writer.endObject()
         writer.endObject()
         return writer.bytes

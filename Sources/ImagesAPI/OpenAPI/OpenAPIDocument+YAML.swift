@@ -2158,7 +2158,8 @@ components:
               minimum: 0
     EventType:
       type: string
-      enum: [image.upload_url_created, image.uploaded, image.failed, image.expired, image.updated, image.deleted]
+      enum: [image.upload_url_created, image.uploaded, image.failed, image.expired, image.updated, image.deleted,
+        image.usage_added, image.usage_removed]
     EventEndpointURL:
       type: string
       description: >-
@@ -2175,7 +2176,7 @@ components:
           $ref: '#/components/schemas/EventEndpointURL'
         events:
           type: array
-          maxItems: 12
+          maxItems: 16
           items:
             $ref: '#/components/schemas/EventType'
         description:
@@ -2188,7 +2189,7 @@ components:
           $ref: '#/components/schemas/EventEndpointURL'
         events:
           type: array
-          maxItems: 12
+          maxItems: 16
           items:
             $ref: '#/components/schemas/EventType'
         description:
