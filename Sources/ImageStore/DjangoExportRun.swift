@@ -2,7 +2,7 @@ import Foundation
 import SQLite
 
 /// `DjangoExportReader` in the read snapshot `withDjangoExport` holds, on either backend.
-final class DjangoExportRun<Session: TransferSession>: DjangoExportReader {
+final class DjangoExportRun<Session: StoreSession>: DjangoExportReader {
     private let session: Session
 
     init(session: Session) {

@@ -7,11 +7,11 @@ import SQLite
 ///
 /// Each import is checked against the stored row with the same identity (image id, log id, usage key, token hash),
 /// so a row imported again is `unchanged` and writes nothing. Images and logs are inserted with a statement that
-/// inserts nothing when the row is there or its image is not (see ``TransferSession/insertsFirst`` for which comes
+/// inserts nothing when the row is there or its image is not (see ``StoreSession/insertsFirst`` for which comes
 /// first, that or the lookup). The objects that take more than one statement run in a savepoint, so a failure
 /// leaves nothing of them behind; so does, on PostgreSQL, a statement that may fail on a constraint (there a failed
 /// statement would end the whole transaction).
-final class DjangoImportRun<Session: TransferSession> {
+final class DjangoImportRun<Session: StoreSession> {
     private let session: Session
     private let hashToken: @Sendable (String) -> String
     private let now: Date

@@ -3,7 +3,7 @@ import Foundation
 /// Storage for moving data in from a django-cloudflareimages-toolkit `dumpdata` file and back out again
 /// (`cfimages import-django`, `cfimages export-django`): rows written with their original ids and timestamps (and no
 /// log row of our own), and everything read back from one snapshot. Implemented by both repositories, with one
-/// `DjangoImportRun` and `DjangoExportRun` over a `TransferSession` of each.
+/// `DjangoImportRun` and `DjangoExportRun` over a `StoreSession` of each.
 public protocol DjangoTransferStore: Sendable {
     /// Runs `body` on the writer with exclusive use of it. Writes made through the `DjangoImportWriter` between two
     /// `commit()` calls are one transaction; what is not committed when `body` returns or throws is rolled back.

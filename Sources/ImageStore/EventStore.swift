@@ -3,7 +3,7 @@ import Foundation
 /// Storage of event endpoints, the outbox of events and their deliveries.
 ///
 /// Events themselves are written by the image repository of the same backend, in the transaction of the change
-/// they report (`SQLiteEventOutbox` for SQLite); this protocol is what the API and the delivery worker use.
+/// they report (`EventOutbox`); this protocol is what the API and the delivery worker use.
 public protocol EventStore: Sendable {
     // MARK: Endpoints
 

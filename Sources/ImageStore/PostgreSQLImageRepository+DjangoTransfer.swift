@@ -12,7 +12,7 @@ extension PostgreSQLImageRepository: DjangoTransferStore {
         let now = clock()
         return try await database.withSession { session in
             try DjangoImportRun(
-                session: PostgreSQLTransferSession(session), hashToken: hashToken, now: now, dryRun: dryRun
+                session: PostgreSQLStoreSession(session), hashToken: hashToken, now: now, dryRun: dryRun
             )
             .run(body)
         }
@@ -22,7 +22,7 @@ extension PostgreSQLImageRepository: DjangoTransferStore {
         _ body: @escaping @Sendable (any DjangoExportReader) throws -> T
     ) async throws -> T {
         try await database.readSnapshot { session in
-            try body(DjangoExportRun(session: PostgreSQLTransferSession(session)))
+            try body(DjangoExportRun(session: PostgreSQLStoreSession(session)))
         }
     }
 }

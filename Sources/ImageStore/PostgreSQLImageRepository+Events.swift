@@ -2,7 +2,7 @@ import Foundation
 import PostgreSQL
 import SQLite
 
-/// `EventStore` on PostgreSQL, with `EventSQL`'s statements (the outbox rows are written by `PostgreSQLEventOutbox`).
+/// `EventStore` on PostgreSQL, with `EventSQL`'s statements (the outbox rows are written by `EventOutbox`).
 /// Every instance runs a delivery worker; deliveries are at least once (two workers may both send a due delivery),
 /// and an attempt's outcome is applied under the delivery's row lock.
 extension PostgreSQLImageRepository: EventStore {

@@ -33,7 +33,7 @@ extension PostgreSQLImageRepository {
             try Self.insertLog(session, imageID: expired.id, event: log, at: now)
             var before = expired
             before.status = .pending
-            try PostgreSQLEventOutbox.record(session, from: before, to: expired, at: now)
+            try EventOutbox.record(PostgreSQLStoreSession(session), from: before, to: expired, at: now)
             if let owing { try Self.owe(session, owing, for: expired, at: now) }
             return expired
         }
@@ -116,7 +116,9 @@ extension PostgreSQLImageRepository {
             let deleted = try session.query(
                 "DELETE FROM images WHERE status = 'expired' AND updated_at < ? RETURNING \(ImageSQL.columns)",
                 [.integer(cutoff.microseconds)], map: ImageSQL.decode)
-            for record in deleted { try PostgreSQLEventOutbox.record(session, from: record, to: nil, at: now) }
+            for record in deleted {
+                try EventOutbox.record(PostgreSQLStoreSession(session), from: record, to: nil, at: now)
+            }
             return deleted.count
         }
     }

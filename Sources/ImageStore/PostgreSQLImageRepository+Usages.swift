@@ -116,7 +116,7 @@ extension PostgreSQLImageRepository {
                     stored.imageID = imageID.flatMap(UUID.init(uuidString:))
                     stored.source = reference.source
                     stored.updatedAt = Date(microseconds: stamp)
-                    try PostgreSQLEventOutbox.record(session, usage: existing, to: stored, at: now)
+                    try EventOutbox.record(PostgreSQLStoreSession(session), usage: existing, to: stored, at: now)
                     summary.usages.append(stored)
                 } else {
                     let id =
@@ -137,7 +137,7 @@ extension PostgreSQLImageRepository {
                         imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
                         objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
                         createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp))
-                    try PostgreSQLEventOutbox.record(session, usage: nil, to: created, at: now)
+                    try EventOutbox.record(PostgreSQLStoreSession(session), usage: nil, to: created, at: now)
                     summary.usages.append(created)
                 }
             }
@@ -171,7 +171,9 @@ extension PostgreSQLImageRepository {
             try session.execute(UsageSQL.touchImages(condition), [.integer(now.microseconds)] + condition.bindings)
             try session.execute(UsageSQL.delete(condition), condition.bindings)
             let changes = session.changes
-            for usage in removed { try PostgreSQLEventOutbox.record(session, usage: usage, to: nil, at: now) }
+            for usage in removed {
+                try EventOutbox.record(PostgreSQLStoreSession(session), usage: usage, to: nil, at: now)
+            }
             return changes
         }
     }

@@ -120,8 +120,9 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(session, imageID: record.id, event: log, at: now)
-        try PostgreSQLEventOutbox.record(session, from: nil, to: record, at: now)
-        try PostgreSQLEventOutbox.recordUsagesTakenOver(session, by: record, at: now)
+        let outbox = PostgreSQLStoreSession(session)
+        try EventOutbox.record(outbox, from: nil, to: record, at: now)
+        try EventOutbox.recordUsagesTakenOver(outbox, by: record, at: now)
     }
 
     public func image(_ key: ImageKey, owner: String?) async throws -> ImageRecord? {
@@ -167,7 +168,7 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
         return try await database.write { session in
             guard let record = try Self.fetch(session, key, owner: owner, forUpdate: true) else { return false }
             try session.execute(ImageSQL.deleteByID, [ImageSQL.text(record.id), .text(owner)])
-            try PostgreSQLEventOutbox.record(session, from: record, to: nil, at: now)
+            try EventOutbox.record(PostgreSQLStoreSession(session), from: record, to: nil, at: now)
             return true
         }
     }
@@ -265,7 +266,7 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(session, imageID: record.id, event: event, at: now)
-        try PostgreSQLEventOutbox.record(session, from: original, to: record, at: now)
+        try EventOutbox.record(PostgreSQLStoreSession(session), from: original, to: record, at: now)
         return record
     }
 

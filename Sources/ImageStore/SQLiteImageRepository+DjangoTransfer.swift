@@ -16,7 +16,7 @@ extension SQLiteImageRepository: DjangoTransferStore {
             try connection.execute("PRAGMA cache_size = \(Self.djangoImportCacheKiB)")
             defer { try? connection.execute("PRAGMA cache_size = \(cacheSize)") }
             return try DjangoImportRun(
-                session: SQLiteTransferSession(connection), hashToken: hashToken, now: now, dryRun: dryRun
+                session: SQLiteStoreSession(connection), hashToken: hashToken, now: now, dryRun: dryRun
             )
             .run(body)
         }
@@ -29,7 +29,7 @@ extension SQLiteImageRepository: DjangoTransferStore {
         _ body: @escaping @Sendable (any DjangoExportReader) throws -> T
     ) async throws -> T {
         try await database.readSnapshot { connection in
-            try body(DjangoExportRun(session: SQLiteTransferSession(connection)))
+            try body(DjangoExportRun(session: SQLiteStoreSession(connection)))
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import SQLite
 
-/// `EventStore` on the repository's database (the outbox rows themselves are written by `SQLiteEventOutbox`).
+/// `EventStore` on the repository's database (the outbox rows themselves are written by `EventOutbox`).
 extension SQLiteImageRepository: EventStore {
     // MARK: Endpoints
 

@@ -34,7 +34,7 @@ extension SQLiteImageRepository {
             try Self.insertLog(connection, imageID: expired.id, event: log, at: now)
             var before = expired
             before.status = .pending
-            try SQLiteEventOutbox.record(connection, from: before, to: expired, at: now)
+            try EventOutbox.record(SQLiteStoreSession(connection), from: before, to: expired, at: now)
             if let owing { try Self.owe(connection, owing, for: expired, at: now) }
             return expired
         }
@@ -120,7 +120,9 @@ extension SQLiteImageRepository {
             let deleted = try connection.query(
                 "DELETE FROM images WHERE status = 'expired' AND updated_at < ? RETURNING \(ImageSQL.columns)",
                 [.integer(cutoff.microseconds)], map: ImageSQL.decode)
-            for record in deleted { try SQLiteEventOutbox.record(connection, from: record, to: nil, at: now) }
+            for record in deleted {
+                try EventOutbox.record(SQLiteStoreSession(connection), from: record, to: nil, at: now)
+            }
             return deleted.map(\.id)
         }
         database.changeFeed.imagesChanged(deleted)

@@ -116,7 +116,7 @@ extension SQLiteImageRepository {
                     stored.imageID = imageID.flatMap(UUID.init(uuidString:))
                     stored.source = reference.source
                     stored.updatedAt = Date(microseconds: stamp)
-                    try SQLiteEventOutbox.record(connection, usage: existing, to: stored, at: now)
+                    try EventOutbox.record(SQLiteStoreSession(connection), usage: existing, to: stored, at: now)
                     summary.usages.append(stored)
                 } else {
                     try connection.execute(
@@ -136,7 +136,7 @@ extension SQLiteImageRepository {
                         imageID: imageID.flatMap(UUID.init(uuidString:)), contentType: reference.contentType,
                         objectID: reference.objectID, fieldName: reference.fieldName, source: reference.source,
                         createdAt: Date(microseconds: stamp), updatedAt: Date(microseconds: stamp))
-                    try SQLiteEventOutbox.record(connection, usage: nil, to: created, at: now)
+                    try EventOutbox.record(SQLiteStoreSession(connection), usage: nil, to: created, at: now)
                     summary.usages.append(created)
                 }
             }
@@ -170,7 +170,9 @@ extension SQLiteImageRepository {
             try connection.execute(UsageSQL.touchImages(condition), [.integer(now.microseconds)] + condition.bindings)
             try connection.execute(UsageSQL.delete(condition), condition.bindings)
             let changes = connection.changes
-            for usage in removed { try SQLiteEventOutbox.record(connection, usage: usage, to: nil, at: now) }
+            for usage in removed {
+                try EventOutbox.record(SQLiteStoreSession(connection), usage: usage, to: nil, at: now)
+            }
             return changes
         }
     }

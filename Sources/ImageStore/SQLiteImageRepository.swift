@@ -70,8 +70,9 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: log, at: now)
-        try SQLiteEventOutbox.record(connection, from: nil, to: record, at: now)
-        try SQLiteEventOutbox.recordUsagesTakenOver(connection, by: record, at: now)
+        let outbox = SQLiteStoreSession(connection)
+        try EventOutbox.record(outbox, from: nil, to: record, at: now)
+        try EventOutbox.recordUsagesTakenOver(outbox, by: record, at: now)
     }
 
     /// A point read on an index: a recent snapshot, on the caller's thread when that needs no wait.
@@ -129,7 +130,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
         let deleted = try await database.write { connection -> UUID? in
             guard let record = try Self.fetch(connection, key, owner: owner) else { return nil }
             try connection.execute(ImageSQL.deleteByID, [ImageSQL.text(record.id), .text(owner)])
-            try SQLiteEventOutbox.record(connection, from: record, to: nil, at: now)
+            try EventOutbox.record(SQLiteStoreSession(connection), from: record, to: nil, at: now)
             return record.id
         }
         guard let deleted else { return false }
@@ -236,7 +237,7 @@ public final class SQLiteImageRepository: ImageRepository, ImmediateImageReading
             throw ImageSQL.mapConstraint(error, image: record)
         }
         try insertLog(connection, imageID: record.id, event: event, at: now)
-        try SQLiteEventOutbox.record(connection, from: original, to: record, at: now)
+        try EventOutbox.record(SQLiteStoreSession(connection), from: original, to: record, at: now)
         return record
     }
 

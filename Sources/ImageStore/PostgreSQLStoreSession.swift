@@ -2,8 +2,8 @@ import Foundation
 import PostgreSQL
 import SQLite
 
-/// `TransferSession` on a PostgreSQL connection the pool lends for the whole import or export.
-final class PostgreSQLTransferSession: TransferSession {
+/// `StoreSession` on a PostgreSQL connection the pool lends (for a transaction, or a whole import or export).
+final class PostgreSQLStoreSession: StoreSession {
     private let session: PostgreSQLSession
     /// Rows a `stream` cursor fetches per round trip.
     static let streamBatch = 1_000

@@ -1,10 +1,10 @@
 import Foundation
 import SQLite
 
-/// One connection lent to a Django import or export, on either backend: statements written with SQLite's
-/// placeholders (the PostgreSQL session translates them), rows read through `StoreRow`, and the few things the two
-/// do differently. `DjangoImportRun` and `DjangoExportRun` are written once against it.
-protocol TransferSession: AnyObject {
+/// One connection lent to work written once for both backends, inside the caller's transaction: statements written
+/// with SQLite's placeholders (the PostgreSQL session translates them), rows read through `StoreRow`, and the few
+/// things the two do differently. `DjangoImportRun`, `DjangoExportRun` and `EventOutbox` are written against it.
+protocol StoreSession: AnyObject {
     associatedtype Row: StoreRow
 
     var dialect: SQLDialect { get }
@@ -43,7 +43,7 @@ enum ConstraintViolation {
     case foreignKey
 }
 
-extension TransferSession {
+extension StoreSession {
     /// Whether an import tries a row's insert first and reads the stored row only when it did not go in (one
     /// statement for a new row, two for one already there), rather than the reverse. PostgreSQL: each statement
     /// is a round trip and most of an import is new rows. SQLite: a lookup costs less than an insert that does

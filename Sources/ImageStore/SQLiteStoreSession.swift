@@ -1,8 +1,8 @@
 import Foundation
 import SQLite
 
-/// `TransferSession` on a SQLite connection (the writer for an import, a reader's snapshot for an export).
-final class SQLiteTransferSession: TransferSession {
+/// `StoreSession` on a SQLite connection (the writer, or a reader's snapshot for an export).
+final class SQLiteStoreSession: StoreSession {
     private let connection: Connection
 
     init(_ connection: Connection) {
