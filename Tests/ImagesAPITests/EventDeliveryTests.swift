@@ -47,9 +47,10 @@ import Testing
     static func withSetup(
         policy: EventDeliveryWorker.Policy = fastPolicy,
         answer: @escaping @Sendable (Int) -> (Int, HTTPHeaders) = { _ in (204, [:]) },
+        hold: @escaping @Sendable (Int) -> Duration = { _ in .zero },
         _ body: (Setup) async throws -> Void
     ) async throws {
-        let receiver = try EventReceiver(answer: answer)
+        let receiver = try EventReceiver(answer: answer, hold: hold)
         do {
             try await withEmulatorService(configure: { $0.eventsAllowPrivateURLs = true }) { service in
                 let admin = try await service.fixture.token("root", admin: true)
@@ -206,6 +207,35 @@ import Testing
             }
             #expect(delivery?.string("state") == "delivered" && delivery?["attempts"] == .int(4))
             #expect(delivery?["last_status"] == .int(200))
+        }
+    }
+
+    /// A receiver that does not answer within the attempt timeout has failed that attempt: the worker gives up on
+    /// it, records the timeout and tries again, and the same event is delivered by the next attempt.
+    @Test func anAnswerSlowerThanTheAttemptTimeoutIsAFailedAttempt() async throws {
+        var policy = Self.fastPolicy
+        policy.attemptTimeout = .milliseconds(300)
+        try await Self.withSetup(policy: policy, hold: { count in count == 0 ? .seconds(3) : .zero }) { setup in
+            _ = try await setup.register(["image.upload_url_created"])
+            let id = try await setup.service.createPending(signed: false)
+            #expect(await eventually(timeout: .seconds(15)) { setup.receiver.deliveries.count >= 2 })
+            let all = setup.receiver.deliveries
+            #expect(Set(all.map { Self.object($0).string("id") ?? "" }).count == 1)
+            #expect(Self.object(all[1])["data"]?.objectValue?["image"]?.objectValue?.string("id") == id)
+            var delivery: [String: JSONValue]?
+            for _ in 0..<100 {
+                let events = try await setup.admin("GET", "api/events/")
+                delivery =
+                    events.object?["results"]?.arrayValue?.first?.objectValue?["deliveries"]?.arrayValue?.first?
+                    .objectValue
+                if delivery?.string("state") == "delivered" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(delivery?.string("state") == "delivered" && delivery?["attempts"] == .int(2))
+            let metrics = try await sendRequest(
+                "GET", setup.service.origin + "/metrics", token: setup.admin, timeout: .seconds(10))
+            #expect(metrics.text.contains(#"cfimages_event_deliveries_total{outcome="failed"} 1"#))
+            #expect(metrics.text.contains(#"cfimages_event_deliveries_total{outcome="delivered"} 1"#))
         }
     }
 

@@ -5,7 +5,7 @@ import Logging
 import TestSupport
 
 /// A host app on loopback receiving event deliveries: records every request and answers with `answer` (given
-/// the number of requests before this one), 204 by default.
+/// the number of requests before this one), 204 by default, after holding it for `hold` (none by default).
 final class EventReceiver: Sendable {
     struct Delivery: Sendable {
         let headers: HTTPHeaders
@@ -18,7 +18,10 @@ final class EventReceiver: Sendable {
     private let received = LockedBox<[Delivery]>([])
     private let answer: LockedBox<@Sendable (Int) -> (Int, HTTPHeaders)>
 
-    init(answer: @escaping @Sendable (Int) -> (Int, HTTPHeaders) = { _ in (204, [:]) }) throws {
+    init(
+        answer: @escaping @Sendable (Int) -> (Int, HTTPHeaders) = { _ in (204, [:]) },
+        hold: @escaping @Sendable (Int) -> Duration = { _ in .zero }
+    ) throws {
         let received = self.received
         let answerBox = LockedBox<@Sendable (Int) -> (Int, HTTPHeaders)>(answer)
         self.answer = answerBox
@@ -26,8 +29,10 @@ final class EventReceiver: Sendable {
             configuration: .init(host: "127.0.0.1", port: 0, eventLoopCount: 1), logger: quietLogger("receiver"),
             responder: Responder { request in
                 let answer = answerBox.current
-                let (status, headers) = answer(received.current.count)
+                let before = received.current.count
+                let (status, headers) = answer(before)
                 received.update { $0.append(Delivery(headers: request.headers, body: request.body, status: status)) }
+                try await Task.sleep(for: hold(before))
                 return Response(
                     status: HTTPStatus(code: status), headers: headers, body: Array("answer \(status)".utf8))
             })
