@@ -52,7 +52,7 @@ public struct EventSignatureVerifier: Sendable, CustomStringConvertible {
     @discardableResult
     public func verify(body: [UInt8], header: String?, now: Double) throws(Failure) -> Int64 {
         guard let header, !header.isEmpty else { throw .missingHeader }
-        var timestamp: Int64?
+        var timestamp: (value: Int64, text: String)?
         var signatures: [[UInt8]] = []
         for part in header.split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1)
@@ -64,7 +64,7 @@ public struct EventSignatureVerifier: Sendable, CustomStringConvertible {
                 guard value.utf8.count <= 18, !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                     let t = Int64(value)
                 else { throw .malformedHeader }
-                timestamp = t
+                timestamp = (t, value)
             case "v1":
                 guard let bytes = Hex.decode(value), bytes.count == 32 else { throw .malformedHeader }
                 signatures.append(bytes)
@@ -73,15 +73,16 @@ public struct EventSignatureVerifier: Sendable, CustomStringConvertible {
             }
         }
         guard let timestamp, !signatures.isEmpty else { throw .malformedHeader }
-        guard now.isFinite, abs(Double(timestamp) - now) <= tolerance else {
-            let skew = now.isFinite && abs(now) < 9e15 ? Int64(Double(timestamp) - now) : Int64.max
+        guard now.isFinite, abs(Double(timestamp.value) - now) <= tolerance else {
+            let skew = now.isFinite && abs(now) < 9e15 ? Int64(Double(timestamp.value) - now) : Int64.max
             throw .staleTimestamp(skew)
         }
-        let expected = HMAC.sha256(key: secret, message: Array("\(timestamp).".utf8) + body)
+        // Signed as written, like the README's verifiers.
+        let expected = HMAC.sha256(key: secret, message: Array("\(timestamp.text).".utf8) + body)
         var matched = false
         for signature in signatures where ConstantTime.equals(signature, expected) { matched = true }
         guard matched else { throw .signatureMismatch }
-        return timestamp
+        return timestamp.value
     }
 }
 
