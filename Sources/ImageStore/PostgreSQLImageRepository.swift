@@ -21,23 +21,28 @@ public final class PostgreSQLImageRepository: ImageRepository, ExclusiveWork {
     let hashToken: @Sendable (String) -> String
     let randomKey: @Sendable () throws -> String
     let clock: @Sendable () -> Date
+    /// Page boundaries of deep list pages (see `ListPageReader`).
+    let listBoundaries: ListBoundaryCache
 
     /// - Parameters:
     ///   - pool: Connections to a database whose schema the `Migrator` has brought up to date.
     ///   - hashToken: Hashes API keys for storage and lookup (as `SQLiteImageRepository`'s: one store, one hash).
     ///   - randomKey: Makes new API keys.
     ///   - clock: The current time (injectable for tests).
+    ///   - listPageInterval: Rows between two cached list page boundaries (as `SQLiteImageRepository`'s).
     public init(
         pool: PostgreSQLPool,
         hashToken: @escaping @Sendable (String) -> String = SQLiteImageRepository.sha256Hex,
         randomKey: @escaping @Sendable () throws -> String = SQLiteImageRepository.randomHexKey,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() },
+        listPageInterval: Int = 256
     ) {
         self.database = PostgreSQLStoreDatabase(pool: pool)
         self.lockPool = pool.sibling(size: 1, name: "pg-lock")
         self.hashToken = hashToken
         self.randomKey = randomKey
         self.clock = clock
+        self.listBoundaries = ListBoundaryCache(interval: max(1, listPageInterval))
     }
 
     deinit { lockPool.close() }

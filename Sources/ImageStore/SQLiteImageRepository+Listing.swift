@@ -6,19 +6,7 @@ extension SQLiteImageRepository {
     /// boundaries than `shortReadBoundaries` computed first or a long skip; then, like every other listing, it runs
     /// on a reader thread.
     public func list(_ query: ImageQuery) async throws -> ImagePage {
-        guard !query.countTotal, let limit = query.limit else {
-            var page = try await listPage(query)
-            page.hasMore = query.limit.map { query.offset + $0 < page.count } ?? false
-            return page
-        }
-        // One row more than asked says whether another page follows.
-        var probe = query
-        probe.limit = limit + 1
-        var page = try await listPage(probe)
-        page.hasMore = page.items.count > limit
-        page.items = Array(page.items.prefix(limit))
-        page.count = (query.after == nil ? query.offset : 0) + page.items.count + (page.hasMore ? 1 : 0)
-        return page
+        try await ImagePage.read(query, listPage)
     }
 
     private func listPage(_ query: ImageQuery) async throws -> ImagePage {
@@ -29,18 +17,21 @@ extension SQLiteImageRepository {
             do {
                 return try await database.readRecentSnapshot { connection in
                     try Self.page(
-                        ListPageReader(connection: connection, sql: sql, cache: cache, budget: Self.shortReadBoundaries)
+                        ListPageReader(
+                            session: SQLiteStoreSession(connection), sql: sql, cache: cache,
+                            budget: Self.shortReadBoundaries)
                     )
                 }
-            } catch is ListPageReader.LongRead {}
+            } catch is ListPageLongRead {}
         }
         return try await database.readSnapshot { connection in
-            try Self.page(ListPageReader(connection: connection, sql: sql, cache: cache, budget: nil))
+            try Self.page(
+                ListPageReader(session: SQLiteStoreSession(connection), sql: sql, cache: cache, budget: nil))
         }
     }
 
     /// The reader's page; a query past one of SQLite's limits on a statement's shape is the query's fault.
-    private static func page(_ reader: ListPageReader) throws -> ImagePage {
+    private static func page(_ reader: ListPageReader<SQLiteStoreSession>) throws -> ImagePage {
         do {
             return try reader.page()
         } catch let error as SQLiteError where error.isQueryShapeLimit {
@@ -49,7 +40,7 @@ extension SQLiteImageRepository {
     }
 
     public func imagesGeneration() async throws -> Int64 {
-        try await database.readRecentSnapshot { try ListPageReader.generation($0) }
+        try await database.readRecentSnapshot { try ListPageReader.generation(SQLiteStoreSession($0)) }
     }
 
     /// The largest page read on the caller's thread.

@@ -78,8 +78,32 @@ final class BackendStore: Sendable {
             pool: PostgreSQLPool(url: postgresql.url, size: 4, name: "test-pg-b"), clock: { clock.now })
     }
 
-    /// The first column of the first row of `sql` as an integer, read on a separate connection: what is really
-    /// stored.
+    /// Another repository on the same store whose list page boundaries are `listPageInterval` rows apart, and how
+    /// many boundaries it has cached.
+    func repository(listPageInterval: Int) -> (any ImageRepository, cachedBoundaries: @Sendable () -> Int) {
+        let clock = clock
+        if let sqlite {
+            let repository = SQLiteImageRepository(
+                database: sqlite.database, clock: { clock.now }, listPageInterval: listPageInterval)
+            return (repository, { repository.cachedListBoundaryCount })
+        }
+        guard let postgresql else { preconditionFailure("a store has one backend") }
+        let repository = PostgreSQLImageRepository(
+            pool: postgresql.pool, clock: { clock.now }, listPageInterval: listPageInterval)
+        return (repository, { repository.cachedListBoundaryCount })
+    }
+
+    /// A repository standing for another process on the same database: on SQLite its own `Database` on the file
+    /// (as `cfimages sync` would open), on PostgreSQL another instance's pool.
+    func anotherProcess() throws -> any ImageRepository {
+        if let sqlite {
+            let other = try Database(path: sqlite.database.path, readerCount: 1)
+            return SQLiteImageRepository(database: other)
+        }
+        guard let other = otherInstance() else { preconditionFailure("a store has one backend") }
+        return other
+    }
+
     /// PostgreSQL's plan for `sql` (`EXPLAIN`, one line per row) with sorting and sequential scans made as costly
     /// as the planner allows, so a plan that still sorts cannot do without it; empty on SQLite.
     func postgreSQLPlan(_ sql: String) throws -> [String] {
@@ -89,6 +113,8 @@ final class BackendStore: Sendable {
         return try connection.query("EXPLAIN " + sql) { $0.optionalText(at: 0) ?? "" }
     }
 
+    /// The first column of the first row of `sql` as an integer, read on a separate connection: what is really
+    /// stored.
     func scalar(_ sql: String) throws -> Int64? {
         if let sqlite { return try sqlite.inspect().scalar(sql)?.int64Value }
         guard let postgresql else { return nil }

@@ -8,7 +8,7 @@ import Testing
 /// The list shapes the store calls indexed (`ImageListSQL.isIndexedPage`: counted from the counters, and a page
 /// read on the caller's thread) must be served by an index in list order, whatever the owner, status and orphan
 /// filters: on SQLite the plan searches an index and needs no temporary B-tree to sort; on PostgreSQL it reads an
-/// index and has no sort step.
+/// index and has no sort step, for the first page and for a deep page's seek from a cached boundary.
 struct ListQueryPlanTests {
     /// Every indexed list shape in `dialect`, with a label for failures.
     static func indexedShapes(_ dialect: SQLDialect) throws -> [(label: String, sql: ImageListSQL)] {
@@ -77,6 +77,16 @@ struct ListQueryPlanTests {
             let steps = try store.postgreSQLPlan(Self.inlined(sql.pageSQL, sql.pageBindings))
             #expect(steps.contains { $0.contains("Index") }, "\(label): \(steps)")
             #expect(!steps.contains { $0.contains("Sort") }, "\(label): \(steps)")
+            // A deep page's seek from a cached boundary, in each run of the ordering, is an index range too.
+            let boundaries =
+                [ListBoundary(key: .integer(1_750_000_000_000_000), rowid: 200)]
+                + (sql.columnHoldsNulls ? [ListBoundary(key: .null, rowid: 100)] : [])
+            for boundary in boundaries {
+                let seek = sql.seek(select: sql.boundarySelect, sql.condition(after: boundary), limit: 1, offset: 255)
+                let seekSteps = try store.postgreSQLPlan(Self.inlined(seek.sql, seek.bindings))
+                #expect(seekSteps.contains { $0.contains("Index") }, "\(label) seek: \(seekSteps)")
+                #expect(!seekSteps.contains { $0.contains("Sort") }, "\(label) seek: \(seekSteps)")
+            }
         }
         #expect(shapes.count >= 20)
     }

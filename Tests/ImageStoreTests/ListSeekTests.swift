@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Deep list pages seek from cached boundaries: they must match plain `LIMIT/OFFSET` paging exactly, for every
-/// ordering, direction and filter, and stay right after any write, from any connection.
+/// ordering, direction and filter, and stay right after any write, from any connection or instance, on both backends.
 struct ListSeekTests {
     /// Rows between boundaries in the seeking repository: small, so a few hundred rows cross many boundaries.
     private static let interval = 7
@@ -28,48 +28,56 @@ struct ListSeekTests {
 
     /// A repository over `store`'s database that seeks, and one that never does (the reference).
     private static func repositories(
-        _ store: TestStore
-    ) -> (seeking: SQLiteImageRepository, plain: SQLiteImageRepository) {
-        (
-            SQLiteImageRepository(database: store.database, listPageInterval: interval),
-            SQLiteImageRepository(database: store.database, listPageInterval: 1 << 40)
-        )
+        _ store: BackendStore
+    ) -> (seeking: any ImageRepository, plain: any ImageRepository, cachedBoundaries: @Sendable () -> Int) {
+        let (seeking, cached) = store.repository(listPageInterval: interval)
+        return (seeking, store.repository(listPageInterval: 1 << 40).0, cached)
     }
 
-    /// `count` rows from `first`, with many duplicate sort keys and NULLs in `uploaded_at` and `file_size`.
-    private static func insertRows(_ database: Database, from first: Int, count: Int) async throws {
-        try await database.write { connection in
-            for i in first..<(first + count) {
-                let uploaded = i % 4 != 0
-                let created = base + Int64(i % 37) * 1_000
-                try connection.execute(
-                    """
-                    INSERT INTO images (id, cloudflare_id, owner, filename, status, created_at, updated_at, uploaded_at,
-                        expires_at, file_size, variants)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    [
-                        .text(UUID().uuidString.lowercased()), .text("img-\(i)"), .text(i % 3 == 2 ? "bob" : "alice"),
-                        .text("file-\(i).png"), .text(uploaded ? "uploaded" : "pending"), .integer(created),
-                        .integer(created), uploaded ? .integer(base + Int64(i % 23) * 10) : .null,
-                        .integer(base + Int64(i % 11)), i % 5 == 0 ? .null : .integer(Int64(i % 13) * 100),
-                        .text(i % 2 == 0 ? "[\"https://imagedelivery.net/h/img-\(i)/public\"]" : "[]"),
-                    ])
-            }
+    /// `count` rows from `first`, with many duplicate sort keys and NULLs in `uploaded_at` and `file_size`: one
+    /// statement both dialects read alike.
+    private static func insertSQL(from first: Int, count: Int) -> String {
+        let rows = (first..<(first + count)).map { i in
+            let uploaded = i % 4 != 0
+            let created = base + Int64(i % 37) * 1_000
+            let values: [String] = [
+                "'\(UUID().uuidString.lowercased())'", "'img-\(i)'", i % 3 == 2 ? "'bob'" : "'alice'",
+                "'file-\(i).png'",
+                uploaded ? "'uploaded'" : "'pending'", "\(created)", "\(created)",
+                uploaded ? "\(base + Int64(i % 23) * 10)" : "NULL", "\(base + Int64(i % 11))",
+                i % 5 == 0 ? "NULL" : "\(Int64(i % 13) * 100)",
+                i % 2 == 0 ? "'[\"https://imagedelivery.net/h/img-\(i)/public\"]'" : "'[]'",
+            ]
+            return "(" + values.joined(separator: ", ") + ")"
         }
+        return """
+            INSERT INTO images (id, cloudflare_id, owner, filename, status, created_at, updated_at, uploaded_at,
+                expires_at, file_size, variants)
+            VALUES \(rows.joined(separator: ",\n"))
+            """
     }
 
-    private static func seeded(rows: Int = 400) async throws -> TestStore {
-        let store = try await TestStore()
-        try await insertRows(store.database, from: 0, count: rows)
+    /// Inserts through a connection of its own, as another process would.
+    private static func insertRows(_ store: BackendStore, from first: Int, count: Int) throws {
+        try store.execute(insertSQL(from: first, count: count))
+    }
+
+    private static func insertRows(_ database: Database, from first: Int, count: Int) async throws {
+        let sql = insertSQL(from: first, count: count)
+        try await database.write { try $0.execute(sql, []) }
+    }
+
+    private static func seeded(_ backend: RepositoryBackend, rows: Int = 400) async throws -> BackendStore {
+        let store = try await BackendStore(backend)
+        try insertRows(store, from: 0, count: rows)
         return store
     }
 
     /// Every page of `query` (limit 13, offsets stepping by 11, in `order`) from `seeking` equals the same slice of
     /// the full plain listing.
     private static func expectSamePages(
-        _ seeking: SQLiteImageRepository,
-        _ plain: SQLiteImageRepository,
+        _ seeking: any ImageRepository,
+        _ plain: any ImageRepository,
         _ query: ImageQuery,
         label: String,
         reversed: Bool = false
@@ -91,7 +99,7 @@ struct ListSeekTests {
     }
 
     private static func expectAllSame(
-        _ seeking: SQLiteImageRepository, _ plain: SQLiteImageRepository, reversed: Bool = false
+        _ seeking: any ImageRepository, _ plain: any ImageRepository, reversed: Bool = false
     ) async throws {
         for (name, filter) in filters {
             for ordering in orderings {
@@ -103,24 +111,27 @@ struct ListSeekTests {
         }
     }
 
-    @Test func everyOrderingDirectionAndFilterMatchesOffsetPaging() async throws {
-        let store = try await Self.seeded()
+    @Test(arguments: RepositoryBackend.all)
+    func everyOrderingDirectionAndFilterMatchesOffsetPaging(_ backend: RepositoryBackend) async throws {
+        let store = try await Self.seeded(backend)
         // The repositories hold only the database: keep the store (and its files) until the test ends.
         defer { withExtendedLifetime(store) {} }
-        let (seeking, plain) = Self.repositories(store)
+        let (seeking, plain, cachedBoundaries) = Self.repositories(store)
         try await Self.expectAllSame(seeking, plain)
-        #expect(seeking.cachedListBoundaryCount > 0)
-        // Cold cache, deepest pages first: boundaries are computed in one go (and on a reader thread).
-        let (coldSeeking, _) = Self.repositories(store)
+        #expect(cachedBoundaries() > 0)
+        // Cold cache, deepest pages first: boundaries are computed in one go (on SQLite, on a reader thread).
+        let (coldSeeking, _, _) = Self.repositories(store)
         try await Self.expectAllSame(coldSeeking, plain, reversed: true)
     }
 
     /// Pages that are not counted (the console's): the same rows as counted ones, `hasMore` exactly when rows follow,
     /// and `count` the offset plus the rows (one more while more follow).
-    @Test func uncountedPagesMatchCountedOnes() async throws {
-        let store = try await Self.seeded()
+    @Test(arguments: RepositoryBackend.all) func uncountedPagesMatchCountedOnes(
+        _ backend: RepositoryBackend
+    ) async throws {
+        let store = try await Self.seeded(backend)
         defer { withExtendedLifetime(store) {} }
-        let (seeking, plain) = Self.repositories(store)
+        let (seeking, plain, _) = Self.repositories(store)
         for (name, filter) in Self.filters {
             for ordering in [ImageOrdering(.createdAt, descending: true), ImageOrdering(.fileSize, descending: false)] {
                 var all = filter
@@ -145,10 +156,12 @@ struct ListSeekTests {
 
     /// Keyset pages (`after` the last image of the page before) walk the same rows as one plain listing, for every
     /// filter, ordering and direction (a reversed ordering is how the console pages backwards).
-    @Test func keysetPagesWalkTheWholeListing() async throws {
-        let store = try await Self.seeded(rows: 150)
+    @Test(arguments: RepositoryBackend.all) func keysetPagesWalkTheWholeListing(
+        _ backend: RepositoryBackend
+    ) async throws {
+        let store = try await Self.seeded(backend, rows: 150)
         defer { withExtendedLifetime(store) {} }
-        let (seeking, plain) = Self.repositories(store)
+        let (seeking, plain, _) = Self.repositories(store)
         for (name, filter) in Self.filters {
             for ordering in Self.orderings {
                 var all = filter
@@ -177,11 +190,13 @@ struct ListSeekTests {
         #expect(try await seeking.list(alice).items.isEmpty)
     }
 
-    @Test func everyPageSizeAndOffsetAroundBoundaries() async throws {
-        let store = try await Self.seeded(rows: 120)
+    @Test(arguments: RepositoryBackend.all) func everyPageSizeAndOffsetAroundBoundaries(
+        _ backend: RepositoryBackend
+    ) async throws {
+        let store = try await Self.seeded(backend, rows: 120)
         // The repositories hold only the database: keep the store (and its files) until the test ends.
         defer { withExtendedLifetime(store) {} }
-        let (seeking, plain) = Self.repositories(store)
+        let (seeking, plain, _) = Self.repositories(store)
         for ordering in [ImageOrdering(.uploadedAt, descending: true), ImageOrdering(.fileSize, descending: false)] {
             let query = ImageQuery(owner: "alice", ordering: ordering, limit: nil)
             let reference = try await plain.list(query).items.map(\.cloudflareID)
@@ -200,14 +215,16 @@ struct ListSeekTests {
         }
     }
 
-    @Test func pagesFollowInsertsDeletesAndUpdates() async throws {
-        let store = try await Self.seeded()
+    @Test(arguments: RepositoryBackend.all) func pagesFollowInsertsDeletesAndUpdates(
+        _ backend: RepositoryBackend
+    ) async throws {
+        let store = try await Self.seeded(backend)
         // The repositories hold only the database: keep the store (and its files) until the test ends.
         defer { withExtendedLifetime(store) {} }
-        let (seeking, plain) = Self.repositories(store)
+        let (seeking, plain, _) = Self.repositories(store)
         try await Self.expectAllSame(seeking, plain)
 
-        try await Self.insertRows(store.database, from: 1_000, count: 30)
+        try Self.insertRows(store, from: 1_000, count: 30)
         try await Self.expectAllSame(seeking, plain)
 
         for i in stride(from: 3, to: 200, by: 17) {
@@ -228,27 +245,27 @@ struct ListSeekTests {
         try await Self.expectAllSame(seeking, plain)
     }
 
-    @Test func writesThroughAnotherConnectionRetireTheBoundaries() async throws {
-        let store = try await Self.seeded()
+    @Test(arguments: RepositoryBackend.all) func writesThroughAnotherConnectionRetireTheBoundaries(
+        _ backend: RepositoryBackend
+    ) async throws {
+        let store = try await Self.seeded(backend)
         // The repositories hold only the database: keep the store (and its files) until the test ends.
         defer { withExtendedLifetime(store) {} }
-        let (seeking, plain) = Self.repositories(store)
+        let (seeking, plain, cachedBoundaries) = Self.repositories(store)
         try await Self.expectAllSame(seeking, plain)
-        let cached = seeking.cachedListBoundaryCount
+        let cached = cachedBoundaries()
 
-        // Another Database on the same file stands for another process (`cfimages sync`, `cfimages import`).
-        let other = try Database(path: store.database.path, readerCount: 1)
-        defer { other.close() }
-        let otherRepository = SQLiteImageRepository(database: other)
+        // Another process (`cfimages sync`, `cfimages import`, another instance on PostgreSQL).
+        let otherRepository = try store.anotherProcess()
         for i in stride(from: 0, to: 150, by: 9) {
             #expect(try await otherRepository.delete(.cloudflareID("img-\(i)"), owner: nil))
         }
-        try await Self.insertRows(other, from: 2_000, count: 11)
+        try Self.insertRows(store, from: 2_000, count: 11)
         try await Self.expectAllSame(seeking, plain)
         #expect(cached > 0)
 
         // An update that moves no row between filters still changes the generation.
-        try await other.write { try $0.execute("UPDATE images SET file_size = 1 WHERE cloudflare_id = 'img-1'", []) }
+        try store.execute("UPDATE images SET file_size = 1 WHERE cloudflare_id = 'img-1'")
         try await Self.expectAllSame(seeking, plain)
     }
 
@@ -282,7 +299,8 @@ struct ListSeekTests {
 
         let applied = try await Migrator(directory: TestPaths.migrations, database: store.database).apply()
         #expect(applied.map(\.version).first == 3)
-        let (seeking, plain) = Self.repositories(store)
+        let seeking = SQLiteImageRepository(database: store.database, listPageInterval: Self.interval)
+        let plain = SQLiteImageRepository(database: store.database, listPageInterval: 1 << 40)
         try await Self.expectSamePages(seeking, plain, ImageQuery(owner: "alice"), label: "after migration")
         try await Self.insertRows(store.database, from: 100, count: 5)
         #expect(try store.inspect().scalar("SELECT generation FROM image_generation") == .integer(5))
