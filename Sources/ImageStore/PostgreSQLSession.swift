@@ -61,36 +61,40 @@ final class PostgreSQLSession {
     /// becomes `$N::text IS NULL` (a NULL parameter is sent untyped and PostgreSQL cannot type one that is only
     /// tested for NULL; where the column is not text, the PostgreSQL SQL casts itself). Text in single quotes is
     /// left alone.
+    /// Read byte by byte: `?`, `'` and the digits are ASCII, which UTF-8 never uses inside a multi-byte character.
     static func translate(_ sql: String) -> String {
-        let scalars = Array(sql.unicodeScalars)
-        let nullTest = Array(" IS NULL".unicodeScalars)
-        var output = String.UnicodeScalarView()
+        let question = UInt8(ascii: "?")
+        let bytes = Array(sql.utf8)
+        guard bytes.contains(question) else { return sql }
+        let nullTest = Array(" IS NULL".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + bytes.count / 8)
         var next = 1
         var inQuote = false
         var index = 0
-        while index < scalars.count {
-            let character = scalars[index]
+        while index < bytes.count {
+            let byte = bytes[index]
             index += 1
-            if character == "'" { inQuote.toggle() }
-            guard character == "?", !inQuote else {
-                output.append(character)
+            if byte == UInt8(ascii: "'") { inQuote.toggle() }
+            guard byte == question, !inQuote else {
+                output.append(byte)
                 continue
             }
-            var digits = String.UnicodeScalarView()
-            while index < scalars.count, ("0"..."9").contains(scalars[index]) {
-                digits.append(scalars[index])
+            output.append(UInt8(ascii: "$"))
+            let digits = index
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
                 index += 1
             }
-            if digits.isEmpty {
-                digits = String(next).unicodeScalars
+            if index == digits {
+                output += String(next).utf8
                 next += 1
+            } else {
+                output += bytes[digits..<index]
             }
-            output.append("$")
-            output.append(contentsOf: digits)
-            if scalars.count - index >= nullTest.count, Array(scalars[index..<(index + nullTest.count)]) == nullTest {
-                output.append(contentsOf: "::text".unicodeScalars)
+            if bytes.count - index >= nullTest.count, bytes[index..<(index + nullTest.count)].elementsEqual(nullTest) {
+                output += "::text".utf8
             }
         }
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
     }
 }
