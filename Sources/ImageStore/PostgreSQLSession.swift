@@ -61,6 +61,7 @@ final class PostgreSQLSession {
     /// becomes `$N::text IS NULL` (a NULL parameter is sent untyped and PostgreSQL cannot type one that is only
     /// tested for NULL; where the column is not text, the PostgreSQL SQL casts itself). Text in single quotes is
     /// left alone.
+    ///
     /// Read byte by byte: `?`, `'` and the digits are ASCII, which UTF-8 never uses inside a multi-byte character.
     static func translate(_ sql: String) -> String {
         let question = UInt8(ascii: "?")
